@@ -1,0 +1,348 @@
+// Package builder turns a folder of Markdown playbooks into a static site:
+// it loads and parses the pages, links them, renders them through the theme
+// and writes the result, with its search index, atomically.
+package builder
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"kb/search"
+	"kb/themes"
+)
+
+// Options says what to build and where.
+type Options struct {
+	// Source is the site's folder: site.yaml and the content folder, or a
+	// folder of Markdown files without site.yaml.
+	Source string
+	// SourceFS, when set, is read instead of the Source folder (Source is
+	// then only used for Git information, if at all).
+	SourceFS fs.FS
+	// Dest is the output folder; it is replaced only by a successful build.
+	Dest string
+	// BaseURL overrides site.yaml's base_url.
+	BaseURL string
+	// Drafts includes pages marked draft.
+	Drafts bool
+	// Now is the build's date for review deadlines; zero means today.
+	Now time.Time
+	// Check runs every validation without writing anything.
+	Check bool
+}
+
+// Result is what a build did.
+type Result struct {
+	Site        *Site
+	Diagnostics Diagnostics
+	// Written counts the HTML pages written.
+	Written  int
+	Sections int
+	Duration time.Duration
+	// Phases times each part of the build.
+	Phases map[string]time.Duration
+}
+
+// ErrBuildFailed is returned when the site has errors; the diagnostics say
+// which.
+var ErrBuildFailed = errors.New("build failed")
+
+// Load reads the configuration and every page, and links them. It writes
+// nothing. The site is nil when the configuration itself is broken.
+func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Diagnostics, err error) {
+	siteFS := opts.SourceFS
+	var closer *os.Root
+	defer func() {
+		if site == nil && closer != nil {
+			closer.Close()
+		}
+	}()
+	if siteFS == nil {
+		root, err := os.OpenRoot(opts.Source)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		siteFS = root.FS()
+		closer = root
+	}
+	cfg := DefaultConfig()
+	contentFS := siteFS
+	if src, err := fs.ReadFile(siteFS, ConfigFile); err == nil {
+		c, ds := ParseConfig(ConfigFile, src)
+		diags = append(diags, ds...)
+		if c == nil {
+			return nil, nil, diags, nil
+		}
+		cfg = c
+		if contentFS, err = fs.Sub(siteFS, cfg.ContentDir); err != nil {
+			return nil, nil, nil, err
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil, err
+	} else if fi, err := fs.Stat(siteFS, cfg.ContentDir); err == nil && fi.IsDir() {
+		contentFS, _ = fs.Sub(siteFS, cfg.ContentDir)
+	}
+	if opts.BaseURL != "" {
+		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	var top fs.FS
+	if fi, err := fs.Stat(siteFS, cfg.ThemeDir); err == nil && fi.IsDir() {
+		top, _ = fs.Sub(siteFS, cfg.ThemeDir)
+	}
+	theme, err = LoadTheme(themes.Layered(top, themes.Default()))
+	if err != nil {
+		return nil, nil, append(diags, Diagnostic{File: cfg.ThemeDir, Severity: SeverityError, Rule: RuleTemplate, Message: err.Error()}), nil
+	}
+
+	mdFiles, static, err := Scan(contentFS)
+	if err != nil {
+		return nil, nil, diags, fmt.Errorf("reading content: %w", err)
+	}
+	var git *GitInfo
+	var gitDone sync.WaitGroup
+	if opts.Source != "" {
+		gitDone.Go(func() {
+			dir := opts.Source
+			if opts.SourceFS == nil && contentFS != siteFS {
+				dir = filepath.Join(opts.Source, filepath.FromSlash(cfg.ContentDir))
+			}
+			git, _ = ReadGitInfo(ctx, dir)
+		})
+	}
+	md := newMarkdown(cfg.Markdown.UnsafeHTML)
+	loaded, ds := loadPages(ctx, contentFS, mdFiles, cfg, md, opts.Drafts)
+	diags = append(diags, ds...)
+	gitDone.Wait()
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	site = &Site{Config: cfg, Files: static, fsys: contentFS, root: closer, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	for _, p := range loaded {
+		if p == nil {
+			continue
+		}
+		if git != nil {
+			p.Updated = git.Updated[p.Path]
+			p.Authors = git.Authors[p.Path]
+		}
+		site.Pages = append(site.Pages, p)
+	}
+	diags = append(diags, site.link()...)
+	return site, theme, diags, ctx.Err()
+}
+
+// Build loads, checks, renders and writes the site. On content errors it
+// returns ErrBuildFailed with the diagnostics in the result, and the
+// previous output is left untouched.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	start := time.Now()
+	res := &Result{Phases: map[string]time.Duration{}}
+	site, theme, diags, err := Load(ctx, opts)
+	if site != nil {
+		defer site.Close()
+	}
+	res.Site, res.Diagnostics = site, diags
+	res.Phases["load"] = time.Since(start)
+	if err != nil {
+		return res, err
+	}
+	if site == nil || diags.Errors() > 0 {
+		res.Diagnostics.Sort()
+		res.Duration = time.Since(start)
+		return res, ErrBuildFailed
+	}
+	res.Sections = len(site.Sections)
+	if opts.Check {
+		site.renderBodies()
+		res.Diagnostics.Sort()
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	stage, err := NewStaging(opts.Dest)
+	if err != nil {
+		return res, err
+	}
+	t := time.Now()
+	written, rdiags, err := site.write(ctx, theme, stage)
+	res.Written = written
+	res.Diagnostics = append(res.Diagnostics, rdiags...)
+	res.Phases["render"] = time.Since(t)
+	if err == nil && rdiags.Errors() > 0 {
+		err = ErrBuildFailed
+	}
+	if err == nil {
+		t = time.Now()
+		err = search.Build(ctx, filepath.Join(stage.Dir(), IndexDir), stage.Dir(), site.SearchDocs())
+		res.Phases["index"] = time.Since(t)
+	}
+	if err == nil {
+		err = stage.Commit()
+	}
+	if err != nil {
+		stage.Abort()
+	}
+	res.Diagnostics.Sort()
+	res.Duration = time.Since(start)
+	return res, err
+}
+
+// IndexDir is where the search index lives inside the output folder.
+const IndexDir = "_kb/search"
+
+// SearchDocs returns one search document per page.
+func (s *Site) SearchDocs() []search.Doc {
+	docs := make([]search.Doc, 0, len(s.Pages))
+	for _, p := range s.Pages {
+		var hs []string
+		for _, h := range p.Headings {
+			if h.Level > 1 {
+				hs = append(hs, h.Text)
+			}
+		}
+		docs = append(docs, search.Doc{
+			URL: s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"), Title: p.Title, Summary: p.Summary,
+			Headings: strings.Join(hs, "\n"), Body: p.Text, Tags: p.Tags, Kind: p.Kind, Lang: p.Lang, Owner: p.Owner,
+		})
+	}
+	return docs
+}
+
+// renderBodies renders every page's Markdown to HTML, concurrently.
+func (s *Site) renderBodies() {
+	md := newMarkdown(s.Config.Markdown.UnsafeHTML)
+	parallel(len(s.Pages), func(i int) {
+		p := s.Pages[i]
+		if p.doc == nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := md.Renderer().Render(&buf, p.src, p.doc); err != nil {
+			buf.Reset()
+		}
+		p.Body = trustedHTML(buf.Bytes())
+		p.doc, p.src = nil, nil
+	})
+}
+
+// parallel runs fn(0…n-1) on all cores.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// outPath maps a URL ("/a/b/") to its file ("a/b/index.html").
+func outPath(u string) string {
+	u = strings.Trim(u, "/")
+	if u == "" {
+		return "index.html"
+	}
+	return u + "/index.html"
+}
+
+type job struct {
+	out  string
+	view *View
+	page *Page
+}
+
+// write renders every page and list and writes them, the static files and
+// the theme's assets into the staging folder.
+func (s *Site) write(ctx context.Context, theme *Theme, stage *Staging) (int, Diagnostics, error) {
+	s.renderBodies()
+	jobs := s.jobs(theme)
+	var mu sync.Mutex
+	var diags Diagnostics
+	var firstErr error
+	parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		if ctx.Err() != nil {
+			return
+		}
+		data, err := theme.Render(j.view.Layout, j.view)
+		if err == nil {
+			err = stage.WriteFile(j.out, data)
+			if err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+				return
+			}
+		} else {
+			file := j.out
+			if j.page != nil {
+				file = j.page.Path
+			}
+			mu.Lock()
+			diags = append(diags, Diagnostic{File: file, Severity: SeverityError, Rule: RuleTemplate, Message: err.Error()})
+			mu.Unlock()
+		}
+	})
+	if firstErr != nil {
+		return 0, diags, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, diags, err
+	}
+	for out, data := range sortedMap(theme.AssetData) {
+		if err := stage.WriteFile(out, data); err != nil {
+			return 0, diags, err
+		}
+	}
+	for _, f := range s.Files {
+		data, err := fs.ReadFile(s.fsys, f.Path)
+		if err != nil {
+			return 0, diags, err
+		}
+		if err := stage.WriteFile(f.Path, data); err != nil {
+			return 0, diags, err
+		}
+	}
+	for name, data := range map[string][]byte{"sitemap.xml": s.sitemap(), "feed.xml": s.feed(), "robots.txt": s.robots()} {
+		if err := stage.WriteFile(name, data); err != nil {
+			return 0, diags, err
+		}
+	}
+	return len(jobs), diags, nil
+}
+
+func sortedMap[V any](m map[string]V) func(func(string, V) bool) {
+	return func(yield func(string, V) bool) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if !yield(k, m[k]) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,336 @@
+package builder
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	meta "github.com/yuin/goldmark-meta"
+)
+
+// Ignored reports whether a file or folder name is never part of a site:
+// dotfiles, editor temp and backup files, and dependency folders.
+func Ignored(name string) bool {
+	switch {
+	case name == "" || name[0] == '.' || name[0] == '#' || name[0] == '_':
+		return true
+	case name == "4913" || name == "node_modules" || name == "Thumbs.db":
+		return true
+	case strings.HasSuffix(name, "~"), strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"),
+		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bck"), strings.HasSuffix(name, ".bak"),
+		strings.Contains(name, "___jb_"), strings.Contains(name, ".goutputstream-"):
+		return true
+	}
+	return false
+}
+
+// isMarkdown reports whether name is a Markdown source.
+func isMarkdown(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".md" || ext == ".markdown"
+}
+
+// isIndexName reports whether a file is its folder's index page.
+func isIndexName(name string) bool {
+	base := strings.ToLower(strings.TrimSuffix(name, path.Ext(name)))
+	return isMarkdown(name) && (base == "readme" || base == "index" || base == "_index")
+}
+
+// SourceFile is one file found under the content folder.
+type SourceFile struct {
+	Path string // slash path relative to the content folder
+	Size int64
+}
+
+// Scan lists the site's Markdown and static files, sorted by path, skipping
+// ignored names. Symlinked folders are not followed.
+func Scan(fsys fs.FS) (md, static []SourceFile, err error) {
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			return nil // vanished or unreadable: reported when read
+		}
+		if p == "." {
+			return nil
+		}
+		if Ignored(d.Name()) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			fi, err := fs.Stat(fsys, p)
+			if err != nil || fi.IsDir() {
+				return nil
+			}
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		f := SourceFile{Path: p, Size: info.Size()}
+		if isMarkdown(p) {
+			md = append(md, f)
+		} else {
+			static = append(static, f)
+		}
+		return nil
+	})
+	return md, static, err
+}
+
+// Slug turns a file or folder name into a URL segment: lower case, spaces
+// and underscores as hyphens, letters and digits of any script kept,
+// everything else dropped.
+func Slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		case r == '.' && b.Len() > 0 && !dash:
+			b.WriteByte('.')
+		default:
+			dash = true
+		}
+	}
+	return strings.Trim(b.String(), ".-")
+}
+
+// pageURL derives a page's URL, section and language from its source path.
+func pageURL(p string, cfg *Config) (url, section, lang string, isIndex bool, err error) {
+	dir, file := path.Split(p)
+	dir = strings.TrimSuffix(dir, "/")
+	segs := []string{}
+	if dir != "" {
+		for _, s := range strings.Split(dir, "/") {
+			sl := Slug(s)
+			if sl == "" {
+				return "", "", "", false, fmt.Errorf("folder name %q gives an empty URL segment", s)
+			}
+			segs = append(segs, sl)
+		}
+	}
+	base := strings.TrimSuffix(file, path.Ext(file))
+	if i := strings.LastIndexByte(base, '.'); i > 0 && cfg.HasLanguage(strings.ToLower(base[i+1:])) {
+		lang = strings.ToLower(base[i+1:])
+		base = base[:i]
+	}
+	section = dir
+	if isIndexName(base + ".md") {
+		isIndex = true
+	} else {
+		sl := Slug(base)
+		if sl == "" {
+			return "", "", "", false, fmt.Errorf("file name %q gives an empty URL segment", file)
+		}
+		segs = append(segs, sl)
+	}
+	if len(segs) == 0 {
+		return "/", section, lang, isIndex, nil
+	}
+	return "/" + strings.Join(segs, "/") + "/", section, lang, isIndex, nil
+}
+
+// ErrSource marks problems reading a source file.
+var ErrSource = errors.New("unreadable source")
+
+// loadPages reads and parses every Markdown file concurrently. The returned
+// pages are in the order of files; a nil entry is a page that failed.
+func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config, md goldmark.Markdown, drafts bool) ([]*Page, Diagnostics) {
+	pages := make([]*Page, len(files))
+	diags := make([]Diagnostics, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				pages[i], diags[i] = loadPage(fsys, files[i], cfg, md)
+				if pages[i] != nil && pages[i].Draft && !drafts {
+					pages[i] = nil
+				}
+			}
+		})
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var all Diagnostics
+	for _, d := range diags {
+		all = append(all, d...)
+	}
+	return pages, all
+}
+
+func sourceError(p string, line int, format string, args ...any) Diagnostics {
+	return Diagnostics{{File: p, Line: line, Severity: SeverityError, Rule: RuleSource, Message: fmt.Sprintf(format, args...)}}
+}
+
+// loadPage reads, checks and parses one Markdown file.
+func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Page, Diagnostics) {
+	if f.Size > cfg.Markdown.MaxFileSize {
+		return nil, sourceError(f.Path, 0, "file is %d bytes, larger than the limit of %d (markdown.max_file_size)", f.Size, cfg.Markdown.MaxFileSize)
+	}
+	src, err := fs.ReadFile(fsys, f.Path)
+	if err != nil {
+		return nil, sourceError(f.Path, 0, "cannot read: %v", unwrapPathError(err))
+	}
+	if int64(len(src)) > cfg.Markdown.MaxFileSize {
+		return nil, sourceError(f.Path, 0, "file is larger than the limit of %d bytes (markdown.max_file_size)", cfg.Markdown.MaxFileSize)
+	}
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		line, _ := offsetPos(src, i)
+		return nil, sourceError(f.Path, line, "binary file: contains a NUL byte")
+	}
+	if !utf8.Valid(src) {
+		i := 0
+		for i < len(src) {
+			r, n := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			i += n
+		}
+		line, _ := offsetPos(src, i)
+		return nil, sourceError(f.Path, line, "not valid UTF-8 text")
+	}
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	p := &Page{Path: f.Path, src: src}
+	var uerr error
+	p.URL, p.Section, p.Lang, p.IsIndex, uerr = pageURL(f.Path, cfg)
+	if uerr != nil {
+		return nil, sourceError(f.Path, 0, "%v", uerr)
+	}
+	p.fmLines, p.bodyLine = frontMatterLines(src)
+
+	info := &docInfo{lang: p.Lang}
+	pc := parser.NewContext()
+	pc.Set(docInfoKey, info)
+	// The language decides callout labels; it may be set in front matter,
+	// which is parsed in the same pass, so read it first from the raw lines.
+	if l := rawFrontMatterValue(src, p.fmLines["lang"]); l != "" && cfg.HasLanguage(l) {
+		info.lang = l
+	} else if info.lang == "" {
+		info.lang = cfg.DefaultLanguage
+	}
+	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	m, err := meta.TryGet(pc)
+	if err != nil {
+		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
+		if line > 0 {
+			line++ // the YAML starts on the line after "---"
+		} else {
+			line = 1
+		}
+		return nil, Diagnostics{{File: f.Path, Line: line, Col: 1, Severity: SeverityError, Rule: RuleFrontMatter, Message: "front matter is not valid YAML: " + msg}}
+	}
+	dec := fmDecoder{p: p, cfg: cfg}
+	dec.decode(m)
+	if dec.diags.Errors() > 0 {
+		return nil, dec.diags
+	}
+	if p.Lang == "" {
+		p.Lang = cfg.DefaultLanguage
+	}
+	p.doc = doc
+	p.Text = docText(doc, src)
+	p.Headings = info.headings
+	p.Links = info.links
+	p.HasH1 = info.hasH1
+	if p.Title == "" {
+		p.Title = info.h1
+	}
+	if p.Title == "" {
+		p.Title = titleFromPath(p, cfg)
+	}
+	if p.Summary == "" {
+		p.Summary = truncate(info.firstPar, 200)
+	}
+	return p, dec.diags
+}
+
+// rawFrontMatterValue returns the scalar written after "key:" on a line.
+func rawFrontMatterValue(src []byte, line int) string {
+	if line == 0 {
+		return ""
+	}
+	lines := bytes.SplitN(src, []byte("\n"), line+1)
+	if len(lines) < line {
+		return ""
+	}
+	l := string(lines[line-1])
+	if i := strings.IndexByte(l, ':'); i >= 0 {
+		return strings.Trim(strings.TrimSpace(l[i+1:]), `"'`)
+	}
+	return ""
+}
+
+func titleFromPath(p *Page, cfg *Config) string {
+	name := path.Base(p.Path)
+	if p.IsIndex {
+		if p.Section == "" {
+			return cfg.Title
+		}
+		name = path.Base(p.Section)
+	}
+	return humanize(strings.TrimSuffix(name, path.Ext(name)))
+}
+
+// humanize turns "weekly-sync" into "Weekly sync".
+func humanize(s string) string {
+	s = strings.TrimSpace(strings.NewReplacer("-", " ", "_", " ").Replace(s))
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// truncate shortens s to at most n characters at a word boundary.
+func truncate(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	cut := string(rs[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+

@@ -1,0 +1,369 @@
+package builder
+
+import (
+	"bytes"
+	"html"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	ghtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	meta "github.com/yuin/goldmark-meta"
+)
+
+// newMarkdown returns the one goldmark instance a build shares across
+// goroutines: CommonMark plus GFM, footnotes, definition lists, typographic
+// quotes, front matter, {#custom-id} headings, GitHub-style heading IDs and
+// alerts. Raw HTML is escaped unless unsafe is set.
+func newMarkdown(unsafe bool) goldmark.Markdown {
+	rendererOpts := []renderer.Option{
+		renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{}, 500)),
+	}
+	if unsafe {
+		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
+	}
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.Typographer, meta.Meta),
+		goldmark.WithParserOptions(
+			parser.WithHeadingAttribute(),
+			parser.WithASTTransformers(util.Prioritized(pageTransformer{}, 10000)),
+		),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+}
+
+// docInfo is what pageTransformer learns about one document. It travels in
+// the parser context, so the shared goldmark instance keeps no state.
+type docInfo struct {
+	lang     string
+	headings []Heading
+	links    []*Link
+	hasH1    bool
+	h1       string
+	firstPar string
+}
+
+var docInfoKey = parser.NewContextKey()
+
+// pageTransformer assigns GitHub-compatible heading IDs, turns GitHub alerts
+// into callouts and collects headings and local links for the link checker.
+type pageTransformer struct{}
+
+// Transform implements parser.ASTTransformer.
+func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	info, _ := pc.Get(docInfoKey).(*docInfo)
+	if info == nil {
+		return
+	}
+	src := reader.Source()
+	used := map[string]bool{}
+	var headings []*ast.Heading
+	var quotes []*ast.Blockquote
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			headings = append(headings, n)
+			if id, ok := n.AttributeString("id"); ok {
+				if b, ok := id.([]byte); ok {
+					used[string(b)] = true
+				}
+			}
+		case *ast.Blockquote:
+			quotes = append(quotes, n)
+		case *ast.Paragraph:
+			if info.firstPar == "" {
+				if _, inQuote := n.Parent().(*ast.Blockquote); !inQuote {
+					info.firstPar = plainText(n, src)
+				}
+			}
+		case *ast.Link:
+			info.addLink(n, string(n.Destination), false, "", src)
+		case *ast.Image:
+			info.addLink(n, string(n.Destination), true, plainText(n, src), src)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, h := range headings {
+		txt := plainText(h, src)
+		var id string
+		if v, ok := h.AttributeString("id"); ok {
+			if b, ok := v.([]byte); ok {
+				id = string(b)
+			}
+		}
+		// Only the id survives from {…} heading attributes: classes and styles
+		// would let content restyle or clobber the page.
+		h.RemoveAttributes()
+		if id != "" {
+			h.SetAttributeString("id", []byte(id))
+		}
+		if id == "" {
+			id = uniqueID(GitHubSlug(txt), used)
+			h.SetAttributeString("id", []byte(id))
+		}
+		if h.Level == 1 && !info.hasH1 {
+			info.hasH1, info.h1 = true, txt
+		}
+		info.headings = append(info.headings, Heading{Level: h.Level, ID: id, Text: txt})
+	}
+	for _, q := range quotes {
+		toCallout(q, src, info.lang)
+	}
+}
+
+func (info *docInfo) addLink(n ast.Node, dest string, image bool, alt string, src []byte) {
+	if !isLocalRef(dest) {
+		return
+	}
+	line, col := nodePos(n, src)
+	info.links = append(info.links, &Link{Dest: dest, Line: line, Col: col, Image: image, Alt: alt, node: n})
+}
+
+// isLocalRef reports whether dest refers to a file of the site rather than
+// an external URL.
+func isLocalRef(dest string) bool {
+	if dest == "" || strings.HasPrefix(dest, "//") {
+		return false
+	}
+	if i := strings.IndexAny(dest, ":/?#"); i >= 0 && dest[i] == ':' {
+		return false // has a scheme
+	}
+	return true
+}
+
+// nodePos returns the 1-based line and column of an inline node, found from
+// the first text segment inside it.
+func nodePos(n ast.Node, src []byte) (int, int) {
+	off := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			off = t.Segment.Start - 1 // the '[' (or "![") before the text
+			if _, img := n.(*ast.Image); img {
+				off--
+			}
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if off < 0 {
+		for p := n.Parent(); p != nil; p = p.Parent() {
+			if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
+				off = p.Lines().At(0).Start
+				break
+			}
+		}
+	}
+	if off < 0 {
+		return 0, 0
+	}
+	return offsetPos(src, off)
+}
+
+// offsetPos converts a byte offset into a 1-based line and column (counted in
+// characters).
+func offsetPos(src []byte, off int) (int, int) {
+	if off > len(src) {
+		off = len(src)
+	}
+	before := src[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return line, len([]rune(string(before[start:]))) + 1
+}
+
+// plainText returns the text inside n, with entities from the typographer
+// decoded.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	writePlain(&b, n, src)
+	return strings.TrimSpace(b.String())
+}
+
+func writePlain(b *strings.Builder, n ast.Node, src []byte) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.WriteString(html.UnescapeString(string(c.Value)))
+		case *ast.RawHTML:
+		default:
+			writePlain(b, c, src)
+		}
+	}
+}
+
+// uniqueID returns id, or id-1, id-2… if it is taken, and marks it taken.
+func uniqueID(id string, used map[string]bool) string {
+	if id == "" {
+		id = "section"
+	}
+	cand := id
+	for i := 1; used[cand]; i++ {
+		cand = id + "-" + itoa(i)
+	}
+	used[cand] = true
+	return cand
+}
+
+func itoa(i int) string {
+	var buf [20]byte
+	n := len(buf)
+	for {
+		n--
+		buf[n] = byte('0' + i%10)
+		i /= 10
+		if i == 0 {
+			break
+		}
+	}
+	return string(buf[n:])
+}
+
+// GitHubSlug turns heading text into the anchor GitHub gives it: lower case,
+// punctuation and symbols removed (letters of every script, digits, '-' and
+// '_' kept), each space turned into '-'.
+func GitHubSlug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Callouts.
+
+// KindCallout is the AST node kind of a callout (a GitHub alert).
+var KindCallout = ast.NewNodeKind("Callout")
+
+// Callout is a note, tip, important, warning or caution box, written as a
+// GitHub alert ("> [!NOTE]").
+type Callout struct {
+	ast.BaseBlock
+	Variant string
+	Label   string
+}
+
+// Kind implements ast.Node.
+func (n *Callout) Kind() ast.NodeKind { return KindCallout }
+
+// Dump implements ast.Node.
+func (n *Callout) Dump(src []byte, level int) {
+	ast.DumpHelper(n, src, level, map[string]string{"Variant": n.Variant}, nil)
+}
+
+var alertRE = regexp.MustCompile(`^\s*\[!(?i:(note|tip|important|warning|caution))\]\s*$`)
+
+var calloutLabels = map[string]map[string]string{
+	"en": {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"},
+	"nl": {"note": "Opmerking", "tip": "Tip", "important": "Belangrijk", "warning": "Waarschuwing", "caution": "Let op"},
+}
+
+func toCallout(q *ast.Blockquote, src []byte, lang string) {
+	par, ok := q.FirstChild().(*ast.Paragraph)
+	if !ok || par.Lines().Len() == 0 {
+		return
+	}
+	first := par.Lines().At(0)
+	m := alertRE.FindSubmatch(first.Value(src))
+	if m == nil {
+		return
+	}
+	variant := strings.ToLower(string(m[1]))
+	for c := par.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		if t, ok := c.(*ast.Text); ok && t.Segment.Start >= first.Stop {
+			break
+		}
+		par.RemoveChild(par, c)
+		c = next
+	}
+	if par.ChildCount() == 0 {
+		q.RemoveChild(q, par)
+	}
+	labels := calloutLabels[lang]
+	if labels == nil {
+		labels = calloutLabels["en"]
+	}
+	co := &Callout{Variant: variant, Label: labels[variant]}
+	for c := q.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		co.AppendChild(co, c)
+		c = next
+	}
+	q.Parent().ReplaceChild(q.Parent(), q, co)
+}
+
+type calloutRenderer struct{}
+
+// RegisterFuncs implements renderer.NodeRenderer.
+func (calloutRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(KindCallout, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		c := n.(*Callout)
+		if entering {
+			_, _ = w.WriteString(`<div class="callout callout-` + c.Variant + `" role="note"><p class="callout-title">`)
+			_, _ = w.Write(util.EscapeHTML([]byte(c.Label)))
+			_, _ = w.WriteString("</p>\n")
+		} else {
+			_, _ = w.WriteString("</div>\n")
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// setDestination rewrites a link or image node to point at href.
+func setDestination(l *Link, href string) {
+	switch n := l.node.(type) {
+	case *ast.Link:
+		n.Destination = []byte(href)
+	case *ast.Image:
+		n.Destination = []byte(href)
+	}
+}
+
+// docText returns a document's text content, one line per block, for search.
+func docText(doc ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Paragraph, *ast.Heading, *ast.TextBlock:
+			b.WriteString(plainText(n, src))
+			b.WriteByte('\n')
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				b.Write(seg.Value(src))
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		if n.Kind().String() == "TableCell" || n.Kind().String() == "DefinitionTerm" {
+			b.WriteString(plainText(n, src))
+			b.WriteByte('\n')
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}

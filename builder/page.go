@@ -1,0 +1,137 @@
+package builder
+
+import (
+	"html/template"
+	"time"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// Page is one Markdown file of the site, and everything known about it. It is
+// the model the whole pipeline shares: Load fills the source facts, Link the
+// relations, Render the HTML.
+type Page struct {
+	// Path is the source file's slash-separated path relative to the content
+	// folder, e.g. "meeting-formats/weekly-sync.md".
+	Path string
+	// URL is the page's path on the site without the base path, e.g.
+	// "/meeting-formats/weekly-sync/".
+	URL string
+	// Section is the folder the page lives in ("" for the top level); for a
+	// folder's index page it is that folder.
+	Section string
+	// IsIndex is true for a folder's README.md or index.md.
+	IsIndex bool
+
+	Title          string
+	Summary        string
+	Kind           string
+	Lang           string
+	Owner          string
+	Tags           []string
+	TranslationKey string
+	ReviewBy       time.Time
+	Draft          bool
+	Aliases        []string
+	Weight         int
+	Sources        []string
+	// Fields holds the kind-specific front matter, typed by the kind's
+	// declaration: string, []string, []PageRef (links), time.Time, int, bool,
+	// []AgendaItem or []Step.
+	Fields map[string]any
+	// Extra holds front-matter keys kb does not know, on pages without a kind.
+	Extra map[string]any
+
+	// Headings lists the body's headings in order, with their IDs.
+	Headings []Heading
+	// Links lists the body's links and images to local files.
+	Links []*Link
+	// Body is the rendered Markdown. It is the one place where HTML from
+	// content becomes template.HTML, produced by the Markdown renderer.
+	Body template.HTML
+	// Text is the body as plain text, for search and summaries.
+	Text string
+	// HasH1 is true when the body has its own level-1 heading.
+	HasH1 bool
+
+	// Updated is the date of the last commit that touched the file (zero
+	// outside a Git checkout); Authors are the commit authors, most recent first.
+	Updated time.Time
+	Authors []string
+
+	// Relations filled in by Link.
+	Backlinks    []*Page
+	Translations []*Page
+	Related      []*Page
+	Prev, Next   *Page
+
+	src      []byte
+	doc      ast.Node
+	fmLines  map[string]int
+	bodyLine int
+	hash     uint64
+}
+
+// Heading is one heading of a page's body.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Link is a reference in a page's body (a link or an image) to another file
+// of the site.
+type Link struct {
+	// Dest is the destination as written.
+	Dest  string
+	Line  int
+	Col   int
+	Image bool
+	// Alt is an image's alternative text.
+	Alt string
+	// Target is the page linked to, or nil for a link to a static file.
+	Target *Page
+	// Anchor is the fragment without '#'.
+	Anchor string
+
+	node ast.Node
+}
+
+// PageRef is a resolved link from front matter to another page.
+type PageRef struct {
+	Path  string
+	URL   string
+	Title string
+	Page  *Page
+}
+
+// AgendaItem is one entry of a meeting's agenda.
+type AgendaItem struct {
+	Item    string
+	Minutes int
+}
+
+// Step is one step of a tool rollout.
+type Step struct {
+	Name   string
+	Owner  string
+	Status string
+}
+
+// IsPlaybook reports whether the page declares a kind.
+func (p *Page) IsPlaybook() bool { return p.Kind != "" }
+
+// Overdue reports whether the page's review date lies before now.
+func (p *Page) Overdue(now time.Time) bool {
+	return !p.ReviewBy.IsZero() && p.ReviewBy.Before(now)
+}
+
+// HeadingID reports whether the page has a heading (or other element) with id.
+func (p *Page) HeadingID(id string) bool {
+	for _, h := range p.Headings {
+		if h.ID == id {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,228 @@
+package builder
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+	"time"
+)
+
+// trustedHTML marks the Markdown renderer's output as safe HTML. It is the
+// only place where content becomes template.HTML: goldmark escapes raw HTML
+// and drops dangerous URLs unless the site opts in to unsafe HTML.
+func trustedHTML(b []byte) template.HTML { return template.HTML(b) }
+
+// jobs lists every HTML file of the site with the view it is rendered from.
+func (s *Site) jobs(theme *Theme) []job {
+	def := s.Config.DefaultLanguage
+	view := func(layout, url, title, lang string) *View {
+		return &View{Site: s, Layout: layout, URL: url, Title: title, Lang: lang, theme: theme}
+	}
+	var jobs []job
+	for _, p := range s.Pages {
+		layout := "page"
+		if k := s.Config.Kind(p.Kind); k != nil && k.Layout != "" && theme.HasLayout(k.Layout) {
+			layout = k.Layout
+		}
+		v := view(layout, p.URL, p.Title, p.Lang)
+		v.Page, v.Summary = p, p.Summary
+		if p.IsIndex {
+			v.Section = s.sections[p.Section]
+			v.Layout = "list"
+			if p.Section == "" {
+				v.Layout = "home"
+			}
+		}
+		v.Crumbs = s.crumbs(p.Section, p.IsIndex)
+		jobs = append(jobs, job{out: outPath(p.URL), view: v, page: p})
+		for _, a := range p.Aliases {
+			av := view("alias", a, p.Title, p.Lang)
+			av.Page = p
+			jobs = append(jobs, job{out: outPath(a), view: av})
+		}
+	}
+	for _, sec := range s.Sections {
+		if sec.Index != nil && s.byURL[sec.URL] == sec.Index {
+			continue
+		}
+		layout := "list"
+		if sec.Path == "" {
+			layout = "home"
+		}
+		v := view(layout, sec.URL, sec.Title, def)
+		v.Section = sec
+		v.Crumbs = s.crumbs(sec.Path, true)
+		jobs = append(jobs, job{out: outPath(sec.URL), view: v})
+	}
+	for i := range s.Config.Kinds {
+		k := &s.Config.Kinds[i]
+		u := "/kinds/" + k.Name + "/"
+		v := view("list", u, k.PluralFor(def), def)
+		v.Kind = k
+		for _, p := range s.Pages {
+			if p.Kind == k.Name {
+				v.List = append(v.List, p)
+			}
+		}
+		slices.SortFunc(v.List, byWeightTitle)
+		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
+		jobs = append(jobs, job{out: outPath(u), view: v})
+	}
+	tv := view("terms", "/tags/", "Tags", def)
+	tv.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
+	jobs = append(jobs, job{out: outPath("/tags/"), view: tv})
+	for _, t := range s.Tags {
+		v := view("list", t.URL, "#"+t.Name, def)
+		v.Term, v.List = t, t.Pages
+		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}, {Title: "Tags", URL: "/tags/"}}
+		jobs = append(jobs, job{out: outPath(t.URL), view: v})
+	}
+	for _, l := range s.Config.Languages {
+		u := "/lang/" + l.Code + "/"
+		v := view("list", u, l.Name, l.Code)
+		for _, p := range s.Pages {
+			if p.Lang == l.Code && p.IsPlaybook() {
+				v.List = append(v.List, p)
+			}
+		}
+		slices.SortFunc(v.List, byWeightTitle)
+		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
+		jobs = append(jobs, job{out: outPath(u), view: v})
+	}
+	for _, special := range []struct{ layout, url string }{{"owners", "/owners/"}, {"review", "/review/"}, {"search", "/search/"}} {
+		if !theme.HasLayout(special.layout) {
+			continue
+		}
+		v := view(special.layout, special.url, "", def)
+		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
+		if special.layout == "review" {
+			for _, p := range s.Pages {
+				if p.Overdue(s.Now) {
+					v.List = append(v.List, p)
+				}
+			}
+			slices.SortFunc(v.List, func(a, b *Page) int { return a.ReviewBy.Compare(b.ReviewBy) })
+		}
+		jobs = append(jobs, job{out: outPath(special.url), view: v})
+	}
+	jobs = append(jobs, job{out: "404.html", view: view("404", "/404.html", "", def)})
+	return jobs
+}
+
+// crumbs returns the breadcrumb trail to a section (excluding the section
+// itself when the page is its index).
+func (s *Site) crumbs(section string, isIndex bool) []Crumb {
+	var out []Crumb
+	sec := s.sections[section]
+	if isIndex && sec != nil {
+		sec = sec.Parent
+	}
+	for ; sec != nil; sec = sec.Parent {
+		out = append([]Crumb{{Title: sec.Title, URL: sec.URL}}, out...)
+	}
+	return out
+}
+
+// sitemap lists every page of the site.
+func (s *Site) sitemap() []byte {
+	type entry struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod,omitempty"`
+	}
+	var urls []entry
+	add := func(u string, t time.Time) {
+		e := entry{Loc: s.Config.AbsURL(s.Config.BasePath() + strings.TrimPrefix(u, "/"))}
+		if !t.IsZero() {
+			e.LastMod = t.UTC().Format(time.DateOnly)
+		}
+		urls = append(urls, e)
+	}
+	for _, p := range s.Pages {
+		add(p.URL, p.Updated)
+	}
+	for _, sec := range s.Sections {
+		if sec.Index == nil {
+			add(sec.URL, time.Time{})
+		}
+	}
+	for _, k := range s.Config.Kinds {
+		add("/kinds/"+k.Name+"/", time.Time{})
+	}
+	for _, t := range s.Tags {
+		add(t.URL, time.Time{})
+	}
+	slices.SortFunc(urls, func(a, b entry) int { return strings.Compare(a.Loc, b.Loc) })
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, u := range urls {
+		out, _ := xml.Marshal(struct {
+			XMLName xml.Name `xml:"url"`
+			entry
+		}{entry: u})
+		buf.Write(out)
+		buf.WriteByte('\n')
+	}
+	buf.WriteString("</urlset>\n")
+	return buf.Bytes()
+}
+
+// feed is an Atom feed of the most recently updated playbooks.
+func (s *Site) feed() []byte {
+	type link struct {
+		Href string `xml:"href,attr"`
+		Rel  string `xml:"rel,attr,omitempty"`
+	}
+	type entry struct {
+		Title   string `xml:"title"`
+		Link    link   `xml:"link"`
+		ID      string `xml:"id"`
+		Updated string `xml:"updated"`
+		Summary string `xml:"summary,omitempty"`
+		Author  *struct {
+			Name string `xml:"name"`
+		} `xml:"author,omitempty"`
+	}
+	type feed struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		Title   string   `xml:"title"`
+		Links   []link   `xml:"link"`
+		ID      string   `xml:"id"`
+		Updated string   `xml:"updated"`
+		Author  struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+		Entries []entry `xml:"entry"`
+	}
+	home := s.Config.AbsURL(s.Config.BasePath())
+	f := feed{Title: s.Config.Title, ID: home, Links: []link{{Href: home}, {Href: home + "feed.xml", Rel: "self"}}}
+	f.Author.Name = s.Config.Title
+	newest := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, p := range recent(s.Pages, s.Config.FeedSize) {
+		u := s.Config.AbsURL(s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"))
+		upd := p.Updated
+		if upd.IsZero() {
+			upd = newest
+		}
+		if upd.After(newest) {
+			newest = upd
+		}
+		e := entry{Title: p.Title, Link: link{Href: u}, ID: u, Updated: upd.UTC().Format(time.RFC3339), Summary: p.Summary}
+		if len(p.Authors) > 0 {
+			e.Author = &struct {
+				Name string `xml:"name"`
+			}{p.Authors[0]}
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	f.Updated = newest.UTC().Format(time.RFC3339)
+	out, _ := xml.MarshalIndent(f, "", "  ")
+	return append([]byte(xml.Header), append(out, '\n')...)
+}
+
+func (s *Site) robots() []byte {
+	return []byte(fmt.Sprintf("User-agent: *\nAllow: /\nSitemap: %s\n", s.Config.AbsURL(s.Config.BasePath()+"sitemap.xml")))
+}

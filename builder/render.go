@@ -1,0 +1,321 @@
+package builder
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v2"
+)
+
+// Theme is a parsed theme: one template set per layout, the static assets
+// with their fingerprinted names, and the UI strings.
+type Theme struct {
+	layouts map[string]*template.Template
+	// Assets maps an asset's name ("style.css") to its output path
+	// ("assets/style.3f2a9c1e.css").
+	Assets map[string]string
+	// AssetData maps an output path to the asset's bytes.
+	AssetData map[string][]byte
+	strings   map[string]map[string]string
+}
+
+// LoadTheme parses a theme's layouts, static files and UI strings from fsys.
+func LoadTheme(fsys fs.FS) (*Theme, error) {
+	th := &Theme{layouts: map[string]*template.Template{}, Assets: map[string]string{}, AssetData: map[string][]byte{}}
+	i18n, err := fs.ReadFile(fsys, "i18n.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	if err := yaml.UnmarshalStrict(i18n, &th.strings); err != nil {
+		return nil, fmt.Errorf("theme: i18n.yaml: %w", err)
+	}
+	entries, err := fs.ReadDir(fsys, "layouts")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	base := template.New("").Funcs(funcs).Option("missingkey=error")
+	var layouts []string
+	partials, _ := fs.ReadDir(fsys, "layouts/partials")
+	for _, e := range partials {
+		if !e.IsDir() && path.Ext(e.Name()) == ".html" {
+			if err := parseInto(base, fsys, "layouts/partials/"+e.Name()); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || path.Ext(name) != ".html" {
+			continue
+		}
+		if name == "baseof.html" {
+			if err := parseInto(base, fsys, "layouts/"+name); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		layouts = append(layouts, name)
+	}
+	for _, name := range layouts {
+		src, err := fs.ReadFile(fsys, "layouts/"+name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.New(name).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		th.layouts[strings.TrimSuffix(name, ".html")] = t
+	}
+	for _, need := range []string{"page", "list", "home", "404", "alias"} {
+		if th.layouts[need] == nil {
+			return nil, fmt.Errorf("theme: layouts/%s.html is missing", need)
+		}
+	}
+	err = fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		out := "assets/" + name
+		if ext := path.Ext(name); ext == ".css" || ext == ".js" {
+			sum := sha256.Sum256(data)
+			out = "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		}
+		th.Assets[name] = out
+		th.AssetData[out] = data
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	return th, nil
+}
+
+func parseInto(t *template.Template, fsys fs.FS, name string) error {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("theme: %w", err)
+	}
+	if _, err := t.New(path.Base(name)).Parse(string(src)); err != nil {
+		return fmt.Errorf("theme: %w", err)
+	}
+	return nil
+}
+
+// HasLayout reports whether the theme has a layout of that name.
+func (th *Theme) HasLayout(name string) bool { return th.layouts[name] != nil }
+
+// Render executes a layout with v into a fresh buffer.
+func (th *Theme) Render(layout string, v *View) ([]byte, error) {
+	t := th.layouts[layout]
+	if t == nil {
+		return nil, fmt.Errorf("theme: no layout %q", layout)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, layout+".html", v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+var funcs = template.FuncMap{
+	"join":  strings.Join,
+	"lower": strings.ToLower,
+	"add":   func(a, b int) int { return a + b },
+	"first": func(n int, ps []*Page) []*Page { return ps[:min(n, len(ps))] },
+	"slug":  GitHubSlug,
+	// dict2 passes the view and a list to a partial.
+	"dict2": func(v *View, list any) map[string]any { return map[string]any{"V": v, "Pages": list, "Sections": list} },
+}
+
+// View is what a layout sees: the site, the page being rendered (nil for
+// generated lists) and helpers that depend on the page's language.
+type View struct {
+	Site    *Site
+	Page    *Page
+	Layout  string
+	Title   string
+	Summary string
+	Lang    string
+	// URL is the rendered page's path without the base path.
+	URL     string
+	List    []*Page
+	Section *Section
+	Term    *Term
+	Kind    *Kind
+	Crumbs  []Crumb
+	Groups  []Group
+	theme   *Theme
+}
+
+// Crumb is one step of the breadcrumb trail.
+type Crumb struct {
+	Title string
+	URL   string
+}
+
+// Group is a titled list of pages (a kind on the home page, an owner…).
+type Group struct {
+	Title string
+	URL   string
+	ID    string
+	Pages []*Page
+	Count int
+}
+
+// Rel turns a site path ("/tags/x/") into a link under the base path.
+func (v *View) Rel(p string) string { return v.Site.Config.BasePath() + strings.TrimPrefix(p, "/") }
+
+// Abs turns a site path into an absolute URL.
+func (v *View) Abs(p string) string { return v.Site.Config.AbsURL(v.Rel(p)) }
+
+// Asset returns the link to a theme asset by its name ("style.css").
+func (v *View) Asset(name string) (string, error) {
+	out, ok := v.theme.Assets[name]
+	if !ok {
+		return "", fmt.Errorf("no theme asset %q", name)
+	}
+	return v.Site.Config.BasePath() + out, nil
+}
+
+// T returns the UI string key in the view's language.
+func (v *View) T(key string) (string, error) {
+	if s, ok := v.theme.strings[v.Lang][key]; ok {
+		return s, nil
+	}
+	if s, ok := v.theme.strings["en"][key]; ok {
+		return s, nil
+	}
+	return "", fmt.Errorf("i18n.yaml has no string %q", key)
+}
+
+var dutchMonths = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+
+// Date formats a date the way the view's language writes it.
+func (v *View) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if v.Lang == "nl" {
+		return fmt.Sprintf("%d %s %d", t.Day(), dutchMonths[t.Month()-1], t.Year())
+	}
+	return t.Format("2 January 2006")
+}
+
+// ISODate formats a date as YYYY-MM-DD, for datetime attributes.
+func (v *View) ISODate(t time.Time) string { return t.Format(time.DateOnly) }
+
+// KindOf returns the declaration of a kind by name, or nil.
+func (v *View) KindOf(name string) *Kind { return v.Site.Config.Kind(name) }
+
+// KindLabel returns a kind's label in the view's language.
+func (v *View) KindLabel(name string) string {
+	if k := v.Site.Config.Kind(name); k != nil {
+		return k.LabelFor(v.Lang)
+	}
+	return name
+}
+
+// LangName returns a language's display name.
+func (v *View) LangName(code string) string {
+	for _, l := range v.Site.Config.Languages {
+		if l.Code == code {
+			return l.Name
+		}
+	}
+	return code
+}
+
+// Overdue reports whether p's review date has passed.
+func (v *View) Overdue(p *Page) bool { return p.Overdue(v.Site.Now) }
+
+// KindGroups lists each kind with its pages in the view's language (all
+// languages when lang is empty).
+func (v *View) KindGroups(lang string) []Group {
+	var gs []Group
+	for i := range v.Site.Config.Kinds {
+		k := &v.Site.Config.Kinds[i]
+		g := Group{Title: k.PluralFor(v.Lang), URL: "/kinds/" + k.Name + "/", ID: k.Name}
+		for _, p := range v.Site.Pages {
+			if p.Kind == k.Name && (lang == "" || p.Lang == lang) {
+				g.Pages = append(g.Pages, p)
+			}
+		}
+		g.Count = len(g.Pages)
+		gs = append(gs, g)
+	}
+	return gs
+}
+
+// Recent returns the n most recently updated playbooks.
+func (v *View) Recent(n int) []*Page { return recent(v.Site.Pages, n) }
+
+func recent(pages []*Page, n int) []*Page {
+	var ps []*Page
+	for _, p := range pages {
+		if p.IsPlaybook() {
+			ps = append(ps, p)
+		}
+	}
+	slices.SortStableFunc(ps, func(a, b *Page) int {
+		if c := b.Updated.Compare(a.Updated); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
+	return ps[:min(n, len(ps))]
+}
+
+// EditURL returns the link to edit p's source on the Git host, or "".
+func (v *View) EditURL(p *Page) string { return v.Site.repoURL("edit", p) }
+
+// HistoryURL returns the link to p's commit history on the Git host, or "".
+func (v *View) HistoryURL(p *Page) string { return v.Site.repoURL("commits", p) }
+
+func (s *Site) repoURL(action string, p *Page) string {
+	r := s.Config.Repository
+	if r.URL == "" || p == nil {
+		return ""
+	}
+	branch := r.Branch
+	if branch == "" {
+		branch = "main"
+	}
+	parts := []string{strings.TrimSuffix(r.URL, "/"), action, branch}
+	if cp := strings.Trim(r.ContentPath, "/"); cp != "" {
+		parts = append(parts, cp)
+	}
+	segs := strings.Split(p.Path, "/")
+	for i, s := range segs {
+		segs[i] = pathEscape(s)
+	}
+	return strings.Join(append(parts, segs...), "/")
+}
+
+func pathEscape(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}

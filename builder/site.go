@@ -1,0 +1,485 @@
+package builder
+
+import (
+	"cmp"
+	"fmt"
+	"io/fs"
+	"os"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Site is a loaded and linked site: every published page with its
+// relations, the static files, and the lists the theme shows.
+type Site struct {
+	Config *Config
+	// Pages are the published pages sorted by source path.
+	Pages []*Page
+	// Files are the static files copied to the output, sorted by path.
+	Files []SourceFile
+	// Sections are the content folders, sorted by path; Sections[0] is the
+	// top level.
+	Sections []*Section
+	// Tags and Owners group the pages, sorted by name.
+	Tags   []*Term
+	Owners []*Term
+	// Now is the day the build runs, for review dates.
+	Now time.Time
+
+	fsys     fs.FS
+	root     *os.Root
+	byPath   map[string]*Page
+	byURL    map[string]*Page
+	files    map[string]bool
+	sections map[string]*Section
+}
+
+// Section is a folder of the content tree.
+type Section struct {
+	Path     string
+	URL      string
+	Title    string
+	Index    *Page
+	Pages    []*Page
+	Children []*Section
+	Parent   *Section
+}
+
+// Term is a tag or owner and the pages that carry it.
+type Term struct {
+	Name  string
+	URL   string
+	Pages []*Page
+}
+
+// Close releases the open content folder. The site's pages stay usable.
+func (s *Site) Close() {
+	if s.root != nil {
+		s.root.Close()
+		s.root = nil
+	}
+}
+
+// PageByPath returns the page built from the source path, or nil.
+func (s *Site) PageByPath(p string) *Page { return s.byPath[p] }
+
+// PageByURL returns the page at a URL (without base path), or nil.
+func (s *Site) PageByURL(u string) *Page { return s.byURL[u] }
+
+// Section returns the section of a folder path, or nil.
+func (s *Site) Section(p string) *Section { return s.sections[p] }
+
+// reserved lists URLs the site generates itself.
+var reserved = []string{"/tags/", "/kinds/", "/owners/", "/review/", "/search/", "/lang/", "/assets/", "/_kb/"}
+
+func (s *Site) diag(ds *Diagnostics, rule, file string, line, col int, format string, args ...any) {
+	sev := s.Config.Severity(rule)
+	if sev == SeverityOff {
+		return
+	}
+	*ds = append(*ds, Diagnostic{File: file, Line: line, Col: col, Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+// link indexes the pages, resolves every link and builds the relations
+// between pages. It reports broken links, duplicate URLs and the like.
+func (s *Site) link() Diagnostics {
+	var ds Diagnostics
+	s.byPath = make(map[string]*Page, len(s.Pages))
+	s.byURL = make(map[string]*Page, len(s.Pages))
+	s.files = make(map[string]bool, len(s.Files))
+	for _, f := range s.Files {
+		s.files[f.Path] = true
+	}
+	kept := s.Pages[:0]
+	for _, p := range s.Pages {
+		s.byPath[p.Path] = p
+		if other, dup := s.byURL[p.URL]; dup {
+			s.diag(&ds, RuleDuplicateURL, p.Path, 1, 1, "%s and %s both publish the URL %s", other.Path, p.Path, p.URL)
+			continue
+		}
+		if slices.ContainsFunc(reserved, func(r string) bool { return strings.HasPrefix(p.URL, r) }) {
+			s.diag(&ds, RuleDuplicateURL, p.Path, 1, 1, "URL %s is reserved for pages kb generates", p.URL)
+			continue
+		}
+		s.byURL[p.URL] = p
+		kept = append(kept, p)
+	}
+	s.Pages = kept
+	s.buildSections()
+
+	for _, p := range s.Pages {
+		s.resolveBody(p, &ds)
+		s.resolveFields(p, &ds)
+	}
+	s.checkAliases(&ds)
+	s.relate(&ds)
+	return ds
+}
+
+// resolve maps a relative reference written on page p to a page or a static
+// file. It returns the target page (nil for a static file), the target's
+// URL without base path, the anchor, and an error message.
+func (s *Site) resolve(p *Page, dest string) (*Page, string, string, string) {
+	raw, anchor, _ := strings.Cut(dest, "#")
+	raw, _, _ = strings.Cut(raw, "?")
+	if a, err := url.PathUnescape(anchor); err == nil {
+		anchor = a
+	}
+	if raw == "" {
+		return p, p.URL, anchor, ""
+	}
+	target, err := url.PathUnescape(raw)
+	if err != nil {
+		return nil, "", "", "not a valid URL path"
+	}
+	target = strings.ReplaceAll(target, `\`, "/")
+	var joined string
+	if strings.HasPrefix(target, "/") {
+		joined = path.Clean(target[1:])
+	} else {
+		joined = path.Join(path.Dir(p.Path), target)
+	}
+	if joined == ".." || strings.HasPrefix(joined, "../") {
+		return nil, "", "", "points outside the content folder"
+	}
+	if joined == "." {
+		joined = ""
+	}
+	if t := s.byPath[joined]; t != nil {
+		return t, t.URL, anchor, ""
+	}
+	if s.files[joined] {
+		return nil, "/" + joined, anchor, ""
+	}
+	if sec := s.sections[joined]; sec != nil {
+		if sec.Index != nil {
+			return sec.Index, sec.URL, anchor, ""
+		}
+		return nil, sec.URL, anchor, ""
+	}
+	// A link written as a site URL ("/tags/sales/" or "/meeting-formats/x/").
+	if strings.HasPrefix(target, "/") {
+		u := "/" + strings.Trim(joined, "/") + "/"
+		if u == "//" {
+			u = "/"
+		}
+		if t := s.byURL[u]; t != nil {
+			return t, t.URL, anchor, ""
+		}
+		if slices.ContainsFunc(reserved, func(r string) bool { return strings.HasPrefix(u, r) }) {
+			return nil, u, anchor, ""
+		}
+	}
+	return nil, "", "", "no such file"
+}
+
+func (s *Site) resolveBody(p *Page, ds *Diagnostics) {
+	for _, l := range p.Links {
+		t, u, anchor, problem := s.resolve(p, l.Dest)
+		if problem != "" {
+			s.diag(ds, RuleBrokenLink, p.Path, l.Line, l.Col, "broken link %q: %s", l.Dest, problem)
+			continue
+		}
+		if anchor != "" && t != nil && !t.HeadingID(anchor) && !strings.HasPrefix(anchor, "fn:") && !strings.HasPrefix(anchor, "fnref:") {
+			s.diag(ds, RuleBrokenAnchor, p.Path, l.Line, l.Col, "broken link %q: %s has no heading #%s", l.Dest, t.Path, anchor)
+		}
+		if l.Image && strings.TrimSpace(l.Alt) == "" {
+			s.diag(ds, RuleImageAlt, p.Path, l.Line, l.Col, "image %q has no alt text", l.Dest)
+		}
+		l.Target, l.Anchor = t, anchor
+		href := s.Config.BasePath() + strings.TrimPrefix(u, "/")
+		if anchor != "" {
+			href += "#" + anchor
+		}
+		setDestination(l, href)
+	}
+}
+
+func (s *Site) resolveFields(p *Page, ds *Diagnostics) {
+	k := s.Config.Kind(p.Kind)
+	if k == nil {
+		return
+	}
+	for _, f := range k.Fields {
+		refs, ok := p.Fields[f.Name].([]PageRef)
+		if !ok {
+			continue
+		}
+		for i := range refs {
+			t, u, _, problem := s.resolve(p, refs[i].Path)
+			if problem == "" && t == nil {
+				problem = "not a page"
+			}
+			if problem != "" {
+				s.diag(ds, RuleBrokenLink, p.Path, p.fmLines[f.Name], 1, "broken link %q in %s: %s", refs[i].Path, f.Name, problem)
+				continue
+			}
+			refs[i].URL, refs[i].Title, refs[i].Page = u, t.Title, t
+		}
+	}
+}
+
+var aliasRE = regexp.MustCompile(`^(/[\p{Ll}\p{N}_.~-]+)+/?$`)
+
+func (s *Site) checkAliases(ds *Diagnostics) {
+	claimed := map[string]*Page{}
+	for _, p := range s.Pages {
+		for i, a := range p.Aliases {
+			norm := "/" + strings.Trim(strings.ToLower(a), "/") + "/"
+			bad := !aliasRE.MatchString(strings.TrimSuffix(norm, "/")) || strings.Contains(norm, "/../") || strings.Contains(norm, "/./")
+			if bad || norm == "/" {
+				s.diag(ds, RuleFrontMatter, p.Path, p.fmLines["aliases"], 1, "alias %q must be a site path like /old/name/ (lowercase, no '..')", a)
+				continue
+			}
+			if other := claimed[norm]; other != nil {
+				s.diag(ds, RuleDuplicateAlias, p.Path, p.fmLines["aliases"], 1, "alias %s is claimed by both %s and %s", norm, other.Path, p.Path)
+				continue
+			}
+			if t := s.byURL[norm]; t != nil {
+				s.diag(ds, RuleDuplicateURL, p.Path, p.fmLines["aliases"], 1, "alias %s is the URL of %s", norm, t.Path)
+				continue
+			}
+			if slices.ContainsFunc(reserved, func(r string) bool { return strings.HasPrefix(norm, r) }) {
+				s.diag(ds, RuleDuplicateURL, p.Path, p.fmLines["aliases"], 1, "alias %s is reserved for pages kb generates", norm)
+				continue
+			}
+			claimed[norm] = p
+			p.Aliases[i] = norm
+		}
+		p.Aliases = slices.DeleteFunc(p.Aliases, func(a string) bool { return claimed[a] != p })
+	}
+}
+
+func (s *Site) buildSections() {
+	s.sections = map[string]*Section{}
+	var get func(dir string) *Section
+	get = func(dir string) *Section {
+		if sec := s.sections[dir]; sec != nil {
+			return sec
+		}
+		sec := &Section{Path: dir, URL: "/", Title: s.Config.Title}
+		if dir != "" {
+			parent := get(parentDir(dir))
+			segs := strings.Split(dir, "/")
+			for i := range segs {
+				segs[i] = Slug(segs[i])
+			}
+			sec.URL = "/" + strings.Join(segs, "/") + "/"
+			sec.Title = humanize(path.Base(dir))
+			sec.Parent = parent
+			parent.Children = append(parent.Children, sec)
+		}
+		s.sections[dir] = sec
+		return sec
+	}
+	get("")
+	for _, p := range s.Pages {
+		sec := get(p.Section)
+		if p.IsIndex {
+			if sec.Index == nil || p.Lang == s.Config.DefaultLanguage {
+				sec.Index = p
+				sec.Title = p.Title
+			}
+			continue
+		}
+		sec.Pages = append(sec.Pages, p)
+	}
+	for _, sec := range s.sections {
+		s.Sections = append(s.Sections, sec)
+		slices.SortFunc(sec.Pages, byWeightTitle)
+		slices.SortFunc(sec.Children, func(a, b *Section) int {
+			return cmp.Or(cmp.Compare(weightOf(a.Index), weightOf(b.Index)), cmp.Compare(a.Title, b.Title))
+		})
+		for i, p := range sec.Pages {
+			if i > 0 {
+				p.Prev = sec.Pages[i-1]
+			}
+			if i+1 < len(sec.Pages) {
+				p.Next = sec.Pages[i+1]
+			}
+		}
+	}
+	slices.SortFunc(s.Sections, func(a, b *Section) int { return cmp.Compare(a.Path, b.Path) })
+}
+
+func weightOf(p *Page) int {
+	if p == nil {
+		return 0
+	}
+	return p.Weight
+}
+
+func byWeightTitle(a, b *Page) int {
+	return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.Path, b.Path))
+}
+
+func parentDir(dir string) string {
+	if i := strings.LastIndexByte(dir, '/'); i >= 0 {
+		return dir[:i]
+	}
+	return ""
+}
+
+// relate fills backlinks, translations, related pages, tags and owners.
+func (s *Site) relate(ds *Diagnostics) {
+	back := map[*Page]map[*Page]bool{}
+	addBack := func(from, to *Page) {
+		if to == nil || to == from {
+			return
+		}
+		if back[to] == nil {
+			back[to] = map[*Page]bool{}
+		}
+		back[to][from] = true
+	}
+	for _, p := range s.Pages {
+		for _, l := range p.Links {
+			addBack(p, l.Target)
+		}
+		for _, v := range p.Fields {
+			if refs, ok := v.([]PageRef); ok {
+				for _, r := range refs {
+					addBack(p, r.Page)
+				}
+			}
+		}
+	}
+	for _, p := range s.Pages {
+		for from := range back[p] {
+			p.Backlinks = append(p.Backlinks, from)
+		}
+		slices.SortFunc(p.Backlinks, byWeightTitle)
+	}
+
+	// Translations.
+	keys := map[string][]*Page{}
+	for _, p := range s.Pages {
+		if p.TranslationKey != "" {
+			keys[p.TranslationKey] = append(keys[p.TranslationKey], p)
+		}
+	}
+	for key, group := range keys {
+		langs := map[string]*Page{}
+		for _, p := range group {
+			if other := langs[p.Lang]; other != nil {
+				first, second := other, p
+				if second.Path < first.Path {
+					first, second = second, first
+				}
+				s.diag(ds, RuleTranslation, second.Path, second.fmLines["translation_key"], 1, "translation_key %q is also used by %s, in the same language (%s)", key, first.Path, p.Lang)
+				continue
+			}
+			langs[p.Lang] = p
+		}
+		for _, p := range group {
+			for _, q := range group {
+				if q != p && langs[q.Lang] == q {
+					p.Translations = append(p.Translations, q)
+				}
+			}
+			slices.SortFunc(p.Translations, func(a, b *Page) int { return cmp.Compare(a.Lang, b.Lang) })
+		}
+	}
+
+	// Duplicate titles among playbooks of one language.
+	titles := map[string]*Page{}
+	for _, p := range s.Pages {
+		if !p.IsPlaybook() {
+			continue
+		}
+		k := p.Lang + "\x00" + strings.ToLower(p.Title)
+		if other := titles[k]; other != nil {
+			s.diag(ds, RuleDuplicateTitle, p.Path, p.fmLines["title"], 1, "title %q is also used by %s", p.Title, other.Path)
+			continue
+		}
+		titles[k] = p
+	}
+
+	// Tags and owners.
+	tags := map[string]*Term{}
+	owners := map[string]*Term{}
+	allowed := map[string]bool{}
+	for _, t := range s.Config.Tags {
+		allowed[t] = true
+	}
+	for _, p := range s.Pages {
+		for _, t := range p.Tags {
+			if len(allowed) > 0 && !allowed[t] {
+				s.diag(ds, RuleUnknownTag, p.Path, p.fmLines["tags"], 1, "tag %q is not in site.yaml's list of tags", t)
+			}
+			term(tags, t, "/tags/"+Slug(t)+"/").Pages = append(tags[t].Pages, p)
+		}
+		if p.Owner != "" {
+			term(owners, p.Owner, "/owners/#"+Slug(p.Owner)).Pages = append(owners[p.Owner].Pages, p)
+		}
+	}
+	s.Tags, s.Owners = sortedTerms(tags), sortedTerms(owners)
+
+	// Related: pages linked either way or sharing tags, from the same language.
+	for _, p := range s.Pages {
+		if !p.IsPlaybook() {
+			continue
+		}
+		score := map[*Page]int{}
+		for _, l := range p.Links {
+			if l.Target != nil {
+				score[l.Target] += 2
+			}
+		}
+		for _, b := range p.Backlinks {
+			score[b] += 2
+		}
+		if sec := s.sections[p.Section]; sec != nil {
+			for _, q := range sec.Pages {
+				score[q] += 0
+			}
+		}
+		var cands []*Page
+		for q, sc := range score {
+			if q == p || !q.IsPlaybook() || q.Lang != p.Lang || slices.Contains(p.Translations, q) {
+				continue
+			}
+			score[q] = sc + sharedTags(p, q)
+			if score[q] > 0 {
+				cands = append(cands, q)
+			}
+		}
+		slices.SortFunc(cands, func(a, b *Page) int {
+			return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(a.Path, b.Path))
+		})
+		p.Related = cands[:min(len(cands), 5)]
+	}
+}
+
+func term(m map[string]*Term, name, u string) *Term {
+	t := m[name]
+	if t == nil {
+		t = &Term{Name: name, URL: u}
+		m[name] = t
+	}
+	return t
+}
+
+func sortedTerms(m map[string]*Term) []*Term {
+	out := make([]*Term, 0, len(m))
+	for _, t := range m {
+		slices.SortFunc(t.Pages, byWeightTitle)
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b *Term) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+func sharedTags(a, b *Page) int {
+	n := 0
+	for _, t := range a.Tags {
+		if slices.Contains(b.Tags, t) {
+			n++
+		}
+	}
+	return n
+}

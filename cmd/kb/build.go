@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"kb"
+	"kb/builder"
+)
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: kb %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, mapping -h and bad flags to errUsage.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errors.Join(errUsage, errHelp)
+		}
+		return errUsage
+	}
+	return nil
+}
+
+
+// siteSource resolves --source: an explicit folder, the current folder when
+// it holds a site, or else the example site built into kb.
+func siteSource(dir string, stderr io.Writer) (builder.Options, error) {
+	if dir != "" {
+		fi, err := os.Stat(dir)
+		if err != nil || !fi.IsDir() {
+			return builder.Options{}, fmt.Errorf("%w: --source %s is not a folder", errUsage, dir)
+		}
+		return builder.Options{Source: dir}, nil
+	}
+	for _, probe := range []string{builder.ConfigFile, "content"} {
+		if _, err := os.Stat(probe); err == nil {
+			return builder.Options{Source: "."}, nil
+		}
+	}
+	fmt.Fprintln(stderr, "kb: no site.yaml or content/ here: using the example knowledge base built into kb")
+	return builder.Options{SourceFS: kb.ExampleSite()}, nil
+}
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("build", "build [--source DIR] [--dest DIR] [--base-url URL] [--drafts]", stderr)
+	source := fs.String("source", "", "site folder holding site.yaml and content/ (default: the current folder)")
+	dest := fs.String("dest", "public", "output folder, replaced only when the build succeeds")
+	baseURL := fs.String("base-url", "", "override site.yaml's base_url, e.g. https://intranet.example/kb/")
+	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kb build: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	opts, err := siteSource(*source, stderr)
+	if err != nil {
+		return err
+	}
+	opts.Dest, opts.BaseURL, opts.Drafts = *dest, *baseURL, *drafts
+	if err := checkDest(opts); err != nil {
+		return err
+	}
+	res, err := builder.Build(ctx, opts)
+	printDiagnostics(stderr, res.Diagnostics)
+	summary(stdout, res, err)
+	if errors.Is(err, builder.ErrBuildFailed) {
+		return errContent
+	}
+	return err
+}
+
+// checkDest refuses an output folder that is, or contains, the source.
+func checkDest(opts builder.Options) error {
+	if opts.Source == "" {
+		return nil
+	}
+	src, err1 := filepath.Abs(opts.Source)
+	dst, err2 := filepath.Abs(opts.Dest)
+	if err1 != nil || err2 != nil {
+		return errors.Join(err1, err2)
+	}
+	if rel, err := filepath.Rel(dst, src); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+		return fmt.Errorf("%w: --dest %s would replace the source folder", errUsage, opts.Dest)
+	}
+	return nil
+}
+
+func printDiagnostics(w io.Writer, ds builder.Diagnostics) {
+	for _, d := range ds {
+		fmt.Fprintln(w, d)
+	}
+}
+
+func summary(w io.Writer, res *builder.Result, err error) {
+	status := "built"
+	if err != nil {
+		status = "failed"
+	}
+	fmt.Fprintf(w, "%s: %d pages written, %d sections, %d warnings, %d errors in %s\n",
+		status, res.Written, res.Sections, res.Diagnostics.Warnings(), res.Diagnostics.Errors(), res.Duration.Round(time.Millisecond))
+}

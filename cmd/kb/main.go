@@ -1,0 +1,89 @@
+// Command kb builds a static intranet knowledge base from a folder of
+// Markdown playbooks, checks it, and previews it live.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at link time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitContent = 1
+	exitUsage   = 2
+)
+
+// errUsage marks a command-line mistake (exit status 2).
+var errUsage = errors.New("usage")
+
+// errHelp marks -h: usage was printed on request (exit status 0).
+var errHelp = errors.New("help")
+
+// errContent marks content errors already reported (exit status 1).
+var errContent = errors.New("content errors")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `kb turns a folder of Markdown playbooks into a static intranet knowledge base.
+
+Usage:
+  kb build   [--source DIR] [--dest DIR] [--base-url URL] [--drafts]   build the site
+  kb serve   [--source DIR] [--addr HOST:PORT] [--poll DUR]             build, serve and rebuild on change
+  kb check   [--source DIR] [--format human|github|json] [--strict]     validate without writing
+  kb new     KIND "Title" [--lang nl]                                   start a new playbook
+  kb version                                                            print the version
+  kb help                                                               show this help
+
+Run "kb COMMAND -h" for a command's flags.
+`
+
+// Run executes one kb command and returns its exit status.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "build":
+		err = runBuild(ctx, args[1:], stdout, stderr)
+	case "serve":
+		err = runServe(ctx, args[1:], stdout, stderr)
+	case "check":
+		err = runCheck(ctx, args[1:], stdout, stderr)
+	case "new":
+		err = runNew(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "kb %s\n", version)
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "kb: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	switch {
+	case err == nil, errors.Is(err, errHelp):
+		return exitOK
+	case errors.Is(err, errUsage):
+		return exitUsage
+	case errors.Is(err, errContent):
+		return exitContent
+	default:
+		fmt.Fprintf(stderr, "kb: %v\n", err)
+		return exitContent
+	}
+}

@@ -1,0 +1,19 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return fmt.Errorf("serve: not implemented yet")
+}
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return fmt.Errorf("check: not implemented yet")
+}
+
+func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return fmt.Errorf("new: not implemented yet")
+}

@@ -1,0 +1,75 @@
+// Package themes holds kb's default theme, embedded in the binary.
+package themes
+
+import (
+	"embed"
+	"errors"
+	"io/fs"
+)
+
+//go:embed default
+var embedded embed.FS
+
+// Default returns the default theme's files: layouts/ (html/template),
+// static/ (CSS, JavaScript, images) and i18n.yaml (UI strings per language).
+func Default() fs.FS {
+	sub, err := fs.Sub(embedded, "default")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// Layered returns a file system that serves a file from top when it exists
+// there and from base otherwise, so a site overrides a theme file by placing
+// one with the same name in its own theme folder. top may be nil.
+func Layered(top, base fs.FS) fs.FS {
+	if top == nil {
+		return base
+	}
+	return layered{top, base}
+}
+
+type layered struct{ top, base fs.FS }
+
+// Open implements fs.FS.
+func (l layered) Open(name string) (fs.File, error) {
+	f, err := l.top.Open(name)
+	if err == nil {
+		return f, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	return l.base.Open(name)
+}
+
+// ReadDir implements fs.ReadDirFS, merging both layers.
+func (l layered) ReadDir(name string) ([]fs.DirEntry, error) {
+	a, errA := fs.ReadDir(l.top, name)
+	b, errB := fs.ReadDir(l.base, name)
+	if errA != nil && errB != nil {
+		return nil, errB
+	}
+	seen := map[string]bool{}
+	var out []fs.DirEntry
+	for _, e := range a {
+		seen[e.Name()] = true
+		out = append(out, e)
+	}
+	for _, e := range b {
+		if !seen[e.Name()] {
+			out = append(out, e)
+		}
+	}
+	sortEntries(out)
+	return out, nil
+}
+
+func sortEntries(es []fs.DirEntry) {
+	for i := 1; i < len(es); i++ {
+		for j := i; j > 0 && es[j].Name() < es[j-1].Name(); j-- {
+			es[j], es[j-1] = es[j-1], es[j]
+		}
+	}
+}
