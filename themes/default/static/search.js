@@ -1,0 +1,1 @@
+// Search as you type: filled in by the search feature.
