@@ -48,6 +48,12 @@ type Result struct {
 	// Written counts the HTML pages written.
 	Written  int
 	Sections int
+	// Rendered counts the HTML pages rendered (all of them in a full
+	// build, the affected ones in an incremental build).
+	Rendered int
+	// Changed lists the source files that changed since the previous build
+	// of a Session, relative to the site folder.
+	Changed []string
 	Duration time.Duration
 	// Phases times each part of the build.
 	Phases map[string]time.Duration
@@ -76,6 +82,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		closer = root
 	}
 	cfg := DefaultConfig()
+	contentDir := ""
 	contentFS := siteFS
 	if src, err := fs.ReadFile(siteFS, ConfigFile); err == nil {
 		c, ds := ParseConfig(ConfigFile, src)
@@ -84,13 +91,15 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 			return nil, nil, diags, nil
 		}
 		cfg = c
-		if contentFS, err = fs.Sub(siteFS, cfg.ContentDir); err != nil {
-			return nil, nil, nil, err
+		if fi, err := fs.Stat(siteFS, cfg.ContentDir); err == nil && fi.IsDir() {
+			contentFS, _ = fs.Sub(siteFS, cfg.ContentDir)
+			contentDir = cfg.ContentDir
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil, err
 	} else if fi, err := fs.Stat(siteFS, cfg.ContentDir); err == nil && fi.IsDir() {
 		contentFS, _ = fs.Sub(siteFS, cfg.ContentDir)
+		contentDir = cfg.ContentDir
 	}
 	if opts.BaseURL != "" {
 		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
@@ -110,13 +119,21 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if err != nil {
 		return nil, nil, diags, fmt.Errorf("reading content: %w", err)
 	}
+	if contentDir == "" {
+		// The site folder is the content folder: its configuration and
+		// theme are not content.
+		static = slices.DeleteFunc(static, func(f SourceFile) bool {
+			return f.Path == ConfigFile || strings.HasPrefix(f.Path, cfg.ThemeDir+"/")
+		})
+		mdFiles = slices.DeleteFunc(mdFiles, func(f SourceFile) bool { return strings.HasPrefix(f.Path, cfg.ThemeDir+"/") })
+	}
 	var git *GitInfo
 	var gitDone sync.WaitGroup
 	if opts.Source != "" {
 		gitDone.Go(func() {
 			dir := opts.Source
-			if opts.SourceFS == nil && contentFS != siteFS {
-				dir = filepath.Join(opts.Source, filepath.FromSlash(cfg.ContentDir))
+			if contentDir != "" {
+				dir = filepath.Join(opts.Source, filepath.FromSlash(contentDir))
 			}
 			git, _ = ReadGitInfo(ctx, dir)
 		})
@@ -129,7 +146,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if now.IsZero() {
 		now = time.Now()
 	}
-	site = &Site{Config: cfg, Files: static, fsys: contentFS, root: closer, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	site = &Site{Config: cfg, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	for _, p := range loaded {
 		if p == nil {
 			continue
@@ -148,36 +165,48 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 // returns ErrBuildFailed with the diagnostics in the result, and the
 // previous output is left untouched.
 func Build(ctx context.Context, opts Options) (*Result, error) {
+	res, theme, err := buildFull(ctx, opts, nil)
+	_ = theme
+	if res.Site != nil {
+		res.Site.Close()
+	}
+	return res, err
+}
+
+// buildFull is Build, recording the hash of every written file in record
+// when it is not nil. The caller closes res.Site.
+func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Result, *Theme, error) {
 	start := time.Now()
 	res := &Result{Phases: map[string]time.Duration{}}
 	site, theme, diags, err := Load(ctx, opts)
-	if site != nil {
-		defer site.Close()
-	}
 	res.Site, res.Diagnostics = site, diags
 	res.Phases["load"] = time.Since(start)
 	if err != nil {
-		return res, err
+		return res, theme, err
 	}
 	if site == nil || diags.Errors() > 0 {
 		res.Diagnostics.Sort()
 		res.Duration = time.Since(start)
-		return res, ErrBuildFailed
+		return res, theme, ErrBuildFailed
 	}
 	res.Sections = len(site.Sections)
 	if opts.Check {
 		site.renderBodies()
 		res.Diagnostics.Sort()
 		res.Duration = time.Since(start)
-		return res, nil
+		return res, theme, nil
 	}
 	stage, err := NewStaging(opts.Dest)
 	if err != nil {
-		return res, err
+		return res, theme, err
+	}
+	var w FileWriter = stage
+	if record != nil {
+		w = &hashingWriter{w: stage, record: record}
 	}
 	t := time.Now()
-	written, rdiags, err := site.write(ctx, theme, stage)
-	res.Written = written
+	written, rdiags, err := site.write(ctx, theme, w)
+	res.Written, res.Rendered = written, written
 	res.Diagnostics = append(res.Diagnostics, rdiags...)
 	res.Phases["render"] = time.Since(t)
 	if err == nil && rdiags.Errors() > 0 {
@@ -196,7 +225,23 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Diagnostics.Sort()
 	res.Duration = time.Since(start)
-	return res, err
+	return res, theme, err
+}
+
+// hashingWriter records the hash of every file it passes on.
+type hashingWriter struct {
+	w      FileWriter
+	mu     sync.Mutex
+	record map[string]uint64
+}
+
+// WriteFile implements FileWriter.
+func (h *hashingWriter) WriteFile(name string, data []byte) error {
+	sum := hashBytes(data)
+	h.mu.Lock()
+	h.record[name] = sum
+	h.mu.Unlock()
+	return h.w.WriteFile(name, data)
 }
 
 // IndexDir is where the search index lives inside the output folder.
@@ -270,9 +315,15 @@ type job struct {
 	page *Page
 }
 
+// FileWriter receives the output files of a build.
+type FileWriter interface {
+	// WriteFile writes one file at a slash-separated path inside the output.
+	WriteFile(name string, data []byte) error
+}
+
 // write renders every page and list and writes them, the static files and
-// the theme's assets into the staging folder.
-func (s *Site) write(ctx context.Context, theme *Theme, stage *Staging) (int, Diagnostics, error) {
+// the theme's assets through w.
+func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, Diagnostics, error) {
 	s.renderBodies()
 	jobs := s.jobs(theme)
 	var mu sync.Mutex

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -273,7 +274,41 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 	if p.Summary == "" {
 		p.Summary = truncate(info.firstPar, 200)
 	}
+	p.facts = pageFacts(p)
 	return p, dec.diags
+}
+
+// pageFacts digests what other pages show of p or depend on: its URL, title,
+// summary, kind, language, owner, tags, dates, aliases, weight, heading IDs,
+// outgoing links and links in front matter.
+func pageFacts(p *Page) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q %q %q %q %q %q %q %q %v %v %q %d %v|", p.URL, p.Title, p.Summary, p.Kind, p.Lang, p.Owner,
+		p.Tags, p.TranslationKey, p.ReviewBy, p.Draft, p.Aliases, p.Weight, p.IsIndex)
+	for _, h := range p.Headings {
+		b.WriteString(h.ID)
+		b.WriteByte(0)
+	}
+	b.WriteByte('|')
+	for _, l := range p.Links {
+		b.WriteString(l.Dest)
+		b.WriteByte(0)
+	}
+	b.WriteByte('|')
+	keys := make([]string, 0, len(p.Fields))
+	for k := range p.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if refs, ok := p.Fields[k].([]PageRef); ok {
+			fmt.Fprintf(&b, "%s=", k)
+			for _, r := range refs {
+				fmt.Fprintf(&b, "%q,", r.Path)
+			}
+		}
+	}
+	return b.String()
 }
 
 // rawFrontMatterValue returns the scalar written after "key:" on a line.

@@ -69,6 +69,9 @@ type Page struct {
 	doc      ast.Node
 	fmLines  map[string]int
 	bodyLine int
+	// facts digests everything other pages show of this one, so an edit
+	// that leaves it unchanged re-renders only this page.
+	facts string
 	hash     uint64
 }
 

@@ -31,6 +31,9 @@ type Site struct {
 	Now time.Time
 
 	fsys     fs.FS
+	// contentDir is the content folder relative to the site folder ("" when
+	// the site folder holds the Markdown itself).
+	contentDir string
 	root     *os.Root
 	byPath   map[string]*Page
 	byURL    map[string]*Page
@@ -63,6 +66,10 @@ func (s *Site) Close() {
 		s.root = nil
 	}
 }
+
+// ContentDir is the content folder relative to the site folder, "" when the
+// site folder is the content folder. Diagnostics name files relative to it.
+func (s *Site) ContentDir() string { return s.contentDir }
 
 // PageByPath returns the page built from the source path, or nil.
 func (s *Site) PageByPath(p string) *Page { return s.byPath[p] }

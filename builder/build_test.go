@@ -1,0 +1,489 @@
+package builder
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"kb/search"
+)
+
+var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// site writes files (path → content) into a fresh folder and returns it.
+func site(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		writeFile(t, filepath.Join(dir, filepath.FromSlash(name)), data)
+	}
+	return dir
+}
+
+func build(t *testing.T, src string, mod ...func(*Options)) (*Result, string, error) {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "public")
+	opts := Options{Source: src, Dest: dest, Now: testNow}
+	for _, m := range mod {
+		m(&opts)
+	}
+	res, err := Build(context.Background(), opts)
+	return res, opts.Dest, err
+}
+
+func mustBuild(t *testing.T, src string, mod ...func(*Options)) (*Result, string) {
+	t.Helper()
+	res, dest, err := build(t, src, mod...)
+	if err != nil {
+		t.Fatalf("build: %v\n%v", err, res.Diagnostics)
+	}
+	return res, dest
+}
+
+func diagStrings(ds Diagnostics) string {
+	var b strings.Builder
+	for _, d := range ds {
+		b.WriteString(d.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+const fixtureConfig = `title: Test KB
+base_url: https://intranet.example/kb/
+default_language: en
+languages:
+  - code: en
+    name: English
+  - code: nl
+    name: Nederlands
+repository:
+  url: https://git.example/org/playbooks
+  branch: main
+  content_path: content
+`
+
+var fixture = map[string]string{
+	"site.yaml":                  fixtureConfig,
+	"content/README.md":          "---\ntitle: Home\n---\n\nWelcome.\n",
+	"content/symptoms/README.md": "---\ntitle: Symptoms\nsummary: Signs of silos.\n---\n\nAll symptoms.\n",
+	"content/symptoms/duplicate-work.md": `---
+title: Duplicate work
+summary: Two teams do the same job.
+kind: symptom
+tags: [sales, marketing]
+owner: team-enablement
+translation_key: dup
+review_by: 2026-01-01
+aliases: [/old/duplicate/]
+signals: [Two reports on one topic]
+impact: Wasted budget.
+remedies: [../meetings/weekly-sync.md]
+---
+
+## How to recognise it
+
+See the [weekly sync agenda](../meetings/weekly-sync.md#agenda) and ![a chart](../images/chart.svg).
+`,
+	"content/symptoms/dubbel-werk.md": `---
+title: Dubbel werk
+summary: Twee teams doen hetzelfde.
+kind: symptom
+lang: nl
+tags: [sales]
+owner: team-enablement
+translation_key: dup
+signals: [Twee rapporten]
+impact: Verspild budget.
+remedies: [duplicate-work.md]
+---
+
+> [!TIP]
+> Begin klein.
+`,
+	"content/meetings/weekly-sync.md": `---
+title: Weekly sync
+summary: Thirty minutes a week.
+kind: meeting-format
+tags: [sales]
+owner: pmo
+cadence: weekly
+duration: 30m
+participants: [Project lead]
+agenda:
+  - {item: Progress, minutes: 10}
+  - Blockers
+---
+
+## Agenda
+
+Talk about [duplicate work](../symptoms/duplicate-work.md).
+`,
+	"content/images/chart.svg": `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>chart</title></svg>`,
+}
+
+func TestBuild_Site(t *testing.T) {
+	res, dest := mustBuild(t, site(t, fixture))
+	if res.Diagnostics.Errors() != 0 {
+		t.Fatalf("errors: %s", diagStrings(res.Diagnostics))
+	}
+	for _, f := range []string{
+		"index.html", "symptoms/index.html", "symptoms/duplicate-work/index.html", "symptoms/dubbel-werk/index.html",
+		"meetings/index.html", "meetings/weekly-sync/index.html", "kinds/symptom/index.html", "kinds/meeting-format/index.html",
+		"tags/index.html", "tags/sales/index.html", "tags/marketing/index.html", "owners/index.html", "review/index.html",
+		"lang/nl/index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml", "old/duplicate/index.html", "images/chart.svg",
+		"_kb/search/index_meta.json",
+	} {
+		if _, err := os.Stat(filepath.Join(dest, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	page := readFile(t, filepath.Join(dest, "symptoms/duplicate-work/index.html"))
+	for _, want := range []string{
+		`href="/kb/meetings/weekly-sync/#agenda"`,                                        // link rewritten under the base path
+		`src="/kb/images/chart.svg"`,                                                     // image rewritten
+		`<h2 id="how-to-recognise-it">`,                                                  // GitHub heading ID
+		`href="/kb/symptoms/dubbel-werk/"`,                                               // translation
+		`https://git.example/org/playbooks/edit/main/content/symptoms/duplicate-work.md`, // edit link
+		`<h1>Duplicate work</h1>`,                                                        // title becomes the H1
+		`href="/kb/assets/style.`,                                                        // fingerprinted asset under the base path
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("duplicate-work page lacks %s", want)
+		}
+	}
+	nl := readFile(t, filepath.Join(dest, "symptoms/dubbel-werk/index.html"))
+	if !strings.Contains(nl, `<html lang="nl">`) || !strings.Contains(nl, `class="callout callout-tip"`) || !strings.Contains(nl, "Begin klein") {
+		t.Errorf("Dutch page: lang or callout missing")
+	}
+	sync := readFile(t, filepath.Join(dest, "meetings/weekly-sync/index.html"))
+	if !strings.Contains(sync, "Duplicate work") { // backlink from the symptom
+		t.Error("weekly sync lacks its backlink")
+	}
+	alias := readFile(t, filepath.Join(dest, "old/duplicate/index.html"))
+	if !strings.Contains(alias, `url=/kb/symptoms/duplicate-work/`) {
+		t.Errorf("alias does not redirect: %s", alias)
+	}
+	tag := readFile(t, filepath.Join(dest, "tags/marketing/index.html"))
+	if !strings.Contains(tag, "Duplicate work") || strings.Contains(tag, "Weekly sync") {
+		t.Error("tag page lists the wrong pages")
+	}
+	review := readFile(t, filepath.Join(dest, "review/index.html"))
+	if !strings.Contains(review, "Duplicate work") {
+		t.Error("overdue playbook not on the review page")
+	}
+
+	var sm struct {
+		URLs []struct {
+			Loc string `xml:"loc"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal([]byte(readFile(t, filepath.Join(dest, "sitemap.xml"))), &sm); err != nil {
+		t.Fatal(err)
+	}
+	locs := map[string]bool{}
+	for _, u := range sm.URLs {
+		locs[u.Loc] = true
+	}
+	for _, want := range []string{"https://intranet.example/kb/", "https://intranet.example/kb/symptoms/duplicate-work/", "https://intranet.example/kb/tags/sales/"} {
+		if !locs[want] {
+			t.Errorf("sitemap lacks %s", want)
+		}
+	}
+	var feed struct {
+		Entries []struct {
+			Title string `xml:"title"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(readFile(t, filepath.Join(dest, "feed.xml"))), &feed); err != nil {
+		t.Fatal(err)
+	}
+	if len(feed.Entries) != 3 {
+		t.Errorf("feed has %d entries, want the 3 playbooks", len(feed.Entries))
+	}
+	if !strings.Contains(readFile(t, filepath.Join(dest, "robots.txt")), "Sitemap: https://intranet.example/kb/sitemap.xml") {
+		t.Error("robots.txt lacks the sitemap")
+	}
+}
+
+func TestBuild_BaseURLOverride(t *testing.T) {
+	_, dest := mustBuild(t, site(t, fixture), func(o *Options) { o.BaseURL = "http://127.0.0.1:9999/docs/x" })
+	page := readFile(t, filepath.Join(dest, "meetings/weekly-sync/index.html"))
+	if !strings.Contains(page, `href="/docs/x/symptoms/duplicate-work/"`) || strings.Contains(page, `"/kb/`) {
+		t.Error("links do not follow the overridden base path")
+	}
+}
+
+// A repository written for GitHub: no front matter, README indexes, folder
+// links, encoded links to names with spaces, GitHub anchors, custom IDs.
+func TestBuild_GitHubShapedRepo(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md":                  "# Our playbooks\n\n- [Rollouts](rollouts/)\n- [Field notes](rollouts/field%20notes.md#what-we-learned-in-q3)\n- [Custom](rollouts/field%20notes.md#custom-id)\n",
+		"rollouts/README.md":         "# Rollouts\n\nBack [home](../README.md).\n",
+		"rollouts/field notes.md":    "# Field notes\n\n## What we learned in Q3!\n\n## Coördinatie & overleg\n\n## Named {#custom-id}\n\nSee [Coördinatie](#coördinatie--overleg) and [up](../).\n\n> [!NOTE]\n> Keep it short.\n",
+		"rollouts/Crm Pilot_Plan.md": "Plain text, no heading.\n\n[notes](<field notes.md>)\n",
+	})
+	res, dest := mustBuild(t, src)
+	if res.Diagnostics.Errors() != 0 {
+		t.Fatal(diagStrings(res.Diagnostics))
+	}
+	home := readFile(t, filepath.Join(dest, "index.html"))
+	for _, want := range []string{`href="/rollouts/"`, `href="/rollouts/field-notes/#what-we-learned-in-q3"`, `href="/rollouts/field-notes/#custom-id"`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home lacks %s", want)
+		}
+	}
+	notes := readFile(t, filepath.Join(dest, "rollouts/field-notes/index.html"))
+	for _, want := range []string{`<title>Field notes · `, `id="coördinatie--overleg"`, `id="custom-id"`, `class="callout callout-note"`, `href="/rollouts/"`} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("field notes lacks %s", want)
+		}
+	}
+	if strings.Count(notes, "<h1") != 1 {
+		t.Error("a page with its own H1 must not get a second one")
+	}
+	plan := readFile(t, filepath.Join(dest, "rollouts/crm-pilot-plan/index.html"))
+	if !strings.Contains(plan, "<h1>Crm Pilot_Plan</h1>") && !strings.Contains(plan, "<h1>Crm Pilot Plan</h1>") {
+		t.Error("title from the file name missing")
+	}
+}
+
+func TestBuild_FrontMatterErrors(t *testing.T) {
+	cases := []struct {
+		name, page, want string
+	}{
+		{"missing required field", "---\ntitle: X\nkind: symptom\nsignals: [a]\nimpact: b\n---\nbody\n",
+			`p.md:3:1: error: missing required field "remedies" for kind symptom [front-matter]`},
+		{"unknown field", "---\ntitle: X\nkind: channel-agreement\nchannel: Mail\nuse_for: [a]\nnot_for: [b]\nresponse_time: 4h\ncolour: red\n---\n",
+			`p.md:8:1: error: unknown field "colour" for kind channel-agreement [front-matter]`},
+		{"wrong type", "---\ntitle: X\nkind: meeting-format\ncadence: weekly\nduration: 30m\nparticipants: {a: b}\nagenda: [x]\n---\n",
+			`p.md:6:1: error: participants must be a list of strings, not a mapping [front-matter]`},
+		{"bad date", "---\ntitle: X\nreview_by: next week\n---\n",
+			`p.md:3:1: error: review_by must be a date written YYYY-MM-DD, not next week [front-matter]`},
+		{"unknown kind", "---\ntitle: X\nkind: recipe\n---\n",
+			`p.md:3:1: error: unknown kind "recipe"`},
+		{"missing title", "---\nkind: tool-rollout\ntool: CRM\nstatus: pilot\nsteps: [{name: a, owner: b}]\n---\n",
+			`p.md:2:1: error: title is required on a page of kind tool-rollout [front-matter]`},
+		{"bad enum", "---\ntitle: X\nkind: tool-rollout\ntool: CRM\nstatus: finished\nsteps: [{name: a, owner: b}]\n---\n",
+			`p.md:5:1: error: status must be one of planned, pilot, rolling-out, done, not finished [front-matter]`},
+		{"step without owner", "---\ntitle: X\nkind: tool-rollout\ntool: CRM\nstatus: pilot\nsteps:\n  - name: a\n---\n",
+			`p.md:6:1: error: steps: step 1 needs a "name" and an "owner" [front-matter]`},
+		{"invalid YAML", "---\ntitle: X\ntags: [a, b\n---\nbody\n",
+			`p.md:3:1: error: front matter is not valid YAML`},
+		{"YAML tag injection", "---\n!%2D%2D%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E foo\n---\nbody\n",
+			`p.md:2:1: error: front matter is not valid YAML`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := site(t, map[string]string{"p.md": c.page, "ok.md": "# Fine\n"})
+			res, dest, err := build(t, src)
+			if !errors.Is(err, ErrBuildFailed) {
+				t.Fatalf("err = %v, want ErrBuildFailed", err)
+			}
+			got := diagStrings(res.Diagnostics)
+			if !strings.Contains(got, c.want) {
+				t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, c.want)
+			}
+			if _, err := os.Stat(dest); !os.IsNotExist(err) {
+				t.Error("a failed build wrote output")
+			}
+		})
+	}
+}
+
+func TestBuild_PlainPageKeepsUnknownKeys(t *testing.T) {
+	src := site(t, map[string]string{"p.md": "---\ntitle: Plain\nicon: star\n---\nText.\n"})
+	res, _ := mustBuild(t, src)
+	if p := res.Site.PageByPath("p.md"); p == nil || p.Extra["icon"] != "star" {
+		t.Errorf("unknown key on a plain page not kept: %+v", p)
+	}
+}
+
+func TestBuild_BrokenLinks(t *testing.T) {
+	src := site(t, map[string]string{
+		"a.md": "# A\n\nText [missing](nope.md) and\n  [bad anchor](b.md#nowhere) and [ok](b.md#there).\n",
+		"b.md": "# B\n\n## There\n",
+	})
+	res, _, err := build(t, src)
+	if !errors.Is(err, ErrBuildFailed) {
+		t.Fatal("broken links must fail the build")
+	}
+	got := diagStrings(res.Diagnostics)
+	for _, want := range []string{
+		`a.md:3:6: error: broken link "nope.md": no such file [broken-link]`,
+		`a.md:4:3: error: broken link "b.md#nowhere": b.md has no heading #nowhere [broken-anchor]`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics:\n%s\nwant %s", got, want)
+		}
+	}
+	// A site may lower broken anchors to a warning.
+	writeFile(t, filepath.Join(src, "site.yaml"), "rules:\n  broken-anchor: warning\n")
+	writeFile(t, filepath.Join(src, "a.md"), "# A\n\n[bad anchor](b.md#nowhere)\n")
+	res, _ = mustBuild(t, src)
+	if res.Diagnostics.Warnings() != 1 {
+		t.Errorf("want one warning, got %s", diagStrings(res.Diagnostics))
+	}
+}
+
+func TestBuild_RawHTMLEscaped(t *testing.T) {
+	page := "---\ntitle: \"<script>alert(1)</script>{{.Site}}\"\nsummary: \"<img src=x onerror=alert(2)>\"\n---\n\n<script>alert(3)</script>\n\n<b onclick=\"x()\">hi</b> [js](javascript:alert(4))\n"
+	_, dest := mustBuild(t, site(t, map[string]string{"p.md": page}))
+	html := readFile(t, filepath.Join(dest, "p/index.html"))
+	for _, bad := range []string{"<script>alert", "<img src=x", "onclick=", "javascript:alert"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("output contains %q", bad)
+		}
+	}
+	if !strings.Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;{{.Site}}") {
+		t.Error("title not escaped literally")
+	}
+	// Opting in lets raw HTML through.
+	_, dest = mustBuild(t, site(t, map[string]string{"site.yaml": "markdown:\n  unsafe_html: true\n", "p.md": "# P\n\n<b class=\"x\">bold</b>\n"}))
+	if !strings.Contains(readFile(t, filepath.Join(dest, "p/index.html")), `<b class="x">bold</b>`) {
+		t.Error("unsafe_html did not let raw HTML through")
+	}
+}
+
+func TestBuild_FailedBuildKeepsOldOutput(t *testing.T) {
+	src := site(t, map[string]string{"a.md": "# A\n\nfirst\n"})
+	dest := filepath.Join(t.TempDir(), "public")
+	ctx := context.Background()
+	if _, err := Build(ctx, Options{Source: src, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	before := readFile(t, filepath.Join(dest, "a/index.html"))
+	writeFile(t, filepath.Join(src, "a.md"), "# A\n\n[broken](nowhere.md)\n")
+	if _, err := Build(ctx, Options{Source: src, Dest: dest}); !errors.Is(err, ErrBuildFailed) {
+		t.Fatalf("err = %v", err)
+	}
+	if readFile(t, filepath.Join(dest, "a/index.html")) != before {
+		t.Error("failed build changed the output")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dest))
+	if len(entries) != 1 {
+		t.Errorf("staging folders left behind: %v", entries)
+	}
+	// A successful build replaces the output, and removes pages whose source went.
+	writeFile(t, filepath.Join(src, "a.md"), "# A\n\nsecond\n")
+	writeFile(t, filepath.Join(src, "b.md"), "# B\n")
+	if _, err := Build(ctx, Options{Source: src, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(src, "b.md"))
+	if _, err := Build(ctx, Options{Source: src, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(readFile(t, filepath.Join(dest, "a/index.html")), "second") {
+		t.Error("output not replaced")
+	}
+	if _, err := os.Stat(filepath.Join(dest, "b")); !os.IsNotExist(err) {
+		t.Error("page of a removed source survived")
+	}
+}
+
+func TestBuild_ByteIdentical(t *testing.T) {
+	src := site(t, fixture)
+	_, a := mustBuild(t, src)
+	_, b := mustBuild(t, src)
+	compareTrees(t, "rebuild", a, b)
+}
+
+func TestBuild_GitDates(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Fatal("git is needed")
+	}
+	src := site(t, map[string]string{"content/a.md": "# A\n", "content/b.md": "# B\n", "site.yaml": fixtureConfig})
+	git := func(date, author string, args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME="+author, "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME="+author,
+			"GIT_COMMITTER_EMAIL=a@example.com", "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("2026-01-02T10:00:00Z", "Ann", "init", "-q")
+	git("2026-01-02T10:00:00Z", "Ann", "add", ".")
+	git("2026-01-02T10:00:00Z", "Ann", "commit", "-qm", "first")
+	writeFile(t, filepath.Join(src, "content/b.md"), "# B\n\nmore\n")
+	git("2026-03-04T10:00:00Z", "Bob", "commit", "-qam", "second")
+	res, dest := mustBuild(t, src)
+	a, b := res.Site.PageByPath("a.md"), res.Site.PageByPath("b.md")
+	if got := a.Updated.Format(time.DateOnly); got != "2026-01-02" {
+		t.Errorf("a updated %s", got)
+	}
+	if got := b.Updated.Format(time.DateOnly); got != "2026-03-04" || strings.Join(b.Authors, ",") != "Bob,Ann" {
+		t.Errorf("b updated %s by %v", got, b.Authors)
+	}
+	if !strings.Contains(readFile(t, filepath.Join(dest, "b/index.html")), `datetime="2026-03-04"`) {
+		t.Error("last-updated date not shown")
+	}
+	// Outside a checkout the build works without dates.
+	res, _ = mustBuild(t, site(t, map[string]string{"a.md": "# A\n"}))
+	if !res.Site.PageByPath("a.md").Updated.IsZero() {
+		t.Error("date outside git")
+	}
+}
+
+func TestBuild_SearchIndexQuery(t *testing.T) {
+	_, dest := mustBuild(t, site(t, fixture))
+	idx, err := search.Open(filepath.Join(dest, IndexDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	q := bleve.NewMatchQuery("weekly")
+	q.SetField(search.FieldTitle)
+	q.Analyzer = "en"
+	res, err := idx.Search(bleve.NewSearchRequest(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || res.Hits[0].ID != "/kb/meetings/weekly-sync/" {
+		t.Errorf("hits %v", res.Hits)
+	}
+	nl := bleve.NewMatchQuery("rapport") // "rapporten" stems to "rapport"
+	nl.SetField(search.FieldBody)
+	nl.Analyzer = "nl"
+	_ = nl
+}
+
+func TestConfig_Errors(t *testing.T) {
+	cases := map[string]string{
+		"title: X\ncolour: red\n":                                           `site.yaml:2: error: field colour not found`,
+		"title: X\nfeed_size: many\n":                                       `site.yaml:2: error: cannot unmarshal !!str`,
+		"default_language: fr\n":                                            `site.yaml:1: error: default_language "fr" is not one of the languages`,
+		"rules:\n  orphans: warning\n":                                      `site.yaml:1: error: rules: unknown rule "orphans"`,
+		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: blob}\n": `unknown type "blob"`,
+	}
+	for src, want := range cases {
+		_, ds := ParseConfig("site.yaml", []byte(src))
+		if got := diagStrings(ds); !strings.Contains(got, want) {
+			t.Errorf("%q: got %q, want %q", src, got, want)
+		}
+	}
+}
+
+func TestGitHubSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"What we learned in Q3!":          "what-we-learned-in-q3",
+		"Coördinatie & overleg":           "coördinatie--overleg",
+		"Rollen en verantwoordelijkheden": "rollen-en-verantwoordelijkheden",
+		"Wat gaat er mis?":                "wat-gaat-er-mis",
+		"snake_case and `code`":           "snake_case-and-code",
+		"Emoji 🎉 party":                   "emoji--party",
+	} {
+		if got := GitHubSlug(in); got != want {
+			t.Errorf("GitHubSlug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

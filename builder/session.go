@@ -1,0 +1,527 @@
+package builder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"kb/search"
+)
+
+// Session keeps a site's state between builds, for watch mode: the first
+// Build is a full, staged build; later ones re-walk the source, re-parse
+// what changed, re-render only the affected pages, write only the output
+// files whose bytes changed and update the search index in place. Build
+// must be called from one goroutine at a time; Index may be called from any.
+type Session struct {
+	opts Options
+
+	site  *Site
+	theme *Theme
+	stamp map[string]stamp    // site-relative source path → stamp
+	out   map[string]uint64   // output path → content hash
+	docs  map[string]uint64   // search document URL → hash
+	ok    bool                // the last build succeeded
+
+	mu    sync.RWMutex
+	index bleve.Index
+}
+
+type stamp struct {
+	size int64
+	mod  time.Time
+	hash uint64
+}
+
+// NewSession prepares incremental builds of opts.Source into opts.Dest.
+func NewSession(opts Options) *Session {
+	return &Session{opts: opts}
+}
+
+// Index returns the live search index, nil before the first successful
+// build. The session owns it.
+func (s *Session) Index() bleve.Index {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.index
+}
+
+// Close releases the index and the source folder.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var err error
+	if s.index != nil {
+		err = s.index.Close()
+		s.index = nil
+	}
+	if s.site != nil {
+		s.site.Close()
+	}
+	return err
+}
+
+// Build brings opts.Dest up to date with the source. On content errors
+// nothing in Dest changes, the error is ErrBuildFailed and the result's
+// diagnostics say why.
+func (s *Session) Build(ctx context.Context) (*Result, error) {
+	start := time.Now()
+	stamps, changed, structural, err := s.scan()
+	if err != nil {
+		return &Result{Phases: map[string]time.Duration{}}, err
+	}
+	if s.site == nil || s.index == nil {
+		res, err := s.full(ctx, stamps)
+		res.Changed = changed
+		return res, err
+	}
+	if len(changed) == 0 && s.ok {
+		return &Result{Site: s.site, Phases: map[string]time.Duration{}, Duration: time.Since(start)}, nil
+	}
+	var res *Result
+	if !structural && s.ok {
+		res, err = s.quick(ctx, changed)
+	}
+	if res == nil {
+		res, err = s.rebuild(ctx)
+	}
+	if err == nil {
+		s.stamp = stamps
+	}
+	s.ok = err == nil
+	res.Changed = changed
+	res.Duration = time.Since(start)
+	return res, err
+}
+
+// full runs the first, staged build and opens its index for updates.
+func (s *Session) full(ctx context.Context, stamps map[string]stamp) (*Result, error) {
+	out := map[string]uint64{}
+	res, theme, err := buildFull(ctx, s.opts, out)
+	if err != nil {
+		if res.Site != nil {
+			res.Site.Close()
+		}
+		s.ok = false
+		return res, err
+	}
+	idx, err := bleve.Open(filepath.Join(s.opts.Dest, filepath.FromSlash(IndexDir)))
+	if err != nil {
+		res.Site.Close()
+		return res, fmt.Errorf("search index: %w", err)
+	}
+	s.mu.Lock()
+	s.index = idx
+	s.mu.Unlock()
+	s.site, s.theme, s.out, s.stamp, s.ok = res.Site, theme, out, stamps, true
+	s.docs = docHashes(res.Site.SearchDocs())
+	return res, nil
+}
+
+// scan walks the site's sources and compares them with the last build.
+// structural is true when files were added or removed, or site.yaml or the
+// theme changed.
+func (s *Session) scan() (map[string]stamp, []string, bool, error) {
+	fsys, closeFS, err := s.sourceFS()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer closeFS()
+	stamps := map[string]stamp{}
+	var changed []string
+	structural := false
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			return nil
+		}
+		if p != "." && Ignored(d.Name()) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if s.isOutput(p) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		st := stamp{size: info.Size(), mod: info.ModTime()}
+		old, seen := s.stamp[p]
+		if seen && old.size == st.size && old.mod.Equal(st.mod) {
+			stamps[p] = old
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil
+		}
+		st.hash = hashBytes(data)
+		stamps[p] = st
+		if !seen || old.hash != st.hash {
+			changed = append(changed, p)
+			if !seen || !isMarkdown(p) || !s.inContent(p) {
+				structural = true
+			}
+		}
+		return nil
+	})
+	for p := range s.stamp {
+		if _, ok := stamps[p]; !ok {
+			changed = append(changed, p)
+			structural = true
+		}
+	}
+	slices.Sort(changed)
+	return stamps, changed, structural, err
+}
+
+func (s *Session) sourceFS() (fs.FS, func(), error) {
+	if s.opts.SourceFS != nil {
+		return s.opts.SourceFS, func() {}, nil
+	}
+	root, err := os.OpenRoot(s.opts.Source)
+	if err != nil {
+		return nil, nil, err
+	}
+	return root.FS(), func() { root.Close() }, nil
+}
+
+// isOutput reports whether a site-relative folder is the output folder (or
+// a staging folder next to it), which must never count as source.
+func (s *Session) isOutput(p string) bool {
+	if s.opts.Source == "" {
+		return false
+	}
+	abs, err := filepath.Abs(filepath.Join(s.opts.Source, filepath.FromSlash(p)))
+	dest, err2 := filepath.Abs(s.opts.Dest)
+	return err == nil && err2 == nil && abs == dest
+}
+
+// contentPrefix is the content folder's site-relative path with a slash, or
+// "" when the site folder is the content folder.
+func (s *Session) contentPrefix() string {
+	if s.site == nil || s.site.contentDir == "" {
+		return ""
+	}
+	return s.site.contentDir + "/"
+}
+
+func (s *Session) inContent(p string) bool {
+	return strings.HasPrefix(p, s.contentPrefix())
+}
+
+// quick handles edits to existing pages that change nothing other pages
+// show (title, summary, tags, headings, links…): only those pages are
+// re-rendered. It returns a nil result when a full rebuild is needed.
+func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) {
+	site := s.site
+	md := newMarkdown(site.Config.Markdown.UnsafeHTML)
+	prefix := s.contentPrefix()
+	var fresh []*Page
+	var diags Diagnostics
+	for _, p := range changed {
+		rel := strings.TrimPrefix(p, prefix)
+		old := site.byPath[rel]
+		if old == nil {
+			return nil, nil
+		}
+		fi, err := fs.Stat(site.fsys, rel)
+		if err != nil {
+			return nil, nil
+		}
+		np, ds := loadPage(site.fsys, SourceFile{Path: rel, Size: fi.Size()}, site.Config, md)
+		diags = append(diags, ds...)
+		if ds.Errors() > 0 {
+			res := &Result{Site: site, Diagnostics: diags, Phases: map[string]time.Duration{}}
+			res.Diagnostics.Sort()
+			return res, ErrBuildFailed
+		}
+		if np == nil || np.facts != old.facts {
+			return nil, nil
+		}
+		np.Backlinks, np.Translations, np.Related, np.Prev, np.Next = old.Backlinks, old.Translations, old.Related, old.Prev, old.Next
+		np.Updated, np.Authors = old.Updated, old.Authors
+		fresh = append(fresh, np)
+	}
+	for _, np := range fresh {
+		site.resolveBody(np, &diags)
+		site.resolveFields(np, &diags)
+	}
+	res := &Result{Site: site, Phases: map[string]time.Duration{}, Diagnostics: diags, Sections: len(site.Sections)}
+	if diags.Errors() > 0 {
+		res.Diagnostics.Sort()
+		return res, ErrBuildFailed
+	}
+	for _, np := range fresh {
+		site.replace(np)
+	}
+	site.renderBodies()
+	w := &diffWriter{old: s.out}
+	var errs Diagnostics
+	for _, j := range site.jobs(s.theme) {
+		if !slices.Contains(fresh, j.page) && (j.view.Page == nil || !slices.Contains(fresh, j.view.Page)) {
+			continue
+		}
+		data, err := s.theme.Render(j.view.Layout, j.view)
+		if err != nil {
+			errs = append(errs, Diagnostic{File: j.view.Page.Path, Severity: SeverityError, Rule: RuleTemplate, Message: err.Error()})
+			continue
+		}
+		res.Rendered++
+		_ = w.WriteFile(j.out, data)
+	}
+	if len(errs) > 0 {
+		res.Diagnostics = append(res.Diagnostics, errs...)
+		res.Diagnostics.Sort()
+		return res, ErrBuildFailed
+	}
+	if err := s.commit(w, nil, site); err != nil {
+		return res, err
+	}
+	res.Written = len(w.files)
+	res.Diagnostics.Sort()
+	return res, ctx.Err()
+}
+
+// rebuild loads and renders the whole site again and writes what changed.
+func (s *Session) rebuild(ctx context.Context) (*Result, error) {
+	start := time.Now()
+	site, theme, diags, err := Load(ctx, s.opts)
+	res := &Result{Site: site, Diagnostics: diags, Phases: map[string]time.Duration{}}
+	if err == nil && (site == nil || diags.Errors() > 0) {
+		err = ErrBuildFailed
+	}
+	if err != nil {
+		if site != nil {
+			site.Close()
+		}
+		res.Site = s.site
+		res.Diagnostics.Sort()
+		return res, err
+	}
+	res.Phases["load"] = time.Since(start)
+	w := &diffWriter{old: s.out, all: map[string]uint64{}}
+	written, rdiags, err := site.write(ctx, theme, w)
+	res.Diagnostics = append(res.Diagnostics, rdiags...)
+	res.Rendered, res.Sections = written, len(site.Sections)
+	if err == nil && rdiags.Errors() > 0 {
+		err = ErrBuildFailed
+	}
+	if err != nil {
+		site.Close()
+		res.Site = s.site
+		res.Diagnostics.Sort()
+		return res, err
+	}
+	var removed []string
+	for name := range s.out {
+		if _, ok := w.all[name]; !ok {
+			removed = append(removed, name)
+		}
+	}
+	slices.Sort(removed)
+	if err := s.commit(w, removed, site); err != nil {
+		site.Close()
+		return res, err
+	}
+	s.out = w.all
+	if s.site != site {
+		s.site.Close()
+	}
+	s.site, s.theme = site, theme
+	res.Written = len(w.files)
+	res.Diagnostics.Sort()
+	return res, nil
+}
+
+// commit writes the changed files atomically, removes the output of removed
+// pages and updates the search index.
+func (s *Session) commit(w *diffWriter, removed []string, site *Site) error {
+	root, err := os.OpenRoot(s.opts.Dest)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	for _, name := range slices.Sorted(mapKeys(w.files)) {
+		if err := atomicWrite(root, name, w.files[name]); err != nil {
+			return err
+		}
+		s.out[name] = w.sums[name]
+	}
+	for _, name := range removed {
+		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		delete(s.out, name)
+		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			if root.Remove(dir) != nil {
+				break
+			}
+		}
+	}
+	return s.updateIndex(site.SearchDocs())
+}
+
+func (s *Session) updateIndex(docs []search.Doc) error {
+	hashes := docHashes(docs)
+	idx := s.Index()
+	batch := idx.NewBatch()
+	for _, d := range docs {
+		if s.docs[d.URL] != hashes[d.URL] {
+			if err := batch.Index(d.URL, d); err != nil {
+				return err
+			}
+		}
+	}
+	for u := range s.docs {
+		if _, ok := hashes[u]; !ok {
+			batch.Delete(u)
+		}
+	}
+	if batch.Size() > 0 {
+		if err := idx.Batch(batch); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	s.docs = hashes
+	return nil
+}
+
+func docHashes(docs []search.Doc) map[string]uint64 {
+	out := make(map[string]uint64, len(docs))
+	for _, d := range docs {
+		h := fnv.New64a()
+		fmt.Fprintf(h, "%q%q%q%q%q%q%q%q%q", d.Title, d.Summary, d.Headings, d.Body, d.Tags, d.Kind, d.Lang, d.Owner, d.URL)
+		out[d.URL] = h.Sum64()
+	}
+	return out
+}
+
+// atomicWrite replaces one file through a temporary file and a rename, so
+// readers see the old bytes or the new, never a mix.
+func atomicWrite(root *os.Root, name string, data []byte) error {
+	if !isSafeOutPath(name) {
+		return fmt.Errorf("refusing to write %q: not a path inside the output folder", name)
+	}
+	if dir := path.Dir(name); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	tmp := path.Join(path.Dir(name), ".kb-tmp-"+path.Base(name))
+	if err := root.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	if err := root.Rename(tmp, name); err != nil {
+		_ = root.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// diffWriter keeps the files whose bytes differ from the last build.
+type diffWriter struct {
+	old   map[string]uint64
+	mu    sync.Mutex
+	files map[string][]byte
+	sums  map[string]uint64
+	all   map[string]uint64
+}
+
+// WriteFile implements FileWriter.
+func (w *diffWriter) WriteFile(name string, data []byte) error {
+	sum := hashBytes(data)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.all != nil {
+		w.all[name] = sum
+	}
+	if old, ok := w.old[name]; ok && old == sum {
+		return nil
+	}
+	if w.files == nil {
+		w.files, w.sums = map[string][]byte{}, map[string]uint64{}
+	}
+	w.files[name] = data
+	w.sums[name] = sum
+	return nil
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func hashBytes(b []byte) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write(b)
+	return h.Sum64()
+}
+
+// replace puts a re-parsed page in the place of the page with the same
+// path, everywhere the site lists it.
+func (s *Site) replace(np *Page) {
+	old := s.byPath[np.Path]
+	swap := func(list []*Page) {
+		for i, p := range list {
+			if p == old {
+				list[i] = np
+			}
+		}
+	}
+	swap(s.Pages)
+	s.byPath[np.Path] = np
+	s.byURL[np.URL] = np
+	for _, sec := range s.Sections {
+		swap(sec.Pages)
+		if sec.Index == old {
+			sec.Index = np
+		}
+	}
+	for _, t := range s.Tags {
+		swap(t.Pages)
+	}
+	for _, t := range s.Owners {
+		swap(t.Pages)
+	}
+	for _, p := range s.Pages {
+		swap(p.Backlinks)
+		swap(p.Translations)
+		swap(p.Related)
+		if p.Prev == old {
+			p.Prev = np
+		}
+		if p.Next == old {
+			p.Next = np
+		}
+		for _, l := range p.Links {
+			if l.Target == old {
+				l.Target = np
+			}
+		}
+	}
+}
