@@ -80,21 +80,21 @@ func (ds Diagnostics) Sort() {
 
 // Rule names. Each rule's severity can be set in site.yaml under "rules".
 const (
-	RuleConfig          = "config"
-	RuleFrontMatter     = "front-matter"
-	RuleSource          = "source"
-	RuleBrokenLink      = "broken-link"
-	RuleBrokenAnchor    = "broken-anchor"
-	RuleDuplicateURL    = "duplicate-url"
-	RuleDuplicateTitle  = "duplicate-title"
-	RuleDuplicateAlias  = "duplicate-alias"
-	RuleTranslation     = "translation"
-	RuleImageAlt        = "image-alt"
-	RuleOrphan          = "orphan"
-	RuleReviewOverdue   = "review-overdue"
-	RuleStaleTranslate  = "stale-translation"
-	RuleUnknownTag      = "unknown-tag"
-	RuleTemplate        = "template"
+	RuleConfig         = "config"
+	RuleFrontMatter    = "front-matter"
+	RuleSource         = "source"
+	RuleBrokenLink     = "broken-link"
+	RuleBrokenAnchor   = "broken-anchor"
+	RuleDuplicateURL   = "duplicate-url"
+	RuleDuplicateTitle = "duplicate-title"
+	RuleDuplicateAlias = "duplicate-alias"
+	RuleTranslation    = "translation"
+	RuleImageAlt       = "image-alt"
+	RuleOrphan         = "orphan"
+	RuleReviewOverdue  = "review-overdue"
+	RuleStaleTranslate = "stale-translation"
+	RuleUnknownTag     = "unknown-tag"
+	RuleTemplate       = "template"
 )
 
 // defaultSeverity is each rule's severity unless site.yaml says otherwise.

@@ -15,9 +15,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
+	meta "github.com/yuin/goldmark-meta"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
-	meta "github.com/yuin/goldmark-meta"
 )
 
 // Ignored reports whether a file or folder name is never part of a site:
@@ -368,4 +368,3 @@ func unwrapPathError(err error) error {
 	}
 	return err
 }
-

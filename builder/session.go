@@ -29,10 +29,10 @@ type Session struct {
 
 	site  *Site
 	theme *Theme
-	stamp map[string]stamp    // site-relative source path → stamp
-	out   map[string]uint64   // output path → content hash
-	docs  map[string]uint64   // search document URL → hash
-	ok    bool                // the last build succeeded
+	stamp map[string]stamp  // site-relative source path → stamp
+	out   map[string]uint64 // output path → content hash
+	docs  map[string]uint64 // search document URL → hash
+	ok    bool              // the last build succeeded
 
 	mu    sync.RWMutex
 	index bleve.Index
