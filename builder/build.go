@@ -53,7 +53,7 @@ type Result struct {
 	Rendered int
 	// Changed lists the source files that changed since the previous build
 	// of a Session, relative to the site folder.
-	Changed []string
+	Changed  []string
 	Duration time.Duration
 	// Phases times each part of the build.
 	Phases map[string]time.Duration

@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"io/fs"
-	"os"
 	"net/url"
+	"os"
 	"path"
 	"regexp"
 	"slices"
@@ -30,15 +30,15 @@ type Site struct {
 	// Now is the day the build runs, for review dates.
 	Now time.Time
 
-	fsys     fs.FS
+	fsys fs.FS
 	// contentDir is the content folder relative to the site folder ("" when
 	// the site folder holds the Markdown itself).
 	contentDir string
-	root     *os.Root
-	byPath   map[string]*Page
-	byURL    map[string]*Page
-	files    map[string]bool
-	sections map[string]*Section
+	root       *os.Root
+	byPath     map[string]*Page
+	byURL      map[string]*Page
+	files      map[string]bool
+	sections   map[string]*Section
 }
 
 // Section is a folder of the content tree.
