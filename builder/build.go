@@ -204,19 +204,34 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	if record != nil {
 		w = &hashingWriter{w: stage, record: record}
 	}
+	// The search index is built while the pages render: both only read the
+	// site, and the index is mostly CPU while rendering waits on writes.
+	ictx, cancelIndex := context.WithCancel(ctx)
+	defer cancelIndex()
+	docs := site.SearchDocs()
+	indexDone := make(chan error, 1)
+	var indexTime time.Duration
+	go func() {
+		t := time.Now()
+		err := search.Build(ictx, filepath.Join(stage.Dir(), IndexDir), stage.Dir(), docs)
+		indexTime = time.Since(t)
+		indexDone <- err
+	}()
 	t := time.Now()
 	written, rdiags, err := site.write(ctx, theme, w)
 	res.Written, res.Rendered = written, written
 	res.Diagnostics = append(res.Diagnostics, rdiags...)
-	res.Phases["render"] = time.Since(t)
 	if err == nil && rdiags.Errors() > 0 {
 		err = ErrBuildFailed
 	}
-	if err == nil {
-		t = time.Now()
-		err = search.Build(ctx, filepath.Join(stage.Dir(), IndexDir), stage.Dir(), site.SearchDocs())
-		res.Phases["index"] = time.Since(t)
+	if err != nil {
+		cancelIndex()
 	}
+	res.Phases["render"] = time.Since(t)
+	if ierr := <-indexDone; err == nil {
+		err = ierr
+	}
+	res.Phases["index"] = indexTime
 	if err == nil {
 		err = stage.Commit()
 	}

@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Staging is a fresh output folder that becomes the published one only when
@@ -16,6 +17,7 @@ type Staging struct {
 	dir  string
 	dest string
 	root *os.Root
+	dirs sync.Map // folders already created
 }
 
 // NewStaging creates a staging folder next to dest (on the same file system,
@@ -52,8 +54,11 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 		return fmt.Errorf("refusing to write %q: not a path inside the output folder", name)
 	}
 	if dir := path.Dir(name); dir != "." {
-		if err := s.root.MkdirAll(dir, 0o755); err != nil {
-			return err
+		if _, done := s.dirs.Load(dir); !done {
+			if err := s.root.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			s.dirs.Store(dir, true)
 		}
 	}
 	return s.root.WriteFile(name, data, 0o644)

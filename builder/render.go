@@ -246,20 +246,38 @@ func (v *View) LangName(code string) string {
 func (v *View) Overdue(p *Page) bool { return p.Overdue(v.Site.Now) }
 
 // KindGroups lists each kind with its pages in the view's language (all
-// languages when lang is empty).
+// languages when lang is empty). The lists are computed once per site.
 func (v *View) KindGroups(lang string) []Group {
+	return v.Site.kindGroups(lang, v.Lang)
+}
+
+func (s *Site) kindGroups(lang, uiLang string) []Group {
+	key := lang + "\x00" + uiLang
+	s.cacheMu.Lock()
+	defer s.cacheMu.Unlock()
+	if gs, ok := s.groupCache[key]; ok {
+		return gs
+	}
 	var gs []Group
-	for i := range v.Site.Config.Kinds {
-		k := &v.Site.Config.Kinds[i]
-		g := Group{Title: k.PluralFor(v.Lang), URL: "/kinds/" + k.Name + "/", ID: k.Name}
-		for _, p := range v.Site.Pages {
-			if p.Kind == k.Name && (lang == "" || p.Lang == lang) {
-				g.Pages = append(g.Pages, p)
+	for i := range s.Config.Kinds {
+		k := &s.Config.Kinds[i]
+		gs = append(gs, Group{Title: k.PluralFor(uiLang), URL: "/kinds/" + k.Name + "/", ID: k.Name})
+	}
+	for _, p := range s.Pages {
+		if lang != "" && p.Lang != lang {
+			continue
+		}
+		for i := range gs {
+			if gs[i].ID == p.Kind {
+				gs[i].Pages = append(gs[i].Pages, p)
+				gs[i].Count++
 			}
 		}
-		g.Count = len(g.Pages)
-		gs = append(gs, g)
 	}
+	if s.groupCache == nil {
+		s.groupCache = map[string][]Group{}
+	}
+	s.groupCache[key] = gs
 	return gs
 }
 

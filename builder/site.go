@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -39,6 +40,9 @@ type Site struct {
 	byURL      map[string]*Page
 	files      map[string]bool
 	sections   map[string]*Section
+
+	cacheMu    sync.Mutex
+	groupCache map[string][]Group
 }
 
 // Section is a folder of the content tree.
@@ -426,7 +430,18 @@ func (s *Site) relate(ds *Diagnostics) {
 	}
 	s.Tags, s.Owners = sortedTerms(tags), sortedTerms(owners)
 
-	// Related: pages linked either way or sharing tags, from the same language.
+	// Related: pages linked either way, or sharing tags within the section,
+	// in the same language.
+	type secTag struct{ section, tag string }
+	byTag := map[secTag][]*Page{}
+	for _, p := range s.Pages {
+		if p.IsPlaybook() {
+			for _, t := range p.Tags {
+				k := secTag{p.Section, t}
+				byTag[k] = append(byTag[k], p)
+			}
+		}
+	}
 	for _, p := range s.Pages {
 		if !p.IsPlaybook() {
 			continue
@@ -434,14 +449,14 @@ func (s *Site) relate(ds *Diagnostics) {
 		score := map[*Page]int{}
 		for _, l := range p.Links {
 			if l.Target != nil {
-				score[l.Target] += 2
+				score[l.Target] = 2
 			}
 		}
 		for _, b := range p.Backlinks {
-			score[b] += 2
+			score[b] = 2
 		}
-		if sec := s.sections[p.Section]; sec != nil {
-			for _, q := range sec.Pages {
+		for _, t := range p.Tags {
+			for _, q := range byTag[secTag{p.Section, t}] {
 				score[q] += 0
 			}
 		}
