@@ -1,0 +1,175 @@
+package watch
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v2"
+
+	"kb/builder"
+)
+
+// Scope says which files under a folder belong to a site: the trees watched
+// recursively and the single files watched through their folder. Names that
+// builder.Ignored rejects (dotfiles, editor temp files, node_modules) and the
+// Exclude paths are never part of it, at any depth.
+type Scope struct {
+	// Root is the site's folder (absolute).
+	Root string
+	// Trees are folders, slash-separated and relative to Root, watched with
+	// everything below them; "." is Root itself.
+	Trees []string
+	// Files are single files relative to Root (site.yaml).
+	Files []string
+	// Exclude are absolute paths left out wherever they are (the output folder).
+	Exclude []string
+}
+
+// SiteScope returns a function giving the scope of the site in source whose
+// output goes to dest: site.yaml, the content folder and the theme folder
+// that site.yaml names (re-read on every call, so a change of content_dir is
+// followed), or the whole folder when it has neither site.yaml nor content/,
+// as builder.Load decides.
+func SiteScope(source, dest string) (func() Scope, error) {
+	root, err := filepath.Abs(source)
+	if err != nil {
+		return nil, err
+	}
+	var exclude []string
+	if dest != "" {
+		d, err := filepath.Abs(dest)
+		if err != nil {
+			return nil, err
+		}
+		exclude = append(exclude, d)
+	}
+	return func() Scope {
+		sc := Scope{Root: root, Files: []string{builder.ConfigFile}, Exclude: exclude}
+		content, theme := "content", "theme"
+		src, err := os.ReadFile(filepath.Join(root, builder.ConfigFile))
+		if err == nil {
+			var dirs struct {
+				Content string `yaml:"content_dir"`
+				Theme   string `yaml:"theme_dir"`
+			}
+			_ = yaml.Unmarshal(src, &dirs) // a broken file keeps the defaults; the build reports it
+			if validDir(dirs.Content) {
+				content = dirs.Content
+			}
+			if validDir(dirs.Theme) {
+				theme = dirs.Theme
+			}
+		} else if fi, err := os.Stat(filepath.Join(root, content)); err != nil || !fi.IsDir() {
+			sc.Trees = []string{"."}
+			return sc
+		}
+		sc.Trees = []string{content, theme}
+		return sc
+	}, nil
+}
+
+func validDir(d string) bool { return d != "" && d != "." && fs.ValidPath(d) }
+
+// rel returns p relative to the scope's root, slash-separated, and whether p
+// is inside the root.
+func (sc *Scope) rel(p string) (string, bool) {
+	r, err := filepath.Rel(sc.Root, p)
+	if err != nil || !(r == "." || filepath.IsLocal(r)) {
+		return "", false
+	}
+	return filepath.ToSlash(r), true
+}
+
+// excluded reports whether the absolute path p is, or is inside, an
+// excluded path.
+func (sc *Scope) excluded(p string) bool {
+	for _, e := range sc.Exclude {
+		if p == e || strings.HasPrefix(p, e+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Contains reports whether the absolute path p is part of the site or is a
+// folder on the way to one of its trees (whose creation matters).
+func (sc *Scope) Contains(p string) bool {
+	r, ok := sc.rel(p)
+	if !ok || sc.excluded(p) {
+		return false
+	}
+	if r == "." {
+		return true
+	}
+	for _, seg := range strings.Split(r, "/") {
+		if builder.Ignored(seg) {
+			return false
+		}
+	}
+	if slices.Contains(sc.Files, r) {
+		return true
+	}
+	for _, t := range sc.Trees {
+		if t == "." || r == t || strings.HasPrefix(r, t+"/") || strings.HasPrefix(t, r+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// inTree reports whether the slash path r (relative to Root) is inside one of
+// the recursively watched trees.
+func (sc *Scope) inTree(r string) bool {
+	for _, t := range sc.Trees {
+		if t == "." || r == t || strings.HasPrefix(r, t+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// Dirs lists the folders to watch, parents before children: the root, the
+// folders leading to each tree and every folder inside the trees (symlinked
+// folders are not followed).
+func (sc *Scope) Dirs() []string {
+	seen := map[string]bool{}
+	var dirs []string
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			dirs = append(dirs, p)
+		}
+	}
+	add(sc.Root)
+	for _, t := range sc.Trees {
+		top := filepath.Join(sc.Root, filepath.FromSlash(t))
+		// The folders leading to the tree, so that creating it is noticed.
+		parts := strings.Split(t, "/")
+		ok := true
+		for i := 1; i < len(parts) && t != "."; i++ {
+			p := filepath.Join(sc.Root, filepath.FromSlash(strings.Join(parts[:i], "/")))
+			if fi, err := os.Lstat(p); err != nil || !fi.IsDir() || !sc.Contains(p) {
+				ok = false
+				break
+			}
+			add(p)
+		}
+		if !ok {
+			continue
+		}
+		_ = filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return nil // vanished, unreadable or a file: nothing to watch
+			}
+			if p != sc.Root && !sc.Contains(p) {
+				return filepath.SkipDir
+			}
+			add(p)
+			return nil
+		})
+	}
+	return dirs
+}
