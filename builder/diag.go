@@ -95,6 +95,7 @@ const (
 	RuleStaleTranslate = "stale-translation"
 	RuleUnknownTag     = "unknown-tag"
 	RuleTemplate       = "template"
+	RulePlaceholder    = "placeholder"
 )
 
 // defaultSeverity is each rule's severity unless site.yaml says otherwise.
@@ -114,6 +115,7 @@ var defaultSeverity = map[string]Severity{
 	RuleStaleTranslate: SeverityOff,
 	RuleUnknownTag:     SeverityError,
 	RuleTemplate:       SeverityError,
+	RulePlaceholder:    SeverityError,
 }
 
 // Rules lists every rule name in a stable order.

@@ -128,6 +128,7 @@ func (s *Site) link() Diagnostics {
 	}
 	s.checkAliases(&ds)
 	s.relate(&ds)
+	s.check(&ds)
 	return ds
 }
 
