@@ -24,7 +24,7 @@ import (
 // alerts. Raw HTML is escaped unless unsafe is set.
 func newMarkdown(unsafe bool) goldmark.Markdown {
 	rendererOpts := []renderer.Option{
-		renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{}, 500)),
+		renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{}, 500), util.Prioritized(taskCheckBoxRenderer{}, 100)),
 	}
 	if unsafe {
 		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
@@ -62,6 +62,7 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	if info == nil {
 		return
 	}
+	doc.SetAttributeString("data-lang", info.lang)
 	src := reader.Source()
 	used := map[string]bool{}
 	var headings []*ast.Heading

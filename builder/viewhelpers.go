@@ -1,0 +1,296 @@
+package builder
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// This file holds the View helpers the default theme's layouts use to shape
+// structured fields (agendas, rollout steps), navigation and list filters.
+
+// AgendaSlot is one agenda item with its start offset from the beginning of
+// the meeting.
+type AgendaSlot struct {
+	Item    string
+	Minutes int
+	// Start is the offset as h:mm ("0:05"); StartISO the same as an ISO 8601
+	// duration ("PT5M") for a <time> element.
+	Start, StartISO string
+}
+
+// Agenda turns a meeting's agenda field into timed slots, and returns the
+// offset at which the last item ends as the final slot's successor (End).
+func (v *View) Agenda(field any) AgendaPlan {
+	items, _ := field.([]AgendaItem)
+	var plan AgendaPlan
+	at := 0
+	for _, it := range items {
+		plan.Slots = append(plan.Slots, AgendaSlot{Item: it.Item, Minutes: it.Minutes, Start: clock(at), StartISO: isoMinutes(at)})
+		at += it.Minutes
+	}
+	plan.End, plan.EndISO, plan.Total = clock(at), isoMinutes(at), at
+	return plan
+}
+
+// AgendaPlan is a timed agenda: its slots, and when the last one ends.
+type AgendaPlan struct {
+	Slots       []AgendaSlot
+	End, EndISO string
+	Total       int
+}
+
+func clock(minutes int) string { return fmt.Sprintf("%d:%02d", minutes/60, minutes%60) }
+
+func isoMinutes(minutes int) string { return fmt.Sprintf("PT%dM", minutes) }
+
+// StepProgress counts a rollout's steps by status.
+type StepProgress struct {
+	Steps             []Step
+	Done, Doing, Todo int
+	Total             int
+	// Percent is the share of steps done, 0–100.
+	Percent int
+}
+
+// Progress summarises a tool rollout's steps field.
+func (v *View) Progress(field any) StepProgress {
+	steps, _ := field.([]Step)
+	p := StepProgress{Steps: steps, Total: len(steps)}
+	for _, s := range steps {
+		switch s.Status {
+		case "done":
+			p.Done++
+		case "doing":
+			p.Doing++
+		default:
+			p.Todo++
+		}
+	}
+	if p.Total > 0 {
+		p.Percent = p.Done * 100 / p.Total
+	}
+	return p
+}
+
+// Human turns a short duration written in front matter ("15m", "1h", "90m",
+// "4h") into words in the view's language ("15 min", "1 h 30 min", "4 uur");
+// other text is returned unchanged, or translated when the theme has a
+// string "value_<text>" for it.
+func (v *View) Human(s string) string {
+	if t, ok := v.theme.strings[v.Lang]["value_"+strings.ToLower(s)]; ok {
+		return t
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 || d%time.Minute != 0 {
+		return s
+	}
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	hours := "h"
+	if v.Lang == "nl" {
+		hours = "uur"
+	} else if m == 0 {
+		hours = "hours"
+		if h == 1 {
+			hours = "hour"
+		}
+	}
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%d min", m)
+	case m == 0:
+		return fmt.Sprintf("%d %s", h, hours)
+	default:
+		return fmt.Sprintf("%d %s %d min", h, hours, m)
+	}
+}
+
+// TOr returns the UI string key in the view's language, or fallback when the
+// theme has none (for values such as a cadence or a status that a site may
+// extend).
+func (v *View) TOr(key, fallback string) string {
+	if s, ok := v.theme.strings[v.Lang][key]; ok {
+		return s
+	}
+	if s, ok := v.theme.strings["en"][key]; ok {
+		return s
+	}
+	return fallback
+}
+
+// Neighbours returns the previous and next page of the view's page within
+// its section, among pages of the same language.
+func (v *View) Neighbours() (prev, next *Page) {
+	p := v.Page
+	if p == nil || p.IsIndex {
+		return nil, nil
+	}
+	sec := v.Site.sections[p.Section]
+	if sec == nil {
+		return nil, nil
+	}
+	var same []*Page
+	for _, q := range sec.Pages {
+		if q.Lang == p.Lang {
+			same = append(same, q)
+		}
+	}
+	i := slices.Index(same, p)
+	if i < 0 {
+		return nil, nil
+	}
+	if i > 0 {
+		prev = same[i-1]
+	}
+	if i+1 < len(same) {
+		next = same[i+1]
+	}
+	return prev, next
+}
+
+// Pager is the previous and next page within a section.
+type Pager struct{ Prev, Next *Page }
+
+// PagerLinks returns Neighbours as one value for templates.
+func (v *View) PagerLinks() Pager {
+	p, n := v.Neighbours()
+	return Pager{p, n}
+}
+
+// NavSection is a top-level section in the sidebar: open (listing its pages
+// in the view's language) when the view is inside it.
+type NavSection struct {
+	Title   string
+	URL     string
+	Current bool
+	Open    bool
+	Pages   []*Page
+}
+
+// NavSections lists the top-level sections for the sidebar.
+func (v *View) NavSections() []NavSection {
+	root := v.Site.sections[""]
+	if root == nil {
+		return nil
+	}
+	var out []NavSection
+	for _, sec := range root.Children {
+		n := NavSection{Title: sec.Title, URL: sec.URL, Current: v.URL == sec.URL}
+		n.Open = n.Current || strings.HasPrefix(v.URL, sec.URL)
+		if n.Open {
+			for _, p := range sec.Pages {
+				if p.Lang == v.Lang {
+					n.Pages = append(n.Pages, p)
+				}
+			}
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// Facet is one dimension a list of cards can be filtered by.
+type Facet struct {
+	// Name is the card attribute the facet filters on: "kind", "lang" or "tags".
+	Name   string
+	Values []FacetValue
+}
+
+// FacetValue is one filter chip: a value and how many cards carry it.
+type FacetValue struct {
+	Value, Label string
+	Count        int
+}
+
+// maxTagChips caps the tag filter chips to the most used tags.
+const maxTagChips = 12
+
+// Facets returns the kinds, languages and tags found on pages, each facet
+// only when it would actually narrow the list (two or more values). Tags are
+// ordered by how many pages carry them, and capped to the most used.
+func (v *View) Facets(pages []*Page) []Facet {
+	count := func(name string, values func(p *Page) []string, label func(string) string) Facet {
+		n := map[string]int{}
+		for _, p := range pages {
+			for _, x := range values(p) {
+				n[x]++
+			}
+		}
+		f := Facet{Name: name}
+		for x, c := range n {
+			f.Values = append(f.Values, FacetValue{Value: x, Label: label(x), Count: c})
+		}
+		slices.SortFunc(f.Values, func(a, b FacetValue) int {
+			if name == "tags" {
+				if c := cmp.Compare(b.Count, a.Count); c != 0 {
+					return c
+				}
+			}
+			return cmp.Compare(a.Value, b.Value)
+		})
+		return f
+	}
+	one := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		return []string{s}
+	}
+	all := []Facet{
+		count("kind", func(p *Page) []string { return one(p.Kind) }, v.KindLabel),
+		count("lang", func(p *Page) []string { return one(p.Lang) }, v.LangName),
+		count("tags", func(p *Page) []string { return p.Tags }, func(s string) string { return "#" + s }),
+	}
+	if tags := &all[2]; len(tags.Values) > maxTagChips {
+		tags.Values = tags.Values[:maxTagChips]
+	}
+	var out []Facet
+	for _, f := range all {
+		if len(f.Values) > 1 || (len(f.Values) == 1 && f.Values[0].Count < len(pages)) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// OverdueCount counts the pages past their review date.
+func (v *View) OverdueCount() int {
+	n := 0
+	for _, p := range v.Site.Pages {
+		if p.Overdue(v.Site.Now) {
+			n++
+		}
+	}
+	return n
+}
+
+// OtherLanguages lists the site's languages other than the view's.
+func (v *View) OtherLanguages() []Language {
+	var out []Language
+	for _, l := range v.Site.Config.Languages {
+		if l.Code != v.Lang {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Heading is the view's title, or for generated pages without one (owners,
+// review, search, 404) the theme's string "title_<layout>".
+func (v *View) Heading() string {
+	if v.Title != "" {
+		return v.Title
+	}
+	return v.TOr("title_"+v.Layout, v.Layout)
+}
+
+// CardArgs passes the view and one page to the theme's card partial.
+type CardArgs struct {
+	V *View
+	P *Page
+}
+
+// With pairs the view with a page, for partials that render one page.
+func (v *View) With(p *Page) CardArgs { return CardArgs{v, p} }
