@@ -266,18 +266,22 @@ const IndexDir = "_kb/search"
 func (s *Site) SearchDocs() []search.Doc {
 	docs := make([]search.Doc, 0, len(s.Pages))
 	for _, p := range s.Pages {
-		var hs []string
-		for _, h := range p.Headings {
-			if h.Level > 1 {
-				hs = append(hs, h.Text)
-			}
-		}
-		docs = append(docs, search.Doc{
-			URL: s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"), Title: p.Title, Summary: p.Summary,
-			Headings: strings.Join(hs, "\n"), Body: p.Text, Tags: p.Tags, Kind: p.Kind, Lang: p.Lang, Owner: p.Owner,
-		})
+		docs = append(docs, s.searchDoc(p))
 	}
 	return docs
+}
+
+func (s *Site) searchDoc(p *Page) search.Doc {
+	var hs []string
+	for _, h := range p.Headings {
+		if h.Level > 1 {
+			hs = append(hs, h.Text)
+		}
+	}
+	return search.Doc{
+		URL: s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"), Title: p.Title, Summary: p.Summary,
+		Headings: strings.Join(hs, "\n"), Body: p.Text, Tags: p.Tags, Kind: p.Kind, Lang: p.Lang, Owner: p.Owner,
+	}
 }
 
 // renderBodies renders every page's Markdown to HTML, concurrently.

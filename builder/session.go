@@ -294,7 +294,11 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 		res.Diagnostics.Sort()
 		return res, ErrBuildFailed
 	}
-	if err := s.commit(w, nil, site); err != nil {
+	docs := make([]search.Doc, len(fresh))
+	for i, np := range fresh {
+		docs[i] = site.searchDoc(np)
+	}
+	if err := s.commit(w, nil, docs, false); err != nil {
 		return res, err
 	}
 	res.Written = len(w.files)
@@ -339,7 +343,7 @@ func (s *Session) rebuild(ctx context.Context) (*Result, error) {
 		}
 	}
 	slices.Sort(removed)
-	if err := s.commit(w, removed, site); err != nil {
+	if err := s.commit(w, removed, site.SearchDocs(), true); err != nil {
 		site.Close()
 		return res, err
 	}
@@ -354,8 +358,9 @@ func (s *Session) rebuild(ctx context.Context) (*Result, error) {
 }
 
 // commit writes the changed files atomically, removes the output of removed
-// pages and updates the search index.
-func (s *Session) commit(w *diffWriter, removed []string, site *Site) error {
+// pages and updates the search index with docs: every document when all is
+// set (documents not among them are deleted), else only those given.
+func (s *Session) commit(w *diffWriter, removed []string, docs []search.Doc, all bool) error {
 	root, err := os.OpenRoot(s.opts.Dest)
 	if err != nil {
 		return err
@@ -378,10 +383,10 @@ func (s *Session) commit(w *diffWriter, removed []string, site *Site) error {
 			}
 		}
 	}
-	return s.updateIndex(site.SearchDocs())
+	return s.updateIndex(docs, all)
 }
 
-func (s *Session) updateIndex(docs []search.Doc) error {
+func (s *Session) updateIndex(docs []search.Doc, all bool) error {
 	hashes := docHashes(docs)
 	idx := s.Index()
 	batch := idx.NewBatch()
@@ -392,9 +397,11 @@ func (s *Session) updateIndex(docs []search.Doc) error {
 			}
 		}
 	}
-	for u := range s.docs {
-		if _, ok := hashes[u]; !ok {
-			batch.Delete(u)
+	if all {
+		for u := range s.docs {
+			if _, ok := hashes[u]; !ok {
+				batch.Delete(u)
+			}
 		}
 	}
 	if batch.Size() > 0 {
@@ -402,7 +409,13 @@ func (s *Session) updateIndex(docs []search.Doc) error {
 			return fmt.Errorf("search index: %w", err)
 		}
 	}
-	s.docs = hashes
+	if all {
+		s.docs = hashes
+	} else {
+		for u, h := range hashes {
+			s.docs[u] = h
+		}
+	}
 	return nil
 }
 
@@ -410,7 +423,10 @@ func docHashes(docs []search.Doc) map[string]uint64 {
 	out := make(map[string]uint64, len(docs))
 	for _, d := range docs {
 		h := fnv.New64a()
-		fmt.Fprintf(h, "%q%q%q%q%q%q%q%q%q", d.Title, d.Summary, d.Headings, d.Body, d.Tags, d.Kind, d.Lang, d.Owner, d.URL)
+		for _, f := range append([]string{d.URL, d.Title, d.Summary, d.Headings, d.Body, d.Kind, d.Lang, d.Owner}, d.Tags...) {
+			_, _ = h.Write([]byte(f))
+			_, _ = h.Write([]byte{0})
+		}
 		out[d.URL] = h.Sum64()
 	}
 	return out

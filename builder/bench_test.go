@@ -1,0 +1,100 @@
+package builder
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// benchCorpus returns a generated corpus of n playbooks, made once with
+// ../shared/bench/gen_corpus.py and cached in the temporary folder.
+func benchCorpus(b *testing.B, n int) string {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), "kb-bench", fmt.Sprintf("c%d", n))
+	if _, err := os.Stat(dir); err == nil {
+		return dir
+	}
+	gen, _ := filepath.Abs("../../shared/bench/gen_corpus.py")
+	if _, err := os.Stat(gen); err != nil {
+		b.Skipf("corpus generator not found at %s", gen)
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		b.Skip("python3 is needed to generate the corpus")
+	}
+	out, err := exec.Command("python3", gen, "--pages", fmt.Sprint(n), "--out", dir).CombinedOutput()
+	if err != nil {
+		b.Fatalf("gen_corpus: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// BenchmarkBuild measures a full build (render and search index) of
+// generated corpora: go test ./builder -run '^$' -bench Build -benchtime 3x
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			src := benchCorpus(b, n)
+			dest := filepath.Join(b.TempDir(), "public")
+			var res *Result
+			b.ResetTimer()
+			for b.Loop() {
+				var err error
+				res, err = Build(context.Background(), Options{Source: src, Dest: dest})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(res.Site.Pages))*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+			b.ReportMetric(res.Phases["index"].Seconds(), "index-s")
+			b.ReportMetric(res.Phases["load"].Seconds(), "load-s")
+			var ru syscall.Rusage
+			if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+				b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MB")
+			}
+		})
+	}
+}
+
+// BenchmarkSessionEdit measures change-to-rebuilt latency for one edited
+// playbook: go test ./builder -run '^$' -bench SessionEdit
+func BenchmarkSessionEdit(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			corpus := benchCorpus(b, n)
+			src := filepath.Join(b.TempDir(), "src")
+			if out, err := exec.Command("cp", "-r", corpus, src).CombinedOutput(); err != nil {
+				b.Fatalf("%v %s", err, out)
+			}
+			s := NewSession(Options{Source: src, Dest: filepath.Join(b.TempDir(), "public")})
+			defer s.Close()
+			ctx := context.Background()
+			if _, err := s.Build(ctx); err != nil {
+				b.Fatal(err)
+			}
+			var page string
+			for _, p := range s.site.Pages {
+				if p.IsPlaybook() {
+					page = filepath.Join(src, filepath.FromSlash(p.Path))
+					break
+				}
+			}
+			orig, _ := os.ReadFile(page)
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				i++
+				if err := os.WriteFile(page, fmt.Appendf(append([]byte{}, orig...), "\nEdit number %d.\n", i), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				res, err := s.Build(ctx)
+				if err != nil || res.Rendered != 1 {
+					b.Fatalf("err %v, rendered %d", err, res.Rendered)
+				}
+			}
+		})
+	}
+}
