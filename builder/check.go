@@ -77,7 +77,12 @@ func (s *Site) checkPlaceholders(p *Page, ds *Diagnostics) {
 		if end < 0 {
 			end = len(p.src) - at
 		}
-		text := strings.TrimSpace(strings.TrimRight(string(p.src[at:at+end]), "\r\"'"))
+		text := string(p.src[at : at+end])
+		if at > 0 && (p.src[at-1] == '"' || p.src[at-1] == '\'') {
+			// A quoted YAML value: the placeholder ends with the quote.
+			text, _, _ = strings.Cut(text, string(p.src[at-1]))
+		}
+		text = strings.TrimSpace(text)
 		if utf8.RuneCountInString(text) > 60 {
 			text = string([]rune(text)[:59]) + "…"
 		}

@@ -36,7 +36,6 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-
 // siteSource resolves --source: an explicit folder, the current folder when
 // it holds a site, or else the example site built into kb.
 func siteSource(dir string, stderr io.Writer) (builder.Options, error) {
@@ -78,7 +77,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	res, err := builder.Build(ctx, opts)
-	printDiagnostics(stderr, res.Diagnostics)
+	printDiagnostics(stderr, relocate(res.Site, res.Diagnostics))
 	summary(stdout, res, err)
 	if errors.Is(err, builder.ErrBuildFailed) {
 		return errContent

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -44,7 +45,8 @@ Usage:
   kb build   [--source DIR] [--dest DIR] [--base-url URL] [--drafts]   build the site
   kb serve   [--source DIR] [--addr HOST:PORT] [--poll DUR]             build, serve and rebuild on change
   kb check   [--source DIR] [--format human|github|json] [--strict]     validate without writing
-  kb new     KIND "Title" [--lang nl]                                   start a new playbook
+             [--changed-since REF] [--drafts]
+  kb new     KIND "Title" [--lang nl] [--source DIR]                    start a new playbook
   kb version                                                            print the version
   kb help                                                               show this help
 
@@ -79,6 +81,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case err == nil, errors.Is(err, errHelp):
 		return exitOK
 	case errors.Is(err, errUsage):
+		if err != errUsage { // a message beyond the flag package's own
+			fmt.Fprintf(stderr, "kb: %s\n", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
+		}
 		return exitUsage
 	case errors.Is(err, errContent):
 		return exitContent

@@ -9,11 +9,3 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("serve: not implemented yet")
 }
-
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return fmt.Errorf("check: not implemented yet")
-}
-
-func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return fmt.Errorf("new: not implemented yet")
-}
