@@ -39,6 +39,9 @@ type Options struct {
 	Now time.Time
 	// Check runs every validation without writing anything.
 	Check bool
+	// ParseTimeout bounds the parse of one Markdown file (default
+	// DefaultParseTimeout).
+	ParseTimeout time.Duration
 }
 
 // Result is what a build did.
@@ -101,6 +104,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		contentFS, _ = fs.Sub(siteFS, cfg.ContentDir)
 		contentDir = cfg.ContentDir
 	}
+	cfg.parseTimeout = opts.ParseTimeout
 	if opts.BaseURL != "" {
 		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
 			return nil, nil, nil, err
@@ -115,10 +119,11 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		return nil, nil, append(diags, Diagnostic{File: cfg.ThemeDir, Severity: SeverityError, Rule: RuleTemplate, Message: err.Error()}), nil
 	}
 
-	mdFiles, static, err := Scan(contentFS)
+	mdFiles, static, problems, err := Scan(contentFS)
 	if err != nil {
 		return nil, nil, diags, fmt.Errorf("reading content: %w", err)
 	}
+	diags = append(diags, problems...)
 	if contentDir == "" {
 		// The site folder is the content folder: its configuration and
 		// theme are not content.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v2"
 )
@@ -33,7 +34,8 @@ type Config struct {
 	Kinds           []Kind            `yaml:"kinds"`
 	FeedSize        int               `yaml:"feed_size"`
 
-	basePath string
+	basePath     string
+	parseTimeout time.Duration
 }
 
 // Language is one language the site's pages are written in.

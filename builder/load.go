@@ -11,11 +11,13 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	meta "github.com/yuin/goldmark-meta"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
@@ -55,14 +57,18 @@ type SourceFile struct {
 }
 
 // Scan lists the site's Markdown and static files, sorted by path, skipping
-// ignored names. Symlinked folders are not followed.
-func Scan(fsys fs.FS) (md, static []SourceFile, err error) {
+// ignored names. Symlinked folders are not followed; a symlinked file whose
+// target lies outside the content folder (or does not resolve) is reported
+// and left out.
+func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error) {
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
 				return err
 			}
-			return nil // vanished or unreadable: reported when read
+			problems = append(problems, Diagnostic{File: p, Severity: SeverityWarning, Rule: RuleSource,
+				Message: fmt.Sprintf("skipped: %v", unwrapPathError(err))})
+			return nil
 		}
 		if p == "." {
 			return nil
@@ -78,7 +84,20 @@ func Scan(fsys fs.FS) (md, static []SourceFile, err error) {
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
 			fi, err := fs.Stat(fsys, p)
-			if err != nil || fi.IsDir() {
+			if err != nil {
+				// A Markdown page that silently vanished would be a surprise:
+				// that is an error; any other link is skipped with a warning.
+				sev := SeverityWarning
+				if isMarkdown(p) {
+					sev = SeverityError
+				}
+				problems = append(problems, Diagnostic{File: p, Severity: sev, Rule: RuleSource,
+					Message: "symbolic link points outside the content folder or nowhere: " + unwrapPathError(err).Error()})
+				return nil
+			}
+			if fi.IsDir() {
+				problems = append(problems, Diagnostic{File: p, Severity: SeverityWarning, Rule: RuleSource,
+					Message: "symbolic link to a folder is not followed"})
 				return nil
 			}
 		}
@@ -94,7 +113,7 @@ func Scan(fsys fs.FS) (md, static []SourceFile, err error) {
 		}
 		return nil
 	})
-	return md, static, err
+	return md, static, problems, err
 }
 
 // Slug turns a file or folder name into a URL segment: lower case, spaces
@@ -241,7 +260,10 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 	} else if info.lang == "" {
 		info.lang = cfg.DefaultLanguage
 	}
-	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	doc, ok := parseWithDeadline(md, src, pc, cfg.parseTimeout)
+	if !ok {
+		return nil, sourceError(f.Path, 0, "Markdown took longer than %s to parse: simplify the file (very deep nesting or long runs of brackets)", cfg.parseTimeout)
+	}
 	m, err := meta.TryGet(pc)
 	if err != nil {
 		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
@@ -309,6 +331,28 @@ func pageFacts(p *Page) string {
 		}
 	}
 	return b.String()
+}
+
+// DefaultParseTimeout bounds the time goldmark may take over one file: some
+// inputs make it slower than linear, and a parse cannot be cancelled.
+const DefaultParseTimeout = 10 * time.Second
+
+// parseWithDeadline parses src, giving up after timeout. A parse that times
+// out is abandoned: it finishes in the background and its result is dropped.
+func parseWithDeadline(md goldmark.Markdown, src []byte, pc parser.Context, timeout time.Duration) (ast.Node, bool) {
+	if timeout <= 0 {
+		timeout = DefaultParseTimeout
+	}
+	done := make(chan ast.Node, 1)
+	go func() { done <- md.Parser().Parse(text.NewReader(src), parser.WithContext(pc)) }()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case doc := <-done:
+		return doc, true
+	case <-timer.C:
+		return nil, false
+	}
 }
 
 // rawFrontMatterValue returns the scalar written after "key:" on a line.
