@@ -1,0 +1,392 @@
+// Package server serves a built kb site: the output folder (confined with
+// os.Root), the search endpoint and, in preview mode, live reload over
+// Server-Sent Events.
+//
+// The handler answers GET and HEAD only, never lists folders, never serves
+// dotfiles or anything a symlink leads to outside the output folder, sends a
+// Content-Security-Policy the default theme works under, and in preview mode
+// rejects requests whose Host header is not one it serves (DNS rebinding).
+package server
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"kb/builder"
+	"kb/search"
+)
+
+// CSP is the Content-Security-Policy sent with every response: scripts,
+// styles and connections from the site itself only, no inline scripts or
+// style attributes, no framing.
+const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+
+// Options configures a Server.
+type Options struct {
+	// Dir is the output folder to serve. It may be replaced as a whole (a
+	// staged build renames a new folder into place) or updated file by file;
+	// the server notices a replacement on the next request.
+	Dir string
+	// BasePath is the URL path the site lives under ("/" or "/kb/");
+	// requests outside it get 404.
+	BasePath string
+	// Search answers {BasePath}_search. Nil means no search endpoint.
+	Search http.Handler
+	// OpenIndex makes the server open the search index inside Dir
+	// (builder.IndexDir) read-only, and re-open it whenever Dir is replaced;
+	// Index returns it. Used when serving a finished build.
+	OpenIndex bool
+	// Live enables preview mode: every HTML page gets the live-reload
+	// script, {BasePath}_kb/events streams build results, nothing is cached.
+	Live bool
+	// AllowedHosts, when not empty, are the only Host header values (port
+	// stripped, compared exactly) accepted; others get 403.
+	AllowedHosts []string
+}
+
+// Server is an http.Handler for one site. Create it with New.
+type Server struct {
+	opts  Options
+	hosts map[string]bool
+	cur   atomic.Pointer[tree]
+	swap  sync.Mutex // serialises re-opening
+	live  *hub
+}
+
+// tree is one opened output folder and its search index.
+type tree struct {
+	root  *os.Root
+	info  fs.FileInfo // the folder when opened, to notice a replacement
+	index bleve.Index // nil unless Options.OpenIndex
+}
+
+// New returns a server for opts.Dir. The folder need not exist yet: until
+// it does, pages answer 503 (with the live-reload script in preview mode, so
+// a build error shows and the page reloads once the site is built).
+func New(opts Options) (*Server, error) {
+	if opts.BasePath == "" {
+		opts.BasePath = "/"
+	}
+	if !strings.HasPrefix(opts.BasePath, "/") || !strings.HasSuffix(opts.BasePath, "/") {
+		return nil, errors.New("server: BasePath must start and end with /")
+	}
+	s := &Server{opts: opts}
+	if len(opts.AllowedHosts) > 0 {
+		s.hosts = map[string]bool{}
+		for _, h := range opts.AllowedHosts {
+			s.hosts[normalHost(h)] = true
+		}
+	}
+	if opts.Live {
+		s.live = newHub()
+	}
+	if err := s.Reopen(); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Reopen opens Dir again if it was replaced since it was opened (or was not
+// there), with its search index when Options.OpenIndex is set, and switches
+// to it atomically: requests in flight finish with the old folder. Call it
+// after a build, or on SIGHUP; requests also notice a replacement themselves.
+func (s *Server) Reopen() error {
+	s.swap.Lock()
+	defer s.swap.Unlock()
+	fi, err := os.Stat(s.opts.Dir)
+	if err != nil {
+		return err
+	}
+	old := s.cur.Load()
+	if old != nil && os.SameFile(old.info, fi) {
+		return nil
+	}
+	root, err := os.OpenRoot(s.opts.Dir)
+	if err != nil {
+		return err
+	}
+	info, err := root.Stat(".")
+	if err != nil {
+		root.Close()
+		return err
+	}
+	t := &tree{root: root, info: info}
+	if s.opts.OpenIndex {
+		idx, err := search.Open(filepath.Join(s.opts.Dir, filepath.FromSlash(builder.IndexDir)))
+		if err == nil {
+			t.index = idx
+		} // else: search answers 503 until a build with an index is swapped in
+	}
+	s.cur.Store(t)
+	if old != nil {
+		// Requests that loaded the old tree open their file within
+		// microseconds; give them ample time before closing it.
+		time.AfterFunc(30*time.Second, func() {
+			old.root.Close()
+			if old.index != nil {
+				old.index.Close()
+			}
+		})
+	}
+	return nil
+}
+
+// Index returns the search index opened with Options.OpenIndex, or nil.
+func (s *Server) Index() bleve.Index {
+	if t := s.tree(); t != nil && t.index != nil {
+		return t.index
+	}
+	return nil
+}
+
+// tree returns the current output folder, re-opening it first when the
+// folder on disk was replaced (a stat per request: cheap next to serving).
+func (s *Server) tree() *tree {
+	t := s.cur.Load()
+	if fi, err := os.Stat(s.opts.Dir); err == nil && (t == nil || !os.SameFile(t.info, fi)) {
+		_ = s.Reopen()
+		t = s.cur.Load()
+	}
+	return t
+}
+
+// Close ends the live-reload streams, so that http.Server.Shutdown does not
+// wait for them, and releases the output folder.
+func (s *Server) Close() {
+	if s.live != nil {
+		s.live.close()
+	}
+	s.swap.Lock()
+	defer s.swap.Unlock()
+	if t := s.cur.Swap(nil); t != nil {
+		t.root.Close()
+		if t.index != nil {
+			t.index.Close()
+		}
+	}
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", CSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	if s.hosts != nil && !s.hosts[normalHost(r.Host)] {
+		http.Error(w, "403 forbidden: unknown Host "+stripPort(r.Host)+" (see --allowed-host)", http.StatusForbidden)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		h.Set("Allow", "GET, HEAD")
+		http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 0)
+	p := r.URL.Path
+	base := s.opts.BasePath
+	if !strings.HasPrefix(p, base) {
+		if p+"/" == base || (p == "/" && base != "/") {
+			http.Redirect(w, r, base, http.StatusFound)
+			return
+		}
+		s.notFound(w, r)
+		return
+	}
+	rest := p[len(base):]
+	switch {
+	case rest == "_search" && s.opts.Search != nil:
+		s.opts.Search.ServeHTTP(w, r)
+	case rest == "_kb/live.js" && s.live != nil:
+		serveScript(w, r)
+	case rest == "_kb/events" && s.live != nil:
+		s.live.serveEvents(w, r)
+	default:
+		s.serveFile(w, r, rest)
+	}
+}
+
+// serveFile serves one file of the output folder, or the index.html of a
+// folder. Anything unsafe or missing is a 404.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string) {
+	if !safeName(name) {
+		s.notFound(w, r)
+		return
+	}
+	t := s.tree()
+	if t == nil {
+		s.notBuilt(w, r)
+		return
+	}
+	dir := name == "" || strings.HasSuffix(name, "/")
+	if dir {
+		name += "index.html"
+	}
+	f, err := t.root.Open(name)
+	if err != nil {
+		// The folder may have been replaced, and the old one removed, since
+		// this request picked it: try the current one.
+		if t2 := s.tree(); t2 != nil && t2 != t {
+			f, err = t2.root.Open(name)
+		}
+	}
+	if err != nil {
+		// Missing, a symlink leading out of the folder, unreadable: all the
+		// same to a client.
+		s.notFound(w, r)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		if err == nil && fi.IsDir() && !dir {
+			redirectDir(w, r)
+			return
+		}
+		s.notFound(w, r)
+		return
+	}
+	h := w.Header()
+	if s.live != nil {
+		h.Set("Cache-Control", "no-cache")
+	} else if strings.HasPrefix(name, "assets/") {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable") // fingerprinted names
+	}
+	if s.live != nil && strings.HasSuffix(name, ".html") {
+		data, err := io.ReadAll(io.LimitReader(f, 64<<20))
+		if err != nil {
+			s.notFound(w, r)
+			return
+		}
+		// No Last-Modified: the injected build id changes without the file.
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(s.live.inject(data, s.opts.BasePath)))
+		return
+	}
+	http.ServeContent(w, r, name, fi.ModTime(), f)
+}
+
+// safeName reports whether a request path (relative to the base path) may
+// name a file: no dot segments (.., ., .git, .well-known), no empty inner
+// segments, no backslashes or NULs, and not kb's own _kb folder (the
+// search index's files).
+func safeName(name string) bool {
+	if strings.ContainsAny(name, "\\\x00") || name == "_kb" || strings.HasPrefix(name, "_kb/") {
+		return false
+	}
+	segs := strings.Split(strings.TrimSuffix(name, "/"), "/")
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, ".") || (seg == "" && !(i == 0 && name == "")) {
+			return false
+		}
+	}
+	return true
+}
+
+// redirectDir sends a folder's URL without its trailing slash to the URL
+// with it, relatively, as http.FileServer does.
+func redirectDir(w http.ResponseWriter, r *http.Request) {
+	target := path.Base(r.URL.Path) + "/"
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Location", target)
+	w.WriteHeader(http.StatusMovedPermanently)
+}
+
+// notFound answers 404 with the site's 404.html when it has one.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	var body []byte
+	if t := s.cur.Load(); t != nil {
+		if f, err := t.root.Open("404.html"); err == nil {
+			body, _ = io.ReadAll(io.LimitReader(f, 1<<20))
+			f.Close()
+		}
+	}
+	if body == nil {
+		http.Error(w, "404 page not found", http.StatusNotFound)
+		return
+	}
+	if s.live != nil {
+		body = s.live.inject(body, s.opts.BasePath)
+	}
+	s.writeHTML(w, r, http.StatusNotFound, body)
+}
+
+// notBuilt answers 503 while there is no output folder yet.
+func (s *Server) notBuilt(w http.ResponseWriter, r *http.Request) {
+	body := []byte("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not built yet</title></head>\n" +
+		"<body><h1>The site is not built yet</h1><p>See the terminal for the build's errors.</p></body></html>\n")
+	if s.live != nil {
+		body = s.live.inject(body, s.opts.BasePath)
+	}
+	s.writeHTML(w, r, http.StatusServiceUnavailable, body)
+}
+
+func (s *Server) writeHTML(w http.ResponseWriter, r *http.Request, code int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// normalHost lower-cases a Host header value and strips its port and the
+// brackets of an IPv6 address.
+func normalHost(h string) string {
+	return strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(stripPort(h), "["), "]"))
+}
+
+func stripPort(h string) string {
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return host
+	}
+	return h
+}
+
+// DevHosts returns the Host values a preview server on addr accepts:
+// localhost, 127.0.0.1, ::1 and addr's own host.
+func DevHosts(addr string) []string {
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if h := stripPort(addr); h != "" {
+		hosts = append(hosts, h)
+	}
+	return hosts
+}
+
+// IsLoopback reports whether addr (host:port) only listens on the loopback
+// interface.
+func IsLoopback(addr string) bool {
+	h := normalHost(addr)
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// NewHTTPServer returns an http.Server for h with timeouts and a header
+// size limit; the live-reload stream lifts its own deadlines.
+func NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       90 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+}
