@@ -64,6 +64,13 @@
           if (targets[j] && targets[j].getBoundingClientRect().top < window.innerHeight) { idx = j; break; }
         }
       }
+      // Headings side by side (a channel agreement's columns) share a top:
+      // prefer the one the reader jumped to.
+      var hash = decodeURIComponent(location.hash.slice(1));
+      for (var k = 0; k < targets.length; k++) {
+        if (targets[k] && targets[idx] && targets[k].id === hash &&
+            Math.abs(targets[k].getBoundingClientRect().top - targets[idx].getBoundingClientRect().top) < 2) idx = k;
+      }
       if (idx === current) return;
       if (current >= 0) tocLinks[current].removeAttribute("aria-current");
       tocLinks[idx].setAttribute("aria-current", "true");
@@ -73,6 +80,7 @@
       if (!queued) { queued = true; requestAnimationFrame(spy); }
     }, { passive: true });
     window.addEventListener("resize", spy);
+    window.addEventListener("hashchange", spy);
     spy();
   }
 
