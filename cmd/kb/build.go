@@ -61,6 +61,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dest := fs.String("dest", "public", "output folder, replaced only when the build succeeds")
 	baseURL := fs.String("base-url", "", "override site.yaml's base_url, e.g. https://intranet.example/kb/")
 	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
+	watchFlag := fs.Bool("watch", false, "after building, rebuild on every change until interrupted")
+	poll := fs.Duration("poll", 0, "with --watch: poll for changes at this interval instead of using file system events")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -75,6 +77,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opts.Dest, opts.BaseURL, opts.Drafts = *dest, *baseURL, *drafts
 	if err := checkDest(opts); err != nil {
 		return err
+	}
+	if *watchFlag {
+		return watchBuild(ctx, opts, *poll, stdout, stderr)
 	}
 	res, err := builder.Build(ctx, opts)
 	printDiagnostics(stderr, relocate(res.Site, res.Diagnostics))

@@ -1,0 +1,462 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"kb/builder"
+	"kb/server"
+	"kb/watch"
+)
+
+// listFlag is a repeatable, comma-separated flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, s)
+		}
+	}
+	return nil
+}
+
+// newSearchHandler is the search endpoint over an index that may change.
+var newSearchHandler = func(index func() bleve.Index) http.Handler { return nil }
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := newFlagSet("serve", "serve [--source DIR] [--dest DIR] [--addr HOST:PORT] [--poll DUR] [--no-watch] [--drafts]", stderr)
+	source := fl.String("source", "", "site folder holding site.yaml and content/ (default: the current folder)")
+	dest := fl.String("dest", "", "output folder (default: a temporary folder when previewing, public when serving a finished build)")
+	addr := fl.String("addr", "127.0.0.1:1414", "address to listen on; a non-loopback address serves a finished build, without watching")
+	poll := fl.Duration("poll", 0, "poll for changes at this interval instead of using file system events (network mounts, containers, WSL)")
+	noWatch := fl.Bool("no-watch", false, "build once and serve, without watching or live reload")
+	noBuild := fl.Bool("no-build", false, "serve the finished build in --dest as it is (implies --no-watch)")
+	drafts := fl.Bool("drafts", false, "include pages marked draft: true")
+	baseURL := fl.String("base-url", "", "base URL to build with (default: http://ADDR/ when previewing, site.yaml's base_url otherwise)")
+	var allowed listFlag
+	fl.Var(&allowed, "allowed-host", "a Host header value to accept, besides localhost and the --addr host (repeatable)")
+	if err := parseFlags(fl, args); err != nil {
+		return err
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "kb serve: unexpected argument %q\n", fl.Arg(0))
+		return errUsage
+	}
+	if *poll < 0 {
+		return fmt.Errorf("%w: --poll must be positive", errUsage)
+	}
+	preview := !*noWatch && !*noBuild && server.IsLoopback(*addr)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	if preview {
+		return previewServe(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *poll, allowed}, stdout, stderr)
+	}
+	return production(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *poll, allowed}, *noBuild, *addr, stdout, stderr)
+}
+
+type serveFlags struct {
+	source, dest, baseURL string
+	drafts                bool
+	poll                  time.Duration
+	allowed               []string
+}
+
+// previewServe builds the site, serves it with live reload and rebuilds it on
+// every change until ctx is done.
+func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, stderr io.Writer) error {
+	opts, err := siteSource(f.source, stderr)
+	if err != nil {
+		return err
+	}
+	siteURL := listenURL(ln, f.baseURL)
+	opts.BaseURL, opts.Drafts = siteURL, f.drafts
+	if opts.Dest = f.dest; opts.Dest == "" {
+		tmp, err := os.MkdirTemp("", "kb-serve-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		opts.Dest = filepath.Join(tmp, "public")
+	}
+	if err := checkDest(opts); err != nil {
+		return err
+	}
+	sess := builder.NewSession(opts)
+	defer sess.Close()
+	rb := &rebuilder{sess: sess, out: stdout, errs: stderr}
+
+	// Watch before the first build, so a change made during it is seen.
+	var w *watch.Watcher
+	if opts.Source != "" {
+		scope, err := watch.SiteScope(opts.Source, opts.Dest)
+		if err != nil {
+			return err
+		}
+		w, err = watch.New(watch.Options{Scope: scope, Build: rb.build, Poll: f.poll, Log: stderr})
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+	}
+	hosts := append(server.DevHosts(ln.Addr().String()), server.DevHosts(hostOf(siteURL))...)
+	srv, err := server.New(server.Options{
+		Dir:          opts.Dest,
+		BasePath:     basePath(siteURL),
+		Search:       newSearchHandler(sess.Index),
+		Live:         true,
+		AllowedHosts: append(hosts, f.allowed...),
+	})
+	if err != nil {
+		return err
+	}
+	rb.srv = srv
+	rb.first(ctx)
+	fmt.Fprintf(stdout, "kb: serving %s\n", siteURL)
+	switch {
+	case w == nil:
+		fmt.Fprintln(stdout, "kb: serving the example site built into kb: there are no files to watch (--source DIR to preview your own)")
+	case w.Mode() == watch.ModePoll:
+		fmt.Fprintf(stdout, "kb: polling %s for changes (Ctrl-C to stop)\n", describeScope(opts.Source, opts.Dest))
+	default:
+		fmt.Fprintf(stdout, "kb: watching %s for changes (Ctrl-C to stop)\n", describeScope(opts.Source, opts.Dest))
+	}
+	return serveUntilDone(ctx, ln, srv, func(ctx context.Context) {
+		if w != nil {
+			_ = w.Run(ctx)
+		}
+	})
+}
+
+// production builds once (unless noBuild) and serves the finished build,
+// re-opening it and its index on SIGHUP or when the folder is replaced.
+func production(ctx context.Context, ln net.Listener, f serveFlags, noBuild bool, addr string, stdout, stderr io.Writer) error {
+	if f.poll > 0 {
+		fmt.Fprintln(stderr, "kb serve: --poll has no effect without watching")
+	}
+	opts, err := siteSource(f.source, stderr)
+	if err != nil {
+		return err
+	}
+	opts.BaseURL, opts.Drafts = f.baseURL, f.drafts
+	if opts.Dest = f.dest; opts.Dest == "" {
+		opts.Dest = "public"
+	}
+	if err := checkDest(opts); err != nil {
+		return err
+	}
+	base := "/"
+	if f.baseURL != "" {
+		base = basePath(f.baseURL)
+	} else if cfg := siteConfig(opts); cfg != nil {
+		base = cfg.BasePath()
+	}
+	if !noBuild {
+		res, err := builder.Build(ctx, opts)
+		printDiagnostics(stderr, relocate(res.Site, res.Diagnostics))
+		summary(stdout, res, err)
+		if err != nil {
+			if errors.Is(err, builder.ErrBuildFailed) {
+				return errContent
+			}
+			return err
+		}
+		if res.Site != nil {
+			base = res.Site.Config.BasePath()
+		}
+	}
+	var hosts []string
+	if len(f.allowed) > 0 {
+		hosts = append(server.DevHosts(addr), f.allowed...)
+	} else if server.IsLoopback(addr) {
+		hosts = server.DevHosts(addr)
+	}
+	var srv *server.Server
+	search := newSearchHandler(func() bleve.Index { return srv.Index() })
+	srv, err = server.New(server.Options{Dir: opts.Dest, BasePath: base, OpenIndex: true, AllowedHosts: hosts, Search: search})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "kb: serving %s at http://%s%s (kill -HUP %d after a new build to re-open it now)\n", opts.Dest, ln.Addr(), base, os.Getpid())
+	return serveUntilDone(ctx, ln, srv, func(ctx context.Context) {
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				if err := srv.Reopen(); err != nil {
+					fmt.Fprintf(stderr, "kb: re-opening %s: %v\n", opts.Dest, err)
+				} else {
+					fmt.Fprintf(stdout, "kb: re-opened %s\n", opts.Dest)
+				}
+			}
+		}
+	})
+}
+
+// serveUntilDone serves srv on ln while run runs, then shuts down: open
+// live-reload streams are ended, other requests get a few seconds.
+func serveUntilDone(ctx context.Context, ln net.Listener, srv *server.Server, run func(context.Context)) error {
+	hs := server.NewHTTPServer(srv)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		run(ctx)
+	}()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+		cancel()
+	}
+	<-done
+	srv.Close()
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	if e := hs.Shutdown(sctx); err == nil && e != nil && !errors.Is(e, http.ErrServerClosed) {
+		err = e
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// watchBuild is kb build --watch: build into opts.Dest, then rebuild on
+// every change until ctx is done.
+func watchBuild(ctx context.Context, opts builder.Options, poll time.Duration, stdout, stderr io.Writer) error {
+	if opts.Source == "" {
+		return fmt.Errorf("%w: --watch needs a site folder (--source DIR): the example site built into kb has no files to watch", errUsage)
+	}
+	sess := builder.NewSession(opts)
+	defer sess.Close()
+	rb := &rebuilder{sess: sess, out: stdout, errs: stderr}
+	scope, err := watch.SiteScope(opts.Source, opts.Dest)
+	if err != nil {
+		return err
+	}
+	w, err := watch.New(watch.Options{Scope: scope, Build: rb.build, Poll: poll, Log: stderr})
+	if err != nil {
+		return err
+	}
+	rb.first(ctx)
+	fmt.Fprintf(stdout, "kb: watching %s for changes (Ctrl-C to stop)\n", describeScope(opts.Source, opts.Dest))
+	return w.Run(ctx)
+}
+
+// rebuilder runs the session's builds, reports each in one line and
+// tells the server (when there is one). Its methods are called from one
+// goroutine at a time.
+type rebuilder struct {
+	sess      *builder.Session
+	out, errs io.Writer
+	srv       *server.Server
+
+	id     int  // last build's ID
+	goodOK bool // the last build succeeded
+}
+
+// first runs the first, full build.
+func (r *rebuilder) first(ctx context.Context) {
+	res, err := r.sess.Build(ctx)
+	r.id = 1
+	r.goodOK = err == nil
+	diags := relocate(res.Site, res.Diagnostics)
+	printDiagnostics(r.errs, diags)
+	summary(r.out, res, err)
+	r.publish(err, diags, nil)
+}
+
+// publish tells the browsers about build r.id, once its output is in place.
+func (r *rebuilder) publish(err error, diags builder.Diagnostics, changed []string) {
+	if r.srv == nil {
+		return
+	}
+	if err != nil {
+		r.srv.Publish(server.Event{ID: r.id, Errors: failure(diags, err)})
+		return
+	}
+	_ = r.srv.Reopen() // a full build replaces the folder
+	r.srv.Publish(server.Event{ID: r.id, OK: true, CSSOnly: cssOnly(changed)})
+}
+
+// build is the watcher's Build: one incremental build, one line of output,
+// one event to the browsers.
+func (r *rebuilder) build(ctx context.Context, b watch.Batch) {
+	start := time.Now()
+	res, err := r.sess.Build(ctx)
+	if ctx.Err() != nil {
+		return
+	}
+	if err == nil && len(res.Changed) == 0 && r.goodOK {
+		return // touched, or changed and changed back: nothing to do
+	}
+	r.id++
+	stamp := time.Now().Format("15:04:05")
+	took := time.Since(start).Round(time.Millisecond)
+	diags := relocate(res.Site, res.Diagnostics)
+	if err != nil {
+		r.goodOK = false
+		printDiagnostics(r.errs, errorsOnly(diags, 20))
+		fmt.Fprintf(r.out, "%s build failed after %s: %s (still serving the last good build)\n", stamp, took, count(diags.Errors(), "error"))
+		r.publish(err, diags, nil)
+		return
+	}
+	r.goodOK = true
+	var warn string
+	if n := diags.Warnings(); n > 0 {
+		warn = fmt.Sprintf(", %s (kb check lists them)", count(n, "warning"))
+	}
+	fmt.Fprintf(r.out, "%s rebuilt %s: %s re-rendered in %s%s\n", stamp, describeChanged(res.Changed), count(res.Rendered, "page"), took, warn)
+	r.publish(nil, diags, res.Changed)
+}
+
+// count formats a count of things: "1 page", "2 pages".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// failure is what the browsers' overlay lists for a failed build.
+func failure(diags builder.Diagnostics, err error) builder.Diagnostics {
+	out := errorsOnly(diags, 50)
+	if len(out) == 0 {
+		out = builder.Diagnostics{{Severity: builder.SeverityError, Message: err.Error()}}
+	}
+	return out
+}
+
+// errorsOnly keeps the first max errors, and says how many were left out.
+func errorsOnly(ds builder.Diagnostics, max int) builder.Diagnostics {
+	var out builder.Diagnostics
+	n := 0
+	for _, d := range ds {
+		if d.Severity != builder.SeverityError {
+			continue
+		}
+		if n++; n <= max {
+			out = append(out, d)
+		}
+	}
+	if n > max {
+		out = append(out, builder.Diagnostic{Severity: builder.SeverityError, Message: fmt.Sprintf("and %d more errors (kb check lists them all)", n-max)})
+	}
+	return out
+}
+
+// describeChanged names the changed files for the terminal line.
+func describeChanged(changed []string) string {
+	switch n := len(changed); {
+	case n == 0:
+		return "after a change"
+	case n <= 3:
+		return strings.Join(changed, ", ")
+	default:
+		return fmt.Sprintf("%s and %d more files", strings.Join(changed[:2], ", "), n-2)
+	}
+}
+
+// cssOnly reports whether only stylesheets changed.
+func cssOnly(changed []string) bool {
+	for _, c := range changed {
+		if path.Ext(c) != ".css" {
+			return false
+		}
+	}
+	return len(changed) > 0
+}
+
+// describeScope names what is watched, for the start-up line.
+func describeScope(source, dest string) string {
+	scope, err := watch.SiteScope(source, dest)
+	if err != nil {
+		return source
+	}
+	sc := scope()
+	var parts []string
+	for _, t := range sc.Trees {
+		if t == "." {
+			parts = append(parts, filepath.Clean(source)+string(filepath.Separator))
+		} else {
+			parts = append(parts, t+"/")
+		}
+	}
+	if _, err := os.Stat(filepath.Join(source, builder.ConfigFile)); err == nil {
+		parts = append(parts, builder.ConfigFile)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// listenURL is the site's base URL when previewing: --base-url, or the
+// listener's address.
+func listenURL(ln net.Listener, baseURL string) string {
+	if baseURL != "" {
+		return baseURL
+	}
+	return "http://" + ln.Addr().String() + "/"
+}
+
+func hostOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// basePath is the path of a base URL, ending in a slash.
+func basePath(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		return u.Path + "/"
+	}
+	return u.Path
+}
+
+// siteConfig reads the site's configuration, or nil.
+func siteConfig(opts builder.Options) *builder.Config {
+	var src []byte
+	var err error
+	if opts.SourceFS != nil {
+		src, err = fs.ReadFile(opts.SourceFS, builder.ConfigFile)
+	} else {
+		src, err = os.ReadFile(filepath.Join(opts.Source, builder.ConfigFile))
+	}
+	if err != nil {
+		return nil
+	}
+	cfg, _ := builder.ParseConfig(builder.ConfigFile, src)
+	return cfg
+}
