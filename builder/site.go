@@ -443,9 +443,12 @@ func (s *Site) relate(ds *Diagnostics) {
 			}
 		}
 	}
-	for _, p := range s.Pages {
+	// Each page's list depends only on data fixed above: compute them in
+	// parallel, keeping the best five without sorting every candidate.
+	parallel(len(s.Pages), func(i int) {
+		p := s.Pages[i]
 		if !p.IsPlaybook() {
-			continue
+			return
 		}
 		score := map[*Page]int{}
 		for _, l := range p.Links {
@@ -461,21 +464,36 @@ func (s *Site) relate(ds *Diagnostics) {
 				score[q] += 0
 			}
 		}
-		var cands []*Page
+		type cand struct {
+			p     *Page
+			score int
+		}
+		better := func(a, b cand) bool { return a.score > b.score || a.score == b.score && a.p.Path < b.p.Path }
+		top := make([]cand, 0, 6)
 		for q, sc := range score {
 			if q == p || !q.IsPlaybook() || q.Lang != p.Lang || slices.Contains(p.Translations, q) {
 				continue
 			}
-			score[q] = sc + sharedTags(p, q)
-			if score[q] > 0 {
-				cands = append(cands, q)
+			c := cand{q, sc + sharedTags(p, q)}
+			if c.score <= 0 || len(top) == 5 && !better(c, top[4]) {
+				continue
+			}
+			j := len(top)
+			for j > 0 && better(c, top[j-1]) {
+				j--
+			}
+			top = slices.Insert(top, j, c)
+			if len(top) > 5 {
+				top = top[:5]
 			}
 		}
-		slices.SortFunc(cands, func(a, b *Page) int {
-			return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(a.Path, b.Path))
-		})
-		p.Related = cands[:min(len(cands), 5)]
-	}
+		if len(top) > 0 {
+			p.Related = make([]*Page, len(top))
+			for k, c := range top {
+				p.Related[k] = c.p
+			}
+		}
+	})
 }
 
 func term(m map[string]*Term, name, u string) *Term {
