@@ -20,7 +20,6 @@
     };
     var sync = function () { toggle.setAttribute("aria-pressed", String(isDark())); };
     sync();
-    toggle.hidden = false;
     toggle.addEventListener("click", function () {
       var next = isDark() ? "light" : "dark";
       root.setAttribute("data-theme", next);
@@ -33,7 +32,6 @@
   // Sidebar as a menu on small screens.
   var menu = $(".menu-toggle"), side = $("#sidebar");
   if (menu && side) {
-    menu.hidden = false;
     menu.addEventListener("click", function () {
       var open = side.classList.toggle("open");
       menu.setAttribute("aria-expanded", String(open));
@@ -118,7 +116,6 @@
       apply();
       if (chips[0]) chips[0].focus();
     });
-    box.hidden = false;
   });
 
   // Symptom checklist: count the signals the reader recognises.
