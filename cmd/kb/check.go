@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os/exec"
 	"path"
 	"strings"
 
@@ -64,6 +65,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
+	if *format == "github" && opts.Source != "" {
+		// GitHub places annotations by the path from the repository's root.
+		if prefix := repoPrefix(ctx, opts.Source); prefix != "" {
+			for i := range diags {
+				diags[i].File = path.Join(prefix, diags[i].File)
+			}
+		}
+	}
 	diags.Sort()
 	if err := printer(stdout, diags); err != nil {
 		return err
@@ -77,6 +86,16 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errContent
 	}
 	return nil
+}
+
+// repoPrefix is dir's path inside its Git repository ("" at the root or
+// outside Git).
+func repoPrefix(ctx context.Context, dir string) string {
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-prefix").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(strings.TrimSpace(string(out)), "/")
 }
 
 // printers write diagnostics in each --format.

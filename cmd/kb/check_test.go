@@ -282,6 +282,11 @@ content/new.md:1:1: warning: nothing links to this page: link to it from a relat
 	if out2 != out {
 		t.Errorf("with site.yaml changed:\n%s\nwant the full check:\n%s", out2, out)
 	}
+	// GitHub annotations name files from the repository's root.
+	_, out, _ = ckRun(t, "check", "--source", site, "--changed-since", "main", "--format", "github")
+	if !strings.HasPrefix(out, "::error file=kb/content/README.md,line=3,col=23,title=broken-link::") {
+		t.Errorf("github format in a subfolder:\n%s", out)
+	}
 	// An unknown ref is a usage error that says what to do.
 	code, _, errOut = ckRun(t, "check", "--source", site, "--changed-since", "origin/main")
 	if code != exitUsage || !strings.Contains(errOut, "fetch-depth") {
