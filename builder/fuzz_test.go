@@ -1,0 +1,125 @@
+package builder
+
+import (
+	"context"
+	"path"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"unicode/utf8"
+)
+
+// Text is escaped, so a literal tag in the output is markup goldmark made:
+// dangerous ones are script elements and event-handler or script-URL
+// attributes inside a tag.
+var (
+	htmlTagRE = regexp.MustCompile(`<[a-zA-Z!][^>]*>`)
+	dangerous = regexp.MustCompile(`(?i)^<script|^<!-- yaml|\son[a-z]+\s*=|(href|src)\s*=\s*["']?\s*(javascript|vbscript|data:text):`)
+)
+
+// loadFS loads a site from an in-memory folder and renders the page bodies.
+func loadFS(t testing.TB, files map[string]string) (*Site, Diagnostics) {
+	m := fstest.MapFS{}
+	for name, data := range files {
+		m[name] = &fstest.MapFile{Data: []byte(data), Mode: 0o644}
+	}
+	site, _, diags, err := Load(context.Background(), Options{SourceFS: m, Now: testNow})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if site != nil {
+		site.renderBodies()
+	}
+	return site, diags
+}
+
+// FuzzPage parses arbitrary page sources (front matter and Markdown with
+// links to another page) and checks that nothing panics, that every problem
+// is a located diagnostic, and that a published body never carries markup
+// that could run script.
+func FuzzPage(f *testing.F) {
+	for _, seed := range []string{
+		"---\ntitle: X\n---\n# Hello\n",
+		"---\n!%2D%2D%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E foo\n---\nbody\n",
+		"---\ntitle: [unclosed\n---\n",
+		"---\nkind: symptom\ntitle: T\nsignals: [a]\nimpact: b\nremedies: [other.md]\n---\n[x](other.md#section)\n",
+		"[a](javascript:alert(1)) <script>x</script> ![i](data:image/svg+xml;base64,PHN2Zz4=)",
+		"> [!WARNING]\n> careful\n\n## Heading {#custom}\n\n[^1]\n\n[^1]: note\n",
+		"Term\n: definition\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] task\n",
+		"[up](../../x.md) [enc](%2e%2e/x.md) [win](..\\x.md) [abs](/other.md)",
+		"---\na: &a [1,2]\nb: [*a,*a]\n---\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		site, diags := loadFS(t, map[string]string{"p.md": src, "other.md": "# Other\n\n## Section\n"})
+		for _, d := range diags {
+			if d.File == "" || d.Message == "" || d.Severity == "" || d.Rule == "" {
+				t.Fatalf("diagnostic without location or message: %+v", d)
+			}
+		}
+		if site == nil {
+			return
+		}
+		p := site.PageByPath("p.md")
+		if p == nil {
+			return
+		}
+		for _, tag := range htmlTagRE.FindAllString(string(p.Body), -1) {
+			if dangerous.MatchString(tag) {
+				t.Fatalf("body contains the tag %q:\n%s", tag, p.Body)
+			}
+		}
+		if !utf8.ValidString(string(p.Body)) {
+			t.Fatal("body is not valid UTF-8")
+		}
+	})
+}
+
+// FuzzGitHubSlug checks heading IDs are non-empty after uniqueID, contain no
+// spaces or markup characters, and are stable.
+func FuzzGitHubSlug(f *testing.F) {
+	for _, s := range []string{"Hello World", "Coördinatie & overleg", "Wat gaat er mis?", "🎉", "a  b", "<script>", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		id := GitHubSlug(s)
+		if strings.ContainsAny(id, " <>\"'&#%/\\?") {
+			t.Fatalf("GitHubSlug(%q) = %q has unsafe characters", s, id)
+		}
+		if id != strings.ToLower(id) && utf8.ValidString(s) {
+			t.Fatalf("GitHubSlug(%q) = %q is not lower case", s, id)
+		}
+		if GitHubSlug(id) != id && utf8.ValidString(s) {
+			t.Fatalf("GitHubSlug not idempotent: %q → %q → %q", s, id, GitHubSlug(id))
+		}
+		if uniqueID(id, map[string]bool{}) == "" {
+			t.Fatal("empty ID")
+		}
+	})
+}
+
+// FuzzPageURL checks that whatever a file is called, its URL maps to an
+// output path inside the output folder.
+func FuzzPageURL(f *testing.F) {
+	for _, s := range []string{"a/b.md", "README.md", "x/index.md", "a b/c d.nl.md", "../x.md", "a\\..\\b.md", "%2e%2e/x.md", "ü/ë.md", "🎉.md", ".md"} {
+		f.Add(s)
+	}
+	cfg := DefaultConfig()
+	f.Fuzz(func(t *testing.T, p string) {
+		if !isMarkdown(p) || !utf8.ValidString(p) {
+			return
+		}
+		u, _, _, _, err := pageURL(path.Clean(p), cfg)
+		if err != nil {
+			return
+		}
+		if !strings.HasPrefix(u, "/") || !strings.HasSuffix(u, "/") {
+			t.Fatalf("URL %q of %q", u, p)
+		}
+		if out := outPath(u); !isSafeOutPath(out) {
+			t.Fatalf("%q → URL %q → unsafe output path %q", p, u, out)
+		}
+	})
+}
