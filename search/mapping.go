@@ -3,11 +3,18 @@
 package search
 
 import (
+	"fmt"
+
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // registers the "en" analyzer
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl" // registers the "nl" analyzer
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en" // registers the "en" analyzer
+	"github.com/blevesearch/bleve/v2/analysis/lang/nl" // registers the "nl" analyzer
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -43,6 +50,14 @@ func Analyzer(lang string) string {
 	return standard.Name
 }
 
+// pairsAnalyzer returns the analyzer of the word-pair field for text in lang.
+func pairsAnalyzer(lang string) string {
+	if analyzers[lang] {
+		return "kb_pairs_" + lang
+	}
+	return "kb_pairs"
+}
+
 // Field names in the index.
 const (
 	FieldTitle    = "title"
@@ -54,7 +69,21 @@ const (
 	FieldLang     = "lang"
 	FieldOwner    = "owner"
 	FieldURL      = "url"
+	// FieldWords holds the title, headings and summary as lower-cased,
+	// accent-folded words without stemming, for matching the word being
+	// typed by its prefix.
+	FieldWords = "words"
+	// FieldPairs holds every pair of neighbouring stemmed words of the
+	// body, hashed (see pairsFilter), so that phrases are found, and rank
+	// higher, without the cost of term vectors. It has no frequencies or
+	// norms: a pair matches or it does not.
+	FieldPairs = "pairs"
+	// FieldTitlePairs holds the same for the title, headings and summary.
+	FieldTitlePairs = "title_pairs"
 )
+
+// wordsAnalyzer analyses FieldWords and the prefix being typed.
+const wordsAnalyzer = "kb_words"
 
 // NewMapping returns the explicit index mapping: one document type per
 // language with its analyzer, text fields indexed without term vectors,
@@ -66,18 +95,43 @@ func NewMapping() mapping.IndexMapping {
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
-	im.DefaultMapping = docMapping(standard.Name)
+	mustDefine(im.AddCustomAnalyzer(wordsAnalyzer, map[string]any{
+		"type": custom.Name, "char_filters": []string{asciifolding.Name},
+		"tokenizer": unicode.Name, "token_filters": []string{lowercase.Name},
+	}))
+	mustDefine(im.AddCustomAnalyzer(pairsAnalyzer("en"), map[string]any{
+		"type": custom.Name, "tokenizer": unicode.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, pairsFilter},
+	}))
+	mustDefine(im.AddCustomAnalyzer(pairsAnalyzer("nl"), map[string]any{
+		"type": custom.Name, "tokenizer": unicode.Name,
+		"token_filters": []string{lowercase.Name, nl.StopName, nl.SnowballStemmerName, pairsFilter},
+	}))
+	mustDefine(im.AddCustomAnalyzer(pairsAnalyzer(""), map[string]any{
+		"type": custom.Name, "tokenizer": unicode.Name,
+		"token_filters": []string{lowercase.Name, en.StopName, pairsFilter},
+	}))
+	im.DefaultMapping = docMapping("")
 	for lang := range analyzers {
 		im.AddDocumentMapping(lang, docMapping(lang))
 	}
-	im.AddDocumentMapping("other", docMapping(standard.Name))
+	im.AddDocumentMapping("other", docMapping(""))
 	return im
 }
 
-func docMapping(analyzer string) *mapping.DocumentMapping {
+// mustDefine panics on an error defining the mapping's own analysis, which
+// is a programming error caught by every test.
+func mustDefine(err error) {
+	if err != nil {
+		panic(fmt.Sprintf("search mapping: %v", err))
+	}
+}
+
+func docMapping(lang string) *mapping.DocumentMapping {
 	dm := bleve.NewDocumentStaticMapping()
-	text := func(store bool) *mapping.FieldMapping {
+	field := func(name, analyzer string, store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
+		f.Name = name
 		f.Analyzer = analyzer
 		f.Store = store
 		f.IncludeTermVectors = false
@@ -85,10 +139,17 @@ func docMapping(analyzer string) *mapping.DocumentMapping {
 		f.DocValues = false
 		return f
 	}
-	kw := func(docValues bool) *mapping.FieldMapping {
+	text := func(name string, store bool) *mapping.FieldMapping { return field(name, Analyzer(lang), store) }
+	words := func() *mapping.FieldMapping { return field(FieldWords, wordsAnalyzer, false) }
+	pairs := func(name string) *mapping.FieldMapping {
+		f := field(name, pairsAnalyzer(lang), false)
+		f.SkipFreqNorm = true
+		return f
+	}
+	kw := func(store, docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
-		f.Store = true
+		f.Store = store
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		f.DocValues = docValues
@@ -101,14 +162,14 @@ func docMapping(analyzer string) *mapping.DocumentMapping {
 	url.IncludeInAll = false
 	url.IncludeTermVectors = false
 
-	dm.AddFieldMappingsAt(FieldTitle, text(true))
-	dm.AddFieldMappingsAt(FieldSummary, text(true))
-	dm.AddFieldMappingsAt(FieldHeadings, text(false))
-	dm.AddFieldMappingsAt(FieldBody, text(true))
-	dm.AddFieldMappingsAt(FieldTags, kw(true))
-	dm.AddFieldMappingsAt(FieldKind, kw(true))
-	dm.AddFieldMappingsAt(FieldLang, kw(true))
-	dm.AddFieldMappingsAt(FieldOwner, kw(false))
+	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle, true), words(), pairs(FieldTitlePairs))
+	dm.AddFieldMappingsAt(FieldSummary, text(FieldSummary, true), words(), pairs(FieldTitlePairs))
+	dm.AddFieldMappingsAt(FieldHeadings, text(FieldHeadings, false), words(), pairs(FieldTitlePairs))
+	dm.AddFieldMappingsAt(FieldBody, text(FieldBody, true), pairs(FieldPairs))
+	dm.AddFieldMappingsAt(FieldTags, kw(true, true))
+	dm.AddFieldMappingsAt(FieldKind, kw(true, true))
+	dm.AddFieldMappingsAt(FieldLang, kw(true, true))
+	dm.AddFieldMappingsAt(FieldOwner, kw(false, false))
 	dm.AddFieldMappingsAt(FieldURL, url)
 	return dm
 }

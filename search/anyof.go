@@ -1,0 +1,201 @@
+package search
+
+import (
+	"context"
+	"math"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// anyOfQuery matches a page that matches any of its children and scores it
+// by its best child plus tie times the others ("dis_max"). bleve's own
+// disjunction multiplies the sum by the share of children matched, which
+// for one word over several fields would rank a page with the word in its
+// summary and body above a page with it in the title only; here the title
+// decides.
+type anyOfQuery struct {
+	children []query.Query
+	tie      float64
+}
+
+// anyOf returns the best-of query of children, or the only child.
+func anyOf(tie float64, children ...query.Query) query.Query {
+	if len(children) == 1 {
+		return children[0]
+	}
+	return &anyOfQuery{children: children, tie: tie}
+}
+
+// Searcher implements query.Query.
+func (q *anyOfQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	subs := make([]search.Searcher, 0, len(q.children))
+	for _, c := range q.children {
+		s, err := c.Searcher(ctx, r, m, opts)
+		if err != nil {
+			for _, s := range subs {
+				_ = s.Close()
+			}
+			return nil, err
+		}
+		subs = append(subs, s)
+	}
+	s := &anyOfSearcher{subs: subs, tie: q.tie, currs: make([]*search.DocumentMatch, len(subs)), score: opts.Score != "none"}
+	var w float64
+	for _, c := range subs {
+		w += c.Weight()
+	}
+	if w > 0 {
+		s.SetQueryNorm(1 / math.Sqrt(w))
+	}
+	return s, nil
+}
+
+// anyOfSearcher merges its children's matches in document order.
+type anyOfSearcher struct {
+	subs        []search.Searcher
+	currs       []*search.DocumentMatch
+	tie         float64
+	score       bool
+	initialized bool
+}
+
+func (s *anyOfSearcher) init(ctx *search.SearchContext) error {
+	for i, c := range s.subs {
+		m, err := c.Next(ctx)
+		if err != nil {
+			return err
+		}
+		s.currs[i] = m
+	}
+	s.initialized = true
+	return nil
+}
+
+// Next returns the next document any child matches.
+func (s *anyOfSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if !s.initialized {
+		if err := s.init(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var low *search.DocumentMatch
+	for _, m := range s.currs {
+		if m != nil && (low == nil || m.IndexInternalID.Compare(low.IndexInternalID) < 0) {
+			low = m
+		}
+	}
+	if low == nil {
+		return nil, nil
+	}
+	id := low.IndexInternalID
+	var best, sum float64
+	var rv *search.DocumentMatch
+	for i, m := range s.currs {
+		if m == nil || m.IndexInternalID.Compare(id) != 0 {
+			continue
+		}
+		sum += m.Score
+		if rv == nil || m.Score > best {
+			best = m.Score
+		}
+		if rv == nil {
+			rv = m
+		} else {
+			// rv carries the match on; this one goes back to the pool.
+			ctx.DocumentMatchPool.Put(m)
+		}
+		next, err := s.subs[i].Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.currs[i] = next
+	}
+	if s.score {
+		rv.Score = best + s.tie*(sum-best)
+	}
+	rv.Expl = nil
+	return rv, nil
+}
+
+// Advance moves to the first document at or after id that any child
+// matches.
+func (s *anyOfSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	if !s.initialized {
+		if err := s.init(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for i, m := range s.currs {
+		if m == nil || m.IndexInternalID.Compare(id) >= 0 {
+			continue
+		}
+		ctx.DocumentMatchPool.Put(m)
+		next, err := s.subs[i].Advance(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		s.currs[i] = next
+	}
+	return s.Next(ctx)
+}
+
+// Close closes every child.
+func (s *anyOfSearcher) Close() error {
+	var first error
+	for _, c := range s.subs {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Weight is the children's summed weight, for the query norm.
+func (s *anyOfSearcher) Weight() float64 {
+	var w float64
+	for _, c := range s.subs {
+		w += c.Weight()
+	}
+	return w
+}
+
+// SetQueryNorm passes the query norm on to the children.
+func (s *anyOfSearcher) SetQueryNorm(n float64) {
+	for _, c := range s.subs {
+		c.SetQueryNorm(n)
+	}
+}
+
+// Count is an upper bound of the matches.
+func (s *anyOfSearcher) Count() uint64 {
+	var n uint64
+	for _, c := range s.subs {
+		n += c.Count()
+	}
+	return n
+}
+
+// Min is 0: any one child is enough.
+func (s *anyOfSearcher) Min() int { return 0 }
+
+// Size estimates the searcher's memory.
+func (s *anyOfSearcher) Size() int {
+	n := 64 + 8*len(s.currs)
+	for _, c := range s.subs {
+		n += c.Size()
+	}
+	return n
+}
+
+// DocumentMatchPoolSize is what the children need plus one current match
+// per child.
+func (s *anyOfSearcher) DocumentMatchPoolSize() int {
+	n := len(s.subs)
+	for _, c := range s.subs {
+		n += c.DocumentMatchPoolSize()
+	}
+	return n
+}

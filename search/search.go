@@ -1,0 +1,488 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Timeout bounds one search, facets and snippets included.
+const Timeout = 2 * time.Second
+
+// Request is one search.
+type Request struct {
+	// Query is the text typed (see ParseQuery).
+	Query string
+	// Kind, Lang and Tags filter the results: a hit has that kind, that
+	// language and every one of the tags. Empty means any.
+	Kind string
+	Lang string
+	Tags []string
+	// Limit is the number of hits wanted, 1 to MaxLimit; 0 means
+	// DefaultLimit. Offset skips that many hits, up to MaxOffset.
+	Limit  int
+	Offset int
+}
+
+// Result is what a search found.
+type Result struct {
+	Query string `json:"query"`
+	// Total counts every page that matches, not only the hits returned.
+	Total  uint64  `json:"total"`
+	TookMS float64 `json:"took_ms"`
+	Hits   []Hit   `json:"hits"`
+	Facets Facets  `json:"facets"`
+	// Fuzzy is true when nothing matched exactly and the hits come from
+	// words spelled like the query's (typo tolerance).
+	Fuzzy bool `json:"fuzzy,omitempty"`
+	// Partial is true when no page held every word and the hits hold only
+	// some of them.
+	Partial bool `json:"partial,omitempty"`
+}
+
+// Hit is one page found.
+type Hit struct {
+	URL   string `json:"url"`
+	Title string `json:"title"`
+	// TitleHTML is the title, HTML-escaped, with the matched words in
+	// <mark>; it holds no other markup.
+	TitleHTML string   `json:"title_html"`
+	Kind      string   `json:"kind"`
+	Lang      string   `json:"lang"`
+	Tags      []string `json:"tags"`
+	Summary   string   `json:"summary"`
+	// Fragments are short passages of the page around the matched words,
+	// HTML-escaped, with the matched words in <mark> and no other markup.
+	Fragments []string `json:"fragments"`
+	Score     float64  `json:"score"`
+}
+
+// Facets counts the matching pages per kind, tag and language. The counts
+// of one field ignore the request's own filter on that field, so they say
+// what choosing another value would give.
+type Facets struct {
+	Kind map[string]int `json:"kind"`
+	Tags map[string]int `json:"tags"`
+	Lang map[string]int `json:"lang"`
+}
+
+// Facet sizes: how many values of each field are counted.
+const (
+	facetKinds = 20
+	facetTags  = 40
+	facetLangs = 10
+)
+
+// storedFields are what a hit needs from the index.
+var storedFields = []string{FieldURL, FieldTitle, FieldSummary, FieldBody, FieldKind, FieldLang, FieldTags}
+
+// Search answers req from idx. A *QueryError means the request itself is
+// wrong; any other error means the index could not answer (a panic inside
+// bleve is one of those, not a crash). It is safe for concurrent use.
+func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err error) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("search: internal error: %v", r)
+		}
+	}()
+	if err := req.check(); err != nil {
+		return nil, err
+	}
+	q, err := ParseQuery(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPlan(idx, q, req)
+	if err != nil {
+		return nil, err
+	}
+	res = &Result{Query: req.Query, Hits: []Hit{}}
+
+	// Find the best hits; with pairs of words to rank by, a window of them
+	// large enough to re-rank before cutting the page.
+	from, size := req.Offset, req.Limit
+	rescore := p.rankPairs()
+	if rescore {
+		from, size = 0, max(req.Offset+req.Limit, rescoreWindow)
+	}
+	var sr *bleve.SearchResult
+	for _, m := range p.modes() {
+		p.mode = m
+		sr, err = p.run(ctx, p.filtered(""), size, from, nil, FieldKind, FieldTags, FieldLang)
+		if err != nil {
+			return nil, err
+		}
+		if sr.Total > 0 {
+			break
+		}
+	}
+	res.Fuzzy = p.mode != modeExact
+	res.Partial = p.mode == modeAny
+	res.Total = sr.Total
+	res.Facets = Facets{
+		Kind: facetCounts(sr, FieldKind),
+		Tags: facetCounts(sr, FieldTags),
+		Lang: facetCounts(sr, FieldLang),
+	}
+	// Each active filter's own facet is counted without it.
+	for _, f := range []struct {
+		field string
+		on    bool
+		dst   *map[string]int
+	}{{FieldKind, req.Kind != "", &res.Facets.Kind}, {FieldTags, len(req.Tags) > 0, &res.Facets.Tags}, {FieldLang, req.Lang != "", &res.Facets.Lang}} {
+		if !f.on {
+			continue
+		}
+		fr, err := p.run(ctx, p.filtered(f.field), 0, 0, nil, f.field)
+		if err != nil {
+			return nil, err
+		}
+		*f.dst = facetCounts(fr, f.field)
+	}
+
+	hits := sr.Hits
+	if rescore {
+		if err := p.rescore(ctx, hits); err != nil {
+			return nil, err
+		}
+		hits = hits[min(req.Offset, len(hits)):min(req.Offset+req.Limit, len(hits))]
+	}
+	stored, err := p.stored(ctx, hits)
+	if err != nil {
+		return nil, err
+	}
+	hl := newHighlighter(p)
+	for _, d := range hits {
+		fields := stored[d.ID]
+		h := Hit{
+			URL:     str(fields[FieldURL]),
+			Title:   str(fields[FieldTitle]),
+			Kind:    str(fields[FieldKind]),
+			Lang:    str(fields[FieldLang]),
+			Tags:    strs(fields[FieldTags]),
+			Summary: str(fields[FieldSummary]),
+			Score:   d.Score,
+		}
+		if h.URL == "" {
+			h.URL = d.ID
+		}
+		body := str(fields[FieldBody])
+		if len(p.q.Phrases) > 0 && !hl.hasPhrases(h.Lang, h.Title, h.Summary, body) {
+			// The pair index let through a page without the phrase.
+			res.Total--
+			continue
+		}
+		h.TitleHTML = hl.mark(h.Lang, h.Title)
+		h.Fragments = hl.fragments(h.Lang, body, h.Summary)
+		res.Hits = append(res.Hits, h)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return res, nil
+}
+
+// check validates and normalises the request's limits and filters.
+func (r *Request) check() error {
+	if r.Limit == 0 {
+		r.Limit = DefaultLimit
+	}
+	if r.Limit < 0 || r.Limit > MaxLimit {
+		return badQuery("limit must be between 1 and %d", MaxLimit)
+	}
+	if r.Offset < 0 || r.Offset > MaxOffset {
+		return badQuery("offset must be between 0 and %d", MaxOffset)
+	}
+	if len(r.Tags) > MaxTagFilters {
+		return badQuery("at most %d tag filters", MaxTagFilters)
+	}
+	for _, f := range []struct{ name, v string }{{"kind", r.Kind}, {"lang", r.Lang}} {
+		if err := checkFilter(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	for _, t := range r.Tags {
+		if err := checkFilter("tag", t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mode is how strictly the query's words must match.
+type mode int
+
+const (
+	// modeExact: every word, by its stem (the last one also by prefix).
+	modeExact mode = iota
+	// modeFuzzy: every word, by its stem or a word spelled like it.
+	modeFuzzy
+	// modeAny: at least one word, by stem or spelling.
+	modeAny
+)
+
+// plan turns a parsed query into bleve queries, once per language.
+type plan struct {
+	idx   bleve.Index
+	q     Query
+	req   Request
+	mode  mode
+	langs []string // "en", "nl", and "" for every other language
+	an    map[string]analysis.Analyzer
+	words analysis.Analyzer
+	tags  map[string]bool // the index's tags, read when first needed
+}
+
+func newPlan(idx bleve.Index, q Query, req Request) (*plan, error) {
+	p := &plan{idx: idx, q: q, req: req, an: map[string]analysis.Analyzer{}}
+	m := idx.Mapping()
+	for _, lang := range []string{"en", "nl", ""} {
+		a := m.AnalyzerNamed(Analyzer(lang))
+		if a == nil {
+			return nil, fmt.Errorf("search: analyzer %q missing", Analyzer(lang))
+		}
+		p.an[lang] = a
+	}
+	if p.words = m.AnalyzerNamed(wordsAnalyzer); p.words == nil {
+		return nil, fmt.Errorf("search: analyzer %q missing (index built by an older kb?)", wordsAnalyzer)
+	}
+	if req.Lang != "" {
+		p.langs = []string{langKey(req.Lang)}
+		return p, nil
+	}
+	langs, err := indexLangs(idx)
+	if err != nil {
+		return nil, err
+	}
+	p.langs = langs
+	return p, nil
+}
+
+// langKey maps a language to its analysis: "en", "nl", or "" for the rest.
+func langKey(lang string) string {
+	if analyzers[lang] {
+		return lang
+	}
+	return ""
+}
+
+// indexLangs lists the analyses the index's pages need.
+func indexLangs(idx bleve.Index) ([]string, error) {
+	dict, err := idx.FieldDict(FieldLang)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer dict.Close()
+	var langs []string
+	var known uint64
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		if analyzers[e.Term] {
+			langs = append(langs, e.Term)
+			known += e.Count
+		}
+	}
+	n, err := idx.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if n > known {
+		langs = append(langs, "")
+	}
+	return langs, nil
+}
+
+// isTag reports whether t is a tag of some page.
+func (p *plan) isTag(t string) bool {
+	if p.tags == nil {
+		p.tags = map[string]bool{}
+		dict, err := p.idx.FieldDict(FieldTags)
+		if err != nil {
+			return false
+		}
+		defer dict.Close()
+		for {
+			e, err := dict.Next()
+			if err != nil || e == nil {
+				break
+			}
+			p.tags[e.Term] = true
+		}
+	}
+	return p.tags[t]
+}
+
+// modes lists the modes to try in turn until one finds something.
+func (p *plan) modes() []mode {
+	if p.q.Empty() {
+		return []mode{modeExact}
+	}
+	ms := []mode{modeExact}
+	for _, w := range p.q.Words {
+		if utf8.RuneCountInString(w) >= fuzzyMinRunes {
+			ms = append(ms, modeFuzzy)
+			break
+		}
+	}
+	if len(p.q.Words) > 1 {
+		ms = append(ms, modeAny)
+	}
+	return ms
+}
+
+// filtered returns the query with the request's filters, leaving out the
+// filter on the field skip (for that field's facet).
+func (p *plan) filtered(skip string) query.Query {
+	var filters []query.Query
+	if p.req.Kind != "" && skip != FieldKind {
+		filters = append(filters, term(FieldKind, p.req.Kind))
+	}
+	if skip != FieldTags {
+		for _, t := range p.req.Tags {
+			filters = append(filters, term(FieldTags, t))
+		}
+	}
+	if p.req.Lang != "" && skip != FieldLang {
+		filters = append(filters, term(FieldLang, p.req.Lang))
+	}
+	langs := p.langs
+	if skip == FieldLang {
+		// Count every language, each with its own analysis.
+		langs = []string{"en", "nl", ""}
+	}
+	var parts []query.Query
+	for _, l := range langs {
+		if lq := p.langQuery(l); lq != nil {
+			parts = append(parts, lq)
+		}
+	}
+	var q query.Query
+	switch len(parts) {
+	case 0:
+		return query.NewMatchNoneQuery()
+	case 1:
+		q = parts[0]
+	default:
+		q = query.NewDisjunctionQuery(parts)
+	}
+	if len(filters) == 0 {
+		return q
+	}
+	bq := query.NewBooleanQuery([]query.Query{q}, nil, nil)
+	bq.AddFilter(query.NewConjunctionQuery(filters))
+	return bq
+}
+
+// run searches with q, loading the stored fields named and counting the
+// facet fields named.
+func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []string, facets ...string) (*bleve.SearchResult, error) {
+	sr := bleve.NewSearchRequestOptions(q, size, from, false)
+	sr.Fields = fields
+	for _, f := range facets {
+		size := map[string]int{FieldKind: facetKinds, FieldTags: facetTags, FieldLang: facetLangs}[f]
+		sr.AddFacet(f, bleve.NewFacetRequest(f, size))
+	}
+	if p.q.Empty() {
+		sr.SortBy([]string{"_id"})
+	} else {
+		sr.SortBy([]string{"-_score", "_id"})
+	}
+	res, err := p.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return res, nil
+}
+
+// stored loads the stored fields of hits, by document ID.
+func (p *plan) stored(ctx context.Context, hits search.DocumentMatchCollection) (map[string]map[string]any, error) {
+	out := make(map[string]map[string]any, len(hits))
+	if len(hits) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	sr := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	sr.Fields = storedFields
+	sr.SortBy([]string{"_id"})
+	res, err := p.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Fields
+	}
+	return out, nil
+}
+
+func facetCounts(sr *bleve.SearchResult, field string) map[string]int {
+	out := map[string]int{}
+	f := sr.Facets[field]
+	if f == nil || f.Terms == nil {
+		return out
+	}
+	for _, t := range f.Terms.Terms() {
+		if t.Term != "" {
+			out[t.Term] = t.Count
+		}
+	}
+	return out
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func strs(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return []string{}
+}
+
+// analyze returns the terms a analyzes text into, in order.
+func analyze(a analysis.Analyzer, text string) []string {
+	ts := a.Analyze([]byte(text))
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+// terms returns text's terms in the analysis of lang.
+func (p *plan) terms(lang, text string) []string {
+	return analyze(p.an[lang], text)
+}

@@ -1,0 +1,448 @@
+package search
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// Snippet shape: a fragment is about fragmentBytes of text, starting
+// about contextBytes before its first matched word; a hit has at most
+// maxFragments of them.
+const (
+	fragmentBytes = 200
+	contextBytes  = 48
+	maxFragments  = 2
+)
+
+// highlighter finds the query's words in a page's stored text, as the
+// index would have matched them, and marks them. The body has no term
+// vectors, so each hit's text is tokenised again; only tokens that could
+// match are put through the (slower) stemmer, and each word is stemmed
+// once per request.
+type highlighter struct {
+	p     *plan
+	langs map[string]*matcher
+}
+
+// matcher holds what one language's analysis of the query looks for.
+type matcher struct {
+	an     analysis.Analyzer
+	stems  map[string]int // stem → group (the query word it comes from)
+	fuzzy  []fuzzyTerm
+	prefix string // the word being typed, lower-cased and folded
+	pgroup int
+	// starts holds the first two runes of every stem, first the first
+	// rune of every fuzzy term: a token that starts otherwise cannot match.
+	starts map[string]bool
+	first  map[rune]bool
+	cache  map[string]string // lower-cased word → stem, "" for a stop word
+}
+
+type fuzzyTerm struct {
+	term  []rune
+	d     int
+	group int
+}
+
+func newHighlighter(p *plan) *highlighter {
+	return &highlighter{p: p, langs: map[string]*matcher{}}
+}
+
+// matcher returns the matcher for pages in lang.
+func (h *highlighter) matcher(lang string) *matcher {
+	key := langKey(lang)
+	if m := h.langs[key]; m != nil {
+		return m
+	}
+	p := h.p
+	m := &matcher{an: p.an[key], stems: map[string]int{}, starts: map[string]bool{}, first: map[rune]bool{}, cache: map[string]string{}, pgroup: -1}
+	add := func(t string, group int) {
+		if _, ok := m.stems[t]; !ok {
+			m.stems[t] = group
+		}
+		m.starts[firstRunes(t, 2)] = true
+		if p.mode != modeExact {
+			if d := fuzziness(t); d > 0 {
+				m.fuzzy = append(m.fuzzy, fuzzyTerm{term: []rune(t), d: d, group: group})
+				r, _ := utf8.DecodeRuneInString(t)
+				m.first[r] = true
+			}
+		}
+	}
+	for i, w := range p.q.Words {
+		terms := p.terms(key, w)
+		for _, t := range terms {
+			add(t, i)
+		}
+		if len(terms) > 1 {
+			if j := p.terms(key, joinWord(w)); len(j) == 1 {
+				add(j[0], i)
+			}
+		}
+		if p.q.Partial && i == len(p.q.Words)-1 {
+			if s := analyze(p.words, w); len(s) > 0 && utf8.RuneCountInString(s[len(s)-1]) >= prefixMinRunes {
+				m.prefix, m.pgroup = s[len(s)-1], i
+			}
+		}
+	}
+	for j, ph := range p.q.Phrases {
+		for _, t := range p.terms(key, ph) {
+			add(t, len(p.q.Words)+j)
+		}
+	}
+	h.langs[key] = m
+	return m
+}
+
+// match returns the group of the query word tok matches, or -1.
+func (m *matcher) match(tok string) int {
+	low := strings.ToLower(tok)
+	if m.prefix != "" && strings.HasPrefix(fold(low), m.prefix) {
+		return m.pgroup
+	}
+	r, _ := utf8.DecodeRuneInString(fold(low))
+	if !m.starts[firstRunes(fold(low), 2)] && !m.first[r] {
+		return -1
+	}
+	stem, ok := m.cache[low]
+	if !ok {
+		if ts := m.an.Analyze([]byte(low)); len(ts) > 0 {
+			stem = string(ts[0].Term)
+		}
+		m.cache[low] = stem
+	}
+	if stem == "" {
+		return -1
+	}
+	if g, ok := m.stems[stem]; ok {
+		return g
+	}
+	if len(m.fuzzy) > 0 {
+		sr := []rune(stem)
+		for _, f := range m.fuzzy {
+			if len(sr) > 0 && sr[0] == f.term[0] && withinEdits(sr, f.term, f.d) {
+				return f.group
+			}
+		}
+	}
+	return -1
+}
+
+// span is a matched word in a text.
+type span struct {
+	start, end int
+	group      int
+}
+
+// find returns the matched words of text, in order.
+func (m *matcher) find(text string) []span {
+	var out []span
+	for i := 0; i < len(text); {
+		s, e := nextWord(text, i)
+		if s < 0 {
+			break
+		}
+		if g := m.match(text[s:e]); g >= 0 {
+			out = append(out, span{s, e, g})
+		}
+		i = e
+	}
+	return out
+}
+
+// mark returns text HTML-escaped with its matched words in <mark>.
+func (h *highlighter) mark(lang, text string) string {
+	return markHTML(text, h.matcher(lang).find(text), 0, len(text))
+}
+
+// fragments returns up to maxFragments passages of body around matched
+// words; when the body has none, the summary if it has any; else nothing.
+func (h *highlighter) fragments(lang, body, summary string) []string {
+	m := h.matcher(lang)
+	spans := m.find(body)
+	if len(spans) == 0 {
+		if ss := m.find(summary); len(ss) > 0 {
+			return []string{markHTML(summary, ss, 0, len(summary))}
+		}
+		return []string{}
+	}
+	var out []string
+	covered := map[int]bool{}
+	used := []span{}
+	for len(out) < maxFragments {
+		best, bestScore := -1, 0
+		for i := range spans {
+			if overlaps(used, spans[i].start) {
+				continue
+			}
+			groups := map[int]bool{}
+			n, fresh := 0, 0
+			for j := i; j < len(spans) && spans[j].end <= spans[i].start+fragmentBytes-contextBytes; j++ {
+				if !groups[spans[j].group] && !covered[spans[j].group] {
+					fresh++
+				}
+				groups[spans[j].group] = true
+				n++
+			}
+			score := fresh*1000 + len(groups)*100 + n
+			if len(out) > 0 && fresh == 0 {
+				continue
+			}
+			if score > bestScore {
+				best, bestScore = i, score
+			}
+		}
+		if best < 0 {
+			break
+		}
+		start, end := window(body, spans[best].start)
+		var in []span
+		for _, s := range spans {
+			if s.start >= start && s.end <= end {
+				in = append(in, s)
+				covered[s.group] = true
+			}
+		}
+		used = append(used, span{start: start, end: end})
+		out = append(out, markHTML(body, in, start, end))
+	}
+	return out
+}
+
+func overlaps(used []span, at int) bool {
+	for _, u := range used {
+		if at >= u.start && at < u.end {
+			return true
+		}
+	}
+	return false
+}
+
+// window returns the bounds of a fragment of text showing the word at
+// first: from a word boundary a little before it to one about
+// fragmentBytes later.
+func window(text string, first int) (int, int) {
+	start := max(0, first-contextBytes)
+	if start > 0 {
+		// Start at the beginning of a word.
+		if i := strings.IndexFunc(text[start:first], unicode.IsSpace); i >= 0 {
+			start += i + 1
+		} else {
+			start = first
+		}
+	}
+	end := min(len(text), start+fragmentBytes)
+	if end < len(text) {
+		if i := strings.LastIndexFunc(text[start:end], unicode.IsSpace); i > first-start {
+			end = start + i
+		} else {
+			for end < len(text) && !utf8.RuneStart(text[end]) {
+				end++
+			}
+		}
+	}
+	return start, end
+}
+
+// markHTML escapes text[start:end], wraps the spans in <mark>, turns runs
+// of white space (line breaks between blocks) into one space and adds an
+// ellipsis where the text is cut.
+func markHTML(text string, spans []span, start, end int) string {
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("… ")
+	}
+	at := start
+	for _, s := range spans {
+		if s.start < at || s.end > end {
+			continue
+		}
+		b.WriteString(html.EscapeString(collapse(text[at:s.start], at == start, false)))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		b.WriteString("</mark>")
+		at = s.end
+	}
+	b.WriteString(html.EscapeString(collapse(text[at:end], at == start, true)))
+	if end < len(text) {
+		b.WriteString(" …")
+	}
+	return b.String()
+}
+
+// collapse replaces each run of white space in s by one space, dropping
+// it at the start (first) or the end (last) of a fragment.
+func collapse(s string, first, last bool) string {
+	if first {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	}
+	if last {
+		s = strings.TrimRightFunc(s, unicode.IsSpace)
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) && r != ' ' }) < 0 && !strings.Contains(s, "  ") {
+		return s
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// hasPhrases reports whether the page's title, summary or body holds each
+// of the query's quoted phrases, word for word after analysis.
+func (h *highlighter) hasPhrases(lang string, texts ...string) bool {
+	a := h.p.an[langKey(lang)]
+	var streams [][]string
+	for _, t := range texts {
+		streams = append(streams, analyze(a, t))
+	}
+	for _, ph := range h.p.q.Phrases {
+		want := analyze(a, ph)
+		if len(want) < 2 {
+			continue
+		}
+		found := false
+		for _, s := range streams {
+			if containsRun(s, want) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func containsRun(s, want []string) bool {
+	for i := 0; i+len(want) <= len(s); i++ {
+		ok := true
+		for j := range want {
+			if s[i+j] != want[j] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// nextWord returns the bounds of the first word (letters, digits and
+// marks) at or after i, or -1, -1.
+func nextWord(s string, i int) (int, int) {
+	start := -1
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		if word && start < 0 {
+			start = i
+		} else if !word && start >= 0 {
+			return start, i
+		}
+		i += n
+	}
+	if start < 0 {
+		return -1, -1
+	}
+	return start, len(s)
+}
+
+func firstRunes(s string, n int) string {
+	i := 0
+	for ; n > 0 && i < len(s); n-- {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i]
+}
+
+// fold removes the accents of Latin letters, as the words analyzer does.
+func fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if f, ok := folds[r]; ok {
+			return f
+		}
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+var folds = func() map[rune]rune {
+	m := map[rune]rune{}
+	for base, accented := range map[rune]string{
+		'a': "àáâãäåā", 'c': "çćč", 'e': "èéêëēėę", 'i': "ìíîïī", 'n': "ñń",
+		'o': "òóôõöøō", 'u': "ùúûüū", 'y': "ýÿ", 's': "śš", 'z': "źżž",
+	} {
+		for _, r := range accented {
+			m[r] = base
+		}
+	}
+	return m
+}()
+
+// withinEdits reports whether a and b are at most d insertions, deletions
+// or substitutions apart.
+func withinEdits(a, b []rune, d int) bool {
+	if abs(len(a)-len(b)) > d {
+		return false
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		low := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			low = min(low, cur[j])
+		}
+		if low > d {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)] <= d
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
