@@ -1,0 +1,97 @@
+package builder
+
+import (
+	"testing"
+	"testing/fstest"
+
+	"kb/themes"
+)
+
+func testView(t *testing.T, lang string) *View {
+	t.Helper()
+	th, err := LoadTheme(themes.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	return &View{Site: &Site{Config: cfg}, Lang: lang, theme: th}
+}
+
+func TestAgendaOffsets(t *testing.T) {
+	v := testView(t, "en")
+	plan := v.Agenda([]AgendaItem{{"Check-in", 5}, {"Blockers", 55}, {"Decisions", 30}, {"Close", 0}})
+	var starts []string
+	for _, s := range plan.Slots {
+		starts = append(starts, s.Start+"="+s.StartISO)
+	}
+	want := []string{"0:00=PT0M", "0:05=PT5M", "1:00=PT60M", "1:30=PT90M"}
+	if len(starts) != len(want) {
+		t.Fatalf("starts %q, want %q", starts, want)
+	}
+	for i := range want {
+		if starts[i] != want[i] {
+			t.Errorf("slot %d starts %s, want %s", i, starts[i], want[i])
+		}
+	}
+	if plan.End != "1:30" || plan.Total != 90 {
+		t.Errorf("end %s total %d, want 1:30 and 90", plan.End, plan.Total)
+	}
+	if got := v.Agenda("not an agenda"); len(got.Slots) != 0 || got.End != "0:00" {
+		t.Errorf("a field of the wrong type gives %+v", got)
+	}
+}
+
+func TestHumanDurations(t *testing.T) {
+	for _, c := range []struct{ lang, in, want string }{
+		{"en", "15m", "15 min"}, {"en", "1h", "1 hour"}, {"en", "2h", "2 hours"}, {"en", "90m", "1 h 30 min"},
+		{"nl", "4h", "4 uur"}, {"nl", "90m", "1 uur 30 min"}, {"en", "1 business day", "1 business day"},
+		{"en", "immediately", "Immediately"}, {"nl", "immediately", "Direct"}, {"en", "30s", "30s"},
+	} {
+		if got := testView(t, c.lang).Human(c.in); got != c.want {
+			t.Errorf("%s Human(%q) = %q, want %q", c.lang, c.in, got, c.want)
+		}
+	}
+}
+
+func TestProgress(t *testing.T) {
+	p := testView(t, "en").Progress([]Step{{Status: "done"}, {Status: "done"}, {Status: "doing"}, {}})
+	if p.Done != 2 || p.Doing != 1 || p.Todo != 1 || p.Total != 4 || p.Percent != 50 {
+		t.Errorf("progress %+v", p)
+	}
+}
+
+func TestFacetsAndNeighbours(t *testing.T) {
+	src := fstest.MapFS{
+		"a.md":      {Data: []byte("---\ntitle: A\nlang: en\nweight: 1\ntags: [x, z]\n---\n")},
+		"b.md":      {Data: []byte("---\ntitle: B\nlang: nl\nweight: 2\ntags: [x]\n---\n")},
+		"c.md":      {Data: []byte("---\ntitle: C\nlang: en\nweight: 3\ntags: [x]\n---\n")},
+		"sub/d.md":  {Data: []byte("---\ntitle: D\nlang: en\n---\n")},
+		"README.md": {Data: []byte("---\ntitle: Home\n---\n")},
+	}
+	site, th, diags, err := Load(t.Context(), Options{SourceFS: src})
+	if err != nil || site == nil {
+		t.Fatalf("load: %v %v", err, diags)
+	}
+	defer site.Close()
+	a, c := site.PageByPath("a.md"), site.PageByPath("c.md")
+	if a == nil || c == nil {
+		t.Fatalf("pages missing: %v", diags)
+	}
+	v := &View{Site: site, Page: a, URL: a.URL, Lang: "en", theme: th}
+	facets := v.Facets(site.Section("").Pages)
+	got := map[string]int{}
+	for _, f := range facets {
+		got[f.Name] = len(f.Values)
+	}
+	// Every page carries tag x, but z narrows; two languages; no kinds.
+	if got["lang"] != 2 || got["tags"] != 2 || got["kind"] != 0 {
+		t.Errorf("facets %+v", facets)
+	}
+	prev, next := v.Neighbours()
+	if prev != nil || next != c {
+		t.Errorf("neighbours of A: %v, %v; want nil and C (B is Dutch)", prev, next)
+	}
+	if nav := v.NavSections(); len(nav) != 1 || nav[0].Open {
+		t.Errorf("sidebar sections %+v", nav)
+	}
+}
