@@ -132,15 +132,15 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 	}
 	rb.srv = srv
 	rb.first(ctx)
-	fmt.Fprintf(stdout, "kb: serving %s\n", siteURL)
 	switch {
 	case w == nil:
-		fmt.Fprintln(stdout, "kb: serving the example site built into kb: there are no files to watch (--source DIR to preview your own)")
+		fmt.Fprintln(stdout, "kb: showing the example site built into kb, which has no files to watch (--source DIR previews your own)")
 	case w.Mode() == watch.ModePoll:
 		fmt.Fprintf(stdout, "kb: polling %s for changes (Ctrl-C to stop)\n", describeScope(opts.Source, opts.Dest))
 	default:
 		fmt.Fprintf(stdout, "kb: watching %s for changes (Ctrl-C to stop)\n", describeScope(opts.Source, opts.Dest))
 	}
+	fmt.Fprintf(stdout, "kb: serving %s\n", siteURL)
 	return serveUntilDone(ctx, ln, srv, func(ctx context.Context) {
 		if w != nil {
 			_ = w.Run(ctx)
@@ -197,11 +197,11 @@ func production(ctx context.Context, ln net.Listener, f serveFlags, noBuild bool
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "kb: serving %s at http://%s%s (kill -HUP %d after a new build to re-open it now)\n", opts.Dest, ln.Addr(), base, os.Getpid())
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	fmt.Fprintf(stdout, "kb: serving %s at http://%s%s (kill -HUP %d re-opens it after a new build)\n", opts.Dest, ln.Addr(), base, os.Getpid())
 	return serveUntilDone(ctx, ln, srv, func(ctx context.Context) {
-		hup := make(chan os.Signal, 1)
-		signal.Notify(hup, syscall.SIGHUP)
-		defer signal.Stop(hup)
 		for {
 			select {
 			case <-ctx.Done():

@@ -1,0 +1,708 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// svBuffer is an io.Writer the test can read while kb writes to it.
+type svBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *svBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *svBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// svWait polls cond until it holds, failing the test after a deadline.
+func svWait(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+const svSiteYAML = `title: Test KB
+base_url: https://kb.test/
+default_language: en
+languages:
+  - code: en
+    name: English
+tags: [alpha, beta, gamma]
+`
+
+// svSite writes a small site and returns its folder.
+func svSite(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	svWrite(t, filepath.Join(dir, "site.yaml"), svSiteYAML)
+	svWrite(t, filepath.Join(dir, "content", "README.md"), "---\ntitle: Start here\ntags: [alpha]\n---\n\nWelcome to the test site.\n")
+	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), svPage("Guide one", "beta", "The first guide."))
+	svWrite(t, filepath.Join(dir, "content", "guides", "two.md"), svPage("Guide two", "gamma", "The second guide."))
+	return dir
+}
+
+func svPage(title, tag, body string) string {
+	return fmt.Sprintf("---\ntitle: %s\nsummary: About %s.\ntags: [%s]\n---\n\n## Steps\n\n%s\n", title, strings.ToLower(title), tag, body)
+}
+
+func svWrite(t testing.TB, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func svMust(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// svServer is one kb serve running in the test process.
+type svServer struct {
+	url, dir, dest string
+	out, errs      *svBuffer
+}
+
+var svServingRE = regexp.MustCompile(`kb: serving (?:\S+ at )?(http://\S+)`)
+
+// svStart runs kb serve on dir until the test ends; the output goes to a
+// folder of the test's, on a free port.
+func svStart(t testing.TB, dir string, args ...string) *svServer {
+	t.Helper()
+	s := &svServer{dir: dir, dest: filepath.Join(t.TempDir(), "public"), out: &svBuffer{}, errs: &svBuffer{}}
+	if i := slices.Index(args, "--dest"); i >= 0 {
+		s.dest = args[i+1]
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	code := make(chan int, 1)
+	argv := append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)
+	if dir != "" {
+		argv = append(argv, "--source", dir)
+	}
+	if !slices.Contains(args, "--dest") {
+		argv = append(argv, "--dest", s.dest)
+	}
+	go func() { code <- Run(ctx, argv, s.out, s.errs) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case c := <-code:
+			if c != 0 {
+				t.Errorf("kb serve exited with %d: %s", c, s.errs)
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("kb serve did not stop")
+		}
+	})
+	svWait(t, "kb serve to start", func() bool {
+		select {
+		case c := <-code:
+			t.Fatalf("kb serve exited with %d:\n%s\n%s", c, s.out, s.errs)
+		default:
+		}
+		m := svServingRE.FindStringSubmatch(s.out.String())
+		if m != nil {
+			s.url = m[1]
+		}
+		return m != nil
+	})
+	return s
+}
+
+func svGet(t testing.TB, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+// waitPage waits until the page at path (relative to the site) answers 200
+// and contains text.
+func (s *svServer) waitPage(t testing.TB, path, text string) string {
+	t.Helper()
+	var body string
+	svWait(t, fmt.Sprintf("%s to show %q", path, text), func() bool {
+		var code int
+		code, body = svGet(t, s.url+path)
+		return code == 200 && strings.Contains(body, text)
+	})
+	return body
+}
+
+// lines counts the output lines containing s.
+func (s *svServer) lines(sub string) int {
+	return strings.Count(s.out.String(), sub)
+}
+
+// svEvents reads the live-reload stream.
+type svEvents struct{ ch chan [2]string }
+
+func (s *svServer) events(t testing.TB) *svEvents {
+	t.Helper()
+	res, err := http.Get(s.url + "_kb/events")
+	svMust(t, err)
+	e := &svEvents{ch: make(chan [2]string, 64)}
+	go func() {
+		defer close(e.ch)
+		sc := bufio.NewScanner(res.Body)
+		sc.Buffer(nil, 1<<20)
+		var name, data string
+		for sc.Scan() {
+			switch line := sc.Text(); {
+			case strings.HasPrefix(line, "event: "):
+				name = line[7:]
+			case strings.HasPrefix(line, "data: "):
+				data = line[6:]
+			case line == "" && name != "":
+				e.ch <- [2]string{name, data}
+				name, data = "", ""
+			}
+		}
+	}()
+	t.Cleanup(func() { res.Body.Close() })
+	return e
+}
+
+// next returns the next event named one of names, skipping others.
+func (e *svEvents) next(t testing.TB, names ...string) (string, string) {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case ev, ok := <-e.ch:
+			if !ok {
+				t.Fatal("event stream ended")
+			}
+			if slices.Contains(names, ev[0]) {
+				return ev[0], ev[1]
+			}
+		case <-timeout:
+			t.Fatalf("no %v event within 30s", names)
+		}
+	}
+}
+
+// svBuildFresh runs kb build on dir with the server's base URL.
+func svBuildFresh(t testing.TB, dir, baseURL string) string {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "fresh")
+	var out, errs bytes.Buffer
+	if code := Run(context.Background(), []string{"build", "--source", dir, "--dest", dest, "--base-url", baseURL}, &out, &errs); code != 0 {
+		t.Fatalf("kb build: %d\n%s%s", code, out.String(), errs.String())
+	}
+	return dest
+}
+
+// svTree reads every file of an output folder except the search index.
+func svTree(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel == "_kb" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		files[rel] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// svDiff lists the differences between two output folders.
+func svDiff(a, b map[string]string) []string {
+	var out []string
+	for p, x := range a {
+		y, ok := b[p]
+		switch {
+		case !ok:
+			out = append(out, "only served: "+p)
+		case x != y:
+			out = append(out, "differs: "+p)
+		}
+	}
+	for p := range b {
+		if _, ok := a[p]; !ok {
+			out = append(out, "only in a fresh build: "+p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// converge waits until the served output folder equals a fresh build of
+// the same source, and checks that the server serves exactly those files
+// (the HTML with the live-reload script added).
+func (s *svServer) converge(t testing.TB) {
+	t.Helper()
+	fresh := svTree(t, svBuildFresh(t, s.dir, s.url))
+	var diffs []string
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		diffs = svDiff(svTree(t, s.dest), fresh)
+		if len(diffs) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(diffs) > 0 {
+		t.Fatalf("served site differs from a fresh build:\n%s\noutput:\n%s%s", strings.Join(diffs[:min(len(diffs), 30)], "\n"), s.out, s.errs)
+	}
+	tag := regexp.MustCompile(`<script src="/_kb/live\.js" data-build="\d+" defer></script>\n`)
+	for p, want := range fresh {
+		if !strings.HasSuffix(p, ".html") || strings.HasPrefix(p, "404") {
+			continue
+		}
+		_, body := svGet(t, s.url+strings.TrimSuffix(p, "index.html"))
+		if got := tag.ReplaceAllString(body, ""); got != want {
+			t.Errorf("GET %s differs from the fresh build's %s", strings.TrimSuffix(p, "index.html"), p)
+		}
+	}
+}
+
+// The invariant: after a random sequence of edits, creations, renames and
+// deletions made while kb serve runs, the served site is byte-identical to
+// a fresh kb build of the same files.
+func TestServe_IncrementalEqualsFullBuild(t *testing.T) {
+	for _, seed := range []uint64{1, 2} {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+			dir := svSite(t)
+			s := svStart(t, dir)
+			rng := rand.New(rand.NewPCG(seed, 7))
+			ops := newSvOps(t, filepath.Join(dir, "content"), rng)
+			var log []string
+			for range 40 {
+				log = append(log, ops.step())
+				time.Sleep(time.Duration(rng.IntN(120)) * time.Millisecond) // interleave with the rebuilds
+			}
+			svWrite(t, filepath.Join(dir, "content", "zz-final.md"), svPage("Final", "alpha", "The end marker quokkafinal."))
+			s.waitPage(t, "zz-final/", "quokkafinal")
+			t.Logf("operations: %s", strings.Join(log, "; "))
+			s.converge(t)
+		})
+	}
+}
+
+// svOps applies random changes to a content folder, the way writers,
+// editors and Git do.
+type svOps struct {
+	t       testing.TB
+	content string
+	rng     *rand.Rand
+	n       int
+}
+
+func newSvOps(t testing.TB, content string, rng *rand.Rand) *svOps {
+	return &svOps{t: t, content: content, rng: rng}
+}
+
+// pages lists the Markdown pages that may be changed (not README.md, which
+// other pages link to).
+func (o *svOps) pages() []string {
+	var out []string
+	_ = filepath.WalkDir(o.content, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") && p != filepath.Join(o.content, "README.md") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
+
+func (o *svOps) folders() []string {
+	var out []string
+	_ = filepath.WalkDir(o.content, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && p != o.content {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
+
+func (o *svOps) pick(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[o.rng.IntN(len(list))]
+}
+
+func (o *svOps) page() string {
+	o.n++
+	tags := []string{"alpha", "beta", "gamma"}
+	return svPage(fmt.Sprintf("Page %d", o.n), tags[o.rng.IntN(3)], fmt.Sprintf("Body %d of %d words.", o.n, o.rng.IntN(1000)))
+}
+
+// step applies one random change and names it.
+func (o *svOps) step() string {
+	t := o.t
+	rel := func(p string) string { r, _ := filepath.Rel(o.content, p); return r }
+	newName := func(dir string) string { o.n++; return filepath.Join(dir, fmt.Sprintf("p%d.md", o.n)) }
+	p := o.pick(o.pages())
+	f := o.pick(o.folders())
+	switch k := o.rng.IntN(13); {
+	case k == 0 && p != "":
+		svWrite(t, p, o.page())
+		return "write " + rel(p)
+	case k == 1 && p != "": // vim
+		probe := filepath.Join(filepath.Dir(p), "4913")
+		svWrite(t, probe, "")
+		svMust(t, os.Remove(probe))
+		svMust(t, os.Rename(p, p+"~"))
+		svWrite(t, p, o.page())
+		svMust(t, os.Remove(p+"~"))
+		return "vim-save " + rel(p)
+	case k == 2 && p != "": // JetBrains safe write
+		svWrite(t, p+"___jb_tmp___", o.page())
+		svMust(t, os.Rename(p, p+"___jb_old___"))
+		svMust(t, os.Rename(p+"___jb_tmp___", p))
+		svMust(t, os.Remove(p+"___jb_old___"))
+		return "jetbrains-save " + rel(p)
+	case k == 3 || p == "":
+		dir := o.content
+		if f != "" && o.rng.IntN(2) == 0 {
+			dir = f
+		}
+		q := newName(dir)
+		svWrite(t, q, o.page())
+		return "create " + rel(q)
+	case k == 4:
+		svMust(t, os.Remove(p))
+		return "delete " + rel(p)
+	case k == 5:
+		dir := filepath.Dir(p)
+		if f != "" && o.rng.IntN(2) == 0 {
+			dir = f
+		}
+		q := newName(dir)
+		svMust(t, os.Rename(p, q))
+		return "rename " + rel(p) + " " + rel(q)
+	case k == 6 && f != "":
+		o.n++
+		g := filepath.Join(filepath.Dir(f), fmt.Sprintf("f%d", o.n))
+		svMust(t, os.Rename(f, g))
+		return "rename folder " + rel(f) + " " + rel(g)
+	case k == 7: // mkdir -p with files, as git checkout does
+		o.n++
+		d := filepath.Join(o.content, fmt.Sprintf("f%d", o.n), "deeper")
+		svMust(t, os.MkdirAll(d, 0o755))
+		svWrite(t, newName(d), o.page())
+		svWrite(t, newName(filepath.Dir(d)), o.page())
+		return "mkdir-p " + rel(d)
+	case k == 8: // a whole tree moved in at once, as cp -r does
+		o.n++
+		tmp := filepath.Join(o.content, fmt.Sprintf(".incoming%d", o.n))
+		svWrite(t, newName(filepath.Join(tmp, "x")), o.page())
+		svWrite(t, newName(tmp), o.page())
+		g := filepath.Join(o.content, fmt.Sprintf("f%d", o.n))
+		svMust(t, os.Rename(tmp, g))
+		return "move-in " + rel(g)
+	case k == 9 && f != "":
+		svMust(t, os.RemoveAll(f))
+		return "rm -r " + rel(f)
+	case k == 10:
+		q := filepath.Join(o.content, "files", fmt.Sprintf("note%d.txt", o.rng.IntN(3)))
+		svWrite(t, q, fmt.Sprint("attachment ", o.rng.IntN(100)))
+		return "static " + rel(q)
+	case k == 11:
+		old := time.Now().Add(-time.Hour)
+		svMust(t, os.Chtimes(p, old, old))
+		return "touch " + rel(p)
+	default:
+		svMust(t, os.Chmod(p, 0o600))
+		svMust(t, os.Chmod(p, 0o644))
+		return "chmod " + rel(p)
+	}
+}
+
+// Each editor's way of saving shows up in the served page, and its
+// temporary files never do.
+func TestServe_EditorSaves(t *testing.T) {
+	dir := svSite(t)
+	s := svStart(t, dir)
+	p := filepath.Join(dir, "content", "guides", "two.md")
+	saves := []struct {
+		name string
+		save func(text string)
+	}{
+		{"truncate-write", func(text string) { svWrite(t, p, text) }},
+		{"vim", func(text string) {
+			probe := filepath.Join(filepath.Dir(p), "4913")
+			svWrite(t, probe, "")
+			svMust(t, os.Remove(probe))
+			svMust(t, os.Rename(p, p+"~"))
+			svWrite(t, p, text)
+			svMust(t, os.Chmod(p, 0o644))
+			svMust(t, os.Remove(p+"~"))
+		}},
+		{"jetbrains", func(text string) {
+			svWrite(t, p+"___jb_tmp___", text)
+			svMust(t, os.Rename(p, p+"___jb_old___"))
+			svMust(t, os.Rename(p+"___jb_tmp___", p))
+			svMust(t, os.Remove(p+"___jb_old___"))
+		}},
+		{"rename-over", func(text string) {
+			tmp := filepath.Join(filepath.Dir(p), ".two.md.tmp.1234")
+			svWrite(t, tmp, text)
+			svMust(t, os.Rename(tmp, p))
+		}},
+		{"backup-left-behind", func(text string) {
+			svWrite(t, p+"~", "stale backup")
+			svWrite(t, filepath.Join(filepath.Dir(p), ".two.md.swp"), "swap")
+			svWrite(t, p, text)
+		}},
+	}
+	for i, sv := range saves {
+		word := fmt.Sprintf("savedword%d", i)
+		sv.save(svPage("Guide two", "gamma", "Saved by "+sv.name+": "+word+"."))
+		s.waitPage(t, "guides/two/", word)
+		svWait(t, "the rebuild line", func() bool { return s.lines("rebuilt") >= i+1 })
+	}
+	// One rebuild per save; a chmod alone changes nothing.
+	before := len(saves)
+	svMust(t, os.Chmod(p, 0o600))
+	svWrite(t, filepath.Join(dir, "content", "guides", "three.md"), svPage("Guide three", "beta", "Sentinel."))
+	s.waitPage(t, "guides/three/", "Sentinel")
+	svWait(t, "the sentinel's rebuild line", func() bool { return strings.Contains(s.out.String(), "content/guides/three.md") })
+	if got := s.lines("rebuilt"); got != before+1 {
+		t.Errorf("%d rebuilds for %d saves, a chmod and a new page, want %d:\n%s", got, len(saves), before+1, s.out)
+	}
+	for f := range svTree(t, s.dest) {
+		if strings.Contains(f, "4913") || strings.Contains(f, "~") || strings.Contains(f, "jb_") || strings.Contains(f, "swp") || strings.Contains(f, "tmp") {
+			t.Errorf("temporary file published: %s", f)
+		}
+	}
+	s.converge(t)
+}
+
+// A12: a broken file keeps the last good site served and shows the error
+// to every open page; the fix reloads them. Bad YAML, a broken link, a
+// broken template and a broken site.yaml all do.
+func TestServe_ErrorThenFix(t *testing.T) {
+	dir := svSite(t)
+	s := svStart(t, dir)
+	ev := s.events(t)
+	if name, data := ev.next(t, "hello", "error"); name != "hello" || !strings.Contains(data, `"id":1`) {
+		t.Fatalf("first event %s %s", name, data)
+	}
+	one := filepath.Join(dir, "content", "guides", "one.md")
+	layout := filepath.Join(dir, "theme", "layouts", "page.html")
+	cases := []struct {
+		name      string
+		brk, fix  func()
+		wantError string
+		page      string
+		fixed     string
+	}{
+		{"front matter", func() { svWrite(t, one, "---\ntitle: [unclosed\n---\nBroken.\n") },
+			func() { svWrite(t, one, svPage("Guide one", "beta", "Fixed front matter.")) },
+			`"file":"content/guides/one.md","line":`, "guides/one/", "Fixed front matter"},
+		{"broken link", func() { svWrite(t, one, svPage("Guide one", "beta", "See [gone](missing.md).")) },
+			func() { svWrite(t, one, svPage("Guide one", "beta", "Link fixed.")) },
+			`"rule":"broken-link"`, "guides/one/", "Link fixed"},
+		{"template", func() { svWrite(t, layout, `{{.NoSuchField}}`) },
+			func() { svMust(t, os.RemoveAll(filepath.Join(dir, "theme"))) },
+			`"rule":"template"`, "guides/one/", "Link fixed"},
+		{"site.yaml", func() { svWrite(t, filepath.Join(dir, "site.yaml"), svSiteYAML+"languages: [\n") },
+			func() {
+				svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "Test KB", "Renamed KB", 1))
+			},
+			`"file":"site.yaml"`, "", "Renamed KB"},
+	}
+	for _, c := range cases {
+		_, before := svGet(t, s.url+"guides/one/")
+		c.brk()
+		name, data := ev.next(t, "error", "reload")
+		if name != "error" || !strings.Contains(data, c.wantError) {
+			t.Fatalf("%s: got %s %s, want an error event with %s", c.name, name, data, c.wantError)
+		}
+		// The last good page is still served, with the live-reload script
+		// that shows the overlay.
+		code, body := svGet(t, s.url+"guides/one/")
+		if code != 200 || body != before {
+			t.Errorf("%s: the last good page is not served during the error: %d", c.name, code)
+		}
+		if !strings.Contains(s.out.String(), "build failed") || !strings.Contains(s.errs.String(), "error:") {
+			t.Errorf("%s: the terminal does not show the failure:\n%s%s", c.name, s.out, s.errs)
+		}
+		c.fix()
+		if name, data := ev.next(t, "error", "reload"); name != "reload" {
+			t.Fatalf("%s: after the fix: %s %s", c.name, name, data)
+		}
+		s.waitPage(t, c.page, c.fixed)
+	}
+	s.converge(t)
+}
+
+// A11: an output folder inside the site folder causes no rebuild loop.
+func TestServe_NoRebuildLoop(t *testing.T) {
+	dir := svSite(t)
+	s := svStart(t, dir, "--dest", filepath.Join(dir, "public"))
+	svWrite(t, filepath.Join(dir, "content", "guides", "two.md"), svPage("Guide two", "gamma", "Edited once."))
+	s.waitPage(t, "guides/two/", "Edited once")
+	svWrite(t, filepath.Join(dir, "content", "sentinel.md"), svPage("Sentinel", "alpha", "Sentinel."))
+	svWait(t, "the sentinel's rebuild", func() bool { return strings.Contains(s.out.String(), "content/sentinel.md") })
+	if n := s.lines("rebuilt"); n != 2 {
+		t.Errorf("%d rebuilds for two changes, want 2:\n%s", n, s.out)
+	}
+}
+
+// A4: 500 new pages at once (a branch switch) take a few rebuilds, not
+// hundreds, and the result is right.
+func TestServe_Burst(t *testing.T) {
+	dir := svSite(t)
+	s := svStart(t, dir)
+	for i := range 500 {
+		svWrite(t, filepath.Join(dir, "content", fmt.Sprintf("batch%d", i%10), fmt.Sprintf("p%03d.md", i)), svPage(fmt.Sprintf("Batch page %d", i), "beta", fmt.Sprintf("Number %d.", i)))
+	}
+	s.waitPage(t, "batch9/p499/", "Number 499.")
+	s.converge(t)
+	if n := s.lines("rebuilt"); n > 4 {
+		t.Errorf("500 writes took %d rebuilds:\n%s", n, s.out)
+	}
+}
+
+// A10: --poll finds changes without file system events.
+func TestServe_PollMode(t *testing.T) {
+	dir := svSite(t)
+	s := svStart(t, dir, "--poll", "50ms")
+	if !strings.Contains(s.out.String(), "polling") {
+		t.Errorf("start-up line does not say polling: %s", s.out)
+	}
+	svWrite(t, filepath.Join(dir, "content", "guides", "two.md"), svPage("Guide two", "gamma", "Polled edit."))
+	s.waitPage(t, "guides/two/", "Polled edit")
+	svMust(t, os.Rename(filepath.Join(dir, "content", "guides"), filepath.Join(dir, "content", "howto")))
+	s.waitPage(t, "howto/two/", "Polled edit")
+	s.converge(t)
+}
+
+// Serving a finished build: no watching, no live reload, the site under its
+// base path, and a new build picked up without a restart.
+func TestServe_Production(t *testing.T) {
+	dir := svSite(t)
+	svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "https://kb.test/", "https://kb.test/kb/", 1))
+	dest := filepath.Join(t.TempDir(), "public")
+	s := svStart(t, dir, "--no-watch", "--dest", dest)
+	if !strings.HasSuffix(s.url, "/kb/") {
+		t.Fatalf("served at %s, want the base path /kb/", s.url)
+	}
+	body := s.waitPage(t, "guides/one/", "Guide one")
+	if strings.Contains(body, "live.js") {
+		t.Error("production page has the live-reload script")
+	}
+	if code, _ := svGet(t, s.url+"_kb/events"); code != 404 {
+		t.Errorf("production /_kb/events = %d", code)
+	}
+	// Edits are not watched…
+	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), svPage("Guide one", "beta", "Second release."))
+	// …but a new kb build into the same folder is served at once.
+	var out, errs bytes.Buffer
+	if code := Run(context.Background(), []string{"build", "--source", dir, "--dest", dest}, &out, &errs); code != 0 {
+		t.Fatalf("kb build: %s", errs.String())
+	}
+	s.waitPage(t, "guides/one/", "Second release")
+	// SIGHUP re-opens explicitly.
+	svMust(t, syscall.Kill(os.Getpid(), syscall.SIGHUP))
+	svWait(t, "the re-open line", func() bool { return strings.Contains(s.out.String(), "re-opened") })
+}
+
+// With no site in the current folder, kb serve shows the built-in example
+// and says there is nothing to watch.
+func TestServe_ExampleSite(t *testing.T) {
+	t.Chdir(t.TempDir())
+	s := svStart(t, "")
+	if !strings.Contains(s.out.String(), "no files to watch") {
+		t.Errorf("no word about watching: %s", s.out)
+	}
+	s.waitPage(t, "", "Working Together")
+}
+
+func TestServe_Usage(t *testing.T) {
+	for _, args := range [][]string{{"serve", "extra"}, {"serve", "--poll", "-1s"}, {"serve", "--nope"}} {
+		var out, errs bytes.Buffer
+		if code := Run(context.Background(), args, &out, &errs); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+	var out, errs bytes.Buffer
+	if code := Run(context.Background(), []string{"build", "--watch"}, &out, &errs); code != exitUsage || !strings.Contains(errs.String(), "--watch") {
+		t.Errorf("build --watch on the example site: %d %s", code, errs.String())
+	}
+}
+
+// kb build --watch writes to disk on every change, without a server.
+func TestBuild_Watch(t *testing.T) {
+	dir := svSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errs := &svBuffer{}, &svBuffer{}
+	code := make(chan int, 1)
+	go func() { code <- Run(ctx, []string{"build", "--watch", "--source", dir, "--dest", dest}, out, errs) }()
+	defer func() {
+		cancel()
+		if c := <-code; c != 0 {
+			t.Errorf("kb build --watch exited with %d: %s", c, errs)
+		}
+	}()
+	svWait(t, "the first build", func() bool { return strings.Contains(out.String(), "watching") })
+	svWrite(t, filepath.Join(dir, "content", "guides", "two.md"), svPage("Guide two", "gamma", "Watched edit."))
+	svWait(t, "the rebuilt page", func() bool {
+		b, _ := os.ReadFile(filepath.Join(dest, "guides", "two", "index.html"))
+		return strings.Contains(string(b), "Watched edit")
+	})
+	b, _ := os.ReadFile(filepath.Join(dest, "guides", "two", "index.html"))
+	if strings.Contains(string(b), "live.js") {
+		t.Error("kb build --watch output has the live-reload script")
+	}
+	if !strings.Contains(out.String(), "rebuilt content/guides/two.md") {
+		t.Errorf("no rebuild line: %s", out)
+	}
+}
