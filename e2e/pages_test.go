@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"kb/builder"
@@ -285,6 +286,25 @@ func TestScreenshots(t *testing.T) {
 					t.Errorf("%s is only %d bytes", name, len(png))
 				}
 			}
+		}
+	}
+	// The print stylesheet's handout of a symptom.
+	viewport(t, ctx, 800, 1100)
+	setScheme(t, ctx, "dark")
+	for _, pt := range shots {
+		if pt.name != "symptom" {
+			continue
+		}
+		open(t, ctx, pt.path)
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "symptom-print.png"), png, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 	t.Logf("screenshots in %s", dir)
