@@ -109,10 +109,13 @@ func TestDarkModeToggle(t *testing.T) {
 	}
 	// The scheme must be in place when the document is parsed, before kb.js
 	// (deferred) runs: theme.js in <head> reads the saved choice.
-	got := eval[struct{ Theme, Pressed, BG string }](t, ctx, `({Theme: document.documentElement.dataset.theme || "",
+	got := eval[struct{ Theme, AtBody, Pressed, BG string }](t, ctx, `({Theme: document.documentElement.dataset.theme || "", AtBody: window.__kbThemeAtBody,
   Pressed: document.querySelector(".theme-toggle").getAttribute("aria-pressed"), BG: getComputedStyle(document.body).backgroundColor})`)
 	if got.Theme != "dark" || got.Pressed != "true" || got.BG == light {
 		t.Errorf("after reload: data-theme=%q aria-pressed=%q background=%s (light is %s)", got.Theme, got.Pressed, got.BG, light)
+	}
+	if got.AtBody != "dark" {
+		t.Errorf("when <body> started, data-theme was %q: the page would flash light first", got.AtBody)
 	}
 	// Another page of the site keeps the choice too.
 	open(t, ctx, "/tags/")

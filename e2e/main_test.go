@@ -134,10 +134,16 @@ func tab(t *testing.T) context.Context {
 }
 
 // recorder runs before any page script and collects CSP violations and
-// uncaught errors for pageProblems.
+// uncaught errors for pageProblems. It also notes the colour scheme set on
+// <html> when <body> starts, before anything of the page can be painted.
 const recorder = `window.__kbProblems = [];
 document.addEventListener("securitypolicyviolation", function (e) { window.__kbProblems.push("CSP blocked " + e.violatedDirective + " at " + e.sourceFile + ":" + e.lineNumber + " " + e.sample); });
-window.addEventListener("error", function (e) { window.__kbProblems.push("script error: " + e.message); });`
+window.addEventListener("error", function (e) { window.__kbProblems.push("script error: " + e.message); });
+new MutationObserver(function (ms, o) {
+  if (!document.body) return;
+  window.__kbThemeAtBody = document.documentElement.getAttribute("data-theme") || "";
+  o.disconnect();
+}).observe(document, {childList: true, subtree: true});`
 
 // open navigates to a site path ("symptoms/x/") and waits for the page to load.
 func open(t *testing.T, ctx context.Context, path string) {
