@@ -218,7 +218,7 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	var indexTime time.Duration
 	go func() {
 		t := time.Now()
-		err := search.Build(ictx, filepath.Join(stage.Dir(), IndexDir), stage.Dir(), docs)
+		err := buildIndex(ictx, filepath.Join(stage.Dir(), IndexDir), stage.Dir(), docs)
 		indexTime = time.Since(t)
 		indexDone <- err
 	}()
@@ -242,10 +242,23 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	}
 	if err != nil {
 		stage.Abort()
+		res.Written = 0 // nothing of this build was published
 	}
 	res.Diagnostics.Sort()
 	res.Duration = time.Since(start)
 	return res, theme, err
+}
+
+// buildIndex builds the search index, turning a panic inside bleve into an
+// error: its builder panics when a segment could not be written (a full
+// disk), and a failed build must leave the old site in place, not crash.
+func buildIndex(ctx context.Context, dir, tmp string, docs []search.Doc) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("search index: %v (is the disk full?)", r)
+		}
+	}()
+	return search.Build(ctx, dir, tmp, docs)
 }
 
 // hashingWriter records the hash of every file it passes on.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -100,5 +101,62 @@ func checkWhole(t *testing.T, round int, dest string) {
 	idx.Close()
 	if err != nil || n < 300 {
 		t.Fatalf("round %d: index holds %d documents (%v)", round, n, err)
+	}
+}
+
+// TestBuild_DiskFull runs `kb build` with a file-size limit, so writes fail
+// as on a full disk: the build must fail with a clear message, leave the
+// old site as it was and remove its staging folder.
+func TestBuild_DiskFull(t *testing.T) {
+	src := t.TempDir()
+	parent := t.TempDir()
+	dest := filepath.Join(parent, "public")
+	for i := range 200 {
+		body := fmt.Sprintf("# Page %d\n\n%s\n", i, strings.Repeat("Words about meetings and channels. ", 80))
+		if err := os.WriteFile(filepath.Join(src, fmt.Sprintf("p%d.md", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := kbCommand("build", "--source", src, "--dest", dest).CombinedOutput(); err != nil {
+		t.Fatalf("first build: %v\n%s", err, out)
+	}
+	before, err := os.ReadFile(filepath.Join(dest, "p7", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "p7.md"), []byte("# Page 7\n\nchanged\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// ulimit -f counts 512-byte blocks: 40 blocks let small files through
+	// and fail the larger ones part way.
+	cmd := exec.Command("bash", "-c", `ulimit -f 40 && exec "$0" "$@"`, os.Args[0], "build", "--source", src, "--dest", dest)
+	cmd.Env = append(os.Environ(), "KB_TEST_MAIN=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("want exit status 1, got %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "file too large") && !strings.Contains(string(out), "is the disk full?") {
+		t.Errorf("message does not say what failed:\n%s", out)
+	}
+	after, err := os.ReadFile(filepath.Join(dest, "p7", "index.html"))
+	if err != nil || string(after) != string(before) {
+		t.Error("the old site was changed")
+	}
+	entries, _ := os.ReadDir(parent)
+	if len(entries) != 1 {
+		t.Errorf("left behind next to the output: %v", entries)
+	}
+	checkWholeDir(t, dest, 200)
+}
+
+// checkWholeDir asserts that every page of a 200-page site is complete.
+func checkWholeDir(t *testing.T, dest string, n int) {
+	t.Helper()
+	for i := range n {
+		data, err := os.ReadFile(filepath.Join(dest, fmt.Sprintf("p%d", i), "index.html"))
+		if err != nil || !strings.Contains(string(data), "</html>") {
+			t.Fatalf("page %d missing or cut short (%v)", i, err)
+		}
 	}
 }
