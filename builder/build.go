@@ -261,6 +261,29 @@ func buildIndex(ctx context.Context, dir, tmp string, docs []search.Doc) (err er
 	return search.Build(ctx, dir, tmp, docs)
 }
 
+// collapseTemplateErrors reports a template error that breaks many pages
+// once, on the first page it broke, saying how many others it broke.
+func collapseTemplateErrors(ds Diagnostics) Diagnostics {
+	ds.Sort()
+	count := map[string]int{}
+	for _, d := range ds {
+		count[d.Message]++
+	}
+	var out Diagnostics
+	for _, d := range ds {
+		n := count[d.Message]
+		if n == 0 {
+			continue
+		}
+		if n > 1 {
+			d.Message += fmt.Sprintf(" (and %d more pages)", n-1)
+		}
+		count[d.Message], count[strings.TrimSuffix(d.Message, fmt.Sprintf(" (and %d more pages)", n-1))] = 0, 0
+		out = append(out, d)
+	}
+	return out
+}
+
 // hashingWriter records the hash of every file it passes on.
 type hashingWriter struct {
 	w      FileWriter
@@ -392,6 +415,7 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, 
 			mu.Unlock()
 		}
 	})
+	diags = collapseTemplateErrors(diags)
 	if firstErr != nil {
 		return 0, diags, firstErr
 	}

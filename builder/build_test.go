@@ -487,3 +487,21 @@ func TestGitHubSlug(t *testing.T) {
 		}
 	}
 }
+
+func TestBuild_TemplateErrorReportedOnce(t *testing.T) {
+	src := site(t, map[string]string{
+		"a.md": "# A\n", "b.md": "# B\n",
+		"theme/layouts/page.html": `{{define "main"}}{{.NoSuchField}}{{end}}{{template "baseof.html" .}}`,
+	})
+	res, dest, err := build(t, src)
+	if !errors.Is(err, ErrBuildFailed) {
+		t.Fatalf("err = %v", err)
+	}
+	got := diagStrings(res.Diagnostics)
+	if strings.Count(got, "can't evaluate field") != 1 || !strings.Contains(got, "a.md: error: template: page.html:1:") || !strings.Contains(got, "(and 1 more pages)") {
+		t.Errorf("diagnostics:\n%s", got)
+	}
+	if _, err := os.Stat(dest); !os.IsNotExist(err) {
+		t.Error("output written despite a template error")
+	}
+}
