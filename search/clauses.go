@@ -1,16 +1,11 @@
 package search
 
 import (
-	"context"
-	"slices"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Weights of a match per field: a word in the title says more about a page
@@ -22,8 +17,10 @@ const (
 	boostBody     = 1.0
 	boostTag      = 3.0
 	// boostWordsPrefix weighs the word being typed, matched by its prefix
-	// in titles, headings and summaries; boostBodyPrefix in the body.
+	// in titles, headings and summaries; boostTitlePrefix in the stemmed
+	// title, boostBodyPrefix in the body.
 	boostWordsPrefix = 2.0
+	boostTitlePrefix = 3.0
 	boostBodyPrefix  = 0.3
 	// fieldTie is how much the other fields holding a word add to the best
 	// one; altTie the same for the other ways a word matched (tag,
@@ -32,12 +29,10 @@ const (
 	altTie   = 0.3
 	// fuzzyFactor scales a match by spelling down against an exact one.
 	fuzzyFactor = 0.3
-	// pairBoostTitle and pairBoostBody raise the score of a page holding
-	// the query's words next to each other in the order typed, in its title,
-	// headings or summary, or in its body: exact phrases rank above
-	// scattered words (see rescore).
-	pairBoostTitle = 1.0
-	pairBoostBody  = 0.3
+	// boostPair weighs two query words found next to each other, in the
+	// order typed, in a title, heading or summary: exact phrases rank above
+	// scattered words.
+	boostPair = 4.0
 )
 
 // Typo tolerance: words of at least fuzzyMinRunes letters match words one
@@ -56,14 +51,19 @@ const (
 // language without its own analysis), or nil when the query has nothing
 // to look for in that language.
 func (p *plan) langQuery(lang string) query.Query {
-	var must, mustNot []query.Query
+	var must, should, mustNot []query.Query
 	var words []query.Query
+	var prev []string // the previous word's terms
 	for i, w := range p.q.Words {
 		partial := p.q.Partial && i == len(p.q.Words)-1
 		terms := p.terms(lang, w)
 		if wq := p.wordQuery(lang, w, terms, partial); wq != nil {
 			words = append(words, wq)
 		}
+		if len(prev) > 0 && len(terms) > 0 {
+			should = append(should, pairQuery(prev[len(prev)-1], terms[0], boostPair))
+		}
+		prev = terms
 	}
 	if p.mode == modeAny && len(words) > 1 {
 		d := query.NewDisjunctionQuery(words)
@@ -73,8 +73,14 @@ func (p *plan) langQuery(lang string) query.Query {
 		must = append(must, words...)
 	}
 	for _, ph := range p.q.Phrases {
-		if pq := p.seqQuery(p.terms(lang, ph)); pq != nil {
-			must = append(must, pq)
+		// Every word here; next to each other is checked on the text (see
+		// plan.phraseIDs), and ranks higher where the pair index has it.
+		terms := p.terms(lang, ph)
+		for i, t := range terms {
+			must = append(must, fieldsQuery(t, 1))
+			if i > 0 {
+				should = append(should, pairQuery(terms[i-1], t, boostPair))
+			}
 		}
 	}
 	if !p.q.Empty() && len(must) == 0 {
@@ -82,14 +88,15 @@ func (p *plan) langQuery(lang string) query.Query {
 		return nil
 	}
 	for _, x := range p.q.Exclude {
-		if xq := p.wordQuery(lang, x, p.terms(lang, x), false); xq != nil {
-			mustNot = append(mustNot, xq)
+		// A phrase to exclude is checked on the text.
+		if terms := p.terms(lang, x); len(terms) == 1 {
+			mustNot = append(mustNot, p.wordQuery(lang, x, terms, false))
 		}
 	}
 	if len(must) == 0 {
 		must = []query.Query{query.NewMatchAllQuery()}
 	}
-	bq := query.NewBooleanQuery(must, nil, mustNot)
+	bq := query.NewBooleanQuery(must, should, mustNot)
 	bq.AddFilter(langFilter(lang))
 	return bq
 }
@@ -142,16 +149,13 @@ func (p *plan) wordQuery(lang, w string, terms []string, partial bool) query.Que
 		pre := surface[len(surface)-1]
 		n := utf8.RuneCountInString(pre)
 		if n >= prefixMinRunes {
-			pq := query.NewPrefixQuery(pre)
-			pq.SetField(FieldWords)
-			pq.SetBoost(boostWordsPrefix)
-			alts = append(alts, pq)
+			alts = append(alts, prefix(FieldWords, pre, boostWordsPrefix))
+			// While typing, the prefix is mostly also a prefix of the
+			// title's stems ("retros" of "retrospect"): the title decides.
+			alts = append(alts, prefix(FieldTitle, pre, boostTitlePrefix))
 		}
 		if n >= bodyPrefixMinRunes {
-			pq := query.NewPrefixQuery(pre)
-			pq.SetField(FieldBody)
-			pq.SetBoost(boostBodyPrefix)
-			alts = append(alts, pq)
+			alts = append(alts, prefix(FieldBody, pre, boostBodyPrefix))
 		}
 	}
 	if p.mode != modeExact {
@@ -183,9 +187,9 @@ func fuzziness(t string) int {
 	return 0
 }
 
-// seqQuery matches terms next to each other in that order: each term in
-// some text field, and each neighbouring pair in the pair index. Pages the
-// pair index lets through by accident are caught by plan.verify.
+// seqQuery matches the parts of a word like "e-mail": each part in some
+// text field, ranked higher where they stand next to each other in the
+// title, headings or summary.
 func (p *plan) seqQuery(terms []string) query.Query {
 	switch len(terms) {
 	case 0:
@@ -194,18 +198,20 @@ func (p *plan) seqQuery(terms []string) query.Query {
 		return fieldsQuery(terms[0], 1)
 	}
 	words := make([]query.Query, 0, len(terms))
-	pairs := make([]query.Query, 0, len(terms)-1)
+	var pairs []query.Query
 	for i, t := range terms {
 		words = append(words, fieldsQuery(t, 1))
 		if i > 0 {
-			pt := string(pairTerm([]byte(terms[i-1]), []byte(t)))
-			pairs = append(pairs, query.NewDisjunctionQuery([]query.Query{term(FieldTitlePairs, pt), term(FieldPairs, pt)}))
+			pairs = append(pairs, pairQuery(terms[i-1], t, boostPair))
 		}
 	}
-	// The pair field has no frequencies to score by: it only filters.
-	bq := query.NewBooleanQuery(words, nil, nil)
-	bq.AddFilter(query.NewConjunctionQuery(pairs))
-	return bq
+	return query.NewBooleanQuery(words, pairs, nil)
+}
+
+// pairQuery matches pages whose title, headings or summary hold the terms
+// a and b next to each other.
+func pairQuery(a, b string, boost float64) query.Query {
+	return boosted(term(FieldPairs, string(pairTerm([]byte(a), []byte(b)))), boost)
 }
 
 // fieldsQuery matches an analysed term in any text field, weighted by
@@ -238,6 +244,13 @@ func fuzzy(field, t string, d int, boost float64) query.Query {
 	return fq
 }
 
+func prefix(field, pre string, boost float64) query.Query {
+	pq := query.NewPrefixQuery(pre)
+	pq.SetField(field)
+	pq.SetBoost(boost)
+	return pq
+}
+
 func term(field, t string) *query.TermQuery {
 	tq := query.NewTermQuery(t)
 	tq.SetField(field)
@@ -257,122 +270,4 @@ func joinWord(w string) string {
 		}
 		return -1
 	}, w)
-}
-
-// rescoreWindow is how many of the best hits are re-ranked by how many of
-// the query's word pairs they hold.
-const rescoreWindow = 50
-
-// wordPairs lists each pair of neighbouring query words, as the pair terms of
-// each language's analysis.
-func (p *plan) wordPairs() [][]string {
-	var out [][]string
-	for i := 1; i < len(p.q.Words); i++ {
-		var alts []string
-		for _, l := range []string{"en", "nl", ""} {
-			a, b := p.terms(l, p.q.Words[i-1]), p.terms(l, p.q.Words[i])
-			if len(a) > 0 && len(b) > 0 {
-				t := string(pairTerm([]byte(a[len(a)-1]), []byte(b[0])))
-				if !slices.Contains(alts, t) {
-					alts = append(alts, t)
-				}
-			}
-		}
-		if len(alts) > 0 {
-			out = append(out, alts)
-		}
-	}
-	return out
-}
-
-// rankPairs reports whether hits are re-ranked by word pairs.
-func (p *plan) rankPairs() bool {
-	return len(p.q.Words) > 1 && len(p.wordPairs()) > 0
-}
-
-// rescore adds to the score of each hit the best score of all, times the
-// square of the share of the query's word pairs the hit holds next to each
-// other, weighted by where: pairBoostTitle in the title, headings or
-// summary, pairBoostBody in the body. Then it sorts the hits again. So a
-// page with the words exactly as typed ranks above pages with them
-// scattered, the more so where it counts; "project lead time" typed
-// without quotes finds the page that says exactly that. (Quoted phrases
-// are required anyway.)
-func (p *plan) rescore(ctx context.Context, hits search.DocumentMatchCollection) error {
-	if len(hits) == 0 {
-		return nil
-	}
-	adv, err := p.idx.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	// The hits' IDs in this reader's numbering.
-	at := make(map[string]int, len(hits))
-	for i, h := range hits {
-		id, err := r.InternalID(h.ID)
-		if err != nil {
-			return err
-		}
-		if id != nil {
-			at[string(id)] = i
-		}
-	}
-	pairs := p.wordPairs()
-	held := map[string][]int{FieldTitlePairs: make([]int, len(hits)), FieldPairs: make([]int, len(hits))}
-	for _, alts := range pairs {
-		for field, n := range held {
-			seen := make([]bool, len(hits))
-			for _, t := range alts {
-				if err := eachDoc(ctx, r, field, t, func(id index.IndexInternalID) {
-					if i, ok := at[string(id)]; ok && !seen[i] {
-						seen[i] = true
-						n[i]++
-					}
-				}); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	var top float64
-	for _, h := range hits {
-		top = max(top, h.Score)
-	}
-	for i, h := range hits {
-		ts := float64(held[FieldTitlePairs][i]) / float64(len(pairs))
-		bs := float64(held[FieldPairs][i]) / float64(len(pairs))
-		h.Score += top * (pairBoostTitle*ts*ts + pairBoostBody*bs*bs)
-	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
-		}
-		return hits[i].ID < hits[j].ID
-	})
-	return nil
-}
-
-// eachDoc calls fn with every document holding term t in field.
-func eachDoc(ctx context.Context, r index.IndexReader, field, t string, fn func(index.IndexInternalID)) error {
-	tfr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, false)
-	if err != nil {
-		return err
-	}
-	defer tfr.Close()
-	var d index.TermFieldDoc
-	for {
-		m, err := tfr.Next(d.Reset())
-		if err != nil {
-			return err
-		}
-		if m == nil {
-			return nil
-		}
-		fn(m.ID)
-	}
 }

@@ -74,12 +74,12 @@ const (
 	// typed by its prefix.
 	FieldWords = "words"
 	// FieldPairs holds every pair of neighbouring stemmed words of the
-	// body, hashed (see pairsFilter), so that phrases are found, and rank
-	// higher, without the cost of term vectors. It has no frequencies or
-	// norms: a pair matches or it does not.
+	// title, headings and summary, hashed (see pairsFilter), so that pages
+	// with the words as typed rank higher, without the cost of term
+	// vectors. Bodies have no pairs: in prose most pairs are unique, and
+	// indexing them would cost about as much as the text (see plan.phraseIDs
+	// for quoted phrases).
 	FieldPairs = "pairs"
-	// FieldTitlePairs holds the same for the title, headings and summary.
-	FieldTitlePairs = "title_pairs"
 )
 
 // wordsAnalyzer analyses FieldWords and the prefix being typed.
@@ -141,11 +141,7 @@ func docMapping(lang string) *mapping.DocumentMapping {
 	}
 	text := func(name string, store bool) *mapping.FieldMapping { return field(name, Analyzer(lang), store) }
 	words := func() *mapping.FieldMapping { return field(FieldWords, wordsAnalyzer, false) }
-	pairs := func(name string) *mapping.FieldMapping {
-		f := field(name, pairsAnalyzer(lang), false)
-		f.SkipFreqNorm = true
-		return f
-	}
+	pairs := func() *mapping.FieldMapping { return field(FieldPairs, pairsAnalyzer(lang), false) }
 	kw := func(store, docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
@@ -162,10 +158,10 @@ func docMapping(lang string) *mapping.DocumentMapping {
 	url.IncludeInAll = false
 	url.IncludeTermVectors = false
 
-	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle, true), words(), pairs(FieldTitlePairs))
-	dm.AddFieldMappingsAt(FieldSummary, text(FieldSummary, true), words(), pairs(FieldTitlePairs))
-	dm.AddFieldMappingsAt(FieldHeadings, text(FieldHeadings, false), words(), pairs(FieldTitlePairs))
-	dm.AddFieldMappingsAt(FieldBody, text(FieldBody, true), pairs(FieldPairs))
+	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle, true), words(), pairs())
+	dm.AddFieldMappingsAt(FieldSummary, text(FieldSummary, true), words(), pairs())
+	dm.AddFieldMappingsAt(FieldHeadings, text(FieldHeadings, false), words(), pairs())
+	dm.AddFieldMappingsAt(FieldBody, text(FieldBody, true))
 	dm.AddFieldMappingsAt(FieldTags, kw(true, true))
 	dm.AddFieldMappingsAt(FieldKind, kw(true, true))
 	dm.AddFieldMappingsAt(FieldLang, kw(true, true))

@@ -10,13 +10,12 @@ import (
 // filter (stop words) leave no gap: "head of department" gives the pair
 // "head depart".
 //
-// A pair is not indexed as text but as a 16-bit hash (pairTerm): the pairs
-// of a knowledge base are nearly all unique, and a dictionary of them
-// would cost about as much as the text itself, while 65,536 buckets cost
-// about 0.4× the text and let a page match a pair it does not hold with a
-// probability of roughly (its number of pairs)/65,536 — 1 % for a long
-// page. Callers that need certainty check the stored text (see phraseIn).
-// The hash is part of the index format: changing it needs a rebuild.
+// A pair is not indexed as text but as a 16-bit hash (pairTerm), which
+// bounds the dictionary: a page matches a pair it does not hold with a
+// probability of about (its number of pairs)/65,536, well under 1 % for the
+// titles, headings and summaries indexed. That only moves a page up the
+// ranking; quoted phrases are checked on the text. The hash is part of the
+// index format: changing it needs a rebuild.
 const pairsFilter = "kb_pairs"
 
 type pairs struct{}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -45,6 +44,9 @@ type Result struct {
 	// Partial is true when no page held every word and the hits hold only
 	// some of them.
 	Partial bool `json:"partial,omitempty"`
+	// Approximate is true when a quoted phrase was checked on only the
+	// best-matching pages (see phraseCandidates), so Total may be short.
+	Approximate bool `json:"approximate,omitempty"`
 }
 
 // Hit is one page found.
@@ -108,17 +110,17 @@ func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err
 	}
 	res = &Result{Query: req.Query, Hits: []Hit{}}
 
-	// Find the best hits; with pairs of words to rank by, a window of them
-	// large enough to re-rank before cutting the page.
-	from, size := req.Offset, req.Limit
-	rescore := p.rankPairs()
-	if rescore {
-		from, size = 0, max(req.Offset+req.Limit, rescoreWindow)
-	}
 	var sr *bleve.SearchResult
 	for _, m := range p.modes() {
-		p.mode = m
-		sr, err = p.run(ctx, p.filtered(""), size, from, nil, FieldKind, FieldTags, FieldLang)
+		p.mode, p.only = m, nil
+		if p.checksText() {
+			ids, approx, err := p.phraseIDs(ctx)
+			if err != nil {
+				return nil, err
+			}
+			p.only, res.Approximate = ids, approx
+		}
+		sr, err = p.run(ctx, p.filtered(""), req.Limit, req.Offset, storedFields, FieldKind, FieldTags, FieldLang)
 		if err != nil {
 			return nil, err
 		}
@@ -150,47 +152,70 @@ func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err
 		*f.dst = facetCounts(fr, f.field)
 	}
 
-	hits := sr.Hits
-	if rescore {
-		if err := p.rescore(ctx, hits); err != nil {
-			return nil, err
-		}
-		hits = hits[min(req.Offset, len(hits)):min(req.Offset+req.Limit, len(hits))]
-	}
-	stored, err := p.stored(ctx, hits)
-	if err != nil {
-		return nil, err
-	}
-	hl := newHighlighter(p)
-	for _, d := range hits {
-		fields := stored[d.ID]
+	hl := p.highlighter()
+	for _, d := range sr.Hits {
 		h := Hit{
-			URL:     str(fields[FieldURL]),
-			Title:   str(fields[FieldTitle]),
-			Kind:    str(fields[FieldKind]),
-			Lang:    str(fields[FieldLang]),
-			Tags:    strs(fields[FieldTags]),
-			Summary: str(fields[FieldSummary]),
+			URL:     str(d.Fields[FieldURL]),
+			Title:   str(d.Fields[FieldTitle]),
+			Kind:    str(d.Fields[FieldKind]),
+			Lang:    str(d.Fields[FieldLang]),
+			Tags:    strs(d.Fields[FieldTags]),
+			Summary: str(d.Fields[FieldSummary]),
 			Score:   d.Score,
 		}
 		if h.URL == "" {
 			h.URL = d.ID
 		}
-		body := str(fields[FieldBody])
-		if len(p.q.Phrases) > 0 && !hl.hasPhrases(h.Lang, h.Title, h.Summary, body) {
-			// The pair index let through a page without the phrase.
-			res.Total--
-			continue
-		}
 		h.TitleHTML = hl.mark(h.Lang, h.Title)
-		h.Fragments = hl.fragments(h.Lang, body, h.Summary)
+		h.Fragments = hl.fragments(h.Lang, str(d.Fields[FieldBody]), h.Summary)
 		res.Hits = append(res.Hits, h)
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
+}
+
+// phraseCandidates is how many of the best pages matching a query are
+// checked for its quoted phrases.
+const phraseCandidates = 300
+
+// checksText reports whether the query has phrases, to find or to
+// exclude, that are checked on the pages' text.
+func (p *plan) checksText() bool {
+	if len(p.q.Phrases) > 0 {
+		return true
+	}
+	for _, x := range p.q.Exclude {
+		for _, l := range p.langs {
+			if len(p.terms(l, x)) > 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// phraseIDs returns the pages, among the best phraseCandidates matching
+// every word of the query (the request's filters aside), whose text holds
+// each quoted phrase and none of the excluded ones. approx is true when
+// more pages matched than were checked.
+func (p *plan) phraseIDs(ctx context.Context) (ids []string, approx bool, err error) {
+	sr, err := p.run(ctx, p.filtered(noFilters), phraseCandidates, 0, []string{FieldTitle, FieldSummary, FieldBody, FieldLang})
+	if err != nil {
+		return nil, false, err
+	}
+	hl := p.highlighter()
+	ids = []string{}
+	for _, d := range sr.Hits {
+		m := hl.matcher(str(d.Fields[FieldLang]))
+		texts := []string{str(d.Fields[FieldTitle]), str(d.Fields[FieldSummary]), str(d.Fields[FieldBody])}
+		if m.holdsPhrases(p.q.Phrases, texts) && !m.holdsAny(p.q.Exclude, texts) {
+			ids = append(ids, d.ID)
+		}
+	}
+	return ids, sr.Total > uint64(len(sr.Hits)), nil
 }
 
 // check validates and normalises the request's limits and filters.
@@ -242,6 +267,18 @@ type plan struct {
 	an    map[string]analysis.Analyzer
 	words analysis.Analyzer
 	tags  map[string]bool // the index's tags, read when first needed
+	// only, when not nil, limits the hits to these documents (the pages
+	// found to hold the query's phrases).
+	only []string
+	hl   *highlighter
+}
+
+// highlighter returns the plan's highlighter, which also checks phrases.
+func (p *plan) highlighter() *highlighter {
+	if p.hl == nil {
+		p.hl = newHighlighter(p)
+	}
+	return p.hl
 }
 
 func newPlan(idx bleve.Index, q Query, req Request) (*plan, error) {
@@ -347,19 +384,29 @@ func (p *plan) modes() []mode {
 	return ms
 }
 
+// noFilters tells filtered to leave out every filter of the request.
+const noFilters = "*"
+
 // filtered returns the query with the request's filters, leaving out the
-// filter on the field skip (for that field's facet).
+// filter on the field skip (for that field's facet), or all of them.
 func (p *plan) filtered(skip string) query.Query {
+	all := skip == noFilters
 	var filters []query.Query
-	if p.req.Kind != "" && skip != FieldKind {
+	if p.only != nil && !all {
+		if len(p.only) == 0 {
+			return query.NewMatchNoneQuery()
+		}
+		filters = append(filters, query.NewDocIDQuery(p.only))
+	}
+	if p.req.Kind != "" && skip != FieldKind && !all {
 		filters = append(filters, term(FieldKind, p.req.Kind))
 	}
-	if skip != FieldTags {
+	if skip != FieldTags && !all {
 		for _, t := range p.req.Tags {
 			filters = append(filters, term(FieldTags, t))
 		}
 	}
-	if p.req.Lang != "" && skip != FieldLang {
+	if p.req.Lang != "" && skip != FieldLang && !all {
 		filters = append(filters, term(FieldLang, p.req.Lang))
 	}
 	langs := p.langs
@@ -412,29 +459,6 @@ func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	return res, nil
-}
-
-// stored loads the stored fields of hits, by document ID.
-func (p *plan) stored(ctx context.Context, hits search.DocumentMatchCollection) (map[string]map[string]any, error) {
-	out := make(map[string]map[string]any, len(hits))
-	if len(hits) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	sr := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	sr.Fields = storedFields
-	sr.SortBy([]string{"_id"})
-	res, err := p.idx.SearchInContext(ctx, sr)
-	if err != nil {
-		return nil, err
-	}
-	for _, h := range res.Hits {
-		out[h.ID] = h.Fields
-	}
-	return out, nil
 }
 
 func facetCounts(sr *bleve.SearchResult, field string) map[string]int {

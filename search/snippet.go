@@ -108,13 +108,7 @@ func (m *matcher) match(tok string) int {
 	if !m.starts[firstRunes(fold(low), 2)] && !m.first[r] {
 		return -1
 	}
-	stem, ok := m.cache[low]
-	if !ok {
-		if ts := m.an.Analyze([]byte(low)); len(ts) > 0 {
-			stem = string(ts[0].Term)
-		}
-		m.cache[low] = stem
-	}
+	stem := m.stem(low)
 	if stem == "" {
 		return -1
 	}
@@ -302,43 +296,87 @@ func collapse(s string, first, last bool) string {
 	return b.String()
 }
 
-// hasPhrases reports whether the page's title, summary or body holds each
-// of the query's quoted phrases, word for word after analysis.
-func (h *highlighter) hasPhrases(lang string, texts ...string) bool {
-	a := h.p.an[langKey(lang)]
-	var streams [][]string
-	for _, t := range texts {
-		streams = append(streams, analyze(a, t))
+// stem returns the stem of a lower-cased word, "" for a stop word.
+func (m *matcher) stem(low string) string {
+	st, ok := m.cache[low]
+	if !ok {
+		if ts := m.an.Analyze([]byte(low)); len(ts) > 0 {
+			st = string(ts[0].Term)
+		}
+		m.cache[low] = st
 	}
-	for _, ph := range h.p.q.Phrases {
-		want := analyze(a, ph)
-		if len(want) < 2 {
-			continue
-		}
-		found := false
-		for _, s := range streams {
-			if containsRun(s, want) {
-				found = true
-				break
-			}
-		}
-		if !found {
+	return st
+}
+
+// holdsPhrases reports whether, for each phrase, one of texts holds its
+// words in a row (stop words aside, as the analyzer sees them).
+func (m *matcher) holdsPhrases(phrases, texts []string) bool {
+	for _, ph := range phrases {
+		if !m.holdsPhrase(ph, texts) {
 			return false
 		}
 	}
 	return true
 }
 
-func containsRun(s, want []string) bool {
-	for i := 0; i+len(want) <= len(s); i++ {
-		ok := true
-		for j := range want {
-			if s[i+j] != want[j] {
-				ok = false
+// holdsAny reports whether one of texts holds one of the phrases of two
+// words or more.
+func (m *matcher) holdsAny(phrases, texts []string) bool {
+	for _, ph := range phrases {
+		if len(analyze(m.an, ph)) > 1 && m.holdsPhrase(ph, texts) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *matcher) holdsPhrase(phrase string, texts []string) bool {
+	want := analyze(m.an, phrase)
+	if len(want) < 2 {
+		return true // a single word: the index has matched it already
+	}
+	for _, t := range texts {
+		if m.holdsRun(t, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsRun reports whether text holds the stems want in a row. Only words
+// that start like want[0] are stemmed, each once per request.
+func (m *matcher) holdsRun(text string, want []string) bool {
+	start := firstRunes(want[0], 1)
+	for i := 0; i < len(text); {
+		s, e := nextWord(text, i)
+		if s < 0 {
+			return false
+		}
+		i = e
+		low := strings.ToLower(text[s:e])
+		if firstRunes(low, 1) != start && firstRunes(fold(low), 1) != start {
+			continue
+		}
+		if m.stem(low) != want[0] {
+			continue
+		}
+		k, j := 1, e
+		for k < len(want) {
+			s2, e2 := nextWord(text, j)
+			if s2 < 0 {
 				break
 			}
+			j = e2
+			st := m.stem(strings.ToLower(text[s2:e2]))
+			if st == "" {
+				continue // a stop word, skipped by the index too
+			}
+			if st != want[k] {
+				break
+			}
+			k++
 		}
-		if ok {
+		if k == len(want) {
 			return true
 		}
 	}
@@ -346,12 +384,17 @@ func containsRun(s, want []string) bool {
 }
 
 // nextWord returns the bounds of the first word (letters, digits and
-// marks) at or after i, or -1, -1.
+// marks, and apostrophes between letters, as in "team's") at or after i,
+// or -1, -1.
 func nextWord(s string, i int) (int, int) {
 	start := -1
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		if !word && start >= 0 && (r == '\'' || r == '’') && i+n < len(s) {
+			next, _ := utf8.DecodeRuneInString(s[i+n:])
+			word = unicode.IsLetter(next)
+		}
 		if word && start < 0 {
 			start = i
 		} else if !word && start >= 0 {

@@ -1,0 +1,125 @@
+package search_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"kb/search"
+)
+
+// synthCorpus returns n pages of made-up text with the statistics of
+// prose: words drawn from a 20,000-word vocabulary by Zipf's law, about
+// 700 words a page, in sentences, with headings, titles and summaries.
+// It is deterministic.
+func synthCorpus(n int) []search.Doc {
+	r := rand.New(rand.NewPCG(1, 2))
+	syl := []string{"ka", "lo", "me", "ri", "sta", "ven", "do", "pli", "ger", "an", "ti", "mus", "or", "bel", "zo", "quen", "ha", "rup", "sel", "ion"}
+	vocab := make([]string, 20000)
+	seen := map[string]bool{}
+	for i := range vocab {
+		for {
+			var b strings.Builder
+			for range 1 + r.IntN(4) {
+				b.WriteString(syl[r.IntN(len(syl))])
+			}
+			if w := b.String(); !seen[w] {
+				seen[w] = true
+				vocab[i] = w
+				break
+			}
+		}
+	}
+	zipf := rand.NewZipf(r, 1.1, 1, uint64(len(vocab)-1))
+	words := func(k int) string {
+		ws := make([]string, k)
+		for i := range ws {
+			ws[i] = vocab[zipf.Uint64()]
+		}
+		return strings.Join(ws, " ")
+	}
+	docs := make([]search.Doc, n)
+	for i := range docs {
+		lang := []string{"en", "nl"}[i%2]
+		var body, heads strings.Builder
+		for s := 0; body.Len() < 4500+r.IntN(1500); s++ {
+			if s%6 == 0 {
+				h := words(2 + r.IntN(3))
+				heads.WriteString(h + "\n")
+				body.WriteString(h + "\n")
+			}
+			body.WriteString(words(8+r.IntN(12)) + ".\n")
+		}
+		docs[i] = search.Doc{
+			URL: fmt.Sprintf("/kb/p/%d/", i), Title: words(3 + r.IntN(4)), Summary: words(20),
+			Headings: heads.String(), Body: body.String(), Lang: lang,
+			Kind: []string{"symptom", "meeting-format", "channel-agreement", "tool-rollout"}[i%4],
+			Tags: []string{vocab[r.IntN(30)], vocab[r.IntN(30)]}, Owner: "team-" + vocab[r.IntN(10)],
+		}
+	}
+	return docs
+}
+
+// TestIndex_SizeBudget: the index of a corpus of a realistic size stays
+// under 1.5 times the text it indexes. (A site of a few dozen pages pays a
+// fixed cost of about 150 KB on top, which is logged.)
+func TestIndex_SizeBudget(t *testing.T) {
+	docs := synthCorpus(400)
+	dir := t.TempDir()
+	if err := search.Build(context.Background(), filepath.Join(dir, "index"), dir, docs); err != nil {
+		t.Fatal(err)
+	}
+	text, size := docsText(docs), dirSize(filepath.Join(dir, "index"))
+	ratio := float64(size) / float64(text)
+	t.Logf("synthetic corpus: %d pages, %d bytes of text, index %d bytes: %.2f× (%d bytes a page)", len(docs), text, size, ratio, size/int64(len(docs)))
+	t.Logf("example site: %d pages, %d bytes of text, index %d bytes: %.2f×", len(site.Pages), textSize, idxSize, float64(idxSize)/float64(textSize))
+	if ratio >= 1.5 {
+		t.Errorf("index is %.2f× the text, want < 1.5×", ratio)
+	}
+}
+
+// TestIndex_BuildNeedsFreshDir: Build never writes into an existing index.
+func TestIndex_BuildNeedsFreshDir(t *testing.T) {
+	dir := t.TempDir()
+	docs := synthCorpus(4)
+	if err := search.Build(context.Background(), filepath.Join(dir, "index"), dir, docs); err != nil {
+		t.Fatal(err)
+	}
+	if err := search.Build(context.Background(), filepath.Join(dir, "index"), dir, docs); err == nil {
+		t.Fatal("second Build into the same folder succeeded")
+	}
+}
+
+// TestIndex_OpenCorrupt: a torn index_meta.json makes Open fail with an
+// error, not a panic, and the handler then answers 503.
+func TestIndex_OpenCorrupt(t *testing.T) {
+	dir := t.TempDir()
+	ix := filepath.Join(dir, "index")
+	if err := search.Build(context.Background(), ix, dir, synthCorpus(4)); err != nil {
+		t.Fatal(err)
+	}
+	meta := filepath.Join(ix, "index_meta.json")
+	data, err := os.ReadFile(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(meta, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if idx, err := search.Open(ix); err == nil {
+		idx.Close()
+		t.Fatal("Open of a corrupt index succeeded")
+	}
+}
+
+// TestMapping_Validates: the mapping, with its custom analyzers (Dutch
+// included), is valid.
+func TestMapping_Validates(t *testing.T) {
+	if err := search.NewMapping().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
