@@ -16,7 +16,7 @@
     var saved = null;
     try { saved = JSON.parse(sessionStorage.getItem(KEY) || "null"); } catch (e) { return; }
     if (!saved || saved.path !== here) return;
-    window.scrollTo(saved.x, saved.y);
+    window.scrollTo({ left: saved.x, top: saved.y, behavior: "instant" });
     if (document.readyState === "complete") sessionStorage.removeItem(KEY);
   }
   restore();
@@ -101,6 +101,7 @@
   }
 
   var es = new EventSource(base + "_kb/events");
+  es.addEventListener("open", function () { me.setAttribute("data-state", "connected"); });
   // The state on connecting: reload if a build finished since this page was served.
   es.addEventListener("hello", function (e) {
     var d = data(e);

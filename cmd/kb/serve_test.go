@@ -702,7 +702,5 @@ func TestBuild_Watch(t *testing.T) {
 	if strings.Contains(string(b), "live.js") {
 		t.Error("kb build --watch output has the live-reload script")
 	}
-	if !strings.Contains(out.String(), "rebuilt content/guides/two.md") {
-		t.Errorf("no rebuild line: %s", out)
-	}
+	svWait(t, "the rebuild line", func() bool { return strings.Contains(out.String(), "rebuilt content/guides/two.md") })
 }
