@@ -37,8 +37,13 @@ func TestBuild_HostileContent(t *testing.T) {
 			want: "p.md:3: error: not valid UTF-8 text [source]"},
 		{name: "NUL byte", files: map[string]string{"p.md": "# A\n\ntext\x00more\n"},
 			want: "p.md:3: error: binary file: contains a NUL byte [source]"},
-		{name: "deep lists", files: map[string]string{"p.md": nest("- ", 10000)}, check: exists("p/index.html")},
-		{name: "deep quotes", files: map[string]string{"p.md": nest(">", 10000)}, check: exists("p/index.html")},
+		{name: "deep lists", files: map[string]string{"p.md": "# Deep\n\n" + nest("- ", 10000)},
+			want: "p.md:3: error: lists or quotes nested 10000 levels deep (at most 100) [source]"},
+		{name: "deep quotes", files: map[string]string{"p.md": nest(">", 10000)},
+			want: "p.md:1: error: lists or quotes nested 10000 levels deep (at most 100) [source]"},
+		{name: "deep indented lists", files: map[string]string{"p.md": nestedIndent(300)},
+			want: "error: lists or quotes nested"},
+		{name: "ordinary nesting", files: map[string]string{"p.md": nest("> ", 20) + nestedIndent(10)}, check: exists("p/index.html")},
 		{name: "script in front matter", files: map[string]string{"p.md": "---\ntitle: \"<script>alert(1)</script>\"\nsummary: \"<img src=x onerror=alert(1)>\"\nowner: \"<b>x</b>\"\n---\n[x](javascript:alert(1)) [y](JaVaScRiPt:alert(1)) <svg onload=alert(1)>\n"},
 			check: noneOf("p/index.html", "<script>alert", "<img src=x", "javascript:", "JaVaScRiPt:", "<svg onload", "<b>x</b>")},
 		{name: "script in tags", files: map[string]string{"p.md": "---\ntitle: T\ntags: [\"<script>\"]\n---\n"},
@@ -94,6 +99,15 @@ func TestBuild_HostileContent(t *testing.T) {
 			assertNothingOutside(t, parent, src)
 		})
 	}
+}
+
+// nestedIndent writes a list nested n levels by indentation.
+func nestedIndent(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(strings.Repeat("  ", i) + "- item\n")
+	}
+	return b.String()
 }
 
 const yamlBomb = `a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

@@ -242,6 +242,9 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 		return nil, sourceError(f.Path, line, "not valid UTF-8 text")
 	}
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	if line, depth := deepestNesting(src); depth > MaxNesting {
+		return nil, sourceError(f.Path, line, "lists or quotes nested %d levels deep (at most %d)", depth, MaxNesting)
+	}
 	p := &Page{Path: f.Path, src: src}
 	var uerr error
 	p.URL, p.Section, p.Lang, p.IsIndex, uerr = pageURL(f.Path, cfg)
@@ -331,6 +334,52 @@ func pageFacts(p *Page) string {
 		}
 	}
 	return b.String()
+}
+
+// MaxNesting is the deepest nesting of lists and block quotes a line may
+// open. Deeper nesting only ever comes from a broken or hostile file, and
+// goldmark's time grows faster than linearly with it.
+const MaxNesting = 100
+
+// deepestNesting returns the line (1-based) that opens the most nested
+// list items and block quotes, and how many it opens.
+func deepestNesting(src []byte) (line, depth int) {
+	n := 0
+	for len(src) > 0 {
+		n++
+		l := src
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			l, src = src[:i], src[i+1:]
+		} else {
+			src = nil
+		}
+		d, indent := 0, 0
+		for i := 0; i < len(l); {
+			switch c := l[i]; {
+			case c == ' ' && d == 0:
+				indent++
+				i++
+			case c == '\t' && d == 0:
+				indent += 4
+				i++
+			case c == ' ' || c == '\t':
+				i++
+			case c == '>':
+				d++
+				i++
+			case (c == '-' || c == '*' || c == '+') && i+1 < len(l) && (l[i+1] == ' ' || l[i+1] == '\t'):
+				d++
+				i++
+			default:
+				i = len(l)
+			}
+		}
+		d += indent / 2
+		if d > depth {
+			line, depth = n, d
+		}
+	}
+	return line, depth
 }
 
 // DefaultParseTimeout bounds the time goldmark may take over one file: some
