@@ -108,3 +108,15 @@ func find(t testing.TB, req search.Request) *search.Result {
 	}
 	return res
 }
+
+// pageAt returns the page with the search URL u.
+func pageAt(t testing.TB, u string) *builder.Page {
+	t.Helper()
+	for _, pg := range site.Pages {
+		if site.Config.BasePath()+pg.URL[1:] == u {
+			return pg
+		}
+	}
+	t.Fatalf("no page at %s", u)
+	return nil
+}

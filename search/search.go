@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -108,7 +109,13 @@ func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err
 	if err != nil {
 		return nil, err
 	}
-	res = &Result{Query: req.Query, Hits: []Hit{}}
+	res = &Result{Query: req.Query, Hits: []Hit{}, Facets: Facets{Kind: map[string]int{}, Tags: map[string]int{}, Lang: map[string]int{}}}
+	if q.Empty() && len(q.Exclude) == 0 && strings.TrimSpace(req.Query) != "" {
+		// Only punctuation: nothing to look for. (A blank query lists the
+		// pages the filters allow.)
+		res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+		return res, nil
+	}
 
 	var sr *bleve.SearchResult
 	for _, m := range p.modes() {

@@ -453,12 +453,16 @@ var folds = func() map[rune]rune {
 	return m
 }()
 
-// withinEdits reports whether a and b are at most d insertions, deletions
-// or substitutions apart.
+// withinEdits reports whether a and b are at most d edits apart, an edit
+// being an insertion, a deletion, a substitution or the swap of two
+// neighbouring letters ("cirlce" is one edit from "circle"), as the
+// index's fuzzy matching counts them.
 func withinEdits(a, b []rune, d int) bool {
 	if abs(len(a)-len(b)) > d {
 		return false
 	}
+	// Three rows of the optimal-string-alignment distance table.
+	pp := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -473,12 +477,15 @@ func withinEdits(a, b []rune, d int) bool {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], pp[j-2]+1)
+			}
 			low = min(low, cur[j])
 		}
 		if low > d {
 			return false
 		}
-		prev, cur = cur, prev
+		pp, prev, cur = prev, cur, pp
 	}
 	return prev[len(b)] <= d
 }

@@ -1,0 +1,148 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// Handler answers GET /_search?q=…&kind=…&tag=…&lang=…&limit=…&offset=… with JSON.
+//
+// The answer is a Result. tag may be repeated (a hit has every tag);
+// limit is 1 to MaxLimit (default DefaultLimit), offset 0 to MaxOffset.
+// A request that cannot be answered as asked — a query longer than
+// MaxQueryBytes, invalid UTF-8, a limit or offset out of range, a
+// malformed query string — gets 400 with {"error": "…"}; a method other
+// than GET or HEAD 405; no index, too many searches at once or a search
+// running out of time 503 with Retry-After. Responses are never cached.
+type Handler struct {
+	// Index returns the index to query; nil means search is unavailable (503).
+	Index func() bleve.Index
+}
+
+// maxRawQuery bounds a request's whole query string.
+const maxRawQuery = 4096
+
+// slots bounds the searches running at once, across every Handler of the
+// process: searching is CPU work, and a queue of them only adds latency.
+var slots = make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", "application/json; charset=utf-8")
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		hdr.Set("Allow", "GET, HEAD")
+		writeError(w, r, http.StatusMethodNotAllowed, "method not allowed: use GET")
+		return
+	}
+	req, err := parseRequest(r.URL.RawQuery)
+	if err != nil {
+		writeError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	var idx bleve.Index
+	if h.Index != nil {
+		idx = h.Index()
+	}
+	if idx == nil {
+		hdr.Set("Retry-After", "5")
+		writeError(w, r, http.StatusServiceUnavailable, "search is unavailable: no index")
+		return
+	}
+	select {
+	case slots <- struct{}{}:
+		defer func() { <-slots }()
+	default:
+		hdr.Set("Retry-After", "1")
+		writeError(w, r, http.StatusServiceUnavailable, "too many searches at once; try again")
+		return
+	}
+	res, err := Search(r.Context(), idx, req)
+	switch {
+	case err == nil:
+	case IsQueryError(err):
+		writeError(w, r, http.StatusBadRequest, err.Error())
+		return
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		hdr.Set("Retry-After", "1")
+		writeError(w, r, http.StatusServiceUnavailable, "search took too long; try fewer words")
+		return
+	default:
+		slog.Error("search failed", "query", req.Query, "err", err)
+		writeError(w, r, http.StatusInternalServerError, "search failed")
+		return
+	}
+	writeJSON(w, r, http.StatusOK, res)
+}
+
+// parseRequest reads a search request from a URL query string.
+func parseRequest(raw string) (Request, error) {
+	var req Request
+	if len(raw) > maxRawQuery {
+		return req, badQuery("query string is too long: at most %d bytes", maxRawQuery)
+	}
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return req, badQuery("malformed query string: %v", err)
+	}
+	for _, one := range []string{"q", "kind", "lang", "limit", "offset"} {
+		if len(v[one]) > 1 {
+			return req, badQuery("%s given more than once", one)
+		}
+	}
+	req.Query, req.Kind, req.Lang, req.Tags = v.Get("q"), v.Get("kind"), v.Get("lang"), v["tag"]
+	if req.Limit, err = intParam(v, "limit", DefaultLimit, 1, MaxLimit); err != nil {
+		return req, err
+	}
+	if req.Offset, err = intParam(v, "offset", 0, 0, MaxOffset); err != nil {
+		return req, err
+	}
+	return req, nil
+}
+
+// intParam reads the integer parameter name, def when absent; outside
+// [lo, hi] it is an error.
+func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
+	s := v.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, badQuery("%s must be a whole number from %d to %d", name, lo, hi)
+	}
+	return n, nil
+}
+
+func writeError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	writeJSON(w, r, status, map[string]string{"error": msg})
+}
+
+// writeJSON encodes v into a buffer first, so that an encoding failure
+// still gets a complete error response.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		slog.Error("search: encoding the answer", "err", err)
+		status = http.StatusInternalServerError
+		buf.Reset()
+		fmt.Fprintln(&buf, `{"error":"search failed"}`)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
