@@ -34,13 +34,15 @@ type Scope struct {
 // followed), or the whole folder when it has neither site.yaml nor content/,
 // as builder.Load decides.
 func SiteScope(source, dest string) (func() Scope, error) {
-	root, err := filepath.Abs(source)
+	// Watch the real folder: events name real paths, and a walk does not
+	// enter a symlinked root.
+	root, err := realPath(source)
 	if err != nil {
 		return nil, err
 	}
 	var exclude []string
 	if dest != "" {
-		d, err := filepath.Abs(dest)
+		d, err := realPath(dest)
 		if err != nil {
 			return nil, err
 		}
@@ -69,6 +71,23 @@ func SiteScope(source, dest string) (func() Scope, error) {
 		sc.Trees = []string{content, theme}
 		return sc
 	}, nil
+}
+
+// realPath is p made absolute with its symlinks resolved, as far as it
+// exists.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r, nil
+	}
+	parent, err := realPath(filepath.Dir(abs))
+	if err != nil || parent == filepath.Dir(abs) {
+		return abs, nil
+	}
+	return filepath.Join(parent, filepath.Base(abs)), nil
 }
 
 func validDir(d string) bool { return d != "" && d != "." && fs.ValidPath(d) }

@@ -271,6 +271,23 @@ func TestPoll_SameSizeSameMtime(t *testing.T) {
 	}
 }
 
+// A site reached through a symlink (or macOS's /var → /private/var) is
+// watched at its real path.
+func TestWatch_SymlinkedRoot(t *testing.T) {
+	real := t.TempDir()
+	write(t, filepath.Join(real, "content", "a", "p.md"), "p")
+	link := filepath.Join(t.TempDir(), "site")
+	must(t, os.Symlink(real, link))
+	scopeOf, err := SiteScope(link, filepath.Join(link, "public"))
+	must(t, err)
+	h := start(t, real, Options{Scope: scopeOf})
+	if !slices.Contains(h.w.Watched(), filepath.Join(real, "content", "a")) {
+		t.Fatalf("watched %v", h.w.Watched())
+	}
+	write(t, filepath.Join(link, "content", "a", "p.md"), "edited")
+	h.rec.waitBuild(t, 0, "a build after an edit through the link", func(b build) bool { return b.files["content/a/p.md"] == "edited" })
+}
+
 func TestSiteScope(t *testing.T) {
 	root := t.TempDir()
 	write(t, filepath.Join(root, "site.yaml"), "title: x\ncontent_dir: docs\n")
