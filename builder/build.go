@@ -105,6 +105,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		contentDir = cfg.ContentDir
 	}
 	cfg.parseTimeout = opts.ParseTimeout
+	cfg.checkOnly = opts.Check
 	if opts.BaseURL != "" {
 		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
 			return nil, nil, nil, err

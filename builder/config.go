@@ -36,6 +36,8 @@ type Config struct {
 
 	basePath     string
 	parseTimeout time.Duration
+	// checkOnly skips work only rendering needs (search text, related pages).
+	checkOnly bool
 }
 
 // Language is one language the site's pages are written in.

@@ -286,7 +286,9 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 		p.Lang = cfg.DefaultLanguage
 	}
 	p.doc = doc
-	p.Text = docText(doc, src)
+	if !cfg.checkOnly {
+		p.Text = docText(doc, src)
+	}
 	p.Headings = info.headings
 	p.Links = info.links
 	p.HasH1 = info.hasH1
@@ -299,7 +301,6 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 	if p.Summary == "" {
 		p.Summary = truncate(info.firstPar, 200)
 	}
-	p.facts = pageFacts(p)
 	return p, dec.diags
 }
 

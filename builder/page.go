@@ -69,10 +69,7 @@ type Page struct {
 	doc      ast.Node
 	fmLines  map[string]int
 	bodyLine int
-	// facts digests everything other pages show of this one, so an edit
-	// that leaves it unchanged re-renders only this page.
-	facts string
-	hash  uint64
+	hash     uint64
 }
 
 // Heading is one heading of a page's body.

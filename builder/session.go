@@ -255,7 +255,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 			res.Diagnostics.Sort()
 			return res, ErrBuildFailed
 		}
-		if np == nil || np.facts != old.facts {
+		if np == nil || pageFacts(np) != pageFacts(old) {
 			return nil, nil
 		}
 		np.Backlinks, np.Translations, np.Related, np.Prev, np.Next = old.Backlinks, old.Translations, old.Related, old.Prev, old.Next

@@ -431,6 +431,10 @@ func (s *Site) relate(ds *Diagnostics) {
 	}
 	s.Tags, s.Owners = sortedTerms(tags), sortedTerms(owners)
 
+	if s.Config.checkOnly {
+		return // related pages are only shown, never checked
+	}
+
 	// Related: pages linked either way, or sharing tags within the section,
 	// in the same language.
 	type secTag struct{ section, tag string }
