@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"kb/builder"
+	"kb/search"
 	"kb/server"
 	"kb/watch"
 )
@@ -39,7 +40,9 @@ func (l *listFlag) Set(v string) error {
 }
 
 // newSearchHandler is the search endpoint over an index that may change.
-var newSearchHandler = func(index func() bleve.Index) http.Handler { return nil }
+func newSearchHandler(index func() bleve.Index) http.Handler {
+	return &search.Handler{Index: index}
+}
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := newFlagSet("serve", "serve [--source DIR] [--dest DIR] [--addr HOST:PORT] [--poll DUR] [--no-watch] [--drafts]", stderr)

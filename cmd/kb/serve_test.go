@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +20,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"kb/builder"
+	"kb/search"
 )
 
 // svBuffer is an io.Writer the test can read while kb writes to it.
@@ -41,7 +46,12 @@ func (s *svBuffer) String() string {
 // svWait polls cond until it holds, failing the test after a deadline.
 func svWait(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	svWaitFor(t, 30*time.Second, what, cond)
+}
+
+func svWaitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -128,7 +138,7 @@ func svStart(t testing.TB, dir string, args ...string) *svServer {
 			t.Errorf("kb serve did not stop")
 		}
 	})
-	svWait(t, "kb serve to start", func() bool {
+	svWaitFor(t, 3*time.Minute, "kb serve to start", func() bool {
 		select {
 		case c := <-code:
 			t.Fatalf("kb serve exited with %d:\n%s\n%s", c, s.out, s.errs)
@@ -283,7 +293,8 @@ func svDiff(a, b map[string]string) []string {
 // (the HTML with the live-reload script added).
 func (s *svServer) converge(t testing.TB) {
 	t.Helper()
-	fresh := svTree(t, svBuildFresh(t, s.dir, s.url))
+	freshDir := svBuildFresh(t, s.dir, s.url)
+	fresh := svTree(t, freshDir)
 	var diffs []string
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -296,6 +307,7 @@ func (s *svServer) converge(t testing.TB) {
 	if len(diffs) > 0 {
 		t.Fatalf("served site differs from a fresh build:\n%s\noutput:\n%s%s", strings.Join(diffs[:min(len(diffs), 30)], "\n"), s.out, s.errs)
 	}
+	s.sameSearch(t, filepath.Join(freshDir, filepath.FromSlash(builder.IndexDir)))
 	tag := regexp.MustCompile(`<script src="/_kb/live\.js" data-build="\d+" defer></script>\n`)
 	for p, want := range fresh {
 		if !strings.HasSuffix(p, ".html") || strings.HasPrefix(p, "404") {
@@ -306,6 +318,71 @@ func (s *svServer) converge(t testing.TB) {
 			t.Errorf("GET %s differs from the fresh build's %s", strings.TrimSuffix(p, "index.html"), p)
 		}
 	}
+}
+
+// svSearch asks the server's search endpoint.
+func (s *svServer) search(t testing.TB, q string) search.Result {
+	t.Helper()
+	code, body := svGet(t, s.url+"_search?limit="+fmt.Sprint(search.MaxLimit)+"&q="+url.QueryEscape(q))
+	var res search.Result
+	if code != 200 || json.Unmarshal([]byte(body), &res) != nil {
+		t.Fatalf("/_search?q=%s: %d %s", q, code, body)
+	}
+	return res
+}
+
+func svURLs(hits []search.Hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.URL)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sameSearch checks that the served search finds what a fresh build's
+// index finds.
+func (s *svServer) sameSearch(t testing.TB, freshIndex string) {
+	t.Helper()
+	idx, err := search.Open(freshIndex)
+	svMust(t, err)
+	defer idx.Close()
+	for _, q := range []string{"page", "body", "guide", "steps", "welcome", "about"} {
+		want, err := search.Search(context.Background(), idx, search.Request{Query: q, Limit: search.MaxLimit})
+		svMust(t, err)
+		got := s.search(t, q)
+		if got.Total != want.Total || (want.Total <= uint64(search.MaxLimit) && !slices.Equal(svURLs(got.Hits), svURLs(want.Hits))) {
+			t.Errorf("search %q: served %d %v, fresh build %d %v", q, got.Total, svURLs(got.Hits), want.Total, svURLs(want.Hits))
+		}
+	}
+}
+
+// Search follows each change: a new word is found, a renamed page under
+// its new URL, a deleted one no more.
+func TestServe_SearchFollowsEdits(t *testing.T) {
+	dir := svSite(t)
+	s := svStart(t, dir)
+	hits := func(q string) []string { return svURLs(s.search(t, q).Hits) }
+	if got := hits("zebrafish"); len(got) != 0 {
+		t.Fatalf("zebrafish found before it was written: %v", got)
+	}
+	two := filepath.Join(dir, "content", "guides", "two.md")
+	svWrite(t, two, svPage("Guide two", "gamma", "A zebrafish swims here."))
+	svWait(t, "zebrafish in /guides/two/", func() bool { return slices.Equal(hits("zebrafish"), []string{"/guides/two/"}) })
+	svMust(t, os.Rename(two, filepath.Join(dir, "content", "guides", "three.md")))
+	svWait(t, "zebrafish in /guides/three/", func() bool { return slices.Equal(hits("zebrafish"), []string{"/guides/three/"}) })
+	svMust(t, os.MkdirAll(filepath.Join(dir, "content", "more", "deep"), 0o755))
+	svWrite(t, filepath.Join(dir, "content", "more", "deep", "fish.md"), svPage("Fish", "beta", "Another zebrafish."))
+	svWait(t, "zebrafish in a new folder", func() bool { return len(hits("zebrafish")) == 2 })
+	// A broken build keeps the last good index.
+	svWrite(t, filepath.Join(dir, "content", "guides", "three.md"), "---\ntitle: [broken\n---\n")
+	svWait(t, "the failed build", func() bool { return strings.Contains(s.out.String(), "build failed") })
+	if got := hits("zebrafish"); len(got) != 2 {
+		t.Errorf("during a failed build search finds %v", got)
+	}
+	svMust(t, os.RemoveAll(filepath.Join(dir, "content", "guides")))
+	svWait(t, "zebrafish gone with its folder", func() bool { return slices.Equal(hits("zebrafish"), []string{"/more/deep/fish/"}) })
+	s.converge(t)
 }
 
 // The invariant: after a random sequence of edits, creations, renames and
@@ -641,6 +718,9 @@ func TestServe_Production(t *testing.T) {
 	if code, _ := svGet(t, s.url+"_kb/events"); code != 404 {
 		t.Errorf("production /_kb/events = %d", code)
 	}
+	if got := svURLs(s.search(t, "guide").Hits); !slices.Equal(got, []string{"/kb/guides/one/", "/kb/guides/two/"}) {
+		t.Errorf("production search: %v", got)
+	}
 	// Edits are not watched…
 	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), svPage("Guide one", "beta", "Second release."))
 	// …but a new kb build into the same folder is served at once.
@@ -649,6 +729,7 @@ func TestServe_Production(t *testing.T) {
 		t.Fatalf("kb build: %s", errs.String())
 	}
 	s.waitPage(t, "guides/one/", "Second release")
+	svWait(t, "the new index", func() bool { return len(s.search(t, "release").Hits) == 1 })
 	// SIGHUP re-opens explicitly.
 	svMust(t, syscall.Kill(os.Getpid(), syscall.SIGHUP))
 	svWait(t, "the re-open line", func() bool { return strings.Contains(s.out.String(), "re-opened") })
