@@ -586,6 +586,28 @@ func TestWatch_SiteScope(t *testing.T) {
 	h.rec.waitBuild(t, 0, "a build for site.yaml", func(b build) bool { return b.files["site.yaml"] == "title: y\n" })
 }
 
+// The content folder deleted and made again (a branch without it, a
+// re-clone): the watcher keeps going and watches the new folder.
+func TestWatch_ContentFolderRecreated(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "site.yaml"), "title: x\n")
+	write(t, filepath.Join(root, "content", "a", "p.md"), "p")
+	scopeOf, err := SiteScope(root, filepath.Join(root, "public"))
+	must(t, err)
+	h := start(t, root, Options{Scope: scopeOf})
+	must(t, os.RemoveAll(filepath.Join(root, "content")))
+	h.rec.waitBuild(t, 0, "a build without content", func(b build) bool { _, ok := b.files["content/a/p.md"]; return !ok })
+	if got := h.w.Watched(); !slices.Equal(got, []string{root}) {
+		t.Errorf("watched after the delete: %v", got)
+	}
+	write(t, filepath.Join(root, "content", "b", "q.md"), "q")
+	n := h.rec.waitBuild(t, 0, "a build with the new content", func(b build) bool { return b.files["content/b/q.md"] == "q" })
+	write(t, filepath.Join(root, "content", "b", "r.md"), "r")
+	h.rec.waitBuild(t, n, "a build reporting a file in the new folder", func(b build) bool {
+		return slices.Contains(b.batch.Paths, filepath.Join(root, "content", "b", "r.md"))
+	})
+}
+
 // faultBackend is the real fsnotify watcher with injected faults: errors on
 // the Errors channel and failing Adds.
 type faultBackend struct {

@@ -243,8 +243,8 @@ func serveUntilDone(ctx context.Context, ln net.Listener, srv *server.Server, ru
 	srv.Close()
 	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer scancel()
-	if e := hs.Shutdown(sctx); err == nil && e != nil && !errors.Is(e, http.ErrServerClosed) {
-		err = e
+	if hs.Shutdown(sctx) != nil {
+		_ = hs.Close() // the grace period is over (or a client connected and never asked)
 	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil

@@ -659,6 +659,52 @@ func TestServe_ErrorThenFix(t *testing.T) {
 	s.converge(t)
 }
 
+// C1: pages requested while kb serve rebuilds are always whole: the old
+// version or the new one, never missing or cut short.
+func TestServe_NoPartialPagesDuringRebuilds(t *testing.T) {
+	dir := svSite(t)
+	s := svStart(t, dir)
+	one := filepath.Join(dir, "content", "guides", "one.md")
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var bad sync.Map
+	for i, page := range []string{"", "guides/", "guides/one/", "guides/two/", "tags/"} {
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				res, err := http.Get(s.url + page)
+				if err != nil {
+					bad.Store(page, err.Error())
+					return
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 || !strings.HasSuffix(strings.TrimSpace(string(body)), "</html>") {
+					bad.Store(fmt.Sprint(page, i, n), fmt.Sprintf("%d, %d bytes", res.StatusCode, len(body)))
+				}
+			}
+		})
+	}
+	for i := range 20 {
+		title := "Guide one"
+		if i%2 == 1 {
+			title = fmt.Sprintf("Guide one, take %d", i) // changes the lists too
+		}
+		svWrite(t, one, svPage(title, "beta", strings.Repeat(fmt.Sprintf("Revision %d. ", i), 500)))
+		s.waitPage(t, "guides/one/", fmt.Sprintf("Revision %d.", i))
+	}
+	close(stop)
+	wg.Wait()
+	bad.Range(func(k, v any) bool {
+		t.Errorf("GET %v: %v", k, v)
+		return true
+	})
+}
+
 // A11: an output folder inside the site folder causes no rebuild loop.
 func TestServe_NoRebuildLoop(t *testing.T) {
 	dir := svSite(t)
