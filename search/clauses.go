@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -47,100 +48,202 @@ const (
 	bodyPrefixMinRunes = 4
 )
 
-// langQuery is the query for the pages of one language (lang "" for any
-// language without its own analysis), or nil when the query has nothing
-// to look for in that language.
-func (p *plan) langQuery(lang string) query.Query {
-	var must, should, mustNot []query.Query
-	var words []query.Query
-	var prev []string // the previous word's terms
-	for i, w := range p.q.Words {
-		partial := p.q.Partial && i == len(p.q.Words)-1
-		terms := p.terms(lang, w)
-		if wq := p.wordQuery(lang, w, terms, partial); wq != nil {
-			words = append(words, wq)
+// variant is how the languages analyse one typed word: the terms, and the
+// languages (keys of plan.an) analysing it so.
+type variant struct {
+	terms []string
+	langs []string
+}
+
+// variants groups langs by their analysis of w. Languages in which w is
+// only a stop word get none.
+func (p *plan) variants(w string, langs []string) []variant {
+	var out []variant
+	for _, l := range langs {
+		terms := p.terms(l, w)
+		if len(terms) > 1 {
+			// "stand-ups" gives "stand" and "up", but the index never holds
+			// the stop word "up" of "stand-up": drop stems that are stop
+			// words.
+			kept := terms[:0:0]
+			for _, t := range terms {
+				if len(p.terms(l, t)) > 0 {
+					kept = append(kept, t)
+				}
+			}
+			terms = kept
 		}
-		if len(prev) > 0 && len(terms) > 0 {
-			should = append(should, pairQuery(prev[len(prev)-1], terms[0], boostPair))
+		if len(terms) == 0 {
+			continue
 		}
-		prev = terms
+		i := slices.IndexFunc(out, func(v variant) bool { return slices.Equal(v.terms, terms) })
+		if i < 0 {
+			out = append(out, variant{terms: terms})
+			i = len(out) - 1
+		}
+		out[i].langs = append(out[i].langs, l)
 	}
-	if p.mode == modeAny && len(words) > 1 {
-		d := query.NewDisjunctionQuery(words)
-		d.SetMin(1)
-		must = append(must, d)
-	} else {
-		must = append(must, words...)
+	return out
+}
+
+// textQuery is the query for the text the user typed, over every page of
+// the languages langs (keys of plan.an). Each page is meant to be matched by its own
+// language's analysis of the words; one query for all languages is faster
+// than one per language, and the analyses mostly agree. Where they do not,
+// a page may match a term of another language's analysis ("meet" in a
+// Dutch page for "meetings"), which is harmless. It returns nil when there
+// is nothing to look for.
+func (p *plan) textQuery(langs []string) query.Query {
+	var must, should, mustNot []query.Query
+	// Languages for which at least one word is more than a stop word: in
+	// the others, nothing was asked.
+	asked := map[string]bool{}
+	type word struct {
+		text     string
+		vs       []variant
+		partial  bool
+		required bool
+	}
+	var words []word
+	for i, w := range p.q.Words {
+		vs := p.variants(w, langs)
+		for _, v := range vs {
+			for _, l := range v.langs {
+				asked[l] = true
+			}
+		}
+		words = append(words, word{text: w, vs: vs, partial: p.q.Partial && i == len(p.q.Words)-1})
 	}
 	for _, ph := range p.q.Phrases {
-		// Every word here; next to each other is checked on the text (see
-		// plan.phraseIDs), and ranks higher where the pair index has it.
-		terms := p.terms(lang, ph)
-		for i, t := range terms {
-			must = append(must, fieldsQuery(t, 1))
-			if i > 0 {
-				should = append(should, pairQuery(terms[i-1], t, boostPair))
+		// Every word, in each language's analysis; next to each other is
+		// checked on the text (see plan.phraseIDs), and ranks higher where
+		// the pair index has it.
+		vs := p.variants(ph, langs)
+		var alts []query.Query
+		for _, v := range vs {
+			for _, l := range v.langs {
+				asked[l] = true
+			}
+			all := make([]query.Query, 0, len(v.terms))
+			for i, t := range v.terms {
+				all = append(all, fieldsQuery(t, 1))
+				if i > 0 {
+					should = append(should, pairQuery(v.terms[i-1], t, boostPair))
+				}
+			}
+			alts = append(alts, query.NewConjunctionQuery(all))
+		}
+		if len(alts) > 0 {
+			must = append(must, anyOf(altTie, alts...))
+		}
+	}
+	var clauses []query.Query
+	for i, w := range words {
+		q := p.wordQuery(w.text, w.vs, w.partial)
+		if q == nil {
+			continue
+		}
+		if p.mode != modeAny {
+			// A language where this word is a stop word does not need it.
+			var free []query.Query
+			for _, l := range langs {
+				if asked[l] && !slices.ContainsFunc(w.vs, func(v variant) bool { return slices.Contains(v.langs, l) }) {
+					lq := langTerm(l)
+					lq.(query.BoostableQuery).SetBoost(1e-6)
+					free = append(free, lq)
+				}
+			}
+			if len(free) > 0 {
+				q = anyOf(altTie, append([]query.Query{q}, free...)...)
+			}
+		}
+		clauses = append(clauses, q)
+		if i > 0 {
+			// The two words next to each other, in each language's terms.
+			var pairs []string
+			for _, a := range words[i-1].vs {
+				for _, b := range w.vs {
+					if slices.ContainsFunc(a.langs, func(l string) bool { return slices.Contains(b.langs, l) }) {
+						pt := string(pairTerm([]byte(a.terms[len(a.terms)-1]), []byte(b.terms[0])))
+						if !slices.Contains(pairs, pt) {
+							pairs = append(pairs, pt)
+							should = append(should, boosted(term(FieldPairs, pt), boostPair))
+						}
+					}
+				}
 			}
 		}
 	}
+	if p.mode == modeAny && len(clauses) > 1 {
+		d := query.NewDisjunctionQuery(clauses)
+		d.SetMin(1)
+		must = append(must, d)
+	} else {
+		must = append(must, clauses...)
+	}
 	if !p.q.Empty() && len(must) == 0 {
-		// Every word is a stop word in this language.
-		return nil
+		return nil // only stop words
 	}
 	for _, x := range p.q.Exclude {
 		// A phrase to exclude is checked on the text.
-		if terms := p.terms(lang, x); len(terms) == 1 {
-			mustNot = append(mustNot, p.wordQuery(lang, x, terms, false))
+		var one []variant
+		for _, v := range p.variants(x, langs) {
+			if len(v.terms) == 1 {
+				one = append(one, v)
+			}
+		}
+		if len(one) > 0 {
+			if q := p.wordQuery(x, one, false); q != nil {
+				mustNot = append(mustNot, q)
+			}
 		}
 	}
 	if len(must) == 0 {
 		must = []query.Query{query.NewMatchAllQuery()}
 	}
-	bq := query.NewBooleanQuery(must, should, mustNot)
-	bq.AddFilter(langFilter(lang))
-	return bq
+	if len(should) == 0 && len(mustNot) == 0 && len(must) == 1 {
+		return must[0]
+	}
+	return query.NewBooleanQuery(must, should, mustNot)
 }
 
-// langFilter matches the pages analysed as lang.
-func langFilter(lang string) query.Query {
-	if lang != "" {
-		return term(FieldLang, lang)
+// langTerm matches the pages of language key l ("" for the languages
+// without their own analysis).
+func langTerm(l string) query.Query {
+	if l != "" {
+		return term(FieldLang, l)
 	}
 	var known []query.Query
-	for l := range analyzers {
-		known = append(known, term(FieldLang, l))
+	for k := range analyzers {
+		known = append(known, term(FieldLang, k))
 	}
 	return query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, known)
 }
 
-// wordQuery matches one typed word: by its terms in any text field, as a
-// tag, by prefix when it is still being typed, and by spelling in fuzzy
-// modes.
-func (p *plan) wordQuery(lang, w string, terms []string, partial bool) query.Query {
+// wordQuery matches one typed word: by its terms in any text field (as
+// each language analyses it), as a tag, by prefix when it is still being
+// typed, and by spelling in fuzzy modes.
+func (p *plan) wordQuery(w string, vs []variant, partial bool) query.Query {
 	var alts []query.Query
-	if len(terms) > 1 {
-		// "stand-ups" gives "stand" and "up", but the index never holds the
-		// stop word "up" of "stand-up": drop stems that are stop words.
-		kept := terms[:0:0]
-		for _, t := range terms {
-			if len(p.terms(lang, t)) > 0 {
-				kept = append(kept, t)
+	var stems []string
+	for _, v := range vs {
+		switch len(v.terms) {
+		case 1:
+			alts = append(alts, fieldsQuery(v.terms[0], 1))
+		default:
+			// "stand-up", "e-mail": the parts, or written as one word.
+			alts = append(alts, p.seqQuery(v.terms))
+			if j := p.terms(v.langs[0], joinWord(w)); len(j) == 1 {
+				alts = append(alts, fieldsQuery(j[0], 1))
 			}
 		}
-		terms = kept
-	}
-	switch len(terms) {
-	case 0:
-	case 1:
-		alts = append(alts, fieldsQuery(terms[0], 1))
-	default:
-		// "stand-up", "e-mail": the parts in a row, or written as one word.
-		alts = append(alts, p.seqQuery(terms))
-		if j := p.terms(lang, joinWord(w)); len(j) == 1 {
-			alts = append(alts, fieldsQuery(j[0], 1))
+		for _, t := range v.terms {
+			if !slices.Contains(stems, t) {
+				stems = append(stems, t)
+			}
 		}
 	}
-	if lw := strings.ToLower(w); len(terms) > 0 || p.isTag(lw) {
+	if lw := strings.ToLower(w); len(vs) > 0 || p.isTag(lw) {
 		// A stop word can still be a tag ("IT").
 		alts = append(alts, boosted(term(FieldTags, lw), boostTag))
 	}
@@ -159,14 +262,17 @@ func (p *plan) wordQuery(lang, w string, terms []string, partial bool) query.Que
 		}
 	}
 	if p.mode != modeExact {
-		for _, t := range terms {
+		// Spelling is matched on the words as written in titles, headings
+		// and summaries, and on the stems of bodies: each fuzzy term costs
+		// an automaton, so not on every field.
+		for _, t := range stems {
 			if d := fuzziness(t); d > 0 {
-				alts = append(alts, fuzzyFields(t, d))
+				alts = append(alts, fuzzy(FieldBody, t, d, boostBody*fuzzyFactor))
 			}
 		}
 		for _, s := range surface {
 			if d := fuzziness(s); d > 0 {
-				alts = append(alts, fuzzy(FieldWords, s, d, boostWordsPrefix*fuzzyFactor))
+				alts = append(alts, fuzzy(FieldWords, s, d, boostTitle*fuzzyFactor))
 			}
 		}
 	}
@@ -200,7 +306,8 @@ func (p *plan) seqQuery(terms []string) query.Query {
 	words := make([]query.Query, 0, len(terms))
 	var pairs []query.Query
 	for i, t := range terms {
-		words = append(words, fieldsQuery(t, 1))
+		// One word typed weighs as one word, however many parts it has.
+		words = append(words, fieldsQuery(t, 1/float64(len(terms))))
 		if i > 0 {
 			pairs = append(pairs, pairQuery(terms[i-1], t, boostPair))
 		}
@@ -222,16 +329,6 @@ func fieldsQuery(t string, factor float64) query.Query {
 		boosted(term(FieldHeadings, t), boostHeadings*factor),
 		boosted(term(FieldSummary, t), boostSummary*factor),
 		boosted(term(FieldBody, t), boostBody*factor),
-	)
-}
-
-// fuzzyFields matches terms within d edits of t in any text field.
-func fuzzyFields(t string, d int) query.Query {
-	return anyOf(fieldTie,
-		fuzzy(FieldTitle, t, d, boostTitle*fuzzyFactor),
-		fuzzy(FieldHeadings, t, d, boostHeadings*fuzzyFactor),
-		fuzzy(FieldSummary, t, d, boostSummary*fuzzyFactor),
-		fuzzy(FieldBody, t, d, boostBody*fuzzyFactor),
 	)
 }
 

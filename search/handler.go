@@ -18,7 +18,8 @@ import (
 // Handler answers GET /_search?q=…&kind=…&tag=…&lang=…&limit=…&offset=… with JSON.
 //
 // The answer is a Result. tag may be repeated (a hit has every tag);
-// limit is 1 to MaxLimit (default DefaultLimit), offset 0 to MaxOffset.
+// limit is 1 to MaxLimit (default DefaultLimit), offset 0 to MaxOffset;
+// facets=0 leaves out the facet counts (faster, for the search box).
 // A request that cannot be answered as asked — a query longer than
 // MaxQueryBytes, invalid UTF-8, a limit or offset out of range, a
 // malformed query string — gets 400 with {"error": "…"}; a method other
@@ -97,7 +98,7 @@ func parseRequest(raw string) (Request, error) {
 	if err != nil {
 		return req, badQuery("malformed query string: %v", err)
 	}
-	for _, one := range []string{"q", "kind", "lang", "limit", "offset"} {
+	for _, one := range []string{"q", "kind", "lang", "limit", "offset", "facets"} {
 		if len(v[one]) > 1 {
 			return req, badQuery("%s given more than once", one)
 		}
@@ -108,6 +109,13 @@ func parseRequest(raw string) (Request, error) {
 	}
 	if req.Offset, err = intParam(v, "offset", 0, 0, MaxOffset); err != nil {
 		return req, err
+	}
+	switch v.Get("facets") {
+	case "", "1", "true":
+	case "0", "false":
+		req.NoFacets = true
+	default:
+		return req, badQuery("facets must be 0 or 1")
 	}
 	return req, nil
 }

@@ -21,6 +21,8 @@ var (
 	idx      bleve.Index
 	textSize int64 // bytes of text indexed
 	idxSize  int64 // bytes of the index on disk
+	// tmpRoot is a folder removed when the tests end.
+	tmpRoot string
 )
 
 func TestMain(m *testing.M) {
@@ -39,6 +41,7 @@ func run(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(tmp)
+	tmpRoot = tmp
 	s, _, diags, err := builder.Load(ctx, builder.Options{Source: ".."})
 	if err != nil {
 		return 0, err

@@ -29,6 +29,10 @@ type Request struct {
 	// DefaultLimit. Offset skips that many hits, up to MaxOffset.
 	Limit  int
 	Offset int
+	// NoFacets skips counting kinds, tags and languages, which costs time
+	// in proportion to the number of matches; the search box's list shows
+	// no counts. The Result's facets are then empty.
+	NoFacets bool
 }
 
 // Result is what a search found.
@@ -120,6 +124,10 @@ func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err
 	var sr *bleve.SearchResult
 	for _, m := range p.modes() {
 		p.mode, p.only = m, nil
+		p.text, p.all = p.textQuery(p.langs), nil
+		if req.Lang != "" && !req.NoFacets {
+			p.all = p.textQuery(p.allLangs)
+		}
 		if p.checksText() {
 			ids, approx, err := p.phraseIDs(ctx)
 			if err != nil {
@@ -127,7 +135,11 @@ func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err
 			}
 			p.only, res.Approximate = ids, approx
 		}
-		sr, err = p.run(ctx, p.filtered(""), req.Limit, req.Offset, storedFields, FieldKind, FieldTags, FieldLang)
+		var facets []string
+		if !req.NoFacets {
+			facets = []string{FieldKind, FieldTags, FieldLang}
+		}
+		sr, err = p.run(ctx, p.filtered(""), req.Limit, req.Offset, storedFields, facets...)
 		if err != nil {
 			return nil, err
 		}
@@ -149,7 +161,7 @@ func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err
 		on    bool
 		dst   *map[string]int
 	}{{FieldKind, req.Kind != "", &res.Facets.Kind}, {FieldTags, len(req.Tags) > 0, &res.Facets.Tags}, {FieldLang, req.Lang != "", &res.Facets.Lang}} {
-		if !f.on {
+		if !f.on || req.NoFacets {
 			continue
 		}
 		fr, err := p.run(ctx, p.filtered(f.field), 0, 0, nil, f.field)
@@ -270,7 +282,11 @@ type plan struct {
 	q     Query
 	req   Request
 	mode  mode
-	langs []string // "en", "nl", and "" for every other language
+	// langs are the analyses to query: "en", "nl", and "" for every other
+	// language; allLangs those the index needs.
+	langs, allLangs []string
+	// text is the query for the typed text in langs; all in allLangs.
+	text, all query.Query
 	an    map[string]analysis.Analyzer
 	words analysis.Analyzer
 	tags  map[string]bool // the index's tags, read when first needed
@@ -301,15 +317,14 @@ func newPlan(idx bleve.Index, q Query, req Request) (*plan, error) {
 	if p.words = m.AnalyzerNamed(wordsAnalyzer); p.words == nil {
 		return nil, fmt.Errorf("search: analyzer %q missing (index built by an older kb?)", wordsAnalyzer)
 	}
-	if req.Lang != "" {
-		p.langs = []string{langKey(req.Lang)}
-		return p, nil
-	}
 	langs, err := indexLangs(idx)
 	if err != nil {
 		return nil, err
 	}
-	p.langs = langs
+	p.langs, p.allLangs = langs, langs
+	if req.Lang != "" {
+		p.langs = []string{langKey(req.Lang)}
+	}
 	return p, nil
 }
 
@@ -416,25 +431,12 @@ func (p *plan) filtered(skip string) query.Query {
 	if p.req.Lang != "" && skip != FieldLang && !all {
 		filters = append(filters, term(FieldLang, p.req.Lang))
 	}
-	langs := p.langs
-	if skip == FieldLang {
-		// Count every language, each with its own analysis.
-		langs = []string{"en", "nl", ""}
+	q := p.text
+	if skip == FieldLang && p.all != nil {
+		q = p.all
 	}
-	var parts []query.Query
-	for _, l := range langs {
-		if lq := p.langQuery(l); lq != nil {
-			parts = append(parts, lq)
-		}
-	}
-	var q query.Query
-	switch len(parts) {
-	case 0:
+	if q == nil {
 		return query.NewMatchNoneQuery()
-	case 1:
-		q = parts[0]
-	default:
-		q = query.NewDisjunctionQuery(parts)
 	}
 	if len(filters) == 0 {
 		return q
@@ -454,9 +456,8 @@ func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []
 		sr.AddFacet(f, bleve.NewFacetRequest(f, size))
 	}
 	if p.q.Empty() {
+		// A listing: by URL.
 		sr.SortBy([]string{"_id"})
-	} else {
-		sr.SortBy([]string{"-_score", "_id"})
 	}
 	res, err := p.idx.SearchInContext(ctx, sr)
 	if err != nil {

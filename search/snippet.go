@@ -343,32 +343,45 @@ func (m *matcher) holdsPhrase(phrase string, texts []string) bool {
 	return false
 }
 
-// holdsRun reports whether text holds the stems want in a row. Only words
-// that start like want[0] are stemmed, each once per request.
+// holdsRun reports whether text holds the stems want in a row. It looks
+// for the first letters of want[0] in the lower-cased text and stems only
+// the words from there, each once per request.
 func (m *matcher) holdsRun(text string, want []string) bool {
-	start := firstRunes(want[0], 1)
-	for i := 0; i < len(text); {
-		s, e := nextWord(text, i)
-		if s < 0 {
+	low := strings.ToLower(text)
+	key := firstRunes(want[0], 3)
+	if m.runAt(low, key, want) {
+		return true
+	}
+	if f := fold(low); len(f) != len(low) {
+		return m.runAt(f, key, want) // "coördinatie" stems to "coordinatie"
+	}
+	return false
+}
+
+// runAt reports whether lower-cased text holds want in a row, starting at
+// a word that begins with key.
+func (m *matcher) runAt(text, key string, want []string) bool {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], key)
+		if i < 0 {
 			return false
 		}
-		i = e
-		low := strings.ToLower(text[s:e])
-		if firstRunes(low, 1) != start && firstRunes(fold(low), 1) != start {
-			continue
+		i += off
+		off = i + len(key)
+		if i > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(text[:i]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+				continue // inside a word
+			}
 		}
-		if m.stem(low) != want[0] {
-			continue
-		}
-		k, j := 1, e
+		k, j := 0, i
 		for k < len(want) {
-			s2, e2 := nextWord(text, j)
-			if s2 < 0 {
+			s, e := nextWord(text, j)
+			if s < 0 {
 				break
 			}
-			j = e2
-			st := m.stem(strings.ToLower(text[s2:e2]))
-			if st == "" {
+			j = e
+			st := m.stem(text[s:e])
+			if st == "" && k > 0 {
 				continue // a stop word, skipped by the index too
 			}
 			if st != want[k] {

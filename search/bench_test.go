@@ -1,0 +1,163 @@
+package search_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"kb/builder"
+	"kb/search"
+)
+
+// benchCorpus is a generated corpus, built once per run of the benchmarks.
+type benchCorpus struct {
+	once    sync.Once
+	err     error
+	idx     bleve.Index
+	pages   int
+	bytes   int64 // index size on disk
+	markers []string
+}
+
+var benchCorpora = map[int]*benchCorpus{1000: {}, 10000: {}}
+
+// corpusFor generates (or reuses, from os.TempDir()/kbbench) a corpus of n
+// pages with ../shared/bench/gen_corpus.py, builds it with kb, and opens
+// its index.
+func corpusFor(b *testing.B, n int) *benchCorpus {
+	c := benchCorpora[n]
+	c.once.Do(func() { c.err = c.load(n) })
+	if c.err != nil {
+		if _, err := exec.LookPath("python3"); err != nil {
+			b.Skip("python3 is needed to generate the corpus")
+		}
+		b.Fatal(c.err)
+	}
+	return c
+}
+
+func (c *benchCorpus) load(n int) error {
+	name := fmt.Sprintf("c%dk", n/1000)
+	root := filepath.Join(os.TempDir(), "kbbench")
+	src := filepath.Join(root, name)
+	manifest := filepath.Join(root, "manifest-"+name+".json")
+	if _, err := os.Stat(manifest); err != nil {
+		gen := os.Getenv("KB_GEN_CORPUS")
+		if gen == "" {
+			gen = filepath.Join("..", "..", "shared", "bench", "gen_corpus.py")
+		}
+		out, err := exec.Command("python3", gen, "--pages", fmt.Sprint(n), "--out", src).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("gen_corpus: %v\n%s", err, out)
+		}
+	}
+	data, err := os.ReadFile(manifest)
+	if err != nil {
+		return err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	for k := range m {
+		if k[0] != '_' {
+			c.markers = append(c.markers, k)
+		}
+	}
+	slices.Sort(c.markers)
+	dest := filepath.Join(tmpRoot, name)
+	res, err := builder.Build(context.Background(), builder.Options{Source: src, Dest: dest})
+	if err != nil {
+		return fmt.Errorf("building %s: %v", src, err)
+	}
+	ixDir := filepath.Join(dest, filepath.FromSlash(builder.IndexDir))
+	c.pages, c.bytes = len(res.Site.Pages), dirSize(ixDir)
+	c.idx, err = search.Open(ixDir)
+	return err
+}
+
+// benchQueries is the mix a benchmark cycles through: one word, two words,
+// a quoted phrase, a word being typed and a misspelt word, in turn.
+func benchQueries(markers []string) []string {
+	two := []string{"weekly sync ", "shared agenda ", "customer escalation ", "project tool ", "decision owner ",
+		"pilot training ", "samenwerking afdeling ", "wekelijkse afstemming ", "team retrospective ", "knowledge handover "}
+	phrases := []string{`"weekly sync"`, `"shared tool"`, `"cross-functional silo"`, `"project tool"`, `"gedeelde mailbox"`,
+		`"escalate the calls"`, `"daily stand-up"`, `"lessons learned"`, `"decision meeting"`, `"de werkgroep"`}
+	prefixes := []string{"retro", "escal", "samenw", "ambass", "onboa", "verga", "stake", "handb"}
+	var qs []string
+	for i := range 40 {
+		mk := markers[(i*37)%len(markers)]
+		typo := []rune(mk)
+		j := len(typo) / 2
+		typo[j], typo[j+1] = typo[j+1], typo[j]
+		prefix := prefixes[i%len(prefixes)]
+		if i%2 == 1 {
+			prefix = mk[:5] // a marker being typed
+		}
+		qs = append(qs, mk+" ", two[i%len(two)], phrases[i%len(phrases)], prefix, string(typo)+" ")
+	}
+	return qs
+}
+
+// BenchmarkSearch measures whole searches (query, facets, snippets) on
+// generated corpora of 1,000 and 10,000 pages, and reports the median and
+// 99th-percentile latency over the query mix, and the index size per page.
+func BenchmarkSearch(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			c := corpusFor(b, n)
+			qs := benchQueries(c.markers)
+			ctx := context.Background()
+			lat := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if _, err := search.Search(ctx, c.idx, search.Request{Query: qs[i%len(qs)]}); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+			b.ReportMetric(ms(lat[len(lat)/2]), "median-ms")
+			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+			b.ReportMetric(float64(c.bytes)/float64(c.pages), "index-bytes/page")
+		})
+	}
+}
+
+// BenchmarkSearchKinds breaks the latency down by kind of query.
+func BenchmarkSearchKinds(b *testing.B) {
+	c := corpusFor(b, 10000)
+	qs := benchQueries(c.markers)
+	for k, kind := range []string{"word", "two-words", "phrase", "prefix", "typo"} {
+		b.Run(kind, func(b *testing.B) {
+			var mine []string
+			for i := k; i < len(qs); i += 5 {
+				mine = append(mine, qs[i])
+			}
+			lat := make([]time.Duration, 0, b.N)
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if _, err := search.Search(context.Background(), c.idx, search.Request{Query: mine[i%len(mine)]}); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "median-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
