@@ -157,15 +157,24 @@ func production(ctx context.Context, ln net.Listener, f serveFlags, noBuild bool
 	if f.poll > 0 {
 		fmt.Fprintln(stderr, "kb serve: --poll has no effect without watching")
 	}
-	opts, err := siteSource(f.source, stderr)
-	if err != nil {
-		return err
+	var opts builder.Options
+	if noBuild {
+		// Only the base path is wanted from the site, if there is one here.
+		opts.Source = f.source
+		if opts.Source == "" {
+			opts.Source = "."
+		}
+	} else {
+		var err error
+		if opts, err = siteSource(f.source, stderr); err != nil {
+			return err
+		}
 	}
 	opts.BaseURL, opts.Drafts = f.baseURL, f.drafts
 	if opts.Dest = f.dest; opts.Dest == "" {
 		opts.Dest = "public"
 	}
-	if err := checkDest(opts); err != nil {
+	if err := checkDest(opts); err != nil && !noBuild {
 		return err
 	}
 	base := "/"
@@ -195,8 +204,8 @@ func production(ctx context.Context, ln net.Listener, f serveFlags, noBuild bool
 		hosts = server.DevHosts(addr)
 	}
 	var srv *server.Server
-	search := newSearchHandler(func() bleve.Index { return srv.Index() })
-	srv, err = server.New(server.Options{Dir: opts.Dest, BasePath: base, OpenIndex: true, AllowedHosts: hosts, Search: search})
+	searchH := newSearchHandler(func() bleve.Index { return srv.Index() })
+	srv, err := server.New(server.Options{Dir: opts.Dest, BasePath: base, OpenIndex: true, AllowedHosts: hosts, Search: searchH})
 	if err != nil {
 		return err
 	}

@@ -1,14 +1,24 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -28,7 +38,8 @@ func svCorpus(b *testing.B, n int) string {
 	}
 	tmp := dir + ".tmp"
 	_ = os.RemoveAll(tmp)
-	if out, err := exec.Command("python3", gen, "--pages", fmt.Sprint(n), "--out", tmp).CombinedOutput(); err != nil {
+	manifest := filepath.Join(filepath.Dir(dir), "manifest-"+filepath.Base(dir)+".json")
+	if out, err := exec.Command("python3", gen, "--pages", fmt.Sprint(n), "--out", tmp, "--manifest", manifest).CombinedOutput(); err != nil {
 		b.Fatalf("gen_corpus: %v\n%s", err, out)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
@@ -104,5 +115,134 @@ func BenchmarkServeEdit(b *testing.B) {
 			}
 			b.ReportMetric(float64(rebuild.Microseconds())/1000/float64(i), "rebuild-ms")
 		})
+	}
+}
+
+// svManifest maps each corpus page's unique marker word to its path.
+func svManifest(b *testing.B, corpus string) map[string]string {
+	b.Helper()
+	real, err := filepath.EvalSymlinks(corpus)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(real), "manifest-"+filepath.Base(real)+".json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(data, &m); err != nil {
+		b.Fatal(err)
+	}
+	delete(m, "_broken")
+	return m
+}
+
+// BenchmarkServeLoad is a load test of kb serve serving a finished build
+// of the 10,000-page corpus on loopback: 16 clients for 10 s, four page
+// requests for each search, while the output folder is replaced by another
+// build every second (rename into place, then SIGHUP). It reports requests
+// per second, median and 99th-percentile latency of pages and searches, and
+// errors (anything but 200).
+//
+//	go test ./cmd/kb -run '^$' -bench ServeLoad -benchtime 1x
+func BenchmarkServeLoad(b *testing.B) {
+	const clients, duration = 16, 10 * time.Second
+	corpus := svCorpus(b, 10000)
+	markers := svManifest(b, corpus)
+	src := filepath.Join(b.TempDir(), "src")
+	real, _ := filepath.EvalSymlinks(corpus)
+	if out, err := exec.Command("cp", "-r", real, src).CombinedOutput(); err != nil {
+		b.Fatalf("%v %s", err, out)
+	}
+	top := b.TempDir()
+	dest, other := filepath.Join(top, "public"), filepath.Join(top, "other")
+	for _, d := range []string{dest, other} {
+		var out, errs bytes.Buffer
+		if code := Run(context.Background(), []string{"build", "--source", src, "--dest", d, "--base-url", "http://127.0.0.1/"}, &out, &errs); code != 0 {
+			b.Fatalf("kb build: %s", errs.String())
+		}
+	}
+	s := svStart(b, "", "--no-build", "--dest", dest, "--base-url", "http://127.0.0.1/")
+	var pages, words []string
+	for w, p := range markers {
+		words = append(words, w)
+		pages = append(pages, strings.TrimSuffix(p, ".md")+"/")
+	}
+	words = append(words, "meeting", "samenwerking", `"weekly sync"`, "meet", "meetnig", "escalation -sales")
+	for b.Loop() {
+		type sample struct {
+			search bool
+			d      time.Duration
+			ok     bool
+		}
+		results := make([][]sample, clients)
+		stop := time.Now().Add(duration)
+		var wg sync.WaitGroup
+		for c := range clients {
+			wg.Go(func() {
+				rng := rand.New(rand.NewPCG(uint64(c), 1))
+				client := &http.Client{Timeout: 10 * time.Second}
+				for i := 0; time.Now().Before(stop); i++ {
+					u := s.url + pages[rng.IntN(len(pages))]
+					search := i%5 == 4
+					if search {
+						u = s.url + "_search?q=" + url.QueryEscape(words[rng.IntN(len(words))])
+					}
+					t0 := time.Now()
+					res, err := client.Get(u)
+					ok := err == nil
+					if ok {
+						_, _ = io.Copy(io.Discard, res.Body)
+						res.Body.Close()
+						ok = res.StatusCode == 200
+					}
+					results[c] = append(results[c], sample{search, time.Since(t0), ok})
+				}
+			})
+		}
+		swaps := 0
+		for time.Now().Add(time.Second).Before(stop) {
+			time.Sleep(time.Second)
+			tmp := filepath.Join(top, "swap")
+			if err := os.Rename(dest, tmp); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.Rename(other, dest); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.Rename(tmp, other); err != nil {
+				b.Fatal(err)
+			}
+			if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+				b.Fatal(err)
+			}
+			swaps++
+		}
+		wg.Wait()
+		var pageD, searchD []time.Duration
+		errors := 0
+		for _, rs := range results {
+			for _, r := range rs {
+				if !r.ok {
+					errors++
+				}
+				if r.search {
+					searchD = append(searchD, r.d)
+				} else {
+					pageD = append(pageD, r.d)
+				}
+			}
+		}
+		pct := func(ds []time.Duration, p float64) float64 {
+			slices.Sort(ds)
+			return float64(ds[int(float64(len(ds)-1)*p)].Microseconds()) / 1000
+		}
+		b.ReportMetric(float64(len(pageD)+len(searchD))/duration.Seconds(), "req/s")
+		b.ReportMetric(pct(pageD, 0.5), "page-p50-ms")
+		b.ReportMetric(pct(pageD, 0.99), "page-p99-ms")
+		b.ReportMetric(pct(searchD, 0.5), "search-p50-ms")
+		b.ReportMetric(pct(searchD, 0.99), "search-p99-ms")
+		b.ReportMetric(float64(errors), "errors")
+		b.ReportMetric(float64(swaps), "swaps")
 	}
 }
