@@ -8,36 +8,16 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
-)
 
-// benchCorpus returns a generated corpus of n playbooks, made once with
-// ../shared/bench/gen_corpus.py and cached in the temporary folder.
-func benchCorpus(b *testing.B, n int) string {
-	b.Helper()
-	dir := filepath.Join(os.TempDir(), "kb-bench", fmt.Sprintf("c%d", n))
-	if _, err := os.Stat(dir); err == nil {
-		return dir
-	}
-	gen, _ := filepath.Abs("../../shared/bench/gen_corpus.py")
-	if _, err := os.Stat(gen); err != nil {
-		b.Skipf("corpus generator not found at %s", gen)
-	}
-	if _, err := exec.LookPath("python3"); err != nil {
-		b.Skip("python3 is needed to generate the corpus")
-	}
-	out, err := exec.Command("python3", gen, "--pages", fmt.Sprint(n), "--out", dir).CombinedOutput()
-	if err != nil {
-		b.Fatalf("gen_corpus: %v\n%s", err, out)
-	}
-	return dir
-}
+	"kb/internal/benchcorpus"
+)
 
 // BenchmarkBuild measures a full build (render and search index) of
 // generated corpora: go test ./builder -run '^$' -bench Build -benchtime 3x
 func BenchmarkBuild(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
-			src := benchCorpus(b, n)
+			src := benchcorpus.Dir(b, n)
 			dest := filepath.Join(b.TempDir(), "public")
 			var res *Result
 			b.ResetTimer()
@@ -64,7 +44,7 @@ func BenchmarkBuild(b *testing.B) {
 func BenchmarkSessionEdit(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
-			corpus := benchCorpus(b, n)
+			corpus := benchcorpus.Dir(b, n)
 			src := filepath.Join(b.TempDir(), "src")
 			if out, err := exec.Command("cp", "-r", corpus, src).CombinedOutput(); err != nil {
 				b.Fatalf("%v %s", err, out)

@@ -8,29 +8,21 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"kb/internal/benchcorpus"
 )
 
-// ckCorpus returns a site whose content/ is the generated corpus of n
-// playbooks and whose site.yaml turns every optional rule on. It is made
-// once with /work/shared/bench/gen_corpus.py and cached in the temporary
-// folder.
+// ckCorpus returns a site whose content/ is a copy of the generated corpus
+// of n playbooks and whose site.yaml turns every optional rule on, made once
+// and cached in the temporary folder.
 func ckCorpus(b *testing.B, n int) string {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), "kb-bench", fmt.Sprintf("check-c%d", n))
 	if _, err := os.Stat(filepath.Join(dir, "site.yaml")); err == nil {
 		return dir
 	}
-	gen := "/work/shared/bench/gen_corpus.py"
-	if _, err := os.Stat(gen); err != nil {
-		gen, _ = filepath.Abs("../../../shared/bench/gen_corpus.py")
-	}
-	if _, err := exec.LookPath("python3"); err != nil {
-		b.Skip("python3 is needed to generate the corpus")
-	}
-	if _, err := os.Stat(gen); err != nil {
-		b.Skipf("corpus generator not found at %s", gen)
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	corpus, err := filepath.EvalSymlinks(benchcorpus.Dir(b, n))
+	if err != nil {
 		b.Fatal(err)
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), "partial-")
@@ -38,19 +30,15 @@ func ckCorpus(b *testing.B, n int) string {
 		b.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
-	out, err := exec.Command("python3", gen, "--pages", fmt.Sprint(n), "--out", filepath.Join(tmp, "content"),
-		"--manifest", filepath.Join(tmp, "manifest.json")).CombinedOutput()
-	if err != nil {
-		b.Fatalf("gen_corpus: %v\n%s", err, out)
+	if out, err := exec.Command("cp", "-r", corpus, filepath.Join(tmp, "content")).CombinedOutput(); err != nil {
+		b.Fatalf("copy corpus: %v\n%s", err, out)
 	}
 	site := "title: Benchmark\nrules:\n  orphan: warning\n  review-overdue: warning\n  stale-translation: warning\n"
 	if err := os.WriteFile(filepath.Join(tmp, "site.yaml"), []byte(site), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	if err := os.Rename(tmp, dir); err != nil && !os.IsExist(err) {
-		if _, serr := os.Stat(filepath.Join(dir, "site.yaml")); serr != nil {
-			b.Fatal(err)
-		}
+	if err := os.Rename(tmp, dir); err != nil {
+		b.Fatal(err)
 	}
 	return dir
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -21,32 +20,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// svCorpus returns a generated corpus of n playbooks, made once with
-// /work/shared/bench/gen_corpus.py and cached in the temporary folder (the
-// same cache as the builder's benchmarks).
-func svCorpus(b *testing.B, n int) string {
-	b.Helper()
-	dir := filepath.Join(os.TempDir(), "kb-bench", fmt.Sprintf("c%d", n))
-	if _, err := os.Stat(dir); err == nil {
-		return dir
-	}
-	gen := "/work/shared/bench/gen_corpus.py"
-	if _, err := os.Stat(gen); err != nil {
-		gen, _ = filepath.Abs("../../../shared/bench/gen_corpus.py")
-	}
-	tmp := dir + ".tmp"
-	_ = os.RemoveAll(tmp)
-	manifest := filepath.Join(filepath.Dir(dir), "manifest-"+filepath.Base(dir)+".json")
-	if out, err := exec.Command("python3", gen, "--pages", fmt.Sprint(n), "--out", tmp, "--manifest", manifest).CombinedOutput(); err != nil {
-		b.Fatalf("gen_corpus: %v\n%s", err, out)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		b.Fatal(err)
-	}
-	return dir
-}
+	"kb/internal/benchcorpus"
+)
 
 var svRebuiltRE = regexp.MustCompile(`re-rendered in ([0-9.]+)(µs|ms|s)\b`)
 
@@ -60,7 +36,7 @@ func BenchmarkServeEdit(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
 			src := filepath.Join(b.TempDir(), "src")
-			corpus, err := filepath.EvalSymlinks(svCorpus(b, n)) // copy the files, not a link to them
+			corpus, err := filepath.EvalSymlinks(benchcorpus.Dir(b, n)) // copy the files, not a link to them
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -118,25 +94,6 @@ func BenchmarkServeEdit(b *testing.B) {
 	}
 }
 
-// svManifest maps each corpus page's unique marker word to its path.
-func svManifest(b *testing.B, corpus string) map[string]string {
-	b.Helper()
-	real, err := filepath.EvalSymlinks(corpus)
-	if err != nil {
-		b.Fatal(err)
-	}
-	data, err := os.ReadFile(filepath.Join(filepath.Dir(real), "manifest-"+filepath.Base(real)+".json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	m := map[string]string{}
-	if err := json.Unmarshal(data, &m); err != nil {
-		b.Fatal(err)
-	}
-	delete(m, "_broken")
-	return m
-}
-
 // BenchmarkServeLoad is a load test of kb serve serving a finished build
 // of the 10,000-page corpus on loopback: 16 clients for 10 s, four page
 // requests for each search, while the output folder is replaced by another
@@ -147,8 +104,8 @@ func svManifest(b *testing.B, corpus string) map[string]string {
 //	go test ./cmd/kb -run '^$' -bench ServeLoad -benchtime 1x
 func BenchmarkServeLoad(b *testing.B) {
 	const clients, duration = 16, 10 * time.Second
-	corpus := svCorpus(b, 10000)
-	markers := svManifest(b, corpus)
+	corpus := benchcorpus.Dir(b, 10000)
+	markers := benchcorpus.Manifest(b, 10000)
 	src := filepath.Join(b.TempDir(), "src")
 	real, _ := filepath.EvalSymlinks(corpus)
 	if out, err := exec.Command("cp", "-r", real, src).CombinedOutput(); err != nil {
