@@ -59,7 +59,8 @@ type SourceFile struct {
 // Scan lists the site's Markdown and static files, sorted by path, skipping
 // ignored names. Symlinked folders are not followed; a symlinked file whose
 // target lies outside the content folder (or does not resolve) is reported
-// and left out.
+// and left out. A folder or static file that cannot be read (permission
+// denied) is left out with a warning.
 func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error) {
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -108,9 +109,19 @@ func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error)
 		f := SourceFile{Path: p, Size: info.Size()}
 		if isMarkdown(p) {
 			md = append(md, f)
-		} else {
-			static = append(static, f)
+			return nil
 		}
+		// A static file is copied late in the build: find out now whether
+		// it can be read, so one unreadable file is a warning, not a
+		// failed build.
+		fh, err := fsys.Open(p)
+		if err != nil {
+			problems = append(problems, Diagnostic{File: p, Severity: SeverityWarning, Rule: RuleSource,
+				Message: fmt.Sprintf("skipped: cannot read: %v", unwrapPathError(err))})
+			return nil
+		}
+		_ = fh.Close()
+		static = append(static, f)
 		return nil
 	})
 	return md, static, problems, err
@@ -219,6 +230,12 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 		return nil, sourceError(f.Path, 0, "file is %d bytes, larger than the limit of %d (markdown.max_file_size)", f.Size, cfg.Markdown.MaxFileSize)
 	}
 	src, err := fs.ReadFile(fsys, f.Path)
+	if errors.Is(err, fs.ErrPermission) {
+		// Someone else's file the build may not read: leave it out and
+		// say so, rather than fail the whole site.
+		return nil, Diagnostics{{File: f.Path, Severity: SeverityWarning, Rule: RuleSource,
+			Message: "skipped: cannot read: permission denied"}}
+	}
 	if err != nil {
 		return nil, sourceError(f.Path, 0, "cannot read: %v", unwrapPathError(err))
 	}

@@ -160,3 +160,163 @@ func checkWholeDir(t *testing.T, dest string, n int) {
 		}
 	}
 }
+
+// unprivileged prepares cmd to run as an ordinary user, so file
+// permissions apply to it: when the tests run as root it runs as nobody,
+// from a copy of the test binary that user may execute. It returns the
+// function that hands a folder over to that user.
+func unprivileged(t *testing.T, cmd *exec.Cmd) (own func(dir string)) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		return func(string) {}
+	}
+	const nobody = 65534
+	bin := filepath.Join(sharedTemp(t), "kb.test")
+	data, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Path, cmd.Args[0] = bin, bin
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	return func(dir string) {
+		if err := os.Chown(dir, nobody, nobody); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sharedTemp is a temporary folder every user may enter (t.TempDir's are
+// private to the test's user).
+func sharedTemp(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "kb-perm-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// permSite writes a site whose secret.md, secret.png and private/ folder
+// cannot be read, and returns the content folder and a parent for the
+// output that the build's user owns.
+func permSite(t *testing.T) (src, out string) {
+	t.Helper()
+	base := sharedTemp(t)
+	src, out = filepath.Join(base, "src"), filepath.Join(base, "out")
+	svWrite(t, filepath.Join(src, "ok.md"), "# Ok\n\nReadable. ![logo](logo.png)\n")
+	svWrite(t, filepath.Join(src, "later.md"), "# Later\n\nReadable for now.\n")
+	svWrite(t, filepath.Join(src, "logo.png"), "png")
+	svWrite(t, filepath.Join(src, "secret.md"), "# Secret\n")
+	svWrite(t, filepath.Join(src, "secret.png"), "png")
+	svWrite(t, filepath.Join(src, "private", "hidden.md"), "# Hidden\n")
+	for _, p := range []string{"secret.md", "secret.png", "private"} {
+		svMust(t, os.Chmod(filepath.Join(src, p), 0))
+	}
+	t.Cleanup(func() { os.Chmod(filepath.Join(src, "private"), 0o755) })
+	svMust(t, os.MkdirAll(out, 0o755))
+	return src, out
+}
+
+// TestBuild_PermissionDenied builds a site holding files and a folder the
+// build may not read: each is a warning naming it, and the rest of the
+// site is published.
+func TestBuild_PermissionDenied(t *testing.T) {
+	src, out := permSite(t)
+	dest := filepath.Join(out, "public")
+	cmd := kbCommand("build", "--source", src, "--dest", dest)
+	unprivileged(t, cmd)(out)
+	output, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("kb build: %v\n%s", err, output)
+	}
+	for _, want := range []string{"secret.md: warning: skipped: cannot read: permission denied", "secret.png: warning: skipped: cannot read: permission denied", "private: warning: skipped: permission denied", "3 warnings, 0 errors"} {
+		if !strings.Contains(string(output), want) {
+			t.Errorf("output lacks %q:\n%s", want, output)
+		}
+	}
+	for _, p := range []string{"ok/index.html", "later/index.html", "logo.png"} {
+		if _, err := os.Stat(filepath.Join(dest, p)); err != nil {
+			t.Errorf("%s not published: %v", p, err)
+		}
+	}
+	for _, p := range []string{"secret", "secret.png", "private"} {
+		if _, err := os.Stat(filepath.Join(dest, p)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s published (%v)", p, err)
+		}
+	}
+}
+
+// TestServe_PermissionDenied runs kb serve (build and watch) on such a
+// site and takes a page's read permission away and back while it runs:
+// the server keeps going, drops the page with a warning and brings it back.
+func TestServe_PermissionDenied(t *testing.T) {
+	src, out := permSite(t)
+	cmd := kbCommand("serve", "--addr", "127.0.0.1:0", "--source", src, "--dest", filepath.Join(out, "public"))
+	unprivileged(t, cmd)(out)
+	logs := &svBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	svMust(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Error("kb serve did not stop")
+		}
+	})
+	alive := func() {
+		t.Helper()
+		select {
+		case err := <-exited:
+			t.Fatalf("kb serve exited: %v\n%s", err, logs)
+		default:
+		}
+	}
+	var base string
+	svWait(t, "kb serve to start", func() bool {
+		alive()
+		m := svServingRE.FindStringSubmatch(logs.String())
+		if m != nil {
+			base = m[1]
+		}
+		return m != nil
+	})
+	status := func(p string) int {
+		code, _ := svGet(t, base+p)
+		return code
+	}
+	if status("ok/") != 200 || status("later/") != 200 || status("secret/") != 404 || status("private/hidden/") != 404 {
+		t.Fatalf("first build: ok %d, later %d, secret %d, hidden %d\n%s", status("ok/"), status("later/"), status("secret/"), status("private/hidden/"), logs)
+	}
+
+	svMust(t, os.Chmod(filepath.Join(src, "later.md"), 0))
+	svWrite(t, filepath.Join(src, "ok.md"), "# Ok\n\nEdited once.\n")
+	svWait(t, "a rebuild with the new warning", func() bool {
+		alive()
+		return strings.Contains(logs.String(), "4 warnings")
+	})
+	if _, body := svGet(t, base+"ok/"); !strings.Contains(body, "Edited once.") {
+		t.Errorf("the edit is not served:\n%s", logs)
+	}
+	if code := status("later/"); code != 404 {
+		t.Errorf("unreadable page answers %d", code)
+	}
+
+	svMust(t, os.Chmod(filepath.Join(src, "later.md"), 0o644))
+	svWrite(t, filepath.Join(src, "ok.md"), "# Ok\n\nEdited twice.\n")
+	svWait(t, "the page to come back", func() bool {
+		alive()
+		return status("later/") == 200
+	})
+	alive()
+}
