@@ -278,18 +278,18 @@ const (
 
 // plan turns a parsed query into bleve queries, once per language.
 type plan struct {
-	idx   bleve.Index
-	q     Query
-	req   Request
-	mode  mode
+	idx  bleve.Index
+	q    Query
+	req  Request
+	mode mode
 	// langs are the analyses to query: "en", "nl", and "" for every other
 	// language; allLangs those the index needs.
 	langs, allLangs []string
 	// text is the query for the typed text in langs; all in allLangs.
 	text, all query.Query
-	an    map[string]analysis.Analyzer
-	words analysis.Analyzer
-	tags  map[string]bool // the index's tags, read when first needed
+	an        map[string]analysis.Analyzer
+	words     analysis.Analyzer
+	tags      map[string]bool // the index's tags, read when first needed
 	// only, when not nil, limits the hits to these documents (the pages
 	// found to hold the query's phrases).
 	only []string
