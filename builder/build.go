@@ -42,6 +42,9 @@ type Options struct {
 	// ParseTimeout bounds the parse of one Markdown file (default
 	// DefaultParseTimeout).
 	ParseTimeout time.Duration
+	// NoStaticSearch leaves out the static search bundle (StaticSearchDir),
+	// for a preview whose server answers searches itself.
+	NoStaticSearch bool
 }
 
 // Result is what a build did.
@@ -216,11 +219,18 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	defer cancelIndex()
 	docs := site.SearchDocs()
 	indexDone := make(chan error, 1)
-	var indexTime time.Duration
+	var indexTime, staticTime time.Duration
 	go func() {
 		t := time.Now()
 		err := buildIndex(ictx, filepath.Join(stage.Dir(), IndexDir), stage.Dir(), docs)
 		indexTime = time.Since(t)
+		if err == nil && !opts.NoStaticSearch {
+			// Through stage, not w: a session's later rebuilds do not
+			// write it the way they write pages (see updateStatic).
+			t = time.Now()
+			_, err = exportStatic(ictx, filepath.Join(stage.Dir(), IndexDir), stage)
+			staticTime = time.Since(t)
+		}
 		indexDone <- err
 	}()
 	t := time.Now()
@@ -238,6 +248,7 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 		err = ierr
 	}
 	res.Phases["index"] = indexTime
+	res.Phases["static-search"] = staticTime
 	if err == nil {
 		err = stage.Commit()
 	}

@@ -383,7 +383,10 @@ func (s *Session) commit(w *diffWriter, removed []string, docs []search.Doc, all
 			}
 		}
 	}
-	return s.updateIndex(docs, all)
+	if err := s.updateIndex(docs, all); err != nil {
+		return err
+	}
+	return s.updateStatic(context.Background())
 }
 
 func (s *Session) updateIndex(docs []search.Doc, all bool) error {

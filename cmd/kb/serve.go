@@ -105,6 +105,9 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 	if err := checkDest(opts); err != nil {
 		return err
 	}
+	// The preview answers {base}_search itself: no static bundle to redo
+	// on every edit.
+	opts.NoStaticSearch = true
 	sess := builder.NewSession(opts)
 	defer sess.Close()
 	rb := &rebuilder{sess: sess, out: stdout, errs: stderr}

@@ -1,0 +1,602 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// The static search bundle lets the theme's search box work on a plain
+// static web server, with no `kb serve` to answer /_search. ExportStatic
+// reads a finished index — its documents, its analysers' output, its term
+// dictionaries and postings — and writes it out as small files a browser
+// fetches only as a query needs them (see themes/default/static/
+// search-static.js, which ranks with the same weights as Search):
+//
+//	manifest.json   the only file with a fixed name: format, counts, the
+//	                first key of every chunk, the ranking constants, and
+//	                the folder (named by a hash of the content) holding:
+//	meta.bin        per page: language, kind and tags; the tag, kind and
+//	                language names; the stop words (for highlighting)
+//	d/N.bin         surface dictionary: every word as written (lower-cased,
+//	                split as bleve's unicode tokenizer splits), with the
+//	                term each language's analyser makes of it
+//	p/N.bin         postings of analysed terms, per language: for title,
+//	                headings, summary and body, the pages holding the term
+//	                (delta-coded) with a one-byte tf·norm weight
+//	w/N.bin         postings of the folded words of titles, headings and
+//	                summaries (FieldWords), for matching the word typed by
+//	                its prefix
+//	x/N.bin         postings of the word-pair hashes of FieldPairs, in
+//	                buckets of hash ranges: the words as typed, in order
+//	f/N.bin         one per page: URL, title, kind, language, tags, summary
+//	                and the start of its text, for the result list
+//
+// Every file but the manifest is gzip-compressed once here (the browser
+// inflates it with DecompressionStream), so what travels is compressed
+// whatever the web server does. The same index gives the same bytes.
+
+// StaticFormat is the version of the bundle's layout, checked by the
+// client.
+const StaticFormat = 1
+
+// Sizes of the bundle's parts.
+const (
+	// staticTextBytes is how much of each page's text is kept for snippets.
+	staticTextBytes = 3000
+	// Chunks are cut when their uncompressed size passes these.
+	dictChunkBytes = 20 << 10
+	postChunkBytes = 16 << 10
+	// pairBucketBytes is the uncompressed size aimed at for one bucket of
+	// word-pair postings.
+	pairBucketBytes = 3 << 10
+	// weightScale quantises a posting's tf·norm weight w, which lies in
+	// (0, 1], to one byte: round(-ln(w)·weightScale), so about ±1.3 %.
+	weightScale = 40
+)
+
+// Fields of a posting entry, in the order of its field mask bits.
+var staticFields = []string{FieldTitle, FieldHeadings, FieldSummary, FieldBody, FieldWords, FieldPairs}
+
+// Indexes of FieldWords and FieldPairs in staticFields.
+const (
+	fieldW = 4
+	fieldP = 5
+)
+
+// FileWriter receives the bundle's files: slash-separated paths, and may be
+// called from several goroutines at once.
+type FileWriter interface {
+	WriteFile(name string, data []byte) error
+}
+
+// StaticStats says what ExportStatic wrote.
+type StaticStats struct {
+	// Dir is the content folder written, relative to the bundle's folder
+	// ("3f2a…/"); the manifest names it.
+	Dir   string
+	Docs  int
+	Files int
+	Bytes int64
+	// Parts counts files and bytes per part: "manifest", "meta", "dict",
+	// "post", "words", "pairs", "docs".
+	Parts map[string]PartStats
+}
+
+// PartStats counts the files and bytes of one part of the bundle.
+type PartStats struct {
+	Files int
+	Bytes int64
+}
+
+// sdoc is one page as the bundle keeps it.
+type sdoc struct {
+	url, title, summary, body, kind, lang string
+	tags                                  []string
+	an                                    string // analysis code: "en", "nl" or "*"
+}
+
+// plist is one posting list, in page-number order.
+type plist struct {
+	docs []uint32
+	wts  []byte
+	// other counts the pages of other analyses holding the term in this
+	// field: bleve's idf counts every page of the index.
+	other uint32
+}
+
+// pentry is the postings of one key in each field.
+type pentry struct {
+	key    string
+	fields [6]*plist
+}
+
+// exportData is everything read from the index.
+type exportData struct {
+	docs     []sdoc
+	analyses []string // analysis codes present, in order "en", "nl", "*"
+	post     map[string]*pentry
+	words    map[string]*pentry
+	pairs    map[string]*pentry // by pair term
+	dict     [][]any            // surface dictionary entries, sorted
+	stop     map[string][]string
+}
+
+// anCode is the key prefix of the analysis of lang: "en", "nl", or "*" for
+// every language analysed by the standard analyzer.
+func anCode(lang string) string {
+	if k := langKey(lang); k != "" {
+		return k
+	}
+	return "*"
+}
+
+// ExportStatic writes the static search bundle of idx through w, every
+// file under dir (for example "_kb/static-search"). It reads the index
+// only. Identical indexes give identical files.
+func ExportStatic(ctx context.Context, idx bleve.Index, w FileWriter, dir string) (*StaticStats, error) {
+	d, err := readIndex(ctx, idx)
+	if err != nil {
+		return nil, fmt.Errorf("static search: %w", err)
+	}
+	files, err := d.encode(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("static search: %w", err)
+	}
+	return writeBundle(ctx, w, dir, files)
+}
+
+// readIndex reads the pages, postings and surface forms of idx.
+func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+
+	// Pages, numbered in the order of their URL (the index's _id order,
+	// which breaks ties between equal scores).
+	ids := map[string]string{} // internal ID → URL
+	dr, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		id, err := dr.Next()
+		if err != nil {
+			_ = dr.Close()
+			return nil, err
+		}
+		if id == nil {
+			break
+		}
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			_ = dr.Close()
+			return nil, err
+		}
+		ids[string(id)] = ext
+	}
+	_ = dr.Close()
+	urls := make([]string, 0, len(ids))
+	for _, u := range ids {
+		urls = append(urls, u)
+	}
+	slices.Sort(urls)
+	num := make(map[string]uint32, len(urls))
+	for i, u := range urls {
+		num[u] = uint32(i)
+	}
+	docnum := make(map[string]uint32, len(ids))
+	for id, u := range ids {
+		docnum[id] = num[u]
+	}
+
+	d := &exportData{docs: make([]sdoc, len(urls))}
+	for i, u := range urls {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		doc, err := r.Document(u)
+		if err != nil {
+			return nil, err
+		}
+		sd := sdoc{url: u}
+		if doc != nil {
+			doc.VisitFields(func(f index.Field) {
+				v := string(f.Value())
+				switch f.Name() {
+				case FieldURL:
+					sd.url = v
+				case FieldTitle:
+					sd.title = v
+				case FieldSummary:
+					sd.summary = v
+				case FieldBody:
+					sd.body = v
+				case FieldKind:
+					sd.kind = v
+				case FieldLang:
+					sd.lang = v
+				case FieldTags:
+					sd.tags = append(sd.tags, v)
+				}
+			})
+		}
+		sd.an = anCode(sd.lang)
+		d.docs[i] = sd
+	}
+	seen := map[string]bool{}
+	for _, sd := range d.docs {
+		seen[sd.an] = true
+	}
+	for _, a := range []string{"en", "nl", "*"} {
+		if seen[a] {
+			d.analyses = append(d.analyses, a)
+		}
+	}
+
+	if d.post, err = readPostings(ctx, r, docnum, d.docs, []int{0, 1, 2, 3}, true); err != nil {
+		return nil, err
+	}
+	if d.words, err = readPostings(ctx, r, docnum, d.docs, []int{fieldW}, false); err != nil {
+		return nil, err
+	}
+	if d.pairs, err = readPostings(ctx, r, docnum, d.docs, []int{fieldP}, false); err != nil {
+		return nil, err
+	}
+	if err := d.readSurfaces(ctx, idx); err != nil {
+		return nil, err
+	}
+	d.stop = map[string][]string{}
+	cache := registry.NewCache()
+	for _, name := range []struct{ code, tokenMap string }{{"en", en.StopName}, {"nl", nl.StopName}} {
+		tm, err := cache.TokenMapNamed(name.tokenMap)
+		if err != nil {
+			return nil, err
+		}
+		words := make([]string, 0, len(tm))
+		for w := range tm {
+			words = append(words, w)
+		}
+		slices.Sort(words)
+		d.stop[name.code] = words
+	}
+	return d, nil
+}
+
+// readPostings reads the postings of fields (indexes into staticFields),
+// keyed by analysis code and term ("en:meet") when text is set, else by the
+// term alone.
+func readPostings(ctx context.Context, r index.IndexReader, docnum map[string]uint32, docs []sdoc, fields []int, text bool) (map[string]*pentry, error) {
+	out := map[string]*pentry{}
+	for _, f := range fields {
+		field := staticFields[f]
+		dict, err := r.FieldDict(field)
+		if err != nil {
+			return nil, err
+		}
+		var terms []string
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				_ = dict.Close()
+				return nil, err
+			}
+			if e == nil {
+				break
+			}
+			terms = append(terms, e.Term)
+		}
+		_ = dict.Close()
+		for i, t := range terms {
+			if i%1024 == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			lists := map[string]*plist{}
+			var total uint32
+			err := eachPosting(ctx, r, field, t, true, func(id index.IndexInternalID, freq uint64, norm float64) {
+				n, ok := docnum[string(id)]
+				if !ok {
+					return
+				}
+				key := t
+				if text {
+					key = docs[n].an + ":" + t
+				}
+				l := lists[key]
+				if l == nil {
+					l = &plist{}
+					lists[key] = l
+				}
+				l.docs = append(l.docs, n)
+				l.wts = append(l.wts, quantize(math.Sqrt(float64(freq))*norm))
+				total++
+			})
+			if err != nil {
+				return nil, err
+			}
+			for key, l := range lists {
+				l.other = total - uint32(len(l.docs))
+				l.sort()
+				e := out[key]
+				if e == nil {
+					e = &pentry{key: key}
+					out[key] = e
+				}
+				e.fields[f] = l
+			}
+		}
+	}
+	return out, nil
+}
+
+// pairHash decodes a pair term (see pairTerm) back into its 16-bit hash.
+func pairHash(t string) (uint16, bool) {
+	if len(t) != 3 {
+		return 0, false
+	}
+	var h uint16
+	for i := 2; i >= 0; i-- {
+		j := strings.IndexByte(pairAlphabet, t[i])
+		if j < 0 {
+			return 0, false
+		}
+		h = h<<6 | uint16(j)
+	}
+	return h, true
+}
+
+// eachPosting calls fn with every posting of t in field.
+func eachPosting(ctx context.Context, r index.IndexReader, field, t string, freqNorm bool, fn func(index.IndexInternalID, uint64, float64)) error {
+	tfr, err := r.TermFieldReader(ctx, []byte(t), field, freqNorm, freqNorm, false)
+	if err != nil {
+		return err
+	}
+	defer tfr.Close()
+	var d index.TermFieldDoc
+	for {
+		m, err := tfr.Next(d.Reset())
+		if err != nil {
+			return err
+		}
+		if m == nil {
+			return nil
+		}
+		fn(m.ID, m.Freq, m.Norm)
+	}
+}
+
+// quantize maps a weight in (0, 1] to one byte (see weightScale).
+func quantize(w float64) byte {
+	if w <= 0 {
+		return 255
+	}
+	q := math.Round(-math.Log(w) * weightScale)
+	return byte(min(255, max(0, q)))
+}
+
+// sort orders the list by page number.
+func (l *plist) sort() {
+	if slices.IsSorted(l.docs) {
+		return
+	}
+	idx := make([]int, len(l.docs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return int(l.docs[a]) - int(l.docs[b]) })
+	docs := make([]uint32, len(idx))
+	wts := make([]byte, len(idx))
+	for i, j := range idx {
+		docs[i], wts[i] = l.docs[j], l.wts[j]
+	}
+	l.docs, l.wts = docs, wts
+}
+
+// readSurfaces collects every word as written in the pages' stored text,
+// lower-cased and split as the unicode tokenizer splits, and records what
+// each analysis makes of it: the surface dictionary the client normalises
+// queries with, in place of a stemmer.
+func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
+	tok := unicode.NewUnicodeTokenizer()
+	lower := lowercase.NewLowerCaseFilter()
+	set := map[string]bool{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range max(1, min(4, len(d.docs))) {
+		wg.Go(func() {
+			local := map[string]bool{}
+			for i := range next {
+				sd := &d.docs[i]
+				for _, text := range []string{sd.title, sd.summary, sd.body} {
+					for _, t := range lower.Filter(tok.Tokenize([]byte(text))) {
+						if !local[string(t.Term)] {
+							local[string(t.Term)] = true
+						}
+					}
+				}
+				for _, tag := range sd.tags {
+					local[strings.ToLower(tag)] = true
+				}
+			}
+			mu.Lock()
+			for s := range local {
+				set[s] = true
+			}
+			mu.Unlock()
+		})
+	}
+	for i := range d.docs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// The folded words of titles and headings, which are not stored.
+	for k := range d.words {
+		set[k] = true
+	}
+	surfaces := make([]string, 0, len(set))
+	for s := range set {
+		// Tags and folded words may hold what the tokenizer splits.
+		if ts := tok.Tokenize([]byte(s)); len(ts) != 1 || string(ts[0].Term) != s {
+			continue
+		}
+		surfaces = append(surfaces, s)
+	}
+	slices.SortFunc(surfaces, jsCompare)
+
+	m := idx.Mapping()
+	ans := map[string]analysis.Analyzer{}
+	for _, code := range []string{"en", "nl", "*"} {
+		lang := code
+		if code == "*" {
+			lang = ""
+		}
+		a := m.AnalyzerNamed(Analyzer(lang))
+		if a == nil {
+			return fmt.Errorf("analyzer %q missing", Analyzer(lang))
+		}
+		ans[code] = a
+	}
+	// The standard analysis is stored only when some page uses it; the
+	// client derives it otherwise (lower-case, English stop words).
+	stored := slices.DeleteFunc(slices.Clone(d.analyses), func(a string) bool { return a == "*" })
+	if slices.Contains(d.analyses, "*") {
+		stored = append(stored, "*")
+	}
+	d.analyses = stored
+	isStop := map[string]map[string]bool{}
+	stopped := func(code, t string) bool {
+		m := isStop[code]
+		if m == nil {
+			m = map[string]bool{}
+			isStop[code] = m
+		}
+		v, ok := m[t]
+		if !ok {
+			v = len(ans[code].Analyze([]byte(t))) == 0
+			m[t] = v
+		}
+		return v
+	}
+	d.dict = make([][]any, 0, len(surfaces))
+	for i, s := range surfaces {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		e := []any{s}
+		for _, code := range stored {
+			var terms []string
+			for _, t := range ans[code].Analyze([]byte(s)) {
+				terms = append(terms, string(t.Term))
+			}
+			e = append(e, termCode(s, terms, func(t string) bool { return d.post[code+":"+t] != nil }, func(t string) bool { return stopped(code, t) }))
+		}
+		for len(e) > 1 && e[len(e)-1] == "" {
+			e = e[:len(e)-1]
+		}
+		d.dict = append(d.dict, e)
+	}
+	return nil
+}
+
+// termCode encodes what an analysis makes of the surface s:
+//
+//	"-"             nothing (a stop word)
+//	[flags][n][|suffix]  one term: s without its last n characters (code
+//	                points), then suffix; n and suffix are left out when
+//	                zero and empty, so "" is s itself. Flags: "x" when no
+//	                page of this analysis holds the term, "~" when the term
+//	                is itself a stop word (dropped from words of several
+//	                terms, as Search does).
+//	["t1", "t2"]    several terms (rare).
+func termCode(s string, terms []string, exists, stop func(string) bool) any {
+	switch len(terms) {
+	case 0:
+		return "-"
+	case 1:
+	default:
+		return terms
+	}
+	t := terms[0]
+	var b strings.Builder
+	if !exists(t) {
+		b.WriteByte('x')
+	}
+	if stop(t) {
+		b.WriteByte('~')
+	}
+	sr, tr := []rune(s), []rune(t)
+	k := 0
+	for k < len(sr) && k < len(tr) && sr[k] == tr[k] {
+		k++
+	}
+	if drop := len(sr) - k; drop > 0 || k < len(tr) {
+		fmt.Fprintf(&b, "%d", drop)
+		if k < len(tr) {
+			b.WriteByte('|')
+			b.WriteString(string(tr[k:]))
+		}
+	}
+	return b.String()
+}
+
+// jsCompare orders strings as JavaScript's < does (by UTF-16 code units),
+// so that the client's binary searches agree with the bundle's order.
+func jsCompare(a, b string) int {
+	for i, j := 0, 0; ; {
+		if i == len(a) || j == len(b) {
+			return (len(a) - i) - (len(b) - j)
+		}
+		if a[i] < 0x80 && b[j] < 0x80 {
+			if a[i] != b[j] {
+				return int(a[i]) - int(b[j])
+			}
+			i++
+			j++
+			continue
+		}
+		ra, na := utf8.DecodeRuneInString(a[i:])
+		rb, nb := utf8.DecodeRuneInString(b[j:])
+		if ra != rb {
+			return utf16Key(ra) - utf16Key(rb)
+		}
+		i += na
+		j += nb
+	}
+}
+
+// utf16Key is the first UTF-16 code unit of r, scaled so that runes sharing
+// it keep their order.
+func utf16Key(r rune) int {
+	if r < 0x10000 {
+		return int(r) << 10
+	}
+	r -= 0x10000
+	return (0xD800+int(r>>10))<<10 | int(r&0x3ff)
+}

@@ -1,0 +1,630 @@
+package search_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"kb"
+	"kb/builder"
+	"kb/search"
+)
+
+// memWriter keeps the files written to it.
+type memWriter struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memWriter) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, dup := m.files[name]; dup {
+		return fmt.Errorf("%s written twice", name)
+	}
+	m.files[name] = bytes.Clone(data)
+	return nil
+}
+
+// bundle is an exported static search bundle, read back.
+type bundle struct {
+	files map[string][]byte // compressed, as written
+	man   manifest
+	stats *search.StaticStats
+}
+
+// manifest is what the tests read of manifest.json.
+type manifest struct {
+	Format     int            `json:"format"`
+	Dir        string         `json:"dir"`
+	Docs       int            `json:"docs"`
+	Analyses   []string       `json:"analyses"`
+	Dict       []string       `json:"dict"`
+	Post       []string       `json:"post"`
+	Words      []string       `json:"words"`
+	WordsCount []int          `json:"words_count"`
+	PairShift  int            `json:"pair_shift"`
+	Ranking    map[string]any `json:"ranking"`
+}
+
+const staticDir = "_kb/static-search"
+
+func export(t testing.TB, idx bleve.Index) *bundle {
+	t.Helper()
+	w := &memWriter{files: map[string][]byte{}}
+	st, err := search.ExportStatic(context.Background(), idx, w, staticDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &bundle{files: w.files, stats: st}
+	data, ok := w.files[staticDir+"/manifest.json"]
+	if !ok {
+		t.Fatal("no manifest.json")
+	}
+	if err := json.Unmarshal(data, &b.man); err != nil {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	return b
+}
+
+// raw returns the inflated content of the bundle file name (relative to
+// the content folder).
+func (b *bundle) raw(t testing.TB, name string) []byte {
+	t.Helper()
+	data, ok := b.files[staticDir+"/"+b.man.Dir+name]
+	if !ok {
+		t.Fatalf("bundle has no %s", name)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return out
+}
+
+// jsLess orders strings as JavaScript's < does: by UTF-16 code units.
+func jsLess(a, b string) bool {
+	return slices.Compare(utf16.Encode([]rune(a)), utf16.Encode([]rune(b))) < 0
+}
+
+// The bundle holds exactly the files the manifest promises, each gzip
+// data but the manifest, in a folder named by a hash of their content.
+func TestExportStatic_Files(t *testing.T) {
+	b := export(t, idx)
+	m := b.man
+	if m.Format != search.StaticFormat {
+		t.Errorf("format %d, want %d", m.Format, search.StaticFormat)
+	}
+	if !regexp.MustCompile(`^[0-9a-f]{16}/$`).MatchString(m.Dir) || b.stats.Dir != m.Dir {
+		t.Errorf("content folder %q (stats say %q)", m.Dir, b.stats.Dir)
+	}
+	if m.Docs != len(site.Pages) || b.stats.Docs != m.Docs {
+		t.Errorf("%d docs (stats %d), the site has %d pages", m.Docs, b.stats.Docs, len(site.Pages))
+	}
+	if !slices.Equal(m.Analyses, []string{"en", "nl"}) {
+		t.Errorf("analyses %v, want [en nl]", m.Analyses)
+	}
+	for _, k := range []string{"Title", "Headings", "Body", "Pair", "FuzzyMin", "WeightScale", "MaxLimit"} {
+		if v, ok := m.Ranking[k].(float64); !ok || v <= 0 {
+			t.Errorf("ranking.%s = %v", k, m.Ranking[k])
+		}
+	}
+	want := map[string]bool{"manifest.json": true, m.Dir + "meta.bin": true}
+	for _, s := range []struct {
+		dir string
+		n   int
+	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"x/", 1 << (16 - m.PairShift)}, {"f/", m.Docs}} {
+		if s.n == 0 {
+			t.Errorf("no %s files", s.dir)
+		}
+		for i := range s.n {
+			want[m.Dir+s.dir+strconv.Itoa(i)+".bin"] = true
+		}
+	}
+	var total int64
+	for name, data := range b.files {
+		rel := strings.TrimPrefix(name, staticDir+"/")
+		if !want[rel] {
+			t.Errorf("unexpected file %s", name)
+			continue
+		}
+		delete(want, rel)
+		total += int64(len(data))
+		if rel != "manifest.json" {
+			b.raw(t, strings.TrimPrefix(rel, m.Dir))
+		}
+	}
+	for name := range want {
+		t.Errorf("missing %s", name)
+	}
+	if total != b.stats.Bytes || len(b.files) != b.stats.Files {
+		t.Errorf("stats say %d files, %d bytes; wrote %d, %d", b.stats.Files, b.stats.Bytes, len(b.files), total)
+	}
+	// Per-page fragments: in URL order, one per page.
+	var urls []string
+	for i := range m.Docs {
+		var d struct{ URL, Title, Lang, Kind, Text string }
+		if err := json.Unmarshal(b.raw(t, fmt.Sprintf("f/%d.bin", i)), &d); err != nil {
+			t.Fatal(err)
+		}
+		// (Section pages have no kind.)
+		if d.URL == "" || d.Title == "" || d.Lang == "" || d.Text == "" {
+			t.Errorf("f/%d.bin lacks something: %+v", i, d)
+		}
+		urls = append(urls, d.URL)
+	}
+	if !slices.IsSorted(urls) {
+		t.Error("pages are not numbered in URL order")
+	}
+	for _, p := range site.Pages {
+		if u := site.Config.BasePath() + p.URL[1:]; !slices.Contains(urls, u) {
+			t.Errorf("page %s missing", u)
+		}
+	}
+	t.Logf("%d files, %d bytes compressed, %d bytes per page", b.stats.Files, b.stats.Bytes, b.stats.Bytes/int64(m.Docs))
+}
+
+// The dictionary maps every word of the pages, as written, to what each
+// language's analyser makes of it — the analyser itself is the reference.
+func TestExportStatic_Dictionary(t *testing.T) {
+	b := export(t, idx)
+	m := b.man
+	post := postKeys(t, b)
+	ans := map[string]analysis.Analyzer{}
+	for _, a := range m.Analyses {
+		ans[a] = idx.Mapping().AnalyzerNamed(search.Analyzer(a))
+	}
+	var all []string
+	seen := map[string]bool{}
+	for i, first := range m.Dict {
+		var entries [][]any
+		if err := json.Unmarshal(b.raw(t, fmt.Sprintf("d/%d.bin", i)), &entries); err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) == 0 || entries[0][0] != first {
+			t.Fatalf("d/%d.bin does not start with %q", i, first)
+		}
+		for _, e := range entries {
+			s := e[0].(string)
+			all = append(all, s)
+			seen[s] = true
+			for j, a := range m.Analyses {
+				var code any = ""
+				if 1+j < len(e) {
+					code = e[1+j]
+				}
+				got, exists, stop := decodeTerm(t, s, code)
+				want := analyze(ans[a], s)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: %q decodes to %q, the analyser says %q", a, s, got, want)
+					continue
+				}
+				if len(want) == 1 {
+					if has := post[a+":"+want[0]]; has != exists {
+						t.Errorf("%s: %q → %q: marked present=%v, postings hold it: %v", a, s, want[0], exists, has)
+					}
+					if isStop := len(analyze(ans[a], want[0])) == 0; isStop != stop {
+						t.Errorf("%s: %q → %q: marked stop=%v, is %v", a, s, want[0], stop, isStop)
+					}
+				}
+			}
+		}
+	}
+	if !slices.IsSortedFunc(all, func(a, b string) int {
+		if jsLess(a, b) {
+			return -1
+		}
+		return 1
+	}) {
+		t.Error("dictionary not in strictly increasing JavaScript string order")
+	}
+	// Words a writer used, in both languages, inflected.
+	for _, w := range []string{"meetings", "retrospective", "samenwerking", "afspraken", "stand"} {
+		if !seen[w] {
+			t.Errorf("dictionary lacks %q", w)
+		}
+	}
+	if len(all) < 1000 {
+		t.Errorf("dictionary holds %d words", len(all))
+	}
+}
+
+// decodeTerm reads a dictionary code as search-static.js does.
+func decodeTerm(t testing.TB, s string, code any) (terms []string, exists, stop bool) {
+	switch c := code.(type) {
+	case []any:
+		for _, x := range c {
+			terms = append(terms, x.(string))
+		}
+		return terms, true, false
+	case string:
+		if c == "-" {
+			return nil, false, false
+		}
+		i := 0
+		exists = true
+		for ; i < len(c) && (c[i] == 'x' || c[i] == '~'); i++ {
+			if c[i] == 'x' {
+				exists = false
+			} else {
+				stop = true
+			}
+		}
+		rest, suffix, _ := strings.Cut(c[i:], "|")
+		drop := 0
+		if rest != "" {
+			n, err := strconv.Atoi(rest)
+			if err != nil {
+				t.Fatalf("%q: bad code %q", s, c)
+			}
+			drop = n
+		}
+		r := []rune(s)
+		return []string{string(r[:len(r)-drop]) + suffix}, exists, stop
+	}
+	t.Fatalf("%q: bad code %#v", s, code)
+	return nil, false, false
+}
+
+func analyze(a analysis.Analyzer, s string) []string {
+	var out []string
+	for _, tok := range a.Analyze([]byte(s)) {
+		out = append(out, string(tok.Term))
+	}
+	return out
+}
+
+// postEntry is one decoded entry of a postings chunk.
+type postEntry struct {
+	key    string
+	fields [6]*postList
+}
+
+type postList struct {
+	other int
+	docs  []int
+	wts   []byte
+}
+
+// readPosts decodes the chunks of one series ("p" or "w").
+func readPosts(t testing.TB, b *bundle, series string, firsts []string) []postEntry {
+	t.Helper()
+	var out []postEntry
+	for i, first := range firsts {
+		data := b.raw(t, fmt.Sprintf("%s/%d.bin", series, i))
+		r := bytes.NewReader(data)
+		uv := func() int {
+			v, err := binary.ReadUvarint(r)
+			if err != nil {
+				t.Fatalf("%s/%d.bin: %v", series, i, err)
+			}
+			return int(v)
+		}
+		n := uv()
+		for j := range n {
+			key := make([]byte, uv())
+			_, _ = io.ReadFull(r, key)
+			if j == 0 && string(key) != first {
+				t.Fatalf("%s/%d.bin starts with %q, manifest says %q", series, i, key, first)
+			}
+			if i+1 < len(firsts) && !jsLess(string(key), firsts[i+1]) {
+				t.Fatalf("%s/%d.bin holds %q, past the next chunk's %q", series, i, key, firsts[i+1])
+			}
+			body := uv()
+			start := r.Len()
+			e := postEntry{key: string(key)}
+			mask, _ := r.ReadByte()
+			for f := range 6 {
+				if mask&(1<<f) == 0 {
+					continue
+				}
+				l := &postList{other: uv()}
+				doc := 0
+				for range uv() {
+					doc += uv()
+					l.docs = append(l.docs, doc)
+				}
+				l.wts = make([]byte, len(l.docs))
+				_, _ = io.ReadFull(r, l.wts)
+				e.fields[f] = l
+			}
+			if start-r.Len() != body {
+				t.Fatalf("%s: entry of %d bytes, says %d", key, start-r.Len(), body)
+			}
+			out = append(out, e)
+		}
+		if r.Len() != 0 {
+			t.Fatalf("%s/%d.bin: %d bytes left over", series, i, r.Len())
+		}
+	}
+	return out
+}
+
+func postKeys(t testing.TB, b *bundle) map[string]bool {
+	keys := map[string]bool{}
+	for _, e := range readPosts(t, b, "p", b.man.Post) {
+		keys[e.key] = true
+	}
+	return keys
+}
+
+// The postings of every term of every field agree with the index: the
+// same pages, and document frequencies counted over all of them, as
+// bleve's idf counts them.
+func TestExportStatic_Postings(t *testing.T) {
+	b := export(t, idx)
+	var urls []string
+	for i := range b.man.Docs {
+		var d struct{ URL string }
+		_ = json.Unmarshal(b.raw(t, fmt.Sprintf("f/%d.bin", i)), &d)
+		urls = append(urls, d.URL)
+	}
+	fields := []string{search.FieldTitle, search.FieldHeadings, search.FieldSummary, search.FieldBody, search.FieldWords}
+	type fieldTerm struct{ field, term string }
+	got := map[fieldTerm][]string{}
+	df := map[fieldTerm]int{}
+	check := func(entries []postEntry, text bool) {
+		keys := make([]string, len(entries))
+		for i, e := range entries {
+			keys[i] = e.key
+			term := e.key
+			if text {
+				_, term, _ = strings.Cut(e.key, ":")
+			}
+			for f, l := range e.fields[:5] {
+				if l == nil {
+					continue
+				}
+				if len(l.docs) == 0 || !slices.IsSorted(l.docs) {
+					t.Fatalf("%s in %s: pages %v", e.key, fields[f], l.docs)
+				}
+				ft := fieldTerm{fields[f], term}
+				for _, d := range l.docs {
+					got[ft] = append(got[ft], urls[d])
+				}
+				if n := len(l.docs) + l.other; df[ft] != 0 && df[ft] != n {
+					t.Errorf("%s in %s: df %d, another language says %d", e.key, fields[f], n, df[ft])
+				} else {
+					df[ft] = n
+				}
+			}
+		}
+		if !slices.IsSortedFunc(keys, func(a, b string) int {
+			if jsLess(a, b) {
+				return -1
+			}
+			return 1
+		}) {
+			t.Error("postings keys not in strictly increasing JavaScript string order")
+		}
+	}
+	check(readPosts(t, b, "p", b.man.Post), true)
+	check(readPosts(t, b, "w", b.man.Words), false)
+	if len(got) < 1000 {
+		t.Fatalf("only %d terms", len(got))
+	}
+	// Every field's dictionary, term by term, against a term query.
+	n := 0
+	for _, field := range fields {
+		dict, err := idx.FieldDict(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var terms []string
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil {
+				break
+			}
+			terms = append(terms, e.Term)
+		}
+		_ = dict.Close()
+		for i, term := range terms {
+			// The body's dictionary is large: every 7th term.
+			if field == search.FieldBody && i%7 != 0 {
+				continue
+			}
+			n++
+			q := query.NewTermQuery(term)
+			q.SetField(field)
+			req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+			req.SortBy([]string{"_id"})
+			res, err := idx.Search(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, h := range res.Hits {
+				want = append(want, h.ID)
+			}
+			ft := fieldTerm{field, term}
+			have := slices.Sorted(slices.Values(got[ft]))
+			if !slices.Equal(have, want) || df[ft] != len(want) {
+				t.Errorf("%s:%s: bundle has %v (df %d), index %v", field, term, have, df[ft], want)
+			}
+			delete(got, ft)
+		}
+	}
+	for ft := range got {
+		if ft.field != search.FieldBody {
+			t.Errorf("bundle has %s:%s, the index does not", ft.field, ft.term)
+		}
+	}
+	t.Logf("%d terms compared with the index", n)
+}
+
+// Chunks stay small, so that a query fetches little: what one word needs
+// (its dictionary chunk, its postings chunk, a words chunk) is a few
+// kilobytes.
+func TestExportStatic_ChunkSizes(t *testing.T) {
+	b := export(t, idx)
+	for name, data := range b.files {
+		limit := 16 << 10
+		if strings.Contains(name, "/f/") {
+			limit = 4 << 10
+		}
+		if strings.HasSuffix(name, "/meta.bin") || strings.HasSuffix(name, "manifest.json") {
+			limit = 8 << 10
+		}
+		if len(data) > limit {
+			t.Errorf("%s: %d bytes compressed, over %d", name, len(data), limit)
+		}
+	}
+	if len(b.man.Post) < 2 || len(b.man.Dict) < 2 {
+		t.Errorf("postings in %d chunks, dictionary in %d: not split", len(b.man.Post), len(b.man.Dict))
+	}
+}
+
+// The same pages give the same bytes: two indexes built apart export
+// identical bundles.
+func TestExportStatic_Deterministic(t *testing.T) {
+	dir := t.TempDir()
+	if err := search.Build(context.Background(), filepath.Join(dir, "index"), dir, site.SearchDocs()); err != nil {
+		t.Fatal(err)
+	}
+	other, err := search.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	a, b := export(t, idx), export(t, other)
+	if !maps.EqualFunc(a.files, b.files, bytes.Equal) {
+		for name := range a.files {
+			if !bytes.Equal(a.files[name], b.files[name]) {
+				t.Errorf("%s differs", name)
+			}
+		}
+		t.Fatalf("two exports differ (%d and %d files)", len(a.files), len(b.files))
+	}
+}
+
+// kb build writes the bundle with the site, and two builds of the same
+// sources write the same bytes.
+func TestExportStatic_BuildTwice(t *testing.T) {
+	dir := t.TempDir()
+	var trees []map[string][]byte
+	for _, out := range []string{"one", "two"} {
+		dest := filepath.Join(dir, out)
+		res, err := builder.Build(context.Background(), builder.Options{SourceFS: kb.ExampleSite(), Dest: dest})
+		if err != nil {
+			t.Fatalf("build: %v %v", err, res.Diagnostics)
+		}
+		trees = append(trees, readTree(t, filepath.Join(dest, filepath.FromSlash(builder.StaticSearchDir))))
+	}
+	if len(trees[0]) < 50 {
+		t.Fatalf("bundle has %d files", len(trees[0]))
+	}
+	if !maps.EqualFunc(trees[0], trees[1], bytes.Equal) {
+		t.Fatal("two builds of the same site wrote different bundles")
+	}
+	if _, ok := trees[0]["manifest.json"]; !ok {
+		t.Fatal("no manifest.json")
+	}
+}
+
+// kb build --watch keeps the bundle in step: after an edit, the manifest
+// names a new folder holding the new word, and the old folder is gone.
+func TestExportStatic_Session(t *testing.T) {
+	src := t.TempDir()
+	if err := os.CopyFS(src, kb.ExampleSite()); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	sess := builder.NewSession(builder.Options{Source: src, Dest: dest})
+	defer sess.Close()
+	read := func() (manifest, map[string][]byte) {
+		tree := readTree(t, filepath.Join(dest, filepath.FromSlash(builder.StaticSearchDir)))
+		var m manifest
+		if err := json.Unmarshal(tree["manifest.json"], &m); err != nil {
+			t.Fatal(err)
+		}
+		return m, tree
+	}
+	if _, err := sess.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := read()
+	var page string
+	_ = filepath.WalkDir(filepath.Join(src, "content"), func(p string, d fs.DirEntry, err error) error {
+		if page == "" && err == nil && strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, "_index.md") {
+			page = p
+		}
+		return err
+	})
+	data, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, append(data, []byte("\n\nThe quokkaword appears here.\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sess.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	after, tree := read()
+	if after.Dir == before.Dir {
+		t.Fatal("the bundle did not change after an edit")
+	}
+	found := false
+	for name, data := range tree {
+		if !strings.HasPrefix(name, after.Dir) && name != "manifest.json" {
+			t.Errorf("%s left from an older bundle", name)
+		}
+		if strings.HasPrefix(name, after.Dir+"d/") {
+			zr, err := gzip.NewReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(zr)
+			found = found || bytes.Contains(raw, []byte(`"quokkaword"`))
+		}
+	}
+	if !found {
+		t.Error("the new word is not in the dictionary")
+	}
+}
+
+// readTree reads every file under dir, by slash-separated relative path.
+func readTree(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		data, err := os.ReadFile(p)
+		out[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,467 @@
+package search
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// bundleFile is one file of the bundle, its data compressed (but for the
+// manifest).
+type bundleFile struct {
+	name string // inside the content folder, or "manifest.json"
+	part string
+	data []byte
+}
+
+// staticManifest is manifest.json.
+type staticManifest struct {
+	Format int `json:"format"`
+	// Dir is the content folder, relative to the manifest; its name is a
+	// hash of everything in it, so its files may be cached for good.
+	Dir  string `json:"dir"`
+	Docs int    `json:"docs"`
+	// Analyses lists the analyses whose terms the dictionary entries hold,
+	// in order ("en", "nl", and "*" for the standard analyzer when pages
+	// of other languages need it).
+	Analyses []string `json:"analyses"`
+	// Dict, Post and Words hold the first key of each chunk of d/, p/ and
+	// w/; WordsCount the number of keys in each chunk of w/.
+	Dict       []string `json:"dict"`
+	Post       []string `json:"post"`
+	Words      []string `json:"words"`
+	WordsCount []int    `json:"words_count"`
+	// PairShift: the bucket of pair hash h is x/(h >> PairShift).bin.
+	PairShift int           `json:"pair_shift"`
+	Ranking   staticRanking `json:"ranking"`
+}
+
+// staticRanking hands Search's constants to the client, so both rank alike.
+type staticRanking struct {
+	Title, Headings, Summary, Body, Tag   float64
+	WordsPrefix, TitlePrefix, BodyPrefix  float64
+	FieldTie, AltTie, FuzzyFactor, Pair   float64
+	FuzzyMin, Fuzzy2Min                   int
+	PrefixMin, BodyPrefixMin              int
+	PhraseCandidates                      int
+	DefaultLimit, MaxLimit, MaxOffset     int
+	MaxQueryBytes, MaxTerms, MaxTagFilter int
+	FacetKinds, FacetTags, FacetLangs     int
+	FragmentBytes, ContextBytes           int
+	MaxFragments, WeightScale             int
+}
+
+func ranking() staticRanking {
+	return staticRanking{
+		Title: boostTitle, Headings: boostHeadings, Summary: boostSummary, Body: boostBody, Tag: boostTag,
+		WordsPrefix: boostWordsPrefix, TitlePrefix: boostTitlePrefix, BodyPrefix: boostBodyPrefix,
+		FieldTie: fieldTie, AltTie: altTie, FuzzyFactor: fuzzyFactor, Pair: boostPair,
+		FuzzyMin: fuzzyMinRunes, Fuzzy2Min: fuzzy2MinRunes,
+		PrefixMin: prefixMinRunes, BodyPrefixMin: bodyPrefixMinRunes,
+		PhraseCandidates: phraseCandidates,
+		DefaultLimit:     DefaultLimit, MaxLimit: MaxLimit, MaxOffset: MaxOffset,
+		MaxQueryBytes: MaxQueryBytes, MaxTerms: MaxTerms, MaxTagFilter: MaxTagFilters,
+		FacetKinds: facetKinds, FacetTags: facetTags, FacetLangs: facetLangs,
+		FragmentBytes: fragmentBytes, ContextBytes: contextBytes,
+		MaxFragments: maxFragments, WeightScale: weightScale,
+	}
+}
+
+// staticMeta is meta.bin: the facet values of every page.
+type staticMeta struct {
+	Langs []string `json:"langs"`
+	Kinds []string `json:"kinds"`
+	Tags  []string `json:"tags"`
+	// DocLang, DocKind and DocTags index into Langs, Kinds and Tags, one
+	// item per page in page-number order.
+	DocLang []int   `json:"doc_lang"`
+	DocKind []int   `json:"doc_kind"`
+	DocTags [][]int `json:"doc_tags"`
+	// Stop holds each language's stop words, for highlighting words that
+	// are not in the loaded part of the dictionary.
+	Stop map[string][]string `json:"stop"`
+}
+
+// staticDoc is f/N.bin: what the result list shows of a page.
+type staticDoc struct {
+	URL     string   `json:"url"`
+	Title   string   `json:"title"`
+	Kind    string   `json:"kind"`
+	Lang    string   `json:"lang"`
+	Tags    []string `json:"tags"`
+	Summary string   `json:"summary"`
+	// Text is the start of the page's text, for snippets.
+	Text string `json:"text"`
+}
+
+// encode turns what was read into the bundle's files, all but the
+// manifest compressed.
+func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
+	var files []bundleFile
+	add := func(name, part string, v []byte) {
+		files = append(files, bundleFile{name: name, part: part, data: v})
+	}
+	man := staticManifest{Format: StaticFormat, Docs: len(d.docs), Analyses: d.analyses, Ranking: ranking()}
+
+	// meta.bin
+	meta := staticMeta{Stop: d.stop, DocLang: make([]int, len(d.docs)), DocKind: make([]int, len(d.docs)), DocTags: make([][]int, len(d.docs))}
+	langs, kinds, tags := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, sd := range d.docs {
+		langs[sd.lang], kinds[sd.kind] = 0, 0
+		for _, t := range sd.tags {
+			tags[t] = 0
+		}
+	}
+	meta.Langs, meta.Kinds, meta.Tags = numbered(langs), numbered(kinds), numbered(tags)
+	for i, sd := range d.docs {
+		meta.DocLang[i], meta.DocKind[i] = langs[sd.lang], kinds[sd.kind]
+		meta.DocTags[i] = []int{}
+		for _, t := range sd.tags {
+			meta.DocTags[i] = append(meta.DocTags[i], tags[t])
+		}
+	}
+	data, err := json.Marshal(meta)
+	if err != nil {
+		return nil, err
+	}
+	add("meta.bin", "meta", data)
+
+	// d/: the surface dictionary, as JSON arrays.
+	var items []chunkItem
+	for _, e := range d.dict {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, chunkItem{key: e[0].(string), data: b})
+	}
+	for i, c := range chunked(items, dictChunkBytes) {
+		var b bytes.Buffer
+		b.WriteByte('[')
+		for j, it := range c {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(it.data)
+		}
+		b.WriteByte(']')
+		man.Dict = append(man.Dict, c[0].key)
+		add("d/"+strconv.Itoa(i)+".bin", "dict", b.Bytes())
+	}
+
+	// p/ and w/: postings.
+	for _, s := range []struct {
+		entries map[string]*pentry
+		dir     string
+		part    string
+		keys    *[]string
+		counts  *[]int
+	}{{d.post, "p/", "post", &man.Post, nil}, {d.words, "w/", "words", &man.Words, &man.WordsCount}} {
+		keys := make([]string, 0, len(s.entries))
+		for k := range s.entries {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, jsCompare)
+		items = items[:0]
+		for _, k := range keys {
+			items = append(items, chunkItem{key: k, data: s.entries[k].encode()})
+		}
+		for i, c := range chunked(items, postChunkBytes) {
+			b := binary.AppendUvarint(nil, uint64(len(c)))
+			for _, it := range c {
+				b = append(b, it.data...)
+			}
+			*s.keys = append(*s.keys, c[0].key)
+			if s.counts != nil {
+				*s.counts = append(*s.counts, len(c))
+			}
+			add(s.dir+strconv.Itoa(i)+".bin", s.part, b)
+		}
+	}
+
+	// x/: word pairs, in buckets of hash ranges sized to the index.
+	pairs := map[uint16]*plist{}
+	var pairBytes int
+	for t, e := range d.pairs {
+		if h, ok := pairHash(t); ok && e.fields[fieldP] != nil {
+			pairs[h] = e.fields[fieldP]
+			pairBytes += 2 + len(e.fields[fieldP].docs)*5/2
+		}
+	}
+	man.PairShift = 16
+	for man.PairShift > 0 && pairBytes>>(16-man.PairShift) > pairBucketBytes {
+		man.PairShift--
+	}
+	for bucket := range 1 << (16 - man.PairShift) {
+		base := bucket << man.PairShift
+		var n int
+		var body []byte
+		for h := base; h < base+1<<man.PairShift; h++ {
+			l := pairs[uint16(h)]
+			if l == nil {
+				continue
+			}
+			n++
+			body = binary.AppendUvarint(body, uint64(h-base))
+			body = appendDocs(body, l.docs)
+			body = append(body, l.wts...)
+		}
+		add("x/"+strconv.Itoa(bucket)+".bin", "pairs", append(binary.AppendUvarint(nil, uint64(n)), body...))
+	}
+
+	// f/: one file per page.
+	for i, sd := range d.docs {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		tags := sd.tags
+		if tags == nil {
+			tags = []string{}
+		}
+		data, err := json.Marshal(staticDoc{URL: sd.url, Title: sd.title, Kind: sd.kind, Lang: sd.lang, Tags: tags, Summary: sd.summary, Text: cutText(sd.body, staticTextBytes)})
+		if err != nil {
+			return nil, err
+		}
+		add("f/"+strconv.Itoa(i)+".bin", "docs", data)
+	}
+
+	if err := compressAll(ctx, files); err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	for _, f := range files {
+		fmt.Fprintf(h, "%s %d\n", f.name, len(f.data))
+		h.Write(f.data)
+	}
+	man.Dir = hex.EncodeToString(h.Sum(nil))[:16] + "/"
+	data, err = json.Marshal(man)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, bundleFile{name: "manifest.json", part: "manifest", data: append(data, '\n')})
+	return files, nil
+}
+
+// numbered sorts the keys of m, sets each to its position and returns them.
+func numbered(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		m[k] = i
+	}
+	return keys
+}
+
+// chunkItem is one encoded entry of a chunked file.
+type chunkItem struct {
+	key  string
+	data []byte
+}
+
+// chunked cuts items, in order, into runs of about size bytes; an item
+// larger than size gets a run of its own.
+func chunked(items []chunkItem, size int) [][]chunkItem {
+	var out [][]chunkItem
+	var cur []chunkItem
+	n := 0
+	for _, it := range items {
+		if len(cur) > 0 && n+len(it.data) > size {
+			out = append(out, cur)
+			cur, n = nil, 0
+		}
+		cur = append(cur, it)
+		n += len(it.data)
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// encode writes one posting entry:
+//
+//	uvarint len(key), key, uvarint len(rest), rest =
+//	  byte field mask (bit i: staticFields[i] present), then per field:
+//	  uvarint other, uvarint n, n × uvarint page delta, n × byte weight
+func (e *pentry) encode() []byte {
+	var body []byte
+	mask := byte(0)
+	for f, l := range e.fields {
+		if l != nil {
+			mask |= 1 << f
+		}
+	}
+	body = append(body, mask)
+	for _, l := range e.fields {
+		if l == nil {
+			continue
+		}
+		body = binary.AppendUvarint(body, uint64(l.other))
+		body = appendDocs(body, l.docs)
+		body = append(body, l.wts...)
+	}
+	b := binary.AppendUvarint(nil, uint64(len(e.key)))
+	b = append(b, e.key...)
+	b = binary.AppendUvarint(b, uint64(len(body)))
+	return append(b, body...)
+}
+
+// appendDocs writes uvarint n, then the page numbers as deltas.
+func appendDocs(b []byte, docs []uint32) []byte {
+	b = binary.AppendUvarint(b, uint64(len(docs)))
+	prev := uint32(0)
+	for _, n := range docs {
+		b = binary.AppendUvarint(b, uint64(n-prev))
+		prev = n
+	}
+	return b
+}
+
+// cutText returns the start of s, at most n bytes, cut at a space when one
+// is near.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	end := n
+	for end > 0 && !utf8.RuneStart(s[end]) {
+		end--
+	}
+	for i := end; i > end-40 && i > 0; i-- {
+		r, _ := utf8.DecodeLastRuneInString(s[:i])
+		if unicode.IsSpace(r) {
+			return s[:i]
+		}
+	}
+	return s[:end]
+}
+
+// compressAll gzips every file's data in place, on every core.
+func compressAll(ctx context.Context, files []bundleFile) error {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	errs := make(chan error, 1)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			for i := range next {
+				buf.Reset()
+				zw.Reset(&buf)
+				_, err := zw.Write(files[i].data)
+				if err == nil {
+					err = zw.Close()
+				}
+				if err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+					continue
+				}
+				files[i].data = bytes.Clone(buf.Bytes())
+			}
+		})
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+	}
+	return ctx.Err()
+}
+
+// writeBundle writes files under dir, on every core, and counts them.
+func writeBundle(ctx context.Context, w FileWriter, dir string, files []bundleFile) (*StaticStats, error) {
+	var content string
+	for _, f := range files {
+		if f.name == "manifest.json" {
+			var m staticManifest
+			if err := json.Unmarshal(f.data, &m); err != nil {
+				return nil, err
+			}
+			content = m.Dir
+		}
+	}
+	st := &StaticStats{Dir: content, Parts: map[string]PartStats{}}
+	for _, f := range files {
+		p := st.Parts[f.part]
+		p.Files++
+		p.Bytes += int64(len(f.data))
+		st.Parts[f.part] = p
+		st.Files++
+		st.Bytes += int64(len(f.data))
+		if f.part == "docs" {
+			st.Docs++
+		}
+	}
+	var wg sync.WaitGroup
+	next := make(chan bundleFile)
+	errs := make(chan error, 1)
+	for range max(2, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for f := range next {
+				name := path.Join(dir, content, f.name)
+				if f.part == "manifest" {
+					name = path.Join(dir, f.name)
+				}
+				if err := w.WriteFile(name, f.data); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		})
+	}
+	// The manifest goes last: a reader that sees it finds its files.
+	for _, f := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		if f.part != "manifest" {
+			next <- f
+		}
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return nil, err
+	default:
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if f.part == "manifest" {
+			if err := w.WriteFile(path.Join(dir, f.name), f.data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return st, nil
+}

@@ -1,0 +1,1169 @@
+// kb's search without a server: window.kbStaticSearch(params) answers like
+// GET {base}_search (same JSON), from the static bundle `kb build` writes to
+// {base}_kb/static-search/ (see search/static.go). It fetches only the parts
+// of the bundle a query needs: the dictionary chunk of each word, the
+// postings of its terms, the facet data once, and the pages it shows.
+// Ranking mirrors the server: bleve's tf-idf per field, title and headings
+// above summary and body, the words' best field plus a share of the others,
+// prefix matching of the word being typed, typo tolerance when nothing
+// matches exactly, words next to each other ranked higher, quoted phrases
+// checked on the text.
+(function () {
+  "use strict";
+  var FORMAT = 1;
+  var utf8 = new TextEncoder();
+  var text = new TextDecoder();
+
+  // ---- Fetching and decoding the bundle ----------------------------------
+
+  function QueryError(msg) {
+    var e = new Error(msg);
+    e.status = 400;
+    e.body = { error: msg };
+    return e;
+  }
+
+  // bytes fetches url and inflates it: the bundle's files are gzip data,
+  // unless a web server already undid that (Content-Encoding: gzip).
+  async function bytes(url, init) {
+    var r = await fetch(url, init);
+    if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+    var b = new Uint8Array(await r.arrayBuffer());
+    if (b.length > 2 && b[0] === 0x1f && b[1] === 0x8b) {
+      var s = new Blob([b]).stream().pipeThrough(new DecompressionStream("gzip"));
+      b = new Uint8Array(await new Response(s).arrayBuffer());
+    }
+    return b;
+  }
+
+  function Reader(b, p) { this.b = b; this.p = p || 0; }
+  Reader.prototype.uv = function () {
+    var b = this.b, v = 0, mul = 1, c;
+    do { c = b[this.p++]; v += (c & 0x7f) * mul; mul *= 128; } while (c & 0x80);
+    return v;
+  };
+
+  // list reads n, the page deltas and (weighted) the weight bytes.
+  function readList(r, weighted) {
+    var n = r.uv(), docs = new Uint32Array(n), d = 0;
+    for (var i = 0; i < n; i++) { d += r.uv(); docs[i] = d; }
+    var w = null;
+    if (weighted) { w = r.b.subarray(r.p, r.p + n); r.p += n; }
+    return { docs: docs, w: w };
+  }
+
+  // Chunk of postings: key → offset of the entry's body, decoded on use.
+  function PostChunk(b) {
+    var r = new Reader(b), n = r.uv();
+    this.b = b; this.at = new Map(); this.keys = []; this.cache = new Map();
+    for (var i = 0; i < n; i++) {
+      var kl = r.uv(), key = text.decode(b.subarray(r.p, r.p + kl));
+      r.p += kl;
+      var bl = r.uv();
+      this.at.set(key, r.p); this.keys.push(key);
+      r.p += bl;
+    }
+  }
+  // entry returns the fields of key: [title, headings, summary, body,
+  // words, pairs], each null or {docs, w, df}.
+  PostChunk.prototype.entry = function (key) {
+    if (this.cache.has(key)) return this.cache.get(key);
+    var p = this.at.get(key);
+    if (p === undefined) { this.cache.set(key, null); return null; }
+    var r = new Reader(this.b, p), mask = this.b[r.p++], fields = [];
+    for (var f = 0; f < 6; f++) {
+      if (!(mask & (1 << f))) { fields.push(null); continue; }
+      var other = r.uv(), l = readList(r, true);
+      l.df = l.docs.length + other;
+      fields.push(l);
+    }
+    this.cache.set(key, fields);
+    return fields;
+  };
+
+  function PairBucket(b) {
+    var r = new Reader(b), n = r.uv();
+    this.lists = new Map();
+    for (var i = 0; i < n; i++) {
+      var h = r.uv(), l = readList(r, true);
+      l.df = l.docs.length;
+      this.lists.set(h, l);
+    }
+  }
+
+  function Bundle(root, man) {
+    this.root = root; this.man = man; this.dir = root + man.dir;
+    this.N = man.docs; this.R = man.ranking;
+    this.loaded = new Map(); this.pending = new Map();
+    this.weights = new Float64Array(256);
+    for (var i = 0; i < 256; i++) this.weights[i] = Math.exp(-i / this.R.WeightScale);
+  }
+  Bundle.prototype.path = function (id) {
+    if (id === "m") return "meta.bin";
+    return id[0] + "/" + id.slice(1) + ".bin";
+  };
+  Bundle.prototype.load = function (id) {
+    if (this.loaded.has(id)) return Promise.resolve();
+    if (this.pending.has(id)) return this.pending.get(id);
+    var self = this;
+    var p = bytes(this.dir + this.path(id)).then(function (b) {
+      self.loaded.set(id, self.parse(id, b));
+      self.pending.delete(id);
+    }, function (e) { self.pending.delete(id); throw e; });
+    this.pending.set(id, p);
+    return p;
+  };
+  Bundle.prototype.parse = function (id, b) {
+    switch (id[0]) {
+      case "m": return parseMeta(JSON.parse(text.decode(b)));
+      case "d": return parseDict(JSON.parse(text.decode(b)));
+      case "p": case "w": return new PostChunk(b);
+      case "x": return new PairBucket(b);
+      case "f": return JSON.parse(text.decode(b));
+    }
+  };
+
+  function parseMeta(m) {
+    var n = m.doc_lang.length;
+    m.docAn = new Array(n);
+    m.docLangName = new Array(n);
+    m.docKindName = new Array(n);
+    m.tagDf = new Map();
+    m.tagSet = new Set(m.tags);
+    for (var i = 0; i < n; i++) {
+      var l = m.langs[m.doc_lang[i]];
+      m.docLangName[i] = l;
+      m.docAn[i] = anCode(l);
+      m.docKindName[i] = m.kinds[m.doc_kind[i]];
+      var ts = m.doc_tags[i];
+      for (var j = 0; j < ts.length; j++) m.tagDf.set(ts[j], (m.tagDf.get(ts[j]) || 0) + 1);
+    }
+    m.stopSets = {};
+    for (var k in m.stop) m.stopSets[k] = new Set(m.stop[k]);
+    m.stopSets["*"] = m.stopSets.en;
+    return m;
+  }
+
+  function parseDict(arr) {
+    var map = new Map(), keys = new Array(arr.length);
+    for (var i = 0; i < arr.length; i++) { map.set(arr[i][0], arr[i]); keys[i] = arr[i][0]; }
+    return { map: map, keys: keys };
+  }
+
+  function anCode(lang) { return lang === "en" || lang === "nl" ? lang : "*"; }
+
+  // chunkOf returns the chunk whose range holds key: the last first key
+  // not after it (0 when key sorts before them all).
+  function chunkOf(firsts, key) {
+    var lo = 0, hi = firsts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (firsts[mid] <= key) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  var bundleP = null;
+  function getBundle() {
+    if (!bundleP) {
+      var base = (document.body && document.body.getAttribute("data-base")) || "/";
+      var root = base + "_kb/static-search/";
+      bundleP = bytes(root + "manifest.json", { cache: "no-cache" }).then(function (b) {
+        var man = JSON.parse(text.decode(b));
+        if (man.format !== FORMAT) throw new Error("static search: bundle format " + man.format + ", this script reads " + FORMAT);
+        var bd = new Bundle(root, man);
+        return bd.load("m").then(function () { return bd; });
+      });
+      bundleP.catch(function () { bundleP = null; });
+    }
+    return bundleP;
+  }
+
+  // ---- Text: words as bleve's tokenizer and analysers see them -----------
+
+  var reLetter = /[\p{L}\p{M}]/u, reDigit = /\p{Nd}/u, reConnector = /\p{Pc}/u;
+  var reIdeo = /[\p{sc=Han}\p{sc=Hiragana}]/u;
+  var reWord = /[\p{L}\p{Nd}\p{M}]/u;
+  var MID_LETTER = ":\u00b7\u0387\u05f4\u2027\ufe13\ufe55\uff1a";
+  var MID_NUM_LET = ".'\u2018\u2019\u2024\ufe52\uff07\uff0e";
+  var MID_NUM = ",;\u037e\u0589\u060c\u060d\u066c\u07f8\u2044\ufe10\ufe14\ufe50\ufe54\uff0c\uff1b";
+
+  function charAt(s, i) {
+    var c = s.codePointAt(i);
+    return c === undefined ? "" : String.fromCodePoint(c);
+  }
+
+  // tokenize splits s into words as Unicode word boundaries (UAX #29, as
+  // bleve's unicode tokenizer applies them) do, dropping the rest.
+  function tokenize(s) {
+    var out = [], i = 0;
+    while (i < s.length) {
+      var c = charAt(s, i);
+      if (!reWord.test(c) && !reConnector.test(c)) { i += c.length; continue; }
+      if (reIdeo.test(c)) { out.push(c); i += c.length; continue; }
+      var j = i + c.length, prev = c, word = !reConnector.test(c);
+      while (j < s.length) {
+        var d = charAt(s, j);
+        if ((reWord.test(d) || reConnector.test(d)) && !reIdeo.test(d)) {
+          j += d.length; prev = d; word = word || !reConnector.test(d);
+          continue;
+        }
+        var next = charAt(s, j + d.length);
+        var letters = reLetter.test(prev) && reLetter.test(next);
+        var digits = reDigit.test(prev) && reDigit.test(next);
+        if ((MID_LETTER.indexOf(d) >= 0 && letters) || (MID_NUM_LET.indexOf(d) >= 0 && (letters || digits)) ||
+            (MID_NUM.indexOf(d) >= 0 && digits)) {
+          j += d.length + next.length; prev = next;
+          continue;
+        }
+        break;
+      }
+      if (word) out.push(s.slice(i, j));
+      i = j;
+    }
+    return out;
+  }
+
+  var FOLDS = { "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
+    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i", "ŀ": "l", "Ŀ": "L" };
+  // fold takes the accents off Latin letters, as the words analyser's
+  // ASCII folding does.
+  function fold(s) {
+    if (!/[^\x00-\x7f]/.test(s)) return s;
+    return s.replace(/[\u00c0-\u024f\u1e00-\u1eff]/g, function (c) {
+      return FOLDS[c] || c.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    }).replace(/[\u0300-\u036f]/g, "");
+  }
+
+  function runes(s) { return Array.from(s); }
+  function runeCount(s) { var n = 0; for (var i = 0; i < s.length; i++) { var c = s.charCodeAt(i); if (c < 0xdc00 || c > 0xdfff) n++; } return n; }
+  function firstRunes(s, n) { return runes(s).slice(0, n).join(""); }
+
+  // joinWord keeps only letters and digits: "e-mail" → "email".
+  function joinWord(w) { return runes(w).filter(function (c) { return /[\p{L}\p{Nd}]/u.test(c); }).join(""); }
+
+  // decodeTerm reads a dictionary entry's code for one analysis (see
+  // termCode in search/static.go) into terms [{t, exists, stop}].
+  function decodeTerm(surface, code) {
+    if (code === undefined || code === "") return [{ t: surface, exists: true, stop: false }];
+    if (code === "-") return [];
+    if (Array.isArray(code)) return code.map(function (t) { return { t: t, exists: true, stop: false }; });
+    var i = 0, exists = true, stop = false;
+    for (; i < code.length; i++) {
+      if (code[i] === "x") exists = false;
+      else if (code[i] === "~") stop = true;
+      else break;
+    }
+    var rest = code.slice(i), t = surface;
+    if (rest !== "") {
+      var bar = rest.indexOf("|");
+      var drop = parseInt(bar < 0 ? rest : rest.slice(0, bar), 10) || 0;
+      var rs = runes(surface);
+      t = rs.slice(0, rs.length - drop).join("") + (bar < 0 ? "" : rest.slice(bar + 1));
+    }
+    return [{ t: t, exists: exists, stop: stop }];
+  }
+
+  // withinEdits reports whether a and b (arrays of runes) are at most d
+  // insertions, deletions or substitutions apart; distance returns it.
+  function distance(a, b, d) {
+    if (Math.abs(a.length - b.length) > d) return d + 1;
+    var prev = new Array(b.length + 1), cur = new Array(b.length + 1), i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur[0] = i;
+      var low = i;
+      for (j = 1; j <= b.length; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (cur[j] < low) low = cur[j];
+      }
+      if (low > d) return d + 1;
+      var t = prev; prev = cur; cur = t;
+    }
+    return prev[b.length];
+  }
+
+  function fuzziness(t, R) {
+    var n = runeCount(t);
+    return n >= R.Fuzzy2Min ? 2 : n >= R.FuzzyMin ? 1 : 0;
+  }
+
+  // pairHash is the 16-bit hash of the word pair (a, b), as the index's
+  // pair filter computes it.
+  function pairHash(a, b) {
+    var h = 2166136261, i, x = utf8.encode(a), y = utf8.encode(b);
+    for (i = 0; i < x.length; i++) h = Math.imul(h ^ x[i], 16777619) >>> 0;
+    h = Math.imul(h ^ 32, 16777619) >>> 0;
+    for (i = 0; i < y.length; i++) h = Math.imul(h ^ y[i], 16777619) >>> 0;
+    return (h ^ (h >>> 16)) & 0xffff;
+  }
+
+  // ---- Query text -----------------------------------------------------------
+
+  var reSpace = /\s/u, reControl = /\p{Cc}/u, reWordChar = /[\p{L}\p{Nd}]/u;
+
+  // parseQuery mirrors search.ParseQuery.
+  function parseQuery(s, R) {
+    var q = { words: [], phrases: [], exclude: [], partial: false };
+    if (utf8.encode(s).length > R.MaxQueryBytes) throw QueryError("query is too long: " + utf8.encode(s).length + " bytes, at most " + R.MaxQueryBytes);
+    if (/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/.test(s)) throw QueryError("query is not valid UTF-8");
+    for (var k = 0; k < s.length; k++) {
+      if (reControl.test(s[k]) && !reSpace.test(s[k])) {
+        throw QueryError("query contains a control character (U+" + s.charCodeAt(k).toString(16).toUpperCase().padStart(4, "0") + ")");
+      }
+    }
+    var i = 0, lastWord = false;
+    while (i < s.length) {
+      var c = charAt(s, i);
+      if (reSpace.test(c)) { i += c.length; lastWord = false; continue; }
+      var exclude = false;
+      if ((c === "-" || c === "+") && i + 1 < s.length && !reSpace.test(charAt(s, i + 1))) {
+        exclude = c === "-";
+        i++;
+        c = charAt(s, i);
+      }
+      var t, quoted = c === '"';
+      if (quoted) {
+        i++;
+        var end = s.indexOf('"', i);
+        if (end < 0) end = s.length;
+        t = s.slice(i, end).trim();
+        i = end < s.length ? end + 1 : end;
+      } else {
+        var start = i;
+        while (i < s.length) {
+          var d = charAt(s, i);
+          if (reSpace.test(d) || d === '"') break;
+          i += d.length;
+        }
+        t = s.slice(start, i);
+      }
+      lastWord = false;
+      if (!reWordChar.test(t)) continue;
+      if (exclude) q.exclude.push(t);
+      else if (quoted) q.phrases.push(t);
+      else { q.words.push(t); lastWord = true; }
+      if (q.words.length + q.phrases.length + q.exclude.length > R.MaxTerms) {
+        throw QueryError("query has too many words: at most " + R.MaxTerms);
+      }
+    }
+    q.partial = lastWord;
+    q.empty = q.words.length === 0 && q.phrases.length === 0;
+    return q;
+  }
+
+  // ---- Scoring: bleve's tf-idf, clause by clause -----------------------------
+  //
+  // A clause's result is null (no page) or a Float64Array of N scores, 0
+  // where the page does not match. Query norms are left out: they scale
+  // every score of a search alike.
+
+  // Pass is one evaluation of a query against what is loaded; what is
+  // missing is noted, fetched, and the pass run again.
+  function Pass(bd, q, req, mode) {
+    this.bd = bd; this.R = bd.R; this.N = bd.N; this.man = bd.man;
+    this.meta = bd.loaded.get("m");
+    this.q = q; this.req = req; this.mode = mode;
+    this.missing = new Set();
+  }
+
+  Pass.prototype.need = function (id) {
+    var v = this.bd.loaded.get(id);
+    if (v === undefined) this.missing.add(id);
+    return v;
+  };
+
+  // dictEntry returns the dictionary entry of a lower-cased word, null
+  // when the bundle has none, undefined while its chunk is not loaded.
+  Pass.prototype.dictEntry = function (w) {
+    var c = this.need("d" + chunkOf(this.man.dict, w));
+    if (!c) return undefined;
+    return c.map.get(w) || null;
+  };
+
+  // known returns the dictionary entry of w if its chunk is already
+  // loaded (null if absent), without asking for it; undefined otherwise.
+  Pass.prototype.known = function (w) {
+    var c = this.bd.loaded.get("d" + chunkOf(this.man.dict, w));
+    if (!c) return undefined;
+    return c.map.get(w) || null;
+  };
+
+  Pass.prototype.stopSet = function (an) { return this.meta.stopSets[an] || this.meta.stopSets.en; };
+
+  // tokenTerms returns what analysis an makes of one lower-cased token.
+  Pass.prototype.tokenTerms = function (an, tok, entry) {
+    if (entry) {
+      var i = this.man.analyses.indexOf(an);
+      if (i >= 0) return decodeTerm(tok, entry[1 + i]);
+    }
+    var t = tok;
+    if (an === "en") t = t.replace(/['\u2019\uff07]s$/, "");
+    if (this.stopSet(an).has(t)) return [];
+    return [{ t: t, exists: !!entry && false, stop: false, unknown: true }];
+  };
+
+  // terms returns the terms of text in analysis an, in order.
+  Pass.prototype.terms = function (an, s) {
+    var toks = tokenize(s.toLowerCase()), out = [];
+    for (var i = 0; i < toks.length; i++) {
+      var e = this.dictEntry(toks[i]);
+      var ts = this.tokenTerms(an, toks[i], e);
+      for (var j = 0; j < ts.length; j++) { ts[j].surface = toks[i]; out.push(ts[j]); }
+    }
+    return out;
+  };
+
+  Pass.prototype.postEntry = function (key) {
+    var c = this.need("p" + chunkOf(this.man.post, key));
+    return c ? c.entry(key) : null;
+  };
+  Pass.prototype.wordsEntry = function (key) {
+    var c = this.need("w" + chunkOf(this.man.words, key));
+    return c ? c.entry(key) : null;
+  };
+
+  // leaf scores one posting list: boost · idf² · tf·norm.
+  Pass.prototype.leaf = function (l, boost, out) {
+    if (!l) return out;
+    var idf = 1 + Math.log(this.N / (l.df + 1)), k = boost * idf * idf, W = this.bd.weights;
+    out = out || new Float64Array(this.N);
+    for (var i = 0; i < l.docs.length; i++) out[l.docs[i]] += k * W[l.w[i]];
+    return out;
+  };
+
+  // anyOf: the best child plus tie times the others.
+  Pass.prototype.anyOf = function (tie, kids) {
+    kids = kids.filter(Boolean);
+    if (kids.length === 0) return null;
+    if (kids.length === 1) return kids[0];
+    var out = new Float64Array(this.N);
+    for (var d = 0; d < this.N; d++) {
+      var best = 0, sum = 0;
+      for (var i = 0; i < kids.length; i++) { var v = kids[i][d]; sum += v; if (v > best) best = v; }
+      if (sum > 0) out[d] = best + tie * (sum - best);
+    }
+    return out;
+  };
+
+  // disjunction: the sum of the children matched times their share
+  // (bleve's coord); total counts children that matched nothing too.
+  Pass.prototype.disjunction = function (kids, total) {
+    var live = kids.filter(Boolean);
+    if (live.length === 0) return null;
+    var out = new Float64Array(this.N);
+    for (var d = 0; d < this.N; d++) {
+      var sum = 0, n = 0;
+      for (var i = 0; i < live.length; i++) { var v = live[i][d]; if (v > 0) { sum += v; n++; } }
+      if (n > 0) out[d] = sum * n / total;
+    }
+    return out;
+  };
+
+  // conjunction: every child must match; the sum.
+  Pass.prototype.conjunction = function (kids) {
+    if (kids.length === 0) return null;
+    for (var i = 0; i < kids.length; i++) if (!kids[i]) return null;
+    if (kids.length === 1) return kids[0];
+    var out = new Float64Array(this.N);
+    for (var d = 0; d < this.N; d++) {
+      var sum = 0, all = true;
+      for (var j = 0; j < kids.length; j++) { var v = kids[j][d]; if (v > 0) sum += v; else { all = false; break; } }
+      if (all) out[d] = sum;
+    }
+    return out;
+  };
+
+  // boolean: must, plus what should adds where it matches.
+  Pass.prototype.boolean = function (must, should) {
+    if (!must) return null;
+    if (!should) return must;
+    var out = new Float64Array(this.N);
+    for (var d = 0; d < this.N; d++) if (must[d] > 0) out[d] = must[d] + should[d];
+    return out;
+  };
+
+  // fields matches an analysed term of analysis an in any text field.
+  Pass.prototype.fields = function (an, term, factor) {
+    var R = this.R;
+    if (term.exists === false && !term.unknown) return null;
+    var e = this.postEntry(an + ":" + term.t);
+    if (!e) return null;
+    var boosts = [R.Title, R.Headings, R.Summary, R.Body], kids = [];
+    for (var f = 0; f < 4; f++) kids.push(e[f] ? this.leaf(e[f], boosts[f] * factor) : null);
+    return this.anyOf(R.FieldTie, kids);
+  };
+
+  // multi scores a set of expansions of one query term (prefix or
+  // spelling) in one field, as bleve's disjunction of term searchers:
+  // the sum of the expansions a page holds, times their share. cands are
+  // [{l, boost}] and total their number in the field's dictionary.
+  Pass.prototype.multi = function (cands, total) {
+    if (cands.length === 0) return null;
+    if (total === 1) return this.leaf(cands[0].l, cands[0].boost);
+    var sum = new Float64Array(this.N), cnt = new Uint16Array(this.N);
+    for (var i = 0; i < cands.length; i++) {
+      var c = cands[i], idf = 1 + Math.log(this.N / (c.l.df + 1)), k = c.boost * idf * idf, W = this.bd.weights;
+      for (var j = 0; j < c.l.docs.length; j++) { var d = c.l.docs[j]; sum[d] += k * W[c.l.w[j]]; cnt[d]++; }
+    }
+    for (var d2 = 0; d2 < this.N; d2++) if (cnt[d2]) sum[d2] *= cnt[d2] / total;
+    return sum;
+  };
+
+  // range lists the entries of chunks series s ("p" or "w", firsts in the
+  // manifest) whose keys start with pre, reading at most two chunks:
+  // {entries: [[key, fields]], total} where total estimates the keys of
+  // the whole range; null when the range is wider than two chunks and
+  // skip is set.
+  Pass.prototype.range = function (s, firsts, pre, skip) {
+    var a = chunkOf(firsts, pre), b = chunkOf(firsts, pre + "\uffff"), out = [], total = 0;
+    if (b - a > 1 && skip) return null;
+    for (var i = a; i <= b; i++) {
+      if (i > a + 1) {
+        total += this.man.words_count ? this.man.words_count[i] || 0 : 0;
+        continue;
+      }
+      var c = this.need(s + i);
+      if (!c) continue;
+      for (var k = 0; k < c.keys.length; k++) {
+        var key = c.keys[k];
+        if (key.length >= pre.length && key.slice(0, pre.length) === pre) { out.push([key, c.entry(key)]); total++; }
+      }
+    }
+    return { entries: out, total: total };
+  };
+
+  // prefix matches the terms of field f (0 title, 3 body, 4 words)
+  // starting with pre. Title and body terms are per analysis an.
+  Pass.prototype.prefix = function (an, f, pre, boost) {
+    var r;
+    if (f === 4) r = this.range("w", this.man.words, pre, false);
+    else {
+      // The index's dictionary holds every language's terms: count them.
+      var cands = [], total = 0, ans = this.man.analyses;
+      for (var i = 0; i < ans.length; i++) {
+        var ri = this.range("p", this.man.post, ans[i] + ":" + pre, true);
+        if (!ri) return null;
+        for (var j = 0; j < ri.entries.length; j++) {
+          var fl = ri.entries[j][1] && ri.entries[j][1][f];
+          if (!fl) continue;
+          total++;
+          if (ans[i] === an) cands.push({ l: fl, boost: boost, t: ri.entries[j][0] });
+        }
+      }
+      return this.multi(cands, total);
+    }
+    var list = [];
+    for (var k = 0; k < r.entries.length; k++) {
+      var fl2 = r.entries[k][1] && r.entries[k][1][f];
+      if (fl2) list.push({ l: fl2, boost: boost });
+    }
+    return this.multi(list, Math.max(r.total, list.length));
+  };
+
+  // neighbours returns the dictionary entries near the word w (in its
+  // chunk) that start with the same letter: where a misspelling's
+  // intended word is found.
+  Pass.prototype.neighbours = function (w) {
+    var c = this.need("d" + chunkOf(this.man.dict, w));
+    if (!c) return [];
+    var first = charAt(w, 0), out = [];
+    for (var i = 0; i < c.keys.length; i++) if (charAt(c.keys[i], 0) === first) out.push(c.map.get(c.keys[i]));
+    return out;
+  };
+
+  // fuzzyFields matches, in analysis an, the terms spelled within d edits
+  // of term (whose typed form was surface), weighted down by fuzzyFactor
+  // and by edit distance, as bleve's fuzzy query.
+  Pass.prototype.fuzzyFields = function (an, term, d) {
+    var R = this.R, tr = runes(term.t), sr = runes(term.surface || term.t);
+    var cands = new Map(); // term → edits
+    if (!term.unknown && term.exists !== false) cands.set(term.t, 0);
+    var near = this.neighbours(term.surface || term.t);
+    for (var i = 0; i < near.length; i++) {
+      var s = near[i][0], ts = this.tokenTerms(an, s, near[i]);
+      if (ts.length !== 1 || ts[0].exists === false) continue;
+      var t = ts[0].t;
+      if (charAt(t, 0) !== charAt(term.t, 0)) continue;
+      var e = Math.min(distance(runes(t), tr, d), distance(runes(s), sr, d));
+      if (e <= d && (!cands.has(t) || cands.get(t) > e)) cands.set(t, e);
+    }
+    var boosts = [R.Title, R.Headings, R.Summary, R.Body], per = [[], [], [], []];
+    var self = this;
+    cands.forEach(function (e, t) {
+      var en = self.postEntry(an + ":" + t);
+      if (!en) return;
+      for (var f = 0; f < 4; f++) if (en[f]) per[f].push({ l: en[f], boost: boosts[f] * R.FuzzyFactor / (e + 1) });
+    });
+    var kids = per.map(function (c) { return self.multi(c, c.length); });
+    return this.anyOf(R.FieldTie, kids);
+  };
+
+  // fuzzyWords matches the folded words of titles, headings and summaries
+  // within d edits of s.
+  Pass.prototype.fuzzyWords = function (s, d, boost) {
+    var c = this.need("w" + chunkOf(this.man.words, s));
+    if (!c) return null;
+    var sr = runes(s), first = charAt(s, 0), list = [];
+    for (var i = 0; i < c.keys.length; i++) {
+      var k = c.keys[i];
+      if (charAt(k, 0) !== first) continue;
+      var e = distance(runes(k), sr, d);
+      if (e <= d) {
+        var en = c.entry(k);
+        if (en && en[4]) list.push({ l: en[4], boost: boost / (e + 1) });
+      }
+    }
+    return this.multi(list, list.length);
+  };
+
+  Pass.prototype.pair = function (a, b, boost) {
+    var h = pairHash(a, b), shift = this.man.pair_shift;
+    var bucket = this.need("x" + (h >> shift));
+    if (!bucket) return null;
+    var l = bucket.lists.get(h - ((h >> shift) << shift));
+    return l ? this.leaf(l, boost) : null;
+  };
+
+  Pass.prototype.tag = function (tag, boost) {
+    var m = this.meta, ti = m.tags.indexOf(tag);
+    if (ti < 0) return null;
+    var df = m.tagDf.get(ti) || 0, idf = 1 + Math.log(this.N / (df + 1)), out = new Float64Array(this.N);
+    for (var d = 0; d < this.N; d++) {
+      var ts = m.doc_tags[d];
+      if (ts.indexOf(ti) >= 0) out[d] = boost * idf * idf / Math.sqrt(ts.length);
+    }
+    return out;
+  };
+
+  // wordQuery mirrors search's wordQuery: one typed word by its terms in
+  // any text field, as a tag, by prefix while typed, by spelling.
+  Pass.prototype.wordQuery = function (an, w, terms, partial) {
+    var R = this.R, alts = [], self = this;
+    if (terms.length > 1) terms = terms.filter(function (t) { return !t.stop && !(t.unknown && self.stopSet(an).has(t.t)); });
+    if (terms.length === 1) alts.push(this.fields(an, terms[0], 1));
+    else if (terms.length > 1) {
+      alts.push(this.seq(an, terms));
+      var j = this.terms(an, joinWord(w));
+      if (j.length === 1) alts.push(this.fields(an, j[0], 1));
+    }
+    var lw = w.toLowerCase();
+    if (terms.length > 0 || this.meta.tagSet.has(lw)) alts.push(this.tag(lw, R.Tag));
+    var surface = tokenize(fold(lw));
+    if (partial && surface.length > 0) {
+      var pre = surface[surface.length - 1], n = runeCount(pre);
+      if (n >= R.PrefixMin) {
+        alts.push(this.prefix(an, 4, pre, R.WordsPrefix));
+        alts.push(this.prefix(an, 0, pre, R.TitlePrefix));
+      }
+      if (n >= R.BodyPrefixMin) alts.push(this.prefix(an, 3, pre, R.BodyPrefix));
+    }
+    if (this.mode !== "exact") {
+      for (var i = 0; i < terms.length; i++) {
+        var d = fuzziness(terms[i].t, R);
+        if (d > 0) alts.push(this.fuzzyFields(an, terms[i], d));
+      }
+      for (var k = 0; k < surface.length; k++) {
+        var d2 = fuzziness(surface[k], R);
+        if (d2 > 0) alts.push(this.fuzzyWords(surface[k], d2, R.WordsPrefix * R.FuzzyFactor));
+      }
+    }
+    return this.anyOf(R.AltTie, alts);
+  };
+
+  // seq matches the parts of a word like "e-mail": each part somewhere,
+  // ranked higher with the parts next to each other.
+  Pass.prototype.seq = function (an, terms) {
+    var must = [], pairs = [];
+    for (var i = 0; i < terms.length; i++) {
+      must.push(this.fields(an, terms[i], 1));
+      if (i > 0) pairs.push(this.pair(terms[i - 1].t, terms[i].t, this.R.Pair));
+    }
+    return this.boolean(this.conjunction(must), this.disjunction(pairs, pairs.length));
+  };
+
+  // langQuery mirrors search's langQuery: the scores of the pages of
+  // analysis an, or null when the query has nothing to look for there.
+  Pass.prototype.langQuery = function (an) {
+    var q = this.q, R = this.R, must = [], should = [], words = [], prev = [];
+    for (var i = 0; i < q.words.length; i++) {
+      var partial = q.partial && i === q.words.length - 1;
+      var terms = this.terms(an, q.words[i]);
+      var wq = this.wordQuery(an, q.words[i], terms, partial);
+      words.push(wq);
+      if (prev.length > 0 && terms.length > 0) should.push(this.pair(prev[prev.length - 1].t, terms[0].t, R.Pair));
+      prev = terms;
+    }
+    // A word with nothing to look for (a stop word) is left out.
+    var live = [];
+    for (var k = 0; k < words.length; k++) if (words[k] !== undefined) live.push(words[k]);
+    var wordsNonNil = [];
+    for (var m = 0; m < q.words.length; m++) if (this.wordHas(an, q.words[m], m)) wordsNonNil.push(words[m]);
+    if (this.mode === "any" && wordsNonNil.length > 1) must.push(this.disjunction(wordsNonNil, wordsNonNil.length));
+    else must = must.concat(wordsNonNil);
+    for (var p = 0; p < q.phrases.length; p++) {
+      var pt = this.terms(an, q.phrases[p]);
+      for (var j = 0; j < pt.length; j++) {
+        must.push(this.fields(an, pt[j], 1));
+        if (j > 0) should.push(this.pair(pt[j - 1].t, pt[j].t, R.Pair));
+      }
+    }
+    if (!q.empty && must.length === 0) return undefined;
+    var scores;
+    if (must.length === 0) {
+      scores = new Float64Array(this.N).fill(1);
+    } else {
+      scores = this.conjunction(must);
+    }
+    if (should.length > 0) scores = this.boolean(scores, this.disjunction(should, should.length));
+    if (!scores) return null;
+    for (var x = 0; x < q.exclude.length; x++) {
+      var xt = this.terms(an, q.exclude[x]);
+      if (xt.length !== 1) continue;
+      var xq = this.wordQuery(an, q.exclude[x], xt, false);
+      if (xq) for (var d = 0; d < this.N; d++) if (xq[d] > 0) scores[d] = 0;
+    }
+    var docAn = this.meta.docAn;
+    for (var d2 = 0; d2 < this.N; d2++) if (docAn[d2] !== an) scores[d2] = 0;
+    return scores;
+  };
+
+  // wordHas reports whether search's wordQuery would give word i a clause
+  // at all (some alternative to match), whether or not a page matches.
+  Pass.prototype.wordHas = function (an, w, i) {
+    var self = this, terms = this.terms(an, w);
+    if (terms.length > 1) terms = terms.filter(function (t) { return !t.stop && !(t.unknown && self.stopSet(an).has(t.t)); });
+    if (terms.length > 0 || this.meta.tagSet.has(w.toLowerCase())) return true;
+    var surface = tokenize(fold(w.toLowerCase()));
+    return this.q.partial && i === this.q.words.length - 1 && surface.length > 0 && runeCount(surface[surface.length - 1]) >= this.R.PrefixMin;
+  };
+
+  // ---- Search --------------------------------------------------------------
+
+  function intParam(v, name, def, lo, hi) {
+    if (v === undefined || v === null || v === "") return def;
+    var s = String(v);
+    if (!/^[+-]?\d+$/.test(s)) throw QueryError(name + " must be a whole number from " + lo + " to " + hi);
+    var n = parseInt(s, 10);
+    if (n < lo || n > hi) throw QueryError(name + " must be a whole number from " + lo + " to " + hi);
+    return n;
+  }
+
+  function checkFilter(name, v, R) {
+    if (utf8.encode(v).length > 64) throw QueryError(name + " filter is too long: at most 64 bytes");
+    if (reControl.test(v)) throw QueryError(name + " filter contains a control character");
+  }
+
+  function request(params, R) {
+    params = params || {};
+    var tags = params.tag === undefined || params.tag === null || params.tag === "" ? [] : [].concat(params.tag);
+    var req = {
+      query: params.q === undefined || params.q === null ? "" : String(params.q),
+      kind: params.kind ? String(params.kind) : "",
+      lang: params.lang ? String(params.lang) : "",
+      tags: tags.map(String),
+      limit: intParam(params.limit, "limit", R.DefaultLimit, 1, R.MaxLimit),
+      offset: intParam(params.offset, "offset", 0, 0, R.MaxOffset)
+    };
+    if (req.tags.length > R.MaxTagFilter) throw QueryError("at most " + R.MaxTagFilter + " tag filters");
+    checkFilter("kind", req.kind, R);
+    checkFilter("lang", req.lang, R);
+    req.tags.forEach(function (t) { checkFilter("tag", t, R); });
+    return req;
+  }
+
+  // run evaluates fn(pass) until everything it needs is loaded.
+  async function run(bd, make) {
+    for (var round = 0; ; round++) {
+      var pass = make();
+      var out = pass.eval();
+      if (pass.missing.size === 0 || round > 8) return { pass: pass, out: out };
+      await Promise.all(Array.from(pass.missing).map(function (id) { return bd.load(id); }));
+    }
+  }
+
+  // modes lists the modes to try in turn until one finds something.
+  function modes(q, R) {
+    if (q.empty) return ["exact"];
+    var ms = ["exact"];
+    if (q.words.some(function (w) { return runeCount(w) >= R.FuzzyMin; })) ms.push("fuzzy");
+    if (q.words.length > 1) ms.push("any");
+    return ms;
+  }
+
+  // evalAll computes, for the request's languages (or all of them), the
+  // score of every page: the query's match, without filters.
+  Pass.prototype.scores = function (ans) {
+    var out = null;
+    for (var i = 0; i < ans.length; i++) {
+      var s = this.langQuery(ans[i]);
+      if (!s) continue;
+      if (!out) out = s;
+      else for (var d = 0; d < this.N; d++) if (s[d] > 0) out[d] = s[d];
+    }
+    return out;
+  };
+
+  Pass.prototype.eval = function () {
+    var req = this.req, m = this.meta, ans;
+    if (req.lang) ans = [anCode(req.lang)];
+    else ans = this.man.analyses.slice();
+    if (!req.lang && m.langs.some(function (l) { return anCode(l) === "*"; }) && ans.indexOf("*") < 0) ans.push("*");
+    var main = this.scores(ans);
+    var all = req.lang ? this.scores(this.man.analyses) : main;
+    return { main: main, all: all };
+  };
+
+  // filter keeps the pages of scores that pass the request's filters but
+  // the one on skip.
+  function filtered(scores, req, meta, N, skip) {
+    var out = new Uint8Array(N);
+    if (!scores) return out;
+    var kind = skip !== "kind" && req.kind ? meta.kinds.indexOf(req.kind) : -2;
+    var lang = skip !== "lang" && req.lang ? meta.langs.indexOf(req.lang) : -2;
+    var tags = skip !== "tags" ? req.tags.map(function (t) { return meta.tags.indexOf(t); }) : [];
+    if (kind === -1 || lang === -1 || tags.indexOf(-1) >= 0) return out;
+    for (var d = 0; d < N; d++) {
+      if (!(scores[d] > 0)) continue;
+      if (kind >= 0 && meta.doc_kind[d] !== kind) continue;
+      if (lang >= 0 && meta.doc_lang[d] !== lang) continue;
+      var ok = true;
+      for (var i = 0; i < tags.length; i++) if (meta.doc_tags[d].indexOf(tags[i]) < 0) { ok = false; break; }
+      if (ok) out[d] = 1;
+    }
+    return out;
+  }
+
+  function facet(sel, meta, N, field, size) {
+    var counts = new Map();
+    for (var d = 0; d < N; d++) {
+      if (!sel[d]) continue;
+      var vals = field === "kind" ? [meta.doc_kind[d]] : field === "lang" ? [meta.doc_lang[d]] : meta.doc_tags[d];
+      for (var i = 0; i < vals.length; i++) counts.set(vals[i], (counts.get(vals[i]) || 0) + 1);
+    }
+    var names = field === "kind" ? meta.kinds : field === "lang" ? meta.langs : meta.tags;
+    var list = Array.from(counts, function (e) { return [names[e[0]], e[1]]; }).filter(function (e) { return e[0] !== ""; });
+    list.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
+    list = list.slice(0, size).sort(function (a, b) { return a[0] < b[0] ? -1 : 1; });
+    var out = {};
+    list.forEach(function (e) { out[e[0]] = e[1]; });
+    return out;
+  }
+
+  async function search(params) {
+    var t0 = performance.now();
+    var bd = await getBundle();
+    var R = bd.R, meta = bd.loaded.get("m"), N = bd.N;
+    var req = request(params, R);
+    var q = parseQuery(req.query, R);
+    var res = { query: req.query, total: 0, took_ms: 0, hits: [], facets: { kind: {}, tags: {}, lang: {} } };
+    if (q.empty && q.exclude.length === 0 && req.query.trim() !== "") {
+      res.took_ms = Math.round((performance.now() - t0) * 1000) / 1000;
+      return res;
+    }
+    var ms = modes(q, R), r, sel, mode;
+    for (var i = 0; i < ms.length; i++) {
+      mode = ms[i];
+      r = await run(bd, function () { return new Pass(bd, q, req, mode); });
+      sel = filtered(r.out.main, req, meta, N, "");
+      var any = false;
+      for (var d = 0; d < N; d++) if (sel[d]) { any = true; break; }
+      if (any) break;
+    }
+    var scores = r.out.main;
+    if (mode !== "exact") res.fuzzy = true;
+    if (mode === "any") res.partial = true;
+    var order = [];
+    for (var d2 = 0; d2 < N; d2++) if (sel[d2]) order.push(d2);
+    if (!q.empty) order.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+
+    // Quoted phrases and excluded phrases are checked on the pages' text,
+    // in rank order, as far as the page of results asked for.
+    var hl = new Highlighter(r.pass);
+    var checks = hl.checksText(), dropped = new Set(), unsure = false;
+    var want = req.offset + req.limit, shown = [], k = 0;
+    while (k < order.length && shown.length < want) {
+      var batch = order.slice(k, k + (checks ? Math.max(req.limit, 10) : want - shown.length));
+      k += batch.length;
+      await Promise.all(batch.map(function (n) { return bd.load("f" + n); }));
+      for (var b = 0; b < batch.length && shown.length < want; b++) {
+        var doc = bd.loaded.get("f" + batch[b]);
+        if (checks) {
+          var v = hl.verify(doc);
+          if (v === false) { dropped.add(batch[b]); continue; }
+          if (v === null) unsure = true;
+        }
+        shown.push(batch[b]);
+      }
+    }
+    if (checks) {
+      if (k < order.length || unsure) res.approximate = true;
+      dropped.forEach(function (n) { sel[n] = 0; });
+    }
+    res.total = order.length - dropped.size;
+    res.facets.kind = facet(req.kind ? filtered(r.out.main, req, meta, N, "kind") : sel, meta, N, "kind", R.FacetKinds);
+    res.facets.tags = facet(req.tags.length ? filtered(r.out.main, req, meta, N, "tags") : sel, meta, N, "tags", R.FacetTags);
+    res.facets.lang = facet(req.lang ? filtered(r.out.all, req, meta, N, "lang") : sel, meta, N, "lang", R.FacetLangs);
+    shown.slice(req.offset).forEach(function (n) {
+      var doc = bd.loaded.get("f" + n);
+      res.hits.push({
+        url: doc.url, title: doc.title, title_html: hl.mark(doc.lang, doc.title, false),
+        kind: doc.kind, lang: doc.lang, tags: doc.tags || [], summary: doc.summary,
+        fragments: hl.fragments(doc.lang, doc.text || "", doc.cut, doc.summary || ""),
+        score: Math.round(scores[n] * 1e6) / 1e6
+      });
+    });
+    res.took_ms = Math.round((performance.now() - t0) * 1000) / 1000;
+    return res;
+  }
+
+  // ---- Snippets and phrase checks (search's highlighter) --------------------
+
+  function Highlighter(pass) { this.p = pass; this.ms = new Map(); }
+
+  Highlighter.prototype.checksText = function () {
+    var p = this.p, q = p.q;
+    if (q.phrases.length > 0) return true;
+    var ans = p.man.analyses;
+    for (var i = 0; i < q.exclude.length; i++) {
+      for (var j = 0; j < ans.length; j++) if (p.terms(ans[j], q.exclude[i]).length > 1) return true;
+    }
+    return false;
+  };
+
+  // matcher holds what one analysis of the query looks for.
+  Highlighter.prototype.matcher = function (lang) {
+    var an = anCode(lang);
+    if (this.ms.has(an)) return this.ms.get(an);
+    var p = this.p, q = p.q, R = p.R;
+    var m = { an: an, stems: new Map(), fuzzy: [], prefix: "", pgroup: -1, starts: new Set(), first: new Set(), cache: new Map(), p: p };
+    var add = function (t, g) {
+      if (!m.stems.has(t)) m.stems.set(t, g);
+      m.starts.add(firstRunes(t, 2));
+      if (p.mode !== "exact") {
+        var d = fuzziness(t, R);
+        if (d > 0) { m.fuzzy.push({ t: runes(t), d: d, g: g }); m.first.add(charAt(t, 0)); }
+      }
+    };
+    for (var i = 0; i < q.words.length; i++) {
+      var ts = p.terms(an, q.words[i]);
+      ts.forEach(function (t) { add(t.t, i); });
+      if (ts.length > 1) {
+        var j = p.terms(an, joinWord(q.words[i]));
+        if (j.length === 1) add(j[0].t, i);
+      }
+      if (q.partial && i === q.words.length - 1) {
+        var s = tokenize(fold(q.words[i].toLowerCase()));
+        if (s.length > 0 && runeCount(s[s.length - 1]) >= R.PrefixMin) { m.prefix = s[s.length - 1]; m.pgroup = i; }
+      }
+    }
+    for (var k = 0; k < q.phrases.length; k++) {
+      p.terms(an, q.phrases[k]).forEach(function (t) { add(t.t, q.words.length + k); });
+    }
+    this.ms.set(an, m);
+    return m;
+  };
+
+  // stem returns the term analysis an makes of the lower-cased word low,
+  // "" for a stop word. Words of the dictionary's loaded chunks are known;
+  // for others, a word that starts with one of the query's terms is taken
+  // for it (most inflections only add a suffix to the stem).
+  function stem(m, low) {
+    if (m.cache.has(low)) return m.cache.get(low);
+    var p = m.p, e = p.known(low), st;
+    if (e) {
+      var ts = p.tokenTerms(m.an, low, e);
+      st = ts.length ? ts[0].t : "";
+    } else {
+      var t = low;
+      if (m.an === "en") t = t.replace(/['\u2019\uff07]s$/, "");
+      st = t;
+      if (p.stopSet(m.an).has(t)) st = "";
+      else {
+        m.stems.forEach(function (g, s) { if (st === t && s.length >= 3 && t.indexOf(s) === 0 && t.length - s.length <= 4) st = s; });
+      }
+    }
+    m.cache.set(low, st);
+    return st;
+  }
+
+  function match(m, tok) {
+    var low = tok.toLowerCase(), f = fold(low);
+    if (m.prefix && f.indexOf(m.prefix) === 0) return m.pgroup;
+    if (!m.starts.has(firstRunes(f, 2)) && !m.first.has(charAt(f, 0))) return -1;
+    var st = stem(m, low);
+    if (st === "") return -1;
+    if (m.stems.has(st)) return m.stems.get(st);
+    if (m.fuzzy.length) {
+      var sr = runes(st);
+      for (var i = 0; i < m.fuzzy.length; i++) {
+        var fz = m.fuzzy[i];
+        if (sr.length && sr[0] === fz.t[0] && distance(sr, fz.t, fz.d) <= fz.d) return fz.g;
+      }
+    }
+    return -1;
+  }
+
+  var reMark = /[\p{L}\p{Nd}\p{M}]/u, reLetterOnly = /\p{L}/u;
+  // nextWord returns the bounds of the first word at or after i (letters,
+  // digits, marks, apostrophes between letters), or null.
+  function nextWord(s, i) {
+    var start = -1;
+    while (i < s.length) {
+      var c = charAt(s, i), word = reMark.test(c);
+      if (!word && start >= 0 && (c === "'" || c === "\u2019") && i + 1 < s.length) word = reLetterOnly.test(charAt(s, i + 1));
+      if (word && start < 0) start = i;
+      else if (!word && start >= 0) return [start, i];
+      i += c.length;
+    }
+    return start < 0 ? null : [start, s.length];
+  }
+
+  function find(m, s) {
+    var out = [], i = 0, w;
+    while ((w = nextWord(s, i))) {
+      var g = match(m, s.slice(w[0], w[1]));
+      if (g >= 0) out.push({ start: w[0], end: w[1], group: g });
+      i = w[1];
+    }
+    return out;
+  }
+
+  function escapeHTML(s) {
+    return s.replace(/[&'<>"]/g, function (c) {
+      return { "&": "&amp;", "'": "&#39;", "<": "&lt;", ">": "&gt;", '"': "&#34;" }[c];
+    });
+  }
+
+  function collapse(s, first, last) {
+    if (first) s = s.replace(/^\s+/u, "");
+    if (last) s = s.replace(/\s+$/u, "");
+    return s.replace(/\s+/gu, " ");
+  }
+
+  function markHTML(s, spans, start, end, more) {
+    var out = start > 0 ? "… " : "", at = start;
+    for (var i = 0; i < spans.length; i++) {
+      var sp = spans[i];
+      if (sp.start < at || sp.end > end) continue;
+      out += escapeHTML(collapse(s.slice(at, sp.start), at === start, false));
+      out += "<mark>" + escapeHTML(s.slice(sp.start, sp.end)) + "</mark>";
+      at = sp.end;
+    }
+    out += escapeHTML(collapse(s.slice(at, end), at === start, true));
+    if (end < s.length || more) out += " …";
+    return out;
+  }
+
+  Highlighter.prototype.mark = function (lang, s) {
+    return markHTML(s, find(this.matcher(lang), s), 0, s.length, false);
+  };
+
+  function window_(s, first, R) {
+    var start = Math.max(0, first - R.ContextBytes);
+    if (start > 0) {
+      var i = s.slice(start, first).search(/\s/u);
+      start = i >= 0 ? start + i + 1 : first;
+    }
+    var end = Math.min(s.length, start + R.FragmentBytes);
+    if (end < s.length) {
+      var part = s.slice(start, end), j = -1, mm, re = /\s/gu;
+      while ((mm = re.exec(part))) j = mm.index;
+      if (j > first - start) end = start + j;
+      else if (end < s.length && /[\udc00-\udfff]/.test(s[end])) end++;
+    }
+    return [start, end];
+  }
+
+  Highlighter.prototype.fragments = function (lang, body, cut, summary) {
+    var m = this.matcher(lang), R = this.p.R, spans = find(m, body);
+    if (spans.length === 0) {
+      var ss = find(m, summary);
+      return ss.length ? [markHTML(summary, ss, 0, summary.length, false)] : [];
+    }
+    var out = [], covered = new Set(), used = [];
+    var overlaps = function (at) { return used.some(function (u) { return at >= u[0] && at < u[1]; }); };
+    while (out.length < R.MaxFragments) {
+      var best = -1, bestScore = 0;
+      for (var i = 0; i < spans.length; i++) {
+        if (overlaps(spans[i].start)) continue;
+        var groups = new Set(), n = 0, fresh = 0;
+        for (var j = i; j < spans.length && spans[j].end <= spans[i].start + R.FragmentBytes - R.ContextBytes; j++) {
+          if (!groups.has(spans[j].group) && !covered.has(spans[j].group)) fresh++;
+          groups.add(spans[j].group);
+          n++;
+        }
+        var score = fresh * 1000 + groups.size * 100 + n;
+        if (out.length > 0 && fresh === 0) continue;
+        if (score > bestScore) { best = i; bestScore = score; }
+      }
+      if (best < 0) break;
+      var w = window_(body, spans[best].start, R), inside = [];
+      for (var k = 0; k < spans.length; k++) {
+        if (spans[k].start >= w[0] && spans[k].end <= w[1]) { inside.push(spans[k]); covered.add(spans[k].group); }
+      }
+      used.push(w);
+      out.push(markHTML(body, inside, w[0], w[1], cut));
+    }
+    return out;
+  };
+
+  // holdsRun reports whether s holds the terms want in a row, stop words
+  // aside.
+  function holdsRun(m, s, want) {
+    var start = charAt(want[0], 0), i = 0, w;
+    while ((w = nextWord(s, i))) {
+      i = w[1];
+      var low = s.slice(w[0], w[1]).toLowerCase();
+      if (charAt(low, 0) !== start && charAt(fold(low), 0) !== start) continue;
+      if (stemFor(m, low, want[0]) !== want[0]) continue;
+      var k = 1, j = w[1], w2;
+      while (k < want.length && (w2 = nextWord(s, j))) {
+        j = w2[1];
+        var st = stemFor(m, s.slice(w2[0], w2[1]).toLowerCase(), want[k]);
+        if (st === "") continue;
+        if (st !== want[k]) break;
+        k++;
+      }
+      if (k === want.length) return true;
+    }
+    return false;
+  }
+
+  // stemFor is stem, guessing towards the term expected.
+  function stemFor(m, low, want) {
+    var st = stem(m, low);
+    if (st !== want && m.p.known(low) === undefined && want.length >= 3 && low.indexOf(want) === 0 && low.length - want.length <= 4) return want;
+    return st;
+  }
+
+  // holdsPhrase: true, false, or null when the text kept is too short to
+  // tell.
+  function holdsPhrase(m, phrase, texts, cut) {
+    var want = m.p.terms(m.an, phrase).map(function (t) { return t.t; });
+    if (want.length < 2) return true;
+    for (var i = 0; i < texts.length; i++) if (holdsRun(m, texts[i], want)) return true;
+    return cut ? null : false;
+  }
+
+  // verify checks a page against the query's phrases: false when it
+  // lacks one or holds an excluded one, null when its kept text cannot
+  // tell.
+  Highlighter.prototype.verify = function (doc) {
+    var m = this.matcher(doc.lang), q = this.p.q, texts = [doc.title || "", doc.summary || "", doc.text || ""], unsure = false;
+    for (var i = 0; i < q.phrases.length; i++) {
+      var h = holdsPhrase(m, q.phrases[i], texts, doc.cut);
+      if (h === false) return false;
+      if (h === null) unsure = true;
+    }
+    for (var j = 0; j < q.exclude.length; j++) {
+      if (m.p.terms(m.an, q.exclude[j]).length > 1 && holdsPhrase(m, q.exclude[j], texts, false) === true) return false;
+    }
+    return unsure ? null : true;
+  };
+
+  // kbStaticSearch answers like GET {base}_search: a Promise of the same
+  // JSON. A bad request rejects with an Error whose status is 400 and
+  // whose body is {error}.
+  window.kbStaticSearch = search;
+})();
