@@ -70,6 +70,28 @@ func TestBuild_KilledMidBuild(t *testing.T) {
 		_ = cmd.Wait()
 		checkWhole(t, i, dest)
 	}
+	// A killed build leaves its staging folder; the next build removes it.
+	leftovers := func() []string {
+		entries, err := os.ReadDir(filepath.Dir(dest))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			if e.Name() != "public" {
+				names = append(names, e.Name())
+			}
+		}
+		return names
+	}
+	t.Logf("left by the killed builds: %q", leftovers())
+	if out, err := kbCommand("build", "--source", src, "--dest", dest).CombinedOutput(); err != nil {
+		t.Fatalf("last build: %v\n%s", err, out)
+	}
+	checkWhole(t, 12, dest)
+	if l := leftovers(); len(l) > 0 {
+		t.Errorf("still next to the output after a full build: %q", l)
+	}
 }
 
 // checkWhole asserts that dest holds one complete version of the site.
