@@ -1,0 +1,241 @@
+package e2e
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"kb/builder"
+	"kb/search"
+	"kb/server"
+)
+
+// hostileFiles are playbooks written to run script in a reader's browser:
+// every payload either sets window.__pwned or opens a dialog.
+var hostileFiles = map[string]string{
+	"site.yaml": `title: "KB <script>window.__pwned='site'</script>"
+default_language: en
+languages:
+  - code: en
+    name: English
+  - code: nl
+    name: Nederlands
+tags: [alpha]
+`,
+	"content/hostile.md": `---
+title: "Hostile <script>window.__pwned='title'</script><img src=x onerror=\"window.__pwned='title-img'\">"
+summary: "Summary <svg onload=\"window.__pwned='summary'\"></svg> <a href=javascript:alert('summary')>link</a>"
+kind: symptom
+signals: ["<img src=x onerror=\"window.__pwned='signal'\">", "<script>window.__pwned='signal2'</script>"]
+impact: "<iframe srcdoc=\"<script>parent.__pwned='impact'</script>\"></iframe>"
+remedies: [remedy.md]
+tags: [alpha]
+owner: "<b onmouseover=alert('owner')>team</b>"
+---
+
+## <img src=x onerror="window.__pwned='heading'"> Heading
+
+## Attributes {onclick="window.__pwned='attr'" #safe-id}
+
+<script>window.__pwned='raw'</script>
+<img src=x onerror="window.__pwned='raw-img'">
+<a href="javascript:window.__pwned='raw-a'">raw link</a>
+<details open ontoggle="window.__pwned='toggle'"><summary>x</summary></details>
+
+[md link](javascript:window.__pwned='md-link') [mixed case](JaVaScRiPt:alert('case'))
+[spaced]( javascript:alert('spaced'))
+[vb](vbscript:msgbox) [data](data:text/html,<script>alert('data')</script>)
+![img](javascript:alert('img')) ![svg](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)
+<javascript:alert('autolink')> [ref link][r] [home](remedy.md "\" onmouseover=\"alert('title-attr')")
+
+[r]: javascript:alert('ref')
+
+> [!NOTE]
+> <script>window.__pwned='callout'</script> **bold**
+
+| <img src=x onerror=alert('cell')> | b |
+|---|---|
+| <script>alert('cell2')</script> | 2 |
+
+- [ ] <img src=x onerror=alert('task')>
+
+Footnote[^1].
+
+[^1]: <script>alert('fn')</script>
+`,
+	"content/remedy.md": `---
+title: "Remedy </title><script>window.__pwned='remedy-title'</script>"
+translation_key: remedy
+summary: "<style>body{display:none}</style><img src=x onerror=alert('remedy')>"
+---
+
+Back to [the symptom](hostile.md).
+`,
+	"content/remedie.md": `---
+title: "Remedie <img src=x onerror=alert('nl')>"
+lang: nl
+translation_key: remedy
+---
+
+Terug naar [het symptoom](hostile.md).
+`,
+}
+
+// probe lists what in the current page could run script: set by a payload,
+// an event-handler attribute, a script URL, a frame, a foreign or inline
+// script. Empty means nothing can.
+const probe = `(() => {
+  const bad = [];
+  if (window.__pwned !== undefined) bad.push("window.__pwned = " + window.__pwned);
+  for (const el of document.querySelectorAll("*")) {
+    for (const a of el.attributes) {
+      const v = a.value.replace(/[\u0000-\u0020]/g, "").toLowerCase();
+      if (a.name.toLowerCase().startsWith("on")) bad.push(el.tagName + " has " + a.name + "=" + a.value);
+      if (/^(javascript|vbscript|data:text|data:image\/svg)/.test(v)) bad.push(el.tagName + " " + a.name + "=" + a.value);
+      if (el.tagName === "IMG" && a.name === "src" && a.value === "x") bad.push("injected IMG");
+    }
+    if (["IFRAME", "FRAME", "OBJECT", "EMBED", "STYLE", "BASE"].includes(el.tagName)) bad.push(el.tagName + " element");
+    if (el.tagName === "SCRIPT") {
+      if (!el.src) { if (!/json/.test(el.type)) bad.push("inline script: " + el.textContent.slice(0, 80)); }
+      else if (new URL(el.src).origin !== location.origin) bad.push("foreign script " + el.src);
+    }
+  }
+  return bad;
+})()`
+
+// TestHostileContent_NothingRuns builds a site of hostile playbooks, serves
+// it through kb's server without its Content-Security-Policy (so only
+// escaping stands between a payload and the reader) and opens every page,
+// and the search page with results, in Chromium: no payload runs, no
+// dialog opens, and the markup shows as text.
+func TestHostileContent_NothingRuns(t *testing.T) {
+	src := t.TempDir()
+	for name, data := range hostileFiles {
+		if err := os.MkdirAll(filepath.Join(src, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	var kb http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		kb.ServeHTTP(noCSP{w}, r)
+	}))
+	defer ts.Close()
+	res, err := builder.Build(context.Background(), builder.Options{Source: src, Dest: dest, BaseURL: ts.URL + "/"})
+	if err != nil {
+		t.Fatalf("build: %v\n%v", err, res.Diagnostics)
+	}
+	var srv *server.Server
+	srv, err = server.New(server.Options{Dir: dest, OpenIndex: true,
+		Search: &search.Handler{Index: func() bleve.Index { return srv.Index() }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	kb = srv
+
+	var pages []string
+	err = filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".html") && !strings.HasPrefix(d.Name(), ".") {
+			rel, _ := filepath.Rel(dest, p)
+			pages = append(pages, strings.TrimSuffix(filepath.ToSlash(rel), "index.html"))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) < 10 {
+		t.Fatalf("only %d pages built: %v", len(pages), pages)
+	}
+
+	ctx := tab(t)
+	var mu sync.Mutex
+	var dialogs []string
+	opening := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for e, err := range opening {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			dialogs = append(dialogs, e.Message)
+			mu.Unlock()
+			// Dismissed from another goroutine than the one receiving events.
+			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}()
+	check := func(path string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"+path)); err != nil {
+			t.Fatalf("opening %s: %v", path, err)
+		}
+		for _, b := range eval[[]string](t, ctx, probe) {
+			t.Errorf("/%s: %s", path, b)
+		}
+	}
+	for _, p := range pages {
+		check(p)
+	}
+
+	// The markup is there, as text.
+	check("hostile/")
+	if title := eval[string](t, ctx, `document.title`); !strings.Contains(title, "Hostile <script>window.__pwned='title'</script>") {
+		t.Errorf("document title %q does not show the markup as text", title)
+	}
+	if h1 := eval[string](t, ctx, `document.querySelector("h1").textContent`); !strings.Contains(h1, `<img src=x onerror="window.__pwned='title-img'">`) {
+		t.Errorf("heading %q does not show the markup as text", h1)
+	}
+	if body := eval[string](t, ctx, `document.body.textContent`); !strings.Contains(body, "<b onmouseover=alert('owner')>team</b>") {
+		t.Error("the owner does not show as text")
+	}
+
+	// Search results are built in the browser from the endpoint's answer.
+	check("search/?q=hostile")
+	waitFor(t, ctx, "search results", `document.querySelectorAll(".search-hit").length > 0`)
+	for _, b := range eval[[]string](t, ctx, probe) {
+		t.Errorf("search page with results: %s", b)
+	}
+	if hit := eval[string](t, ctx, `document.querySelector(".search-hit").textContent`); !strings.Contains(hit, "<script>") {
+		t.Errorf("search hit %q does not show the markup as text", hit)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	for _, d := range dialogs {
+		t.Errorf("a dialog opened: %q", d)
+	}
+}
+
+// noCSP drops the Content-Security-Policy header, which would otherwise
+// block inline script whether or not kb escaped it.
+type noCSP struct{ http.ResponseWriter }
+
+func (w noCSP) WriteHeader(code int) {
+	w.Header().Del("Content-Security-Policy")
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w noCSP) Write(b []byte) (int, error) {
+	w.Header().Del("Content-Security-Policy")
+	return w.ResponseWriter.Write(b)
+}
+
+func (w noCSP) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
