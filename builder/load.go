@@ -303,11 +303,18 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 		p.Lang = cfg.DefaultLanguage
 	}
 	p.doc = doc
-	if !cfg.checkOnly {
-		p.Text = docText(doc, src)
-	}
 	p.Headings = info.headings
 	p.Links = info.links
+	if !cfg.checkOnly {
+		p.Text = docText(doc, src)
+	} else if !bytes.Contains(src, []byte(PlaceholderMarker)) {
+		// A check renders nothing: let the syntax tree go now, unless
+		// the placeholder rule needs it.
+		p.doc, p.src = nil, nil
+		for i := range p.Links {
+			p.Links[i].node = nil
+		}
+	}
 	p.HasH1 = info.hasH1
 	if p.Title == "" {
 		p.Title = info.h1
