@@ -325,6 +325,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 	if p.Summary == "" {
 		p.Summary = truncate(info.firstPar, 200)
 	}
+	p.lowerTitle = strings.ToLower(p.Title)
 	return p, dec.diags
 }
 

