@@ -34,7 +34,8 @@ import (
 //	d/N.bin         surface dictionary: every word as written (lower-cased,
 //	                split as bleve's unicode tokenizer splits), with the
 //	                term each language's analyser makes of it
-//	p/N.bin         postings of analysed terms, per language: for title,
+//	p/N.bin         postings of analysed terms, per analysis (keyed
+//	                "term\x00en", so a term's analyses share a chunk): for title,
 //	                headings, summary and body, the pages holding the term
 //	                (delta-coded) with a one-byte tf·norm weight
 //	w/N.bin         postings of the folded words of titles, headings and
@@ -51,15 +52,16 @@ import (
 
 // StaticFormat is the version of the bundle's layout, checked by the
 // client.
-const StaticFormat = 1
+const StaticFormat = 2
 
 // Sizes of the bundle's parts.
 const (
 	// staticTextBytes is how much of each page's text is kept for snippets.
-	staticTextBytes = 3000
-	// Chunks are cut when their uncompressed size passes these.
-	dictChunkBytes = 20 << 10
-	postChunkBytes = 16 << 10
+	staticTextBytes = 2000
+	// Chunks are cut when their uncompressed size passes these: about 3 kB
+	// and 5 kB compressed, so that each word of a query costs little.
+	dictChunkBytes = 10 << 10
+	postChunkBytes = 8 << 10
 	// pairBucketBytes is the uncompressed size aimed at for one bucket of
 	// word-pair postings.
 	pairBucketBytes = 3 << 10
@@ -283,7 +285,8 @@ func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
 }
 
 // readPostings reads the postings of fields (indexes into staticFields),
-// keyed by analysis code and term ("en:meet") when text is set, else by the
+// keyed by term and analysis code ("meet\x00en": a term's analyses side by
+// side, in one chunk) when text is set, else by the
 // term alone.
 func readPostings(ctx context.Context, r index.IndexReader, docnum map[string]uint32, docs []sdoc, fields []int, text bool) (map[string]*pentry, error) {
 	out := map[string]*pentry{}
@@ -319,7 +322,7 @@ func readPostings(ctx context.Context, r index.IndexReader, docnum map[string]ui
 				}
 				key := t
 				if text {
-					key = docs[n].an + ":" + t
+					key = t + "\x00" + docs[n].an
 				}
 				l := lists[key]
 				if l == nil {
@@ -515,7 +518,7 @@ func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 			for _, t := range ans[code].Analyze([]byte(s)) {
 				terms = append(terms, string(t.Term))
 			}
-			e = append(e, termCode(s, terms, func(t string) bool { return d.post[code+":"+t] != nil }, func(t string) bool { return stopped(code, t) }))
+			e = append(e, termCode(s, terms, func(t string) bool { return d.post[t+"\x00"+code] != nil }, func(t string) bool { return stopped(code, t) }))
 		}
 		for len(e) > 1 && e[len(e)-1] == "" {
 			e = e[:len(e)-1]

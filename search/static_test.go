@@ -223,7 +223,7 @@ func TestExportStatic_Dictionary(t *testing.T) {
 					continue
 				}
 				if len(want) == 1 {
-					if has := post[a+":"+want[0]]; has != exists {
+					if has := post[want[0]+"\x00"+a]; has != exists {
 						t.Errorf("%s: %q → %q: marked present=%v, postings hold it: %v", a, s, want[0], exists, has)
 					}
 					if isStop := len(analyze(ans[a], want[0])) == 0; isStop != stop {
@@ -392,7 +392,7 @@ func TestExportStatic_Postings(t *testing.T) {
 			keys[i] = e.key
 			term := e.key
 			if text {
-				_, term, _ = strings.Cut(e.key, ":")
+				term, _, _ = strings.Cut(e.key, "\x00")
 			}
 			for f, l := range e.fields[:5] {
 				if l == nil {

@@ -10,7 +10,7 @@
 // checked on the text.
 (function () {
   "use strict";
-  var FORMAT = 1;
+  var FORMAT = 2;
   var utf8 = new TextEncoder();
   var text = new TextDecoder();
 
@@ -487,7 +487,7 @@
   Pass.prototype.fields = function (an, term, factor) {
     var R = this.R;
     if (term.exists === false && !term.unknown) return null;
-    var e = this.postEntry(an + ":" + term.t);
+    var e = this.postEntry(term.t + "\u0000" + an);
     if (!e) return null;
     var boosts = [R.Title, R.Headings, R.Summary, R.Body], kids = [];
     for (var f = 0; f < 4; f++) kids.push(e[f] ? this.leaf(e[f], boosts[f] * factor) : null);
@@ -539,19 +539,18 @@
     var r;
     if (f === 4) r = this.range("w", this.man.words, pre, false);
     else {
-      // The index's dictionary holds every language's terms: count them.
-      var cands = [], total = 0, ans = this.man.analyses;
-      for (var i = 0; i < ans.length; i++) {
-        var ri = this.range("p", this.man.post, ans[i] + ":" + pre, true);
-        if (!ri) return null;
-        for (var j = 0; j < ri.entries.length; j++) {
-          var fl = ri.entries[j][1] && ri.entries[j][1][f];
-          if (!fl) continue;
-          total++;
-          if (ans[i] === an) cands.push({ l: fl, boost: boost, t: ri.entries[j][0] });
-        }
+      // The index's dictionary holds every language's terms (keyed
+      // "term\0analysis", side by side): count each term once.
+      var ri = this.range("p", this.man.post, pre, true), cands = [], terms = new Set();
+      if (!ri) return null;
+      for (var j = 0; j < ri.entries.length; j++) {
+        var fl = ri.entries[j][1] && ri.entries[j][1][f];
+        if (!fl) continue;
+        var key = ri.entries[j][0], z = key.lastIndexOf("\u0000"), t = key.slice(0, z);
+        terms.add(t);
+        if (key.slice(z + 1) === an) cands.push({ l: fl, boost: boost, t: t });
       }
-      return this.multi(cands, total);
+      return this.multi(cands, terms.size);
     }
     var list = [];
     for (var k = 0; k < r.entries.length; k++) {
@@ -591,7 +590,7 @@
     var boosts = [R.Title, R.Headings, R.Summary, R.Body], per = [[], [], [], []];
     var self = this;
     cands.forEach(function (e, t) {
-      var en = self.postEntry(an + ":" + t);
+      var en = self.postEntry(t + "\u0000" + an);
       if (!en) return;
       for (var f = 0; f < 4; f++) if (en[f]) per[f].push({ l: en[f], boost: boosts[f] * R.FuzzyFactor / (e + 1) });
     });
@@ -765,6 +764,9 @@
       limit: intParam(params.limit, "limit", R.DefaultLimit, 1, R.MaxLimit),
       offset: intParam(params.offset, "offset", 0, 0, R.MaxOffset)
     };
+    var f = params.facets === undefined || params.facets === null ? "" : String(params.facets);
+    if (["", "1", "true", "0", "false"].indexOf(f) < 0) throw QueryError("facets must be 0 or 1");
+    req.noFacets = f === "0" || f === "false";
     if (req.tags.length > R.MaxTagFilter) throw QueryError("at most " + R.MaxTagFilter + " tag filters");
     checkFilter("kind", req.kind, R);
     checkFilter("lang", req.lang, R);
@@ -901,9 +903,11 @@
       dropped.forEach(function (n) { sel[n] = 0; });
     }
     res.total = order.length - dropped.size;
-    res.facets.kind = facet(req.kind ? filtered(r.out.main, req, meta, N, "kind") : sel, meta, N, "kind", R.FacetKinds);
-    res.facets.tags = facet(req.tags.length ? filtered(r.out.main, req, meta, N, "tags") : sel, meta, N, "tags", R.FacetTags);
-    res.facets.lang = facet(req.lang ? filtered(r.out.all, req, meta, N, "lang") : sel, meta, N, "lang", R.FacetLangs);
+    if (!req.noFacets) {
+      res.facets.kind = facet(req.kind ? filtered(r.out.main, req, meta, N, "kind") : sel, meta, N, "kind", R.FacetKinds);
+      res.facets.tags = facet(req.tags.length ? filtered(r.out.main, req, meta, N, "tags") : sel, meta, N, "tags", R.FacetTags);
+      res.facets.lang = facet(req.lang ? filtered(r.out.all, req, meta, N, "lang") : sel, meta, N, "lang", R.FacetLangs);
+    }
     shown.slice(req.offset).forEach(function (n) {
       var doc = bd.loaded.get("f" + n);
       res.hits.push({
