@@ -306,13 +306,13 @@ func (s *Site) buildSections() {
 		slices.SortFunc(sec.Children, func(a, b *Section) int {
 			return cmp.Or(cmp.Compare(weightOf(a.Index), weightOf(b.Index)), cmp.Compare(a.Title, b.Title))
 		})
-		for i, p := range sec.Pages {
-			if i > 0 {
-				p.Prev = sec.Pages[i-1]
+		// Previous and next within the section, in the page's language.
+		last := map[string]*Page{}
+		for _, p := range sec.Pages {
+			if q := last[p.Lang]; q != nil {
+				p.Prev, q.Next = q, p
 			}
-			if i+1 < len(sec.Pages) {
-				p.Next = sec.Pages[i+1]
-			}
+			last[p.Lang] = p
 		}
 	}
 	slices.SortFunc(s.Sections, func(a, b *Section) int { return cmp.Compare(a.Path, b.Path) })

@@ -127,27 +127,7 @@ func (v *View) Neighbours() (prev, next *Page) {
 	if p == nil || p.IsIndex {
 		return nil, nil
 	}
-	sec := v.Site.sections[p.Section]
-	if sec == nil {
-		return nil, nil
-	}
-	var same []*Page
-	for _, q := range sec.Pages {
-		if q.Lang == p.Lang {
-			same = append(same, q)
-		}
-	}
-	i := slices.Index(same, p)
-	if i < 0 {
-		return nil, nil
-	}
-	if i > 0 {
-		prev = same[i-1]
-	}
-	if i+1 < len(same) {
-		next = same[i+1]
-	}
-	return prev, next
+	return p.Prev, p.Next
 }
 
 // Pager is the previous and next page within a section.
