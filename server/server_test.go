@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -482,5 +483,85 @@ func TestIsLoopback(t *testing.T) {
 		if got := IsLoopback(addr); got != want {
 			t.Errorf("IsLoopback(%s) = %v", addr, got)
 		}
+	}
+}
+
+// TestHTTPServer_Limits checks the limits of the http.Server kb serve
+// runs: a request line or headers over the size limit get 431, a request
+// body is never read, and a client that sends its headers too slowly (or
+// stops half way: slowloris) is cut off rather than holding a connection.
+func TestHTTPServer_Limits(t *testing.T) {
+	pub := outputTree(t)
+	s, err := New(Options{Dir: pub})
+	must(t, err)
+	hs := NewHTTPServer(s)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	go hs.Serve(ln)
+	t.Cleanup(func() {
+		hs.Close()
+		s.Close()
+	})
+	addr := ln.Addr().String()
+
+	for name, target := range map[string]string{
+		"long URL":    "/?" + strings.Repeat("q", 20<<10),
+		"long header": "/",
+	} {
+		c, err := net.Dial("tcp", addr)
+		must(t, err)
+		extra := ""
+		if name == "long header" {
+			extra = "X-Filler: " + strings.Repeat("h", 20<<10) + "\r\n"
+		}
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\n%sConnection: close\r\n\r\n", target, addr, extra)
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		must(t, err)
+		res.Body.Close()
+		c.Close()
+		if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("%s: %d, want 431", name, res.StatusCode)
+		}
+	}
+
+	// A GET with a large body is answered without the body being read
+	// (past what the server skips to keep the connection), and the
+	// connection is not kept for a next request.
+	c, err := net.Dial("tcp", addr)
+	must(t, err)
+	fmt.Fprintf(c, "GET /a/ HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n\r\n", addr, 64<<20)
+	go func() {
+		chunk := []byte(strings.Repeat("x", 64<<10))
+		for range 1 << 10 { // until the server hangs up
+			if _, err := c.Write(chunk); err != nil {
+				return
+			}
+		}
+	}()
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	must(t, err)
+	body, _ := io.ReadAll(res.Body)
+	c.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "A page") || !res.Close {
+		t.Errorf("GET with a 64 MB body: %d, close %v, %q", res.StatusCode, res.Close, body)
+	}
+
+	// Slowloris: half a request, then silence. The server hangs up once
+	// ReadHeaderTimeout has passed; the test only waits for that.
+	c, err = net.Dial("tcp", addr)
+	must(t, err)
+	defer c.Close()
+	fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: %s\r\nX-Slow: ", addr)
+	must(t, c.SetReadDeadline(time.Now().Add(hs.ReadHeaderTimeout+20*time.Second)))
+	n, err := c.Read(make([]byte, 1024))
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("the server kept a half-sent request open for %s", hs.ReadHeaderTimeout+20*time.Second)
+	}
+	if err == nil && n == 0 {
+		t.Fatal("no answer and no hang-up")
+	}
+	if hs.ReadTimeout == 0 || hs.WriteTimeout == 0 || hs.IdleTimeout == 0 || hs.MaxHeaderBytes == 0 {
+		t.Errorf("a limit is off: %+v", hs)
 	}
 }
