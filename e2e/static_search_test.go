@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"gopkg.in/yaml.v2"
 
@@ -174,4 +175,82 @@ func TestStaticSearch_Relevance(t *testing.T) {
 		t.Errorf("the static search's first hit differs from the server's in %d of %d queries", len(all)-same, len(all))
 	}
 	pageProblems(t, ctx, "relevance")
+}
+
+// TestStaticSearch_Box types into the real search box of the site served by
+// a plain file server: the box finds no {base}_search there, loads the
+// static search script, and shows the expected page first; arrow down and
+// Enter open it. The search page filters with chips and counts the same
+// way. No Content Security Policy violation on the way.
+func TestStaticSearch_Box(t *testing.T) {
+	want := site.PageByPath("meeting-formats/daily-stand-up.md")
+	if want == nil {
+		t.Fatal("no daily stand-up page")
+	}
+	wantURL := site.Config.BasePath() + strings.TrimPrefix(want.URL, "/")
+	ctx := tab(t)
+	open(t, ctx, "/")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "daily stand")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "first result", `(function () {
+	  var o = document.querySelector("#search-results .search-option");
+	  return !document.querySelector("#search-results").hidden && o && o.dataset.href === `+jsString(wantURL)+`;
+	})()`)
+	if title := eval[string](t, ctx, `document.querySelector("#search-results .search-option .search-title").innerHTML`); !strings.Contains(title, "<mark>") {
+		t.Errorf("first result's title marks nothing: %s", title)
+	}
+	used := eval[[]string](t, ctx, `performance.getEntriesByType("resource").map(function (e) { return new URL(e.name).pathname; })`)
+	var probes, bundle int
+	for _, u := range used {
+		switch {
+		case strings.HasSuffix(u, "/_search"):
+			probes++
+		case strings.Contains(u, "/_kb/static-search/"):
+			bundle++
+		}
+	}
+	if probes != 1 || bundle < 3 {
+		t.Errorf("the page asked %d times for /_search and fetched %d bundle files: %v", probes, bundle, used)
+	}
+	press(t, ctx, "ArrowDown", "ArrowDown", 40, "")
+	press(t, ctx, "Enter", "Enter", 13, "\r")
+	waitFor(t, ctx, "result opened", `location.pathname === `+jsString(wantURL)+` && document.readyState === "complete"`)
+	pageProblems(t, ctx, "search box")
+
+	// The search page: every hit, with filter chips; choosing Dutch leaves
+	// only Dutch pages and says so in the URL.
+	open(t, ctx, "/search/?q=stand-up")
+	waitFor(t, ctx, "search page results", `document.querySelectorAll(".search-list li").length > 1 && document.querySelector('.search-filters .chip[data-facet="lang"][data-value="nl"]') !== null`)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.search-filters .chip[data-facet="lang"][data-value="nl"]`))); err != nil {
+		t.Fatal(err)
+	}
+	var dutch []string
+	for _, p := range site.Pages {
+		if p.Lang == "nl" {
+			dutch = append(dutch, site.Config.BasePath()+strings.TrimPrefix(p.URL, "/"))
+		}
+	}
+	nlJSON, _ := json.Marshal(dutch)
+	waitFor(t, ctx, "Dutch pages only", `(function (nl) {
+	  var as = document.querySelectorAll(".search-list li .search-hit-title a");
+	  return location.search.indexOf("lang=nl") >= 0 && as.length > 0 &&
+	    Array.prototype.every.call(as, function (a) { return nl.indexOf(a.pathname) >= 0; });
+	})(`+string(nlJSON)+`)`)
+	pageProblems(t, ctx, "search page")
+}
+
+// press presses a key as a keyboard does: one keydown carrying the text,
+// which the page may cancel, then the keyup.
+func press(t *testing.T, ctx context.Context, key, code string, keyCode int64, text string) {
+	t.Helper()
+	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeKeyDown, input.DispatchKeyEventTypeKeyUp} {
+		p := input.DispatchKeyEventParams{Type: typ, Key: key, Code: code, WindowsVirtualKeyCode: keyCode, NativeVirtualKeyCode: keyCode}
+		if typ == input.DispatchKeyEventTypeKeyDown {
+			p.Text, p.UnmodifiedText = text, text
+		}
+		if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, p); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -1170,4 +1170,7 @@
   // JSON. A bad request rejects with an Error whose status is 400 and
   // whose body is {error}.
   window.kbStaticSearch = search;
+  // preload fetches what every query needs (the manifest and the facet
+  // data), so that the first one only waits for its own chunks.
+  search.preload = function () { return getBundle().then(function () {}); };
 })();

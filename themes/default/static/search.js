@@ -35,9 +35,60 @@
   }
   var label = function (facet, v) { return (labels[facet] && labels[facet][v]) || v; };
 
+  // Where searches go. kb serve answers the endpoint; a plain web server
+  // does not (a 404 page, or anything else that is not JSON), and then the
+  // static bundle kb build wrote answers instead, through the script named
+  // by data-static, loaded when first needed. One probe per page, sent when
+  // the box gets the focus or at the first search.
+  var backend = null;
+  function probe() {
+    if (!backend) {
+      var fallback = function () { return form.dataset.static ? loadStatic() : "server"; };
+      backend = fetch(form.dataset.endpoint + "?q=&limit=1&facets=0", { headers: { Accept: "application/json" } }).then(function (r) {
+        return /json/.test(r.headers.get("Content-Type") || "") ? "server" : fallback();
+      }, fallback);
+      backend.catch(function () { backend = null; }); // try again next time
+    }
+    return backend;
+  }
+  function loadStatic() {
+    return new Promise(function (ok, fail) {
+      var s = document.createElement("script");
+      s.src = form.dataset.static;
+      s.onload = ok;
+      s.onerror = function () { fail(new Error("search-static.js did not load")); };
+      document.head.appendChild(s);
+    }).then(function () {
+      // The manifest and the facet data, while the reader types.
+      window.kbStaticSearch.preload().catch(function () {});
+      return "static";
+    });
+  }
+  input.addEventListener("focus", probe);
+
+  // askStatic answers like the endpoint, from the static bundle.
+  function askStatic(params) {
+    var p = {};
+    params.forEach(function (v, k) {
+      if (k === "tag") (p.tag = p.tag || []).push(v);
+      else p[k] = v;
+    });
+    return window.kbStaticSearch(p).catch(function (e) {
+      var err = new Error((e.body && e.body.error) || e.message);
+      err.status = e.status || 500;
+      throw err;
+    });
+  }
+
   // ask runs one search: a Promise of the endpoint's JSON answer. A failed
   // answer rejects with an Error carrying status and the body's message.
   function ask(params, signal) {
+    return probe().then(function (how) {
+      return how === "static" ? askStatic(params) : askServer(params, signal);
+    });
+  }
+
+  function askServer(params, signal) {
     var url = form.dataset.endpoint + "?" + params.toString();
     return fetch(url, { headers: { Accept: "application/json" }, signal: signal }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) {
