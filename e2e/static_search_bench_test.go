@@ -33,7 +33,11 @@ import (
 //     (8 of them, no facet counts: what the search box asks for);
 //   - warm: the same profile after a reload (the HTTP cache holds what the
 //     first query fetched), a first query again;
-//   - later: further queries in the same page, each on its own.
+//   - later: further queries in the same page, each on its own;
+//   - box: a fresh profile, a page of the site, the query typed into the
+//     search box: from the first keydown to the first result shown, the
+//     box's 120 ms debounce included (the probe of {base}_search, the
+//     script and the bundle's files are fetched on the way).
 //
 // Reported: kB sent by the server (the bundle is pre-gzipped; the script
 // is counted as sent, uncompressed, and apart: script-kB), milliseconds,
@@ -53,11 +57,12 @@ func BenchmarkStaticSearch(b *testing.B) {
 			// one English page, one found on one Dutch page, a common word,
 			// two words, a Dutch word; then a word being typed and a typo.
 			queries := []string{markers["en"], markers["nl"], "meeting", "weekly sync", "samenwerking", "retrosp", "escalaton"}
-			var cold, warm, later []sample
+			var cold, warm, later, box []sample
 			for b.Loop() {
 				for _, q := range queries[:5] {
 					c, w := coldWarm(b, srv.URL, cs, script, q)
 					cold, warm = append(cold, c), append(warm, w)
+					box = append(box, typeInBox(b, srv.URL, cs, q))
 				}
 				later = append(later, laterQueries(b, srv.URL, cs, script, queries)...)
 			}
@@ -72,10 +77,11 @@ func BenchmarkStaticSearch(b *testing.B) {
 			report("cold", cold)
 			report("warm", warm)
 			report("later", later)
+			report("box", box)
 			b.ReportMetric(float64(cold[0].script)/1000, "script-kB")
 			b.ReportMetric(float64(bundleBytes)/float64(n), "disk-B/page")
 			b.ReportMetric(float64(bundleFiles), "files")
-			for _, s := range slices.Concat(cold, warm, later) {
+			for _, s := range slices.Concat(cold, warm, later, box) {
 				b.Logf("%-5s %-14q %6.1f kB %3d files %6.1f ms %d hits", s.phase, s.q, float64(s.bytes)/1000, s.files, s.ms, s.hits)
 			}
 		})
@@ -232,7 +238,7 @@ func staticBenchSite(b *testing.B, n int) (string, map[string]string) {
 		}
 	}
 	dest := filepath.Join(root, "static-"+name)
-	if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(builder.StaticSearchDir), "manifest.json")); err != nil || os.Getenv("KB_BENCH_REBUILD") != "" {
+	if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(builder.StaticSearchDir), "manifest.json")); err != nil || os.Getenv("KB_BENCH_REBUILD") != "" || staleScripts(dest) {
 		res, err := builder.Build(context.Background(), builder.Options{Source: src, Dest: dest, BaseURL: "http://127.0.0.1/"})
 		if err != nil {
 			b.Fatalf("building %s: %v", src, err)
@@ -277,6 +283,29 @@ func staticBenchSite(b *testing.B, n int) (string, map[string]string) {
 	return dest, markers
 }
 
+// staleScripts reports whether the site at dest was built with other
+// search scripts than the theme's.
+func staleScripts(dest string) bool {
+	for _, name := range []string{"search.js", "search-static.js"} {
+		want, err := os.ReadFile(filepath.Join(repoRoot, "themes", "default", "static", name))
+		if err != nil {
+			return true
+		}
+		base := strings.TrimSuffix(name, ".js")
+		matches, _ := filepath.Glob(filepath.Join(dest, "assets", base+".*.js"))
+		found := false
+		for _, m := range matches {
+			if got, err := os.ReadFile(m); err == nil && string(got) == string(want) {
+				found = true
+			}
+		}
+		if !found {
+			return true
+		}
+	}
+	return false
+}
+
 func scriptPath(b *testing.B, dir string) string {
 	matches, _ := filepath.Glob(filepath.Join(dir, "assets", "search-static.*.js"))
 	if len(matches) != 1 {
@@ -316,4 +345,40 @@ func maxOf(ss []sample, f func(sample) float64) float64 {
 		m = max(m, f(s))
 	}
 	return m
+}
+
+// typeInBox types q into the search box of a page in a fresh profile and
+// times the first keydown to the first result in the popup.
+func typeInBox(b *testing.B, base string, cs *countingServer, q string) sample {
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelT()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/")); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function () {
+	  var q = document.getElementById("q");
+	  q.addEventListener("keydown", function () { if (!window.__t0) window.__t0 = performance.now(); });
+	  new MutationObserver(function (ms, o) {
+	    if (document.querySelector("#search-results .search-option") && !window.__t1) { window.__t1 = performance.now(); o.disconnect(); }
+	  }).observe(document.getElementById("search-results"), {childList: true, subtree: true});
+	  return true;
+	})()`)); err != nil {
+		b.Fatal(err)
+	}
+	cs.take()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), q)); err != nil {
+		b.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`window.__t1 > 0`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		b.Fatalf("box %q: %v", q, err)
+	}
+	ms, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__t1 - window.__t0`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	hits, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#search-results .search-option:not(.search-all)").length`))
+	bytes, sc, files := cs.take()
+	return sample{phase: "box", q: q, bytes: bytes, script: sc, files: files, ms: ms, hits: hits}
 }

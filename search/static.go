@@ -26,29 +26,40 @@ import (
 // fetches only as a query needs them (see themes/default/static/
 // search-static.js, which ranks with the same weights as Search):
 //
-//	manifest.json   the only file with a fixed name: format, counts, the
-//	                first key of every chunk, the ranking constants, and
-//	                the folder (named by a hash of the content) holding:
-//	meta.bin        per page: language, kind and tags; the tag, kind and
-//	                language names; the stop words (for highlighting)
-//	d/N.bin         surface dictionary: every word as written (lower-cased,
-//	                split as bleve's unicode tokenizer splits), with the
-//	                term each language's analyser makes of it
-//	p/N.bin         postings of analysed terms, per analysis (keyed
-//	                "term\x00en", so a term's analyses share a chunk): for title,
-//	                headings, summary and body, the pages holding the term
-//	                (delta-coded) with a one-byte tf·norm weight
-//	w/N.bin         postings of the folded words of titles, headings and
-//	                summaries (FieldWords), for matching the word typed by
-//	                its prefix
+//	manifest.json   the only file with a fixed name (JSON, staticManifest):
+//	                format, page count, analyses, the first key of every
+//	                chunk of d/, p/ and w/, the pair bucket shift, the
+//	                ranking constants, and the folder (named by a hash of
+//	                the content, so cacheable for good) holding:
+//	meta.bin        JSON (staticMeta): per page its language, kind and
+//	                tags as indexes into the names; the stop words
+//	d/N.bin         surface dictionary, a JSON array of entries
+//	                [word, code per analysis…]: every word as written
+//	                (lower-cased, split as bleve's unicode tokenizer
+//	                splits) and the term each analysis makes of it (see
+//	                termCode), sorted in JavaScript string order
+//	p/N.bin         postings of analysed terms, keyed "term\x00analysis"
+//	                (a term's analyses side by side, in one chunk): for
+//	                title, headings, summary and body, the pages holding
+//	                the term with a one-byte tf·norm weight, and how many
+//	                pages of other analyses hold it (bleve's idf counts
+//	                them all). Binary: uvarint count, then entries as
+//	                pentry.encode writes them
+//	w/N.bin         the same for the folded words of titles, headings and
+//	                summaries (FieldWords), keyed by the word, for matching
+//	                the word being typed by its prefix
 //	x/N.bin         postings of the word-pair hashes of FieldPairs, in
-//	                buckets of hash ranges: the words as typed, in order
-//	f/N.bin         one per page: URL, title, kind, language, tags, summary
-//	                and the start of its text, for the result list
+//	                buckets of hash ranges: uvarint count, then per hash
+//	                uvarint (hash − bucket base), pages, weights
+//	f/N.bin         JSON (staticDoc), one per page in URL order: URL,
+//	                title, kind, language, tags, summary and the start of
+//	                its text, for the result list and snippets
 //
-// Every file but the manifest is gzip-compressed once here (the browser
-// inflates it with DecompressionStream), so what travels is compressed
-// whatever the web server does. The same index gives the same bytes.
+// Pages are numbered by URL, the index's tie-break order. Every file but
+// the manifest is gzip data (the browser inflates it with
+// DecompressionStream unless the server already did), so what travels is
+// compressed whatever the web server does. The same index gives the same
+// bytes.
 
 // StaticFormat is the version of the bundle's layout, checked by the
 // client.
