@@ -2,6 +2,7 @@ package builder
 
 import (
 	"context"
+	"html"
 	"path"
 	"regexp"
 	"strings"
@@ -16,7 +17,23 @@ import (
 var (
 	htmlTagRE = regexp.MustCompile(`<[a-zA-Z!][^>]*>`)
 	dangerous = regexp.MustCompile(`(?i)^<script|^<!-- yaml|\son[a-z]+\s*=|(href|src)\s*=\s*["']?\s*(javascript|vbscript|data:text):`)
+	// urlAttrRE finds the URLs goldmark wrote (always in double quotes).
+	urlAttrRE = regexp.MustCompile(`\s(?:href|src)="([^"]*)"`)
+	// scriptURL is a URL a browser runs or renders as a document, once
+	// entities are decoded and the tabs, newlines and spaces it ignores
+	// are gone.
+	scriptURL = regexp.MustCompile(`^(?i)(javascript|vbscript|livescript|file|data:(text|image/svg|application))`)
 )
+
+// browserURL is an attribute value as a browser reads it as a URL.
+func browserURL(attr string) string {
+	return strings.Map(func(r rune) rune {
+		if r <= ' ' {
+			return -1
+		}
+		return r
+	}, html.UnescapeString(attr))
+}
 
 // loadFS loads a site from an in-memory folder and renders the page bodies.
 func loadFS(t testing.TB, files map[string]string) (*Site, Diagnostics) {
@@ -48,6 +65,8 @@ func FuzzPage(f *testing.F) {
 		"> [!WARNING]\n> careful\n\n## Heading {#custom}\n\n[^1]\n\n[^1]: note\n",
 		"Term\n: definition\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] task\n",
 		"[up](../../x.md) [enc](%2e%2e/x.md) [win](..\\x.md) [abs](/other.md)",
+		"[e](&#106;avascript:alert(1)) [t](java\tscript:x) [n](<java\nscript:x>) <jAvAsCrIpT:alert(1)> [f](file:///etc/passwd) [d](data:text/html;base64,PHNjcmlwdD4=)",
+		"[r][1]\n\n[1]: &#x6A;avascript:alert(1)\n\n![i](&#x20;javascript:x)",
 		"---\na: &a [1,2]\nb: [*a,*a]\n---\n",
 	} {
 		f.Add(seed)
@@ -69,6 +88,11 @@ func FuzzPage(f *testing.F) {
 		for _, tag := range htmlTagRE.FindAllString(string(p.Body), -1) {
 			if dangerous.MatchString(tag) {
 				t.Fatalf("body contains the tag %q:\n%s", tag, p.Body)
+			}
+		}
+		for _, m := range urlAttrRE.FindAllStringSubmatch(string(p.Body), -1) {
+			if u := browserURL(m[1]); scriptURL.MatchString(u) {
+				t.Fatalf("body links to the script URL %q (%q):\n%s", m[1], u, p.Body)
 			}
 		}
 		if !utf8.ValidString(string(p.Body)) {
