@@ -2,14 +2,17 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 func TestParseQuery(t *testing.T) {
@@ -152,5 +155,160 @@ func TestSearch_ClosedIndex(t *testing.T) {
 	(&Handler{Index: func() bleve.Index { return idx }}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_search?q=a", nil))
 	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), `"error"`) {
 		t.Errorf("closed index over HTTP: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// Phrases are found in text as the analyzer sees it: any case, stop words
+// between, accents written or not, and not inside another word.
+func TestHoldsRun(t *testing.T) {
+	m := NewMapping()
+	for _, c := range []struct {
+		lang, phrase, text string
+		want               bool
+	}{
+		{"nl", "coördinatie overleg", "Het wekelijkse Coördinatie-overleg begint om negen uur.", true},
+		{"nl", "coordinatie overleg", "Het wekelijkse coördinatie overleg.", true},
+		{"nl", "coördinatie overleg", "Het wekelijkse coordinatie — overleg.", true},
+		{"nl", "coördinatie overleg", "Coördinatie is geen overleg.", true}, // stop words between
+		{"nl", "coördinatie overleg", "Coördinatie vraagt overleg.", false},
+		{"nl", "coördinatie overleg", "Hercoördinatie overleg.", false},
+		{"en", "weekly sync", "Join the WEEKLY sync on Monday.", true},
+		{"en", "weekly sync", "Our biweekly sync.", false},
+		{"en", "lessons learned", "The lessons we all learned.", true},
+		{"en", "lessons learned", "Lessons teams learned", false},
+		{"en", "decision meeting", "After the decision, a meeting.", true},
+	} {
+		an := m.AnalyzerNamed(Analyzer(c.lang))
+		mt := &matcher{an: an, cache: map[string]string{}}
+		if got := mt.holdsPhrase(c.phrase, []string{c.text}); got != c.want {
+			t.Errorf("%s %q in %q: %v, want %v", c.lang, c.phrase, c.text, got, c.want)
+		}
+	}
+}
+
+// The facets counted from the snapshot's table (facets.go) equal bleve's
+// own facet counts, on an index that changes: pages added, changed and
+// deleted, over several segments.
+func TestFacetCounts(t *testing.T) {
+	ix, err := bleve.New(filepath.Join(t.TempDir(), "index"), NewMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	kinds := []string{"symptom", "meeting-format", "", "tool-rollout"}
+	langs := []string{"en", "nl", "de"}
+	tags := []string{"alpha", "beta", "gamma", "delta", "epsilon"}
+	put := func(i, salt int) {
+		d := Doc{URL: fmt.Sprintf("/p%d/", i), Title: fmt.Sprintf("Page %d", i), Body: "common words " + strings.Repeat("weekly sync ", i%3),
+			Kind: kinds[(i+salt)%len(kinds)], Lang: langs[(i*7+salt)%len(langs)]}
+		for j, tg := range tags {
+			if (i+salt)%(j+2) == 0 {
+				d.Tags = append(d.Tags, tg)
+			}
+		}
+		if err := ix.Index(d.URL, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, req := range []Request{{Query: "common"}, {Query: "weekly"}, {Query: "sync", Kind: "symptom"}, {Query: "common", Lang: "nl", Tags: []string{"alpha"}}, {}} {
+			q, _ := ParseQuery(req.Query)
+			p, err := newPlan(ix, q, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.text = p.textQuery(p.langs)
+			for _, skip := range []string{"", FieldKind, FieldLang, FieldTags} {
+				sr := bleve.NewSearchRequestOptions(p.filtered(skip), 0, 0, false)
+				for _, f := range facetFields {
+					sr.AddFacet(f, bleve.NewFacetRequest(f, facetSize[f]))
+				}
+				want, err := ix.Search(sr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, fc, err := p.run(context.Background(), p.filtered(skip), 0, 0, nil, facetFields[:]...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range facetFields {
+					w := map[string]int{}
+					for _, tf := range want.Facets[f].Terms.Terms() {
+						if tf.Term != "" { // a page without a kind: not a value to filter by
+							w[tf.Term] = tf.Count
+						}
+					}
+					if got := fc.result(f, facetSize[f]); !reflect.DeepEqual(got, w) {
+						t.Errorf("%s: %+v without %q: %s counts %v, bleve %v", when, req, skip, f, got, w)
+					}
+				}
+			}
+		}
+	}
+	// onlyQuery keeps the query's matches among the ids, with their
+	// scores, as bleve's filter does.
+	only := func(when string) {
+		t.Helper()
+		q, _ := ParseQuery("common weekly")
+		p, err := newPlan(ix, q, Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.mode = modeAny
+		text := p.textQuery(p.langs)
+		for _, step := range []int{1, 2, 5, 40, 1000} {
+			var ids []string
+			for i := 0; i < 150; i += step {
+				ids = append(ids, fmt.Sprintf("/p%d/", i))
+			}
+			bq := query.NewBooleanQuery([]query.Query{text}, nil, nil)
+			bq.AddFilter(query.NewDocIDQuery(ids))
+			var hits [2][]string
+			for k, q := range []query.Query{bq, &onlyQuery{q: text, ids: ids}} {
+				res, err := ix.Search(bleve.NewSearchRequestOptions(q, 200, 0, false))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range res.Hits {
+					hits[k] = append(hits[k], fmt.Sprintf("%s %.6f", h.ID, h.Score))
+				}
+			}
+			// (Pages of equal score may come in either order.)
+			slices.Sort(hits[0])
+			slices.Sort(hits[1])
+			if !reflect.DeepEqual(hits[0], hits[1]) || (len(hits[0]) == 0 && step < 40) {
+				t.Errorf("%s: every %dth page: filter %v, onlyQuery %v", when, step, hits[0], hits[1])
+			}
+		}
+	}
+	for i := range 120 {
+		put(i, 0)
+	}
+	check("first")
+	only("first")
+	for i := 0; i < 120; i += 3 {
+		if err := ix.Delete(fmt.Sprintf("/p%d/", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 1; i < 150; i += 4 {
+		put(i, 1)
+	}
+	check("after changes")
+	only("after changes")
+}
+
+func TestIndexFold(t *testing.T) {
+	for _, c := range []struct {
+		s, key string
+		want   int
+	}{
+		{"", "abc", -1}, {"abc", "abc", 0}, {"xxABC", "abc", 2}, {"aBxAbC", "abc", 3}, {"ab", "abc", -1},
+		{"Weekly wEEKLY", "wee", 0}, {"the Wee", "wee", 4}, {"öabc", "abc", 2}, {"AAAAAb", "aab", 3}, {"x-1", "-1", 1},
+	} {
+		if got := indexFold(c.s, c.key); got != c.want {
+			t.Errorf("indexFold(%q, %q) = %d, want %d", c.s, c.key, got, c.want)
+		}
 	}
 }

@@ -87,6 +87,8 @@ const (
 	facetLangs = 10
 )
 
+var facetSize = map[string]int{FieldKind: facetKinds, FieldTags: facetTags, FieldLang: facetLangs}
+
 // storedFields are what a hit needs from the index.
 var storedFields = []string{FieldURL, FieldTitle, FieldSummary, FieldBody, FieldKind, FieldLang, FieldTags}
 
@@ -122,6 +124,7 @@ func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err
 	}
 
 	var sr *bleve.SearchResult
+	var fc *facetCounter
 	for _, m := range p.modes() {
 		p.mode, p.only = m, nil
 		p.text, p.all = p.textQuery(p.langs), nil
@@ -139,7 +142,7 @@ func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err
 		if !req.NoFacets {
 			facets = []string{FieldKind, FieldTags, FieldLang}
 		}
-		sr, err = p.run(ctx, p.filtered(""), req.Limit, req.Offset, storedFields, facets...)
+		sr, fc, err = p.run(ctx, p.filtered(""), req.Limit, req.Offset, storedFields, facets...)
 		if err != nil {
 			return nil, err
 		}
@@ -151,9 +154,9 @@ func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err
 	res.Partial = p.mode == modeAny
 	res.Total = sr.Total
 	res.Facets = Facets{
-		Kind: facetCounts(sr, FieldKind),
-		Tags: facetCounts(sr, FieldTags),
-		Lang: facetCounts(sr, FieldLang),
+		Kind: fc.result(FieldKind, facetKinds),
+		Tags: fc.result(FieldTags, facetTags),
+		Lang: fc.result(FieldLang, facetLangs),
 	}
 	// Each active filter's own facet is counted without it.
 	for _, f := range []struct {
@@ -164,11 +167,11 @@ func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err
 		if !f.on || req.NoFacets {
 			continue
 		}
-		fr, err := p.run(ctx, p.filtered(f.field), 0, 0, nil, f.field)
+		_, fc, err := p.run(ctx, p.filtered(f.field), 0, 0, nil, f.field)
 		if err != nil {
 			return nil, err
 		}
-		*f.dst = facetCounts(fr, f.field)
+		*f.dst = fc.result(f.field, facetSize[f.field])
 	}
 
 	hl := p.highlighter()
@@ -221,7 +224,7 @@ func (p *plan) checksText() bool {
 // each quoted phrase and none of the excluded ones. approx is true when
 // more pages matched than were checked.
 func (p *plan) phraseIDs(ctx context.Context) (ids []string, approx bool, err error) {
-	sr, err := p.run(ctx, p.filtered(noFilters), phraseCandidates, 0, []string{FieldTitle, FieldSummary, FieldBody, FieldLang})
+	sr, _, err := p.run(ctx, p.filtered(noFilters), phraseCandidates, 0, []string{FieldTitle, FieldSummary, FieldBody, FieldLang})
 	if err != nil {
 		return nil, false, err
 	}
@@ -414,11 +417,8 @@ const noFilters = "*"
 func (p *plan) filtered(skip string) query.Query {
 	all := skip == noFilters
 	var filters []query.Query
-	if p.only != nil && !all {
-		if len(p.only) == 0 {
-			return query.NewMatchNoneQuery()
-		}
-		filters = append(filters, query.NewDocIDQuery(p.only))
+	if p.only != nil && !all && len(p.only) == 0 {
+		return query.NewMatchNoneQuery()
 	}
 	if p.req.Kind != "" && skip != FieldKind && !all {
 		filters = append(filters, term(FieldKind, p.req.Kind))
@@ -438,6 +438,9 @@ func (p *plan) filtered(skip string) query.Query {
 	if q == nil {
 		return query.NewMatchNoneQuery()
 	}
+	if p.only != nil && !all {
+		q = &onlyQuery{q: q, ids: p.only}
+	}
 	if len(filters) == 0 {
 		return q
 	}
@@ -447,14 +450,14 @@ func (p *plan) filtered(skip string) query.Query {
 }
 
 // run searches with q, loading the stored fields named and counting the
-// facet fields named.
-func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []string, facets ...string) (*bleve.SearchResult, error) {
+// facet fields named (see facets.go).
+func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []string, facets ...string) (*bleve.SearchResult, *facetCounter, error) {
+	fc := newFacetCounter(facets)
+	if len(facets) > 0 {
+		q = &countingQuery{q: q, c: fc}
+	}
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
 	sr.Fields = fields
-	for _, f := range facets {
-		size := map[string]int{FieldKind: facetKinds, FieldTags: facetTags, FieldLang: facetLangs}[f]
-		sr.AddFacet(f, bleve.NewFacetRequest(f, size))
-	}
 	if p.q.Empty() {
 		// A listing: by URL.
 		sr.SortBy([]string{"_id"})
@@ -462,25 +465,11 @@ func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []
 	res, err := p.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-			return nil, err
+			return nil, nil, err
 		}
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, nil, fmt.Errorf("search: %w", err)
 	}
-	return res, nil
-}
-
-func facetCounts(sr *bleve.SearchResult, field string) map[string]int {
-	out := map[string]int{}
-	f := sr.Facets[field]
-	if f == nil || f.Terms == nil {
-		return out
-	}
-	for _, t := range f.Terms.Terms() {
-		if t.Term != "" {
-			out[t.Term] = t.Count
-		}
-	}
-	return out
+	return res, fc, nil
 }
 
 func str(v any) string {

@@ -344,56 +344,145 @@ func (m *matcher) holdsPhrase(phrase string, texts []string) bool {
 }
 
 // holdsRun reports whether text holds the stems want in a row. It looks
-// for the first letters of want[0] in the lower-cased text and stems only
-// the words from there, each once per request.
+// for the first letters of want[0], in any case, and at the words with
+// accents ("coördinatie" stems to "coordinatie"), and stems only the words
+// from there, each once per request.
 func (m *matcher) holdsRun(text string, want []string) bool {
-	low := strings.ToLower(text)
 	key := firstRunes(want[0], 3)
-	if m.runAt(low, key, want) {
-		return true
+	index := func(s string) int { return indexFold(s, key) }
+	if !isASCII(key) {
+		text = strings.ToLower(text)
+		index = func(s string) int { return strings.Index(s, key) }
 	}
-	if f := fold(low); len(f) != len(low) {
-		return m.runAt(f, key, want) // "coördinatie" stems to "coordinatie"
-	}
-	return false
-}
-
-// runAt reports whether lower-cased text holds want in a row, starting at
-// a word that begins with key.
-func (m *matcher) runAt(text, key string, want []string) bool {
 	for off := 0; off < len(text); {
-		i := strings.Index(text[off:], key)
+		i := index(text[off:])
 		if i < 0 {
-			return false
+			break
 		}
 		i += off
 		off = i + len(key)
 		if i > 0 {
-			if r, _ := utf8.DecodeLastRuneInString(text[:i]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if r, _ := utf8.DecodeLastRuneInString(text[:i]); isWordRune(r) {
 				continue // inside a word
 			}
 		}
-		k, j := 0, i
-		for k < len(want) {
-			s, e := nextWord(text, j)
-			if s < 0 {
-				break
-			}
-			j = e
-			st := m.stem(text[s:e])
-			if st == "" && k > 0 {
-				continue // a stop word, skipped by the index too
-			}
-			if st != want[k] {
-				break
-			}
-			k++
+		if m.runFrom(text, i, want) {
+			return true
 		}
-		if k == len(want) {
+	}
+	for off := 0; off < len(text); {
+		i := strings.IndexFunc(text[off:], func(r rune) bool { return r >= utf8.RuneSelf })
+		if i < 0 {
+			break
+		}
+		i += off
+		for i > 0 {
+			r, n := utf8.DecodeLastRuneInString(text[:i])
+			if !isWordRune(r) {
+				break
+			}
+			i -= n
+		}
+		s, e := nextWord(text, i)
+		if s < 0 {
+			break
+		}
+		off = max(e, off+1)
+		low := strings.ToLower(text[s:e])
+		if f := fold(low); f != low && strings.HasPrefix(f, key) && m.runFrom(text, s, want) {
 			return true
 		}
 	}
 	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFold returns the index of the first instance of the lower-case
+// ASCII key in s, in any case, or -1.
+func indexFold(s, key string) int {
+	if key == "" {
+		return 0
+	}
+	c, u := key[0], key[0]
+	if 'a' <= c && c <= 'z' {
+		u = c - 'a' + 'A'
+	}
+	nc, nu := -1, -1 // the next c and u at or after i; -2: none left
+	for i := 0; i+len(key) <= len(s); {
+		if nc != -2 && nc < i {
+			if nc = strings.IndexByte(s[i:], c); nc >= 0 {
+				nc += i
+			} else {
+				nc = -2
+			}
+		}
+		if u != c && nu != -2 && nu < i {
+			if nu = strings.IndexByte(s[i:], u); nu >= 0 {
+				nu += i
+			} else {
+				nu = -2
+			}
+		}
+		j := nc
+		if u != c && nu >= 0 && (j < 0 || nu < j) {
+			j = nu
+		}
+		if j < 0 || j+len(key) > len(s) {
+			return -1
+		}
+		if equalFoldASCII(s[j+1:j+len(key)], key[1:]) {
+			return j
+		}
+		i = j + 1
+	}
+	return -1
+}
+
+// equalFoldASCII reports whether s, in any case, is the lower-case ASCII
+// key.
+func equalFoldASCII(s, key string) bool {
+	for i := 0; i < len(key); i++ {
+		b := s[i]
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if b != key[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+
+// runFrom reports whether lower-cased text holds want in a row from the
+// word at or after i.
+func (m *matcher) runFrom(text string, i int, want []string) bool {
+	k, j := 0, i
+	for k < len(want) {
+		s, e := nextWord(text, j)
+		if s < 0 {
+			return false
+		}
+		j = e
+		st := m.stem(strings.ToLower(text[s:e]))
+		if st == "" && k > 0 {
+			continue // a stop word, skipped by the index too
+		}
+		if st != want[k] {
+			return false
+		}
+		k++
+	}
+	return true
 }
 
 // nextWord returns the bounds of the first word (letters, digits and
@@ -431,39 +520,63 @@ func firstRunes(s string, n int) string {
 }
 
 // fold removes the accents of Latin letters, as the words analyzer does.
+// It returns s itself when there is none.
 func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
+	i := 0
+	for i < len(s) {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if f, _ := foldRune(r); f != r {
 			break
 		}
+		i += n
 	}
-	if ascii {
+	if i == len(s) {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if f, ok := folds[r]; ok {
-			return f
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		if f, keep := foldRune(r); keep {
+			b.WriteRune(f)
 		}
-		if unicode.Is(unicode.Mn, r) {
-			return -1
-		}
-		return r
-	}, s)
+	}
+	return b.String()
 }
 
-var folds = func() map[rune]rune {
-	m := map[rune]rune{}
+// foldRune returns r without its accent; keep is false for a combining
+// mark, which folding drops.
+func foldRune(r rune) (f rune, keep bool) {
+	if r < utf8.RuneSelf {
+		return r, true
+	}
+	if int(r) < len(folds) {
+		if f := folds[r]; f != 0 {
+			return f, true
+		}
+		return r, true
+	}
+	if unicode.Is(unicode.Mn, r) {
+		return -1, false
+	}
+	return r, true
+}
+
+// folds maps the accented Latin letters (all below U+0180) to their base.
+var folds = func() (t [0x180]rune) {
 	for base, accented := range map[rune]string{
 		'a': "àáâãäåā", 'c': "çćč", 'e': "èéêëēėę", 'i': "ìíîïī", 'n': "ñń",
 		'o': "òóôõöøō", 'u': "ùúûüū", 'y': "ýÿ", 's': "śš", 'z': "źżž",
 	} {
 		for _, r := range accented {
-			m[r] = base
+			t[r] = base
 		}
 	}
-	return m
+	return t
 }()
 
 // withinEdits reports whether a and b are at most d edits apart, an edit
