@@ -346,7 +346,7 @@
     if (hit.tags && hit.tags.length) m.appendChild(el("span", "search-tags", " · " + hit.tags.join(", ")));
     li.appendChild(m);
     var frags = (hit.fragments || []).slice(0, 2);
-    if (frags.length) frags.forEach(function (f) { li.appendChild(marked(el("p", "search-frag"), "…" + f + "…")); });
+    if (frags.length) frags.forEach(function (f) { li.appendChild(marked(el("p", "search-frag"), f)); });
     else if (hit.summary) li.appendChild(el("p", "search-frag", hit.summary));
     return li;
   }
