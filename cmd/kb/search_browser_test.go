@@ -74,6 +74,7 @@ const sbCombobox = `(() => {
     const o = document.getElementById(ad);
     if (!o || !lb.contains(o) || o.getAttribute("role") !== "option" || o.getAttribute("aria-selected") !== "true") bad.push("aria-activedescendant " + ad + " is not a selected option of the listbox");
   }
+  for (const c of lb.children) if (c.getAttribute("role") !== "option") bad.push("a listbox child that is not an option: " + c.outerHTML.slice(0, 60));
   for (const o of lb.querySelectorAll("[role=option]")) {
     if (!o.id) bad.push("an option without id");
     if (o.getAttribute("aria-selected") === "true" && o.id !== ad) bad.push("option " + o.id + " selected but not active");
@@ -97,7 +98,7 @@ func sbPopup(t *testing.T, ctx context.Context, typed string) []string {
   return !lb.hidden && document.getElementById("q").value === `+sbJSON(typed)+` && lb.querySelector("[role=option]") &&
     document.querySelector(".search-live").textContent.includes(`+sbJSON(strings.TrimSpace(typed))+`) })()`)
 	sbCheckCombobox(t, ctx, "popup for "+typed)
-	return svEval[[]string](t, ctx, `[...document.querySelectorAll("#search-results [role=option]")].map(o => o.dataset.href)`)
+	return svEval[[]string](t, ctx, `[...document.querySelectorAll("#search-results [role=option]:not([aria-disabled=true])")].map(o => o.dataset.href)`)
 }
 
 // The search box as a reader uses it on the example site served by kb
@@ -184,8 +185,13 @@ func TestSearch_Browser(t *testing.T) {
 	if len(kinds) != 4 || !strings.HasPrefix(kinds[0], base.Path+"kinds/") {
 		t.Errorf("empty popup offers %v, want the four kinds", kinds)
 	}
-	if txt := svEval[string](t, ctx, `document.querySelector("#search-results .search-none").textContent`); !strings.Contains(txt, "qqxqqzqq") {
+	if txt := svEval[string](t, ctx, `document.querySelector("#search-results [aria-disabled=true]").textContent`); !strings.Contains(txt, "qqxqqzqq") {
 		t.Errorf("empty popup says %q", txt)
+	}
+	sbKeys(t, ctx, kb.ArrowDown)
+	sbCheckCombobox(t, ctx, "empty popup, ArrowDown")
+	if href := svEval[string](t, ctx, `document.getElementById(document.getElementById("q").getAttribute("aria-activedescendant")).dataset.href`); href != kinds[0] {
+		t.Errorf("ArrowDown in the empty popup chose %q, want the first kind %q", href, kinds[0])
 	}
 
 	// The search page, opened from a shared URL.

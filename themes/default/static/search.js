@@ -181,6 +181,18 @@
     return a;
   }
 
+  // note adds a message to the popup: an option that cannot be chosen, as
+  // a listbox holds only options.
+  function note(text) {
+    var n = el("div", "search-none", text);
+    n.id = "search-none";
+    n.setAttribute("role", "option");
+    n.setAttribute("aria-disabled", "true");
+    n.setAttribute("aria-selected", "false");
+    popup.appendChild(n);
+    return n;
+  }
+
   function showPopup(res, params) {
     var q = params.get("q");
     popup.textContent = "";
@@ -199,14 +211,10 @@
       option(searchURL(q), "search-all").textContent = fill(form.dataset.all, { total: res.total });
       live.textContent = fill(form.dataset.count, { total: res.total, q: q });
     } else {
-      var none = el("div", "search-none", fill(form.dataset.none, { q: q }));
-      none.id = "search-none";
-      popup.appendChild(none);
-      popup.setAttribute("aria-describedby", "search-none");
+      var none = note(fill(form.dataset.none, { q: q }));
       kindLinks.forEach(function (k) { option(k.href, "search-kind").textContent = k.label; });
       live.textContent = none.textContent;
     }
-    if (res.hits.length) popup.removeAttribute("aria-describedby");
     popupFor = q;
     if (document.activeElement === input) open();
   }
@@ -214,8 +222,7 @@
   var popupSearch = runner(showPopup, function (err) {
     popup.textContent = "";
     options = [];
-    popup.appendChild(el("div", "search-none", err.status === 400 ? err.message : form.dataset.error));
-    live.textContent = popup.textContent;
+    live.textContent = note(err.status === 400 ? err.message : form.dataset.error).textContent;
     if (document.activeElement === input) open();
   });
 
