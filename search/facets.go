@@ -35,7 +35,9 @@ var facetFields = [3]string{FieldKind, FieldLang, FieldTags}
 
 // tables caches the table of the last few index snapshots (a snapshot
 // never changes; a changed index has a new one). Holding the reader keeps
-// its address from being reused by another.
+// its address from being reused by another, and what it refers to from
+// being freed: so only the current and the previous snapshot are kept
+// (searches during a swap or a rebuild).
 var tables struct {
 	sync.Mutex
 	order []index.IndexReader
@@ -48,7 +50,7 @@ type tableOnce struct {
 	err  error
 }
 
-const tablesKept = 4
+const tablesKept = 2
 
 // tableFor returns the facet table of the snapshot r, reading it the first
 // time.
