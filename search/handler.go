@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 )
@@ -23,8 +24,9 @@ import (
 // A request that cannot be answered as asked — a query longer than
 // MaxQueryBytes, invalid UTF-8, a limit or offset out of range, a
 // malformed query string — gets 400 with {"error": "…"}; a method other
-// than GET or HEAD 405; no index, too many searches at once or a search
-// running out of time 503 with Retry-After. Responses are never cached.
+// than GET or HEAD 405; no index, too many searches at once (still after
+// waiting slotWait for a free slot) or a search running out of time 503
+// with Retry-After. Responses are never cached.
 type Handler struct {
 	// Index returns the index to query; nil means search is unavailable (503).
 	Index func() bleve.Index
@@ -34,8 +36,14 @@ type Handler struct {
 const maxRawQuery = 4096
 
 // slots bounds the searches running at once, across every Handler of the
-// process: searching is CPU work, and a queue of them only adds latency.
+// process: searching is CPU work, and a long queue of them only adds
+// latency.
 var slots = make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+
+// slotWait is how long a search waits for a free slot before it is turned
+// away: a search takes milliseconds, so this absorbs a burst (or a pause
+// while a new index is opened) without making an overload queue up.
+const slotWait = 250 * time.Millisecond
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -62,14 +70,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusServiceUnavailable, "search is unavailable: no index")
 		return
 	}
-	select {
-	case slots <- struct{}{}:
-		defer func() { <-slots }()
-	default:
+	if !takeSlot(r.Context()) {
 		hdr.Set("Retry-After", "1")
 		writeError(w, r, http.StatusServiceUnavailable, "too many searches at once; try again")
 		return
 	}
+	defer func() { <-slots }()
 	res, err := Search(r.Context(), idx, req)
 	switch {
 	case err == nil:
@@ -86,6 +92,24 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, r, http.StatusOK, res)
+}
+
+// takeSlot takes a search slot, waiting up to slotWait for one.
+func takeSlot(ctx context.Context) bool {
+	select {
+	case slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(slotWait)
+	defer t.Stop()
+	select {
+	case slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 // parseRequest reads a search request from a URL query string.

@@ -131,6 +131,7 @@ func BenchmarkServeLoad(b *testing.B) {
 			search bool
 			d      time.Duration
 			ok     bool
+			why    string // for a failed request: the status or error
 		}
 		results := make([][]sample, clients)
 		stop := time.Now().Add(duration)
@@ -147,13 +148,14 @@ func BenchmarkServeLoad(b *testing.B) {
 					}
 					t0 := time.Now()
 					res, err := client.Get(u)
-					ok := err == nil
+					ok, why := err == nil, fmt.Sprint(err)
 					if ok {
-						_, _ = io.Copy(io.Discard, res.Body)
+						body, _ := io.ReadAll(res.Body)
 						res.Body.Close()
 						ok = res.StatusCode == 200
+						why = fmt.Sprintf("%s %s: %.100s", res.Status, strings.TrimPrefix(u, s.url), body)
 					}
-					results[c] = append(results[c], sample{search, time.Since(t0), ok})
+					results[c] = append(results[c], sample{search, time.Since(t0), ok, why})
 				}
 			})
 		}
@@ -181,6 +183,9 @@ func BenchmarkServeLoad(b *testing.B) {
 		for _, rs := range results {
 			for _, r := range rs {
 				if !r.ok {
+					if errors < 5 {
+						b.Logf("failed: %s", r.why)
+					}
 					errors++
 				}
 				if r.search {
