@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -227,4 +228,30 @@ func TestScan_SymlinkPolicy(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestScan_SpecialFiles: a named pipe, as a page, as a static file or
+// behind a symbolic link, would block the build forever if read; it is
+// skipped with a warning and the rest builds.
+func TestScan_SpecialFiles(t *testing.T) {
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "ok.md"), "# Ok\n")
+	for _, p := range []string{"pipe.md", "pipe.txt"} {
+		if err := syscall.Mkfifo(filepath.Join(src, p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("pipe.txt", filepath.Join(src, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	res, dest := mustBuild(t, src)
+	got := diagStrings(res.Diagnostics)
+	for _, f := range []string{"pipe.md", "pipe.txt", "link.txt"} {
+		if !strings.Contains(got, f+": warning: skipped: not a regular file") {
+			t.Errorf("no warning for %s:\n%s", f, got)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dest, "ok", "index.html")); err != nil {
+		t.Error(err)
+	}
 }

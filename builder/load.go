@@ -102,6 +102,12 @@ func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error)
 				return nil
 			}
 		}
+		if !regularFile(fsys, p, d.Type()) {
+			// A named pipe or device would block or never end the read.
+			problems = append(problems, Diagnostic{File: p, Severity: SeverityWarning, Rule: RuleSource,
+				Message: "skipped: not a regular file"})
+			return nil
+		}
 		info, err := d.Info()
 		if err != nil {
 			return nil
@@ -478,6 +484,20 @@ func truncate(s string, n int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+// regularFile reports whether the file at p, whose own mode is mode, is
+// a regular file, through a symbolic link if it is one. Reading a named
+// pipe or a device may block forever.
+func regularFile(fsys fs.FS, p string, mode fs.FileMode) bool {
+	if mode&fs.ModeSymlink != 0 {
+		fi, err := fs.Stat(fsys, p)
+		if err != nil {
+			return false
+		}
+		mode = fi.Mode()
+	}
+	return mode.IsRegular()
 }
 
 func unwrapPathError(err error) error {

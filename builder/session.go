@@ -161,7 +161,7 @@ func (s *Session) scan() (map[string]stamp, []string, bool, error) {
 			return nil
 		}
 		info, err := d.Info()
-		if err != nil {
+		if err != nil || !regularFile(fsys, p, info.Mode()) {
 			return nil
 		}
 		st := stamp{size: info.Size(), mod: info.ModTime()}

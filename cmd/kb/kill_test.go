@@ -276,8 +276,9 @@ func TestBuild_PermissionDenied(t *testing.T) {
 }
 
 // TestServe_PermissionDenied runs kb serve (build and watch) on such a
-// site and takes a page's read permission away and back while it runs:
-// the server keeps going, drops the page with a warning and brings it back.
+// site and takes a page's read permission away and back while it runs, and
+// adds a named pipe: the server keeps going, drops the page with a warning
+// and brings it back.
 func TestServe_PermissionDenied(t *testing.T) {
 	src, out := permSite(t)
 	cmd := kbCommand("serve", "--addr", "127.0.0.1:0", "--source", src, "--dest", filepath.Join(out, "public"))
@@ -321,11 +322,14 @@ func TestServe_PermissionDenied(t *testing.T) {
 		t.Fatalf("first build: ok %d, later %d, secret %d, hidden %d\n%s", status("ok/"), status("later/"), status("secret/"), status("private/hidden/"), logs)
 	}
 
+	// A page becomes unreadable and a named pipe appears (reading it would
+	// block the watcher for good).
 	svMust(t, os.Chmod(filepath.Join(src, "later.md"), 0))
+	svMust(t, syscall.Mkfifo(filepath.Join(src, "pipe.md"), 0o644))
 	svWrite(t, filepath.Join(src, "ok.md"), "# Ok\n\nEdited once.\n")
-	svWait(t, "a rebuild with the new warning", func() bool {
+	svWait(t, "a rebuild with the new warnings", func() bool {
 		alive()
-		return strings.Contains(logs.String(), "4 warnings")
+		return strings.Contains(logs.String(), "5 warnings")
 	})
 	if _, body := svGet(t, base+"ok/"); !strings.Contains(body, "Edited once.") {
 		t.Errorf("the edit is not served:\n%s", logs)
