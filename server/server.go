@@ -235,12 +235,24 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string) 
 		name += "index.html"
 	}
 	f, err := t.root.Open(name)
-	if err != nil {
-		// The folder may have been replaced, and the old one removed, since
-		// this request picked it: try the current one.
-		if t2 := s.tree(); t2 != nil && t2 != t {
-			f, err = t2.root.Open(name)
+	// The folder may have been replaced, and the old one removed, since
+	// this request picked it: try the current one. Between the two renames
+	// of a swap the folder is missing for an instant: wait for the new one.
+	for try := 0; err != nil && try < 100; try++ {
+		fi, serr := os.Stat(s.opts.Dir)
+		if serr != nil {
+			time.Sleep(time.Millisecond)
+			continue
 		}
+		if os.SameFile(t.info, fi) {
+			break // the file is really not there
+		}
+		t2 := s.tree()
+		if t2 == nil || t2 == t {
+			break
+		}
+		t = t2
+		f, err = t.root.Open(name)
 	}
 	if err != nil {
 		// Missing, a symlink leading out of the folder, unreadable: all the

@@ -527,28 +527,28 @@ func TestHTTPServer_Limits(t *testing.T) {
 	// A GET with a large body is answered without the body being read
 	// (past what the server skips to keep the connection), and the
 	// connection is not kept for a next request.
-	c, err := net.Dial("tcp", addr)
+	bc, err := net.Dial("tcp", addr)
 	must(t, err)
-	fmt.Fprintf(c, "GET /a/ HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n\r\n", addr, 64<<20)
+	fmt.Fprintf(bc, "GET /a/ HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n\r\n", addr, 64<<20)
 	go func() {
 		chunk := []byte(strings.Repeat("x", 64<<10))
 		for range 1 << 10 { // until the server hangs up
-			if _, err := c.Write(chunk); err != nil {
+			if _, err := bc.Write(chunk); err != nil {
 				return
 			}
 		}
 	}()
-	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	res, err := http.ReadResponse(bufio.NewReader(bc), nil)
 	must(t, err)
 	body, _ := io.ReadAll(res.Body)
-	c.Close()
+	bc.Close()
 	if res.StatusCode != 200 || !strings.Contains(string(body), "A page") || !res.Close {
 		t.Errorf("GET with a 64 MB body: %d, close %v, %q", res.StatusCode, res.Close, body)
 	}
 
 	// Slowloris: half a request, then silence. The server hangs up once
 	// ReadHeaderTimeout has passed; the test only waits for that.
-	c, err = net.Dial("tcp", addr)
+	c, err := net.Dial("tcp", addr)
 	must(t, err)
 	defer c.Close()
 	fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: %s\r\nX-Slow: ", addr)
