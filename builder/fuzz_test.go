@@ -22,7 +22,7 @@ var (
 	// scriptURL is a URL a browser runs or renders as a document, once
 	// entities are decoded and the tabs, newlines and spaces it ignores
 	// are gone.
-	scriptURL = regexp.MustCompile(`^(?i)(javascript|vbscript|livescript|file|data:(text|image/svg|application))`)
+	scriptURL = regexp.MustCompile(`^(?i)((javascript|vbscript|livescript|file):|data:(text|image/svg|application))`)
 )
 
 // browserURL is an attribute value as a browser reads it as a URL.
