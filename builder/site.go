@@ -31,6 +31,9 @@ type Site struct {
 	// Now is the day the build runs, for review dates.
 	Now time.Time
 
+	// overdue counts the pages past their review date (set by relate).
+	overdue int
+
 	fsys fs.FS
 	// contentDir is the content folder relative to the site folder ("" when
 	// the site folder holds the Markdown itself).
@@ -346,6 +349,12 @@ func parentDir(dir string) string {
 
 // relate fills backlinks, translations, related pages, tags and owners.
 func (s *Site) relate(ds *Diagnostics) {
+	s.overdue = 0
+	for _, p := range s.Pages {
+		if p.Overdue(s.Now) {
+			s.overdue++
+		}
+	}
 	back := map[*Page]map[*Page]bool{}
 	addBack := func(from, to *Page) {
 		if to == nil || to == from {

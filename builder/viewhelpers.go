@@ -146,8 +146,19 @@ type NavSection struct {
 	URL     string
 	Current bool
 	Open    bool
-	Pages   []*Page
+	// Pages are the section's pages in the view's language: all of them,
+	// or, in a large section, the navWindow pages around the view's page.
+	Pages []*Page
+	// Total is the number of the section's pages in the view's language;
+	// more than len(Pages) when the list is cut.
+	Total int
 }
+
+// navWindow caps the pages an open section lists in the sidebar. Without
+// it every page of a section of thousands would carry thousands of links
+// (and the site would grow with the square of its size); the section's
+// own page lists them all.
+const navWindow = 25
 
 // NavSections lists the top-level sections for the sidebar.
 func (v *View) NavSections() []NavSection {
@@ -160,10 +171,19 @@ func (v *View) NavSections() []NavSection {
 		n := NavSection{Title: sec.Title, URL: sec.URL, Current: v.URL == sec.URL}
 		n.Open = n.Current || strings.HasPrefix(v.URL, sec.URL)
 		if n.Open {
+			at := 0
 			for _, p := range sec.Pages {
 				if p.Lang == v.Lang {
+					if p == v.Page {
+						at = len(n.Pages)
+					}
 					n.Pages = append(n.Pages, p)
 				}
+			}
+			n.Total = len(n.Pages)
+			if n.Total > navWindow {
+				lo := min(max(at-navWindow/2, 0), n.Total-navWindow)
+				n.Pages = n.Pages[lo : lo+navWindow]
 			}
 		}
 		out = append(out, n)
@@ -237,13 +257,7 @@ func (v *View) Facets(pages []*Page) []Facet {
 
 // OverdueCount counts the pages past their review date.
 func (v *View) OverdueCount() int {
-	n := 0
-	for _, p := range v.Site.Pages {
-		if p.Overdue(v.Site.Now) {
-			n++
-		}
-	}
-	return n
+	return v.Site.overdue
 }
 
 // OtherLanguages lists the site's languages other than the view's.

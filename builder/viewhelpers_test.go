@@ -1,6 +1,8 @@
 package builder
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"testing/fstest"
 
@@ -93,5 +95,48 @@ func TestFacetsAndNeighbours(t *testing.T) {
 	}
 	if nav := v.NavSections(); len(nav) != 1 || nav[0].Open {
 		t.Errorf("sidebar sections %+v", nav)
+	}
+}
+
+// TestNavWindow: in a large section the sidebar lists a window of pages
+// around the current one (so page size does not grow with the section),
+// with the total for the link to the whole list.
+func TestNavWindow(t *testing.T) {
+	src := fstest.MapFS{"README.md": {Data: []byte("# Home\n")}}
+	const n = 3 * navWindow
+	for i := range n {
+		src[fmt.Sprintf("big/p%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Page %03d\n", i))}
+		src[fmt.Sprintf("big/q%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Pagina %03d\nlang: nl\n---\n", i))}
+	}
+	site, th, diags, err := Load(t.Context(), Options{SourceFS: src})
+	if err != nil || site == nil {
+		t.Fatalf("load: %v %v", err, diags)
+	}
+	defer site.Close()
+	for _, c := range []struct {
+		path   string
+		lo, hi int // the window's first and last page number
+	}{{"big/p000.md", 0, navWindow - 1}, {"big/p040.md", 40 - navWindow/2, 40 + navWindow/2}, {"big/p074.md", n - navWindow, n - 1}} {
+		p := site.PageByPath(c.path)
+		v := &View{Site: site, Page: p, URL: p.URL, Lang: "en", theme: th}
+		nav := v.NavSections()
+		if len(nav) != 1 || !nav[0].Open {
+			t.Fatalf("%s: sidebar %+v", c.path, nav)
+		}
+		got := nav[0]
+		if got.Total != n || len(got.Pages) != navWindow {
+			t.Errorf("%s: %d of %d pages listed, want %d of %d", c.path, len(got.Pages), got.Total, navWindow, n)
+			continue
+		}
+		first, last := got.Pages[0].Title, got.Pages[len(got.Pages)-1].Title
+		if want := fmt.Sprintf("Page %03d", c.lo); first != want {
+			t.Errorf("%s: window starts at %q, want %q", c.path, first, want)
+		}
+		if want := fmt.Sprintf("Page %03d", c.hi); last != want {
+			t.Errorf("%s: window ends at %q, want %q", c.path, last, want)
+		}
+		if !slices.Contains(got.Pages, p) {
+			t.Errorf("%s: the current page is not in its window", c.path)
+		}
 	}
 }
