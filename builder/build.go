@@ -213,6 +213,10 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	if record != nil {
 		w = &hashingWriter{w: stage, record: record}
 	}
+	// Bodies first: each page's syntax tree (several times the size of
+	// its HTML) is let go as soon as its body is rendered, before the
+	// index builder takes its share of memory.
+	site.renderBodies()
 	// The search index is built while the pages render: both only read the
 	// site, and the index is mostly CPU while rendering waits on writes.
 	ictx, cancelIndex := context.WithCancel(ctx)
@@ -351,6 +355,9 @@ func (s *Site) renderBodies() {
 		}
 		p.Body = trustedHTML(buf.Bytes())
 		p.doc, p.src = nil, nil
+		for _, l := range p.Links {
+			l.node = nil // it would keep the whole tree alive
+		}
 	})
 }
 
