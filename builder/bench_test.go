@@ -41,40 +41,50 @@ func BenchmarkBuild(b *testing.B) {
 
 // BenchmarkSessionEdit measures change-to-rebuilt latency for one edited
 // playbook: go test ./builder -run '^$' -bench SessionEdit
+// "preview" is what kb serve does (searches answered by the server);
+// "static" also rewrites the static search bundle, as kb build --watch does.
 func BenchmarkSessionEdit(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
-		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
-			corpus := benchcorpus.Dir(b, n)
-			src := filepath.Join(b.TempDir(), "src")
-			if out, err := exec.Command("cp", "-r", corpus, src).CombinedOutput(); err != nil {
-				b.Fatalf("%v %s", err, out)
+		for _, static := range []bool{false, true} {
+			name := fmt.Sprintf("pages=%d/preview", n)
+			if static {
+				name = fmt.Sprintf("pages=%d/static", n)
 			}
-			s := NewSession(Options{Source: src, Dest: filepath.Join(b.TempDir(), "public")})
-			defer s.Close()
-			ctx := context.Background()
-			if _, err := s.Build(ctx); err != nil {
-				b.Fatal(err)
-			}
-			var page string
-			for _, p := range s.site.Pages {
-				if p.IsPlaybook() {
-					page = filepath.Join(src, filepath.FromSlash(p.Path))
-					break
-				}
-			}
-			orig, _ := os.ReadFile(page)
-			b.ResetTimer()
-			i := 0
-			for b.Loop() {
-				i++
-				if err := os.WriteFile(page, fmt.Appendf(append([]byte{}, orig...), "\nEdit number %d.\n", i), 0o644); err != nil {
-					b.Fatal(err)
-				}
-				res, err := s.Build(ctx)
-				if err != nil || res.Rendered != 1 {
-					b.Fatalf("err %v, rendered %d", err, res.Rendered)
-				}
-			}
-		})
+			b.Run(name, func(b *testing.B) { benchSessionEdit(b, n, static) })
+		}
+	}
+}
+
+func benchSessionEdit(b *testing.B, n int, static bool) {
+	corpus := benchcorpus.Dir(b, n)
+	src := filepath.Join(b.TempDir(), "src")
+	if out, err := exec.Command("cp", "-r", corpus, src).CombinedOutput(); err != nil {
+		b.Fatalf("%v %s", err, out)
+	}
+	s := NewSession(Options{Source: src, Dest: filepath.Join(b.TempDir(), "public"), NoStaticSearch: !static})
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Build(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var page string
+	for _, p := range s.site.Pages {
+		if p.IsPlaybook() {
+			page = filepath.Join(src, filepath.FromSlash(p.Path))
+			break
+		}
+	}
+	orig, _ := os.ReadFile(page)
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		i++
+		if err := os.WriteFile(page, fmt.Appendf(append([]byte{}, orig...), "\nEdit number %d.\n", i), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		res, err := s.Build(ctx)
+		if err != nil || res.Rendered != 1 {
+			b.Fatalf("err %v, rendered %d", err, res.Rendered)
+		}
 	}
 }

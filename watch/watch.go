@@ -27,7 +27,7 @@ import (
 
 // Defaults for Options.
 const (
-	DefaultDebounce     = 100 * time.Millisecond
+	DefaultDebounce     = 40 * time.Millisecond
 	DefaultMaxWait      = 2 * time.Second
 	DefaultFallbackPoll = time.Second
 )

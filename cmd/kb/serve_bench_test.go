@@ -29,7 +29,8 @@ var svRebuiltRE = regexp.MustCompile(`re-rendered in ([0-9.]+)(µs|ms|s)\b`)
 // BenchmarkServeEdit measures change-to-rebuilt latency in kb serve: from
 // writing one playbook to the browsers' reload event (the rebuilt page is
 // then served), with real file system events, the watcher's debounce
-// (100 ms) and the incremental build. rebuild-ms is the build alone.
+// (watch.DefaultDebounce, 40 ms) and the incremental build. rebuild-ms is
+// the build alone.
 //
 //	go test ./cmd/kb -run '^$' -bench ServeEdit -benchtime 20x
 func BenchmarkServeEdit(b *testing.B) {
