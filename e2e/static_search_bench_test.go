@@ -36,7 +36,7 @@ import (
 //   - later: further queries in the same page, each on its own;
 //   - box: a fresh profile, a page of the site, the query typed into the
 //     search box: from the first keydown to the first result shown, the
-//     box's 120 ms debounce included (the probe of {base}_search, the
+//     box's 60 ms debounce included (the probe of {base}_search, the
 //     script and the bundle's files are fetched on the way).
 //
 // Reported: kB sent by the server (the bundle is pre-gzipped; the script

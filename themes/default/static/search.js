@@ -241,9 +241,11 @@
       popupFor = null;
       return;
     }
+    // A short pause: long enough to skip the words typed in one burst,
+    // short enough that results follow the typing.
     timer = setTimeout(function () {
       popupSearch(new URLSearchParams({ q: q, limit: "8", facets: "0" }));
-    }, 120);
+    }, 60);
   }
 
   input.addEventListener("input", typed);
