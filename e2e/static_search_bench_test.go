@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"kb/builder"
+	"kb/internal/benchcorpus"
 )
 
 // BenchmarkStaticSearch measures the static search bundle in Chromium on
@@ -225,18 +226,7 @@ func staticBenchSite(b *testing.B, n int) (string, map[string]string) {
 	b.Helper()
 	name := fmt.Sprintf("c%dk", n/1000)
 	root := filepath.Join(os.TempDir(), "kbbench")
-	src := filepath.Join(root, name)
-	manifest := filepath.Join(root, "manifest-"+name+".json")
-	if _, err := os.Stat(manifest); err != nil {
-		gen := os.Getenv("KB_GEN_CORPUS")
-		if gen == "" {
-			gen = filepath.Join(repoRoot, "..", "shared", "bench", "gen_corpus.py")
-		}
-		out, err := exec.Command("python3", gen, "--pages", fmt.Sprint(n), "--out", src, "--manifest", manifest).CombinedOutput()
-		if err != nil {
-			b.Fatalf("gen_corpus: %v\n%s", err, out)
-		}
-	}
+	src := benchcorpus.Dir(b, n)
 	dest := filepath.Join(root, "static-"+name)
 	if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(builder.StaticSearchDir), "manifest.json")); err != nil || os.Getenv("KB_BENCH_REBUILD") != "" || staleScripts(dest) {
 		res, err := builder.Build(context.Background(), builder.Options{Source: src, Dest: dest, BaseURL: "http://127.0.0.1/"})
@@ -245,26 +235,10 @@ func staticBenchSite(b *testing.B, n int) (string, map[string]string) {
 		}
 		res.Site.Close()
 	}
-	data, err := os.ReadFile(manifest)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		b.Fatal(err)
-	}
+	m := benchcorpus.Manifest(b, n)
 	markers := map[string]string{}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		p, ok := m[k].(string)
-		if !ok || k[0] == '_' {
-			continue
-		}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		p := m[k]
 		body, err := os.ReadFile(filepath.Join(src, p))
 		if err != nil {
 			continue
@@ -278,7 +252,7 @@ func staticBenchSite(b *testing.B, n int) (string, map[string]string) {
 		}
 	}
 	if markers["en"] == "" || markers["nl"] == "" {
-		b.Fatalf("no English and Dutch markers in %s", manifest)
+		b.Fatalf("no English and Dutch markers in the manifest of %s", src)
 	}
 	return dest, markers
 }

@@ -2,10 +2,8 @@ package search_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -16,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"kb/builder"
+	"kb/internal/benchcorpus"
 	"kb/search"
 )
 
@@ -31,48 +30,22 @@ type benchCorpus struct {
 
 var benchCorpora = map[int]*benchCorpus{1000: {}, 10000: {}}
 
-// corpusFor generates (or reuses, from os.TempDir()/kbbench) a corpus of n
-// pages with ../shared/bench/gen_corpus.py, builds it with kb, and opens
-// its index.
+// corpusFor builds the generated corpus of n pages (internal/benchcorpus)
+// with kb, once per run, and opens its index.
 func corpusFor(b *testing.B, n int) *benchCorpus {
+	src, markers := benchcorpus.Dir(b, n), benchcorpus.Manifest(b, n)
 	c := benchCorpora[n]
-	c.once.Do(func() { c.err = c.load(n) })
+	c.once.Do(func() { c.err = c.load(n, src, markers) })
 	if c.err != nil {
-		if _, err := exec.LookPath("python3"); err != nil {
-			b.Skip("python3 is needed to generate the corpus")
-		}
 		b.Fatal(c.err)
 	}
 	return c
 }
 
-func (c *benchCorpus) load(n int) error {
+func (c *benchCorpus) load(n int, src string, markers map[string]string) error {
 	name := fmt.Sprintf("c%dk", n/1000)
-	root := filepath.Join(os.TempDir(), "kbbench")
-	src := filepath.Join(root, name)
-	manifest := filepath.Join(root, "manifest-"+name+".json")
-	if _, err := os.Stat(manifest); err != nil {
-		gen := os.Getenv("KB_GEN_CORPUS")
-		if gen == "" {
-			gen = filepath.Join("..", "..", "shared", "bench", "gen_corpus.py")
-		}
-		out, err := exec.Command("python3", gen, "--pages", fmt.Sprint(n), "--out", src).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("gen_corpus: %v\n%s", err, out)
-		}
-	}
-	data, err := os.ReadFile(manifest)
-	if err != nil {
-		return err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		return err
-	}
-	for k := range m {
-		if k[0] != '_' {
-			c.markers = append(c.markers, k)
-		}
+	for k := range markers {
+		c.markers = append(c.markers, k)
 	}
 	slices.Sort(c.markers)
 	// KB_BENCH_KEEP=DIR keeps the built corpus in DIR and reuses it on the
@@ -83,6 +56,7 @@ func (c *benchCorpus) load(n int) error {
 		dest = filepath.Join(keep, name)
 	}
 	ixDir := filepath.Join(dest, filepath.FromSlash(builder.IndexDir))
+	var err error
 	if _, err := os.Stat(ixDir); err != nil || keep == "" {
 		if _, err := builder.Build(context.Background(), builder.Options{Source: src, Dest: dest}); err != nil {
 			return fmt.Errorf("building %s: %v", src, err)

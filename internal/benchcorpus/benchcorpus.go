@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -63,7 +64,11 @@ func Manifest(tb testing.TB, n int) map[string]string {
 	if err := json.Unmarshal(data, &m); err != nil {
 		tb.Fatal(err)
 	}
-	delete(m, "_broken")
+	for k := range m {
+		if strings.HasPrefix(k, "_") { // notes of the generator, not markers
+			delete(m, k)
+		}
+	}
 	return m
 }
 
