@@ -185,6 +185,9 @@ func TestSearch_Browser(t *testing.T) {
 	if len(kinds) != 4 || !strings.HasPrefix(kinds[0], base.Path+"kinds/") {
 		t.Errorf("empty popup offers %v, want the four kinds", kinds)
 	}
+	if names := svEval[string](t, ctx, `[...document.querySelectorAll("#search-results .search-kind")].map(o => o.textContent).join("|")`); !strings.Contains(names, "Symptoms|") || !strings.Contains(names, "Meeting formats") {
+		t.Errorf("empty popup names the kinds %q, want their plural names", names)
+	}
 	if txt := svEval[string](t, ctx, `document.querySelector("#search-results [aria-disabled=true]").textContent`); !strings.Contains(txt, "qqxqqzqq") {
 		t.Errorf("empty popup says %q", txt)
 	}

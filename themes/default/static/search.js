@@ -27,7 +27,7 @@
   if (tpl) {
     Array.prototype.forEach.call(tpl.content.querySelectorAll("[data-kind]"), function (a) {
       labels.kind[a.dataset.kind] = a.textContent;
-      kindLinks.push({ label: a.textContent, href: a.getAttribute("href") });
+      kindLinks.push({ label: a.dataset.plural || a.textContent, href: a.getAttribute("href") });
     });
     Array.prototype.forEach.call(tpl.content.querySelectorAll("[data-lang]"), function (s) {
       labels.lang[s.dataset.lang] = s.textContent;
