@@ -44,6 +44,10 @@ type Config struct {
 type Language struct {
 	Code string `yaml:"code"`
 	Name string `yaml:"name"`
+	// Sections names content folders in this language, by their path
+	// under the content folder ("." for the top level); a folder not
+	// listed keeps the title of its index page.
+	Sections map[string]string `yaml:"sections"`
 }
 
 // Repository locates the site's source on a Git host, for edit and history links.
@@ -122,6 +126,20 @@ func (c *Config) Kind(name string) *Kind {
 // BasePath is the path part of the base URL, always with leading and trailing
 // slashes ("/" or "/kb/"). Every link the site writes starts with it.
 func (c *Config) BasePath() string { return c.basePath }
+
+// SectionTitle returns the title a language gives the content folder at
+// path ("" for the top level), or "" when it gives none.
+func (c *Config) SectionTitle(lang, path string) string {
+	if path == "" {
+		path = "."
+	}
+	for _, l := range c.Languages {
+		if l.Code == lang {
+			return l.Sections[path]
+		}
+	}
+	return ""
+}
 
 // HasLanguage reports whether code is one of the site's languages.
 func (c *Config) HasLanguage(code string) bool {

@@ -36,7 +36,7 @@ func (s *Site) jobs(theme *Theme) []job {
 				v.Layout = "home"
 			}
 		}
-		v.Crumbs = s.crumbs(p.Section, p.IsIndex)
+		v.Crumbs = s.crumbs(p.Section, p.IsIndex, p.Lang)
 		jobs = append(jobs, job{out: outPath(p.URL), view: v, page: p})
 		for _, a := range p.Aliases {
 			av := view("alias", a, p.Title, p.Lang)
@@ -54,7 +54,7 @@ func (s *Site) jobs(theme *Theme) []job {
 		}
 		v := view(layout, sec.URL, sec.Title, def)
 		v.Section = sec
-		v.Crumbs = s.crumbs(sec.Path, true)
+		v.Crumbs = s.crumbs(sec.Path, true, def)
 		jobs = append(jobs, job{out: outPath(sec.URL), view: v})
 	}
 	for i := range s.Config.Kinds {
@@ -113,17 +113,26 @@ func (s *Site) jobs(theme *Theme) []job {
 }
 
 // crumbs returns the breadcrumb trail to a section (excluding the section
-// itself when the page is its index).
-func (s *Site) crumbs(section string, isIndex bool) []Crumb {
+// itself when the page is its index), titled in lang.
+func (s *Site) crumbs(section string, isIndex bool, lang string) []Crumb {
 	var out []Crumb
 	sec := s.sections[section]
 	if isIndex && sec != nil {
 		sec = sec.Parent
 	}
 	for ; sec != nil; sec = sec.Parent {
-		out = append([]Crumb{{Title: sec.Title, URL: sec.URL}}, out...)
+		out = append([]Crumb{{Title: s.sectionTitle(sec, lang), URL: sec.URL}}, out...)
 	}
 	return out
+}
+
+// sectionTitle is a section's title in lang: site.yaml's name for it in
+// that language, else its own.
+func (s *Site) sectionTitle(sec *Section, lang string) string {
+	if t := s.Config.SectionTitle(lang, sec.Path); t != "" {
+		return t
+	}
+	return sec.Title
 }
 
 // sitemap lists every page of the site.

@@ -168,7 +168,7 @@ func (v *View) NavSections() []NavSection {
 	}
 	var out []NavSection
 	for _, sec := range root.Children {
-		n := NavSection{Title: sec.Title, URL: sec.URL, Current: v.URL == sec.URL}
+		n := NavSection{Title: v.Site.sectionTitle(sec, v.Lang), URL: sec.URL, Current: v.URL == sec.URL}
 		n.Open = n.Current || strings.HasPrefix(v.URL, sec.URL)
 		if n.Open {
 			at := 0

@@ -140,3 +140,53 @@ func TestNavWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionTitlesPerLanguage: site.yaml names folders per language; the
+// sidebar and breadcrumbs of a Dutch page use those names, an English page
+// keeps the index pages' titles.
+func TestSectionTitlesPerLanguage(t *testing.T) {
+	src := fstest.MapFS{
+		"site.yaml": {Data: []byte("languages:\n  - {code: en, name: English}\n  - code: nl\n    name: Nederlands\n" +
+			"    sections: {.: Thuis, symptoms: Symptomen}\n")},
+		"content/README.md":          {Data: []byte("# Home\n")},
+		"content/symptoms/README.md": {Data: []byte("# Symptoms\n")},
+		"content/symptoms/a.md":      {Data: []byte("# A\n")},
+		"content/symptoms/b.md":      {Data: []byte("---\ntitle: B\nlang: nl\n---\n")},
+		"content/guides/c.md":        {Data: []byte("---\ntitle: C\nlang: nl\n---\n")},
+	}
+	site, th, diags, err := Load(t.Context(), Options{SourceFS: src})
+	if err != nil || site == nil {
+		t.Fatalf("load: %v %v", err, diags)
+	}
+	defer site.Close()
+	for _, c := range []struct {
+		path, lang string
+		crumbs     []string
+		nav        []string
+	}{
+		{"symptoms/a.md", "en", []string{"Home", "Symptoms"}, []string{"Guides", "Symptoms"}},
+		{"symptoms/b.md", "nl", []string{"Thuis", "Symptomen"}, []string{"Guides", "Symptomen"}},
+	} {
+		p := site.PageByPath(c.path)
+		if p == nil {
+			t.Fatalf("%s missing: %v", c.path, diags)
+		}
+		var crumbs, nav []string
+		for _, cr := range site.crumbs(p.Section, p.IsIndex, p.Lang) {
+			crumbs = append(crumbs, cr.Title)
+		}
+		v := &View{Site: site, Page: p, URL: p.URL, Lang: c.lang, theme: th}
+		for _, n := range v.NavSections() {
+			nav = append(nav, n.Title)
+		}
+		if !slices.Equal(crumbs, c.crumbs) || !slices.Equal(nav, c.nav) {
+			t.Errorf("%s: crumbs %q, sidebar %q; want %q and %q", c.path, crumbs, nav, c.crumbs, c.nav)
+		}
+	}
+
+	// A value of the wrong type is an error on its line.
+	_, ds := ParseConfig("site.yaml", []byte("languages:\n  - code: nl\n    name: Nederlands\n    sections: [symptoms]\n"))
+	if ds.Errors() == 0 || ds[0].Line != 4 {
+		t.Errorf("sections as a list: %v, want an error on line 4", ds)
+	}
+}
