@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"gopkg.in/yaml.v2"
 
+	"kb/internal/browsertest"
 	"kb/search"
 )
 
@@ -213,8 +213,8 @@ func TestStaticSearch_Box(t *testing.T) {
 	if probes != 1 || bundle < 3 {
 		t.Errorf("the page asked %d times for /_search and fetched %d bundle files: %v", probes, bundle, used)
 	}
-	press(t, ctx, "ArrowDown", "ArrowDown", 40, "")
-	press(t, ctx, "Enter", "Enter", 13, "\r")
+	browsertest.Press(t, ctx, "ArrowDown", "ArrowDown", 40, "")
+	browsertest.Press(t, ctx, "Enter", "Enter", 13, "\r")
 	waitFor(t, ctx, "result opened", `location.pathname === `+jsString(wantURL)+` && document.readyState === "complete"`)
 	pageProblems(t, ctx, "search box")
 
@@ -238,19 +238,4 @@ func TestStaticSearch_Box(t *testing.T) {
 	    Array.prototype.every.call(as, function (a) { return nl.indexOf(a.pathname) >= 0; });
 	})(`+string(nlJSON)+`)`)
 	pageProblems(t, ctx, "search page")
-}
-
-// press presses a key as a keyboard does: one keydown carrying the text,
-// which the page may cancel, then the keyup.
-func press(t *testing.T, ctx context.Context, key, code string, keyCode int64, text string) {
-	t.Helper()
-	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeKeyDown, input.DispatchKeyEventTypeKeyUp} {
-		p := input.DispatchKeyEventParams{Type: typ, Key: key, Code: code, WindowsVirtualKeyCode: keyCode, NativeVirtualKeyCode: keyCode}
-		if typ == input.DispatchKeyEventTypeKeyDown {
-			p.Text, p.UnmodifiedText = text, text
-		}
-		if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, p); err != nil {
-			t.Fatal(err)
-		}
-	}
 }

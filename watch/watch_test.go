@@ -1,7 +1,6 @@
 package watch
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -17,6 +16,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"kb/builder"
+	"kb/internal/testkit"
 )
 
 // build is what one call of Options.Build saw.
@@ -146,31 +146,14 @@ type harness struct {
 	root string
 	w    *Watcher
 	rec  *recorder
-	log  *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	log  *testkit.Buffer
 }
 
 // start watches root (the whole folder, or opts.Scope when set) and runs
 // the watcher until the test ends.
 func start(t *testing.T, root string, opts Options) *harness {
 	t.Helper()
-	h := &harness{root: root, rec: &recorder{root: root}, log: &syncBuffer{}}
+	h := &harness{root: root, rec: &recorder{root: root}, log: &testkit.Buffer{}}
 	if opts.Scope == nil {
 		opts.Scope = func() Scope { return Scope{Root: root, Trees: []string{"."}} }
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"kb/builder"
+	"kb/internal/testkit"
 	"kb/search"
 )
 
@@ -283,7 +284,7 @@ func TestServe_PermissionDenied(t *testing.T) {
 	src, out := permSite(t)
 	cmd := kbCommand("serve", "--addr", "127.0.0.1:0", "--source", src, "--dest", filepath.Join(out, "public"))
 	unprivileged(t, cmd)(out)
-	logs := &svBuffer{}
+	logs := &testkit.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	svMust(t, cmd.Start())
 	exited := make(chan error, 1)

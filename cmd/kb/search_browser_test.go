@@ -9,9 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"kb/internal/browsertest"
 )
 
 // sbKeys sends keys to the focused element.
@@ -22,27 +23,13 @@ func sbKeys(t *testing.T, ctx context.Context, keys string, opts ...chromedp.Key
 	}
 }
 
-// sbPress presses a key as a keyboard does: one keydown carrying the
-// text, which the page may cancel (and with it the typing or the form's
-// submission), then the keyup. (chromedp.KeyEvent sends the text as a
-// separate event that no keydown handler can cancel.)
-func sbPress(t *testing.T, ctx context.Context, key, code string, keyCode int64, text string) {
+func sbSlash(t *testing.T, ctx context.Context) {
 	t.Helper()
-	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeKeyDown, input.DispatchKeyEventTypeKeyUp} {
-		p := input.DispatchKeyEventParams{Type: typ, Key: key, Code: code, WindowsVirtualKeyCode: keyCode, NativeVirtualKeyCode: keyCode}
-		if typ == input.DispatchKeyEventTypeKeyDown {
-			p.Text, p.UnmodifiedText = text, text
-		}
-		if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	browsertest.Press(t, ctx, "/", "Slash", 191, "/")
 }
-
-func sbSlash(t *testing.T, ctx context.Context) { t.Helper(); sbPress(t, ctx, "/", "Slash", 191, "/") }
 func sbEnter(t *testing.T, ctx context.Context) {
 	t.Helper()
-	sbPress(t, ctx, "Enter", "Enter", 13, "\r")
+	browsertest.Press(t, ctx, "Enter", "Enter", 13, "\r")
 }
 
 func sbGo(t *testing.T, ctx context.Context, u string) {

@@ -22,26 +22,9 @@ import (
 	"time"
 
 	"kb/builder"
+	"kb/internal/testkit"
 	"kb/search"
 )
-
-// svBuffer is an io.Writer the test can read while kb writes to it.
-type svBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *svBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *svBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // svWait polls cond until it holds, failing the test after a deadline.
 func svWait(t testing.TB, what string, cond func() bool) {
@@ -104,7 +87,7 @@ func svMust(t testing.TB, err error) {
 // svServer is one kb serve running in the test process.
 type svServer struct {
 	url, dir, dest string
-	out, errs      *svBuffer
+	out, errs      *testkit.Buffer
 }
 
 var svServingRE = regexp.MustCompile(`kb: serving (?:\S+ at )?(http://\S+)`)
@@ -113,7 +96,7 @@ var svServingRE = regexp.MustCompile(`kb: serving (?:\S+ at )?(http://\S+)`)
 // folder of the test's, on a free port.
 func svStart(t testing.TB, dir string, args ...string) *svServer {
 	t.Helper()
-	s := &svServer{dir: dir, dest: filepath.Join(t.TempDir(), "public"), out: &svBuffer{}, errs: &svBuffer{}}
+	s := &svServer{dir: dir, dest: filepath.Join(t.TempDir(), "public"), out: &testkit.Buffer{}, errs: &testkit.Buffer{}}
 	if i := slices.Index(args, "--dest"); i >= 0 {
 		s.dest = args[i+1]
 	}
@@ -810,7 +793,7 @@ func TestBuild_Watch(t *testing.T) {
 	dir := svSite(t)
 	dest := filepath.Join(t.TempDir(), "public")
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errs := &svBuffer{}, &svBuffer{}
+	out, errs := &testkit.Buffer{}, &testkit.Buffer{}
 	code := make(chan int, 1)
 	go func() { code <- Run(ctx, []string{"build", "--watch", "--source", dir, "--dest", dest}, out, errs) }()
 	defer func() {
