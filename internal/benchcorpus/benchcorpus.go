@@ -17,8 +17,8 @@ import (
 
 // Dir returns the folder of the corpus of n playbooks, generating it on
 // first use (into a temporary name, renamed into place when complete, so an
-// interrupted run leaves nothing half made). It skips the benchmark when
-// python3 or the generator is missing.
+// interrupted run leaves nothing half made). It fails the benchmark when
+// python3 or the generator is missing, rather than measuring nothing.
 func Dir(tb testing.TB, n int) string {
 	tb.Helper()
 	dir := filepath.Join(os.TempDir(), "kb-bench", fmt.Sprintf("c%d", n))
@@ -27,10 +27,10 @@ func Dir(tb testing.TB, n int) string {
 	}
 	gen := generator()
 	if gen == "" {
-		tb.Skip("corpus generator shared/bench/gen_corpus.py not found")
+		tb.Fatal("corpus generator shared/bench/gen_corpus.py not found next to the checkout")
 	}
 	if _, err := exec.LookPath("python3"); err != nil {
-		tb.Skip("python3 is needed to generate the corpus")
+		tb.Fatal("python3 is needed to generate the corpus")
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		tb.Fatal(err)
