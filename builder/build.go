@@ -42,6 +42,9 @@ type Options struct {
 	// ParseTimeout bounds the parse of one Markdown file (default
 	// DefaultParseTimeout).
 	ParseTimeout time.Duration
+	// Force lets the build replace a non-empty output folder that kb did
+	// not make: it is moved aside, never deleted (see CheckDest).
+	Force bool
 	// NoStaticSearch leaves out the static search bundle (StaticSearchDir),
 	// for a preview whose server answers searches itself.
 	NoStaticSearch bool
@@ -187,6 +190,12 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Result, *Theme, error) {
 	start := time.Now()
 	res := &Result{Phases: map[string]time.Duration{}}
+	if !opts.Check {
+		Recover(opts.Dest)
+		if err := CheckDest(ctx, opts); err != nil {
+			return res, nil, err
+		}
+	}
 	site, theme, diags, err := Load(ctx, opts)
 	res.Site, res.Diagnostics = site, diags
 	res.Phases["load"] = time.Since(start)
@@ -209,6 +218,7 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	if err != nil {
 		return res, theme, err
 	}
+	stage.Force = opts.Force
 	var w FileWriter = stage
 	if record != nil {
 		w = &hashingWriter{w: stage, record: record}

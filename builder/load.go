@@ -38,6 +38,17 @@ func Ignored(name string) bool {
 	return false
 }
 
+// isOutputFS reports whether the folder dir of fsys is an output folder
+// kb made.
+func isOutputFS(fsys fs.FS, dir string) bool {
+	for _, name := range []string{OutputMarker, legacyMarker} {
+		if fi, err := fs.Stat(fsys, path.Join(dir, name)); err == nil && fi.Mode().IsRegular() {
+			return true
+		}
+	}
+	return false
+}
+
 // isMarkdown reports whether name is a Markdown source.
 func isMarkdown(name string) bool {
 	ext := strings.ToLower(path.Ext(name))
@@ -81,6 +92,9 @@ func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error)
 			return nil
 		}
 		if d.IsDir() {
+			if isOutputFS(fsys, p) {
+				return fs.SkipDir // a build's output is never content
+			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {

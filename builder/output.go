@@ -3,9 +3,11 @@ package builder
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -14,6 +16,10 @@ import (
 // Commit is called. Every write goes through an os.Root, so no path can
 // reach outside it, whatever a page's URL or alias says.
 type Staging struct {
+	// Force lets Commit replace a non-empty folder that has no
+	// OutputMarker: it is moved aside (see CheckDest), never deleted.
+	Force bool
+
 	dir  string
 	dest string
 	root *os.Root
@@ -57,13 +63,14 @@ func NewStaging(dest string) (*Staging, error) {
 		_ = lock.Close()
 		return nil, err
 	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		_ = os.RemoveAll(dir)
-		_ = lock.Close()
-		return nil, err
-	}
 	root, err := os.OpenRoot(dir)
+	if err == nil {
+		err = root.WriteFile(OutputMarker, []byte(markerText), 0o644)
+	}
 	if err != nil {
+		if root != nil {
+			_ = root.Close()
+		}
 		_ = os.RemoveAll(dir)
 		_ = lock.Close()
 		return nil, err
@@ -146,21 +153,41 @@ func (s *Staging) Abort() {
 
 // Commit replaces the published output with the staging folder: the old
 // folder is moved aside, the new one renamed into place, the old one removed.
+// A killed Commit is undone by the next build's Recover. The old folder is
+// removed only when kb made it (it holds OutputMarker) or it is empty;
+// otherwise Commit fails with ErrUnsafeDest, or with Force moves it aside.
+// Every folder and file of the output is made readable by all first
+// (0755 and 0644 less the umask), the search index's included.
 func (s *Staging) Commit() error {
 	defer s.lock.Close() // last, once the old output is gone
 	_ = s.root.Close()
+	if err := publicModes(s.dir); err != nil {
+		return err
+	}
+	swapHook("staged")
 	old := ""
-	if _, err := os.Lstat(s.dest); err == nil {
-		tmp, err := os.MkdirTemp(filepath.Dir(s.dest), "."+filepath.Base(s.dest)+oldInfix)
-		if err != nil {
-			return err
+	if fi, err := os.Lstat(s.dest); err == nil {
+		if !fi.IsDir() || (!isOutput(s.dest) && !emptyDir(s.dest)) {
+			if !s.Force || !fi.IsDir() {
+				return fmt.Errorf("%w: %s is not an output folder kb made", ErrUnsafeDest, s.dest)
+			}
+			if _, err := moveAside(s.dest); err != nil {
+				return err
+			}
+		} else {
+			tmp, err := os.MkdirTemp(filepath.Dir(s.dest), "."+filepath.Base(s.dest)+oldInfix)
+			if err != nil {
+				return err
+			}
+			swapHook("aside")
+			old = filepath.Join(tmp, "site")
+			if err := os.Rename(s.dest, old); err != nil {
+				_ = os.Remove(tmp)
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			swapHook("moved")
 		}
-		old = filepath.Join(tmp, "site")
-		if err := os.Rename(s.dest, old); err != nil {
-			_ = os.Remove(tmp)
-			return err
-		}
-		defer os.RemoveAll(tmp)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
@@ -171,8 +198,76 @@ func (s *Staging) Commit() error {
 		return err
 	}
 	syncDir(filepath.Dir(s.dest))
+	swapHook("renamed")
 	return nil
 }
+
+// swapHook is called at each step of Commit; tests replace it to stop the
+// process there.
+var swapHook = func(step string) {}
+
+// emptyDir reports whether dir is a folder with nothing in it.
+func emptyDir(dir string) bool {
+	f, err := os.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(1)
+	return len(names) == 0
+}
+
+// publicModes gives the output folder dir and every folder under its _kb/
+// mode 0755 and every file there 0644, less the umask, where they differ:
+// the search index library makes its own with 0700 and 0600, which a web
+// server running as another user cannot read. Every other file was written
+// by kb with those modes.
+func publicModes(dir string) error {
+	mask := umask()
+	if err := os.Chmod(dir, 0o755&^mask); err != nil {
+		return err
+	}
+	err := filepath.WalkDir(filepath.Join(dir, "_kb"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		want := fs.FileMode(0o644)
+		if d.IsDir() {
+			want = 0o755
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		want &^= mask
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm() != want {
+			return os.Chmod(p, want)
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// umask returns the process's file mode creation mask (022 where it cannot
+// be read).
+var umask = sync.OnceValue(func() fs.FileMode {
+	data, err := os.ReadFile("/proc/self/status")
+	if err == nil {
+		for line := range strings.Lines(string(data)) {
+			if v, ok := strings.CutPrefix(line, "Umask:"); ok {
+				if m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32); err == nil {
+					return fs.FileMode(m) & 0o777
+				}
+			}
+		}
+	}
+	return 0o022
+})
 
 func syncDir(dir string) {
 	if f, err := os.Open(dir); err == nil {

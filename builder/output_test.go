@@ -25,6 +25,7 @@ func TestStaging_RemovesOnlyStaleLeftovers(t *testing.T) {
 		}
 	}
 	write("public/index.html")
+	write("public/" + OutputMarker) // an earlier build's
 	// Look-alikes that are not kb's.
 	outside := t.TempDir()
 	if err := os.WriteFile(filepath.Join(outside, "keep"), []byte("x"), 0o644); err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"kb"
@@ -56,11 +55,12 @@ func siteSource(dir string, stderr io.Writer) (builder.Options, error) {
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("build", "build [--source DIR] [--dest DIR] [--base-url URL] [--drafts]", stderr)
+	fs := newFlagSet("build", "build [--source DIR] [--dest DIR] [--force] [--base-url URL] [--drafts] [--watch [--poll DUR]]", stderr)
 	source := fs.String("source", "", "site folder holding site.yaml and content/ (default: the current folder)")
 	dest := fs.String("dest", "public", "output folder, replaced only when the build succeeds")
 	baseURL := fs.String("base-url", "", "override site.yaml's base_url, e.g. https://intranet.example/kb/")
 	drafts := fs.Bool("drafts", false, "include pages marked draft: true")
+	force := fs.Bool("force", false, "replace a non-empty --dest folder that kb did not make (it is moved aside to DEST.orig, never deleted)")
 	watchFlag := fs.Bool("watch", false, "after building, rebuild on every change until interrupted")
 	poll := fs.Duration("poll", 0, "with --watch: poll for changes at this interval instead of using file system events")
 	if err := parseFlags(fs, args); err != nil {
@@ -74,8 +74,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	opts.Dest, opts.BaseURL, opts.Drafts = *dest, *baseURL, *drafts
-	if err := checkDest(opts); err != nil {
+	opts.Dest, opts.BaseURL, opts.Drafts, opts.Force = *dest, *baseURL, *drafts, *force
+	if err := checkDest(ctx, opts); err != nil {
 		return err
 	}
 	if *watchFlag {
@@ -90,20 +90,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return err
 }
 
-// checkDest refuses an output folder that is, or contains, the source.
-func checkDest(opts builder.Options) error {
-	if opts.Source == "" {
-		return nil
-	}
-	src, err1 := filepath.Abs(opts.Source)
-	dst, err2 := filepath.Abs(opts.Dest)
-	if err1 != nil || err2 != nil {
-		return errors.Join(err1, err2)
-	}
-	if rel, err := filepath.Rel(dst, src); err == nil && (rel == "." || filepath.IsLocal(rel)) {
-		return fmt.Errorf("%w: --dest %s would replace the source folder", errUsage, opts.Dest)
-	}
-	return nil
+// checkDest recovers an interrupted swap of opts.Dest and refuses an
+// output folder that would harm the sources or a folder kb did not make
+// (builder.CheckDest), before anything is written.
+func checkDest(ctx context.Context, opts builder.Options) error {
+	builder.Recover(opts.Dest)
+	return builder.CheckDest(ctx, opts)
 }
 
 func printDiagnostics(w io.Writer, ds builder.Diagnostics) {

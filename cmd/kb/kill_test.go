@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,10 +20,16 @@ import (
 )
 
 // TestMain lets the test binary act as the kb command for tests that run it
-// as a separate process (KB_TEST_MAIN=1).
+// as a separate process (KB_TEST_MAIN=1), or as a plain static file server
+// of a folder (KB_TEST_FILESERVER=ADDR, the folder as the argument).
 func TestMain(m *testing.M) {
 	if os.Getenv("KB_TEST_MAIN") == "1" {
 		os.Exit(Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	if addr := os.Getenv("KB_TEST_FILESERVER"); addr != "" {
+		srv := &http.Server{Addr: addr, Handler: http.FileServer(http.Dir(os.Args[1])), ReadHeaderTimeout: 5 * time.Second}
+		fmt.Fprintln(os.Stderr, srv.ListenAndServe())
+		os.Exit(1)
 	}
 	os.Exit(m.Run())
 }

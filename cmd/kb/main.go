@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"kb/builder"
 	"os"
 	"os/signal"
 	"strings"
@@ -80,6 +81,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil, errors.Is(err, errHelp):
 		return exitOK
+	case errors.Is(err, builder.ErrUnsafeDest):
+		fmt.Fprintf(stderr, "kb: %s\n", strings.TrimPrefix(err.Error(), builder.ErrUnsafeDest.Error()+": "))
+		return exitUsage
 	case errors.Is(err, errUsage):
 		if err != errUsage { // a message beyond the flag package's own
 			fmt.Fprintf(stderr, "kb: %s\n", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))

@@ -45,7 +45,7 @@ func newSearchHandler(index func() bleve.Index) http.Handler {
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fl := newFlagSet("serve", "serve [--source DIR] [--dest DIR] [--addr HOST:PORT] [--poll DUR] [--no-watch] [--drafts]", stderr)
+	fl := newFlagSet("serve", "serve [--source DIR] [--dest DIR] [--force] [--addr HOST:PORT] [--poll DUR] [--no-watch] [--no-build] [--drafts]", stderr)
 	source := fl.String("source", "", "site folder holding site.yaml and content/ (default: the current folder)")
 	dest := fl.String("dest", "", "output folder (default: a temporary folder when previewing, public when serving a finished build)")
 	addr := fl.String("addr", "127.0.0.1:1414", "address to listen on; a non-loopback address serves a finished build, without watching")
@@ -53,6 +53,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noWatch := fl.Bool("no-watch", false, "build once and serve, without watching or live reload")
 	noBuild := fl.Bool("no-build", false, "serve the finished build in --dest as it is (implies --no-watch)")
 	drafts := fl.Bool("drafts", false, "include pages marked draft: true")
+	force := fl.Bool("force", false, "replace a non-empty --dest folder that kb did not make (it is moved aside to DEST.orig, never deleted)")
 	baseURL := fl.String("base-url", "", "base URL to build with (default: http://ADDR/ when previewing, site.yaml's base_url otherwise)")
 	var allowed listFlag
 	fl.Var(&allowed, "allowed-host", "a Host header value to accept, besides localhost and the --addr host (repeatable)")
@@ -73,14 +74,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer ln.Close()
 	if preview {
-		return previewServe(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *poll, allowed}, stdout, stderr)
+		return previewServe(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *poll, allowed}, stdout, stderr)
 	}
-	return production(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *poll, allowed}, *noBuild, *addr, stdout, stderr)
+	return production(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *poll, allowed}, *noBuild, *addr, stdout, stderr)
 }
 
 type serveFlags struct {
 	source, dest, baseURL string
-	drafts                bool
+	drafts, force         bool
 	poll                  time.Duration
 	allowed               []string
 }
@@ -93,7 +94,7 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 		return err
 	}
 	siteURL := listenURL(ln, f.baseURL)
-	opts.BaseURL, opts.Drafts = siteURL, f.drafts
+	opts.BaseURL, opts.Drafts, opts.Force = siteURL, f.drafts, f.force
 	if opts.Dest = f.dest; opts.Dest == "" {
 		tmp, err := os.MkdirTemp("", "kb-serve-")
 		if err != nil {
@@ -102,7 +103,7 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 		defer os.RemoveAll(tmp)
 		opts.Dest = filepath.Join(tmp, "public")
 	}
-	if err := checkDest(opts); err != nil {
+	if err := checkDest(ctx, opts); err != nil {
 		return err
 	}
 	// The preview answers {base}_search itself: no static bundle to redo
@@ -173,11 +174,13 @@ func production(ctx context.Context, ln net.Listener, f serveFlags, noBuild bool
 			return err
 		}
 	}
-	opts.BaseURL, opts.Drafts = f.baseURL, f.drafts
+	opts.BaseURL, opts.Drafts, opts.Force = f.baseURL, f.drafts, f.force
 	if opts.Dest = f.dest; opts.Dest == "" {
 		opts.Dest = "public"
 	}
-	if err := checkDest(opts); err != nil && !noBuild {
+	if noBuild {
+		builder.Recover(opts.Dest)
+	} else if err := checkDest(ctx, opts); err != nil {
 		return err
 	}
 	base := "/"
