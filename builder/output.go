@@ -217,17 +217,26 @@ func emptyDir(dir string) bool {
 	return len(names) == 0
 }
 
-// publicModes gives the output folder dir and every folder under its _kb/
-// mode 0755 and every file there 0644, less the umask, where they differ:
-// the search index library makes its own with 0700 and 0600, which a web
-// server running as another user cannot read. Every other file was written
-// by kb with those modes.
+// publicModes gives the output folder dir mode 0755 and publicTree its
+// _kb folder. Every other file was written by kb with those modes.
 func publicModes(dir string) error {
-	mask := umask()
-	if err := os.Chmod(dir, 0o755&^mask); err != nil {
+	if err := os.Chmod(dir, 0o755&^umask()); err != nil {
 		return err
 	}
-	err := filepath.WalkDir(filepath.Join(dir, "_kb"), func(p string, d fs.DirEntry, err error) error {
+	return publicTree(filepath.Join(dir, "_kb"))
+}
+
+// publicTree gives every folder under dir mode 0755 and every file 0644,
+// less the umask, where they differ: the search index library makes its
+// own with 0700 and 0600, which a web server running as another user
+// cannot read. A missing dir, or a file that the index removes while the
+// walk runs, is no error.
+func publicTree(dir string) error {
+	mask := umask()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -239,13 +248,13 @@ func publicModes(dir string) error {
 		}
 		want &^= mask
 		fi, err := d.Info()
-		if err != nil {
-			return err
+		if err == nil && fi.Mode().Perm() != want {
+			err = os.Chmod(p, want)
 		}
-		if fi.Mode().Perm() != want {
-			return os.Chmod(p, want)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
 		}
-		return nil
+		return err
 	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

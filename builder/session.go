@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -155,7 +156,7 @@ func (s *Session) scan() (map[string]stamp, []string, bool, error) {
 			return nil
 		}
 		if d.IsDir() {
-			if s.isOutput(p) {
+			if s.isOutput(p) || isOutputFS(fsys, p) {
 				return fs.SkipDir
 			}
 			return nil
@@ -298,7 +299,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 	for i, np := range fresh {
 		docs[i] = site.searchDoc(np)
 	}
-	if err := s.commit(w, nil, docs, false); err != nil {
+	if err := s.commit(ctx, w, nil, docs, false); err != nil {
 		return res, err
 	}
 	res.Written = len(w.files)
@@ -343,7 +344,7 @@ func (s *Session) rebuild(ctx context.Context) (*Result, error) {
 		}
 	}
 	slices.Sort(removed)
-	if err := s.commit(w, removed, site.SearchDocs(), true); err != nil {
+	if err := s.commit(ctx, w, removed, site.SearchDocs(), true); err != nil {
 		site.Close()
 		return res, err
 	}
@@ -357,18 +358,47 @@ func (s *Session) rebuild(ctx context.Context) (*Result, error) {
 	return res, nil
 }
 
-// commit writes the changed files atomically, removes the output of removed
-// pages and updates the search index with docs: every document when all is
-// set (documents not among them are deleted), else only those given.
-func (s *Session) commit(w *diffWriter, removed []string, docs []search.Doc, all bool) error {
+// commit publishes a rebuild: it writes the changed files, updates the
+// search index with docs (every document when all is set, documents not
+// among them being deleted; else only those given) and removes the output
+// of removed pages. Every changed file is first written beside its final
+// name, so that a full disk or an I/O error leaves the published output as
+// it was; only once all of them and the index update have succeeded are
+// they renamed into place, each rename atomic.
+func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, docs []search.Doc, all bool) error {
 	root, err := os.OpenRoot(s.opts.Dest)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
-	for _, name := range slices.Sorted(mapKeys(w.files)) {
-		if err := atomicWrite(root, name, w.files[name]); err != nil {
-			return err
+	names := slices.Sorted(maps.Keys(w.files))
+	temps := make([]string, 0, len(names))
+	undo := func() {
+		for _, tmp := range temps {
+			_ = root.Remove(tmp)
+			for dir := path.Dir(tmp); dir != "."; dir = path.Dir(dir) {
+				if root.Remove(dir) != nil { // not empty: it was there before
+					break
+				}
+			}
+		}
+	}
+	for _, name := range names {
+		tmp, err := writeTemp(root, name, w.files[name])
+		if err != nil {
+			undo()
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+		temps = append(temps, tmp)
+	}
+	if err := s.updateIndex(docs, all); err != nil {
+		undo()
+		return err
+	}
+	for i, name := range names {
+		if err := root.Rename(temps[i], name); err != nil {
+			undo()
+			return fmt.Errorf("writing %s: %w", name, err)
 		}
 		s.out[name] = w.sums[name]
 	}
@@ -383,10 +413,10 @@ func (s *Session) commit(w *diffWriter, removed []string, docs []search.Doc, all
 			}
 		}
 	}
-	if err := s.updateIndex(docs, all); err != nil {
+	if err := publicTree(filepath.Join(s.opts.Dest, filepath.FromSlash(IndexDir))); err != nil {
 		return err
 	}
-	return s.updateStatic(context.Background())
+	return s.updateStatic(ctx)
 }
 
 func (s *Session) updateIndex(docs []search.Doc, all bool) error {
@@ -438,16 +468,8 @@ func docHashes(docs []search.Doc) map[string]uint64 {
 // atomicWrite replaces one file through a temporary file and a rename, so
 // readers see the old bytes or the new, never a mix.
 func atomicWrite(root *os.Root, name string, data []byte) error {
-	if !isSafeOutPath(name) {
-		return fmt.Errorf("refusing to write %q: not a path inside the output folder", name)
-	}
-	if dir := path.Dir(name); dir != "." {
-		if err := root.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	tmp := path.Join(path.Dir(name), ".kb-tmp-"+path.Base(name))
-	if err := root.WriteFile(tmp, data, 0o644); err != nil {
+	tmp, err := writeTemp(root, name, data)
+	if err != nil {
 		return err
 	}
 	if err := root.Rename(tmp, name); err != nil {
@@ -455,6 +477,26 @@ func atomicWrite(root *os.Root, name string, data []byte) error {
 		return err
 	}
 	return nil
+}
+
+// writeTemp writes data to a temporary file beside name (creating its
+// folders) and returns the temporary file's name; on error nothing of it
+// is left.
+func writeTemp(root *os.Root, name string, data []byte) (string, error) {
+	if !isSafeOutPath(name) {
+		return "", fmt.Errorf("refusing to write %q: not a path inside the output folder", name)
+	}
+	if dir := path.Dir(name); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+	}
+	tmp := path.Join(path.Dir(name), ".kb-tmp-"+path.Base(name))
+	if err := root.WriteFile(tmp, data, 0o644); err != nil {
+		_ = root.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
 }
 
 // diffWriter keeps the files whose bytes differ from the last build.
@@ -483,16 +525,6 @@ func (w *diffWriter) WriteFile(name string, data []byte) error {
 	w.files[name] = data
 	w.sums[name] = sum
 	return nil
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func hashBytes(b []byte) uint64 {

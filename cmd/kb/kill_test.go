@@ -354,3 +354,53 @@ func TestServe_PermissionDenied(t *testing.T) {
 	})
 	alive()
 }
+
+// TestServe_DiskFullKeepsLastGoodBuild runs kb serve with a file-size
+// limit, so writes fail as on a full disk, and renames a page (which changes
+// every page's navigation) while making its output too large to write: the
+// rebuild fails, every page keeps the last good build's navigation, and the
+// terminal and the browsers' overlay say what failed.
+func TestServe_DiskFullKeepsLastGoodBuild(t *testing.T) {
+	dir := svSite(t)
+	for i := range 40 {
+		svWrite(t, filepath.Join(dir, "content", "guides", fmt.Sprintf("g%02d.md", i)), svPage(fmt.Sprintf("Guide g%02d", i), "beta", "A guide."))
+	}
+	// ulimit -f 200 (blocks of 1 KiB in bash) lets the site through and fails
+	// a page of 400 kB.
+	cmd := exec.Command("bash", "-c", `ulimit -f 200 && exec "$0" "$@"`, os.Args[0], "serve", "--addr", "127.0.0.1:0", "--source", dir, "--dest", filepath.Join(t.TempDir(), "public"))
+	cmd.Env = append(os.Environ(), "KB_TEST_MAIN=1")
+	logs := &testkit.Buffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	svMust(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	})
+	s := &svServer{}
+	svWait(t, "kb serve to start", func() bool {
+		m := svServingRE.FindStringSubmatch(logs.String())
+		if m != nil {
+			s.url = m[1]
+		}
+		return m != nil
+	})
+	ev := s.events(t)
+	ev.next(t, "hello")
+
+	big := strings.Repeat("Words about working together that fill the page. ", 8000)
+	svWrite(t, filepath.Join(dir, "content", "guides", "g00.md"), svPage("Renamed guide", "beta", big))
+	// A build may catch the file half written first; the last one fails.
+	if _, data := ev.next(t, "error"); !strings.Contains(data, "file too large") {
+		t.Fatalf("the error event does not say the file is too large: %s", data)
+	}
+	svWait(t, "the terminal line", func() bool { return strings.Contains(logs.String(), "build failed") })
+	if !strings.Contains(logs.String(), "file too large") {
+		t.Errorf("the terminal does not say what failed:\n%s", logs)
+	}
+	for i := range 40 {
+		code, body := svGet(t, fmt.Sprintf("%sguides/g%02d/", s.url, i))
+		if code != 200 || strings.Contains(body, "Renamed guide") || (i < 10 && !strings.Contains(body, "Guide g00")) {
+			t.Fatalf("guides/g%02d/ (%d) is not the last good build's", i, code)
+		}
+	}
+}

@@ -308,6 +308,9 @@ func (r *rebuilder) first(ctx context.Context) {
 	r.goodOK = err == nil
 	diags := relocate(res.Site, res.Diagnostics)
 	printDiagnostics(r.errs, diags)
+	if err != nil && !errors.Is(err, builder.ErrBuildFailed) {
+		fmt.Fprintf(r.errs, "kb: %v\n", err)
+	}
 	summary(r.out, res, err)
 	r.publish(err, diags, nil)
 }
@@ -343,7 +346,7 @@ func (r *rebuilder) build(ctx context.Context, b watch.Batch) {
 	if err != nil {
 		r.goodOK = false
 		printDiagnostics(r.errs, errorsOnly(diags, 20))
-		fmt.Fprintf(r.out, "%s build failed after %s: %s (still serving the last good build)\n", stamp, took, count(diags.Errors(), "error"))
+		fmt.Fprintf(r.out, "%s build failed after %s: %s (still serving the last good build)\n", stamp, took, whatFailed(diags, err))
 		r.publish(err, diags, nil)
 		return
 	}
@@ -364,13 +367,27 @@ func count(n int, thing string) string {
 	return fmt.Sprintf("%d %ss", n, thing)
 }
 
-// failure is what the browsers' overlay lists for a failed build.
+// failure is what the browsers' overlay lists for a failed build: its
+// errors, and the error that stopped it when that is not a content error
+// (a full disk, a folder that vanished).
 func failure(diags builder.Diagnostics, err error) builder.Diagnostics {
 	out := errorsOnly(diags, 50)
-	if len(out) == 0 {
-		out = builder.Diagnostics{{Severity: builder.SeverityError, Message: err.Error()}}
+	if !errors.Is(err, builder.ErrBuildFailed) || len(out) == 0 {
+		out = append(builder.Diagnostics{{Severity: builder.SeverityError, Message: err.Error()}}, out...)
 	}
 	return out
+}
+
+// whatFailed says in a few words why a build failed: its count of errors,
+// or the error that stopped it.
+func whatFailed(diags builder.Diagnostics, err error) string {
+	if errors.Is(err, builder.ErrBuildFailed) {
+		return count(diags.Errors(), "error")
+	}
+	if n := diags.Errors(); n > 0 {
+		return fmt.Sprintf("%v (and %s)", err, count(n, "error"))
+	}
+	return err.Error()
 }
 
 // errorsOnly keeps the first max errors, and says how many were left out.
