@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -40,6 +41,11 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	flag.Parse()
+	if testing.Short() {
+		fmt.Println("e2e: the browser tests are skipped with -short")
+		return 0
+	}
 	var err error
 	if repoRoot, err = filepath.Abs(".."); err != nil {
 		fmt.Fprintln(os.Stderr, err)

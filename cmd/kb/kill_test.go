@@ -45,6 +45,9 @@ func kbCommand(args ...string) *exec.Cmd {
 // that the output is always the old site or the new one, complete, with an
 // index that opens: never something in between.
 func TestBuild_KilledMidBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kill test: skipped with -short")
+	}
 	src := t.TempDir()
 	dest := filepath.Join(t.TempDir(), "public")
 	writeCorpus := func(version string) {

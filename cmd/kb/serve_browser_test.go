@@ -17,6 +17,9 @@ import (
 // violations and script errors in window.__kbProblems.
 func svBrowser(t *testing.T) context.Context {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
 	exe := os.Getenv("CHROME_PATH")
 	if exe == "" {
 		exe = "/usr/bin/chromium"
