@@ -271,7 +271,9 @@ func (n *Callout) Dump(src []byte, level int) {
 	ast.DumpHelper(n, src, level, map[string]string{"Variant": n.Variant}, nil)
 }
 
-var alertRE = regexp.MustCompile(`^\s*\[!(?i:(note|tip|important|warning|caution))\]\s*$`)
+// alertRE matches a GitHub alert's marker at the start of a blockquote's
+// first line, alone or followed by text, in any case.
+var alertRE = regexp.MustCompile(`^\s*\[!(?i:(note|tip|important|warning|caution))\](?:[ \t]+|\s*$)`)
 
 var calloutLabels = map[string]map[string]string{
 	"en": {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"},
@@ -284,15 +286,25 @@ func toCallout(q *ast.Blockquote, src []byte, lang string) {
 		return
 	}
 	first := par.Lines().At(0)
-	m := alertRE.FindSubmatch(first.Value(src))
+	m := alertRE.FindSubmatchIndex(first.Value(src))
 	if m == nil {
 		return
 	}
-	variant := strings.ToLower(string(m[1]))
+	variant := strings.ToLower(string(first.Value(src)[m[2]:m[3]]))
+	end := first.Start + m[1] // the marker's end: text after it stays
+	if end >= first.Stop {
+		end = first.Stop + 1 // the marker alone: its line break goes too
+	}
 	for c := par.FirstChild(); c != nil; {
 		next := c.NextSibling()
-		if t, ok := c.(*ast.Text); ok && t.Segment.Start >= first.Stop {
+		if t, ok := c.(*ast.Text); ok && t.Segment.Stop > end {
+			if t.Segment.Start < end {
+				t.Segment = t.Segment.WithStart(end)
+			}
 			break
+		}
+		if _, ok := c.(*ast.Text); !ok && inlineStart(c) >= end {
+			break // emphasis, a link or code right after the marker
 		}
 		par.RemoveChild(par, c)
 		c = next
@@ -311,6 +323,20 @@ func toCallout(q *ast.Blockquote, src []byte, lang string) {
 		c = next
 	}
 	q.Parent().ReplaceChild(q.Parent(), q, co)
+}
+
+// inlineStart is the source offset of the first text inside an inline
+// node, or -1 when it has none.
+func inlineStart(n ast.Node) int {
+	start := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok {
+			start = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return start
 }
 
 type calloutRenderer struct{}
