@@ -167,6 +167,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		site.Pages = append(site.Pages, p)
 	}
 	diags = append(diags, site.link()...)
+	diags = append(diags, site.checkOutputs(site.outputs(theme))...)
 	return site, theme, diags, ctx.Err()
 }
 
@@ -392,6 +393,7 @@ type job struct {
 	out  string
 	view *View
 	page *Page
+	by   claim
 }
 
 // FileWriter receives the output files of a build.
@@ -400,11 +402,18 @@ type FileWriter interface {
 	WriteFile(name string, data []byte) error
 }
 
-// write renders every page and list and writes them, the static files and
-// the theme's assets through w.
+// write renders every page and list and writes them, the static files,
+// the theme's assets and the other generated files through w: every file
+// of s.outputs.
 func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, Diagnostics, error) {
 	s.renderBodies()
-	jobs := s.jobs(theme)
+	outs := s.outputs(theme)
+	var jobs []*job
+	for _, o := range outs {
+		if o.job != nil {
+			jobs = append(jobs, o.job)
+		}
+	}
 	var mu sync.Mutex
 	var diags Diagnostics
 	var firstErr error
@@ -441,22 +450,15 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, 
 	if err := ctx.Err(); err != nil {
 		return 0, diags, err
 	}
-	for out, data := range sortedMap(theme.AssetData) {
-		if err := stage.WriteFile(out, data); err != nil {
-			return 0, diags, err
+	for _, o := range outs {
+		if o.data == nil {
+			continue
 		}
-	}
-	for _, f := range s.Files {
-		data, err := fs.ReadFile(s.fsys, f.Path)
+		data, err := o.data()
+		if err == nil {
+			err = stage.WriteFile(o.path, data)
+		}
 		if err != nil {
-			return 0, diags, err
-		}
-		if err := stage.WriteFile(f.Path, data); err != nil {
-			return 0, diags, err
-		}
-	}
-	for name, data := range map[string][]byte{"sitemap.xml": s.sitemap(), "feed.xml": s.feed(), "robots.txt": s.robots()} {
-		if err := stage.WriteFile(name, data); err != nil {
 			return 0, diags, err
 		}
 	}
