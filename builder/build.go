@@ -167,8 +167,29 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		site.Pages = append(site.Pages, p)
 	}
 	diags = append(diags, site.link()...)
+	if len(site.Pages) == 0 && diags.Errors() == 0 {
+		site.noPages(&diags, opts.Source, len(mdFiles) > 0)
+	}
 	diags = append(diags, site.checkOutputs(site.outputs(theme))...)
 	return site, theme, diags, ctx.Err()
+}
+
+// noPages reports a site without a page to publish, naming the folder
+// that was searched for Markdown.
+func (s *Site) noPages(ds *Diagnostics, source string, drafts bool) {
+	where := filepath.Join(source, filepath.FromSlash(s.contentDir)) + string(filepath.Separator)
+	if s.contentDir == "" && source == "" {
+		where = "the site folder"
+	}
+	missing := ""
+	if s.contentDir == "" {
+		missing = fmt.Sprintf(" (there is no %s/ folder)", s.Config.ContentDir)
+	}
+	if drafts {
+		s.diag(ds, RuleConfig, s.Config.ContentDir, 0, 0, "no pages to publish: every Markdown file under %s%s is a draft (--drafts includes them)", where, missing)
+		return
+	}
+	s.diag(ds, RuleConfig, s.Config.ContentDir, 0, 0, "no Markdown files under %s%s", where, missing)
 }
 
 // Build loads, checks, renders and writes the site. On content errors it

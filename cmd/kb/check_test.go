@@ -428,3 +428,37 @@ func TestCheckAndBuild_OutputCollisions(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckAndBuild_NoMarkdown: a site folder without Markdown, and a site
+// whose content folder is gone, are an error naming the folder searched,
+// for kb check and kb build alike; the build leaves the previous output.
+func TestCheckAndBuild_NoMarkdown(t *testing.T) {
+	good := ckSite(t, map[string]string{"site.yaml": "title: Empty\n", "content/README.md": "# Home\n"})
+	dest := filepath.Join(t.TempDir(), "public")
+	if code, out, errOut := ckRun(t, "build", "--source", good, "--dest", dest); code != exitOK {
+		t.Fatalf("the good site: exit %d\n%s%s", code, out, errOut)
+	}
+	empty := t.TempDir()
+	ckWrite(t, filepath.Join(empty, "notes.txt"), "not Markdown\n")
+	noContent := ckSite(t, map[string]string{"site.yaml": "title: Empty\n", "content/README.md": "# Home\n"})
+	if err := os.RemoveAll(filepath.Join(noContent, "content")); err != nil {
+		t.Fatal(err)
+	}
+	emptyContent := ckSite(t, map[string]string{"site.yaml": "title: Empty\n", "content/images/x.svg": "<svg/>\n"})
+	drafts := ckSite(t, map[string]string{"content/README.md": "---\ntitle: Home\ndraft: true\n---\n"})
+	sep := string(filepath.Separator)
+	for _, tc := range []struct{ name, src, want string }{
+		{"a folder without Markdown", empty, "content: error: no Markdown files under " + empty + sep + " (there is no content/ folder) [config]"},
+		{"content folder deleted", noContent, "content: error: no Markdown files under " + noContent + sep + " (there is no content/ folder) [config]"},
+		{"content folder without Markdown", emptyContent, "content: error: no Markdown files under " + filepath.Join(emptyContent, "content") + sep + " [config]"},
+		{"only drafts", drafts, "content: error: no pages to publish: every Markdown file under " + filepath.Join(drafts, "content") + sep + " is a draft (--drafts includes them) [config]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := ckRun(t, "check", "--source", tc.src)
+			if code != exitContent || out != tc.want+"\n" || strings.Contains(errOut, "kb: ") {
+				t.Errorf("check: exit %d, want %d and\n%s\nstdout: %s\nstderr: %s", code, exitContent, tc.want, out, errOut)
+			}
+			ckBuildFails(t, tc.src, dest, tc.want)
+		})
+	}
+}
