@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/yuin/goldmark"
 
 	"kb/search"
 	"kb/themes"
@@ -223,8 +226,12 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	res.Sections = len(site.Sections)
 	if opts.Check {
 		site.renderBodies()
+		res.Diagnostics = append(res.Diagnostics, bodyErrors(site.Pages)...)
 		res.Diagnostics.Sort()
 		res.Duration = time.Since(start)
+		if res.Diagnostics.Errors() > 0 {
+			return res, theme, ErrBuildFailed
+		}
 		return res, theme, nil
 	}
 	stage, err := NewStaging(opts.Dest)
@@ -363,7 +370,8 @@ func (s *Site) searchDoc(p *Page) search.Doc {
 	}
 }
 
-// renderBodies renders every page's Markdown to HTML, concurrently.
+// renderBodies renders every page's Markdown to HTML, concurrently. A page
+// whose body fails to render keeps no body and records why (bodyErrors).
 func (s *Site) renderBodies() {
 	md := newMarkdown(s.Config.Markdown.UnsafeHTML)
 	parallel(len(s.Pages), func(i int) {
@@ -372,15 +380,38 @@ func (s *Site) renderBodies() {
 			return
 		}
 		var buf bytes.Buffer
-		if err := md.Renderer().Render(&buf, p.src, p.doc); err != nil {
-			buf.Reset()
+		p.Body, p.renderErr = "", renderBody(md, p, &buf)
+		if p.renderErr == nil {
+			p.Body = trustedHTML(buf.Bytes())
 		}
-		p.Body = trustedHTML(buf.Bytes())
 		p.doc, p.src = nil, nil
 		for _, l := range p.Links {
 			l.node = nil // it would keep the whole tree alive
 		}
 	})
+}
+
+// renderBody renders p's syntax tree into w. A panic in the renderer is
+// returned as an error, so one page cannot bring down a build or a preview.
+func renderBody(md goldmark.Markdown, p *Page, w io.Writer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return md.Renderer().Render(w, p.src, p.doc)
+}
+
+// bodyErrors reports each page of pages whose body failed to render.
+func bodyErrors(pages []*Page) Diagnostics {
+	var ds Diagnostics
+	for _, p := range pages {
+		if p.renderErr != nil {
+			ds = append(ds, Diagnostic{File: p.Path, Severity: SeverityError, Rule: RuleSource,
+				Message: "the Markdown could not be rendered: " + p.renderErr.Error()})
+		}
+	}
+	return ds
 }
 
 // parallel runs fn(0…n-1) on all cores.
@@ -425,9 +456,12 @@ type FileWriter interface {
 
 // write renders every page and list and writes them, the static files,
 // the theme's assets and the other generated files through w: every file
-// of s.outputs.
+// of s.outputs. It writes nothing when a page's body failed to render.
 func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, Diagnostics, error) {
 	s.renderBodies()
+	if ds := bodyErrors(s.Pages); len(ds) > 0 {
+		return 0, ds, nil
+	}
 	outs := s.outputs(theme)
 	var jobs []*job
 	for _, o := range outs {
