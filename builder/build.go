@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/yuin/goldmark"
 
 	"kb/search"
 	"kb/themes"
@@ -170,7 +173,29 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		site.Pages = append(site.Pages, p)
 	}
 	diags = append(diags, site.link()...)
+	if len(site.Pages) == 0 && diags.Errors() == 0 {
+		site.noPages(&diags, opts.Source, len(mdFiles) > 0)
+	}
+	diags = append(diags, site.checkOutputs(site.outputs(theme))...)
 	return site, theme, diags, ctx.Err()
+}
+
+// noPages reports a site without a page to publish, naming the folder
+// that was searched for Markdown.
+func (s *Site) noPages(ds *Diagnostics, source string, drafts bool) {
+	where := filepath.Join(source, filepath.FromSlash(s.contentDir)) + string(filepath.Separator)
+	if s.contentDir == "" && source == "" {
+		where = "the site folder"
+	}
+	missing := ""
+	if s.contentDir == "" {
+		missing = fmt.Sprintf(" (there is no %s/ folder)", s.Config.ContentDir)
+	}
+	if drafts {
+		s.diag(ds, RuleConfig, s.Config.ContentDir, 0, 0, "no pages to publish: every Markdown file under %s%s is a draft (--drafts includes them)", where, missing)
+		return
+	}
+	s.diag(ds, RuleConfig, s.Config.ContentDir, 0, 0, "no Markdown files under %s%s", where, missing)
 }
 
 // Build loads, checks, renders and writes the site. On content errors it
@@ -210,8 +235,12 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	res.Sections = len(site.Sections)
 	if opts.Check {
 		site.renderBodies()
+		res.Diagnostics = append(res.Diagnostics, bodyErrors(site.Pages)...)
 		res.Diagnostics.Sort()
 		res.Duration = time.Since(start)
+		if res.Diagnostics.Errors() > 0 {
+			return res, theme, ErrBuildFailed
+		}
 		return res, theme, nil
 	}
 	stage, err := NewStaging(opts.Dest)
@@ -351,7 +380,8 @@ func (s *Site) searchDoc(p *Page) search.Doc {
 	}
 }
 
-// renderBodies renders every page's Markdown to HTML, concurrently.
+// renderBodies renders every page's Markdown to HTML, concurrently. A page
+// whose body fails to render keeps no body and records why (bodyErrors).
 func (s *Site) renderBodies() {
 	md := newMarkdown(s.Config.Markdown.UnsafeHTML)
 	parallel(len(s.Pages), func(i int) {
@@ -360,15 +390,38 @@ func (s *Site) renderBodies() {
 			return
 		}
 		var buf bytes.Buffer
-		if err := md.Renderer().Render(&buf, p.src, p.doc); err != nil {
-			buf.Reset()
+		p.Body, p.renderErr = "", renderBody(md, p, &buf)
+		if p.renderErr == nil {
+			p.Body = trustedHTML(buf.Bytes())
 		}
-		p.Body = trustedHTML(buf.Bytes())
 		p.doc, p.src = nil, nil
 		for _, l := range p.Links {
 			l.node = nil // it would keep the whole tree alive
 		}
 	})
+}
+
+// renderBody renders p's syntax tree into w. A panic in the renderer is
+// returned as an error, so one page cannot bring down a build or a preview.
+func renderBody(md goldmark.Markdown, p *Page, w io.Writer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return md.Renderer().Render(w, p.src, p.doc)
+}
+
+// bodyErrors reports each page of pages whose body failed to render.
+func bodyErrors(pages []*Page) Diagnostics {
+	var ds Diagnostics
+	for _, p := range pages {
+		if p.renderErr != nil {
+			ds = append(ds, Diagnostic{File: p.Path, Severity: SeverityError, Rule: RuleSource,
+				Message: "the Markdown could not be rendered: " + p.renderErr.Error()})
+		}
+	}
+	return ds
 }
 
 // parallel runs fn(0…n-1) on all cores.
@@ -402,6 +455,7 @@ type job struct {
 	out  string
 	view *View
 	page *Page
+	by   claim
 }
 
 // FileWriter receives the output files of a build.
@@ -410,11 +464,21 @@ type FileWriter interface {
 	WriteFile(name string, data []byte) error
 }
 
-// write renders every page and list and writes them, the static files and
-// the theme's assets through w.
+// write renders every page and list and writes them, the static files,
+// the theme's assets and the other generated files through w: every file
+// of s.outputs. It writes nothing when a page's body failed to render.
 func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, Diagnostics, error) {
 	s.renderBodies()
-	jobs := s.jobs(theme)
+	if ds := bodyErrors(s.Pages); len(ds) > 0 {
+		return 0, ds, nil
+	}
+	outs := s.outputs(theme)
+	var jobs []*job
+	for _, o := range outs {
+		if o.job != nil {
+			jobs = append(jobs, o.job)
+		}
+	}
 	var mu sync.Mutex
 	var diags Diagnostics
 	var firstErr error
@@ -451,22 +515,15 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, 
 	if err := ctx.Err(); err != nil {
 		return 0, diags, err
 	}
-	for out, data := range sortedMap(theme.AssetData) {
-		if err := stage.WriteFile(out, data); err != nil {
-			return 0, diags, err
+	for _, o := range outs {
+		if o.data == nil {
+			continue
 		}
-	}
-	for _, f := range s.Files {
-		data, err := fs.ReadFile(s.fsys, f.Path)
+		data, err := o.data()
+		if err == nil {
+			err = stage.WriteFile(o.path, data)
+		}
 		if err != nil {
-			return 0, diags, err
-		}
-		if err := stage.WriteFile(f.Path, data); err != nil {
-			return 0, diags, err
-		}
-	}
-	for name, data := range map[string][]byte{"sitemap.xml": s.sitemap(), "feed.xml": s.feed(), "robots.txt": s.robots()} {
-		if err := stage.WriteFile(name, data); err != nil {
 			return 0, diags, err
 		}
 	}

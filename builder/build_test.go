@@ -505,3 +505,33 @@ func TestBuild_TemplateErrorReportedOnce(t *testing.T) {
 		t.Error("output written despite a template error")
 	}
 }
+
+// TestWrite_BodyRenderFailure: a page whose Markdown fails to render (here
+// its source no longer matches its syntax tree, so goldmark reads past the
+// end) is an error naming the page, and nothing of the site is written,
+// least of all the page with an empty body.
+func TestWrite_BodyRenderFailure(t *testing.T) {
+	src := site(t, map[string]string{"README.md": "# Home\n\n[A](a.md)\n", "a.md": "# A\n\nA paragraph of some length.\n"})
+	s, theme, ds, err := Load(context.Background(), Options{Source: src, Now: testNow})
+	if err != nil || ds.Errors() > 0 {
+		t.Fatalf("load: %v\n%s", err, diagStrings(ds))
+	}
+	defer s.Close()
+	p := s.PageByPath("a.md")
+	p.src = p.src[:3:3]
+	w := &diffWriter{}
+	n, ds, err := s.write(context.Background(), theme, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := diagStrings(ds)
+	if !strings.HasPrefix(got, "a.md: error: the Markdown could not be rendered: runtime error: slice bounds out of range") || ds.Errors() != 1 {
+		t.Errorf("diagnostics:\n%s", got)
+	}
+	if n != 0 || len(w.files) != 0 {
+		t.Errorf("%d pages, %d files written despite the failure", n, len(w.files))
+	}
+	if p.Body != "" {
+		t.Errorf("the failed page has a body: %q", p.Body)
+	}
+}

@@ -71,6 +71,8 @@ type Page struct {
 	fmLines    map[string]int
 	bodyLine   int
 	hash       uint64
+	// renderErr is why the body failed to render (see bodyErrors).
+	renderErr error
 }
 
 // Heading is one heading of a page's body.

@@ -37,11 +37,11 @@ func (s *Site) jobs(theme *Theme) []job {
 			}
 		}
 		v.Crumbs = s.crumbs(p.Section, p.IsIndex, p.Lang)
-		jobs = append(jobs, job{out: outPath(p.URL), view: v, page: p})
+		jobs = append(jobs, job{out: outPath(p.URL), view: v, page: p, by: pageClaim(p)})
 		for _, a := range p.Aliases {
 			av := view("alias", a, p.Title, p.Lang)
 			av.Page = p
-			jobs = append(jobs, job{out: outPath(a), view: av})
+			jobs = append(jobs, job{out: outPath(a), view: av, by: aliasClaim(p, a)})
 		}
 	}
 	for _, sec := range s.Sections {
@@ -55,7 +55,7 @@ func (s *Site) jobs(theme *Theme) []job {
 		v := view(layout, sec.URL, sec.Title, def)
 		v.Section = sec
 		v.Crumbs = s.crumbs(sec.Path, true, def)
-		jobs = append(jobs, job{out: outPath(sec.URL), view: v})
+		jobs = append(jobs, job{out: outPath(sec.URL), view: v, by: sectionClaim(sec)})
 	}
 	for i := range s.Config.Kinds {
 		k := &s.Config.Kinds[i]
@@ -69,16 +69,16 @@ func (s *Site) jobs(theme *Theme) []job {
 		}
 		slices.SortFunc(v.List, byWeightTitle)
 		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
-		jobs = append(jobs, job{out: outPath(u), view: v})
+		jobs = append(jobs, job{out: outPath(u), view: v, by: claim{what: "kb's list of the kind " + k.Name}})
 	}
 	tv := view("terms", "/tags/", "Tags", def)
 	tv.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
-	jobs = append(jobs, job{out: outPath("/tags/"), view: tv})
+	jobs = append(jobs, job{out: outPath("/tags/"), view: tv, by: claim{what: "kb's list of tags"}})
 	for _, t := range s.Tags {
 		v := view("list", t.URL, "#"+t.Name, def)
 		v.Term, v.List = t, t.Pages
 		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}, {Title: "Tags", URL: "/tags/"}}
-		jobs = append(jobs, job{out: outPath(t.URL), view: v})
+		jobs = append(jobs, job{out: outPath(t.URL), view: v, by: claim{what: "kb's page of the tag " + t.Name}})
 	}
 	for _, l := range s.Config.Languages {
 		u := "/lang/" + l.Code + "/"
@@ -90,7 +90,7 @@ func (s *Site) jobs(theme *Theme) []job {
 		}
 		slices.SortFunc(v.List, byWeightTitle)
 		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
-		jobs = append(jobs, job{out: outPath(u), view: v})
+		jobs = append(jobs, job{out: outPath(u), view: v, by: claim{what: "kb's list of the language " + l.Code}})
 	}
 	for _, special := range []struct{ layout, url string }{{"owners", "/owners/"}, {"review", "/review/"}, {"search", "/search/"}} {
 		if !theme.HasLayout(special.layout) {
@@ -106,9 +106,9 @@ func (s *Site) jobs(theme *Theme) []job {
 			}
 			slices.SortFunc(v.List, func(a, b *Page) int { return a.ReviewBy.Compare(b.ReviewBy) })
 		}
-		jobs = append(jobs, job{out: outPath(special.url), view: v})
+		jobs = append(jobs, job{out: outPath(special.url), view: v, by: claim{what: "kb's " + special.layout + " page"}})
 	}
-	jobs = append(jobs, job{out: "404.html", view: view("404", "/404.html", "", def)})
+	jobs = append(jobs, job{out: "404.html", view: view("404", "/404.html", "", def), by: claim{what: "kb's not-found page"}})
 	return jobs
 }
 

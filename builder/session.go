@@ -276,6 +276,11 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 		site.replace(np)
 	}
 	site.renderBodies()
+	if ds := bodyErrors(fresh); len(ds) > 0 {
+		res.Diagnostics = append(res.Diagnostics, ds...)
+		res.Diagnostics.Sort()
+		return res, ErrBuildFailed
+	}
 	w := &diffWriter{old: s.out}
 	var errs Diagnostics
 	for _, j := range site.jobs(s.theme) {

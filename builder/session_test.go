@@ -2,6 +2,7 @@ package builder
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,4 +113,37 @@ func compareTrees(t *testing.T, step, want, got string) {
 			t.Errorf("%s: %s is left over", step, name)
 		}
 	}
+}
+
+// TestSession_ContentFolderRemoved: a session that built a site, whose
+// content folder then goes away, fails its next build with a diagnostic
+// naming the folder and leaves the output as it was.
+func TestSession_ContentFolderRemoved(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	writeFile(t, filepath.Join(src, "site.yaml"), "title: Gone\n")
+	writeFile(t, filepath.Join(src, "content", "README.md"), "# Home\n\n[A](a.md)\n")
+	writeFile(t, filepath.Join(src, "content", "a.md"), "# A\n\nText.\n")
+	s := NewSession(Options{Source: src, Dest: dest, Now: testNow})
+	defer s.Close()
+	ctx := context.Background()
+	if res, err := s.Build(ctx); err != nil {
+		t.Fatal(err, res.Diagnostics)
+	}
+	before := filepath.Join(t.TempDir(), "before")
+	if err := os.CopyFS(before, os.DirFS(dest)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(src, "content")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Build(ctx)
+	if !errors.Is(err, ErrBuildFailed) {
+		t.Fatalf("err = %v, diagnostics:\n%s", err, diagStrings(res.Diagnostics))
+	}
+	want := "content: error: no Markdown files under " + src + string(filepath.Separator) + " (there is no content/ folder) [config]\n"
+	if got := diagStrings(res.Diagnostics); got != want {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, want)
+	}
+	compareTrees(t, "content folder removed", before, dest)
 }

@@ -339,3 +339,126 @@ func ckGit(t *testing.T, dir string, args ...string) {
 		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 }
+
+// ckBuildFails builds src over dest, which holds a good build, and
+// expects exit 1 with want among the diagnostics and dest untouched.
+func ckBuildFails(t *testing.T, src, dest, want string) {
+	t.Helper()
+	before := svTree(t, dest)
+	code, out, errOut := ckRun(t, "build", "--source", src, "--dest", dest)
+	if code != exitContent || !strings.Contains(errOut, want+"\n") || strings.Contains(errOut, "kb: ") {
+		t.Errorf("build: exit %d, want %d and the line\n%s\nstdout: %s\nstderr: %s", code, exitContent, want, out, errOut)
+	}
+	if diff := svDiff(before, svTree(t, dest)); len(diff) > 0 {
+		t.Errorf("a failed build changed the output: %v", diff)
+	}
+}
+
+// TestCheckAndBuild_OutputCollisions gives a good site, built once, each
+// way of claiming an output path twice: kb check reports it at the
+// claim's file and line, and kb build reports the same and leaves the
+// previous output as it was.
+func TestCheckAndBuild_OutputCollisions(t *testing.T) {
+	base := map[string]string{
+		"site.yaml":           "title: Collisions\n",
+		"content/README.md":   "# Home\n\n[A](a.md), [B](b.md), [G](guides/g.md).\n",
+		"content/a.md":        "# A\n",
+		"content/b.md":        "---\ntitle: B\naliases: [/old/b/]\n---\n\nB.\n",
+		"content/guides/g.md": "# G\n",
+	}
+	alias := func(a string) map[string]string {
+		return map[string]string{"content/a.md": "---\ntitle: A\naliases: [" + a + "]\n---\n\nA.\n"}
+	}
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"alias naming the not-found page", alias("/404.html"),
+			"content/a.md:3:1: error: the alias /404.html/ of a.md writes 404.html/index.html and kb's not-found page writes 404.html: a file cannot also be a folder [duplicate-url]"},
+		{"alias naming the sitemap", alias("/sitemap.xml"),
+			"content/a.md:3:1: error: the alias /sitemap.xml/ of a.md writes sitemap.xml/index.html and kb's sitemap writes sitemap.xml: a file cannot also be a folder [duplicate-url]"},
+		{"alias naming the feed", alias("/feed.xml"),
+			"content/a.md:3:1: error: the alias /feed.xml/ of a.md writes feed.xml/index.html and kb's feed writes feed.xml: a file cannot also be a folder [duplicate-url]"},
+		{"alias naming robots.txt", alias("/robots.txt"),
+			"content/a.md:3:1: error: the alias /robots.txt/ of a.md writes robots.txt/index.html and kb's robots.txt writes robots.txt: a file cannot also be a folder [duplicate-url]"},
+		{"alias naming the home page's file", alias("/index.html"),
+			"content/a.md:3:1: error: the alias /index.html/ of a.md writes index.html/index.html and the page README.md (URL /) writes index.html: a file cannot also be a folder [duplicate-url]"},
+		{"alias naming a theme asset", alias("/assets/favicon.svg"),
+			"content/a.md:3:1: error: alias /assets/favicon.svg/ is reserved for pages kb generates [duplicate-url]"},
+		{"alias inside kb's own folder", alias("/_kb/search"),
+			"content/a.md:3:1: error: alias /_kb/search/ is reserved for pages kb generates [duplicate-url]"},
+		{"alias naming a folder's list", alias("/guides/"),
+			"content/a.md:3:1: error: the alias /guides/ of a.md and the list of the folder guides/ (URL /guides/) both write guides/index.html [duplicate-url]"},
+		{"alias naming another page's URL", alias("/b/"),
+			"content/a.md:3:1: error: alias /b/ is the URL of b.md [duplicate-url]"},
+		{"alias naming another page's alias", alias("/old/b/"),
+			"content/b.md:3:1: error: alias /old/b/ is claimed by both a.md and b.md [duplicate-alias]"},
+		{"two pages, one URL", map[string]string{"content/A.md": "# A again\n"},
+			"content/a.md:1:1: error: A.md and a.md both publish the URL /a/ [duplicate-url]"},
+		{"a page and a folder's list", map[string]string{"content/guides.md": "# Guides\n"},
+			"content/guides.md:1:1: error: the page guides.md (URL /guides/) and the list of the folder guides/ (URL /guides/) both write guides/index.html [duplicate-url]"},
+		{"a page named like a generated file", map[string]string{"content/feed.xml.md": "# Feed\n"},
+			"content/feed.xml.md:1:1: error: the page feed.xml.md (URL /feed.xml/) writes feed.xml/index.html and kb's feed writes feed.xml: a file cannot also be a folder [duplicate-url]"},
+		{"static file and the not-found page", map[string]string{"content/404.html": "<p>lost</p>\n"},
+			"content/404.html: error: the static file 404.html and kb's not-found page both write 404.html [duplicate-url]"},
+		{"static file and the sitemap", map[string]string{"content/sitemap.xml": "<urlset/>\n"},
+			"content/sitemap.xml: error: the static file sitemap.xml and kb's sitemap both write sitemap.xml [duplicate-url]"},
+		{"static file and a page", map[string]string{"content/a/index.html": "<p>old A</p>\n"},
+			"content/a/index.html: error: the static file a/index.html and the page a.md (URL /a/) both write a/index.html [duplicate-url]"},
+		{"static file where a page needs a folder", map[string]string{"content/b": "no extension\n"},
+			"content/b: error: the static file b writes b and the page b.md (URL /b/) writes b/index.html: a file cannot also be a folder [duplicate-url]"},
+		{"static file and a theme asset", map[string]string{"content/assets/favicon.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"},
+			"content/assets/favicon.svg: error: the static file assets/favicon.svg and the theme's asset assets/favicon.svg both write assets/favicon.svg [duplicate-url]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := ckSite(t, base)
+			dest := filepath.Join(t.TempDir(), "public")
+			if code, out, errOut := ckRun(t, "build", "--source", src, "--dest", dest); code != exitOK {
+				t.Fatalf("the good site: exit %d\n%s%s", code, out, errOut)
+			}
+			for name, data := range tc.files {
+				ckWrite(t, filepath.Join(src, filepath.FromSlash(name)), data)
+			}
+			code, out, errOut := ckRun(t, "check", "--source", src)
+			if code != exitContent || !strings.Contains(out, tc.want+"\n") {
+				t.Errorf("check: exit %d, want %d and the line\n%s\nstdout: %s\nstderr: %s", code, exitContent, tc.want, out, errOut)
+			}
+			ckBuildFails(t, src, dest, tc.want)
+		})
+	}
+}
+
+// TestCheckAndBuild_NoMarkdown: a site folder without Markdown, and a site
+// whose content folder is gone, are an error naming the folder searched,
+// for kb check and kb build alike; the build leaves the previous output.
+func TestCheckAndBuild_NoMarkdown(t *testing.T) {
+	good := ckSite(t, map[string]string{"site.yaml": "title: Empty\n", "content/README.md": "# Home\n"})
+	dest := filepath.Join(t.TempDir(), "public")
+	if code, out, errOut := ckRun(t, "build", "--source", good, "--dest", dest); code != exitOK {
+		t.Fatalf("the good site: exit %d\n%s%s", code, out, errOut)
+	}
+	empty := t.TempDir()
+	ckWrite(t, filepath.Join(empty, "notes.txt"), "not Markdown\n")
+	noContent := ckSite(t, map[string]string{"site.yaml": "title: Empty\n", "content/README.md": "# Home\n"})
+	if err := os.RemoveAll(filepath.Join(noContent, "content")); err != nil {
+		t.Fatal(err)
+	}
+	emptyContent := ckSite(t, map[string]string{"site.yaml": "title: Empty\n", "content/images/x.svg": "<svg/>\n"})
+	drafts := ckSite(t, map[string]string{"content/README.md": "---\ntitle: Home\ndraft: true\n---\n"})
+	sep := string(filepath.Separator)
+	for _, tc := range []struct{ name, src, want string }{
+		{"a folder without Markdown", empty, "content: error: no Markdown files under " + empty + sep + " (there is no content/ folder) [config]"},
+		{"content folder deleted", noContent, "content: error: no Markdown files under " + noContent + sep + " (there is no content/ folder) [config]"},
+		{"content folder without Markdown", emptyContent, "content: error: no Markdown files under " + filepath.Join(emptyContent, "content") + sep + " [config]"},
+		{"only drafts", drafts, "content: error: no pages to publish: every Markdown file under " + filepath.Join(drafts, "content") + sep + " is a draft (--drafts includes them) [config]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := ckRun(t, "check", "--source", tc.src)
+			if code != exitContent || out != tc.want+"\n" || strings.Contains(errOut, "kb: ") {
+				t.Errorf("check: exit %d, want %d and\n%s\nstdout: %s\nstderr: %s", code, exitContent, tc.want, out, errOut)
+			}
+			ckBuildFails(t, tc.src, dest, tc.want)
+		})
+	}
+}

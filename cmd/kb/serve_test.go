@@ -595,6 +595,7 @@ func TestServe_ErrorThenFix(t *testing.T) {
 	}
 	one := filepath.Join(dir, "content", "guides", "one.md")
 	layout := filepath.Join(dir, "theme", "layouts", "page.html")
+	moved := filepath.Join(t.TempDir(), "content")
 	cases := []struct {
 		name      string
 		brk, fix  func()
@@ -611,6 +612,9 @@ func TestServe_ErrorThenFix(t *testing.T) {
 		{"template", func() { svWrite(t, layout, `{{.NoSuchField}}`) },
 			func() { svMust(t, os.RemoveAll(filepath.Join(dir, "theme"))) },
 			`"rule":"template"`, "guides/one/", "Link fixed"},
+		{"content folder removed", func() { svMust(t, os.Rename(filepath.Join(dir, "content"), moved)) },
+			func() { svMust(t, os.Rename(moved, filepath.Join(dir, "content"))) },
+			`no Markdown files under`, "guides/one/", "Link fixed"},
 		{"site.yaml", func() { svWrite(t, filepath.Join(dir, "site.yaml"), svSiteYAML+"languages: [\n") },
 			func() {
 				svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "Test KB", "Renamed KB", 1))
