@@ -14,15 +14,17 @@ import (
 )
 
 // rebuilder runs the session's builds, reports each in one line and
-// tells the server (when there is one). Its methods are called from one
-// goroutine at a time.
+// tells the server (when there is one). The watcher's own errors are
+// printed and shown in the browsers' overlay too, until a build comes
+// without them. Its methods are called from one goroutine at a time.
 type rebuilder struct {
 	sess      *builder.Session
 	out, errs io.Writer
 	srv       *server.Server
 
-	id     int  // last build's ID
-	goodOK bool // the last build succeeded
+	id      int  // last build's ID
+	goodOK  bool // the last build succeeded
+	alerted bool // the browsers show the watcher's errors
 }
 
 // first runs the first, full build.
@@ -33,42 +35,80 @@ func (r *rebuilder) first(ctx context.Context) {
 	diags := relocate(res.Site, res.Diagnostics)
 	printDiagnostics(r.errs, diags)
 	summary(r.out, res, err)
-	r.publish(err, diags, nil)
-}
-
-// publish tells the browsers about build r.id, once its output is in place.
-func (r *rebuilder) publish(err error, diags builder.Diagnostics, changed []string) {
-	if r.srv == nil {
+	if err != nil {
+		r.publishErrors(failure(diags, err, 50))
 		return
 	}
-	if err != nil {
-		r.srv.Publish(server.Event{ID: r.id, Errors: failure(diags, err)})
+	r.publishOK(nil)
+}
+
+// publishOK tells the browsers that build r.id is served, once its output
+// is in place.
+func (r *rebuilder) publishOK(changed []string) {
+	if r.srv == nil {
 		return
 	}
 	_ = r.srv.Reopen() // a full build replaces the folder
 	r.srv.Publish(server.Event{ID: r.id, OK: true, CSSOnly: cssOnly(changed)})
 }
 
+// publishErrors shows errors in the browsers' overlay, over the last good
+// build.
+func (r *rebuilder) publishErrors(errs builder.Diagnostics) {
+	if r.srv != nil {
+		r.srv.Publish(server.Event{ID: r.id, Errors: errs})
+	}
+}
+
 // build is the watcher's Build: one incremental build, one line of output,
-// one event to the browsers.
+// one event to the browsers (two when the build succeeded but the watcher
+// had trouble: the reload, then its errors).
 func (r *rebuilder) build(ctx context.Context, b watch.Batch) {
 	start := time.Now()
+	var alert builder.Diagnostics
+	for _, e := range b.Errors {
+		fmt.Fprintf(r.errs, "kb: watching: %v\n", e)
+		alert = append(alert, builder.Diagnostic{Severity: builder.SeverityError, Rule: "watch", Message: "watching: " + e.Error()})
+	}
 	res, err := r.sess.Build(ctx)
 	if ctx.Err() != nil {
 		return
 	}
-	if err == nil && len(res.Changed) == 0 && r.goodOK {
+	built := err != nil || len(res.Changed) > 0 || !r.goodOK
+	if !built && alert == nil && !r.alerted {
 		return // touched, or changed and changed back: nothing to do
 	}
 	r.id++
-	stamp := time.Now().Format("15:04:05")
-	took := time.Since(start).Round(time.Millisecond)
+	r.alerted = alert != nil
 	diags := relocate(res.Site, res.Diagnostics)
+	if built {
+		r.report(res, diags, err, time.Since(start))
+	}
+	switch {
+	case err != nil:
+		r.publishErrors(append(alert, failure(diags, err, 50)...))
+	case alert != nil:
+		if built {
+			r.publishOK(res.Changed)
+			r.id++
+		}
+		r.publishErrors(alert)
+	default:
+		r.publishOK(res.Changed)
+	}
+}
+
+// report prints a build's line, and a failed build's errors.
+func (r *rebuilder) report(res *builder.Result, diags builder.Diagnostics, err error, took time.Duration) {
+	stamp := time.Now().Format("15:04:05")
+	took = took.Round(time.Millisecond)
 	if err != nil {
 		r.goodOK = false
+		if diags.Errors() == 0 {
+			fmt.Fprintf(r.errs, "kb: %v\n", err) // no diagnostic says why: the site folder cannot be read
+		}
 		printDiagnostics(r.errs, errorsOnly(diags, 20))
-		fmt.Fprintf(r.out, "%s build failed after %s: %s (still serving the last good build)\n", stamp, took, count(diags.Errors(), "error"))
-		r.publish(err, diags, nil)
+		fmt.Fprintf(r.out, "%s build failed after %s: %s (still serving the last good build)\n", stamp, took, count(max(diags.Errors(), 1), "error"))
 		return
 	}
 	r.goodOK = true
@@ -77,7 +117,6 @@ func (r *rebuilder) build(ctx context.Context, b watch.Batch) {
 		warn = fmt.Sprintf(", %s (kb check lists them)", count(n, "warning"))
 	}
 	fmt.Fprintf(r.out, "%s rebuilt %s: %s re-rendered in %s%s\n", stamp, describeChanged(res.Changed), count(res.Rendered, "page"), took, warn)
-	r.publish(nil, diags, res.Changed)
 }
 
 // count formats a count of things: "1 page", "2 pages".
@@ -88,9 +127,10 @@ func count(n int, thing string) string {
 	return fmt.Sprintf("%d %ss", n, thing)
 }
 
-// failure is what the browsers' overlay lists for a failed build.
-func failure(diags builder.Diagnostics, err error) builder.Diagnostics {
-	out := errorsOnly(diags, 50)
+// failure lists a failed build's first max errors, or the error itself when
+// no diagnostic says why (the site folder cannot be read).
+func failure(diags builder.Diagnostics, err error, max int) builder.Diagnostics {
+	out := errorsOnly(diags, max)
 	if len(out) == 0 {
 		out = builder.Diagnostics{{Severity: builder.SeverityError, Message: err.Error()}}
 	}
