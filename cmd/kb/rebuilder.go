@@ -74,7 +74,7 @@ func (r *rebuilder) build(ctx context.Context, b watch.Batch) {
 	if ctx.Err() != nil {
 		return
 	}
-	built := err != nil || len(res.Changed) > 0 || !r.goodOK
+	built := err != nil || len(res.Changed) > 0 || res.History || !r.goodOK
 	if !built && alert == nil && !r.alerted {
 		return // touched, or changed and changed back: nothing to do
 	}
@@ -116,7 +116,7 @@ func (r *rebuilder) report(res *builder.Result, diags builder.Diagnostics, err e
 	if n := diags.Warnings(); n > 0 {
 		warn = fmt.Sprintf(", %s (kb check lists them)", count(n, "warning"))
 	}
-	fmt.Fprintf(r.out, "%s rebuilt %s: %s re-rendered in %s%s\n", stamp, describeChanged(res.Changed), count(res.Rendered, "page"), took, warn)
+	fmt.Fprintf(r.out, "%s rebuilt %s: %s re-rendered in %s%s\n", stamp, describeChanged(res.Changed, res.History), count(res.Rendered, "page"), took, warn)
 }
 
 // count formats a count of things: "1 page", "2 pages".
@@ -155,16 +155,24 @@ func errorsOnly(ds builder.Diagnostics, max int) builder.Diagnostics {
 	return out
 }
 
-// describeChanged names the changed files for the terminal line.
-func describeChanged(changed []string) string {
+// describeChanged names the changed files, and a change of Git history,
+// for the terminal line.
+func describeChanged(changed []string, history bool) string {
+	var files string
 	switch n := len(changed); {
+	case n == 0 && history:
+		return "after a change of Git history"
 	case n == 0:
 		return "after a change"
 	case n <= 3:
-		return strings.Join(changed, ", ")
+		files = strings.Join(changed, ", ")
 	default:
-		return fmt.Sprintf("%s and %d more files", strings.Join(changed[:2], ", "), n-2)
+		files = fmt.Sprintf("%s and %d more files", strings.Join(changed[:2], ", "), n-2)
 	}
+	if history {
+		files += " and the Git history"
+	}
+	return files
 }
 
 // cssOnly reports whether only stylesheets changed.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,5 +39,54 @@ func TestServe_PageMovedOut(t *testing.T) {
 	s := svStart(t, dir)
 	svMust(t, os.Rename(filepath.Join(dir, "content", "guides", "two.md"), filepath.Join(t.TempDir(), "two.md")))
 	svWait(t, "the moved page to go", func() bool { code, _ := svGet(t, s.url+"guides/two/"); return code == 404 })
+	s.converge(t)
+}
+
+// svGit runs git in dir with a fixed identity and commit date.
+func svGit(t testing.TB, dir, date string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=Ann Author", "-c", "user.email=ann@example.com",
+		"-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date, "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// Git history seen by a running kb serve: a commit that changes no file
+// dates the committed page anew, and a checkout of another branch brings
+// that branch's bodies and dates. The repository is the site folder's
+// parent.
+func TestServe_GitHistory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	repo := t.TempDir()
+	dir := filepath.Join(repo, "site")
+	svMust(t, os.Rename(svSite(t), dir))
+	const d1, d2, d3 = "2021-03-04T10:00:00Z", "2022-05-06T10:00:00Z", "2023-07-08T10:00:00Z"
+	svGit(t, repo, d1, "init", "-q")
+	svGit(t, repo, d1, "add", ".")
+	svGit(t, repo, d1, "commit", "-q", "-m", "first")
+	svGit(t, repo, d3, "checkout", "-q", "-b", "other")
+	svWrite(t, filepath.Join(dir, "content", "guides", "two.md"), svPage("Guide two", "gamma", "Only on the other branch."))
+	svGit(t, repo, d3, "commit", "-q", "-am", "other")
+	svGit(t, repo, d3, "checkout", "-q", "main")
+
+	s := svStart(t, dir)
+	s.waitPage(t, "guides/one/", `datetime="2021-03-04"`)
+	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), svPage("Guide one", "beta", "Edited, not yet committed."))
+	s.waitPage(t, "guides/one/", "not yet committed")
+	svGit(t, repo, d2, "commit", "-q", "-am", "second")
+	body := s.waitPage(t, "guides/one/", `datetime="2022-05-06"`)
+	if !strings.Contains(body, "Ann Author") {
+		t.Errorf("the page does not name its author")
+	}
+	s.converge(t)
+
+	svGit(t, repo, d3, "checkout", "-q", "other")
+	s.waitPage(t, "guides/two/", "Only on the other branch.")
+	s.waitPage(t, "guides/two/", `datetime="2023-07-08"`)
+	s.waitPage(t, "guides/one/", `datetime="2021-03-04"`)
 	s.converge(t)
 }
