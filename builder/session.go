@@ -42,9 +42,13 @@ type Session struct {
 	index bleve.Index
 }
 
+// stamp is what a scan compares with the last build: a file whose size,
+// time and mode are unchanged is not read again (a change of mode alone
+// can make it unreadable).
 type stamp struct {
 	size int64
 	mod  time.Time
+	mode fs.FileMode
 	hash uint64
 }
 
@@ -188,15 +192,15 @@ func (s *Session) scan() (map[string]stamp, []string, bool, error) {
 		if err != nil || !regularFile(fsys, p, info.Mode()) {
 			return nil
 		}
-		st := stamp{size: info.Size(), mod: info.ModTime()}
+		st := stamp{size: info.Size(), mod: info.ModTime(), mode: info.Mode()}
 		old, seen := s.stamp[p]
-		if seen && old.size == st.size && old.mod.Equal(st.mod) {
+		if seen && old.size == st.size && old.mod.Equal(st.mod) && old.mode == st.mode {
 			stamps[p] = old
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			return nil
+			return nil // counted as removed: the build reports it as kb build does
 		}
 		st.hash = hashBytes(data)
 		stamps[p] = st

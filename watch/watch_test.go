@@ -872,3 +872,20 @@ func TestWatch_ErrorsReachTheBuild(t *testing.T) {
 		t.Errorf("errors also written to the log: %q", h.log.String())
 	}
 }
+
+// A change of mode that makes a file unreadable, and readable again, gives
+// a build each (the build then skips the file, or reads it again).
+func TestWatch_ModeChangesReadability(t *testing.T) {
+	if testkit.RunUnprivileged(t) {
+		return
+	}
+	root := t.TempDir()
+	p := filepath.Join(root, "p.md")
+	write(t, p, "p")
+	h := start(t, root, Options{})
+	must(t, os.Chmod(p, 0))
+	h.rec.waitBuild(t, 0, "a build after the file became unreadable", func(b build) bool { return slices.Contains(b.batch.Paths, p) })
+	must(t, os.Chmod(p, 0o644))
+	h.rec.waitBuild(t, 1, "a build after the file became readable", func(b build) bool { return slices.Contains(b.batch.Paths, p) })
+	settle(t, h.rec, 3)
+}

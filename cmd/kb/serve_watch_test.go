@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"kb/internal/testkit"
 )
 
 // The site folder moved away and back while kb serve runs: the terminal and
@@ -88,5 +92,59 @@ func TestServe_GitHistory(t *testing.T) {
 	s.waitPage(t, "guides/two/", "Only on the other branch.")
 	s.waitPage(t, "guides/two/", `datetime="2023-07-08"`)
 	s.waitPage(t, "guides/one/", `datetime="2021-03-04"`)
+	s.converge(t)
+}
+
+// A page made unreadable while kb serve runs is treated as kb build treats
+// it: left out with a warning, and a link to it is a broken link that
+// fails the build, shown in the terminal and the open pages. Readable
+// again, it is back.
+func TestServe_UnreadablePage(t *testing.T) {
+	if testkit.RunUnprivileged(t) {
+		return
+	}
+	dir := svSite(t)
+	svWrite(t, filepath.Join(dir, "content", "README.md"), "---\ntitle: Start here\ntags: [alpha]\n---\n\nWelcome. Begin with [the first guide](guides/one.md).\n")
+	s := svStart(t, dir)
+	ev := s.events(t)
+	ev.next(t, "hello")
+	one, two := filepath.Join(dir, "content", "guides", "one.md"), filepath.Join(dir, "content", "guides", "two.md")
+
+	svMust(t, os.Chmod(two, 0))
+	if f, err := os.Open(two); err == nil {
+		f.Close()
+		t.Skip("this user reads a file of mode 000")
+	}
+	if name, data := ev.next(t, "error", "reload"); name != "reload" {
+		t.Fatalf("got %s %s, want a reload without the unreadable page", name, data)
+	}
+	svWait(t, "the unreadable page to go", func() bool { code, _ := svGet(t, s.url+"guides/two/"); return code == 404 })
+	svWait(t, "the warning's count", func() bool { return strings.Contains(s.out.String(), "warning") })
+	s.converge(t)
+
+	svMust(t, os.Chmod(one, 0))
+	name, data := ev.next(t, "error", "reload")
+	if name != "error" || !strings.Contains(data, `"rule":"broken-link"`) {
+		t.Fatalf("got %s %s, want an error event for the broken link", name, data)
+	}
+	var out, errs bytes.Buffer
+	if code := Run(context.Background(), []string{"build", "--source", dir, "--dest", filepath.Join(t.TempDir(), "public")}, &out, &errs); code == 0 {
+		t.Fatalf("kb build succeeded on the same files: %s", out.String())
+	}
+	for _, line := range strings.Split(strings.TrimSpace(errs.String()), "\n") {
+		if strings.Contains(line, "error:") && !strings.Contains(s.errs.String(), line) {
+			t.Errorf("kb build says %q, kb serve does not:\n%s", line, s.errs)
+		}
+	}
+	if !strings.Contains(s.out.String(), "build failed") {
+		t.Errorf("no failed build in the terminal:\n%s", s.out)
+	}
+
+	svMust(t, os.Chmod(one, 0o644))
+	svMust(t, os.Chmod(two, 0o644))
+	if name, data := ev.next(t, "error", "reload"); name != "reload" {
+		t.Fatalf("got %s %s once readable again, want a reload", name, data)
+	}
+	s.waitPage(t, "guides/two/", "The second guide")
 	s.converge(t)
 }
