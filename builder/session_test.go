@@ -46,31 +46,40 @@ func TestSession_IncrementalMatchesFull(t *testing.T) {
 		name      string
 		do        func()
 		wantQuick bool
+		wantErr   bool
 	}{
 		{"body edit", func() {
 			writeFile(t, filepath.Join(src, "b.md"), "---\ntitle: Beta\nsummary: B.\ntags: [x]\n---\n\n## Details\n\nTwo words.\n")
-		}, true},
+		}, true, false},
 		{"title edit", func() {
 			writeFile(t, filepath.Join(src, "b.md"), "---\ntitle: Beta two\nsummary: B.\ntags: [x]\n---\n\n## Details\n\nTwo words.\n")
-		}, false},
-		{"add", func() { writeFile(t, filepath.Join(src, "sub", "c.md"), "# Gamma\n\n[a](../a.md)\n") }, false},
-		{"remove", func() { os.Remove(filepath.Join(src, "sub", "c.md")) }, false},
+		}, false, false},
+		{"heading renamed under a link", func() {
+			writeFile(t, filepath.Join(src, "b.md"), "---\ntitle: Beta two\nsummary: B.\ntags: [x]\n---\n\n## Particulars\n\nTwo words.\n")
+		}, false, true},
+		{"link fixed", func() { writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nSee [beta](b.md#particulars).\n") }, false, false},
+		{"add", func() { writeFile(t, filepath.Join(src, "sub", "c.md"), "# Gamma\n\n[a](../a.md)\n") }, false, false},
+		{"remove", func() { os.Remove(filepath.Join(src, "sub", "c.md")) }, false, false},
 	}
 	for _, st := range steps {
 		st.do()
 		res, err := s.Build(ctx)
-		if err != nil {
-			t.Fatalf("%s: %v %v", st.name, err, res.Diagnostics)
+		fresh := filepath.Join(t.TempDir(), "public")
+		want, wantErr := Build(ctx, Options{Source: src, Dest: fresh, Now: now})
+		if got, want := diagText(res.Diagnostics), diagText(want.Diagnostics); got != want {
+			t.Errorf("%s: diagnostics\n%s\nwant, as a full build gives,\n%s", st.name, got, want)
+		}
+		if (err != nil) != st.wantErr || (wantErr != nil) != st.wantErr {
+			t.Fatalf("%s: session %v, full build %v, want failure %v: %v", st.name, err, wantErr, st.wantErr, res.Diagnostics)
 		}
 		if len(res.Changed) == 0 {
 			t.Fatalf("%s: no change seen", st.name)
 		}
+		if st.wantErr {
+			continue
+		}
 		if quick := res.Rendered == 1; quick != st.wantQuick {
 			t.Errorf("%s: rendered %d pages, want quick=%v", st.name, res.Rendered, st.wantQuick)
-		}
-		fresh := filepath.Join(t.TempDir(), "public")
-		if _, err := Build(ctx, Options{Source: src, Dest: fresh, Now: now}); err != nil {
-			t.Fatal(err)
 		}
 		compareTrees(t, st.name, fresh, dest)
 	}
@@ -112,4 +121,13 @@ func compareTrees(t *testing.T, step, want, got string) {
 			t.Errorf("%s: %s is left over", step, name)
 		}
 	}
+}
+
+// diagText is diagnostics one a line, for comparing.
+func diagText(ds Diagnostics) string {
+	var b strings.Builder
+	for _, d := range ds {
+		b.WriteString(d.String() + "\n")
+	}
+	return b.String()
 }
