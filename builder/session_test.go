@@ -3,6 +3,7 @@ package builder
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -130,4 +131,50 @@ func diagText(ds Diagnostics) string {
 		b.WriteString(d.String() + "\n")
 	}
 	return b.String()
+}
+
+// A commit that changes no file, a commit packed away and a detached
+// checkout are each seen by the next session build, which reads the dates
+// again.
+func TestSession_GitHistory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Fatal("git is needed")
+	}
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n")
+	git := func(date string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=Ann", "-c", "user.email=a@example.com"}, args...)...)
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("2021-01-01T10:00:00Z", "init", "-q")
+	git("2021-01-01T10:00:00Z", "add", ".")
+	git("2021-01-01T10:00:00Z", "commit", "-qm", "first")
+	s := NewSession(Options{Source: src, Dest: filepath.Join(t.TempDir(), "public")})
+	defer s.Close()
+	ctx := context.Background()
+	updated := func(step, want string) {
+		t.Helper()
+		res, err := s.Build(ctx)
+		if err != nil {
+			t.Fatal(err, res.Diagnostics)
+		}
+		if got := res.Site.PageByPath("a.md").Updated.Format(time.DateOnly); got != want {
+			t.Errorf("%s: a.md updated %s, want %s", step, got, want)
+		}
+	}
+	updated("first build", "2021-01-01")
+	writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nMore.\n")
+	updated("an edit", "2021-01-01")
+	git("2022-02-02T10:00:00Z", "commit", "-qam", "second")
+	updated("a commit", "2022-02-02")
+	git("2022-02-02T10:00:00Z", "pack-refs", "--all")
+	git("2023-03-03T10:00:00Z", "commit", "-q", "--allow-empty", "-m", "third")
+	updated("a commit after pack-refs", "2022-02-02")
+	git("2023-03-03T10:00:00Z", "checkout", "-q", "--detach", "HEAD~2")
+	updated("a detached checkout", "2021-01-01")
 }
