@@ -65,7 +65,11 @@ type Result struct {
 	Rendered int
 	// Changed lists the source files that changed since the previous build
 	// of a Session, relative to the site folder.
-	Changed  []string
+	Changed []string
+	// History says the Git repository holding the source moved to another
+	// commit since the previous build of a Session: dates and authors were
+	// read again.
+	History  bool
 	Duration time.Duration
 	// Phases times each part of the build.
 	Phases map[string]time.Duration

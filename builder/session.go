@@ -35,13 +35,21 @@ type Session struct {
 	docs  map[string]uint64 // search document URL → hash
 	ok    bool              // the last build succeeded
 
+	gitDir, gitCommon string // the repository holding the source, if any
+	gitLooked         bool   // gitDir and gitCommon are known
+	head              string // the commit HEAD was at for the last good build
+
 	mu    sync.RWMutex
 	index bleve.Index
 }
 
+// stamp is what a scan compares with the last build: a file whose size,
+// time and mode are unchanged is not read again (a change of mode alone
+// can make it unreadable).
 type stamp struct {
 	size int64
 	mod  time.Time
+	mode fs.FileMode
 	hash uint64
 }
 
@@ -75,35 +83,55 @@ func (s *Session) Close() error {
 
 // Build brings opts.Dest up to date with the source. On content errors
 // nothing in Dest changes, the error is ErrBuildFailed and the result's
-// diagnostics say why.
+// diagnostics say why. When the Git repository holding the source has
+// moved to another commit since the last good build (a commit, pull,
+// checkout or rebase), the whole site is built again, with the dates and
+// authors read anew.
 func (s *Session) Build(ctx context.Context) (*Result, error) {
 	start := time.Now()
+	// HEAD is read before the source and `git log`, so that a commit made
+	// during the build is seen by the next one.
+	head := s.gitHeadNow(ctx)
 	stamps, changed, structural, err := s.scan()
 	if err != nil {
 		return &Result{Phases: map[string]time.Duration{}}, err
 	}
 	if s.site == nil || s.index == nil {
 		res, err := s.full(ctx, stamps)
+		if err == nil {
+			s.head = head
+		}
 		res.Changed = changed
 		return res, err
 	}
-	if len(changed) == 0 && s.ok {
+	history := head != s.head
+	if len(changed) == 0 && !history && s.ok {
 		return &Result{Site: s.site, Phases: map[string]time.Duration{}, Duration: time.Since(start)}, nil
 	}
 	var res *Result
-	if !structural && s.ok {
+	if !structural && !history && s.ok {
 		res, err = s.quick(ctx, changed)
 	}
 	if res == nil {
 		res, err = s.rebuild(ctx)
 	}
 	if err == nil {
-		s.stamp = stamps
+		s.stamp, s.head = stamps, head
 	}
 	s.ok = err == nil
-	res.Changed = changed
+	res.Changed, res.History = changed, history
 	res.Duration = time.Since(start)
 	return res, err
+}
+
+// gitHeadNow names the commit the source's repository is at ("" outside
+// one), finding the repository on the first call.
+func (s *Session) gitHeadNow(ctx context.Context) string {
+	if !s.gitLooked && s.opts.Source != "" {
+		s.gitDir, s.gitCommon = GitDirs(ctx, s.opts.Source)
+		s.gitLooked = true
+	}
+	return gitHead(s.gitDir, s.gitCommon)
 }
 
 // full runs the first, staged build and opens its index for updates.
@@ -165,15 +193,15 @@ func (s *Session) scan() (map[string]stamp, []string, bool, error) {
 		if err != nil || !regularFile(fsys, p, info.Mode()) {
 			return nil
 		}
-		st := stamp{size: info.Size(), mod: info.ModTime()}
+		st := stamp{size: info.Size(), mod: info.ModTime(), mode: info.Mode()}
 		old, seen := s.stamp[p]
-		if seen && old.size == st.size && old.mod.Equal(st.mod) {
+		if seen && old.size == st.size && old.mod.Equal(st.mod) && old.mode == st.mode {
 			stamps[p] = old
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			return nil
+			return nil // counted as removed: the build reports it as kb build does
 		}
 		st.hash = hashBytes(data)
 		stamps[p] = st

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,31 +48,40 @@ func TestSession_IncrementalMatchesFull(t *testing.T) {
 		name      string
 		do        func()
 		wantQuick bool
+		wantErr   bool
 	}{
 		{"body edit", func() {
 			writeFile(t, filepath.Join(src, "b.md"), "---\ntitle: Beta\nsummary: B.\ntags: [x]\n---\n\n## Details\n\nTwo words.\n")
-		}, true},
+		}, true, false},
 		{"title edit", func() {
 			writeFile(t, filepath.Join(src, "b.md"), "---\ntitle: Beta two\nsummary: B.\ntags: [x]\n---\n\n## Details\n\nTwo words.\n")
-		}, false},
-		{"add", func() { writeFile(t, filepath.Join(src, "sub", "c.md"), "# Gamma\n\n[a](../a.md)\n") }, false},
-		{"remove", func() { os.Remove(filepath.Join(src, "sub", "c.md")) }, false},
+		}, false, false},
+		{"heading renamed under a link", func() {
+			writeFile(t, filepath.Join(src, "b.md"), "---\ntitle: Beta two\nsummary: B.\ntags: [x]\n---\n\n## Particulars\n\nTwo words.\n")
+		}, false, true},
+		{"link fixed", func() { writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nSee [beta](b.md#particulars).\n") }, false, false},
+		{"add", func() { writeFile(t, filepath.Join(src, "sub", "c.md"), "# Gamma\n\n[a](../a.md)\n") }, false, false},
+		{"remove", func() { os.Remove(filepath.Join(src, "sub", "c.md")) }, false, false},
 	}
 	for _, st := range steps {
 		st.do()
 		res, err := s.Build(ctx)
-		if err != nil {
-			t.Fatalf("%s: %v %v", st.name, err, res.Diagnostics)
+		fresh := filepath.Join(t.TempDir(), "public")
+		want, wantErr := Build(ctx, Options{Source: src, Dest: fresh, Now: now})
+		if got, want := diagStrings(res.Diagnostics), diagStrings(want.Diagnostics); got != want {
+			t.Errorf("%s: diagnostics\n%s\nwant, as a full build gives,\n%s", st.name, got, want)
+		}
+		if (err != nil) != st.wantErr || (wantErr != nil) != st.wantErr {
+			t.Fatalf("%s: session %v, full build %v, want failure %v: %v", st.name, err, wantErr, st.wantErr, res.Diagnostics)
 		}
 		if len(res.Changed) == 0 {
 			t.Fatalf("%s: no change seen", st.name)
 		}
+		if st.wantErr {
+			continue
+		}
 		if quick := res.Rendered == 1; quick != st.wantQuick {
 			t.Errorf("%s: rendered %d pages, want quick=%v", st.name, res.Rendered, st.wantQuick)
-		}
-		fresh := filepath.Join(t.TempDir(), "public")
-		if _, err := Build(ctx, Options{Source: src, Dest: fresh, Now: now}); err != nil {
-			t.Fatal(err)
 		}
 		compareTrees(t, st.name, fresh, dest)
 	}
@@ -146,4 +156,50 @@ func TestSession_ContentFolderRemoved(t *testing.T) {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, want)
 	}
 	compareTrees(t, "content folder removed", before, dest)
+}
+
+// A commit that changes no file, a commit packed away and a detached
+// checkout are each seen by the next session build, which reads the dates
+// again.
+func TestSession_GitHistory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Fatal("git is needed")
+	}
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n")
+	git := func(date string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=Ann", "-c", "user.email=a@example.com"}, args...)...)
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("2021-01-01T10:00:00Z", "init", "-q")
+	git("2021-01-01T10:00:00Z", "add", ".")
+	git("2021-01-01T10:00:00Z", "commit", "-qm", "first")
+	s := NewSession(Options{Source: src, Dest: filepath.Join(t.TempDir(), "public")})
+	defer s.Close()
+	ctx := context.Background()
+	updated := func(step, want string) {
+		t.Helper()
+		res, err := s.Build(ctx)
+		if err != nil {
+			t.Fatal(err, res.Diagnostics)
+		}
+		if got := res.Site.PageByPath("a.md").Updated.Format(time.DateOnly); got != want {
+			t.Errorf("%s: a.md updated %s, want %s", step, got, want)
+		}
+	}
+	updated("first build", "2021-01-01")
+	writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nMore.\n")
+	updated("an edit", "2021-01-01")
+	git("2022-02-02T10:00:00Z", "commit", "-qam", "second")
+	updated("a commit", "2022-02-02")
+	git("2022-02-02T10:00:00Z", "pack-refs", "--all")
+	git("2023-03-03T10:00:00Z", "commit", "-q", "--allow-empty", "-m", "third")
+	updated("a commit after pack-refs", "2022-02-02")
+	git("2023-03-03T10:00:00Z", "checkout", "-q", "--detach", "HEAD~2")
+	updated("a detached checkout", "2021-01-01")
 }

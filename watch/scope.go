@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,6 +27,12 @@ type Scope struct {
 	Files []string
 	// Exclude are absolute paths left out wherever they are (the output folder).
 	Exclude []string
+	// GitDir and GitCommon are the Git folders of the repository holding
+	// Root (the same folder unless Root is in a linked worktree), absolute,
+	// or empty. Their HEAD, packed-refs and refs/ are part of the scope,
+	// so that a commit, pull, checkout or rebase is seen even when no site
+	// file changes; nothing else in them is (objects come by the thousand).
+	GitDir, GitCommon string
 }
 
 // SiteScope returns a function giving the scope of the site in source whose
@@ -40,6 +47,7 @@ func SiteScope(source, dest string) (func() Scope, error) {
 	if err != nil {
 		return nil, err
 	}
+	gitDir, gitCommon := builder.GitDirs(context.Background(), root)
 	var exclude []string
 	if dest != "" {
 		d, err := realPath(dest)
@@ -49,7 +57,7 @@ func SiteScope(source, dest string) (func() Scope, error) {
 		exclude = append(exclude, d)
 	}
 	return func() Scope {
-		sc := Scope{Root: root, Files: []string{builder.ConfigFile}, Exclude: exclude}
+		sc := Scope{Root: root, Files: []string{builder.ConfigFile}, Exclude: exclude, GitDir: gitDir, GitCommon: gitCommon}
 		content, theme := "content", "theme"
 		src, err := os.ReadFile(filepath.Join(root, builder.ConfigFile))
 		if err == nil {
@@ -116,6 +124,9 @@ func (sc *Scope) excluded(p string) bool {
 // Contains reports whether the absolute path p is part of the site or is a
 // folder on the way to one of its trees (whose creation matters).
 func (sc *Scope) Contains(p string) bool {
+	if sc.isGitRef(p) {
+		return true
+	}
 	r, ok := sc.rel(p)
 	if !ok || sc.excluded(p) {
 		return false
@@ -163,6 +174,9 @@ func (sc *Scope) Dirs() []string {
 		}
 	}
 	add(sc.Root)
+	for _, d := range sc.gitDirs() {
+		add(d)
+	}
 	for _, t := range sc.Trees {
 		top := filepath.Join(sc.Root, filepath.FromSlash(t))
 		// The folders leading to the tree, so that creating it is noticed.

@@ -51,6 +51,11 @@ func scan(sc Scope, prev snapshot) snapshot {
 			record(p, fi)
 		}
 	}
+	for _, p := range sc.gitFiles() {
+		if fi, err := os.Lstat(p); err == nil && !fi.IsDir() {
+			record(p, fi)
+		}
+	}
 	for _, t := range sc.Trees {
 		top := filepath.Join(sc.Root, filepath.FromSlash(t))
 		_ = filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,9 @@ const (
 	DefaultDebounce     = 40 * time.Millisecond
 	DefaultMaxWait      = 2 * time.Second
 	DefaultFallbackPoll = time.Second
+	// RootPoll is how often the watcher looks for a site folder that was
+	// moved away or deleted.
+	RootPoll = 200 * time.Millisecond
 )
 
 // maxPaths bounds the paths a Batch lists.
@@ -72,6 +76,12 @@ type Batch struct {
 	// Rescan says events may have been lost (the kernel's queue overflowed,
 	// or the watcher switched to polling): everything must be re-read.
 	Rescan bool
+	// Errors are the watcher's own troubles since the previous build, each
+	// reported once: an error from the system's notification queue, a
+	// folder that could not be watched, the site folder gone. The watcher
+	// goes on regardless (and watches the site folder again when it is
+	// back); they are there to be shown.
+	Errors []error
 }
 
 // Mode is how a Watcher finds changes.
@@ -115,14 +125,20 @@ type Watcher struct {
 	pending map[string]bool // event paths since the last build
 	more    int
 	rescan  bool
-	watched map[string]bool // folders with a watch
+	errs    []error                // the watcher's errors since the last build
+	watched map[string]os.FileInfo // folders with a watch → the folder watched
 	mode    Mode
 
 	// Owned by Run's goroutine (and New before Run starts).
 	be         backend
 	readerDone chan struct{}
-	interval   time.Duration // polling interval, in poll mode
-	snap       snapshot      // last scan, in poll mode
+	interval   time.Duration   // polling interval, in poll mode
+	snap       snapshot        // last scan, in poll mode
+	rootGone   bool            // the site folder is missing: look for it every RootPoll
+	failed     map[string]bool // folders whose watch failed, already reported
+
+	// Owned by the reader goroutine.
+	unreadable map[string]bool // files a change of mode made unreadable
 
 	closeOnce sync.Once
 }
@@ -149,7 +165,8 @@ func New(opts Options) (*Watcher, error) {
 	if opts.newBackend == nil {
 		opts.newBackend = newNotifyBackend
 	}
-	w := &Watcher{opts: opts, kick: make(chan struct{}, 1), pending: map[string]bool{}, watched: map[string]bool{}}
+	w := &Watcher{opts: opts, kick: make(chan struct{}, 1), pending: map[string]bool{},
+		watched: map[string]os.FileInfo{}, failed: map[string]bool{}, unreadable: map[string]bool{}}
 	sc := opts.Scope()
 	w.scope.Store(&sc)
 	if opts.Poll > 0 {
@@ -169,7 +186,11 @@ func New(opts Options) (*Watcher, error) {
 	w.mode = ModeNotify
 	w.readerDone = make(chan struct{})
 	go w.read(be)
-	if err := w.reconcile(sc); err != nil {
+	problems, err := w.reconcile(sc)
+	for _, p := range problems {
+		fmt.Fprintf(w.opts.Log, "kb: watching: %v\n", p)
+	}
+	if err != nil {
 		w.limitHit(err)
 		w.toPolling(sc)
 	}
@@ -207,12 +228,25 @@ func (w *Watcher) Run(ctx context.Context) error {
 	var fire <-chan time.Time
 	var tick *time.Ticker
 	var tickC <-chan time.Time
+	rootTick := time.NewTicker(RootPoll)
+	rootTick.Stop()
+	defer rootTick.Stop()
+	var rootC <-chan time.Time
 	for {
 		// The polling ticker follows the mode, which can change during a build.
 		if w.interval > 0 && tick == nil {
 			tick = time.NewTicker(w.interval)
 			defer tick.Stop()
 			tickC = tick.C
+		}
+		// So does the look-out for a site folder that is gone.
+		switch {
+		case w.rootGone && rootC == nil:
+			rootTick.Reset(RootPoll)
+			rootC = rootTick.C
+		case !w.rootGone && rootC != nil:
+			rootTick.Stop()
+			rootC = nil
 		}
 		select {
 		case <-ctx.Done():
@@ -226,6 +260,12 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.build(ctx)
 		case <-tickC:
 			w.poll(ctx)
+		case <-rootC:
+			if w.rootBack() {
+				rootTick.Stop()
+				rootC = nil
+				w.note("", true)
+			}
 		}
 	}
 }
@@ -254,11 +294,20 @@ func (w *Watcher) read(be backend) {
 				events = nil
 				continue
 			}
-			if ev.Op == fsnotify.Chmod || ev.Op == 0 {
-				continue // attribute noise (Spotlight, backups, editors); a delete also sends Remove
+			if ev.Op == 0 {
+				continue
+			}
+			if ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Remove) {
+				w.forget(ev.Name) // a watched folder moved or deleted loses its watch
 			}
 			sc := w.scope.Load()
 			if !sc.Contains(ev.Name) {
+				continue
+			}
+			// A change of mode alone is attribute noise (Spotlight,
+			// backups, editors), unless it decides whether the build may
+			// read the file.
+			if ev.Op == fsnotify.Chmod && !w.readabilityChanged(ev.Name) {
 				continue
 			}
 			w.note(ev.Name, false)
@@ -268,11 +317,18 @@ func (w *Watcher) read(be backend) {
 				continue
 			}
 			if !errors.Is(err, fsnotify.ErrEventOverflow) {
-				fmt.Fprintf(w.opts.Log, "kb: watching: %v (rescanning)\n", err)
+				w.report(err)
 			}
 			w.note("", true)
 		}
 	}
+}
+
+// report keeps an error for the next batch.
+func (w *Watcher) report(err error) {
+	w.mu.Lock()
+	w.errs = append(w.errs, err)
+	w.mu.Unlock()
 }
 
 // note records a hint and signals the run loop.
@@ -299,13 +355,13 @@ func (w *Watcher) note(path string, rescan bool) {
 func (w *Watcher) take() Batch {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	b := Batch{More: w.more, Rescan: w.rescan}
+	b := Batch{More: w.more, Rescan: w.rescan, Errors: w.errs}
 	for p := range w.pending {
 		b.Paths = append(b.Paths, p)
 	}
 	slices.Sort(b.Paths)
 	clear(w.pending)
-	w.more, w.rescan = 0, false
+	w.more, w.rescan, w.errs = 0, false, nil
 	return b
 }
 
@@ -317,57 +373,15 @@ func (w *Watcher) build(ctx context.Context) {
 	w.scope.Store(&sc)
 	b := w.take()
 	if w.be != nil {
-		if err := w.reconcile(sc); err != nil {
+		problems, err := w.reconcile(sc)
+		b.Errors = append(b.Errors, problems...)
+		if err != nil {
 			w.limitHit(err)
 			w.toPolling(sc)
 			b.Rescan = true
 		}
 	}
 	w.opts.Build(ctx, b)
-}
-
-// reconcile makes the watch list equal to the scope's folders: watches on
-// folders that are gone are removed first (a renamed folder keeps its watch
-// under the old name), then new folders are watched, parents first. It
-// returns an error only when the system's watch limit is reached.
-func (w *Watcher) reconcile(sc Scope) error {
-	want := sc.Dirs()
-	wantSet := make(map[string]bool, len(want))
-	for _, d := range want {
-		wantSet[d] = true
-	}
-	w.mu.Lock()
-	var gone []string
-	for d := range w.watched {
-		if !wantSet[d] {
-			gone = append(gone, d)
-		}
-	}
-	w.mu.Unlock()
-	for _, d := range gone {
-		_ = w.be.Remove(d) // already gone from the kernel when the folder was deleted
-		w.mu.Lock()
-		delete(w.watched, d)
-		w.mu.Unlock()
-	}
-	for _, d := range want {
-		w.mu.Lock()
-		have := w.watched[d]
-		w.mu.Unlock()
-		if have {
-			continue
-		}
-		if err := w.be.Add(d); err != nil {
-			if isLimit(err) {
-				return err
-			}
-			continue // vanished since the walk, or unreadable: the build reports what matters
-		}
-		w.mu.Lock()
-		w.watched[d] = true
-		w.mu.Unlock()
-	}
-	return nil
 }
 
 // isLimit reports whether err means the system's limit on watches or open
@@ -393,6 +407,7 @@ func (w *Watcher) toPolling(sc Scope) {
 	w.mu.Lock()
 	clear(w.watched)
 	w.mu.Unlock()
+	w.rootGone = false // polling sees the folder come back by itself
 	w.startPolling(w.opts.FallbackPoll, sc)
 }
 

@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -600,6 +601,14 @@ type faultBackend struct {
 	mu     sync.Mutex
 	adds   int
 	addErr func(n int) error
+	// pathErr, when set, fails the Add of some folders.
+	pathErr func(path string) error
+}
+
+func (f *faultBackend) setAddErr(fn func(path string) error) {
+	f.mu.Lock()
+	f.pathErr = fn
+	f.mu.Unlock()
 }
 
 func newFaultBackend(addErr func(n int) error) (*faultBackend, error) {
@@ -632,7 +641,13 @@ func (f *faultBackend) Add(p string) error {
 	f.mu.Lock()
 	f.adds++
 	n := f.adds
+	pathErr := f.pathErr
 	f.mu.Unlock()
+	if pathErr != nil {
+		if err := pathErr(p); err != nil {
+			return err
+		}
+	}
 	if f.addErr != nil {
 		if err := f.addErr(n); err != nil {
 			return err
@@ -743,4 +758,134 @@ func TestWatch_PollMode(t *testing.T) {
 	if n != before+1 || slices.ContainsFunc(h.rec.all()[n-1].batch.Paths, func(p string) bool { return strings.HasSuffix(p, "~") }) {
 		t.Errorf("backup file triggered a build or was listed: build %d after %d, batch %v", n, before, h.rec.all()[n-1].batch.Paths)
 	}
+}
+
+// siteHarness watches a site in its own folder (site.yaml and content/),
+// with a sibling folder free for moving it away.
+func siteHarness(t *testing.T) (base, root string, h *harness) {
+	t.Helper()
+	base = t.TempDir()
+	root = filepath.Join(base, "site")
+	write(t, filepath.Join(root, "site.yaml"), "title: x\n")
+	write(t, filepath.Join(root, "content", "a", "p.md"), "p")
+	scopeOf, err := SiteScope(root, filepath.Join(root, "public"))
+	must(t, err)
+	return base, root, start(t, root, Options{Scope: scopeOf})
+}
+
+// rearmed checks that, once the site folder is back, edits are seen: one
+// in a folder that was there before and one in a new folder, each reported
+// by a watch.
+func rearmed(t *testing.T, h *harness, after int) {
+	t.Helper()
+	p := filepath.Join(h.root, "content", "a", "p.md")
+	write(t, p, "edited")
+	n := h.rec.waitBuild(t, after, "a build reporting the edit", func(b build) bool {
+		return slices.Contains(b.batch.Paths, p) && b.files["content/a/p.md"] == "edited"
+	})
+	q := filepath.Join(h.root, "content", "b", "q.md")
+	write(t, q, "q")
+	n = h.rec.waitBuild(t, n, "a build with a page in a new folder", func(b build) bool { return b.files["content/b/q.md"] == "q" })
+	r := filepath.Join(h.root, "content", "b", "r.md")
+	write(t, r, "r")
+	h.rec.waitBuild(t, n, "a build reporting a page written in the new folder", func(b build) bool { return slices.Contains(b.batch.Paths, r) })
+}
+
+// The site folder moved away (to a sibling) and back a while later: the
+// watcher watches it again, and says meanwhile that it is gone.
+func TestWatch_RootMovedAwayAndBack(t *testing.T) {
+	base, root, h := siteHarness(t)
+	away := filepath.Join(base, "away")
+	must(t, os.Rename(root, away))
+	h.rec.waitBuild(t, 0, "a build saying the folder is gone", func(b build) bool {
+		return slices.ContainsFunc(b.batch.Errors, func(err error) bool { return strings.Contains(err.Error(), root) })
+	})
+	time.Sleep(1500 * time.Millisecond) // away for a while, as during a copy or a branch switch by hand
+	must(t, os.Rename(away, root))
+	n := h.rec.waitBuild(t, 0, "a build once the folder is back", func(b build) bool { return b.files["content/a/p.md"] == "p" && b.batch.Rescan })
+	rearmed(t, h, n)
+}
+
+// The same folder moved away and back before the watcher had a look.
+func TestWatch_RootMovedAwayAndBackAtOnce(t *testing.T) {
+	base, root, h := siteHarness(t)
+	away := filepath.Join(base, "away")
+	must(t, os.Rename(root, away))
+	must(t, os.Rename(away, root))
+	n := h.rec.waitBuild(t, 0, "a build after the moves", func(b build) bool { return b.files["content/a/p.md"] == "p" })
+	rearmed(t, h, n)
+}
+
+// The site folder deleted and made again (a re-clone).
+func TestWatch_RootDeletedAndRecreated(t *testing.T) {
+	_, root, h := siteHarness(t)
+	must(t, os.RemoveAll(root))
+	h.rec.waitBuild(t, 0, "a build without the site", func(b build) bool { return len(b.files) == 0 })
+	time.Sleep(1500 * time.Millisecond)
+	write(t, filepath.Join(root, "site.yaml"), "title: x\n")
+	write(t, filepath.Join(root, "content", "a", "p.md"), "p")
+	n := h.rec.waitBuild(t, 0, "a build once the folder is back", func(b build) bool { return b.files["content/a/p.md"] == "p" })
+	rearmed(t, h, n)
+}
+
+// A file moved out of the site (to a folder outside it) is gone from the
+// next build: the rename alone, with no other event, is enough.
+func TestWatch_FileMovedOut(t *testing.T) {
+	base, root, h := siteHarness(t)
+	p := filepath.Join(root, "content", "a", "p.md")
+	must(t, os.Rename(p, filepath.Join(base, "p.md")))
+	h.rec.waitBuild(t, 0, "a build without the moved file", func(b build) bool {
+		_, ok := b.files["content/a/p.md"]
+		return !ok && slices.Contains(b.batch.Paths, p)
+	})
+}
+
+// Errors from the system's notification queue and failed watches reach the
+// next build, once each.
+func TestWatch_ErrorsReachTheBuild(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "a", "p.md"), "p")
+	denied := filepath.Join(root, "locked")
+	fb, err := newFaultBackend(nil)
+	must(t, err)
+	h := start(t, root, Options{newBackend: func() (backend, error) { return fb, nil }})
+	fb.inject <- fmt.Errorf("inotify read: %w", syscall.EIO)
+	n := h.rec.waitBuild(t, 0, "a build with the queue's error", func(b build) bool {
+		return b.batch.Rescan && slices.ContainsFunc(b.batch.Errors, func(err error) bool { return errors.Is(err, syscall.EIO) })
+	})
+	fb.setAddErr(func(p string) error {
+		if p == denied {
+			return fmt.Errorf("inotify_add_watch %s: %w", p, syscall.EACCES)
+		}
+		return nil
+	})
+	write(t, filepath.Join(denied, "x.md"), "x")
+	n = h.rec.waitBuild(t, n, "a build with the failed watch", func(b build) bool {
+		return slices.ContainsFunc(b.batch.Errors, func(err error) bool { return errors.Is(err, syscall.EACCES) && strings.Contains(err.Error(), denied) })
+	})
+	write(t, filepath.Join(root, "a", "p.md"), "edited")
+	n = h.rec.waitBuild(t, n, "the next build", func(b build) bool { return b.files["a/p.md"] == "edited" })
+	if errs := h.rec.all()[n-1].batch.Errors; len(errs) != 0 {
+		t.Errorf("the failed watch is reported again: %v", errs)
+	}
+	if h.log.String() != "" {
+		t.Errorf("errors also written to the log: %q", h.log.String())
+	}
+}
+
+// A change of mode that makes a file unreadable, and readable again, gives
+// a build each (the build then skips the file, or reads it again).
+func TestWatch_ModeChangesReadability(t *testing.T) {
+	if testkit.RunUnprivileged(t) {
+		return
+	}
+	root := t.TempDir()
+	p := filepath.Join(root, "p.md")
+	write(t, p, "p")
+	h := start(t, root, Options{})
+	must(t, os.Chmod(p, 0))
+	h.rec.waitBuild(t, 0, "a build after the file became unreadable", func(b build) bool { return slices.Contains(b.batch.Paths, p) })
+	must(t, os.Chmod(p, 0o644))
+	h.rec.waitBuild(t, 1, "a build after the file became readable", func(b build) bool { return slices.Contains(b.batch.Paths, p) })
+	settle(t, h.rec, 3)
 }

@@ -136,9 +136,12 @@ func svStart(t testing.TB, dir string, args ...string) *svServer {
 	return s
 }
 
+// svClient gives every request of the tests a deadline.
+var svClient = &http.Client{Timeout: 30 * time.Second}
+
 func svGet(t testing.TB, url string) (int, string) {
 	t.Helper()
-	res, err := http.Get(url)
+	res, err := svClient.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
