@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,13 @@ func TestSession_IncrementalMatchesFull(t *testing.T) {
 // bytes, the search index aside.
 func compareTrees(t *testing.T, step, want, got string) {
 	t.Helper()
+	compareDirs(t, step, want, got, "_kb")
+}
+
+// compareDirs compares every file under want and got, byte for byte,
+// except those in the folders skip (relative paths).
+func compareDirs(t *testing.T, step, want, got string, skip ...string) {
+	t.Helper()
 	files := func(root string) map[string]string {
 		m := map[string]string{}
 		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
@@ -91,7 +99,7 @@ func compareTrees(t *testing.T, step, want, got string) {
 			}
 			rel, _ := filepath.Rel(root, p)
 			if d.IsDir() {
-				if rel == "_kb" {
+				if slices.Contains(skip, filepath.ToSlash(rel)) {
 					return filepath.SkipDir
 				}
 				return nil

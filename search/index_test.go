@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -121,5 +122,89 @@ func TestIndex_OpenCorrupt(t *testing.T) {
 func TestMapping_Validates(t *testing.T) {
 	if err := search.NewMapping().Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestIndex_Reproducible: two indexes built separately from the same pages
+// are the same bytes, and pages that score the same come back from both
+// in the order of their URLs, not in an order that changes per build.
+func TestIndex_Reproducible(t *testing.T) {
+	const n = 40 // two segments of 20 before the merge
+	docs := make([]search.Doc, n)
+	for i := range docs {
+		// Equal text, so equal scores; given out of URL order.
+		docs[i] = search.Doc{
+			URL: fmt.Sprintf("/kb/p/%02d/", (i*7)%n), Title: "Printer jams", Summary: "The printer jams.",
+			Body: "The printer on the third floor jams every morning.", Kind: "symptom", Lang: "en",
+		}
+	}
+	var orders [2][]string
+	var files [2]map[string][]byte
+	for b := range orders {
+		dir := t.TempDir()
+		ix := filepath.Join(dir, "index")
+		if err := search.Build(context.Background(), ix, dir, docs); err != nil {
+			t.Fatal(err)
+		}
+		files[b] = readTree(t, ix)
+		idx, err := search.Open(ix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := search.Search(context.Background(), idx, search.Request{Query: "printer jams", Limit: n})
+		idx.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != n {
+			t.Fatalf("build %d: %d hits, want %d", b, len(res.Hits), n)
+		}
+		for _, h := range res.Hits {
+			if h.Score != res.Hits[0].Score {
+				t.Fatalf("build %d: scores differ (%v, %v): the pages are not alike", b, h.Score, res.Hits[0].Score)
+			}
+			orders[b] = append(orders[b], h.URL)
+		}
+	}
+	for i := range n {
+		want := fmt.Sprintf("/kb/p/%02d/", i)
+		if orders[0][i] != want || orders[1][i] != want {
+			t.Fatalf("hit %d: %s in one build, %s in the other, want %s (by URL)", i, orders[0][i], orders[1][i], want)
+		}
+	}
+	if len(files[0]) == 0 {
+		t.Fatal("index has no files")
+	}
+	for name, data := range files[0] {
+		if other, ok := files[1][name]; !ok || !bytes.Equal(other, data) {
+			t.Errorf("%s differs between two builds of the same pages", name)
+		}
+	}
+	for name := range files[1] {
+		if _, ok := files[0][name]; !ok {
+			t.Errorf("%s is in one build only", name)
+		}
+	}
+}
+
+// TestIndex_NoPages: an index of no pages can be built, opened and
+// searched.
+func TestIndex_NoPages(t *testing.T) {
+	dir := t.TempDir()
+	ix := filepath.Join(dir, "index")
+	if err := search.Build(context.Background(), ix, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := search.Open(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	res, err := search.Search(context.Background(), idx, search.Request{Query: "printer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 0 {
+		t.Errorf("%d hits in an empty index", res.Total)
 	}
 }
