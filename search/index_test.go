@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"kb/search"
 )
 
@@ -141,18 +143,9 @@ func TestIndex_Reproducible(t *testing.T) {
 	var orders [2][]string
 	var files [2]map[string][]byte
 	for b := range orders {
-		dir := t.TempDir()
-		ix := filepath.Join(dir, "index")
-		if err := search.Build(context.Background(), ix, dir, docs); err != nil {
-			t.Fatal(err)
-		}
+		idx, ix := buildOpen(t, docs)
 		files[b] = readTree(t, ix)
-		idx, err := search.Open(ix)
-		if err != nil {
-			t.Fatal(err)
-		}
 		res, err := search.Search(context.Background(), idx, search.Request{Query: "printer jams", Limit: n})
-		idx.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,16 +183,7 @@ func TestIndex_Reproducible(t *testing.T) {
 // TestIndex_NoPages: an index of no pages can be built, opened and
 // searched.
 func TestIndex_NoPages(t *testing.T) {
-	dir := t.TempDir()
-	ix := filepath.Join(dir, "index")
-	if err := search.Build(context.Background(), ix, dir, nil); err != nil {
-		t.Fatal(err)
-	}
-	idx, err := search.Open(ix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
+	idx, _ := buildOpen(t, nil)
 	res, err := search.Search(context.Background(), idx, search.Request{Query: "printer"})
 	if err != nil {
 		t.Fatal(err)
@@ -207,4 +191,41 @@ func TestIndex_NoPages(t *testing.T) {
 	if res.Total != 0 {
 		t.Errorf("%d hits in an empty index", res.Total)
 	}
+}
+
+// TestIndex_TypoByEdits: on an index Build wrote, a word one edit from
+// the one typed ranks above a word two edits from it, as bleve ranks them
+// on its own segment format.
+func TestIndex_TypoByEdits(t *testing.T) {
+	idx, _ := buildOpen(t, []search.Doc{
+		{URL: "/kb/a/", Title: "Page", Body: "The word is quixotzz here.", Lang: "zz"},
+		{URL: "/kb/b/", Title: "Page", Body: "The word is quixotiz here.", Lang: "zz"},
+	})
+	res, err := search.Search(context.Background(), idx, search.Request{Query: "quixotic"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Fuzzy || len(res.Hits) != 2 {
+		t.Fatalf("fuzzy %v, %d hits, want both pages by spelling", res.Fuzzy, len(res.Hits))
+	}
+	if res.Hits[0].URL != "/kb/b/" || !(res.Hits[0].Score > res.Hits[1].Score) {
+		t.Errorf("hits %s %v, %s %v: want /kb/b/ (one edit) above /kb/a/ (two)", res.Hits[0].URL, res.Hits[0].Score, res.Hits[1].URL, res.Hits[1].Score)
+	}
+}
+
+// buildOpen builds an index of docs in a fresh folder and opens it. It
+// returns the index and its folder.
+func buildOpen(t *testing.T, docs []search.Doc) (bleve.Index, string) {
+	t.Helper()
+	dir := t.TempDir()
+	ix := filepath.Join(dir, "index")
+	if err := search.Build(context.Background(), ix, dir, docs); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := search.Open(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	return idx, ix
 }
