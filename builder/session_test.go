@@ -111,8 +111,10 @@ func compareDirs(t *testing.T, step, want, got string, skip ...string) {
 	}
 	w, g := files(want), files(got)
 	for name, data := range w {
-		if g[name] != data {
-			t.Errorf("%s: %s differs from a fresh build", step, name)
+		if other, ok := g[name]; !ok {
+			t.Errorf("%s: %s is missing", step, name)
+		} else if other != data {
+			t.Errorf("%s: %s differs", step, name)
 		}
 	}
 	for name := range g {
