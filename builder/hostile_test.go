@@ -79,6 +79,10 @@ func TestBuild_HostileContent(t *testing.T) {
 				writeFile(t, filepath.Join(src, filepath.FromSlash(name)), data)
 			}
 			dest := filepath.Join(parent, "out", "public")
+			var before string
+			if c.want != "" {
+				before = lastGoodOutput(t, dest)
+			}
 			res, err := Build(context.Background(), Options{Source: src, Dest: dest, Now: testNow, ParseTimeout: 5 * time.Second})
 			got := diagStrings(res.Diagnostics)
 			if c.want == "" {
@@ -94,12 +98,30 @@ func TestBuild_HostileContent(t *testing.T) {
 			if !strings.Contains(got, c.want) {
 				t.Errorf("diagnostics:\n%s\nwant: %s", got, c.want)
 			}
-			if _, err := os.Stat(dest); !os.IsNotExist(err) {
-				t.Error("failed build wrote output")
+			// The last good output is left as it was, and nothing beside it.
+			compareDirs(t, "after the failed build", before, dest)
+			if entries, _ := os.ReadDir(filepath.Dir(dest)); len(entries) != 1 {
+				t.Errorf("left beside the output: %v", entries)
 			}
 			assertNothingOutside(t, parent, src)
 		})
 	}
+}
+
+// lastGoodOutput builds a small good site into dest and returns a copy of
+// what it wrote, made elsewhere.
+func lastGoodOutput(t *testing.T, dest string) string {
+	t.Helper()
+	src := site(t, map[string]string{"p.md": "---\ntitle: Good\ntags: [ops]\nowner: pmo\n---\n\nA good page.\n"})
+	if _, err := Build(context.Background(), Options{Source: src, Dest: dest, Now: testNow}); err != nil {
+		t.Fatalf("good build: %v", err)
+	}
+	copied := filepath.Join(t.TempDir(), "public")
+	if err := os.CopyFS(copied, os.DirFS(dest)); err != nil {
+		t.Fatal(err)
+	}
+	exists("p/index.html", "_kb/search/store/root.bolt")(t, copied)
+	return copied
 }
 
 // nestedIndent writes a list nested n levels by indentation.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,13 @@ func TestSession_IncrementalMatchesFull(t *testing.T) {
 // bytes, the search index aside.
 func compareTrees(t *testing.T, step, want, got string) {
 	t.Helper()
+	compareDirs(t, step, want, got, "_kb")
+}
+
+// compareDirs compares every file under want and got, byte for byte,
+// except those in the folders skip (relative paths).
+func compareDirs(t *testing.T, step, want, got string, skip ...string) {
+	t.Helper()
 	files := func(root string) map[string]string {
 		m := map[string]string{}
 		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
@@ -102,7 +110,7 @@ func compareTrees(t *testing.T, step, want, got string) {
 			}
 			rel, _ := filepath.Rel(root, p)
 			if d.IsDir() {
-				if rel == "_kb" {
+				if slices.Contains(skip, filepath.ToSlash(rel)) {
 					return filepath.SkipDir
 				}
 				return nil
@@ -114,8 +122,10 @@ func compareTrees(t *testing.T, step, want, got string) {
 	}
 	w, g := files(want), files(got)
 	for name, data := range w {
-		if g[name] != data {
-			t.Errorf("%s: %s differs from a fresh build", step, name)
+		if other, ok := g[name]; !ok {
+			t.Errorf("%s: %s is missing", step, name)
+		} else if other != data {
+			t.Errorf("%s: %s differs", step, name)
 		}
 	}
 	for name := range g {

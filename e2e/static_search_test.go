@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,7 +120,8 @@ func TestStaticSearch_Relevance(t *testing.T) {
 	    if (c.tag) p.tag = c.tag;
 	    try {
 	      var r = await window.kbStaticSearch(p);
-	      out.push({urls: r.hits.slice(0, 5).map(function (h) { return h.url; }), rank: r.hits.findIndex(function (h) { return h.url === c.url; }) + 1});
+	      out.push({urls: r.hits.slice(0, 5).map(function (h) { return h.url; }), rank: r.hits.findIndex(function (h) { return h.url === c.url; }) + 1,
+	        hits: r.hits.map(function (h) { return {url: h.url, kind: h.kind, lang: h.lang, tags: h.tags}; })});
 	    } catch (e) { out.push({error: String(e && e.message || e)}); }
 	  }
 	  return JSON.stringify(out);
@@ -129,9 +131,13 @@ func TestStaticSearch_Relevance(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []struct {
-		URLs  []string `json:"urls"`
-		Rank  int      `json:"rank"`
-		Error string   `json:"error"`
+		URLs []string `json:"urls"`
+		Rank int      `json:"rank"`
+		Hits []struct {
+			URL, Kind, Lang string
+			Tags            []string
+		} `json:"hits"`
+		Error string `json:"error"`
 	}
 	if err := json.Unmarshal([]byte(outJSON), &got); err != nil {
 		t.Fatal(err)
@@ -139,6 +145,12 @@ func TestStaticSearch_Relevance(t *testing.T) {
 	failed := 0
 	for i, c := range all {
 		g := got[i]
+		// The filters hold for every hit, not only the expected page.
+		for _, h := range g.Hits {
+			if c.Kind != "" && h.Kind != c.Kind || c.Lang != "" && h.Lang != c.Lang || c.Tag != "" && !slices.Contains(h.Tags, c.Tag) {
+				t.Errorf("%q (lang=%s kind=%s tag=%s): hit %s has lang=%s kind=%s tags=%v", c.Query, c.Lang, c.Kind, c.Tag, h.URL, h.Lang, h.Kind, h.Tags)
+			}
+		}
 		if g.Error != "" || g.Rank < 1 || g.Rank > c.Top {
 			failed++
 			t.Errorf("%q (lang=%s kind=%s tag=%s): %s at rank %d, want top %d; got %s %s",

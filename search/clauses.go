@@ -333,12 +333,7 @@ func fieldsQuery(t string, factor float64) query.Query {
 }
 
 func fuzzy(field, t string, d int, boost float64) query.Query {
-	fq := query.NewFuzzyQuery(t)
-	fq.SetField(field)
-	fq.SetFuzziness(d)
-	fq.SetPrefix(1)
-	fq.SetBoost(boost)
-	return fq
+	return &fuzzyQuery{field: field, term: t, fuzziness: d, boost: boost}
 }
 
 func prefix(field, pre string, boost float64) query.Query {

@@ -2,9 +2,24 @@ package search
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/util"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zap "github.com/blevesearch/zapx/v15"
 )
 
 // MaxBodyBytes caps the body text indexed per document.
@@ -12,40 +27,258 @@ const MaxBodyBytes = 200 << 10
 
 // Build writes a new index of docs at dir, which must not exist yet. The
 // builder's temporary files go under tmpDir, which must be on the same file
-// system as dir (bleve moves its segment into place with a rename). The
-// document ID is the page URL.
+// system as dir (the finished segment is moved into place with a rename).
+// The document ID is the page URL.
+//
+// The index is reproducible: the same docs give the same bytes, and pages
+// that score the same come back in the order of their URLs, as in the
+// static search (see ExportStatic). bleve's own offline builder gives
+// neither: it numbers the documents of a batch in the order of a Go map,
+// and stamps its root file with the time. So Build numbers the documents
+// by URL, writes the segments itself and merges them in order, and writes
+// the root file the way bleve's builder does, with a fixed time.
 func Build(ctx context.Context, dir, tmpDir string, docs []Doc) error {
-	b, err := bleve.NewBuilder(dir, NewMapping(), map[string]any{
-		"buildPathPrefix": tmpDir,
-		"batchSize":       batchSize(len(docs)),
-	})
-	if err != nil {
-		return fmt.Errorf("search index: %w", err)
-	}
-	for _, d := range docs {
-		if err := ctx.Err(); err != nil {
-			_ = b.Close()
-			return err
-		}
-		if len(d.Body) > MaxBodyBytes {
-			d.Body = d.Body[:MaxBodyBytes]
-		}
-		if err := b.Index(d.URL, d); err != nil {
-			_ = b.Close()
-			return fmt.Errorf("search index: %s: %w", d.URL, err)
-		}
-	}
-	if err := b.Close(); err != nil {
+	docs = slices.Clone(docs)
+	slices.SortFunc(docs, func(a, b Doc) int { return strings.Compare(a.URL, b.URL) })
+	if err := build(ctx, dir, tmpDir, docs); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	return nil
 }
 
-// batchSize returns the builder's batch size for n documents: at most 500
-// (memory grows with the batch), and at most half of them, so that the
-// builder always merges at least two segments. Only a merge writes a term
-// found once in one page inline in the dictionary ("1-hit" encoding), which
-// makes a small site's index a third smaller.
+// segmentPlugin is the segment format written. zap 15 is the newest whose
+// files are the same for the same documents: later versions write a
+// segment's sections in the order of a Go map.
+var segmentPlugin scorch.SegmentPlugin = &zap.ZapPlugin{}
+
+// mergeMax is how many segments one merge reads at most.
+const mergeMax = 10
+
+// segmentFile is the name of the index's one segment, the name scorch
+// gives the segment of an index written in a single batch.
+const segmentFile = "000000000002.zap"
+
+func build(ctx context.Context, dir, tmpDir string, docs []Doc) error {
+	m := NewMapping()
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if err := writeIndexMeta(dir); err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp(tmpDir, "kb-index-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	var segs []string
+	n := batchSize(len(docs))
+	for start := 0; start == 0 || start < len(docs); start += n {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		path := filepath.Join(work, fmt.Sprintf("new-%d.zap", len(segs)))
+		if err := writeSegment(m, docs[start:min(start+n, len(docs))], path); err != nil {
+			return err
+		}
+		segs = append(segs, path)
+	}
+	// Merge consecutive segments, so that the documents keep their order.
+	for round := 0; len(segs) > 1; round++ {
+		var merged []string
+		for i := 0; i < len(segs); i += mergeMax {
+			group := segs[i:min(i+mergeMax, len(segs))]
+			if len(group) == 1 {
+				merged = append(merged, group[0])
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			path := filepath.Join(work, fmt.Sprintf("merged-%d-%d.zap", round, len(merged)))
+			if err := mergeSegments(group, path); err != nil {
+				return err
+			}
+			merged = append(merged, path)
+		}
+		segs = merged
+	}
+	store := filepath.Join(dir, "store")
+	if err := os.MkdirAll(store, 0o700); err != nil {
+		return err
+	}
+	if err := os.Rename(segs[0], filepath.Join(store, segmentFile)); err != nil {
+		return err
+	}
+	return writeRoot(store, m)
+}
+
+// writeIndexMeta creates dir and writes the file that tells bleve how the
+// index at dir is stored.
+func writeIndexMeta(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	meta, err := json.Marshal(map[string]string{"storage": scorch.Name, "index_type": scorch.Name})
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "index_meta.json"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(meta); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// writeSegment writes one segment of docs, numbered in their order, at
+// path.
+func writeSegment(m mapping.IndexMapping, docs []Doc, path string) error {
+	results := make([]index.Document, 0, len(docs))
+	for _, d := range docs {
+		if len(d.Body) > MaxBodyBytes {
+			d.Body = d.Body[:MaxBodyBytes]
+		}
+		doc := document.NewDocument(d.URL)
+		if err := m.MapDocument(doc, d); err != nil {
+			return fmt.Errorf("%s: %w", d.URL, err)
+		}
+		doc.AddIDField()
+		analyzeDoc(doc)
+		results = append(results, doc)
+	}
+	seg, _, err := segmentPlugin.New(results)
+	if err != nil {
+		return err
+	}
+	defer seg.Close()
+	us, ok := seg.(segment.UnpersistedSegment)
+	if !ok {
+		return fmt.Errorf("segment %T cannot be written to a file", seg)
+	}
+	return us.Persist(path)
+}
+
+// analyzeDoc analyzes doc's indexed fields and composes its composite fields
+// from them, as bleve's scorch does before it indexes a document.
+func analyzeDoc(doc index.Document) {
+	doc.VisitFields(func(f index.Field) {
+		if !f.Options().IsIndexed() {
+			return
+		}
+		f.Analyze()
+		if doc.HasComposite() && f.Name() != "_id" {
+			doc.VisitComposite(func(cf index.CompositeField) {
+				cf.Compose(f.Name(), f.AnalyzedLength(), f.AnalyzedTokenFrequencies())
+			})
+		}
+	})
+}
+
+// mergeSegments merges the segments at paths, in order, into one at path,
+// and removes them.
+func mergeSegments(paths []string, path string) (err error) {
+	segs := make([]segment.Segment, 0, len(paths))
+	defer func() {
+		for _, s := range segs {
+			if cerr := s.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err == nil {
+			for _, p := range paths {
+				if rerr := os.Remove(p); err == nil {
+					err = rerr
+				}
+			}
+		}
+	}()
+	for _, p := range paths {
+		s, err := segmentPlugin.Open(p)
+		if err != nil {
+			return err
+		}
+		segs = append(segs, s)
+	}
+	_, _, err = segmentPlugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), path, nil, nil)
+	return err
+}
+
+// rootTime is the time written in the root file: the Unix epoch, so that
+// the file does not change from one build to the next.
+var rootTime = time.Unix(0, 0).UTC()
+
+// writeRoot writes store's root.bolt, which names the index's segment and
+// holds the mapping, in the layout bleve's offline builder writes: one
+// snapshot, epoch 3, with one segment, ID 0.
+func writeRoot(store string, m mapping.IndexMapping) error {
+	mappingJSON, err := util.MarshalJSON(m)
+	if err != nil {
+		return err
+	}
+	stamp, err := rootTime.MarshalText()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(store, "root.bolt")
+	w, err := util.NewFileWriter([]byte(path))
+	if err != nil {
+		return err
+	}
+	db, err := util.OpenBolt(path, 0o600, nil)
+	if err != nil {
+		return err
+	}
+	err = db.Update(func(tx *util.BoltTxImpl) error {
+		snapshots, err := tx.CreateBucketIfNotExists(util.BoltSnapshotsBucket)
+		if err != nil {
+			return err
+		}
+		snapshot, err := snapshots.CreateBucketIfNotExists(ascendingKey(3))
+		if err != nil {
+			return err
+		}
+		version := binary.BigEndian.AppendUint32(nil, segmentPlugin.Version())
+		for _, kv := range []struct{ bucket, k, v []byte }{
+			{util.BoltMetaDataKey, util.BoltMetaDataSegmentTypeKey, []byte(segmentPlugin.Type())},
+			{util.BoltMetaDataKey, util.BoltMetaDataSegmentVersionKey, version},
+			{util.BoltMetaDataKey, util.BoltMetaDataFileWriterIDKey, []byte(w.Id())},
+			{util.BoltMetaDataKey, util.BoltMetaDataTimeStamp, stamp},
+			{util.BoltInternalKey, util.MappingInternalKey, mappingJSON},
+			{ascendingKey(0), util.BoltPathKey, []byte(segmentFile)},
+		} {
+			b, err := snapshot.CreateBucketIfNotExists(kv.bucket)
+			if err != nil {
+				return err
+			}
+			if err := b.Put(kv.k, kv.v, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// ascendingKey encodes a small number as scorch's root file keys its
+// snapshots and segments.
+func ascendingKey(n byte) []byte {
+	const zero = 136 // scorch's encoding of 0; 1 to 109 follow it
+	return []byte{zero + n}
+}
+
+// batchSize returns the number of documents per segment before the merge
+// for n documents: at most 500 (memory grows with the segment), and at
+// most half of them, so that there are always at least two segments to
+// merge. Only a merge writes a term found once in one page inline in the
+// dictionary ("1-hit" encoding), which makes a small site's index a third
+// smaller.
 func batchSize(n int) int {
 	return max(1, min(500, (n+1)/2))
 }

@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"kb/search"
 )
@@ -122,4 +125,107 @@ func TestMapping_Validates(t *testing.T) {
 	if err := search.NewMapping().Validate(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestIndex_Reproducible: two indexes built separately from the same pages
+// are the same bytes, and pages that score the same come back from both
+// in the order of their URLs, not in an order that changes per build.
+func TestIndex_Reproducible(t *testing.T) {
+	const n = 40 // two segments of 20 before the merge
+	docs := make([]search.Doc, n)
+	for i := range docs {
+		// Equal text, so equal scores; given out of URL order.
+		docs[i] = search.Doc{
+			URL: fmt.Sprintf("/kb/p/%02d/", (i*7)%n), Title: "Printer jams", Summary: "The printer jams.",
+			Body: "The printer on the third floor jams every morning.", Kind: "symptom", Lang: "en",
+		}
+	}
+	var orders [2][]string
+	var files [2]map[string][]byte
+	for b := range orders {
+		idx, ix := buildOpen(t, docs)
+		files[b] = readTree(t, ix)
+		res, err := search.Search(context.Background(), idx, search.Request{Query: "printer jams", Limit: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != n {
+			t.Fatalf("build %d: %d hits, want %d", b, len(res.Hits), n)
+		}
+		for _, h := range res.Hits {
+			if h.Score != res.Hits[0].Score {
+				t.Fatalf("build %d: scores differ (%v, %v): the pages are not alike", b, h.Score, res.Hits[0].Score)
+			}
+			orders[b] = append(orders[b], h.URL)
+		}
+	}
+	for i := range n {
+		want := fmt.Sprintf("/kb/p/%02d/", i)
+		if orders[0][i] != want || orders[1][i] != want {
+			t.Fatalf("hit %d: %s in one build, %s in the other, want %s (by URL)", i, orders[0][i], orders[1][i], want)
+		}
+	}
+	if len(files[0]) == 0 {
+		t.Fatal("index has no files")
+	}
+	for name, data := range files[0] {
+		if other, ok := files[1][name]; !ok || !bytes.Equal(other, data) {
+			t.Errorf("%s differs between two builds of the same pages", name)
+		}
+	}
+	for name := range files[1] {
+		if _, ok := files[0][name]; !ok {
+			t.Errorf("%s is in one build only", name)
+		}
+	}
+}
+
+// TestIndex_NoPages: an index of no pages can be built, opened and
+// searched.
+func TestIndex_NoPages(t *testing.T) {
+	idx, _ := buildOpen(t, nil)
+	res, err := search.Search(context.Background(), idx, search.Request{Query: "printer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 0 {
+		t.Errorf("%d hits in an empty index", res.Total)
+	}
+}
+
+// TestIndex_TypoByEdits: on an index Build wrote, a word one edit from
+// the one typed ranks above a word two edits from it, as bleve ranks them
+// on its own segment format.
+func TestIndex_TypoByEdits(t *testing.T) {
+	idx, _ := buildOpen(t, []search.Doc{
+		{URL: "/kb/a/", Title: "Page", Body: "The word is quixotzz here.", Lang: "zz"},
+		{URL: "/kb/b/", Title: "Page", Body: "The word is quixotiz here.", Lang: "zz"},
+	})
+	res, err := search.Search(context.Background(), idx, search.Request{Query: "quixotic"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Fuzzy || len(res.Hits) != 2 {
+		t.Fatalf("fuzzy %v, %d hits, want both pages by spelling", res.Fuzzy, len(res.Hits))
+	}
+	if res.Hits[0].URL != "/kb/b/" || !(res.Hits[0].Score > res.Hits[1].Score) {
+		t.Errorf("hits %s %v, %s %v: want /kb/b/ (one edit) above /kb/a/ (two)", res.Hits[0].URL, res.Hits[0].Score, res.Hits[1].URL, res.Hits[1].Score)
+	}
+}
+
+// buildOpen builds an index of docs in a fresh folder and opens it. It
+// returns the index and its folder.
+func buildOpen(t *testing.T, docs []search.Doc) (bleve.Index, string) {
+	t.Helper()
+	dir := t.TempDir()
+	ix := filepath.Join(dir, "index")
+	if err := search.Build(context.Background(), ix, dir, docs); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := search.Open(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	return idx, ix
 }

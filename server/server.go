@@ -390,8 +390,17 @@ func IsLoopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// MaxHeaderBytes is the most a request line and its headers may take,
+// every byte counted; a larger request gets 431.
+const MaxHeaderBytes = 16 << 10
+
+// headerSlop is how far net/http reads past http.Server.MaxHeaderBytes
+// before it answers 431 (room for its read buffer).
+const headerSlop = 4096
+
 // NewHTTPServer returns an http.Server for h with timeouts and a header
-// size limit; the live-reload stream lifts its own deadlines.
+// size limit of MaxHeaderBytes; the live-reload stream lifts its own
+// deadlines.
 func NewHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
@@ -399,6 +408,6 @@ func NewHTTPServer(h http.Handler) *http.Server {
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       90 * time.Second,
-		MaxHeaderBytes:    16 << 10,
+		MaxHeaderBytes:    MaxHeaderBytes - headerSlop,
 	}
 }

@@ -65,17 +65,37 @@ func outputTree(t *testing.T) string {
 	return pub
 }
 
-// raw sends one request exactly as written (no client-side cleaning).
-func raw(t *testing.T, addr, method, target, host string) (*http.Response, string) {
+// ioTimeout bounds every read and write of a test on the network, so that
+// a server that does not answer, or answers with an endless stream, fails
+// the test at once instead of hanging it.
+const ioTimeout = 10 * time.Second
+
+// dial connects to addr with a deadline of ioTimeout on the connection.
+func dial(t *testing.T, addr string) net.Conn {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	must(t, err)
+	t.Cleanup(func() { c.Close() })
+	must(t, c.SetDeadline(time.Now().Add(ioTimeout)))
+	return c
+}
+
+// client is an HTTP client whose requests fail after ioTimeout.
+var client = &http.Client{Timeout: ioTimeout}
+
+// raw sends one request exactly as written (no client-side cleaning).
+func raw(t *testing.T, addr, method, target, host string) (*http.Response, string) {
+	t.Helper()
+	c := dial(t, addr)
 	defer c.Close()
 	fmt.Fprintf(c, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", method, target, host)
 	res, err := http.ReadResponse(bufio.NewReader(c), &http.Request{Method: method})
 	must(t, err)
 	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s (Host %s): reading the body: %v", method, target, host, err)
+	}
 	return res, string(body)
 }
 
@@ -248,7 +268,9 @@ type sse struct {
 func openEvents(t *testing.T, url string) *sse {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
-	res, err := http.DefaultClient.Do(req)
+	// A stream has no end: only its headers get a deadline (next has its own).
+	c := &http.Client{Transport: &http.Transport{ResponseHeaderTimeout: ioTimeout}}
+	res, err := c.Do(req)
 	must(t, err)
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" {
 		t.Fatalf("events: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
@@ -368,7 +390,7 @@ func TestServer_SwapIsAtomic(t *testing.T) {
 		wg.Go(func() {
 			for n := 0; !stop.Load(); n++ {
 				p := pages[(i+n)%len(pages)]
-				res, err := http.Get("http://" + addr + "/" + strings.TrimSuffix(p, "index.html"))
+				res, err := client.Get("http://" + addr + "/" + strings.TrimSuffix(p, "index.html"))
 				if err != nil {
 					bad.Add(1)
 					t.Error(err)
@@ -393,7 +415,7 @@ func TestServer_SwapIsAtomic(t *testing.T) {
 	stop.Store(true)
 	wg.Wait()
 	// The server follows the last replacement by itself.
-	res, err := http.Get("http://" + addr + "/")
+	res, err := client.Get("http://" + addr + "/")
 	must(t, err)
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
@@ -504,31 +526,46 @@ func TestHTTPServer_Limits(t *testing.T) {
 	})
 	addr := ln.Addr().String()
 
-	for name, target := range map[string]string{
-		"long URL":    "/?" + strings.Repeat("q", 20<<10),
-		"long header": "/",
+	// Requests whose request line and headers take size bytes in all.
+	for _, c := range []struct {
+		name string
+		size int
+		url  bool // padded in the URL, not in a header
+		code int
+	}{
+		{"20 KiB URL", 20 << 10, true, 431},
+		{"20,000-byte header", 20000, false, 431},
+		{"header 1 byte over 16 KiB", MaxHeaderBytes + 1, false, 431},
+		{"header of exactly 16 KiB", MaxHeaderBytes, false, 200},
+		{"12,000-byte header", 12000, false, 200},
+		{"12,000-byte URL", 12000, true, 200},
 	} {
-		c, err := net.Dial("tcp", addr)
-		must(t, err)
-		extra := ""
-		if name == "long header" {
-			extra = "X-Filler: " + strings.Repeat("h", 20<<10) + "\r\n"
+		head := func(pad string) string {
+			if c.url {
+				return fmt.Sprintf("GET /a/?q=%s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", pad, addr)
+			}
+			return fmt.Sprintf("GET /a/ HTTP/1.1\r\nHost: %s\r\nX-Filler: %s\r\nConnection: close\r\n\r\n", addr, pad)
 		}
-		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\n%sConnection: close\r\n\r\n", target, addr, extra)
-		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		req := head(strings.Repeat("h", c.size-len(head(""))))
+		if len(req) != c.size {
+			t.Fatalf("%s: request of %d bytes", c.name, len(req))
+		}
+		conn := dial(t, addr)
+		_, err := io.WriteString(conn, req)
+		must(t, err)
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 		must(t, err)
 		res.Body.Close()
-		c.Close()
-		if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
-			t.Errorf("%s: %d, want 431", name, res.StatusCode)
+		conn.Close()
+		if res.StatusCode != c.code {
+			t.Errorf("%s: %d, want %d", c.name, res.StatusCode, c.code)
 		}
 	}
 
 	// A GET with a large body is answered without the body being read
 	// (past what the server skips to keep the connection), and the
 	// connection is not kept for a next request.
-	bc, err := net.Dial("tcp", addr)
-	must(t, err)
+	bc := dial(t, addr)
 	fmt.Fprintf(bc, "GET /a/ HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n\r\n", addr, 64<<20)
 	go func() {
 		chunk := []byte(strings.Repeat("x", 64<<10))
@@ -548,9 +585,7 @@ func TestHTTPServer_Limits(t *testing.T) {
 
 	// Slowloris: half a request, then silence. The server hangs up once
 	// ReadHeaderTimeout has passed; the test only waits for that.
-	c, err := net.Dial("tcp", addr)
-	must(t, err)
-	defer c.Close()
+	c := dial(t, addr)
 	fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: %s\r\nX-Slow: ", addr)
 	must(t, c.SetReadDeadline(time.Now().Add(hs.ReadHeaderTimeout+20*time.Second)))
 	n, err := c.Read(make([]byte, 1024))
