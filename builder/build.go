@@ -308,9 +308,9 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	return res, theme, err
 }
 
-// buildIndex builds the search index, turning a panic inside bleve into an
-// error: its builder panics when a segment could not be written (a full
-// disk), and a failed build must leave the old site in place, not crash.
+// buildIndex builds the search index, turning a panic inside the index
+// library into an error: a failed build must leave the old site in place,
+// not crash.
 func buildIndex(ctx context.Context, dir, tmp string, docs []search.Doc) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
