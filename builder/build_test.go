@@ -7,11 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
 
 	"kb/search"
 )
@@ -449,27 +448,21 @@ func TestBuild_SearchIndexQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	q := bleve.NewMatchQuery("weekly")
-	q.SetField(search.FieldTitle)
-	q.Analyzer = "en"
-	res, err := idx.Search(bleve.NewSearchRequest(q))
+	res, err := search.Search(context.Background(), idx, search.Request{Query: "weekly sync", Lang: "en"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Total != 1 || res.Hits[0].ID != "/kb/meetings/weekly-sync/" {
+	if len(res.Hits) == 0 || res.Hits[0].URL != "/kb/meetings/weekly-sync/" {
 		t.Errorf("hits %v", res.Hits)
 	}
 	// The Dutch page's "rapporten" is indexed by its Dutch stem, "rapport"
-	// (English stemming keeps "rapporten"), so the singular finds it.
-	nl := bleve.NewMatchQuery("rapport")
-	nl.SetField(search.FieldBody)
-	nl.Analyzer = "nl"
-	res, err = idx.Search(bleve.NewSearchRequest(nl))
+	// (English stemming would keep "rapporten").
+	terms, err := idx.Terms(search.FieldBody)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Total != 1 || res.Hits[0].ID != "/kb/symptoms/dubbel-werk/" {
-		t.Errorf("Dutch query: hits %v, want the Dutch page", res.Hits)
+	if !slices.Contains(terms, "rapport") || slices.Contains(terms, "rapporten") {
+		t.Errorf("the Dutch page is not analysed as Dutch: rapport %v, rapporten %v", slices.Contains(terms, "rapport"), slices.Contains(terms, "rapporten"))
 	}
 }
 

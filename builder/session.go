@@ -15,8 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"kb/search"
 )
 
@@ -40,7 +38,7 @@ type Session struct {
 	head              string // the commit HEAD was at for the last good build
 
 	mu    sync.RWMutex
-	index bleve.Index
+	index *search.Index
 }
 
 // stamp is what a scan compares with the last build: a file whose size,
@@ -60,7 +58,7 @@ func NewSession(opts Options) *Session {
 
 // Index returns the live search index, nil before the first successful
 // build. The session owns it.
-func (s *Session) Index() bleve.Index {
+func (s *Session) Index() *search.Index {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.index
@@ -145,10 +143,10 @@ func (s *Session) full(ctx context.Context, stamps map[string]stamp) (*Result, e
 		s.ok = false
 		return res, err
 	}
-	idx, err := bleve.Open(filepath.Join(s.opts.Dest, filepath.FromSlash(IndexDir)))
+	idx, err := search.OpenForUpdate(filepath.Join(s.opts.Dest, filepath.FromSlash(IndexDir)))
 	if err != nil {
 		res.Site.Close()
-		return res, fmt.Errorf("search index: %w", err)
+		return res, err
 	}
 	s.mu.Lock()
 	s.index = idx
@@ -424,7 +422,7 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 		}
 		temps = append(temps, tmp)
 	}
-	if err := s.updateIndex(docs, all); err != nil {
+	if err := s.updateIndex(ctx, docs, all); err != nil {
 		undo()
 		return err
 	}
@@ -452,35 +450,33 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 	return s.updateStatic(ctx)
 }
 
-func (s *Session) updateIndex(docs []search.Doc, all bool) error {
+// updateIndex updates the search index with the documents that changed
+// since the last build; when all is set, docs are every document, and those
+// not among them are removed.
+func (s *Session) updateIndex(ctx context.Context, docs []search.Doc, all bool) error {
 	hashes := docHashes(docs)
-	idx := s.Index()
-	batch := idx.NewBatch()
+	var changed []search.Doc
 	for _, d := range docs {
 		if s.docs[d.URL] != hashes[d.URL] {
-			if err := batch.Index(d.URL, d); err != nil {
-				return err
-			}
+			changed = append(changed, d)
 		}
 	}
+	var removed []string
 	if all {
 		for u := range s.docs {
 			if _, ok := hashes[u]; !ok {
-				batch.Delete(u)
+				removed = append(removed, u)
 			}
 		}
+		slices.Sort(removed)
 	}
-	if batch.Size() > 0 {
-		if err := idx.Batch(batch); err != nil {
-			return fmt.Errorf("search index: %w", err)
-		}
+	if err := s.Index().Update(ctx, changed, removed); err != nil {
+		return err
 	}
 	if all {
 		s.docs = hashes
 	} else {
-		for u, h := range hashes {
-			s.docs[u] = h
-		}
+		maps.Copy(s.docs, hashes)
 	}
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -140,7 +139,7 @@ func TestHostileContent_NothingRuns(t *testing.T) {
 	}
 	var srv *server.Server
 	srv, err = server.New(server.Options{Dir: dest, OpenIndex: true,
-		Search: &search.Handler{Index: func() bleve.Index { return srv.Index() }}})
+		Search: &search.Handler{Index: func() *search.Index { return srv.Index() }}})
 	if err != nil {
 		t.Fatal(err)
 	}

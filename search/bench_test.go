@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"kb/builder"
 	"kb/internal/benchcorpus"
 	"kb/search"
@@ -22,7 +20,7 @@ import (
 type benchCorpus struct {
 	once    sync.Once
 	err     error
-	idx     bleve.Index
+	idx     *search.Index
 	pages   int
 	bytes   int64 // index size on disk
 	markers []string

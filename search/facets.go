@@ -33,12 +33,12 @@ type facetDoc struct {
 // facetFields are the fields counted, in the order of facetTable.names.
 var facetFields = [3]string{FieldKind, FieldLang, FieldTags}
 
-// tables caches the table of the last few index snapshots (a snapshot
+// facetTables caches the table of an index's last few snapshots (a snapshot
 // never changes; a changed index has a new one). Holding the reader keeps
 // its address from being reused by another, and what it refers to from
 // being freed: so only the current and the previous snapshot are kept
 // (searches during a swap or a rebuild).
-var tables struct {
+type facetTables struct {
 	sync.Mutex
 	order []index.IndexReader
 	m     map[index.IndexReader]*tableOnce
@@ -54,7 +54,7 @@ const tablesKept = 2
 
 // tableFor returns the facet table of the snapshot r, reading it the first
 // time.
-func tableFor(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) (*facetTable, error) {
+func (tables *facetTables) tableFor(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) (*facetTable, error) {
 	tables.Lock()
 	if tables.m == nil {
 		tables.m = map[index.IndexReader]*tableOnce{}
@@ -203,13 +203,14 @@ func (c *facetCounter) result(field string, size int) map[string]int {
 // countingQuery is q, counting the facets of its matches into c. It must
 // be the search's top query: the collector calls its searcher's Next only.
 type countingQuery struct {
-	q query.Query
-	c *facetCounter
+	q      query.Query
+	c      *facetCounter
+	tables *facetTables
 }
 
 // Searcher implements query.Query.
 func (q *countingQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	t, err := tableFor(ctx, r, m)
+	t, err := q.tables.tableFor(ctx, r, m)
 	if err != nil {
 		return nil, err
 	}

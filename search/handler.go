@@ -11,9 +11,8 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"sync"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
 // Handler answers GET /_search?q=…&kind=…&tag=…&lang=…&limit=…&offset=… with JSON.
@@ -29,16 +28,18 @@ import (
 // with Retry-After. Responses are never cached.
 type Handler struct {
 	// Index returns the index to query; nil means search is unavailable (503).
-	Index func() bleve.Index
+	Index func() *Index
+
+	slotsOnce sync.Once
+	slots     chan struct{}
 }
 
 // maxRawQuery bounds a request's whole query string.
 const maxRawQuery = 4096
 
-// slots bounds the searches running at once, across every Handler of the
-// process: searching is CPU work, and a long queue of them only adds
-// latency.
-var slots = make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+// maxSearches bounds the searches one Handler runs at once: searching is
+// CPU work, and a long queue of them only adds latency.
+var maxSearches = 4 * runtime.GOMAXPROCS(0)
 
 // slotWait is how long a search waits for a free slot before it is turned
 // away: a search takes milliseconds, so this absorbs a burst (or a pause
@@ -61,7 +62,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
-	var idx bleve.Index
+	var idx *Index
 	if h.Index != nil {
 		idx = h.Index()
 	}
@@ -70,12 +71,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusServiceUnavailable, "search is unavailable: no index")
 		return
 	}
-	if !takeSlot(r.Context()) {
+	if !h.takeSlot(r.Context()) {
 		hdr.Set("Retry-After", "1")
 		writeError(w, r, http.StatusServiceUnavailable, "too many searches at once; try again")
 		return
 	}
-	defer func() { <-slots }()
+	defer func() { <-h.slots }()
 	res, err := Search(r.Context(), idx, req)
 	switch {
 	case err == nil:
@@ -95,7 +96,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // takeSlot takes a search slot, waiting up to slotWait for one.
-func takeSlot(ctx context.Context) bool {
+func (h *Handler) takeSlot(ctx context.Context) bool {
+	slots := h.slotChan()
 	select {
 	case slots <- struct{}{}:
 		return true
@@ -110,6 +112,12 @@ func takeSlot(ctx context.Context) bool {
 	case <-ctx.Done():
 	}
 	return false
+}
+
+// slotChan returns the handler's search slots, made on first use.
+func (h *Handler) slotChan() chan struct{} {
+	h.slotsOnce.Do(func() { h.slots = make(chan struct{}, maxSearches) })
+	return h.slots
 }
 
 // parseRequest reads a search request from a URL query string.

@@ -13,15 +13,13 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"kb/builder"
 	"kb/search"
 )
 
-func newServer(t *testing.T, ix bleve.Index) *httptest.Server {
+func newServer(t *testing.T, ix *search.Index) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(&search.Handler{Index: func() bleve.Index { return ix }})
+	srv := httptest.NewServer(&search.Handler{Index: func() *search.Index { return ix }})
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -160,7 +158,7 @@ func TestHandler_Methods(t *testing.T) {
 func TestHandler_Unavailable(t *testing.T) {
 	for name, h := range map[string]*search.Handler{
 		"nil func":  {},
-		"nil index": {Index: func() bleve.Index { return nil }},
+		"nil index": {Index: func() *search.Index { return nil }},
 	} {
 		srv := httptest.NewServer(h)
 		var e struct{ Error string }

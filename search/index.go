@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -139,9 +138,7 @@ func writeIndexMeta(dir string) error {
 func writeSegment(m mapping.IndexMapping, docs []Doc, path string) error {
 	results := make([]index.Document, 0, len(docs))
 	for _, d := range docs {
-		if len(d.Body) > MaxBodyBytes {
-			d.Body = d.Body[:MaxBodyBytes]
-		}
+		d = d.capped()
 		doc := document.NewDocument(d.URL)
 		if err := m.MapDocument(doc, d); err != nil {
 			return fmt.Errorf("%s: %w", d.URL, err)
@@ -281,14 +278,4 @@ func ascendingKey(n byte) []byte {
 // smaller.
 func batchSize(n int) int {
 	return max(1, min(500, (n+1)/2))
-}
-
-// Open opens an index read-only. It fails rather than waits when another
-// process holds the index's lock.
-func Open(dir string) (bleve.Index, error) {
-	idx, err := bleve.OpenUsing(dir, map[string]any{"read_only": true, "bolt_timeout": "2s"})
-	if err != nil {
-		return nil, fmt.Errorf("search index %s: %w", dir, err)
-	}
-	return idx, nil
 }

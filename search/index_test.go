@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"kb/search"
 )
 
@@ -215,7 +213,7 @@ func TestIndex_TypoByEdits(t *testing.T) {
 
 // buildOpen builds an index of docs in a fresh folder and opens it. It
 // returns the index and its folder.
-func buildOpen(t *testing.T, docs []search.Doc) (bleve.Index, string) {
+func buildOpen(t *testing.T, docs []search.Doc) (*search.Index, string) {
 	t.Helper()
 	dir := t.TempDir()
 	ix := filepath.Join(dir, "index")

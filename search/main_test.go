@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"kb/builder"
 	"kb/search"
 )
@@ -18,7 +16,7 @@ import (
 // package from the real content/ folder.
 var (
 	site     *builder.Site
-	idx      bleve.Index
+	idx      *search.Index
 	textSize int64 // bytes of text indexed
 	idxSize  int64 // bytes of the index on disk
 	// tmpRoot is a folder removed when the tests end.

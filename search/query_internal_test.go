@@ -116,8 +116,8 @@ func TestHandler_Busy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	h := &Handler{Index: func() bleve.Index { return idx }}
-
+	h := &Handler{Index: func() *Index { return idx }}
+	slots := h.slotChan()
 	for range cap(slots) {
 		slots <- struct{}{}
 	}
@@ -152,7 +152,7 @@ func TestSearch_ClosedIndex(t *testing.T) {
 		t.Errorf("closed index: %v", err)
 	}
 	rec := httptest.NewRecorder()
-	(&Handler{Index: func() bleve.Index { return idx }}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_search?q=a", nil))
+	(&Handler{Index: func() *Index { return idx }}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_search?q=a", nil))
 	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), `"error"`) {
 		t.Errorf("closed index over HTTP: %d %s", rec.Code, rec.Body)
 	}
@@ -195,6 +195,7 @@ func TestFacetCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
+	wrapped := &Index{b: ix}
 	kinds := []string{"symptom", "meeting-format", "", "tool-rollout"}
 	langs := []string{"en", "nl", "de"}
 	tags := []string{"alpha", "beta", "gamma", "delta", "epsilon"}
@@ -214,7 +215,7 @@ func TestFacetCounts(t *testing.T) {
 		t.Helper()
 		for _, req := range []Request{{Query: "common"}, {Query: "weekly"}, {Query: "sync", Kind: "symptom"}, {Query: "common", Lang: "nl", Tags: []string{"alpha"}}, {}} {
 			q, _ := ParseQuery(req.Query)
-			p, err := newPlan(ix, q, req)
+			p, err := newPlan(wrapped, q, req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -251,7 +252,7 @@ func TestFacetCounts(t *testing.T) {
 	only := func(when string) {
 		t.Helper()
 		q, _ := ParseQuery("common weekly")
-		p, err := newPlan(ix, q, Request{})
+		p, err := newPlan(wrapped, q, Request{})
 		if err != nil {
 			t.Fatal(err)
 		}

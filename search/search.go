@@ -95,7 +95,7 @@ var storedFields = []string{FieldURL, FieldTitle, FieldSummary, FieldBody, Field
 // Search answers req from idx. A *QueryError means the request itself is
 // wrong; any other error means the index could not answer (a panic inside
 // bleve is one of those, not a crash). It is safe for concurrent use.
-func Search(ctx context.Context, idx bleve.Index, req Request) (res *Result, err error) {
+func Search(ctx context.Context, idx *Index, req Request) (res *Result, err error) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
@@ -281,6 +281,7 @@ const (
 
 // plan turns a parsed query into bleve queries, once per language.
 type plan struct {
+	ix   *Index
 	idx  bleve.Index
 	q    Query
 	req  Request
@@ -307,8 +308,9 @@ func (p *plan) highlighter() *highlighter {
 	return p.hl
 }
 
-func newPlan(idx bleve.Index, q Query, req Request) (*plan, error) {
-	p := &plan{idx: idx, q: q, req: req, an: map[string]analysis.Analyzer{}}
+func newPlan(ix *Index, q Query, req Request) (*plan, error) {
+	idx := ix.b
+	p := &plan{ix: ix, idx: idx, q: q, req: req, an: map[string]analysis.Analyzer{}}
 	m := idx.Mapping()
 	for _, lang := range []string{"en", "nl", ""} {
 		a := m.AnalyzerNamed(Analyzer(lang))
@@ -454,7 +456,7 @@ func (p *plan) filtered(skip string) query.Query {
 func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []string, facets ...string) (*bleve.SearchResult, *facetCounter, error) {
 	fc := newFacetCounter(facets)
 	if len(facets) > 0 {
-		q = &countingQuery{q: q, c: fc}
+		q = &countingQuery{q: q, c: fc, tables: &p.ix.tables}
 	}
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
 	sr.Fields = fields

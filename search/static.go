@@ -160,7 +160,8 @@ func anCode(lang string) string {
 // ExportStatic writes the static search bundle of idx through w, every
 // file under dir (for example "_kb/static-search"). It reads the index
 // only. Identical indexes give identical files.
-func ExportStatic(ctx context.Context, idx bleve.Index, w FileWriter, dir string) (*StaticStats, error) {
+func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*StaticStats, error) {
+	idx := ix.b
 	d, err := readIndex(ctx, idx)
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)

@@ -68,7 +68,7 @@ type manifest struct {
 
 const staticDir = "_kb/static-search"
 
-func export(t testing.TB, idx bleve.Index) *bundle {
+func export(t testing.TB, idx *search.Index) *bundle {
 	t.Helper()
 	w := &memWriter{files: map[string][]byte{}}
 	st, err := search.ExportStatic(context.Background(), idx, w, staticDir)
@@ -195,7 +195,7 @@ func TestExportStatic_Dictionary(t *testing.T) {
 	post := postKeys(t, b)
 	ans := map[string]analysis.Analyzer{}
 	for _, a := range m.Analyses {
-		ans[a] = idx.Mapping().AnalyzerNamed(search.Analyzer(a))
+		ans[a] = search.Bleve(idx).Mapping().AnalyzerNamed(search.Analyzer(a))
 	}
 	var all []string
 	seen := map[string]bool{}
@@ -429,7 +429,7 @@ func TestExportStatic_Postings(t *testing.T) {
 	// Every field's dictionary, term by term, against a term query.
 	n := 0
 	for _, field := range fields {
-		dict, err := idx.FieldDict(field)
+		dict, err := search.Bleve(idx).FieldDict(field)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -455,7 +455,7 @@ func TestExportStatic_Postings(t *testing.T) {
 			q.SetField(field)
 			req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
 			req.SortBy([]string{"_id"})
-			res, err := idx.Search(req)
+			res, err := search.Bleve(idx).Search(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -23,8 +23,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"kb/builder"
 	"kb/search"
 )
@@ -69,8 +67,8 @@ type Server struct {
 // tree is one opened output folder and its search index.
 type tree struct {
 	root  *os.Root
-	info  fs.FileInfo // the folder when opened, to notice a replacement
-	index bleve.Index // nil unless Options.OpenIndex
+	info  fs.FileInfo   // the folder when opened, to notice a replacement
+	index *search.Index // nil unless Options.OpenIndex
 }
 
 // New returns a server for opts.Dir. The folder need not exist yet: until
@@ -145,7 +143,7 @@ func (s *Server) Reopen() error {
 }
 
 // Index returns the search index opened with Options.OpenIndex, or nil.
-func (s *Server) Index() bleve.Index {
+func (s *Server) Index() *search.Index {
 	if t := s.tree(); t != nil && t.index != nil {
 		return t.index
 	}

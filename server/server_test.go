@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"kb/builder"
 	"kb/search"
 )
@@ -444,9 +442,7 @@ func TestServer_OpenIndexFollowsSwap(t *testing.T) {
 		if idx == nil {
 			t.Fatal("no index")
 		}
-		q := bleve.NewMatchQuery(word)
-		q.SetField("title")
-		res, err := idx.Search(bleve.NewSearchRequest(q))
+		res, err := search.Search(context.Background(), idx, search.Request{Query: word + " "})
 		must(t, err)
 		return res.Total
 	}

@@ -16,8 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"kb/builder"
 	"kb/search"
 	"kb/server"
@@ -39,7 +37,7 @@ func (l *listFlag) Set(v string) error {
 }
 
 // newSearchHandler is the search endpoint over an index that may change.
-func newSearchHandler(index func() bleve.Index) http.Handler {
+func newSearchHandler(index func() *search.Index) http.Handler {
 	return &search.Handler{Index: index}
 }
 
@@ -209,7 +207,7 @@ func production(ctx context.Context, ln net.Listener, f serveFlags, noBuild bool
 		hosts = server.DevHosts(addr)
 	}
 	var srv *server.Server
-	searchH := newSearchHandler(func() bleve.Index { return srv.Index() })
+	searchH := newSearchHandler(func() *search.Index { return srv.Index() })
 	srv, err := server.New(server.Options{Dir: opts.Dest, BasePath: base, OpenIndex: true, AllowedHosts: hosts, Search: searchH})
 	if err != nil {
 		return err
