@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"kb/search"
 	"time"
 )
 
@@ -212,4 +214,40 @@ func TestSession_GitHistory(t *testing.T) {
 	updated("a commit after pack-refs", "2022-02-02")
 	git("2023-03-03T10:00:00Z", "checkout", "-q", "--detach", "HEAD~2")
 	updated("a detached checkout", "2021-01-01")
+}
+
+// TestSession_BodyCapAfterEdit: a word past the indexed body's cap is not
+// found after the full build, nor after an edit of the page: incremental
+// updates index a page exactly as the full build does.
+func TestSession_BodyCapAfterEdit(t *testing.T) {
+	src := t.TempDir()
+	filler := strings.Repeat("Plain words about meetings and channels. ", search.MaxBodyBytes/40+200)
+	page := func(title string) string {
+		return "# " + title + "\n\n" + filler + "\n\nzanzibarword\n"
+	}
+	writeFile(t, filepath.Join(src, "big.md"), page("Big"))
+	s := NewSession(Options{Source: src, Dest: filepath.Join(t.TempDir(), "public"), Now: testNow, NoStaticSearch: true})
+	defer s.Close()
+	ctx := context.Background()
+	hits := func(when string) int {
+		t.Helper()
+		res, err := search.Search(ctx, s.Index(), search.Request{Query: "zanzibarword "})
+		if err != nil {
+			t.Fatal(when, err)
+		}
+		return len(res.Hits)
+	}
+	if _, err := s.Build(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := hits("full build"); n != 0 {
+		t.Fatalf("full build: a word past the cap found on %d pages", n)
+	}
+	writeFile(t, filepath.Join(src, "big.md"), page("Big, edited"))
+	if _, err := s.Build(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := hits("after an edit"); n != 0 {
+		t.Errorf("after an edit: a word past the cap found on %d pages", n)
+	}
 }
