@@ -91,9 +91,19 @@ func (s *Site) Section(p string) *Section { return s.sections[p] }
 var reserved = []string{"/tags/", "/kinds/", "/owners/", "/review/", "/search/", "/lang/", "/assets/", "/_kb/"}
 
 func (s *Site) diag(ds *Diagnostics, rule, file string, line, col int, format string, args ...any) {
+	s.diagAtMost(ds, SeverityError, rule, file, line, col, format, args...)
+}
+
+// diagAtMost is diag for a problem that is never more than a warning when
+// most is SeverityWarning, whatever the rule's severity (which can still
+// switch it off).
+func (s *Site) diagAtMost(ds *Diagnostics, most Severity, rule, file string, line, col int, format string, args ...any) {
 	sev := s.Config.Severity(rule)
 	if sev == SeverityOff {
 		return
+	}
+	if sev == SeverityError {
+		sev = most
 	}
 	*ds = append(*ds, Diagnostic{File: file, Line: line, Col: col, Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...)})
 }
@@ -199,8 +209,18 @@ func (s *Site) resolveBody(p *Page, ds *Diagnostics) {
 			s.diag(ds, RuleBrokenLink, p.Path, l.Line, l.Col, "broken link %q: %s", l.Dest, problem)
 			continue
 		}
-		if anchor != "" && t != nil && !t.HeadingID(anchor) && !strings.HasPrefix(anchor, "fn:") && !strings.HasPrefix(anchor, "fnref:") {
-			s.diag(ds, RuleBrokenAnchor, p.Path, l.Line, l.Col, "broken link %q: %s has no heading #%s", l.Dest, t.Path, anchor)
+		if anchor != "" && t != nil && !strings.HasPrefix(anchor, "fn:") && !strings.HasPrefix(anchor, "fnref:") {
+			if id, ok := t.HeadingAnchor(anchor); ok {
+				anchor = id
+			} else if strings.Contains(anchor, "=") {
+				// No heading's ID has '=': a bookmark of the document the
+				// link was copied from (Google Docs' #heading=h.…,
+				// #bookmark=id.…), which a reader can live without.
+				s.diagAtMost(ds, SeverityWarning, RuleBrokenAnchor, p.Path, l.Line, l.Col,
+					"link %q: #%s is not a heading: it looks like a bookmark of the document the link was copied from", l.Dest, anchor)
+			} else {
+				s.diag(ds, RuleBrokenAnchor, p.Path, l.Line, l.Col, "broken link %q: %s has no heading #%s", l.Dest, t.Path, anchor)
+			}
 		}
 		if l.Image && strings.TrimSpace(l.Alt) == "" {
 			s.diag(ds, RuleImageAlt, p.Path, l.Line, l.Col, "image %q has no alt text", l.Dest)
