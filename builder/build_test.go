@@ -355,7 +355,7 @@ func TestBuild_RawHTMLEscaped(t *testing.T) {
 }
 
 func TestBuild_FailedBuildKeepsOldOutput(t *testing.T) {
-	src := site(t, map[string]string{"a.md": "# A\n\nfirst\n"})
+	src := site(t, map[string]string{"a.md": "# A\n\nfirst\n", "site.yaml": "title: Kept\n"})
 	dest := filepath.Join(t.TempDir(), "public")
 	ctx := context.Background()
 	if _, err := Build(ctx, Options{Source: src, Dest: dest}); err != nil {
