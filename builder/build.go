@@ -113,9 +113,12 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil, err
-	} else if fi, err := fs.Stat(siteFS, cfg.ContentDir); err == nil && fi.IsDir() {
-		contentFS, _ = fs.Sub(siteFS, cfg.ContentDir)
-		contentDir = cfg.ContentDir
+	} else {
+		cfg.Rules = noConfigRules()
+		if fi, err := fs.Stat(siteFS, cfg.ContentDir); err == nil && fi.IsDir() {
+			contentFS, _ = fs.Sub(siteFS, cfg.ContentDir)
+			contentDir = cfg.ContentDir
+		}
 	}
 	cfg.parseTimeout = opts.ParseTimeout
 	cfg.checkOnly = opts.Check

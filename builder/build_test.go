@@ -313,9 +313,10 @@ func TestBuild_BrokenLinks(t *testing.T) {
 		"a.md": "# A\n\nText [missing](nope.md) and\n  [bad anchor](b.md#nowhere) and [ok](b.md#there).\n",
 		"b.md": "# B\n\n## There\n",
 	})
+	writeFile(t, filepath.Join(src, "site.yaml"), "title: Links\n")
 	res, _, err := build(t, src)
 	if !errors.Is(err, ErrBuildFailed) {
-		t.Fatal("broken links must fail the build")
+		t.Fatal("with a site.yaml, broken links must fail the build")
 	}
 	got := diagStrings(res.Diagnostics)
 	for _, want := range []string{
@@ -327,7 +328,7 @@ func TestBuild_BrokenLinks(t *testing.T) {
 		}
 	}
 	// A site may lower broken anchors to a warning.
-	writeFile(t, filepath.Join(src, "site.yaml"), "rules:\n  broken-anchor: warning\n")
+	writeFile(t, filepath.Join(src, "site.yaml"), "title: Links\nrules:\n  broken-anchor: warning\n")
 	writeFile(t, filepath.Join(src, "a.md"), "# A\n\n[bad anchor](b.md#nowhere)\n")
 	res, _ = mustBuild(t, src)
 	if res.Diagnostics.Warnings() != 1 {
@@ -355,7 +356,7 @@ func TestBuild_RawHTMLEscaped(t *testing.T) {
 }
 
 func TestBuild_FailedBuildKeepsOldOutput(t *testing.T) {
-	src := site(t, map[string]string{"a.md": "# A\n\nfirst\n"})
+	src := site(t, map[string]string{"a.md": "# A\n\nfirst\n", "site.yaml": "title: Kept\n"})
 	dest := filepath.Join(t.TempDir(), "public")
 	ctx := context.Background()
 	if _, err := Build(ctx, Options{Source: src, Dest: dest}); err != nil {
@@ -478,21 +479,6 @@ func TestConfig_Errors(t *testing.T) {
 		_, ds := ParseConfig("site.yaml", []byte(src))
 		if got := diagStrings(ds); !strings.Contains(got, want) {
 			t.Errorf("%q: got %q, want %q", src, got, want)
-		}
-	}
-}
-
-func TestGitHubSlug(t *testing.T) {
-	for in, want := range map[string]string{
-		"What we learned in Q3!":          "what-we-learned-in-q3",
-		"Coördinatie & overleg":           "coördinatie--overleg",
-		"Rollen en verantwoordelijkheden": "rollen-en-verantwoordelijkheden",
-		"Wat gaat er mis?":                "wat-gaat-er-mis",
-		"snake_case and `code`":           "snake_case-and-code",
-		"Emoji 🎉 party":                   "emoji--party",
-	} {
-		if got := GitHubSlug(in); got != want {
-			t.Errorf("GitHubSlug(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -118,6 +118,25 @@ var defaultSeverity = map[string]Severity{
 	RulePlaceholder:    SeverityError,
 }
 
+// withoutConfig is the severity of the rules a folder of Markdown without
+// site.yaml relaxes: a repository written for GitHub's renderer has links
+// and anchors nobody checked, and should still build as it is. They are
+// listed and counted as warnings; `kb check --strict` or a site.yaml
+// makes them errors again.
+var withoutConfig = map[string]Severity{
+	RuleBrokenLink:   SeverityWarning,
+	RuleBrokenAnchor: SeverityWarning,
+}
+
+// noConfigRules is the "rules" setting of a site without site.yaml.
+func noConfigRules() map[string]string {
+	rules := make(map[string]string, len(withoutConfig))
+	for rule, sev := range withoutConfig {
+		rules[rule] = string(sev)
+	}
+	return rules
+}
+
 // Rules lists every rule name in a stable order.
 func Rules() []string {
 	names := make([]string, 0, len(defaultSeverity))

@@ -55,13 +55,13 @@ func TestBuild_HostileContent(t *testing.T) {
 			want: `p.md:3:1: error: alias "/a/%2e%2e%2f%2e%2e%2fx" must be a site path`},
 		{name: "alias windows separators", files: map[string]string{"p.md": "---\ntitle: T\naliases: ['a\\..\\..\\x']\n---\n"},
 			want: `must be a site path`},
-		{name: "link traversal", files: map[string]string{"p.md": "[x](../../../../etc/passwd)\n"},
+		{name: "link traversal", files: map[string]string{"p.md": "[x](../../../../etc/passwd)\n", "site.yaml": strictLinks},
 			want: `p.md:1:1: error: broken link "../../../../etc/passwd": points outside the content folder [broken-link]`},
-		{name: "encoded link traversal", files: map[string]string{"p.md": "[x](%2e%2e/%2e%2e/secret.md)\n"},
+		{name: "encoded link traversal", files: map[string]string{"p.md": "[x](%2e%2e/%2e%2e/secret.md)\n", "site.yaml": strictLinks},
 			want: `points outside the content folder [broken-link]`},
-		{name: "windows link traversal", files: map[string]string{"p.md": "[x](..\\..\\secret.md)\n"},
+		{name: "windows link traversal", files: map[string]string{"p.md": "[x](..\\..\\secret.md)\n", "site.yaml": strictLinks},
 			want: `points outside the content folder [broken-link]`},
-		{name: "image outside content", files: map[string]string{"p.md": "![secret](../secret.png)\n", "../secret.png": "x"},
+		{name: "image outside content", files: map[string]string{"p.md": "![secret](../secret.png)\n", "../secret.png": "x", "site.yaml": strictLinks},
 			want: `p.md:1:1: error: broken link "../secret.png": points outside the content folder [broken-link]`},
 		{name: "two files one URL", files: map[string]string{"a.md": "# A\n", "a/index.md": "# A again\n"},
 			want: "publish the URL /a/"},
@@ -277,3 +277,7 @@ func TestScan_SpecialFiles(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// strictLinks is the site.yaml of a hostile site whose broken links must
+// fail the build: without one, they are warnings.
+const strictLinks = "title: Hostile\n"

@@ -96,6 +96,8 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	})
 	for _, h := range headings {
 		txt := plainText(h, src)
+		var raw strings.Builder
+		writeText(&raw, h, src, true)
 		var id string
 		if v, ok := h.AttributeString("id"); ok {
 			if b, ok := v.([]byte); ok {
@@ -109,7 +111,7 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			h.SetAttributeString("id", []byte(id))
 		}
 		if id == "" {
-			id = uniqueID(GitHubSlug(txt), used)
+			id = uniqueID(GitHubSlug(strings.TrimSpace(raw.String())), used)
 			h.SetAttributeString("id", []byte(id))
 		}
 		if h.Level == 1 && !info.hasH1 {
@@ -186,11 +188,21 @@ func offsetPos(src []byte, off int) (int, int) {
 // decoded.
 func plainText(n ast.Node, src []byte) string {
 	var b strings.Builder
-	writePlain(&b, n, src)
+	writeText(&b, n, src, false)
 	return strings.TrimSpace(b.String())
 }
 
-func writePlain(b *strings.Builder, n ast.Node, src []byte) {
+// typographed maps the typographer's replacements back to the characters
+// written in the source.
+var typographed = map[string]string{
+	"&ndash;": "--", "&mdash;": "---", "&hellip;": "...",
+	"&lsquo;": "'", "&rsquo;": "'", "&ldquo;": `"`, "&rdquo;": `"`, "&laquo;": "<<", "&raquo;": ">>",
+}
+
+// writeText writes the text inside n: as shown (typographic dashes and
+// quotes), or, with asWritten, as written in the source, which is what
+// GitHub makes a heading's anchor from ("a -- b" gives "a----b").
+func writeText(b *strings.Builder, n ast.Node, src []byte, asWritten bool) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c := c.(type) {
 		case *ast.Text:
@@ -199,10 +211,14 @@ func writePlain(b *strings.Builder, n ast.Node, src []byte) {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
+			if w, ok := typographed[string(c.Value)]; ok && asWritten {
+				b.WriteString(w)
+				continue
+			}
 			b.WriteString(html.UnescapeString(string(c.Value)))
 		case *ast.RawHTML:
 		default:
-			writePlain(b, c, src)
+			writeText(b, c, src, asWritten)
 		}
 	}
 }
@@ -234,20 +250,33 @@ func itoa(i int) string {
 	return string(buf[n:])
 }
 
-// GitHubSlug turns heading text into the anchor GitHub gives it: lower case,
-// punctuation and symbols removed (letters of every script, digits, '-' and
-// '_' kept), each space turned into '-'.
+// GitHubSlug turns heading text into the anchor GitHub gives it, by the
+// rules of github-slugger: lower case; letters of every script, marks,
+// decimal digits, letter numbers and connector punctuation ('_') kept, as
+// is '-'; each space turned into '-'; every other character (punctuation,
+// symbols and emoji, other numbers such as '²', other spaces, control and
+// format characters) removed. Repeated anchors get "-1", "-2"… from the
+// caller.
 func GitHubSlug(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+	for _, r := range strings.ToLower(s) {
 		switch {
 		case r == ' ':
 			b.WriteByte('-')
-		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r):
+		case r == '-' || slugKeeps(r):
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// slugKeeps reports whether GitHub keeps r in an anchor: alphabetic
+// characters (letters, letter numbers and the symbols Unicode counts as
+// alphabetic, such as circled letters), marks, decimal digits and
+// connector punctuation.
+func slugKeeps(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.Is(unicode.Nd, r) || unicode.Is(unicode.Nl, r) ||
+		unicode.Is(unicode.Pc, r) || unicode.Is(unicode.Other_Alphabetic, r)
 }
 
 // Callouts.

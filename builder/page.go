@@ -2,6 +2,7 @@ package builder
 
 import (
 	"html/template"
+	"strings"
 	"time"
 
 	"github.com/yuin/goldmark/ast"
@@ -137,4 +138,24 @@ func (p *Page) HeadingID(id string) bool {
 		}
 	}
 	return false
+}
+
+// HeadingAnchor returns the ID of the heading that a link's #anchor leads
+// to, found as GitHub finds it: the heading with exactly that ID, else the
+// one whose ID is the anchor in lower case, with or without GitHub's
+// "user-content-" prefix. So "#Setup-Steps", copied from an old version
+// of a page or typed by hand, leads to the heading "Setup steps".
+func (p *Page) HeadingAnchor(anchor string) (string, bool) {
+	if p.HeadingID(anchor) {
+		return anchor, true
+	}
+	lower := strings.ToLower(anchor)
+	for _, a := range []string{lower, strings.TrimPrefix(lower, "user-content-")} {
+		for _, h := range p.Headings {
+			if strings.ToLower(h.ID) == a {
+				return h.ID, true
+			}
+		}
+	}
+	return "", false
 }

@@ -91,9 +91,19 @@ func (s *Site) Section(p string) *Section { return s.sections[p] }
 var reserved = []string{"/tags/", "/kinds/", "/owners/", "/review/", "/search/", "/lang/", "/assets/", "/_kb/"}
 
 func (s *Site) diag(ds *Diagnostics, rule, file string, line, col int, format string, args ...any) {
+	s.diagAtMost(ds, SeverityError, rule, file, line, col, format, args...)
+}
+
+// diagAtMost is diag for a problem that is never more than a warning when
+// most is SeverityWarning, whatever the rule's severity (which can still
+// switch it off).
+func (s *Site) diagAtMost(ds *Diagnostics, most Severity, rule, file string, line, col int, format string, args ...any) {
 	sev := s.Config.Severity(rule)
 	if sev == SeverityOff {
 		return
+	}
+	if sev == SeverityError {
+		sev = most
 	}
 	*ds = append(*ds, Diagnostic{File: file, Line: line, Col: col, Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...)})
 }
@@ -137,44 +147,91 @@ func (s *Site) link() Diagnostics {
 
 // resolve maps a relative reference written on page p to a page or a static
 // file. It returns the target page (nil for a static file), the target's
-// URL without base path, the anchor, and an error message.
-func (s *Site) resolve(p *Page, dest string) (*Page, string, string, string) {
+// URL without base path, the anchor, and an error message. A file that
+// Scan skipped for its name (see adopt) is copied after all, or, when it
+// cannot be, reported with skipped set.
+func (s *Site) resolve(p *Page, dest string) (t *Page, u, anchor, problem string, skipped bool) {
+	var joined string
+	t, u, anchor, joined, problem = s.resolveRef(p, dest)
+	if problem == "no such file" {
+		switch adopted, exists := s.adopt(joined); {
+		case adopted:
+			return nil, "/" + joined, anchor, "", false
+		case exists:
+			return nil, "", "", fmt.Sprintf("%s is not published (kb skips names that start with '_' or '.')", joined), true
+		}
+	}
+	return t, u, anchor, problem, false
+}
+
+// adopt finds the file at joined, which resolved to nothing, when Scan
+// skipped it for its name (a folder called _img, a file called
+// _logo.png). A regular file that is not Markdown and has no name
+// starting with '.' along its path is added to the site's static files,
+// so a page never loses an image because of its folder's name: adopted is
+// true. Otherwise exists says whether there is such a file (a draft in
+// _drafts/, a file in .github/).
+func (s *Site) adopt(joined string) (adopted, exists bool) {
+	if s.fsys == nil || !fs.ValidPath(joined) || joined == "." {
+		return false, false
+	}
+	hidden, dotted := false, false
+	for _, seg := range strings.Split(joined, "/") {
+		hidden = hidden || Ignored(seg)
+		dotted = dotted || strings.HasPrefix(seg, ".")
+	}
+	fi, err := fs.Stat(s.fsys, joined)
+	if err != nil || !hidden {
+		return false, false
+	}
+	if dotted || isMarkdown(joined) || !fi.Mode().IsRegular() {
+		return false, true // dotfiles are never published
+	}
+	f := SourceFile{Path: joined, Size: fi.Size()}
+	i, _ := slices.BinarySearchFunc(s.Files, f, func(a, b SourceFile) int { return cmp.Compare(a.Path, b.Path) })
+	s.Files = slices.Insert(s.Files, i, f)
+	s.files[joined] = true
+	return true, true
+}
+
+// resolveRef is resolve among the files Scan found; joined is the path
+// the reference names in the content folder.
+func (s *Site) resolveRef(p *Page, dest string) (t *Page, u, anchor, joined, problem string) {
 	raw, anchor, _ := strings.Cut(dest, "#")
 	raw, _, _ = strings.Cut(raw, "?")
 	if a, err := url.PathUnescape(anchor); err == nil {
 		anchor = a
 	}
 	if raw == "" {
-		return p, p.URL, anchor, ""
+		return p, p.URL, anchor, p.Path, ""
 	}
 	target, err := url.PathUnescape(raw)
 	if err != nil {
-		return nil, "", "", "not a valid URL path"
+		return nil, "", "", "", "not a valid URL path"
 	}
 	target = strings.ReplaceAll(target, `\`, "/")
-	var joined string
 	if strings.HasPrefix(target, "/") {
 		joined = path.Clean(target[1:])
 	} else {
 		joined = path.Join(path.Dir(p.Path), target)
 	}
 	if joined == ".." || strings.HasPrefix(joined, "../") {
-		return nil, "", "", "points outside the content folder"
+		return nil, "", "", "", "points outside the content folder"
 	}
 	if joined == "." {
 		joined = ""
 	}
 	if t := s.byPath[joined]; t != nil {
-		return t, t.URL, anchor, ""
+		return t, t.URL, anchor, joined, ""
 	}
 	if s.files[joined] {
-		return nil, "/" + joined, anchor, ""
+		return nil, "/" + joined, anchor, joined, ""
 	}
 	if sec := s.sections[joined]; sec != nil {
 		if sec.Index != nil {
-			return sec.Index, sec.URL, anchor, ""
+			return sec.Index, sec.URL, anchor, joined, ""
 		}
-		return nil, sec.URL, anchor, ""
+		return nil, sec.URL, anchor, joined, ""
 	}
 	// A link written as a site URL ("/tags/sales/" or "/meeting-formats/x/").
 	if strings.HasPrefix(target, "/") {
@@ -183,24 +240,38 @@ func (s *Site) resolve(p *Page, dest string) (*Page, string, string, string) {
 			u = "/"
 		}
 		if t := s.byURL[u]; t != nil {
-			return t, t.URL, anchor, ""
+			return t, t.URL, anchor, joined, ""
 		}
 		if slices.ContainsFunc(reserved, func(r string) bool { return strings.HasPrefix(u, r) }) {
-			return nil, u, anchor, ""
+			return nil, u, anchor, joined, ""
 		}
 	}
-	return nil, "", "", "no such file"
+	return nil, "", "", joined, "no such file"
 }
 
 func (s *Site) resolveBody(p *Page, ds *Diagnostics) {
 	for _, l := range p.Links {
-		t, u, anchor, problem := s.resolve(p, l.Dest)
+		t, u, anchor, problem, skipped := s.resolve(p, l.Dest)
+		if skipped {
+			s.diagAtMost(ds, SeverityWarning, RuleSource, p.Path, l.Line, l.Col, "link %q: %s", l.Dest, problem)
+			continue
+		}
 		if problem != "" {
 			s.diag(ds, RuleBrokenLink, p.Path, l.Line, l.Col, "broken link %q: %s", l.Dest, problem)
 			continue
 		}
-		if anchor != "" && t != nil && !t.HeadingID(anchor) && !strings.HasPrefix(anchor, "fn:") && !strings.HasPrefix(anchor, "fnref:") {
-			s.diag(ds, RuleBrokenAnchor, p.Path, l.Line, l.Col, "broken link %q: %s has no heading #%s", l.Dest, t.Path, anchor)
+		if anchor != "" && t != nil && !strings.HasPrefix(anchor, "fn:") && !strings.HasPrefix(anchor, "fnref:") {
+			if id, ok := t.HeadingAnchor(anchor); ok {
+				anchor = id
+			} else if strings.Contains(anchor, "=") {
+				// No heading's ID has '=': a bookmark of the document the
+				// link was copied from (Google Docs' #heading=h.…,
+				// #bookmark=id.…), which a reader can live without.
+				s.diagAtMost(ds, SeverityWarning, RuleBrokenAnchor, p.Path, l.Line, l.Col,
+					"link %q: #%s is not a heading: it looks like a bookmark of the document the link was copied from", l.Dest, anchor)
+			} else {
+				s.diag(ds, RuleBrokenAnchor, p.Path, l.Line, l.Col, "broken link %q: %s has no heading #%s", l.Dest, t.Path, anchor)
+			}
 		}
 		if l.Image && strings.TrimSpace(l.Alt) == "" {
 			s.diag(ds, RuleImageAlt, p.Path, l.Line, l.Col, "image %q has no alt text", l.Dest)
@@ -225,7 +296,7 @@ func (s *Site) resolveFields(p *Page, ds *Diagnostics) {
 			continue
 		}
 		for i := range refs {
-			t, u, _, problem := s.resolve(p, refs[i].Path)
+			t, u, _, problem, _ := s.resolve(p, refs[i].Path)
 			if problem == "" && t == nil {
 				problem = "not a page"
 			}
@@ -303,6 +374,7 @@ func (s *Site) buildSections() {
 		}
 		sec.Pages = append(sec.Pages, p)
 	}
+	s.adoptFolderPages()
 	for _, sec := range s.sections {
 		s.Sections = append(s.Sections, sec)
 		slices.SortFunc(sec.Pages, byWeightTitle)
@@ -319,6 +391,23 @@ func (s *Site) buildSections() {
 		}
 	}
 	slices.SortFunc(s.Sections, func(a, b *Section) int { return cmp.Compare(a.Path, b.Path) })
+}
+
+// adoptFolderPages makes a page that has the URL of a folder without an
+// index page of its own (policies.md beside policies/) that folder's
+// index: its text is shown above the folder's list, as one page.
+func (s *Site) adoptFolderPages() {
+	for _, sec := range s.sections {
+		p := s.byURL[sec.URL]
+		if sec.Path == "" || sec.Index != nil || p == nil || p.IsIndex {
+			continue
+		}
+		if parent := s.sections[p.Section]; parent != nil {
+			parent.Pages = slices.DeleteFunc(parent.Pages, func(q *Page) bool { return q == p })
+		}
+		p.IsIndex, p.Section = true, sec.Path
+		sec.Index, sec.Title = p, p.Title
+	}
 }
 
 func weightOf(p *Page) int {

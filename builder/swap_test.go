@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 func TestBuild_KilledAtEachSwapStep(t *testing.T) {
 	for _, step := range []string{"staged", "aside", "moved", "renamed"} {
 		t.Run(step, func(t *testing.T) {
-			src := site(t, map[string]string{"a.md": "# A\n\nversion one\n", "b.md": "# B\n\n[a](a.md)\n"})
+			src := site(t, map[string]string{"a.md": "# A\n\nversion one\n", "b.md": "# B\n\n[a](a.md)\n", "site.yaml": "title: Swap\n"})
 			parent := t.TempDir()
 			dest := filepath.Join(parent, "public")
 			opts := Options{Source: src, Dest: dest, Now: testNow}

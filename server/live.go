@@ -100,6 +100,13 @@ func (h *hub) close() {
 	}
 }
 
+// current is the latest build's result.
+func (h *hub) current() Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.state
+}
+
 // goodID is the ID of the build whose output is served.
 func (h *hub) goodID() int {
 	h.mu.Lock()

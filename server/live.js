@@ -71,7 +71,9 @@
     s.font = "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
     s.boxShadow = "0 -4px 16px rgba(0,0,0,.4)";
     var head = document.createElement("strong");
-    head.textContent = "kb: the build failed; this page shows the last good build.";
+    head.textContent = build === "0"
+      ? "kb: the build failed, so there is no site to show yet."
+      : "kb: the build failed; this page shows the last good build.";
     head.style.display = "block";
     var close = document.createElement("button");
     close.type = "button";

@@ -11,6 +11,7 @@ package server
 import (
 	"bytes"
 	"errors"
+	"html"
 	"io"
 	"io/fs"
 	"net"
@@ -334,10 +335,31 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.writeHTML(w, r, http.StatusNotFound, body)
 }
 
-// notBuilt answers 503 while there is no output folder yet.
+// notBuilt answers 503 while there is no output folder yet. In preview
+// mode, when the first build failed, the page lists its errors, and the
+// live-reload script shows them in the overlay that later failures show
+// and reloads the page once a build succeeds.
 func (s *Server) notBuilt(w http.ResponseWriter, r *http.Request) {
-	body := []byte("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not built yet</title></head>\n" +
-		"<body><h1>The site is not built yet</h1><p>See the terminal for the build's errors.</p></body></html>\n")
+	var b bytes.Buffer
+	b.WriteString("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not built yet</title></head>\n" +
+		"<body><h1>The site is not built yet</h1>\n")
+	var failed builder.Diagnostics
+	if s.live != nil {
+		if ev := s.live.current(); !ev.OK {
+			failed = ev.Errors
+		}
+	}
+	if len(failed) > 0 {
+		b.WriteString("<p>The build failed. Fix these problems and save: the page reloads when the site is built.</p>\n<ul>\n")
+		for _, d := range failed {
+			b.WriteString("<li><code>" + html.EscapeString(d.String()) + "</code></li>\n")
+		}
+		b.WriteString("</ul>\n")
+	} else {
+		b.WriteString("<p>See the terminal for the build's errors.</p>\n")
+	}
+	b.WriteString("</body></html>\n")
+	body := b.Bytes()
 	if s.live != nil {
 		body = s.live.inject(body, s.opts.BasePath)
 	}

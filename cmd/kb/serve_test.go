@@ -821,3 +821,30 @@ func TestBuild_Watch(t *testing.T) {
 	}
 	svWait(t, "the rebuild line", func() bool { return strings.Contains(out.String(), "rebuilt content/guides/two.md") })
 }
+
+// TestServe_FirstBuildFails: when the first build fails there is no site
+// to serve, and every page says why: the errors, as the terminal shows
+// them, with the live-reload script that shows them in the overlay and
+// reloads the page once a build succeeds.
+func TestServe_FirstBuildFails(t *testing.T) {
+	dir := svSite(t)
+	readme := filepath.Join(dir, "content", "README.md")
+	svWrite(t, readme, "# Start here\n\nSee [the <b>guide</b>](missing.md).\n")
+	s := svStart(t, dir)
+	want := `content/README.md:3:5: error: broken link &#34;missing.md&#34;: no such file [broken-link]`
+	for _, page := range []string{"", "guides/one/", "no/such/page/"} {
+		code, body := svGet(t, s.url+page)
+		if code != http.StatusServiceUnavailable || !strings.Contains(body, want) || !strings.Contains(body, `_kb/live.js" data-build="0"`) {
+			t.Errorf("GET /%s before any build succeeded: %d\n%s\nwant 503 with %s and the live-reload script", page, code, body, want)
+		}
+	}
+	ev := s.events(t)
+	if name, data := ev.next(t, "hello", "error"); name != "error" || !strings.Contains(data, `"file":"content/README.md","line":3,"col":5`) {
+		t.Errorf("first event %s %s, want the error", name, data)
+	}
+	svWrite(t, readme, "# Start here\n\nSee [the guide](guides/one.md).\n")
+	if name, data := ev.next(t, "error", "reload"); name != "reload" {
+		t.Fatalf("after the fix: %s %s", name, data)
+	}
+	s.waitPage(t, "", "Start here")
+}
