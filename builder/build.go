@@ -20,6 +20,7 @@ import (
 
 	"github.com/yuin/goldmark"
 
+	"kb/internal/layout"
 	"kb/search"
 	"kb/themes"
 )
@@ -48,7 +49,7 @@ type Options struct {
 	// Force lets the build replace a non-empty output folder that kb did
 	// not make: it is moved aside, never deleted (see CheckDest).
 	Force bool
-	// NoStaticSearch leaves out the static search bundle (StaticSearchDir),
+	// NoStaticSearch leaves out the static search bundle (layout.StaticSearchDir),
 	// for a preview whose server answers searches itself.
 	NoStaticSearch bool
 }
@@ -100,8 +101,8 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	cfg := DefaultConfig()
 	contentDir := ""
 	contentFS := siteFS
-	if src, err := fs.ReadFile(siteFS, ConfigFile); err == nil {
-		c, ds := ParseConfig(ConfigFile, src)
+	if src, err := fs.ReadFile(siteFS, layout.ConfigFile); err == nil {
+		c, ds := ParseConfig(layout.ConfigFile, src)
 		diags = append(diags, ds...)
 		if c == nil {
 			return nil, nil, diags, nil
@@ -145,7 +146,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		// The site folder is the content folder: its configuration and
 		// theme are not content.
 		static = slices.DeleteFunc(static, func(f SourceFile) bool {
-			return f.Path == ConfigFile || strings.HasPrefix(f.Path, cfg.ThemeDir+"/")
+			return f.Path == layout.ConfigFile || strings.HasPrefix(f.Path, cfg.ThemeDir+"/")
 		})
 		mdFiles = slices.DeleteFunc(mdFiles, func(f SourceFile) bool { return strings.HasPrefix(f.Path, cfg.ThemeDir+"/") })
 	}
@@ -272,13 +273,13 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	var indexTime, staticTime time.Duration
 	go func() {
 		t := time.Now()
-		err := buildIndex(ictx, filepath.Join(stage.Dir(), IndexDir), stage.Dir(), docs)
+		err := buildIndex(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage.Dir(), docs)
 		indexTime = time.Since(t)
 		if err == nil && !opts.NoStaticSearch {
 			// Through stage, not w: a session's later rebuilds do not
 			// write it the way they write pages (see updateStatic).
 			t = time.Now()
-			_, err = exportStatic(ictx, filepath.Join(stage.Dir(), IndexDir), stage)
+			_, err = exportStatic(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage)
 			staticTime = time.Since(t)
 		}
 		indexDone <- err
@@ -361,9 +362,6 @@ func (h *hashingWriter) WriteFile(name string, data []byte) error {
 	h.mu.Unlock()
 	return h.w.WriteFile(name, data)
 }
-
-// IndexDir is where the search index lives inside the output folder.
-const IndexDir = "_kb/search"
 
 // SearchDocs returns one search document per page.
 func (s *Site) SearchDocs() []search.Doc {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"kb/internal/layout"
 	"kb/search"
 )
 
@@ -444,7 +445,7 @@ func TestBuild_GitDates(t *testing.T) {
 
 func TestBuild_SearchIndexQuery(t *testing.T) {
 	_, dest := mustBuild(t, site(t, fixture))
-	idx, err := search.Open(filepath.Join(dest, IndexDir))
+	idx, err := search.Open(filepath.Join(dest, layout.IndexDir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,6 @@ import (
 	"gopkg.in/yaml.v2"
 )
 
-// ConfigFile is the name of a site's configuration file, at the site's root.
-const ConfigFile = "site.yaml"
-
 // Config is a site's configuration, read from site.yaml.
 type Config struct {
 	Title           string            `yaml:"title"`

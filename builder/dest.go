@@ -11,23 +11,24 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"kb/internal/layout"
 )
 
-// OutputMarker is the file kb writes at the top of every output folder it
-// makes. A folder that has it is kb's to replace; a non-empty folder that
-// does not is someone else's, and kb refuses to replace it (unless told to
-// with Options.Force, and even then it moves the folder aside instead of
-// deleting it). The content scan skips any folder that has it, so a build
-// output never becomes content.
-const OutputMarker = ".kb-output"
+// An output folder kb made holds layout.OutputMarker: a folder that has
+// it is kb's to replace; a non-empty folder that does not is someone
+// else's, and kb refuses to replace it (unless told to with Options.Force,
+// and even then it moves the folder aside instead of deleting it). The
+// content scan skips any folder that has it, so a build output never
+// becomes content.
 
 // markerText is the marker file's content: the same in every build, so
 // that two builds of the same input are byte-identical.
 const markerText = "This folder is the output of kb build; kb replaces it as a whole on every build.\n"
 
-// legacyMarker is a file that output folders written before OutputMarker
+// legacyMarker is a file that output folders written before layout.OutputMarker
 // existed always hold.
-const legacyMarker = "_kb/search/index_meta.json"
+const legacyMarker = layout.IndexDir + "/index_meta.json"
 
 // ErrUnsafeDest marks an output folder that kb refuses to write: it is, holds
 // or lies inside the site's sources, or it is a folder kb did not make.
@@ -38,7 +39,7 @@ var ErrUnsafeDest = errors.New("unsafe output folder")
 // site.yaml, content or theme folder; one inside the content or theme folder
 // (unless that is the site folder itself); one inside a .git folder; one
 // holding files Git tracks; a file that is not a folder; and a non-empty
-// folder without OutputMarker, unless opts.Force. The errors wrap
+// folder without layout.OutputMarker, unless opts.Force. The errors wrap
 // ErrUnsafeDest and say why.
 func CheckDest(ctx context.Context, opts Options) error {
 	dest, err := resolvePath(opts.Dest)
@@ -57,12 +58,12 @@ func CheckDest(ctx context.Context, opts Options) error {
 			return refuse("would replace the site folder %s", opts.Source)
 		}
 		cfg := DefaultConfig()
-		if data, err := os.ReadFile(filepath.Join(src, ConfigFile)); err == nil {
-			if c, _ := ParseConfig(ConfigFile, data); c != nil {
+		if data, err := os.ReadFile(filepath.Join(src, layout.ConfigFile)); err == nil {
+			if c, _ := ParseConfig(layout.ConfigFile, data); c != nil {
 				cfg = c
 			}
 		}
-		for _, p := range []struct{ what, rel string }{{"the site's " + ConfigFile, ConfigFile}, {"the content folder", cfg.ContentDir}, {"the theme folder", cfg.ThemeDir}, {"the Git folder", ".git"}} {
+		for _, p := range []struct{ what, rel string }{{"the site's " + layout.ConfigFile, layout.ConfigFile}, {"the content folder", cfg.ContentDir}, {"the theme folder", cfg.ThemeDir}, {"the Git folder", ".git"}} {
 			abs := filepath.Join(src, filepath.FromSlash(p.rel))
 			fi, err := os.Lstat(abs)
 			if err != nil {
@@ -100,14 +101,14 @@ func CheckDest(ctx context.Context, opts Options) error {
 		return err
 	}
 	if len(entries) > 0 && !opts.Force {
-		return refuse("is a folder kb did not make and is not empty (it has no %s file): choose another folder, empty it, or pass --force to move it aside to %s", OutputMarker, filepath.Base(dest)+asideSuffix+"/")
+		return refuse("is a folder kb did not make and is not empty (it has no %s file): choose another folder, empty it, or pass --force to move it aside to %s", layout.OutputMarker, filepath.Base(dest)+asideSuffix+"/")
 	}
 	return nil
 }
 
 // isOutput reports whether dir is an output folder kb made.
 func isOutput(dir string) bool {
-	for _, name := range []string{OutputMarker, filepath.FromSlash(legacyMarker)} {
+	for _, name := range []string{layout.OutputMarker, filepath.FromSlash(legacyMarker)} {
 		if fi, err := os.Lstat(filepath.Join(dir, name)); err == nil && fi.Mode().IsRegular() {
 			return true
 		}

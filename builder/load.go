@@ -20,28 +20,14 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
-)
 
-// Ignored reports whether a file or folder name is never part of a site:
-// dotfiles, editor temp and backup files, and dependency folders.
-func Ignored(name string) bool {
-	switch {
-	case name == "" || name[0] == '.' || name[0] == '#' || name[0] == '_':
-		return true
-	case name == "4913" || name == "node_modules" || name == "Thumbs.db":
-		return true
-	case strings.HasSuffix(name, "~"), strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"),
-		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bck"), strings.HasSuffix(name, ".bak"),
-		strings.Contains(name, "___jb_"), strings.Contains(name, ".goutputstream-"):
-		return true
-	}
-	return false
-}
+	"kb/internal/layout"
+)
 
 // isOutputFS reports whether the folder dir of fsys is an output folder
 // kb made.
 func isOutputFS(fsys fs.FS, dir string) bool {
-	for _, name := range []string{OutputMarker, legacyMarker} {
+	for _, name := range []string{layout.OutputMarker, legacyMarker} {
 		if fi, err := fs.Stat(fsys, path.Join(dir, name)); err == nil && fi.Mode().IsRegular() {
 			return true
 		}
@@ -85,7 +71,7 @@ func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error)
 		if p == "." {
 			return nil
 		}
-		if Ignored(d.Name()) {
+		if layout.Ignored(d.Name()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}

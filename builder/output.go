@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"kb/internal/layout"
 )
 
 // Staging is a fresh output folder that becomes the published one only when
@@ -17,7 +19,7 @@ import (
 // reach outside it, whatever a page's URL or alias says.
 type Staging struct {
 	// Force lets Commit replace a non-empty folder that has no
-	// OutputMarker: it is moved aside (see CheckDest), never deleted.
+	// layout.OutputMarker: it is moved aside (see CheckDest), never deleted.
 	Force bool
 
 	dir  string
@@ -65,7 +67,7 @@ func NewStaging(dest string) (*Staging, error) {
 	}
 	root, err := os.OpenRoot(dir)
 	if err == nil {
-		err = root.WriteFile(OutputMarker, []byte(markerText), 0o644)
+		err = root.WriteFile(layout.OutputMarker, []byte(markerText), 0o644)
 	}
 	if err != nil {
 		if root != nil {
@@ -154,7 +156,7 @@ func (s *Staging) Abort() {
 // Commit replaces the published output with the staging folder: the old
 // folder is moved aside, the new one renamed into place, the old one removed.
 // A killed Commit is undone by the next build's Recover. The old folder is
-// removed only when kb made it (it holds OutputMarker) or it is empty;
+// removed only when kb made it (it holds layout.OutputMarker) or it is empty;
 // otherwise Commit fails with ErrUnsafeDest, or with Force moves it aside.
 // Every folder and file of the output is made readable by all first
 // (0755 and 0644 less the umask), the search index's included.
@@ -223,7 +225,7 @@ func publicModes(dir string) error {
 	if err := os.Chmod(dir, 0o755&^umask()); err != nil {
 		return err
 	}
-	return publicTree(filepath.Join(dir, "_kb"))
+	return publicTree(filepath.Join(dir, layout.Reserved))
 }
 
 // publicTree gives every folder under dir mode 0755 and every file 0644,

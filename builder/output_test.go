@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"kb/internal/layout"
 )
 
 // TestStaging_RemovesOnlyStaleLeftovers checks that a build removes the
@@ -25,7 +27,7 @@ func TestStaging_RemovesOnlyStaleLeftovers(t *testing.T) {
 		}
 	}
 	write("public/index.html")
-	write("public/" + OutputMarker) // an earlier build's
+	write("public/" + layout.OutputMarker) // an earlier build's
 	// Look-alikes that are not kb's.
 	outside := t.TempDir()
 	if err := os.WriteFile(filepath.Join(outside, "keep"), []byte("x"), 0o644); err != nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+
+	"kb/internal/layout"
 )
 
 // An output is one file of the built site, or a folder kb fills itself,
@@ -67,7 +69,7 @@ func (s *Site) outputs(theme *Theme) []output {
 	}{{"sitemap.xml", "kb's sitemap", s.sitemap}, {"feed.xml", "kb's feed", s.feed}, {"robots.txt", "kb's robots.txt", s.robots}} {
 		outs = append(outs, output{path: g.name, by: claim{what: g.what}, data: func() ([]byte, error) { return g.make(), nil }})
 	}
-	return append(outs, output{path: path.Dir(IndexDir), dir: true, by: claim{what: "kb's search index"}})
+	return append(outs, output{path: path.Dir(layout.IndexDir), dir: true, by: claim{what: "kb's search index"}})
 }
 
 // checkOutputs reports every output path claimed twice, every file where
@@ -83,7 +85,7 @@ func (s *Site) checkOutputs(outs []output) Diagnostics {
 		}
 		file, line, col := mine.by.file, mine.by.line, 0
 		if file == "" {
-			file = ConfigFile // both are kb's own: the configuration named them
+			file = layout.ConfigFile // both are kb's own: the configuration named them
 		}
 		if line > 0 {
 			col = 1

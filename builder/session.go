@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"kb/internal/gitrepo"
+	"kb/internal/layout"
 	"kb/search"
 )
 
@@ -126,10 +128,10 @@ func (s *Session) Build(ctx context.Context) (*Result, error) {
 // one), finding the repository on the first call.
 func (s *Session) gitHeadNow(ctx context.Context) string {
 	if !s.gitLooked && s.opts.Source != "" {
-		s.gitDir, s.gitCommon = GitDirs(ctx, s.opts.Source)
+		s.gitDir, s.gitCommon = gitrepo.Dirs(ctx, s.opts.Source)
 		s.gitLooked = true
 	}
-	return gitHead(s.gitDir, s.gitCommon)
+	return gitrepo.Head(s.gitDir, s.gitCommon)
 }
 
 // full runs the first, staged build and opens its index for updates.
@@ -143,7 +145,7 @@ func (s *Session) full(ctx context.Context, stamps map[string]stamp) (*Result, e
 		s.ok = false
 		return res, err
 	}
-	idx, err := search.OpenForUpdate(filepath.Join(s.opts.Dest, filepath.FromSlash(IndexDir)))
+	idx, err := search.OpenForUpdate(filepath.Join(s.opts.Dest, filepath.FromSlash(layout.IndexDir)))
 	if err != nil {
 		res.Site.Close()
 		return res, err
@@ -175,7 +177,7 @@ func (s *Session) scan() (map[string]stamp, []string, bool, error) {
 			}
 			return nil
 		}
-		if p != "." && Ignored(d.Name()) {
+		if p != "." && layout.Ignored(d.Name()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -444,7 +446,7 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 			}
 		}
 	}
-	if err := publicTree(filepath.Join(s.opts.Dest, filepath.FromSlash(IndexDir))); err != nil {
+	if err := publicTree(filepath.Join(s.opts.Dest, filepath.FromSlash(layout.IndexDir))); err != nil {
 		return err
 	}
 	return s.updateStatic(ctx)

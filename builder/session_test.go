@@ -38,6 +38,8 @@ func readFile(t *testing.T, path string) string {
 func TestSession_IncrementalMatchesFull(t *testing.T) {
 	src := t.TempDir()
 	dest := filepath.Join(t.TempDir(), "public")
+	// With a site.yaml, so that a broken anchor is an error.
+	writeFile(t, filepath.Join(src, "site.yaml"), "title: Incremental\n")
 	writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nSee [beta](b.md#details).\n")
 	writeFile(t, filepath.Join(src, "b.md"), "---\ntitle: Beta\nsummary: B.\ntags: [x]\n---\n\n## Details\n\nOne.\n")
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"kb/internal/layout"
 )
 
 // Site is a loaded and linked site: every published page with its
@@ -88,7 +90,7 @@ func (s *Site) PageByURL(u string) *Page { return s.byURL[u] }
 func (s *Site) Section(p string) *Section { return s.sections[p] }
 
 // reserved lists URLs the site generates itself.
-var reserved = []string{"/tags/", "/kinds/", "/owners/", "/review/", "/search/", "/lang/", "/assets/", "/_kb/"}
+var reserved = []string{"/tags/", "/kinds/", "/owners/", "/review/", "/search/", "/lang/", "/assets/", "/" + layout.Reserved + "/"}
 
 func (s *Site) diag(ds *Diagnostics, rule, file string, line, col int, format string, args ...any) {
 	s.diagAtMost(ds, SeverityError, rule, file, line, col, format, args...)
@@ -177,7 +179,7 @@ func (s *Site) adopt(joined string) (adopted, exists bool) {
 	}
 	hidden, dotted := false, false
 	for _, seg := range strings.Split(joined, "/") {
-		hidden = hidden || Ignored(seg)
+		hidden = hidden || layout.Ignored(seg)
 		dotted = dotted || strings.HasPrefix(seg, ".")
 	}
 	fi, err := fs.Stat(s.fsys, joined)

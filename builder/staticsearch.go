@@ -8,13 +8,9 @@ import (
 	"path"
 	"path/filepath"
 
+	"kb/internal/layout"
 	"kb/search"
 )
-
-// StaticSearchDir is where the static search bundle (see
-// search.ExportStatic) lives inside the output folder: the theme's search
-// box reads it when no kb serve answers {base}_search.
-const StaticSearchDir = "_kb/static-search"
 
 // exportStatic writes the static search bundle of the index in indexDir
 // through w.
@@ -24,7 +20,7 @@ func exportStatic(ctx context.Context, indexDir string, w search.FileWriter) (*s
 		return nil, err
 	}
 	defer idx.Close()
-	return search.ExportStatic(ctx, idx, w, StaticSearchDir)
+	return search.ExportStatic(ctx, idx, w, layout.StaticSearchDir)
 }
 
 // updateStatic rewrites the static search bundle after a session's rebuild:
@@ -40,17 +36,17 @@ func (s *Session) updateStatic(ctx context.Context) error {
 		return err
 	}
 	defer root.Close()
-	st, err := search.ExportStatic(ctx, s.Index(), rootWriter{root}, StaticSearchDir)
+	st, err := search.ExportStatic(ctx, s.Index(), rootWriter{root}, layout.StaticSearchDir)
 	if err != nil {
 		return err
 	}
-	entries, err := fs.ReadDir(root.FS(), StaticSearchDir)
+	entries, err := fs.ReadDir(root.FS(), layout.StaticSearchDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	for _, e := range entries {
 		if e.IsDir() && e.Name()+"/" != st.Dir {
-			if err := os.RemoveAll(filepath.Join(s.opts.Dest, filepath.FromSlash(path.Join(StaticSearchDir, e.Name())))); err != nil {
+			if err := os.RemoveAll(filepath.Join(s.opts.Dest, filepath.FromSlash(path.Join(layout.StaticSearchDir, e.Name())))); err != nil {
 				return err
 			}
 		}

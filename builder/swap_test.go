@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"kb/internal/layout"
 )
 
 // TestMain lets the test binary run one build in a separate process that
@@ -68,7 +70,7 @@ func TestBuild_KilledAtEachSwapStep(t *testing.T) {
 			if err != nil || !strings.Contains(string(data), want) {
 				t.Fatalf("after a kill at %q and a failed build, a/index.html does not say %q (%v)", step, want, err)
 			}
-			for _, f := range []string{"b/index.html", "index.html", "sitemap.xml", OutputMarker, IndexDir + "/index_meta.json"} {
+			for _, f := range []string{"b/index.html", "index.html", "sitemap.xml", layout.OutputMarker, layout.IndexDir + "/index_meta.json"} {
 				if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(f))); err != nil {
 					t.Errorf("the site in place is not complete: %v", err)
 				}

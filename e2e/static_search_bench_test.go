@@ -20,6 +20,7 @@ import (
 
 	"kb/builder"
 	"kb/internal/benchcorpus"
+	"kb/internal/layout"
 )
 
 // BenchmarkStaticSearch measures the static search bundle in Chromium on
@@ -52,7 +53,7 @@ func BenchmarkStaticSearch(b *testing.B) {
 			cs := &countingServer{h: http.FileServer(http.Dir(dir))}
 			srv := httptest.NewServer(cs)
 			defer srv.Close()
-			bundleBytes, bundleFiles := treeSize(filepath.Join(dir, filepath.FromSlash(builder.StaticSearchDir)))
+			bundleBytes, bundleFiles := treeSize(filepath.Join(dir, filepath.FromSlash(layout.StaticSearchDir)))
 			script := scriptPath(b, dir)
 			// Queries as the Pagefind comparison runs them: a word found on
 			// one English page, one found on one Dutch page, a common word,
@@ -228,7 +229,7 @@ func staticBenchSite(b *testing.B, n int) (string, map[string]string) {
 	root := filepath.Join(os.TempDir(), "kbbench")
 	src := benchcorpus.Dir(b, n)
 	dest := filepath.Join(root, "static-"+name)
-	if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(builder.StaticSearchDir), "manifest.json")); err != nil || os.Getenv("KB_BENCH_REBUILD") != "" || staleScripts(dest) {
+	if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(layout.StaticSearchDir), "manifest.json")); err != nil || os.Getenv("KB_BENCH_REBUILD") != "" || staleScripts(dest) {
 		res, err := builder.Build(context.Background(), builder.Options{Source: src, Dest: dest, BaseURL: "http://127.0.0.1/"})
 		if err != nil {
 			b.Fatalf("building %s: %v", src, err)

@@ -13,6 +13,7 @@ import (
 
 	"kb/builder"
 	"kb/internal/benchcorpus"
+	"kb/internal/layout"
 	"kb/search"
 )
 
@@ -53,7 +54,7 @@ func (c *benchCorpus) load(n int, src string, markers map[string]string) error {
 	if keep != "" {
 		dest = filepath.Join(keep, name)
 	}
-	ixDir := filepath.Join(dest, filepath.FromSlash(builder.IndexDir))
+	ixDir := filepath.Join(dest, filepath.FromSlash(layout.IndexDir))
 	var err error
 	if _, err := os.Stat(ixDir); err != nil || keep == "" {
 		if _, err := builder.Build(context.Background(), builder.Options{Source: src, Dest: dest}); err != nil {

@@ -26,6 +26,7 @@ import (
 
 	"kb"
 	"kb/builder"
+	"kb/internal/layout"
 	"kb/search"
 )
 
@@ -535,7 +536,7 @@ func TestExportStatic_BuildTwice(t *testing.T) {
 		if err != nil {
 			t.Fatalf("build: %v %v", err, res.Diagnostics)
 		}
-		trees = append(trees, readTree(t, filepath.Join(dest, filepath.FromSlash(builder.StaticSearchDir))))
+		trees = append(trees, readTree(t, filepath.Join(dest, filepath.FromSlash(layout.StaticSearchDir))))
 	}
 	if len(trees[0]) < 50 {
 		t.Fatalf("bundle has %d files", len(trees[0]))
@@ -559,7 +560,7 @@ func TestExportStatic_Session(t *testing.T) {
 	sess := builder.NewSession(builder.Options{Source: src, Dest: dest})
 	defer sess.Close()
 	read := func() (manifest, map[string][]byte) {
-		tree := readTree(t, filepath.Join(dest, filepath.FromSlash(builder.StaticSearchDir)))
+		tree := readTree(t, filepath.Join(dest, filepath.FromSlash(layout.StaticSearchDir)))
 		var m manifest
 		if err := json.Unmarshal(tree["manifest.json"], &m); err != nil {
 			t.Fatal(err)

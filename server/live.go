@@ -11,7 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"kb/builder"
+	"kb/internal/diag"
+	"kb/internal/layout"
 )
 
 //go:embed live.js
@@ -27,7 +28,7 @@ type Event struct {
 	// without reloading.
 	CSSOnly bool `json:"css,omitempty"`
 	// Errors are the failed build's diagnostics.
-	Errors builder.Diagnostics `json:"errors,omitempty"`
+	Errors diag.Diagnostics `json:"errors,omitempty"`
 }
 
 // Publish sends a build's result to every open page: "reload" (or "css")
@@ -187,7 +188,7 @@ func (h *hub) serveEvents(w http.ResponseWriter, r *http.Request) {
 // inject adds the live-reload script before the page's last </body> (or at
 // its end), tagged with the ID of the build being served.
 func (h *hub) inject(page []byte, base string) []byte {
-	tag := fmt.Sprintf(`<script src="%s_kb/live.js" data-build="%s" defer></script>`,
+	tag := fmt.Sprintf(`<script src="%s`+layout.LiveScript+`" data-build="%s" defer></script>`,
 		html.EscapeString(base), strconv.Itoa(h.goodID()))
 	i := lastIndexFold(page, "</body>")
 	if i < 0 {

@@ -24,7 +24,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"kb/builder"
+	"kb/internal/diag"
+	"kb/internal/layout"
 	"kb/search"
 )
 
@@ -45,7 +46,7 @@ type Options struct {
 	// Search answers {BasePath}_search. Nil means no search endpoint.
 	Search http.Handler
 	// OpenIndex makes the server open the search index inside Dir
-	// (builder.IndexDir) read-only, and re-open it whenever Dir is replaced;
+	// (layout.IndexDir) read-only, and re-open it whenever Dir is replaced;
 	// Index returns it. Used when serving a finished build.
 	OpenIndex bool
 	// Live enables preview mode: every HTML page gets the live-reload
@@ -124,7 +125,7 @@ func (s *Server) Reopen() error {
 	}
 	t := &tree{root: root, info: info}
 	if s.opts.OpenIndex {
-		idx, err := search.Open(filepath.Join(s.opts.Dir, filepath.FromSlash(builder.IndexDir)))
+		idx, err := search.Open(filepath.Join(s.opts.Dir, filepath.FromSlash(layout.IndexDir)))
 		if err == nil {
 			t.index = idx
 		} // else: search answers 503 until a build with an index is swapped in
@@ -206,11 +207,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rest := p[len(base):]
 	switch {
-	case rest == "_search" && s.opts.Search != nil:
+	case rest == layout.SearchEndpoint && s.opts.Search != nil:
 		s.opts.Search.ServeHTTP(w, r)
-	case rest == "_kb/live.js" && s.live != nil:
+	case rest == layout.LiveScript && s.live != nil:
 		serveScript(w, r)
-	case rest == "_kb/events" && s.live != nil:
+	case rest == layout.Events && s.live != nil:
 		s.live.serveEvents(w, r)
 	default:
 		s.serveFile(w, r, rest)
@@ -293,7 +294,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string) 
 // segments, no backslashes or NULs, and not kb's own _kb folder (the
 // search index's files).
 func safeName(name string) bool {
-	if strings.ContainsAny(name, "\\\x00") || name == "_kb" || strings.HasPrefix(name, "_kb/") {
+	if strings.ContainsAny(name, "\\\x00") || name == layout.Reserved || strings.HasPrefix(name, layout.Reserved+"/") {
 		return false
 	}
 	segs := strings.Split(strings.TrimSuffix(name, "/"), "/")
@@ -343,7 +344,7 @@ func (s *Server) notBuilt(w http.ResponseWriter, r *http.Request) {
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not built yet</title></head>\n" +
 		"<body><h1>The site is not built yet</h1>\n")
-	var failed builder.Diagnostics
+	var failed diag.Diagnostics
 	if s.live != nil {
 		if ev := s.live.current(); !ev.OK {
 			failed = ev.Errors

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"kb/builder"
+	"kb/internal/layout"
 	"kb/search"
 )
 
@@ -431,7 +432,7 @@ func TestServer_OpenIndexFollowsSwap(t *testing.T) {
 		st, err := builder.NewStaging(pub)
 		must(t, err)
 		must(t, st.WriteFile("index.html", []byte("<html><body>"+word+"</body></html>")))
-		must(t, search.Build(context.Background(), filepath.Join(st.Dir(), filepath.FromSlash(builder.IndexDir)), st.Dir(),
+		must(t, search.Build(context.Background(), filepath.Join(st.Dir(), filepath.FromSlash(layout.IndexDir)), st.Dir(),
 			[]search.Doc{{URL: "/" + word + "/", Title: word, Body: "about " + word, Lang: "en"}}))
 		must(t, st.Commit())
 	}

@@ -10,12 +10,13 @@ import (
 
 	"gopkg.in/yaml.v2"
 
-	"kb/builder"
+	"kb/internal/gitrepo"
+	"kb/internal/layout"
 )
 
 // Scope says which files under a folder belong to a site: the trees watched
 // recursively and the single files watched through their folder. Names that
-// builder.Ignored rejects (dotfiles, editor temp files, node_modules) and the
+// layout.Ignored rejects (dotfiles, editor temp files, node_modules) and the
 // Exclude paths are never part of it, at any depth.
 type Scope struct {
 	// Root is the site's folder (absolute).
@@ -39,7 +40,7 @@ type Scope struct {
 // output goes to dest: site.yaml, the content folder and the theme folder
 // that site.yaml names (re-read on every call, so a change of content_dir is
 // followed), or the whole folder when it has neither site.yaml nor content/,
-// as builder.Load decides.
+// as the builder decides.
 func SiteScope(source, dest string) (func() Scope, error) {
 	// Watch the real folder: events name real paths, and a walk does not
 	// enter a symlinked root.
@@ -47,7 +48,7 @@ func SiteScope(source, dest string) (func() Scope, error) {
 	if err != nil {
 		return nil, err
 	}
-	gitDir, gitCommon := builder.GitDirs(context.Background(), root)
+	gitDir, gitCommon := gitrepo.Dirs(context.Background(), root)
 	var exclude []string
 	if dest != "" {
 		d, err := realPath(dest)
@@ -57,9 +58,9 @@ func SiteScope(source, dest string) (func() Scope, error) {
 		exclude = append(exclude, d)
 	}
 	return func() Scope {
-		sc := Scope{Root: root, Files: []string{builder.ConfigFile}, Exclude: exclude, GitDir: gitDir, GitCommon: gitCommon}
+		sc := Scope{Root: root, Files: []string{layout.ConfigFile}, Exclude: exclude, GitDir: gitDir, GitCommon: gitCommon}
 		content, theme := "content", "theme"
-		src, err := os.ReadFile(filepath.Join(root, builder.ConfigFile))
+		src, err := os.ReadFile(filepath.Join(root, layout.ConfigFile))
 		if err == nil {
 			var dirs struct {
 				Content string `yaml:"content_dir"`
@@ -135,7 +136,7 @@ func (sc *Scope) Contains(p string) bool {
 		return true
 	}
 	for _, seg := range strings.Split(r, "/") {
-		if builder.Ignored(seg) {
+		if layout.Ignored(seg) {
 			return false
 		}
 	}

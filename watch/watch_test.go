@@ -16,7 +16,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
-	"kb/builder"
+	"kb/internal/layout"
 	"kb/internal/testkit"
 )
 
@@ -42,7 +42,7 @@ func (r *recorder) Build(ctx context.Context, b Batch) {
 		if err != nil || p == r.root {
 			return nil
 		}
-		if builder.Ignored(d.Name()) || p == r.exclude {
+		if layout.Ignored(d.Name()) || p == r.exclude {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -368,7 +368,7 @@ func TestWatch_EditorSaves(t *testing.T) {
 					}
 				}
 				for _, q := range h.rec.all()[n-1].batch.Paths {
-					if builder.Ignored(filepath.Base(q)) {
+					if layout.Ignored(filepath.Base(q)) {
 						t.Errorf("batch lists the temporary file %s", q)
 					}
 				}

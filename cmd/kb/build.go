@@ -11,6 +11,7 @@ import (
 
 	"kb"
 	"kb/builder"
+	"kb/internal/layout"
 )
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
@@ -45,7 +46,7 @@ func siteSource(dir string, stderr io.Writer) (builder.Options, error) {
 		}
 		return builder.Options{Source: dir}, nil
 	}
-	for _, probe := range []string{builder.ConfigFile, "content"} {
+	for _, probe := range []string{layout.ConfigFile, "content"} {
 		if _, err := os.Stat(probe); err == nil {
 			return builder.Options{Source: "."}, nil
 		}

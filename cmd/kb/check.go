@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"kb/builder"
+	"kb/internal/layout"
 )
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -60,7 +61,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	diags = relocate(site, diags)
 	files := checkedFiles(site, diags)
-	if changed != nil && !changed[builder.ConfigFile] {
+	if changed != nil && !changed[layout.ConfigFile] {
 		diags = builder.FilterChanged(diags, func(f string) bool { return changed[f] })
 	}
 	if *strict {

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"kb/builder"
+	"kb/internal/layout"
 	"kb/internal/testkit"
 )
 
@@ -129,7 +129,7 @@ func TestDest_ForeignFolder(t *testing.T) {
 			t.Errorf("the moved-aside folder lost %s: %q %v", name, data, err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dest, builder.OutputMarker)); err != nil {
+	if _, err := os.Stat(filepath.Join(dest, layout.OutputMarker)); err != nil {
 		t.Fatalf("the output has no marker: %v", err)
 	}
 	if code := Run(context.Background(), []string{"build", "--source", dir, "--dest", dest}, &out, &errs); code != 0 {
@@ -206,7 +206,7 @@ func TestOutput_ReadableByOtherUsers(t *testing.T) {
 	svMust(t, web.Start())
 	t.Cleanup(func() { _ = web.Process.Kill(); _ = web.Wait() })
 	client := &http.Client{Timeout: 5 * time.Second}
-	for _, p := range []string{"_kb/static-search/manifest.json", "index.html", builder.IndexDir + "/index_meta.json"} {
+	for _, p := range []string{"_kb/static-search/manifest.json", "index.html", layout.IndexDir + "/index_meta.json"} {
 		var code int
 		svWait(t, "the web server to answer", func() bool {
 			resp, err := client.Get(fmt.Sprintf("http://%s/%s", addr, p))

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"kb/builder"
+	"kb/internal/layout"
 	"kb/internal/testkit"
 	"kb/search"
 )
@@ -126,7 +126,7 @@ func checkWhole(t *testing.T, round int, dest string) {
 			t.Fatalf("round %d: page %d is cut short", round, i)
 		}
 	}
-	idx, err := search.Open(filepath.Join(dest, builder.IndexDir))
+	idx, err := search.Open(filepath.Join(dest, layout.IndexDir))
 	if err != nil {
 		t.Fatalf("round %d: index does not open: %v", round, err)
 	}

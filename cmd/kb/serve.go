@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"kb/builder"
+	"kb/internal/layout"
 	"kb/search"
 	"kb/server"
 	"kb/watch"
@@ -301,8 +302,8 @@ func describeScope(source, dest string) string {
 			parts = append(parts, t+"/")
 		}
 	}
-	if _, err := os.Stat(filepath.Join(source, builder.ConfigFile)); err == nil {
-		parts = append(parts, builder.ConfigFile)
+	if _, err := os.Stat(filepath.Join(source, layout.ConfigFile)); err == nil {
+		parts = append(parts, layout.ConfigFile)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -341,13 +342,13 @@ func siteConfig(opts builder.Options) *builder.Config {
 	var src []byte
 	var err error
 	if opts.SourceFS != nil {
-		src, err = fs.ReadFile(opts.SourceFS, builder.ConfigFile)
+		src, err = fs.ReadFile(opts.SourceFS, layout.ConfigFile)
 	} else {
-		src, err = os.ReadFile(filepath.Join(opts.Source, builder.ConfigFile))
+		src, err = os.ReadFile(filepath.Join(opts.Source, layout.ConfigFile))
 	}
 	if err != nil {
 		return nil
 	}
-	cfg, _ := builder.ParseConfig(builder.ConfigFile, src)
+	cfg, _ := builder.ParseConfig(layout.ConfigFile, src)
 	return cfg
 }

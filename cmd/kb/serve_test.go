@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"kb/builder"
+	"kb/internal/layout"
 	"kb/internal/testkit"
 	"kb/search"
 )
@@ -293,7 +293,7 @@ func (s *svServer) converge(t testing.TB) {
 	if len(diffs) > 0 {
 		t.Fatalf("served site differs from a fresh build:\n%s\noutput:\n%s%s", strings.Join(diffs[:min(len(diffs), 30)], "\n"), s.out, s.errs)
 	}
-	s.sameSearch(t, filepath.Join(freshDir, filepath.FromSlash(builder.IndexDir)))
+	s.sameSearch(t, filepath.Join(freshDir, filepath.FromSlash(layout.IndexDir)))
 	tag := regexp.MustCompile(`<script src="/_kb/live\.js" data-build="\d+" defer></script>\n`)
 	for p, want := range fresh {
 		if !strings.HasSuffix(p, ".html") || strings.HasPrefix(p, "404") {

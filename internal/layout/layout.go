@@ -1,0 +1,57 @@
+// Package layout names the files and folders of a site and of its output
+// that more than one part of kb knows: the configuration file, which source
+// names are never part of a site, and kb's own folder in the output with
+// the search index, the static search bundle and the preview server's
+// endpoints. A new output file kb writes for itself goes under Reserved and
+// is named here.
+package layout
+
+import "strings"
+
+// ConfigFile is the name of a site's configuration file, at the site's root.
+const ConfigFile = "site.yaml"
+
+// Default folders of a site, relative to its root; site.yaml's content_dir
+// and theme_dir change them.
+const (
+	ContentDir = "content"
+	ThemeDir   = "theme"
+)
+
+// Names in the output folder, slash-separated and relative to it (the
+// preview server's endpoints relative to the site's base path).
+const (
+	// Reserved is kb's own folder: no page, alias or static file may be
+	// written inside it, and the preview server answers only its endpoints
+	// there.
+	Reserved = "_kb"
+	// IndexDir holds the search index.
+	IndexDir = Reserved + "/search"
+	// StaticSearchDir holds the static search bundle, read by the theme's
+	// search box where no kb serve answers SearchEndpoint.
+	StaticSearchDir = Reserved + "/static-search"
+	// OutputMarker marks an output folder kb made (see builder.CheckDest).
+	OutputMarker = ".kb-output"
+	// SearchEndpoint is where kb serve answers searches.
+	SearchEndpoint = "_search"
+	// LiveScript is the preview's live-reload script.
+	LiveScript = Reserved + "/live.js"
+	// Events streams the preview's build results.
+	Events = Reserved + "/events"
+)
+
+// Ignored reports whether a file or folder name is never part of a site:
+// dotfiles, editor temp and backup files, and dependency folders.
+func Ignored(name string) bool {
+	switch {
+	case name == "" || name[0] == '.' || name[0] == '#' || name[0] == '_':
+		return true
+	case name == "4913" || name == "node_modules" || name == "Thumbs.db":
+		return true
+	case strings.HasSuffix(name, "~"), strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"),
+		strings.HasSuffix(name, ".tmp"), strings.HasSuffix(name, ".bck"), strings.HasSuffix(name, ".bak"),
+		strings.Contains(name, "___jb_"), strings.Contains(name, ".goutputstream-"):
+		return true
+	}
+	return false
+}
