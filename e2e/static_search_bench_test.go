@@ -25,7 +25,7 @@ import (
 
 // BenchmarkStaticSearch measures the static search bundle in Chromium on
 // generated corpora of 1,000 and 10,000 pages (built once into
-// os.TempDir()/kbbench/static-cNk; KB_BENCH_REBUILD=1 builds again),
+// os.TempDir()/kbbench/static-v2-cNk; KB_BENCH_REBUILD=1 builds again),
 // served by a plain file server that counts the bytes it sends:
 //
 //   - cold: a fresh browser profile (empty cache) on a page of the site,
@@ -228,7 +228,7 @@ func staticBenchSite(b *testing.B, n int) (string, map[string]string) {
 	name := fmt.Sprintf("c%dk", n/1000)
 	root := filepath.Join(os.TempDir(), "kbbench")
 	src := benchcorpus.Dir(b, n)
-	dest := filepath.Join(root, "static-"+name)
+	dest := filepath.Join(root, "static-v2-"+name) // v2: the corpus generator of internal/benchcorpus
 	if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(layout.StaticSearchDir), "manifest.json")); err != nil || os.Getenv("KB_BENCH_REBUILD") != "" || staleScripts(dest) {
 		res, err := builder.Build(context.Background(), builder.Options{Source: src, Dest: dest, BaseURL: "http://127.0.0.1/"})
 		if err != nil {

@@ -17,7 +17,7 @@ import (
 // and cached in the temporary folder.
 func ckCorpus(b *testing.B, n int) string {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), "kb-bench", fmt.Sprintf("check-c%d", n))
+	dir := filepath.Join(os.TempDir(), "kb-bench", fmt.Sprintf("check-v2-c%d", n)) // v2: the corpus generator of internal/benchcorpus
 	if _, err := os.Stat(filepath.Join(dir, "site.yaml")); err == nil {
 		return dir
 	}
