@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 	"github.com/yuin/goldmark"
 
 	"kb/internal/layout"
+	"kb/internal/workers"
 	"kb/search"
 	"kb/themes"
 )
@@ -431,20 +431,10 @@ func bodyErrors(pages []*Page) Diagnostics {
 
 // parallel runs fn(0…n-1) on all cores.
 func parallel(n int, fn func(i int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				fn(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	_ = workers.Run(context.Background(), n, 0, func(_, i int) error {
+		fn(i)
+		return nil
+	})
 }
 
 // outPath maps a URL ("/a/b/") to its file ("a/b/index.html").
@@ -463,11 +453,10 @@ type job struct {
 	by   claim
 }
 
-// FileWriter receives the output files of a build.
-type FileWriter interface {
-	// WriteFile writes one file at a slash-separated path inside the output.
-	WriteFile(name string, data []byte) error
-}
+// FileWriter receives the output files of a build: slash-separated paths
+// inside the output, written from several goroutines at once. It is the
+// interface the search bundle's exporter writes through too.
+type FileWriter = search.FileWriter
 
 // write renders every page and list and writes them, the static files,
 // the theme's assets and the other generated files through w: every file
@@ -533,19 +522,4 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, 
 		}
 	}
 	return len(jobs), diags, nil
-}
-
-func sortedMap[V any](m map[string]V) func(func(string, V) bool) {
-	return func(yield func(string, V) bool) {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			if !yield(k, m[k]) {
-				return
-			}
-		}
-	}
 }

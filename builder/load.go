@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -22,6 +20,7 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"kb/internal/layout"
+	"kb/internal/workers"
 )
 
 // isOutputFS reports whether the folder dir of fsys is an output folder
@@ -199,26 +198,13 @@ var ErrSource = errors.New("unreadable source")
 func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config, md goldmark.Markdown, drafts bool) ([]*Page, Diagnostics) {
 	pages := make([]*Page, len(files))
 	diags := make([]Diagnostics, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				pages[i], diags[i] = loadPage(fsys, files[i], cfg, md)
-				if pages[i] != nil && pages[i].Draft && !drafts {
-					pages[i] = nil
-				}
-			}
-		})
-	}
-	for i := range files {
-		if ctx.Err() != nil {
-			break
+	_ = workers.Run(ctx, len(files), 0, func(_, i int) error {
+		pages[i], diags[i] = loadPage(fsys, files[i], cfg, md)
+		if pages[i] != nil && pages[i].Draft && !drafts {
+			pages[i] = nil
 		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+		return nil // a cancelled load is reported by the caller
+	})
 	var all Diagnostics
 	for _, d := range diags {
 		all = append(all, d...)

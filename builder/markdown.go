@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -230,24 +231,10 @@ func uniqueID(id string, used map[string]bool) string {
 	}
 	cand := id
 	for i := 1; used[cand]; i++ {
-		cand = id + "-" + itoa(i)
+		cand = id + "-" + strconv.Itoa(i)
 	}
 	used[cand] = true
 	return cand
-}
-
-func itoa(i int) string {
-	var buf [20]byte
-	n := len(buf)
-	for {
-		n--
-		buf[n] = byte('0' + i%10)
-		i /= 10
-		if i == 0 {
-			break
-		}
-	}
-	return string(buf[n:])
 }
 
 // GitHubSlug turns heading text into the anchor GitHub gives it, by the

@@ -3,7 +3,9 @@ package builder
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 
 	"kb/internal/layout"
 )
@@ -56,7 +58,8 @@ func (s *Site) outputs(theme *Theme) []output {
 	for i := range jobs {
 		outs = append(outs, output{path: jobs[i].out, by: jobs[i].by, job: &jobs[i]})
 	}
-	for out, data := range sortedMap(theme.AssetData) {
+	for _, out := range slices.Sorted(maps.Keys(theme.AssetData)) {
+		data := theme.AssetData[out]
 		outs = append(outs, output{path: out, by: claim{what: "the theme's asset " + out}, data: func() ([]byte, error) { return data, nil }})
 	}
 	for _, f := range s.Files {

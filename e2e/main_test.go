@@ -125,12 +125,14 @@ func browserOptions() []chromedp.ExecAllocatorOption {
 }
 
 // tab opens a new tab in the shared browser, set up to record Content
-// Security Policy violations and script errors, with a deadline for the test.
+// Security Policy violations and script errors, with a deadline for the
+// whole test (several minutes: a test may open every page type twice on a
+// busy 2-core machine).
 func tab(t *testing.T) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser)
 	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(cancelTimeout)
 	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: recorder})
 	if err != nil {

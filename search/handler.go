@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
+	"io"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -29,6 +29,9 @@ import (
 type Handler struct {
 	// Index returns the index to query; nil means search is unavailable (503).
 	Index func() *Index
+	// Log receives a line for each search that failed inside the index
+	// (a 500); nil discards them.
+	Log io.Writer
 
 	slotsOnce sync.Once
 	slots     chan struct{}
@@ -88,11 +91,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusServiceUnavailable, "search took too long; try fewer words")
 		return
 	default:
-		slog.Error("search failed", "query", req.Query, "err", err)
+		h.logf("kb: search %q failed: %v", req.Query, err)
 		writeError(w, r, http.StatusInternalServerError, "search failed")
 		return
 	}
-	writeJSON(w, r, http.StatusOK, res)
+	if err := writeJSON(w, r, http.StatusOK, res); err != nil {
+		h.logf("kb: search %q: %v", req.Query, err)
+	}
 }
 
 // takeSlot takes a search slot, waiting up to slotWait for one.
@@ -167,15 +172,16 @@ func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	writeJSON(w, r, status, map[string]string{"error": msg})
+	_ = writeJSON(w, r, status, map[string]string{"error": msg})
 }
 
 // writeJSON encodes v into a buffer first, so that an encoding failure
-// still gets a complete error response.
-func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+// still gets a complete error response; it returns that failure.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) error {
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(v); err != nil {
-		slog.Error("search: encoding the answer", "err", err)
+	err := json.NewEncoder(&buf).Encode(v)
+	if err != nil {
+		err = fmt.Errorf("encoding the answer: %w", err)
 		status = http.StatusInternalServerError
 		buf.Reset()
 		fmt.Fprintln(&buf, `{"error":"search failed"}`)
@@ -184,5 +190,13 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
+	}
+	return err
+}
+
+// logf writes one line to h.Log.
+func (h *Handler) logf(format string, args ...any) {
+	if h.Log != nil {
+		fmt.Fprintf(h.Log, format+"\n", args...)
 	}
 }

@@ -3,10 +3,10 @@ package search
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -17,6 +17,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"kb/internal/workers"
 )
 
 // The static search bundle lets the theme's search box work on a plain
@@ -433,43 +435,30 @@ func (l *plist) sort() {
 func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 	tok := unicode.NewUnicodeTokenizer()
 	lower := lowercase.NewLowerCaseFilter()
-	set := map[string]bool{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range max(1, min(4, len(d.docs))) {
-		wg.Go(func() {
-			local := map[string]bool{}
-			for i := range next {
-				sd := &d.docs[i]
-				for _, text := range []string{sd.title, sd.summary, sd.body} {
-					for _, t := range lower.Filter(tok.Tokenize([]byte(text))) {
-						if !local[string(t.Term)] {
-							local[string(t.Term)] = true
-						}
-					}
-				}
-				for _, tag := range sd.tags {
-					local[strings.ToLower(tag)] = true
-				}
-			}
-			mu.Lock()
-			for s := range local {
-				set[s] = true
-			}
-			mu.Unlock()
-		})
-	}
-	for i := range d.docs {
-		if ctx.Err() != nil {
-			break
+	const limit = 4
+	locals := make([]map[string]bool, limit)
+	err := workers.Run(ctx, len(d.docs), limit, func(w, i int) error {
+		if locals[w] == nil {
+			locals[w] = map[string]bool{}
 		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+		local := locals[w]
+		sd := &d.docs[i]
+		for _, text := range []string{sd.title, sd.summary, sd.body} {
+			for _, t := range lower.Filter(tok.Tokenize([]byte(text))) {
+				local[string(t.Term)] = true
+			}
+		}
+		for _, tag := range sd.tags {
+			local[strings.ToLower(tag)] = true
+		}
+		return nil
+	})
+	if err != nil {
 		return err
+	}
+	set := map[string]bool{}
+	for _, local := range locals {
+		maps.Copy(set, local)
 	}
 	// The folded words of titles and headings, which are not stored.
 	for k := range d.words {

@@ -13,9 +13,10 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"kb/internal/workers"
 )
 
 // bundleFile is one file of the bundle, its data compressed (but for the
@@ -353,45 +354,29 @@ func cutText(s string, n int) string {
 
 // compressAll gzips every file's data in place, on every core.
 func compressAll(ctx context.Context, files []bundleFile) error {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	errs := make(chan error, 1)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			var buf bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-			for i := range next {
-				buf.Reset()
-				zw.Reset(&buf)
-				_, err := zw.Write(files[i].data)
-				if err == nil {
-					err = zw.Close()
-				}
-				if err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-					continue
-				}
-				files[i].data = bytes.Clone(buf.Bytes())
-			}
-		})
+	type gz struct {
+		buf bytes.Buffer
+		zw  *gzip.Writer
 	}
-	for i := range files {
-		if ctx.Err() != nil {
-			break
+	gzs := make([]*gz, runtime.GOMAXPROCS(0))
+	return workers.Run(ctx, len(files), len(gzs), func(w, i int) error {
+		g := gzs[w]
+		if g == nil {
+			g = &gz{}
+			g.zw, _ = gzip.NewWriterLevel(&g.buf, gzip.BestCompression)
+			gzs[w] = g
 		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return err
-	default:
-	}
-	return ctx.Err()
+		g.buf.Reset()
+		g.zw.Reset(&g.buf)
+		if _, err := g.zw.Write(files[i].data); err != nil {
+			return err
+		}
+		if err := g.zw.Close(); err != nil {
+			return err
+		}
+		files[i].data = bytes.Clone(g.buf.Bytes())
+		return nil
+	})
 }
 
 // writeBundle writes files under dir, on every core, and counts them.
@@ -418,42 +403,12 @@ func writeBundle(ctx context.Context, w FileWriter, dir string, files []bundleFi
 			st.Docs++
 		}
 	}
-	var wg sync.WaitGroup
-	next := make(chan bundleFile)
-	errs := make(chan error, 1)
-	for range max(2, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for f := range next {
-				name := path.Join(dir, content, f.name)
-				if f.part == "manifest" {
-					name = path.Join(dir, f.name)
-				}
-				if err := w.WriteFile(name, f.data); err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-				}
-			}
-		})
-	}
 	// The manifest goes last: a reader that sees it finds its files.
-	for _, f := range files {
-		if ctx.Err() != nil {
-			break
-		}
-		if f.part != "manifest" {
-			next <- f
-		}
-	}
-	close(next)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return nil, err
-	default:
-	}
-	if err := ctx.Err(); err != nil {
+	body := slices.DeleteFunc(slices.Clone(files), func(f bundleFile) bool { return f.part == "manifest" })
+	err := workers.Run(ctx, len(body), max(2, runtime.GOMAXPROCS(0)), func(_, i int) error {
+		return w.WriteFile(path.Join(dir, content, body[i].name), body[i].data)
+	})
+	if err != nil {
 		return nil, err
 	}
 	for _, f := range files {

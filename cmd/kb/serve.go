@@ -37,9 +37,10 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-// newSearchHandler is the search endpoint over an index that may change.
-func newSearchHandler(index func() *search.Index) http.Handler {
-	return &search.Handler{Index: index}
+// newSearchHandler is the search endpoint over an index that may change,
+// logging failed searches to log.
+func newSearchHandler(index func() *search.Index, log io.Writer) http.Handler {
+	return &search.Handler{Index: index, Log: log}
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -128,7 +129,7 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 	srv, err := server.New(server.Options{
 		Dir:          opts.Dest,
 		BasePath:     basePath(siteURL),
-		Search:       newSearchHandler(sess.Index),
+		Search:       newSearchHandler(sess.Index, stderr),
 		Live:         true,
 		AllowedHosts: append(hosts, f.allowed...),
 	})
@@ -208,7 +209,7 @@ func production(ctx context.Context, ln net.Listener, f serveFlags, noBuild bool
 		hosts = server.DevHosts(addr)
 	}
 	var srv *server.Server
-	searchH := newSearchHandler(func() *search.Index { return srv.Index() })
+	searchH := newSearchHandler(func() *search.Index { return srv.Index() }, stderr)
 	srv, err := server.New(server.Options{Dir: opts.Dest, BasePath: base, OpenIndex: true, AllowedHosts: hosts, Search: searchH})
 	if err != nil {
 		return err
