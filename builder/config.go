@@ -38,6 +38,8 @@ type Config struct {
 	parseTimeout time.Duration
 	// checkOnly skips work only rendering needs (search text, related pages).
 	checkOnly bool
+	// preview lowers placeholder errors to warnings (see Options.Preview).
+	preview bool
 }
 
 // Language is one language the site's pages are written in.
@@ -146,15 +148,20 @@ func (c *Config) HasLanguage(code string) bool {
 	return slices.ContainsFunc(c.Languages, func(l Language) bool { return l.Code == code })
 }
 
-// Severity returns the severity configured for rule.
+// Severity returns the severity configured for rule. In a preview,
+// placeholders are at most warnings.
 func (c *Config) Severity(rule string) Severity {
+	sev, ok := defaultSeverity[rule]
+	if !ok {
+		sev = SeverityError
+	}
 	if s, ok := c.Rules[rule]; ok && !fatalRules[rule] {
-		return Severity(s)
+		sev = Severity(s)
 	}
-	if s, ok := defaultSeverity[rule]; ok {
-		return s
+	if c.preview && rule == RulePlaceholder && sev == SeverityError {
+		sev = SeverityWarning
 	}
-	return SeverityError
+	return sev
 }
 
 // SetBaseURL replaces the base URL and recomputes the base path.

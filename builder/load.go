@@ -327,7 +327,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 	p.Links = info.links
 	if !cfg.checkOnly {
 		p.Text = docText(doc, src)
-	} else if !bytes.Contains(src, []byte(PlaceholderMarker)) {
+	} else if !mayHavePlaceholders(src) {
 		// A check renders nothing: let the syntax tree go now, unless
 		// the placeholder rule needs it.
 		p.doc, p.src = nil, nil

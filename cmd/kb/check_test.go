@@ -249,14 +249,14 @@ func TestCheck_ChangedSince(t *testing.T) {
 	ckWrite(t, filepath.Join(site, "content/a.md"), "# A\n\nNow with a problem: ![](x.svg)\n")
 	ckGit(t, repo, "rm", "-q", "kb/content/c.md")
 	ckGit(t, repo, "commit", "-q", "-am", "change a, delete c")
-	ckWrite(t, filepath.Join(site, "content/e.md"), "---\ntitle: E\nsummary: \"TODO: say more\"\n---\n\nUncommitted.\n")
+	ckWrite(t, filepath.Join(site, "content/e.md"), "---\ntitle: E\nsummary: \"TODO(kb): say more\"\n---\n\nUncommitted.\n")
 	ckWrite(t, filepath.Join(site, "content/new.md"), "# New\n\nUntracked, linked from nowhere.\n")
 
 	code, out, errOut := ckRun(t, "check", "--source", site, "--changed-since", "main")
 	want := `content/README.md:3:23: error: broken link "c.md": no such file [broken-link]
 content/a.md:3:1: warning: image "x.svg" has no alt text [image-alt]
 content/d.md:3:5: error: broken link "c.md#c": no such file [broken-link]
-content/e.md:3:11: error: placeholder "TODO: say more" still to be filled in [placeholder]
+content/e.md:3:11: error: placeholder "TODO(kb): say more" still to be filled in [placeholder]
 content/new.md:1:1: warning: nothing links to this page: link to it from a related page or its folder's index [orphan]
 `
 	if out != want {

@@ -52,6 +52,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	poll := fl.Duration("poll", 0, "poll for changes at this interval instead of using file system events (network mounts, containers, WSL)")
 	noWatch := fl.Bool("no-watch", false, "build once and serve, without watching or live reload")
 	noBuild := fl.Bool("no-build", false, "serve the finished build in --dest as it is (implies --no-watch)")
+	verbose := fl.Bool("verbose", false, "list every warning after each build (default: the first 10)")
 	drafts := fl.Bool("drafts", false, "include pages marked draft: true")
 	force := fl.Bool("force", false, "replace a non-empty --dest folder that kb did not make (it is moved aside to DEST.orig, never deleted)")
 	baseURL := fl.String("base-url", "", "base URL to build with (default: http://ADDR/ when previewing, site.yaml's base_url otherwise)")
@@ -74,16 +75,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer ln.Close()
 	if preview {
-		return previewServe(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *poll, allowed}, stdout, stderr)
+		return previewServe(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *verbose, *poll, allowed}, stdout, stderr)
 	}
-	return production(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *poll, allowed}, *noBuild, *addr, stdout, stderr)
+	return production(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *verbose, *poll, allowed}, *noBuild, *addr, stdout, stderr)
 }
 
 type serveFlags struct {
-	source, dest, baseURL string
-	drafts, force         bool
-	poll                  time.Duration
-	allowed               []string
+	source, dest, baseURL  string
+	drafts, force, verbose bool
+	poll                   time.Duration
+	allowed                []string
 }
 
 // previewServe builds the site, serves it with live reload and rebuilds it on
@@ -94,7 +95,7 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 		return err
 	}
 	siteURL := listenURL(ln, f.baseURL)
-	opts.BaseURL, opts.Drafts, opts.Force = siteURL, f.drafts, f.force
+	opts.BaseURL, opts.Drafts, opts.Force, opts.Preview = siteURL, f.drafts, f.force, true
 	if opts.Dest = f.dest; opts.Dest == "" {
 		tmp, err := os.MkdirTemp("", "kb-serve-")
 		if err != nil {
@@ -111,7 +112,7 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 	opts.NoStaticSearch = true
 	sess := builder.NewSession(opts)
 	defer sess.Close()
-	rb := &rebuilder{sess: sess, out: stdout, errs: stderr}
+	rb := &rebuilder{sess: sess, out: stdout, errs: stderr, warnings: warningsShown(f.verbose)}
 
 	// Watch before the first build, so a change made during it is seen.
 	var w *watch.Watcher
@@ -275,7 +276,7 @@ func watchBuild(ctx context.Context, opts builder.Options, poll time.Duration, s
 	}
 	sess := builder.NewSession(opts)
 	defer sess.Close()
-	rb := &rebuilder{sess: sess, out: stdout, errs: stderr}
+	rb := &rebuilder{sess: sess, out: stdout, errs: stderr, warnings: warningsShown(false)}
 	scope, err := watch.SiteScope(opts.Source, opts.Dest)
 	if err != nil {
 		return err
@@ -296,6 +297,8 @@ type rebuilder struct {
 	sess      *builder.Session
 	out, errs io.Writer
 	srv       *server.Server
+	// warnings is how many warnings to list after a build (all when < 0).
+	warnings int
 
 	id     int  // last build's ID
 	goodOK bool // the last build succeeded
@@ -307,7 +310,8 @@ func (r *rebuilder) first(ctx context.Context) {
 	r.id = 1
 	r.goodOK = err == nil
 	diags := relocate(res.Site, res.Diagnostics)
-	printDiagnostics(r.errs, diags)
+	printDiagnostics(r.errs, firstOf(diags, builder.SeverityError, -1))
+	printDiagnostics(r.errs, firstOf(diags, builder.SeverityWarning, r.warnings))
 	if err != nil && !errors.Is(err, builder.ErrBuildFailed) {
 		fmt.Fprintf(r.errs, "kb: %v\n", err)
 	}
@@ -353,7 +357,8 @@ func (r *rebuilder) build(ctx context.Context, b watch.Batch) {
 	r.goodOK = true
 	var warn string
 	if n := diags.Warnings(); n > 0 {
-		warn = fmt.Sprintf(", %s (kb check lists them)", count(n, "warning"))
+		printDiagnostics(r.errs, firstOf(diags, builder.SeverityWarning, r.warnings))
+		warn = ", " + count(n, "warning")
 	}
 	fmt.Fprintf(r.out, "%s rebuilt %s: %s re-rendered in %s%s\n", stamp, describeChanged(res.Changed), count(res.Rendered, "page"), took, warn)
 	r.publish(nil, diags, res.Changed)
@@ -390,20 +395,39 @@ func whatFailed(diags builder.Diagnostics, err error) string {
 	return err.Error()
 }
 
+// warningsShown is how many warnings a build lists in the terminal: all
+// of them with --verbose, else the first 10.
+func warningsShown(verbose bool) int {
+	if verbose {
+		return -1
+	}
+	return 10
+}
+
 // errorsOnly keeps the first max errors, and says how many were left out.
 func errorsOnly(ds builder.Diagnostics, max int) builder.Diagnostics {
+	return firstOf(ds, builder.SeverityError, max)
+}
+
+// firstOf keeps the first max diagnostics of severity sev (all of them when
+// max < 0), and says how many were left out.
+func firstOf(ds builder.Diagnostics, sev builder.Severity, max int) builder.Diagnostics {
 	var out builder.Diagnostics
 	n := 0
 	for _, d := range ds {
-		if d.Severity != builder.SeverityError {
+		if d.Severity != sev {
 			continue
 		}
-		if n++; n <= max {
+		if n++; max < 0 || n <= max {
 			out = append(out, d)
 		}
 	}
-	if n > max {
-		out = append(out, builder.Diagnostic{Severity: builder.SeverityError, Message: fmt.Sprintf("and %d more errors (kb check lists them all)", n-max)})
+	if max >= 0 && n > max {
+		more := "--verbose lists them all"
+		if sev == builder.SeverityError {
+			more = "kb check lists them all"
+		}
+		out = append(out, builder.Diagnostic{Severity: sev, Message: fmt.Sprintf("and %s more (%s)", count(n-max, string(sev)), more)})
 	}
 	return out
 }
