@@ -171,6 +171,13 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		if p == nil {
 			continue
 		}
+		if p.unpublishable {
+			if site.invalid == nil {
+				site.invalid = map[string]*Page{}
+			}
+			site.invalid[p.Path] = p
+			continue
+		}
 		if git != nil {
 			p.Updated = git.Updated[p.Path]
 			p.Authors = git.Authors[p.Path]

@@ -43,6 +43,9 @@ type Site struct {
 	byURL      map[string]*Page
 	files      map[string]bool
 	sections   map[string]*Section
+	// invalid holds the pages left out because of their front matter, by
+	// path: links to them resolve, so that one mistake is one message.
+	invalid map[string]*Page
 
 	cacheMu    sync.Mutex
 	groupCache map[string][]Group
@@ -164,7 +167,7 @@ func (s *Site) resolve(p *Page, dest string) (*Page, string, string, string) {
 	if joined == "." {
 		joined = ""
 	}
-	if t := s.byPath[joined]; t != nil {
+	if t := cmp.Or(s.byPath[joined], s.invalid[joined]); t != nil {
 		return t, t.URL, anchor, ""
 	}
 	if s.files[joined] {

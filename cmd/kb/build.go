@@ -109,6 +109,6 @@ func summary(w io.Writer, res *builder.Result, err error) {
 	if err != nil {
 		status = "failed"
 	}
-	fmt.Fprintf(w, "%s: %d pages written, %d sections, %d warnings, %d errors in %s\n",
-		status, res.Written, res.Sections, res.Diagnostics.Warnings(), res.Diagnostics.Errors(), res.Duration.Round(time.Millisecond))
+	fmt.Fprintf(w, "%s: %s written, %s, %s, %s in %s\n", status, count(res.Written, "page"), count(res.Sections, "section"),
+		count(res.Diagnostics.Warnings(), "warning"), count(res.Diagnostics.Errors(), "error"), res.Duration.Round(time.Millisecond))
 }

@@ -86,7 +86,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if changed != nil {
 		scope = fmt.Sprintf(" (file-level rules limited to %d changed since %s)", len(changed), *since)
 	}
-	fmt.Fprintf(stderr, "checked %d files%s: %d errors, %d warnings\n", files, scope, diags.Errors(), diags.Warnings())
+	fmt.Fprintf(stderr, "checked %s%s: %s, %s\n", count(files, "file"), scope, count(diags.Errors(), "error"), count(diags.Warnings(), "warning"))
 	if diags.Errors() > 0 {
 		return errContent
 	}

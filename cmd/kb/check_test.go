@@ -68,7 +68,7 @@ content/guides/guide.md:3:1: warning: image "../images/x.svg" has no alt text [i
 	if code != exitContent {
 		t.Errorf("exit %d, want %d", code, exitContent)
 	}
-	if lines := strings.Split(strings.TrimSpace(errOut), "\n"); lines[len(lines)-1] != "checked 3 files: 1 errors, 1 warnings" {
+	if lines := strings.Split(strings.TrimSpace(errOut), "\n"); lines[len(lines)-1] != "checked 3 files: 1 error, 1 warning" {
 		t.Errorf("summary: %q", errOut)
 	}
 }
@@ -218,7 +218,7 @@ func TestCheck_ExitCodes(t *testing.T) {
 	}
 	// --strict reports the warning as an error.
 	_, out, errOut := ckRun(t, "check", "--strict", "--source", warnOnly)
-	if !strings.Contains(out, ": error: image") || !strings.Contains(errOut, "1 errors, 0 warnings") {
+	if !strings.Contains(out, ": error: image") || !strings.Contains(errOut, "1 error, 0 warnings") {
 		t.Errorf("strict: %s%s", out, errOut)
 	}
 }
@@ -460,5 +460,32 @@ func TestCheckAndBuild_NoMarkdown(t *testing.T) {
 			}
 			ckBuildFails(t, tc.src, dest, tc.want)
 		})
+	}
+}
+
+// One mistyped kind is one error: the page is left out of the site, but
+// the pages that link to it, in their body or in front matter, are fine.
+func TestCheck_MistypedKindIsOneError(t *testing.T) {
+	dir := ckSite(t, map[string]string{
+		"site.yaml":         "title: One mistake\n",
+		"content/README.md": "# Home\n\n[Silos](symptoms/silos.md#how-to-recognise-it), [sync](meetings/sync.md).\n",
+		"content/symptoms/silos.md": "---\ntitle: Silos\nkind: symtpom\nsignals: [Nobody knows]\nimpact: Time\n" +
+			"remedies: [../meetings/sync.md]\n---\n\n## How to recognise it\n\nText.\n",
+		"content/meetings/sync.md": "---\ntitle: Sync\nkind: meeting-format\ncadence: weekly\nduration: 30m\n" +
+			"participants: [Lead]\nagenda: [Blockers]\n---\n\nSee [silos](../symptoms/silos.md).\n",
+		"content/symptoms/more.md": "---\ntitle: More\nkind: symptom\nsignals: [Waiting]\nimpact: Time\n" +
+			"remedies: [silos.md]\n---\n\nLike [silos](silos.md).\n",
+	})
+	code, out, errOut := ckRun(t, "check", "--source", dir)
+	want := "content/symptoms/silos.md:3:1: error: unknown kind \"symtpom\" (site.yaml declares: symptom, meeting-format, channel-agreement, tool-rollout) [front-matter]\n"
+	if code != exitContent || out != want {
+		t.Errorf("exit %d, diagnostics:\n%s\nwant exactly:\n%s", code, out, want)
+	}
+	if !strings.Contains(errOut, ": 1 error, 0 warnings") {
+		t.Errorf("summary: %s", errOut)
+	}
+	code, out, errOut = ckRun(t, "build", "--source", dir, "--dest", filepath.Join(t.TempDir(), "public"))
+	if code != exitContent || strings.Count(errOut, "error:") != 1 || !strings.Contains(out, "failed: 0 pages written, 0 sections, 0 warnings, 1 error in ") {
+		t.Errorf("kb build: exit %d\n%s%s", code, out, errOut)
 	}
 }

@@ -32,7 +32,7 @@ func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		args = fl.Args()[1:]
 	}
 	if len(pos) != 2 {
-		fmt.Fprintf(stderr, "kb new: want KIND and \"Title\", got %d arguments\n", len(pos))
+		fmt.Fprintf(stderr, "kb new: want KIND and \"Title\", got %s\n", count(len(pos), "argument"))
 		fl.Usage()
 		return errUsage
 	}

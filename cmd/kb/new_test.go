@@ -150,7 +150,7 @@ func TestNew_UsageErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{"no title", []string{"new", "symptom", "--source", dir}, "want KIND and"},
+		{"no title", []string{"new", "symptom", "--source", dir}, "want KIND and \"Title\", got 1 argument\n"},
 		{"unknown kind", []string{"new", "recipe", "Soup", "--source", dir}, `unknown kind "recipe"`},
 		{"unknown language", []string{"new", "symptom", "Soep", "--lang", "fr", "--source", dir}, `--lang "fr"`},
 		{"empty slug", []string{"new", "symptom", "???", "--source", dir}, "empty file name"},
