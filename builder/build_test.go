@@ -459,16 +459,34 @@ func TestBuild_SearchIndexQuery(t *testing.T) {
 
 func TestConfig_Errors(t *testing.T) {
 	cases := map[string]string{
-		"title: X\ncolour: red\n":                                           `site.yaml:2: error: field colour not found`,
-		"title: X\nfeed_size: many\n":                                       `site.yaml:2: error: cannot unmarshal !!str`,
-		"default_language: fr\n":                                            `site.yaml:1: error: default_language "fr" is not one of the languages`,
-		"rules:\n  orphans: warning\n":                                      `site.yaml:1: error: rules: unknown rule "orphans"`,
-		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: blob}\n": `unknown type "blob"`,
+		"title: X\ncolour: red\n":                                           `site.yaml:2: error: unknown key colour (known here: title, description, base_url, content_dir, theme_dir, default_language, languages, repository, markdown, tags, rules, kinds, feed_size) [config]`,
+		"title: X\nfeed_size: many\n":                                       `site.yaml:2: error: feed_size must be a whole number, not "many" [config]`,
+		"default_language: fr\n":                                            `site.yaml:1: error: default_language "fr" is not one of the languages (known: en, nl) [config]`,
+		"default_language: nll\n":                                           `site.yaml:1: error: default_language "nll" is not one of the languages (did you mean nl?) [config]`,
+		"rules:\n  orphans: warning\n":                                      `site.yaml:2: error: rules: unknown rule "orphans" (did you mean orphan?) [config]`,
+		"rules:\n  orphan: warnign\n":                                       `site.yaml:2: error: rules.orphan: severity must be error, warning or off, not "warnign" (did you mean warning?) [config]`,
+		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: blob}\n": `unknown type "blob" (known: string, text, list, links, date, int, bool, enum, agenda, steps)`,
+		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: lsit}\n": `unknown type "lsit" (did you mean list?)`,
+		// Typos in keys, at the top level and nested.
+		"title: X\ndescription: Y\ndefault_langauge: nl\n":                       `site.yaml:3: error: unknown key default_langauge: did you mean default_language? [config]`,
+		"repository:\n  url: https://x.example/r\n  brnch: main\n":               `site.yaml:3: error: unknown key repository.brnch: did you mean repository.branch? [config]`,
+		"markdown:\n  unsafe_htm: true\n":                                        `site.yaml:2: error: unknown key markdown.unsafe_htm: did you mean markdown.unsafe_html? [config]`,
+		"languages:\n  - code: en\n    nmae: English\n":                          `site.yaml:3: error: unknown key languages.nmae: did you mean languages.name? [config]`,
+		"kinds:\n  - name: x\n    fields:\n      - name: a\n        typ: list\n": `site.yaml:5: error: unknown key kinds.fields.typ: did you mean kinds.fields.type? [config]`,
+		"kinds:\n  - name: x\n    feilds: []\n":                                  `site.yaml:3: error: unknown key kinds.feilds: did you mean kinds.fields? [config]`,
+		"languages:\n  code: en\n":                                               `site.yaml:2: error: languages must be a list, not a mapping (key: value lines) [config]`,
+		"markdown:\n  unsafe_html: sometimes\n":                                  `site.yaml:2: error: markdown.unsafe_html must be true or false, not "sometimes" [config]`,
 	}
 	for src, want := range cases {
 		_, ds := ParseConfig("site.yaml", []byte(src))
-		if got := diagStrings(ds); !strings.Contains(got, want) {
+		got := diagStrings(ds)
+		if !strings.Contains(got, want) {
 			t.Errorf("%q: got %q, want %q", src, got, want)
+		}
+		for _, goWord := range []string{"builder.", "unmarshal", "!!", "[]", "map["} {
+			if strings.Contains(got, goWord) {
+				t.Errorf("%q: %q speaks of Go types", src, got)
+			}
 		}
 	}
 }

@@ -269,11 +269,11 @@ func ParseConfig(name string, src []byte) (*Config, Diagnostics) {
 		if errors.As(err, &te) {
 			for _, msg := range te.Errors {
 				line, text := splitYAMLLine(msg)
-				bad(line, "%s", text)
+				bad(line, "%s", configMessage(src, line, text))
 			}
 		} else {
 			line, text := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
-			bad(line, "%s", text)
+			bad(line, "%s", configMessage(src, line, text))
 		}
 		return nil, ds
 	}
@@ -294,19 +294,25 @@ func ParseConfig(name string, src []byte) (*Config, Diagnostics) {
 		seen[l.Code] = true
 	}
 	if !c.HasLanguage(c.DefaultLanguage) {
-		bad(keyLine(src, "default_language"), "default_language %q is not one of the languages", c.DefaultLanguage)
+		codes := make([]string, len(c.Languages))
+		for i, l := range c.Languages {
+			codes[i] = l.Code
+		}
+		bad(keyLine(src, "default_language"), "default_language %q is not one of the languages%s", c.DefaultLanguage, didYouMean(c.DefaultLanguage, codes))
 	}
 	for rule, sev := range c.Rules {
+		line := nestedKeyLine(src, "rules", rule)
 		if _, ok := defaultSeverity[rule]; !ok {
-			bad(keyLine(src, "rules"), "rules: unknown rule %q (known: %s)", rule, strings.Join(Rules(), ", "))
+			bad(line, "rules: unknown rule %q%s", rule, didYouMean(rule, Rules()))
 		}
 		switch Severity(sev) {
 		case SeverityError, SeverityWarning, SeverityOff:
 		default:
-			bad(keyLine(src, "rules"), "rules: %s: severity must be error, warning or off, not %q", rule, sev)
+			bad(line, "rules.%s: severity must be error, warning or off, not %q%s", rule, sev,
+				strings.TrimSuffix(didYouMean(sev, []string{"error", "warning", "off"}), " (known: error, warning, off)"))
 		}
 		if fatalRules[rule] && Severity(sev) != SeverityError {
-			bad(keyLine(src, "rules"), "rules: %s cannot be lowered", rule)
+			bad(line, "rules: %s cannot be lowered", rule)
 		}
 	}
 	kinds := map[string]bool{}
@@ -322,7 +328,7 @@ func ParseConfig(name string, src []byte) (*Config, Diagnostics) {
 			}
 			fields[f.Name] = true
 			if !slices.Contains(fieldTypes, f.Type) {
-				bad(keyLine(src, "kinds"), "kinds: %s: field %s has unknown type %q (known: %s)", k.Name, f.Name, f.Type, strings.Join(fieldTypes, ", "))
+				bad(keyLine(src, "kinds"), "kinds: %s: field %s has unknown type %q%s", k.Name, f.Name, f.Type, didYouMean(f.Type, fieldTypes))
 			}
 			if f.Type == "enum" && len(f.Values) == 0 {
 				bad(keyLine(src, "kinds"), "kinds: %s: enum field %s needs values", k.Name, f.Name)
