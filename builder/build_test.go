@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -551,5 +552,58 @@ func TestWrite_BodyRenderFailure(t *testing.T) {
 	}
 	if p.Body != "" {
 		t.Errorf("the failed page has a body: %q", p.Body)
+	}
+}
+
+// Lists put weighted pages first, lower weights before higher, and pages
+// without a weight after them, by title.
+func TestBuild_WeightOrder(t *testing.T) {
+	page := func(title, weight string) string {
+		fm := "---\ntitle: " + title + "\nkind: tool-rollout\ntool: T\nstatus: done\nsteps: [{name: Go, owner: it}]\n"
+		if weight != "" {
+			fm += "weight: " + weight + "\n"
+		}
+		return fm + "---\n\nText.\n"
+	}
+	src := site(t, map[string]string{
+		"README.md":            "# Home\n",
+		"tools/alpha.md":       page("Alpha", ""),
+		"tools/beta.md":        page("Beta", "2"),
+		"tools/gamma.md":       page("Gamma", "1"),
+		"tools/delta.md":       page("Delta", ""),
+		"tools/epsilon.md":     page("Epsilon", "10"),
+		"tools/zeta.md":        page("Zeta", "1"),
+		"guides/README.md":     "---\ntitle: Guides\n---\n\n# Guides\n",
+		"handbook/README.md":   "---\ntitle: Handbook\nweight: 1\n---\n\n# Handbook\n",
+		"appendices/README.md": "---\ntitle: Appendices\n---\n\n# Appendices\n",
+	})
+	site, _, diags, err := Load(context.Background(), Options{Source: src, Now: testNow})
+	if err != nil || diags.Errors() > 0 {
+		t.Fatalf("%v %v", err, diags)
+	}
+	var got []string
+	for _, p := range site.Section("tools").Pages {
+		got = append(got, p.Title)
+	}
+	want := []string{"Gamma", "Zeta", "Beta", "Epsilon", "Alpha", "Delta"}
+	if !slices.Equal(got, want) {
+		t.Errorf("section order %v, want %v", got, want)
+	}
+	got = nil
+	for _, sec := range site.Section("").Children {
+		got = append(got, sec.Title)
+	}
+	if folders := []string{"Handbook", "Appendices", "Guides", "Tools"}; !slices.Equal(got, folders) {
+		t.Errorf("folder order %v, want %v", got, folders)
+	}
+	_, dest := mustBuild(t, src)
+	html := readFile(t, filepath.Join(dest, "kinds", "tool-rollout", "index.html"))
+	last := -1
+	for _, title := range want {
+		i := strings.Index(html, ">"+title+"<")
+		if i < last {
+			t.Errorf("the kind's list shows %s out of order", title)
+		}
+		last = i
 	}
 }
