@@ -36,6 +36,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "kb check: --format must be human, github or json, not %q\n", *format)
 		return errUsage
 	}
+	if *source == "" && !siteHere() {
+		return errNoSite("check")
+	}
 	opts, err := siteSource(*source, stderr)
 	if err != nil {
 		return err

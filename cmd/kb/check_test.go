@@ -489,3 +489,42 @@ func TestCheck_MistypedKindIsOneError(t *testing.T) {
 		t.Errorf("kb build: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// Outside a site, kb check says what it looked for instead of checking
+// the example built into kb.
+func TestCheck_OutsideASite(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, out, errOut := ckRun(t, "check")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "kb: no site.yaml or content/ in "+dir+": run kb check in your site's folder, or pass --source DIR") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+var flagDefRE = regexp.MustCompile(`(?m)^  -(\S+)`)
+
+// kb help and each command's -h name every flag the command takes.
+func TestHelp_ListsEveryFlag(t *testing.T) {
+	_, help, _ := ckRun(t, "help")
+	for _, cmd := range []string{"build", "serve", "check", "new"} {
+		code, _, usage := ckRun(t, cmd, "-h")
+		if code != exitOK {
+			t.Fatalf("kb %s -h: exit %d", cmd, code)
+		}
+		synopsis, defaults, _ := strings.Cut(usage, "Flags:")
+		flags := flagDefRE.FindAllStringSubmatch(defaults, -1)
+		if len(flags) == 0 {
+			t.Fatalf("kb %s -h lists no flags:\n%s", cmd, usage)
+		}
+		start := strings.Index(help, "  kb "+cmd+" ")
+		end := strings.Index(help[start+3:], "\n  kb ") + start + 3
+		for _, f := range flags {
+			if !strings.Contains(synopsis, "[--"+f[1]+" ") && !strings.Contains(synopsis, "[--"+f[1]+"]") {
+				t.Errorf("kb %s -h: the usage line lacks --%s: %s", cmd, f[1], synopsis)
+			}
+			if !strings.Contains(help[start:end], "--"+f[1]) {
+				t.Errorf("kb help: kb %s lacks --%s", cmd, f[1])
+			}
+		}
+	}
+}

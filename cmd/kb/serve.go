@@ -45,12 +45,12 @@ func newSearchHandler(index func() bleve.Index) http.Handler {
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fl := newFlagSet("serve", "serve [--source DIR] [--dest DIR] [--force] [--addr HOST:PORT] [--poll DUR] [--no-watch] [--no-build] [--drafts]", stderr)
+	fl := newFlagSet("serve", "serve [--source DIR] [--dest DIR] [--force] [--addr HOST:PORT] [--base-url URL] [--poll DUR] [--no-watch] [--no-build] [--drafts] [--allowed-host HOST] [--verbose]", stderr)
 	source := fl.String("source", "", "site folder holding site.yaml and content/ (default: the current folder)")
 	dest := fl.String("dest", "", "output folder (default: a temporary folder when previewing, public when serving a finished build)")
 	addr := fl.String("addr", "127.0.0.1:1414", "address to listen on; a non-loopback address serves a finished build, without watching")
 	poll := fl.Duration("poll", 0, "poll for changes at this interval instead of using file system events (network mounts, containers, WSL)")
-	noWatch := fl.Bool("no-watch", false, "build once and serve, without watching or live reload")
+	noWatch := fl.Bool("no-watch", false, "preview without watching: build once into a temporary folder and serve it, without live reload")
 	noBuild := fl.Bool("no-build", false, "serve the finished build in --dest as it is (implies --no-watch)")
 	verbose := fl.Bool("verbose", false, "list every warning after each build (default: the first 10)")
 	drafts := fl.Bool("drafts", false, "include pages marked draft: true")
@@ -68,27 +68,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *poll < 0 {
 		return fmt.Errorf("%w: --poll must be positive", errUsage)
 	}
-	preview := !*noWatch && !*noBuild && server.IsLoopback(*addr)
+	preview := !*noBuild && server.IsLoopback(*addr)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
 	if preview {
-		return previewServe(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *verbose, *poll, allowed}, stdout, stderr)
+		return previewServe(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *verbose, *noWatch, *poll, allowed}, stdout, stderr)
 	}
-	return production(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *verbose, *poll, allowed}, *noBuild, *addr, stdout, stderr)
+	return production(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *verbose, *noWatch, *poll, allowed}, *noBuild, *addr, stdout, stderr)
 }
 
 type serveFlags struct {
 	source, dest, baseURL  string
 	drafts, force, verbose bool
+	noWatch                bool
 	poll                   time.Duration
 	allowed                []string
 }
 
 // previewServe builds the site, serves it with live reload and rebuilds it on
-// every change until ctx is done.
+// every change until ctx is done; with --no-watch it builds once and serves
+// that build, without live reload.
 func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, stderr io.Writer) error {
 	opts, err := siteSource(f.source, stderr)
 	if err != nil {
@@ -116,7 +118,7 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 
 	// Watch before the first build, so a change made during it is seen.
 	var w *watch.Watcher
-	if opts.Source != "" {
+	if opts.Source != "" && !f.noWatch {
 		scope, err := watch.SiteScope(opts.Source, opts.Dest)
 		if err != nil {
 			return err
@@ -132,7 +134,7 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 		Dir:          opts.Dest,
 		BasePath:     basePath(siteURL),
 		Search:       newSearchHandler(sess.Index),
-		Live:         true,
+		Live:         !f.noWatch,
 		AllowedHosts: append(hosts, f.allowed...),
 	})
 	if err != nil {
@@ -141,6 +143,8 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 	rb.srv = srv
 	rb.first(ctx)
 	switch {
+	case f.noWatch:
+		fmt.Fprintln(stdout, "kb: built once, not watching for changes (--no-watch)")
 	case w == nil:
 		fmt.Fprintln(stdout, "kb: showing the example site built into kb, which has no files to watch (--source DIR previews your own)")
 	case w.Mode() == watch.ModePoll:
