@@ -607,3 +607,41 @@ func TestBuild_WeightOrder(t *testing.T) {
 		last = i
 	}
 }
+
+// An agenda without durations lists its items without start times; one
+// with durations shows when each item starts.
+func TestBuild_AgendaWithoutDurations(t *testing.T) {
+	meeting := func(title, agenda string) string {
+		return "---\ntitle: " + title + "\nkind: meeting-format\ncadence: weekly\nduration: 30m\nparticipants: [Lead]\nagenda: " + agenda + "\n---\n\nText.\n"
+	}
+	src := site(t, map[string]string{
+		"README.md": "# Home\n",
+		"plain.md":  meeting("Plain", "[Blockers, Decisions]"),
+		"timed.md":  meeting("Timed", "[{item: Blockers, minutes: 10}, {item: Decisions, minutes: 20}]"),
+	})
+	_, dest := mustBuild(t, src)
+	plain := readFile(t, filepath.Join(dest, "plain", "index.html"))
+	if !strings.Contains(plain, `<li><span class="item">Blockers</span></li>`) || strings.Contains(plain, "0:00") {
+		t.Errorf("untimed agenda:\n%s", plain)
+	}
+	timed := readFile(t, filepath.Join(dest, "timed", "index.html"))
+	for _, want := range []string{`<time class="at" datetime="PT0M">0:00</time> <span class="item">Blockers</span>`, `<time class="at" datetime="PT10M">0:10</time>`, `datetime="PT30M">0:30</time>`} {
+		if !strings.Contains(timed, want) {
+			t.Errorf("timed agenda lacks %s", want)
+		}
+	}
+}
+
+// The channel agreement's response-time heading draws its clock itself,
+// rather than relying on an emoji font for ⏱.
+func TestBuild_ResponseTimeIcon(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md": "# Home\n",
+		"chat.md":   "---\ntitle: Chat\nkind: channel-agreement\nchannel: Chat\nuse_for: [Quick questions]\nnot_for: [Decisions]\nresponse_time: within a day\n---\n\nText.\n",
+	})
+	_, dest := mustBuild(t, src)
+	html := readFile(t, filepath.Join(dest, "chat", "index.html"))
+	if strings.Contains(html, "⏱") || !strings.Contains(html, `<h2 id="channel-response-time"><svg class="mark" aria-hidden="true"`) {
+		t.Errorf("response-time heading:\n%s", html)
+	}
+}
