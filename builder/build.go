@@ -49,6 +49,10 @@ type Options struct {
 	// Force lets the build replace a non-empty output folder that kb did
 	// not make: it is moved aside, never deleted (see CheckDest).
 	Force bool
+	// Preview builds for a writer's preview: a page still holding
+	// placeholders from `kb new` is published with them marked, and the
+	// placeholder rule is a warning rather than an error.
+	Preview bool
 	// NoStaticSearch leaves out the static search bundle (layout.StaticSearchDir),
 	// for a preview whose server answers searches itself.
 	NoStaticSearch bool
@@ -123,6 +127,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	}
 	cfg.parseTimeout = opts.ParseTimeout
 	cfg.checkOnly = opts.Check
+	cfg.preview = opts.Preview
 	if opts.BaseURL != "" {
 		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
 			return nil, nil, nil, err
@@ -172,6 +177,13 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	site = &Site{Config: cfg, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	for _, p := range loaded {
 		if p == nil {
+			continue
+		}
+		if p.unpublishable {
+			if site.invalid == nil {
+				site.invalid = map[string]*Page{}
+			}
+			site.invalid[p.Path] = p
 			continue
 		}
 		if git != nil {

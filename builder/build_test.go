@@ -470,16 +470,34 @@ func TestBuild_SearchIndexQuery(t *testing.T) {
 
 func TestConfig_Errors(t *testing.T) {
 	cases := map[string]string{
-		"title: X\ncolour: red\n":                                           `site.yaml:2: error: field colour not found`,
-		"title: X\nfeed_size: many\n":                                       `site.yaml:2: error: cannot unmarshal !!str`,
-		"default_language: fr\n":                                            `site.yaml:1: error: default_language "fr" is not one of the languages`,
-		"rules:\n  orphans: warning\n":                                      `site.yaml:1: error: rules: unknown rule "orphans"`,
-		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: blob}\n": `unknown type "blob"`,
+		"title: X\ncolour: red\n":                                           `site.yaml:2: error: unknown key colour (known here: title, description, base_url, content_dir, theme_dir, default_language, languages, repository, markdown, tags, rules, kinds, feed_size) [config]`,
+		"title: X\nfeed_size: many\n":                                       `site.yaml:2: error: feed_size must be a whole number, not "many" [config]`,
+		"default_language: fr\n":                                            `site.yaml:1: error: default_language "fr" is not one of the languages (known: en, nl) [config]`,
+		"default_language: nll\n":                                           `site.yaml:1: error: default_language "nll" is not one of the languages (did you mean nl?) [config]`,
+		"rules:\n  orphans: warning\n":                                      `site.yaml:2: error: rules: unknown rule "orphans" (did you mean orphan?) [config]`,
+		"rules:\n  orphan: warnign\n":                                       `site.yaml:2: error: rules.orphan: severity must be error, warning or off, not "warnign" (did you mean warning?) [config]`,
+		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: blob}\n": `unknown type "blob" (known: string, text, list, links, date, int, bool, enum, agenda, steps)`,
+		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: lsit}\n": `unknown type "lsit" (did you mean list?)`,
+		// Typos in keys, at the top level and nested.
+		"title: X\ndescription: Y\ndefault_langauge: nl\n":                       `site.yaml:3: error: unknown key default_langauge: did you mean default_language? [config]`,
+		"repository:\n  url: https://x.example/r\n  brnch: main\n":               `site.yaml:3: error: unknown key repository.brnch: did you mean repository.branch? [config]`,
+		"markdown:\n  unsafe_htm: true\n":                                        `site.yaml:2: error: unknown key markdown.unsafe_htm: did you mean markdown.unsafe_html? [config]`,
+		"languages:\n  - code: en\n    nmae: English\n":                          `site.yaml:3: error: unknown key languages.nmae: did you mean languages.name? [config]`,
+		"kinds:\n  - name: x\n    fields:\n      - name: a\n        typ: list\n": `site.yaml:5: error: unknown key kinds.fields.typ: did you mean kinds.fields.type? [config]`,
+		"kinds:\n  - name: x\n    feilds: []\n":                                  `site.yaml:3: error: unknown key kinds.feilds: did you mean kinds.fields? [config]`,
+		"languages:\n  code: en\n":                                               `site.yaml:2: error: languages must be a list, not a mapping (key: value lines) [config]`,
+		"markdown:\n  unsafe_html: sometimes\n":                                  `site.yaml:2: error: markdown.unsafe_html must be true or false, not "sometimes" [config]`,
 	}
 	for src, want := range cases {
 		_, ds := ParseConfig("site.yaml", []byte(src))
-		if got := diagStrings(ds); !strings.Contains(got, want) {
+		got := diagStrings(ds)
+		if !strings.Contains(got, want) {
 			t.Errorf("%q: got %q, want %q", src, got, want)
+		}
+		for _, goWord := range []string{"builder.", "unmarshal", "!!", "[]", "map["} {
+			if strings.Contains(got, goWord) {
+				t.Errorf("%q: %q speaks of Go types", src, got)
+			}
 		}
 	}
 }
@@ -529,5 +547,96 @@ func TestWrite_BodyRenderFailure(t *testing.T) {
 	}
 	if p.Body != "" {
 		t.Errorf("the failed page has a body: %q", p.Body)
+	}
+}
+
+// Lists put weighted pages first, lower weights before higher, and pages
+// without a weight after them, by title.
+func TestBuild_WeightOrder(t *testing.T) {
+	page := func(title, weight string) string {
+		fm := "---\ntitle: " + title + "\nkind: tool-rollout\ntool: T\nstatus: done\nsteps: [{name: Go, owner: it}]\n"
+		if weight != "" {
+			fm += "weight: " + weight + "\n"
+		}
+		return fm + "---\n\nText.\n"
+	}
+	src := site(t, map[string]string{
+		"README.md":            "# Home\n",
+		"tools/alpha.md":       page("Alpha", ""),
+		"tools/beta.md":        page("Beta", "2"),
+		"tools/gamma.md":       page("Gamma", "1"),
+		"tools/delta.md":       page("Delta", ""),
+		"tools/epsilon.md":     page("Epsilon", "10"),
+		"tools/zeta.md":        page("Zeta", "1"),
+		"guides/README.md":     "---\ntitle: Guides\n---\n\n# Guides\n",
+		"handbook/README.md":   "---\ntitle: Handbook\nweight: 1\n---\n\n# Handbook\n",
+		"appendices/README.md": "---\ntitle: Appendices\n---\n\n# Appendices\n",
+	})
+	site, _, diags, err := Load(context.Background(), Options{Source: src, Now: testNow})
+	if err != nil || diags.Errors() > 0 {
+		t.Fatalf("%v %v", err, diags)
+	}
+	var got []string
+	for _, p := range site.Section("tools").Pages {
+		got = append(got, p.Title)
+	}
+	want := []string{"Gamma", "Zeta", "Beta", "Epsilon", "Alpha", "Delta"}
+	if !slices.Equal(got, want) {
+		t.Errorf("section order %v, want %v", got, want)
+	}
+	got = nil
+	for _, sec := range site.Section("").Children {
+		got = append(got, sec.Title)
+	}
+	if folders := []string{"Handbook", "Appendices", "Guides", "Tools"}; !slices.Equal(got, folders) {
+		t.Errorf("folder order %v, want %v", got, folders)
+	}
+	_, dest := mustBuild(t, src)
+	html := readFile(t, filepath.Join(dest, "kinds", "tool-rollout", "index.html"))
+	last := -1
+	for _, title := range want {
+		i := strings.Index(html, ">"+title+"<")
+		if i < last {
+			t.Errorf("the kind's list shows %s out of order", title)
+		}
+		last = i
+	}
+}
+
+// An agenda without durations lists its items without start times; one
+// with durations shows when each item starts.
+func TestBuild_AgendaWithoutDurations(t *testing.T) {
+	meeting := func(title, agenda string) string {
+		return "---\ntitle: " + title + "\nkind: meeting-format\ncadence: weekly\nduration: 30m\nparticipants: [Lead]\nagenda: " + agenda + "\n---\n\nText.\n"
+	}
+	src := site(t, map[string]string{
+		"README.md": "# Home\n",
+		"plain.md":  meeting("Plain", "[Blockers, Decisions]"),
+		"timed.md":  meeting("Timed", "[{item: Blockers, minutes: 10}, {item: Decisions, minutes: 20}]"),
+	})
+	_, dest := mustBuild(t, src)
+	plain := readFile(t, filepath.Join(dest, "plain", "index.html"))
+	if !strings.Contains(plain, `<li><span class="item">Blockers</span></li>`) || strings.Contains(plain, "0:00") {
+		t.Errorf("untimed agenda:\n%s", plain)
+	}
+	timed := readFile(t, filepath.Join(dest, "timed", "index.html"))
+	for _, want := range []string{`<time class="at" datetime="PT0M">0:00</time> <span class="item">Blockers</span>`, `<time class="at" datetime="PT10M">0:10</time>`, `datetime="PT30M">0:30</time>`} {
+		if !strings.Contains(timed, want) {
+			t.Errorf("timed agenda lacks %s", want)
+		}
+	}
+}
+
+// The channel agreement's response-time heading draws its clock itself,
+// rather than relying on an emoji font for ⏱.
+func TestBuild_ResponseTimeIcon(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md": "# Home\n",
+		"chat.md":   "---\ntitle: Chat\nkind: channel-agreement\nchannel: Chat\nuse_for: [Quick questions]\nnot_for: [Decisions]\nresponse_time: within a day\n---\n\nText.\n",
+	})
+	_, dest := mustBuild(t, src)
+	html := readFile(t, filepath.Join(dest, "chat", "index.html"))
+	if strings.Contains(html, "⏱") || !strings.Contains(html, `<h2 id="channel-response-time"><svg class="mark" aria-hidden="true"`) {
+		t.Errorf("response-time heading:\n%s", html)
 	}
 }

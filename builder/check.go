@@ -16,8 +16,20 @@ import (
 // writes it into every value and section it cannot fill in itself, and the
 // placeholder rule reports every line of a page that still holds it, in
 // the front matter (values and YAML comments alike) or in the body outside
-// code.
-const PlaceholderMarker = "TODO:"
+// code. It is distinct from a plain "TODO:", so writers' own notes are
+// never mistaken for it.
+const PlaceholderMarker = "TODO(kb):"
+
+// legacyPlaceholderMarker is the marker older versions of `kb new` wrote.
+// It still counts in the front matter of playbooks, where those versions
+// put it, and nowhere else.
+const legacyPlaceholderMarker = "TODO:"
+
+// mayHavePlaceholders reports whether src holds a placeholder marker of
+// either generation, so that the placeholder rule has to look closer.
+func mayHavePlaceholders(src []byte) bool {
+	return bytes.Contains(src, []byte(PlaceholderMarker)) || bytes.Contains(src, []byte(legacyPlaceholderMarker))
+}
 
 // check runs the rules that need the linked site: orphans, overdue reviews,
 // stale translations and leftover placeholders. It runs after relate, which
@@ -53,41 +65,68 @@ func fmLine(p *Page, key string) int {
 }
 
 // checkPlaceholders reports each line of p holding PlaceholderMarker: in
-// the front matter anywhere, in the body outside code spans and blocks.
+// the front matter anywhere, in the body outside code spans and blocks. In
+// a playbook's front matter, the legacy marker counts too.
 func (s *Site) checkPlaceholders(p *Page, ds *Diagnostics) {
-	marker := []byte(PlaceholderMarker)
-	if !bytes.Contains(p.src, marker) {
+	if !mayHavePlaceholders(p.src) {
 		return
 	}
 	code := codeRanges(p.doc)
-	lastLine := 0
-	for off := 0; ; {
-		i := bytes.Index(p.src[off:], marker)
-		if i < 0 {
-			return
-		}
-		at := off + i
-		off = at + len(marker)
-		line, col := offsetPos(p.src, at)
-		if line == lastLine || (line >= p.bodyLine && inRanges(code, at)) {
-			continue
-		}
-		lastLine = line
-		end := bytes.IndexByte(p.src[at:], '\n')
+	line := 0
+	for start := 0; start < len(p.src); {
+		line++
+		end := bytes.IndexByte(p.src[start:], '\n')
 		if end < 0 {
-			end = len(p.src) - at
+			end = len(p.src)
+		} else {
+			end += start
 		}
-		text := string(p.src[at : at+end])
-		if at > 0 && (p.src[at-1] == '"' || p.src[at-1] == '\'') {
-			// A quoted YAML value: the placeholder ends with the quote.
-			text, _, _ = strings.Cut(text, string(p.src[at-1]))
+		at := placeholderIn(p.src[start:end], start, line < p.bodyLine, p.IsPlaybook(), code)
+		if at >= 0 {
+			_, col := offsetPos(p.src, at)
+			text := string(p.src[at:end])
+			if at > 0 && (p.src[at-1] == '"' || p.src[at-1] == '\'') {
+				// A quoted YAML value: the placeholder ends with the quote.
+				text, _, _ = strings.Cut(text, string(p.src[at-1]))
+			}
+			text = strings.TrimSpace(text)
+			if utf8.RuneCountInString(text) > 60 {
+				text = string([]rune(text)[:59]) + "…"
+			}
+			s.diag(ds, RulePlaceholder, p.Path, line, col, "placeholder %q still to be filled in", text)
 		}
-		text = strings.TrimSpace(text)
-		if utf8.RuneCountInString(text) > 60 {
-			text = string([]rune(text)[:59]) + "…"
-		}
-		s.diag(ds, RulePlaceholder, p.Path, line, col, "placeholder %q still to be filled in", text)
+		start = end + 1
 	}
+}
+
+// placeholderIn returns the offset in the page of the first placeholder on
+// one line (which starts at offset start), or -1. Front-matter lines count
+// every PlaceholderMarker, and on playbooks the legacy marker; body lines
+// count PlaceholderMarker outside code.
+func placeholderIn(line []byte, start int, frontMatter, playbook bool, code [][2]int) int {
+	markers := []string{PlaceholderMarker}
+	if frontMatter && playbook {
+		markers = append(markers, legacyPlaceholderMarker)
+	}
+	best := -1
+	for _, m := range markers {
+		for off := 0; ; {
+			i := bytes.Index(line[off:], []byte(m))
+			if i < 0 {
+				break
+			}
+			at := start + off + i
+			off += i + len(m)
+			if !frontMatter && inRanges(code, at) {
+				continue
+			}
+			if best < 0 || at < best {
+				best = at
+			}
+			break
+		}
+	}
+	return best
 }
 
 // codeRanges lists the byte ranges of a document's code spans and blocks.

@@ -35,6 +35,8 @@ type Config struct {
 	parseTimeout time.Duration
 	// checkOnly skips work only rendering needs (search text, related pages).
 	checkOnly bool
+	// preview lowers placeholder errors to warnings (see Options.Preview).
+	preview bool
 }
 
 // Language is one language the site's pages are written in.
@@ -143,15 +145,20 @@ func (c *Config) HasLanguage(code string) bool {
 	return slices.ContainsFunc(c.Languages, func(l Language) bool { return l.Code == code })
 }
 
-// Severity returns the severity configured for rule.
+// Severity returns the severity configured for rule. In a preview,
+// placeholders are at most warnings.
 func (c *Config) Severity(rule string) Severity {
+	sev, ok := defaultSeverity[rule]
+	if !ok {
+		sev = SeverityError
+	}
 	if s, ok := c.Rules[rule]; ok && !fatalRules[rule] {
-		return Severity(s)
+		sev = Severity(s)
 	}
-	if s, ok := defaultSeverity[rule]; ok {
-		return s
+	if c.preview && rule == RulePlaceholder && sev == SeverityError {
+		sev = SeverityWarning
 	}
-	return SeverityError
+	return sev
 }
 
 // SetBaseURL replaces the base URL and recomputes the base path.
@@ -259,11 +266,11 @@ func ParseConfig(name string, src []byte) (*Config, Diagnostics) {
 		if errors.As(err, &te) {
 			for _, msg := range te.Errors {
 				line, text := splitYAMLLine(msg)
-				bad(line, "%s", text)
+				bad(line, "%s", configMessage(src, line, text))
 			}
 		} else {
 			line, text := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
-			bad(line, "%s", text)
+			bad(line, "%s", configMessage(src, line, text))
 		}
 		return nil, ds
 	}
@@ -284,19 +291,25 @@ func ParseConfig(name string, src []byte) (*Config, Diagnostics) {
 		seen[l.Code] = true
 	}
 	if !c.HasLanguage(c.DefaultLanguage) {
-		bad(keyLine(src, "default_language"), "default_language %q is not one of the languages", c.DefaultLanguage)
+		codes := make([]string, len(c.Languages))
+		for i, l := range c.Languages {
+			codes[i] = l.Code
+		}
+		bad(keyLine(src, "default_language"), "default_language %q is not one of the languages%s", c.DefaultLanguage, didYouMean(c.DefaultLanguage, codes))
 	}
 	for rule, sev := range c.Rules {
+		line := nestedKeyLine(src, "rules", rule)
 		if _, ok := defaultSeverity[rule]; !ok {
-			bad(keyLine(src, "rules"), "rules: unknown rule %q (known: %s)", rule, strings.Join(Rules(), ", "))
+			bad(line, "rules: unknown rule %q%s", rule, didYouMean(rule, Rules()))
 		}
 		switch Severity(sev) {
 		case SeverityError, SeverityWarning, SeverityOff:
 		default:
-			bad(keyLine(src, "rules"), "rules: %s: severity must be error, warning or off, not %q", rule, sev)
+			bad(line, "rules.%s: severity must be error, warning or off, not %q%s", rule, sev,
+				strings.TrimSuffix(didYouMean(sev, []string{"error", "warning", "off"}), " (known: error, warning, off)"))
 		}
 		if fatalRules[rule] && Severity(sev) != SeverityError {
-			bad(keyLine(src, "rules"), "rules: %s cannot be lowered", rule)
+			bad(line, "rules: %s cannot be lowered", rule)
 		}
 	}
 	kinds := map[string]bool{}
@@ -312,7 +325,7 @@ func ParseConfig(name string, src []byte) (*Config, Diagnostics) {
 			}
 			fields[f.Name] = true
 			if !slices.Contains(fieldTypes, f.Type) {
-				bad(keyLine(src, "kinds"), "kinds: %s: field %s has unknown type %q (known: %s)", k.Name, f.Name, f.Type, strings.Join(fieldTypes, ", "))
+				bad(keyLine(src, "kinds"), "kinds: %s: field %s has unknown type %q%s", k.Name, f.Name, f.Type, didYouMean(f.Type, fieldTypes))
 			}
 			if f.Type == "enum" && len(f.Values) == 0 {
 				bad(keyLine(src, "kinds"), "kinds: %s: enum field %s needs values", k.Name, f.Name)

@@ -2,6 +2,7 @@ package builder
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -284,12 +285,12 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 		} else {
 			line = 1
 		}
-		return nil, Diagnostics{{File: f.Path, Line: line, Col: 1, Severity: SeverityError, Rule: RuleFrontMatter, Message: "front matter is not valid YAML: " + msg}}
+		return unpublishable(p, info, cfg), Diagnostics{{File: f.Path, Line: line, Col: 1, Severity: SeverityError, Rule: RuleFrontMatter, Message: "front matter is not valid YAML: " + msg}}
 	}
 	dec := fmDecoder{p: p, cfg: cfg}
 	dec.decode(m)
 	if dec.diags.Errors() > 0 {
-		return nil, dec.diags
+		return unpublishable(p, info, cfg), dec.diags
 	}
 	if p.Lang == "" {
 		p.Lang = cfg.DefaultLanguage
@@ -299,7 +300,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 	p.Links = info.links
 	if !cfg.checkOnly {
 		p.Text = docText(doc, src)
-	} else if !bytes.Contains(src, []byte(PlaceholderMarker)) {
+	} else if !mayHavePlaceholders(src) {
 		// A check renders nothing: let the syntax tree go now, unless
 		// the placeholder rule needs it.
 		p.doc, p.src = nil, nil
@@ -319,6 +320,17 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 	}
 	p.lowerTitle = strings.ToLower(p.Title)
 	return p, dec.diags
+}
+
+// unpublishable marks p as a page whose front matter has errors: it is not
+// published, but it still exists for links to it and its headings, so a
+// mistake in it is one message, not one more per page that links to it.
+func unpublishable(p *Page, info *docInfo, cfg *Config) *Page {
+	p.unpublishable = true
+	p.Headings = info.headings
+	p.Title = cmp.Or(p.Title, info.h1, titleFromPath(p, cfg))
+	p.Kind, p.Fields, p.Links, p.src = "", nil, nil, nil
+	return p
 }
 
 // pageFacts digests what other pages show of p or depend on: its URL, title,

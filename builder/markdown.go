@@ -25,7 +25,8 @@ import (
 // alerts. Raw HTML is escaped unless unsafe is set.
 func newMarkdown(unsafe bool) goldmark.Markdown {
 	rendererOpts := []renderer.Option{
-		renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{}, 500), util.Prioritized(taskCheckBoxRenderer{}, 100)),
+		renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{}, 500), util.Prioritized(taskCheckBoxRenderer{}, 100),
+			util.Prioritized(placeholderRenderer{}, 500)),
 	}
 	if unsafe {
 		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
@@ -123,6 +124,7 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	for _, q := range quotes {
 		toCallout(q, src, info.lang)
 	}
+	markPlaceholders(doc, src)
 }
 
 func (info *docInfo) addLink(n ast.Node, dest string, image bool, alt string, src []byte) {

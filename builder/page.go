@@ -74,6 +74,9 @@ type Page struct {
 	hash       uint64
 	// renderErr is why the body failed to render (see bodyErrors).
 	renderErr error
+	// unpublishable is set on a page whose front matter has errors: it
+	// is left out of the site but links to it resolve (see Site.invalid).
+	unpublishable bool
 }
 
 // Heading is one heading of a page's body.

@@ -294,6 +294,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 	for _, np := range fresh {
 		site.resolveBody(np, &diags)
 		site.resolveFields(np, &diags)
+		site.checkPlaceholders(np, &diags)
 	}
 	res := &Result{Site: site, Phases: map[string]time.Duration{}, Diagnostics: diags, Sections: len(site.Sections)}
 	if diags.Errors() > 0 {

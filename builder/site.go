@@ -45,6 +45,9 @@ type Site struct {
 	byURL      map[string]*Page
 	files      map[string]bool
 	sections   map[string]*Section
+	// invalid holds the pages left out because of their front matter, by
+	// path: links to them resolve, so that one mistake is one message.
+	invalid map[string]*Page
 
 	cacheMu    sync.Mutex
 	groupCache map[string][]Group
@@ -223,7 +226,7 @@ func (s *Site) resolveRef(p *Page, dest string) (t *Page, u, anchor, joined, pro
 	if joined == "." {
 		joined = ""
 	}
-	if t := s.byPath[joined]; t != nil {
+	if t := cmp.Or(s.byPath[joined], s.invalid[joined]); t != nil {
 		return t, t.URL, anchor, joined, ""
 	}
 	if s.files[joined] {
@@ -381,7 +384,7 @@ func (s *Site) buildSections() {
 		s.Sections = append(s.Sections, sec)
 		slices.SortFunc(sec.Pages, byWeightTitle)
 		slices.SortFunc(sec.Children, func(a, b *Section) int {
-			return cmp.Or(cmp.Compare(weightOf(a.Index), weightOf(b.Index)), cmp.Compare(a.Title, b.Title))
+			return cmp.Or(compareWeights(weightOf(a.Index), weightOf(b.Index)), cmp.Compare(a.Title, b.Title))
 		})
 		// Previous and next within the section, in the page's language.
 		last := map[string]*Page{}
@@ -419,8 +422,22 @@ func weightOf(p *Page) int {
 	return p.Weight
 }
 
+// byWeightTitle orders pages by weight, lower first and unweighted ones
+// (weight 0) after every weighted one, then by title and path.
 func byWeightTitle(a, b *Page) int {
-	return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(a.titleKey(), b.titleKey()), cmp.Compare(a.Path, b.Path))
+	return cmp.Or(compareWeights(a.Weight, b.Weight), cmp.Compare(a.titleKey(), b.titleKey()), cmp.Compare(a.Path, b.Path))
+}
+
+// compareWeights orders weights ascending, with 0 (no weight) last.
+func compareWeights(a, b int) int {
+	return cmp.Or(cmp.Compare(boolInt(a == 0), boolInt(b == 0)), cmp.Compare(a, b))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // titleKey is the page's title as sorted: lower-cased, once at load.

@@ -9,7 +9,8 @@ import (
 )
 
 // TestSite_TagAndOwnerOrder: the tag and owner lists are sorted by name,
-// and the pages of each tag and owner by weight, then title. The sources
+// and the pages of each tag and owner by weight (weighted pages first),
+// then title. The sources
 // name the tags and owners in the reverse order, and their pages' titles
 // run against their paths, so an unsorted list never passes.
 func TestSite_TagAndOwnerOrder(t *testing.T) {
@@ -32,13 +33,13 @@ func TestSite_TagAndOwnerOrder(t *testing.T) {
 	}
 	defer s.Close()
 	wantTags := [][]string{
-		{"alpha", "p09", "p08"}, {"bravo", "p08", "p07"}, {"charlie", "p07", "p06"}, {"delta", "p06", "p05"},
-		{"echo", "p04", "p05"}, // weight before title
+		{"alpha", "p09", "p08"}, {"bravo", "p08", "p07"}, {"charlie", "p07", "p06"},
+		{"delta", "p05", "p06"}, {"echo", "p05", "p04"}, // a weighted page before unweighted ones, whatever the titles
 		{"foxtrot", "p04", "p03"}, {"golf", "p03", "p02"}, {"hotel", "p02", "p01"}, {"india", "p01", "p00"},
 		{"juliet", "p09", "p00"},
 	}
 	wantOwners := [][]string{
-		{"Team bravo", "p09", "p08"}, {"Team delta", "p07", "p06"}, {"Team foxtrot", "p04", "p05"},
+		{"Team bravo", "p09", "p08"}, {"Team delta", "p07", "p06"}, {"Team foxtrot", "p05", "p04"},
 		{"Team hotel", "p03", "p02"}, {"Team juliet", "p01", "p00"},
 	}
 	for _, c := range []struct {

@@ -579,6 +579,10 @@ var folds = func() (t [0x180]rune) {
 	return t
 }()
 
+// WithinEdits reports whether a and b are at most d edits apart, as the
+// index's fuzzy matching counts edits (see withinEdits).
+func WithinEdits(a, b string, d int) bool { return withinEdits([]rune(a), []rune(b), d) }
+
 // withinEdits reports whether a and b are at most d edits apart, an edit
 // being an insertion, a deletion, a substitution or the swap of two
 // neighbouring letters ("cirlce" is one edit from "circle"), as the

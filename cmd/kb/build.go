@@ -46,13 +46,31 @@ func siteSource(dir string, stderr io.Writer) (builder.Options, error) {
 		}
 		return builder.Options{Source: dir}, nil
 	}
-	for _, probe := range []string{layout.ConfigFile, "content"} {
-		if _, err := os.Stat(probe); err == nil {
-			return builder.Options{Source: "."}, nil
-		}
+	if siteHere() {
+		return builder.Options{Source: "."}, nil
 	}
 	fmt.Fprintln(stderr, "kb: no site.yaml or content/ here: using the example knowledge base built into kb")
 	return builder.Options{SourceFS: kb.ExampleSite()}, nil
+}
+
+// siteHere reports whether the current folder holds a site: site.yaml or
+// content/.
+func siteHere() bool {
+	for _, probe := range []string{layout.ConfigFile, "content"} {
+		if _, err := os.Stat(probe); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// errNoSite says that a command that needs a site found none here.
+func errNoSite(command string) error {
+	where, err := os.Getwd()
+	if err != nil {
+		where = "the current folder"
+	}
+	return fmt.Errorf("%w: no site.yaml or content/ in %s: run kb %s in your site's folder, or pass --source DIR", errUsage, where, command)
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -110,6 +128,6 @@ func summary(w io.Writer, res *builder.Result, err error) {
 	if err != nil {
 		status = "failed"
 	}
-	fmt.Fprintf(w, "%s: %d pages written, %d sections, %d warnings, %d errors in %s\n",
-		status, res.Written, res.Sections, res.Diagnostics.Warnings(), res.Diagnostics.Errors(), res.Duration.Round(time.Millisecond))
+	fmt.Fprintf(w, "%s: %s written, %s, %s, %s in %s\n", status, count(res.Written, "page"), count(res.Sections, "section"),
+		count(res.Diagnostics.Warnings(), "warning"), count(res.Diagnostics.Errors(), "error"), res.Duration.Round(time.Millisecond))
 }

@@ -37,6 +37,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "kb check: --format must be human, github or json, not %q\n", *format)
 		return errUsage
 	}
+	if *source == "" && !siteHere() {
+		return errNoSite("check")
+	}
 	opts, err := siteSource(*source, stderr)
 	if err != nil {
 		return err
@@ -87,7 +90,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if changed != nil {
 		scope = fmt.Sprintf(" (file-level rules limited to %d changed since %s)", len(changed), *since)
 	}
-	fmt.Fprintf(stderr, "checked %d files%s: %d errors, %d warnings\n", files, scope, diags.Errors(), diags.Warnings())
+	fmt.Fprintf(stderr, "checked %s%s: %s, %s\n", count(files, "file"), scope, count(diags.Errors(), "error"), count(diags.Warnings(), "warning"))
 	if diags.Errors() > 0 {
 		return errContent
 	}

@@ -68,7 +68,7 @@ content/guides/guide.md:3:1: warning: image "../images/x.svg" has no alt text [i
 	if code != exitContent {
 		t.Errorf("exit %d, want %d", code, exitContent)
 	}
-	if lines := strings.Split(strings.TrimSpace(errOut), "\n"); lines[len(lines)-1] != "checked 3 files: 1 errors, 1 warnings" {
+	if lines := strings.Split(strings.TrimSpace(errOut), "\n"); lines[len(lines)-1] != "checked 3 files: 1 error, 1 warning" {
 		t.Errorf("summary: %q", errOut)
 	}
 }
@@ -218,7 +218,7 @@ func TestCheck_ExitCodes(t *testing.T) {
 	}
 	// --strict reports the warning as an error.
 	_, out, errOut := ckRun(t, "check", "--strict", "--source", warnOnly)
-	if !strings.Contains(out, ": error: image") || !strings.Contains(errOut, "1 errors, 0 warnings") {
+	if !strings.Contains(out, ": error: image") || !strings.Contains(errOut, "1 error, 0 warnings") {
 		t.Errorf("strict: %s%s", out, errOut)
 	}
 }
@@ -249,14 +249,14 @@ func TestCheck_ChangedSince(t *testing.T) {
 	ckWrite(t, filepath.Join(site, "content/a.md"), "# A\n\nNow with a problem: ![](x.svg)\n")
 	ckGit(t, repo, "rm", "-q", "kb/content/c.md")
 	ckGit(t, repo, "commit", "-q", "-am", "change a, delete c")
-	ckWrite(t, filepath.Join(site, "content/e.md"), "---\ntitle: E\nsummary: \"TODO: say more\"\n---\n\nUncommitted.\n")
+	ckWrite(t, filepath.Join(site, "content/e.md"), "---\ntitle: E\nsummary: \"TODO(kb): say more\"\n---\n\nUncommitted.\n")
 	ckWrite(t, filepath.Join(site, "content/new.md"), "# New\n\nUntracked, linked from nowhere.\n")
 
 	code, out, errOut := ckRun(t, "check", "--source", site, "--changed-since", "main")
 	want := `content/README.md:3:23: error: broken link "c.md": no such file [broken-link]
 content/a.md:3:1: warning: image "x.svg" has no alt text [image-alt]
 content/d.md:3:5: error: broken link "c.md#c": no such file [broken-link]
-content/e.md:3:11: error: placeholder "TODO: say more" still to be filled in [placeholder]
+content/e.md:3:11: error: placeholder "TODO(kb): say more" still to be filled in [placeholder]
 content/new.md:1:1: warning: nothing links to this page: link to it from a related page or its folder's index [orphan]
 `
 	if out != want {
@@ -460,5 +460,71 @@ func TestCheckAndBuild_NoMarkdown(t *testing.T) {
 			}
 			ckBuildFails(t, tc.src, dest, tc.want)
 		})
+	}
+}
+
+// One mistyped kind is one error: the page is left out of the site, but
+// the pages that link to it, in their body or in front matter, are fine.
+func TestCheck_MistypedKindIsOneError(t *testing.T) {
+	dir := ckSite(t, map[string]string{
+		"site.yaml":         "title: One mistake\n",
+		"content/README.md": "# Home\n\n[Silos](symptoms/silos.md#how-to-recognise-it), [sync](meetings/sync.md).\n",
+		"content/symptoms/silos.md": "---\ntitle: Silos\nkind: symtpom\nsignals: [Nobody knows]\nimpact: Time\n" +
+			"remedies: [../meetings/sync.md]\n---\n\n## How to recognise it\n\nText.\n",
+		"content/meetings/sync.md": "---\ntitle: Sync\nkind: meeting-format\ncadence: weekly\nduration: 30m\n" +
+			"participants: [Lead]\nagenda: [Blockers]\n---\n\nSee [silos](../symptoms/silos.md).\n",
+		"content/symptoms/more.md": "---\ntitle: More\nkind: symptom\nsignals: [Waiting]\nimpact: Time\n" +
+			"remedies: [silos.md]\n---\n\nLike [silos](silos.md).\n",
+	})
+	code, out, errOut := ckRun(t, "check", "--source", dir)
+	want := "content/symptoms/silos.md:3:1: error: unknown kind \"symtpom\" (site.yaml declares: symptom, meeting-format, channel-agreement, tool-rollout) [front-matter]\n"
+	if code != exitContent || out != want {
+		t.Errorf("exit %d, diagnostics:\n%s\nwant exactly:\n%s", code, out, want)
+	}
+	if !strings.Contains(errOut, ": 1 error, 0 warnings") {
+		t.Errorf("summary: %s", errOut)
+	}
+	code, out, errOut = ckRun(t, "build", "--source", dir, "--dest", filepath.Join(t.TempDir(), "public"))
+	if code != exitContent || strings.Count(errOut, "error:") != 1 || !strings.Contains(out, "failed: 0 pages written, 0 sections, 0 warnings, 1 error in ") {
+		t.Errorf("kb build: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// Outside a site, kb check says what it looked for instead of checking
+// the example built into kb.
+func TestCheck_OutsideASite(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, out, errOut := ckRun(t, "check")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "kb: no site.yaml or content/ in "+dir+": run kb check in your site's folder, or pass --source DIR") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+var flagDefRE = regexp.MustCompile(`(?m)^  -(\S+)`)
+
+// kb help and each command's -h name every flag the command takes.
+func TestHelp_ListsEveryFlag(t *testing.T) {
+	_, help, _ := ckRun(t, "help")
+	for _, cmd := range []string{"build", "serve", "check", "new"} {
+		code, _, usage := ckRun(t, cmd, "-h")
+		if code != exitOK {
+			t.Fatalf("kb %s -h: exit %d", cmd, code)
+		}
+		synopsis, defaults, _ := strings.Cut(usage, "Flags:")
+		flags := flagDefRE.FindAllStringSubmatch(defaults, -1)
+		if len(flags) == 0 {
+			t.Fatalf("kb %s -h lists no flags:\n%s", cmd, usage)
+		}
+		start := strings.Index(help, "  kb "+cmd+" ")
+		end := strings.Index(help[start+3:], "\n  kb ") + start + 3
+		for _, f := range flags {
+			if !strings.Contains(synopsis, "[--"+f[1]+" ") && !strings.Contains(synopsis, "[--"+f[1]+"]") {
+				t.Errorf("kb %s -h: the usage line lacks --%s: %s", cmd, f[1], synopsis)
+			}
+			if !strings.Contains(help[start:end], "--"+f[1]) {
+				t.Errorf("kb help: kb %s lacks --%s", cmd, f[1])
+			}
+		}
 	}
 }

@@ -43,15 +43,22 @@ func main() {
 const usage = `kb turns a folder of Markdown playbooks into a static intranet knowledge base.
 
 Usage:
-  kb build   [--source DIR] [--dest DIR] [--base-url URL] [--drafts]   build the site
-  kb serve   [--source DIR] [--addr HOST:PORT] [--poll DUR]             build, serve and rebuild on change
-  kb check   [--source DIR] [--format human|github|json] [--strict]     validate without writing
-             [--changed-since REF] [--drafts]
-  kb new     KIND "Title" [--lang nl] [--source DIR]                    start a new playbook
-  kb version                                                            print the version
-  kb help                                                               show this help
+  kb build    [--source DIR] [--dest DIR] [--force] [--base-url URL]
+              [--drafts] [--watch [--poll DUR]]
+      build the site
+  kb serve    [--source DIR] [--addr HOST:PORT] [--poll DUR] [--no-watch]
+              [--dest DIR] [--force] [--base-url URL] [--drafts]
+              [--verbose] [--allowed-host HOST] [--no-build]
+      preview the site: build, serve and rebuild on change
+  kb check    [--source DIR] [--format human|github|json] [--strict]
+              [--changed-since REF] [--drafts]
+      validate without writing
+  kb new      KIND "Title" [--lang CODE] [--source DIR]
+      start a new playbook
+  kb version  print the version
+  kb help     show this help
 
-Run "kb COMMAND -h" for a command's flags.
+Run "kb COMMAND -h" for what each flag does.
 `
 
 // Run executes one kb command and returns its exit status.

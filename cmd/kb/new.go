@@ -32,7 +32,7 @@ func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		args = fl.Args()[1:]
 	}
 	if len(pos) != 2 {
-		fmt.Fprintf(stderr, "kb new: want KIND and \"Title\", got %d arguments\n", len(pos))
+		fmt.Fprintf(stderr, "kb new: want KIND and \"Title\", got %s\n", count(len(pos), "argument"))
 		fl.Usage()
 		return errUsage
 	}
@@ -40,12 +40,12 @@ func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if title == "" || strings.ContainsFunc(title, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		return fmt.Errorf("%w: the title must be one line of text", errUsage)
 	}
+	if *source == "" && !siteHere() {
+		return errNoSite("new")
+	}
 	opts, err := siteSource(*source, io.Discard)
 	if err != nil {
 		return err
-	}
-	if opts.Source == "" {
-		return fmt.Errorf("%w: no site.yaml or content/ here: run kb new in your site's folder, or pass --source DIR", errUsage)
 	}
 	opts.Drafts = true
 	site, _, diags, err := builder.Load(ctx, opts)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"kb"
 )
@@ -22,9 +23,9 @@ var ckNewSite = map[string]string{
 }
 
 var (
-	todoValueRE   = regexp.MustCompile(`"TODO: [^"]*"`)
-	todoCommentRE = regexp.MustCompile(`(?m)\s*# TODO: .*$`)
-	todoLineRE    = regexp.MustCompile(`(?m)^TODO: .*$`)
+	todoValueRE   = regexp.MustCompile(`"TODO\(kb\): [^"]*"`)
+	todoCommentRE = regexp.MustCompile(`(?m)\s*# TODO\(kb\): .*$`)
+	todoLineRE    = regexp.MustCompile(`(?m)^TODO\(kb\): .*$`)
 )
 
 // ckFill does what a writer does with a new page: replaces every
@@ -46,19 +47,19 @@ func TestNew_EachKind(t *testing.T) {
 	}{
 		{"symptom", "Teams wait on each other", "", "content/symptoms/teams-wait-on-each-other.md",
 			[]string{"How to recognise it", "Why it matters", "What helps"},
-			[]string{"signals:\n  - \"TODO: ", "remedies: []  # TODO: ", "impact: \"TODO: ", "translation_key: teams-wait-on-each-other\n"}},
+			[]string{"signals:\n  - \"TODO(kb): ", "remedies: []  # TODO(kb): ", "impact: \"TODO(kb): ", "translation_key: teams-wait-on-each-other\n"}},
 		{"meeting-format", "Quarterly review", "", "content/meetings/quarterly-review.md",
 			[]string{"Agenda", "Roles", "Outcomes"},
-			[]string{"agenda:\n  - {item: \"TODO: first agenda item\", minutes: 10}\n", "cadence: \"TODO: "}},
+			[]string{"agenda:\n  - {item: \"TODO(kb): first agenda item\", minutes: 10}\n", "cadence: \"TODO(kb): "}},
 		{"channel-agreement", "Support inbox", "", "content/channel-agreements/support-inbox.md",
 			[]string{"What this channel is for", "What it is not for", "Response times"},
-			[]string{"use_for:\n  - \"TODO: ", "response_time: \"TODO: "}},
+			[]string{"use_for:\n  - \"TODO(kb): ", "response_time: \"TODO(kb): "}},
 		{"tool-rollout", "New CRM", "", "content/tool-rollouts/new-crm.md",
 			[]string{"Steps", "Who to ask"},
-			[]string{"status: planned  # TODO: one of planned, pilot, rolling-out, done\n", "steps:\n  - {name: \"TODO: first step\", owner: \"TODO: "}},
+			[]string{"status: planned  # TODO(kb): one of planned, pilot, rolling-out, done\n", "steps:\n  - {name: \"TODO(kb): first step\", owner: \"TODO(kb): "}},
 		{"symptom", "Iedereen wacht op elkaar", "nl", "content/symptoms/iedereen-wacht-op-elkaar.md",
 			[]string{"Hoe herken je het?", "Waarom het ertoe doet", "Wat helpt"},
-			[]string{"lang: nl\n", "translation_key: \"TODO: "}},
+			[]string{"lang: nl\n", "translation_key: \"TODO(kb): "}},
 	} {
 		t.Run(tc.kind+"/"+tc.title, func(t *testing.T) {
 			dir := ckSite(t, ckNewSite)
@@ -76,7 +77,7 @@ func TestNew_EachKind(t *testing.T) {
 				t.Fatal(err)
 			}
 			src := string(data)
-			if !strings.HasPrefix(src, "---\ntitle: \""+tc.title+"\"\nsummary: \"TODO: ") || !strings.Contains(src, "\nkind: "+tc.kind+"\n") {
+			if !strings.HasPrefix(src, "---\ntitle: \""+tc.title+"\"\nsummary: \"TODO(kb): ") || !strings.Contains(src, "\nkind: "+tc.kind+"\n") {
 				t.Errorf("front matter:\n%s", src)
 			}
 			for _, fm := range tc.frontMatter {
@@ -85,7 +86,7 @@ func TestNew_EachKind(t *testing.T) {
 				}
 			}
 			for _, h := range tc.headings {
-				if !strings.Contains(src, "\n## "+h+"\n\nTODO: ") {
+				if !strings.Contains(src, "\n## "+h+"\n\nTODO(kb): ") {
 					t.Errorf("lacks section %q with a placeholder:\n%s", h, src)
 				}
 			}
@@ -103,8 +104,8 @@ func TestNew_EachKind(t *testing.T) {
 				}
 				placeholders++
 			}
-			if want := ckLinesWith(src, "TODO:"); placeholders != want {
-				t.Errorf("%d placeholder errors, want one per line with TODO: (%d)\n%s", placeholders, want, out)
+			if want := ckLinesWith(src, "TODO(kb):"); placeholders != want {
+				t.Errorf("%d placeholder errors, want one per line with TODO(kb): (%d)\n%s", placeholders, want, out)
 			}
 
 			// Filled in, it passes.
@@ -149,7 +150,7 @@ func TestNew_UsageErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{"no title", []string{"new", "symptom", "--source", dir}, "want KIND and"},
+		{"no title", []string{"new", "symptom", "--source", dir}, "want KIND and \"Title\", got 1 argument\n"},
 		{"unknown kind", []string{"new", "recipe", "Soup", "--source", dir}, `unknown kind "recipe"`},
 		{"unknown language", []string{"new", "symptom", "Soep", "--lang", "fr", "--source", dir}, `--lang "fr"`},
 		{"empty slug", []string{"new", "symptom", "???", "--source", dir}, "empty file name"},
@@ -178,7 +179,7 @@ func TestNew_ExampleSite(t *testing.T) {
 		t.Fatalf("exit %d, %q, %s", code, out, errOut)
 	}
 	data, _ := os.ReadFile(want)
-	if !strings.Contains(string(data), "tags: []  # TODO: add tags from site.yaml's list: sales, support,") {
+	if !strings.Contains(string(data), "tags: []  # TODO(kb): add tags from site.yaml's list: sales, support,") {
 		t.Errorf("tags hint:\n%s", data)
 	}
 	if code, _, _ := ckRun(t, "check", "--source", dir); code != exitContent {
@@ -190,4 +191,36 @@ func TestNew_ExampleSite(t *testing.T) {
 	if code, out, errOut := ckRun(t, "check", "--source", dir); code != exitOK {
 		t.Errorf("filled: exit %d\n%s%s", code, out, errOut)
 	}
+}
+
+// A page fresh from kb new shows in kb serve at once, its placeholders
+// marked and listed as warnings, while kb build still refuses it.
+func TestNew_PreviewAtOnce(t *testing.T) {
+	dir := svSite(t)
+	s := svStart(t, dir)
+	code, out, errOut := ckRun(t, "new", "symptom", "Nobody answers", "--source", dir)
+	if code != exitOK {
+		t.Fatalf("kb new: exit %d: %s", code, errOut)
+	}
+	start := time.Now()
+	var body string
+	svWaitFor(t, 5*time.Second, "the new page", func() bool {
+		var status int
+		status, body = svGet(t, s.url+"symptoms/nobody-answers/")
+		return status == 200
+	})
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("the new page took %s to appear", took)
+	}
+	if !strings.Contains(body, `<mark class="placeholder" title="still to be written">TODO(kb): what people see or hear when this happens.</mark>`) {
+		t.Errorf("the body's placeholder is not marked:\n%s", body)
+	}
+	svWait(t, "the warnings in the terminal", func() bool {
+		return strings.Contains(s.errs.String(), "content/symptoms/nobody-answers.md:3:11: warning: placeholder")
+	})
+	code, _, errOut = ckRun(t, "build", "--source", dir, "--dest", filepath.Join(t.TempDir(), "public"))
+	if code != exitContent || !strings.Contains(errOut, "error: placeholder") {
+		t.Errorf("kb build accepted the unfilled page: exit %d\n%s", code, errOut)
+	}
+	_ = out
 }

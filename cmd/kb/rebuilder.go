@@ -22,6 +22,8 @@ type rebuilder struct {
 	sess      *builder.Session
 	out, errs io.Writer
 	srv       *server.Server
+	// warnings is how many warnings to list after a build (all when < 0).
+	warnings int
 
 	id      int  // last build's ID
 	goodOK  bool // the last build succeeded
@@ -34,7 +36,8 @@ func (r *rebuilder) first(ctx context.Context) {
 	r.id = 1
 	r.goodOK = err == nil
 	diags := relocate(res.Site, res.Diagnostics)
-	printDiagnostics(r.errs, diags)
+	printDiagnostics(r.errs, firstOf(diags, builder.SeverityError, -1))
+	printDiagnostics(r.errs, firstOf(diags, builder.SeverityWarning, r.warnings))
 	if err != nil && !errors.Is(err, builder.ErrBuildFailed) {
 		fmt.Fprintf(r.errs, "kb: %v\n", err)
 	}
@@ -118,7 +121,8 @@ func (r *rebuilder) report(res *builder.Result, diags builder.Diagnostics, err e
 	r.goodOK = true
 	var warn string
 	if n := diags.Warnings(); n > 0 {
-		warn = fmt.Sprintf(", %s (kb check lists them)", count(n, "warning"))
+		printDiagnostics(r.errs, firstOf(diags, builder.SeverityWarning, r.warnings))
+		warn = ", " + count(n, "warning")
 	}
 	fmt.Fprintf(r.out, "%s rebuilt %s: %s re-rendered in %s%s\n", stamp, describeChanged(res.Changed, res.History), count(res.Rendered, "page"), took, warn)
 }
@@ -154,20 +158,39 @@ func whatFailed(diags builder.Diagnostics, err error) string {
 	return err.Error()
 }
 
+// warningsShown is how many warnings a build lists in the terminal: all
+// of them with --verbose, else the first 10.
+func warningsShown(verbose bool) int {
+	if verbose {
+		return -1
+	}
+	return 10
+}
+
 // errorsOnly keeps the first max errors, and says how many were left out.
 func errorsOnly(ds builder.Diagnostics, max int) builder.Diagnostics {
+	return firstOf(ds, builder.SeverityError, max)
+}
+
+// firstOf keeps the first max diagnostics of severity sev (all of them when
+// max < 0), and says how many were left out.
+func firstOf(ds builder.Diagnostics, sev builder.Severity, max int) builder.Diagnostics {
 	var out builder.Diagnostics
 	n := 0
 	for _, d := range ds {
-		if d.Severity != builder.SeverityError {
+		if d.Severity != sev {
 			continue
 		}
-		if n++; n <= max {
+		if n++; max < 0 || n <= max {
 			out = append(out, d)
 		}
 	}
-	if n > max {
-		out = append(out, builder.Diagnostic{Severity: builder.SeverityError, Message: fmt.Sprintf("and %d more errors (kb check lists them all)", n-max)})
+	if max >= 0 && n > max {
+		more := "--verbose lists them all"
+		if sev == builder.SeverityError {
+			more = "kb check lists them all"
+		}
+		out = append(out, builder.Diagnostic{Severity: sev, Message: fmt.Sprintf("and %s more (%s)", count(n-max, string(sev)), more)})
 	}
 	return out
 }

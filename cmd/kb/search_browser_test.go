@@ -283,6 +283,9 @@ func TestSearch_Browser(t *testing.T) {
 	if n := svEval[int](t, ctx, `document.querySelectorAll(".search-suggest a[href*='/kinds/']").length`); n != 4 {
 		t.Errorf("empty state suggests %d kinds", n)
 	}
+	if n := svEval[int](t, ctx, `document.getElementById("search-page").innerText.split("No playbooks match").length - 1`); n != 1 {
+		t.Errorf("the empty state says %d times that nothing matched", n)
+	}
 
 	if problems := svEval[[]string](t, ctx, `window.__kbProblems`); len(problems) > 0 {
 		t.Errorf("CSP violations or script errors:\n%s", strings.Join(problems, "\n"))

@@ -44,13 +44,14 @@ func newSearchHandler(index func() *search.Index, log io.Writer) http.Handler {
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fl := newFlagSet("serve", "serve [--source DIR] [--dest DIR] [--force] [--addr HOST:PORT] [--poll DUR] [--no-watch] [--no-build] [--drafts]", stderr)
+	fl := newFlagSet("serve", "serve [--source DIR] [--dest DIR] [--force] [--addr HOST:PORT] [--base-url URL] [--poll DUR] [--no-watch] [--no-build] [--drafts] [--allowed-host HOST] [--verbose]", stderr)
 	source := fl.String("source", "", "site folder holding site.yaml and content/ (default: the current folder)")
 	dest := fl.String("dest", "", "output folder (default: a temporary folder when previewing, public when serving a finished build)")
 	addr := fl.String("addr", "127.0.0.1:1414", "address to listen on; a non-loopback address serves a finished build, without watching")
 	poll := fl.Duration("poll", 0, "poll for changes at this interval instead of using file system events (network mounts, containers, WSL)")
-	noWatch := fl.Bool("no-watch", false, "build once and serve, without watching or live reload")
+	noWatch := fl.Bool("no-watch", false, "preview without watching: build once into a temporary folder and serve it, without live reload")
 	noBuild := fl.Bool("no-build", false, "serve the finished build in --dest as it is (implies --no-watch)")
+	verbose := fl.Bool("verbose", false, "list every warning after each build (default: the first 10)")
 	drafts := fl.Bool("drafts", false, "include pages marked draft: true")
 	force := fl.Bool("force", false, "replace a non-empty --dest folder that kb did not make (it is moved aside to DEST.orig, never deleted)")
 	baseURL := fl.String("base-url", "", "base URL to build with (default: http://ADDR/ when previewing, site.yaml's base_url otherwise)")
@@ -66,34 +67,36 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *poll < 0 {
 		return fmt.Errorf("%w: --poll must be positive", errUsage)
 	}
-	preview := !*noWatch && !*noBuild && server.IsLoopback(*addr)
+	preview := !*noBuild && server.IsLoopback(*addr)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
 	if preview {
-		return previewServe(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *poll, allowed}, stdout, stderr)
+		return previewServe(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *verbose, *noWatch, *poll, allowed}, stdout, stderr)
 	}
-	return production(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *poll, allowed}, *noBuild, *addr, stdout, stderr)
+	return production(ctx, ln, serveFlags{*source, *dest, *baseURL, *drafts, *force, *verbose, *noWatch, *poll, allowed}, *noBuild, *addr, stdout, stderr)
 }
 
 type serveFlags struct {
-	source, dest, baseURL string
-	drafts, force         bool
-	poll                  time.Duration
-	allowed               []string
+	source, dest, baseURL  string
+	drafts, force, verbose bool
+	noWatch                bool
+	poll                   time.Duration
+	allowed                []string
 }
 
 // previewServe builds the site, serves it with live reload and rebuilds it on
-// every change until ctx is done.
+// every change until ctx is done; with --no-watch it builds once and serves
+// that build, without live reload.
 func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, stderr io.Writer) error {
 	opts, err := siteSource(f.source, stderr)
 	if err != nil {
 		return err
 	}
 	siteURL := listenURL(ln, f.baseURL)
-	opts.BaseURL, opts.Drafts, opts.Force = siteURL, f.drafts, f.force
+	opts.BaseURL, opts.Drafts, opts.Force, opts.Preview = siteURL, f.drafts, f.force, true
 	if opts.Dest = f.dest; opts.Dest == "" {
 		tmp, err := os.MkdirTemp("", "kb-serve-")
 		if err != nil {
@@ -110,11 +113,11 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 	opts.NoStaticSearch = true
 	sess := builder.NewSession(opts)
 	defer sess.Close()
-	rb := &rebuilder{sess: sess, out: stdout, errs: stderr}
+	rb := &rebuilder{sess: sess, out: stdout, errs: stderr, warnings: warningsShown(f.verbose)}
 
 	// Watch before the first build, so a change made during it is seen.
 	var w *watch.Watcher
-	if opts.Source != "" {
+	if opts.Source != "" && !f.noWatch {
 		scope, err := watch.SiteScope(opts.Source, opts.Dest)
 		if err != nil {
 			return err
@@ -130,7 +133,7 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 		Dir:          opts.Dest,
 		BasePath:     basePath(siteURL),
 		Search:       newSearchHandler(sess.Index, stderr),
-		Live:         true,
+		Live:         !f.noWatch,
 		AllowedHosts: append(hosts, f.allowed...),
 	})
 	if err != nil {
@@ -139,6 +142,8 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 	rb.srv = srv
 	rb.first(ctx)
 	switch {
+	case f.noWatch:
+		fmt.Fprintln(stdout, "kb: built once, not watching for changes (--no-watch)")
 	case w == nil:
 		fmt.Fprintln(stdout, "kb: showing the example site built into kb, which has no files to watch (--source DIR previews your own)")
 	case w.Mode() == watch.ModePoll:
@@ -274,7 +279,7 @@ func watchBuild(ctx context.Context, opts builder.Options, poll time.Duration, s
 	}
 	sess := builder.NewSession(opts)
 	defer sess.Close()
-	rb := &rebuilder{sess: sess, out: stdout, errs: stderr}
+	rb := &rebuilder{sess: sess, out: stdout, errs: stderr, warnings: warningsShown(false)}
 	scope, err := watch.SiteScope(opts.Source, opts.Dest)
 	if err != nil {
 		return err

@@ -743,7 +743,10 @@ func TestServe_Production(t *testing.T) {
 	dir := svSite(t)
 	svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "https://kb.test/", "https://kb.test/kb/", 1))
 	dest := filepath.Join(t.TempDir(), "public")
-	s := svStart(t, dir, "--no-watch", "--dest", dest)
+	if code, _, errOut := ckRun(t, "build", "--source", dir, "--dest", dest); code != 0 {
+		t.Fatalf("kb build: %s", errOut)
+	}
+	s := svStart(t, dir, "--no-build", "--dest", dest)
 	if !strings.HasSuffix(s.url, "/kb/") {
 		t.Fatalf("served at %s, want the base path /kb/", s.url)
 	}
@@ -769,6 +772,54 @@ func TestServe_Production(t *testing.T) {
 	// SIGHUP re-opens explicitly.
 	svMust(t, syscall.Kill(os.Getpid(), syscall.SIGHUP))
 	svWait(t, "the re-open line", func() bool { return strings.Contains(s.out.String(), "re-opened") })
+}
+
+// kb serve --no-watch is the preview without watching: built once into a
+// folder of its own and served at the root on loopback, with no live
+// reload and no rebuild on edits.
+func TestServe_NoWatch(t *testing.T) {
+	dir := svSite(t)
+	svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "https://kb.test/", "https://kb.test/kb/", 1))
+	t.Chdir(dir)
+	out, errs := &testkit.Buffer{}, &testkit.Buffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	code := make(chan int, 1)
+	go func() { code <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--no-watch"}, out, errs) }()
+	defer func() {
+		cancel()
+		if c := <-code; c != 0 {
+			t.Errorf("kb serve exited with %d: %s", c, errs)
+		}
+	}()
+	var url string
+	svWait(t, "kb serve to start", func() bool {
+		m := svServingRE.FindStringSubmatch(out.String())
+		if m != nil {
+			url = m[1]
+		}
+		return m != nil
+	})
+	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+/$`).MatchString(url) {
+		t.Errorf("served at %s, want the root of a loopback address", url)
+	}
+	if !strings.Contains(out.String(), "not watching") {
+		t.Errorf("no word about not watching: %s", out)
+	}
+	status, body := svGet(t, url+"guides/one/")
+	if status != 200 || !strings.Contains(body, "The first guide.") {
+		t.Fatalf("guides/one/: %d\n%s", status, body)
+	}
+	if strings.Contains(body, "live.js") {
+		t.Error("the page has the live-reload script")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(err) {
+		t.Errorf("kb serve --no-watch wrote ./public: %v", err)
+	}
+	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), svPage("Guide one", "beta", "Edited."))
+	time.Sleep(500 * time.Millisecond)
+	if _, body := svGet(t, url+"guides/one/"); !strings.Contains(body, "The first guide.") {
+		t.Error("kb serve --no-watch rebuilt after an edit")
+	}
 }
 
 // With no site in the current folder, kb serve shows the built-in example

@@ -409,7 +409,7 @@
     var note = res.fuzzy ? page.dataset.fuzzy : res.partial ? page.dataset.partial : "";
     var count = pageState.q ? fill(form.dataset.count, { total: res.total, q: pageState.q }) : res.total + " " + page.dataset.results;
     status.textContent = res.total ? count + (note ? " " + note : "") : "";
-    if (!res.total && pageState.q) status.textContent = fill(form.dataset.none, { q: pageState.q });
+    if (!res.total) status.textContent = pageState.q ? fill(form.dataset.none, { q: pageState.q }) : page.dataset.empty;
     if (refocus) {
       var again = Array.prototype.filter.call(filters.querySelectorAll(".chip"), function (c) {
         return c.dataset.facet + "\u0000" + c.dataset.value === refocus;

@@ -1,0 +1,108 @@
+package builder
+
+import (
+	"bytes"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// KindPlaceholder is the AST node kind of a placeholder left by `kb new`.
+var KindPlaceholder = ast.NewNodeKind("Placeholder")
+
+// Placeholder is the text from a PlaceholderMarker to the end of its line
+// in a page's body. It renders as a highlighted <mark>, so a page previewed
+// before it is finished shows what is still to be written.
+type Placeholder struct {
+	ast.BaseInline
+}
+
+// Kind implements ast.Node.
+func (n *Placeholder) Kind() ast.NodeKind { return KindPlaceholder }
+
+// Dump implements ast.Node.
+func (n *Placeholder) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
+
+type placeholderRenderer struct{}
+
+// RegisterFuncs implements renderer.NodeRenderer.
+func (placeholderRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(KindPlaceholder, func(w util.BufWriter, _ []byte, _ ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			_, _ = w.WriteString(`<mark class="placeholder" title="still to be written">`)
+		} else {
+			_, _ = w.WriteString("</mark>")
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// markPlaceholders wraps each PlaceholderMarker in the body's text (not in
+// code), and the rest of its line, in a Placeholder node.
+func markPlaceholders(doc ast.Node, src []byte) {
+	if !bytes.Contains(src, []byte(PlaceholderMarker)) {
+		return
+	}
+	var found []*ast.Text
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			if bytes.Contains(n.Segment.Value(src), []byte(PlaceholderMarker)) {
+				found = append(found, n)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, t := range found {
+		markText(t, src)
+	}
+}
+
+// markText splits t where its placeholder starts and moves the placeholder,
+// with the inline nodes that follow it on the same line, into a Placeholder.
+func markText(t *ast.Text, src []byte) {
+	parent := t.Parent()
+	if parent == nil {
+		return
+	}
+	seg := t.Segment
+	at := seg.Start + bytes.Index(seg.Value(src), []byte(PlaceholderMarker))
+	mark := &Placeholder{}
+	rest := t
+	if at > seg.Start {
+		rest = ast.NewTextSegment(text.NewSegment(at, seg.Stop))
+		rest.SetSoftLineBreak(t.SoftLineBreak())
+		rest.SetHardLineBreak(t.HardLineBreak())
+		t.Segment = text.NewSegment(seg.Start, at)
+		t.SetSoftLineBreak(false)
+		t.SetHardLineBreak(false)
+		parent.InsertAfter(parent, t, mark)
+	} else {
+		parent.ReplaceChild(parent, t, mark)
+	}
+	mark.AppendChild(mark, rest)
+	// The typographer and inline markup split a line into several nodes:
+	// the placeholder runs to the end of the line.
+	for last := ast.Node(rest); !endsLine(last); {
+		next := mark.NextSibling()
+		if next == nil {
+			break
+		}
+		parent.RemoveChild(parent, next)
+		mark.AppendChild(mark, next)
+		last = next
+	}
+}
+
+// endsLine reports whether an inline node ends its line.
+func endsLine(n ast.Node) bool {
+	t, ok := n.(*ast.Text)
+	return ok && (t.SoftLineBreak() || t.HardLineBreak())
+}
