@@ -31,27 +31,45 @@ func mayHavePlaceholders(src []byte) bool {
 	return bytes.Contains(src, []byte(PlaceholderMarker)) || bytes.Contains(src, []byte(legacyPlaceholderMarker))
 }
 
-// check runs the rules that need the linked site: orphans, overdue reviews,
-// stale translations and leftover placeholders. It runs after relate, which
-// fills the backlinks and translations it reads.
-func (s *Site) check(ds *Diagnostics) {
+// checkOrphans reports the pages nothing links to (folder indexes aside).
+func checkOrphans(s *Site, ds *Diagnostics) {
 	for _, p := range s.Pages {
 		if !p.IsIndex && len(p.Backlinks) == 0 {
 			s.diag(ds, RuleOrphan, p.Path, 1, 1, "nothing links to this page: link to it from a related page or its folder's index")
 		}
+	}
+}
+
+// checkOverdue reports the pages whose review_by date has passed.
+func checkOverdue(s *Site, ds *Diagnostics) {
+	for _, p := range s.Pages {
 		if p.Overdue(s.Now) {
 			s.diag(ds, RuleReviewOverdue, p.Path, fmLine(p, "review_by"), 1, "review_by %s has passed: review the page and set a new date",
 				p.ReviewBy.Format("2006-01-02"))
 		}
-		if p.Lang == s.Config.DefaultLanguage && !p.Updated.IsZero() {
-			for _, t := range p.Translations {
-				if !t.Updated.IsZero() && t.Updated.Before(p.Updated) {
-					s.diag(ds, RuleStaleTranslate, p.Path, fmLine(p, "translation_key"), 1,
-						"the %s translation %s was last changed %s, before this page (%s): it may need updating",
-						t.Lang, t.Path, t.Updated.UTC().Format("2006-01-02"), p.Updated.UTC().Format("2006-01-02"))
-				}
+	}
+}
+
+// checkStaleTranslations reports the pages in the default language whose
+// translation was last committed before them.
+func checkStaleTranslations(s *Site, ds *Diagnostics) {
+	for _, p := range s.Pages {
+		if p.Lang != s.Config.DefaultLanguage || p.Updated.IsZero() {
+			continue
+		}
+		for _, t := range p.Translations {
+			if !t.Updated.IsZero() && t.Updated.Before(p.Updated) {
+				s.diag(ds, RuleStaleTranslate, p.Path, fmLine(p, "translation_key"), 1,
+					"the %s translation %s was last changed %s, before this page (%s): it may need updating",
+					t.Lang, t.Path, t.Updated.UTC().Format("2006-01-02"), p.Updated.UTC().Format("2006-01-02"))
 			}
 		}
+	}
+}
+
+// checkPlaceholders reports every page's leftover placeholders.
+func checkPlaceholders(s *Site, ds *Diagnostics) {
+	for _, p := range s.Pages {
 		s.checkPlaceholders(p, ds)
 	}
 }

@@ -1,0 +1,242 @@
+package builder
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// relate fills what pages know of each other once every page is linked:
+// the overdue count, backlinks, translations, tags and owners and, unless
+// only checking, each playbook's related pages. Duplicate translation keys
+// are reported as it groups the translations.
+func (s *Site) relate(ds *Diagnostics) {
+	s.overdue = 0
+	for _, p := range s.Pages {
+		if p.Overdue(s.Now) {
+			s.overdue++
+		}
+	}
+	s.relateBacklinks()
+	s.relateTranslations(ds)
+	s.Tags, s.Owners = s.terms()
+	if !s.Config.checkOnly { // related pages are only shown, never checked
+		s.relatePages()
+	}
+}
+
+// relateBacklinks gives every page the pages that link to it, in body text
+// or in a field naming pages.
+func (s *Site) relateBacklinks() {
+	back := map[*Page]map[*Page]bool{}
+	addBack := func(from, to *Page) {
+		if to == nil || to == from {
+			return
+		}
+		if back[to] == nil {
+			back[to] = map[*Page]bool{}
+		}
+		back[to][from] = true
+	}
+	for _, p := range s.Pages {
+		for _, l := range p.Links {
+			addBack(p, l.Target)
+		}
+		for _, v := range p.Fields {
+			if refs, ok := v.([]PageRef); ok {
+				for _, r := range refs {
+					addBack(p, r.Page)
+				}
+			}
+		}
+	}
+	for _, p := range s.Pages {
+		for from := range back[p] {
+			p.Backlinks = append(p.Backlinks, from)
+		}
+		slices.SortFunc(p.Backlinks, byWeightTitle)
+	}
+}
+
+// relateTranslations gives every page its translations: the pages of other
+// languages with the same translation_key. Two pages of one language with
+// the same key are a translation error on the later path.
+func (s *Site) relateTranslations(ds *Diagnostics) {
+	keys := map[string][]*Page{}
+	for _, p := range s.Pages {
+		if p.TranslationKey != "" {
+			keys[p.TranslationKey] = append(keys[p.TranslationKey], p)
+		}
+	}
+	for key, group := range keys {
+		langs := map[string]*Page{}
+		for _, p := range group {
+			if other := langs[p.Lang]; other != nil {
+				first, second := other, p
+				if second.Path < first.Path {
+					first, second = second, first
+				}
+				s.diag(ds, RuleTranslation, second.Path, second.fmLines["translation_key"], 1, "translation_key %q is also used by %s, in the same language (%s)", key, first.Path, p.Lang)
+				continue
+			}
+			langs[p.Lang] = p
+		}
+		for _, p := range group {
+			for _, q := range group {
+				if q != p && langs[q.Lang] == q {
+					p.Translations = append(p.Translations, q)
+				}
+			}
+			slices.SortFunc(p.Translations, func(a, b *Page) int { return cmp.Compare(a.Lang, b.Lang) })
+		}
+	}
+}
+
+// checkDuplicateTitles reports a playbook whose title another playbook of
+// the same language already has.
+func checkDuplicateTitles(s *Site, ds *Diagnostics) {
+	titles := map[string]*Page{}
+	for _, p := range s.Pages {
+		if !p.IsPlaybook() {
+			continue
+		}
+		k := p.Lang + "\x00" + strings.ToLower(p.Title)
+		if other := titles[k]; other != nil {
+			s.diag(ds, RuleDuplicateTitle, p.Path, p.fmLines["title"], 1, "title %q is also used by %s", p.Title, other.Path)
+			continue
+		}
+		titles[k] = p
+	}
+}
+
+// checkUnknownTags reports the tags that are not in site.yaml's list, when
+// it has one.
+func checkUnknownTags(s *Site, ds *Diagnostics) {
+	if len(s.Config.Tags) == 0 {
+		return
+	}
+	for _, p := range s.Pages {
+		for _, t := range p.Tags {
+			if !slices.Contains(s.Config.Tags, t) {
+				s.diag(ds, RuleUnknownTag, p.Path, p.fmLines["tags"], 1, "tag %q is not in site.yaml's list of tags", t)
+			}
+		}
+	}
+}
+
+// terms returns the site's tags and owners, each with its pages, sorted.
+func (s *Site) terms() (tags, owners []*Term) {
+	byTag := map[string]*Term{}
+	byOwner := map[string]*Term{}
+	for _, p := range s.Pages {
+		for _, t := range p.Tags {
+			term(byTag, t, "/tags/"+Slug(t)+"/").Pages = append(byTag[t].Pages, p)
+		}
+		if p.Owner != "" {
+			term(byOwner, p.Owner, "/owners/#"+Slug(p.Owner)).Pages = append(byOwner[p.Owner].Pages, p)
+		}
+	}
+	return sortedTerms(byTag), sortedTerms(byOwner)
+}
+
+// maxRelated is how many related pages a playbook lists.
+const maxRelated = 5
+
+// secTag is a tag within a section.
+type secTag struct{ section, tag string }
+
+// relatePages gives every playbook its related pages: pages of its
+// language linked either way, or sharing tags within its section, best
+// first.
+func (s *Site) relatePages() {
+	byTag := map[secTag][]*Page{}
+	for _, p := range s.Pages {
+		if p.IsPlaybook() {
+			for _, t := range p.Tags {
+				k := secTag{p.Section, t}
+				byTag[k] = append(byTag[k], p)
+			}
+		}
+	}
+	// Each page's list depends only on data fixed before: compute them in
+	// parallel.
+	parallel(len(s.Pages), func(i int) {
+		p := s.Pages[i]
+		if p.IsPlaybook() {
+			p.Related = related(p, byTag)
+		}
+	})
+}
+
+// related returns p's related pages among the playbooks of p's language
+// that are not its translations: each scores 2 when either links to the
+// other, plus one for each tag they share (pages of p's section sharing a
+// tag are candidates too); the best maxRelated with a score, by score and
+// then path.
+func related(p *Page, byTag map[secTag][]*Page) []*Page {
+	score := map[*Page]int{}
+	for _, l := range p.Links {
+		if l.Target != nil {
+			score[l.Target] = 2
+		}
+	}
+	for _, b := range p.Backlinks {
+		score[b] = 2
+	}
+	for _, t := range p.Tags {
+		for _, q := range byTag[secTag{p.Section, t}] {
+			score[q] += 0 // a candidate, scored by its shared tags below
+		}
+	}
+	type cand struct {
+		p     *Page
+		score int
+	}
+	var cands []cand
+	for q, sc := range score {
+		if q == p || !q.IsPlaybook() || q.Lang != p.Lang || slices.Contains(p.Translations, q) {
+			continue
+		}
+		if c := (cand{q, sc + sharedTags(p, q)}); c.score > 0 {
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	slices.SortFunc(cands, func(a, b cand) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.p.Path, b.p.Path)) })
+	out := make([]*Page, 0, min(len(cands), maxRelated))
+	for _, c := range cands[:min(len(cands), maxRelated)] {
+		out = append(out, c.p)
+	}
+	return out
+}
+
+func term(m map[string]*Term, name, u string) *Term {
+	t := m[name]
+	if t == nil {
+		t = &Term{Name: name, URL: u}
+		m[name] = t
+	}
+	return t
+}
+
+func sortedTerms(m map[string]*Term) []*Term {
+	out := make([]*Term, 0, len(m))
+	for _, t := range m {
+		slices.SortFunc(t.Pages, byWeightTitle)
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b *Term) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+func sharedTags(a, b *Page) int {
+	n := 0
+	for _, t := range a.Tags {
+		if slices.Contains(b.Tags, t) {
+			n++
+		}
+	}
+	return n
+}
