@@ -1,0 +1,191 @@
+package builder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"kb/internal/layout"
+	"kb/search"
+)
+
+// commit publishes a rebuild: it writes the changed files, updates the
+// search index with docs (every document when all is set, documents not
+// among them being deleted; else only those given) and removes the output
+// of removed pages. Every changed file is first written beside its final
+// name, so that a full disk or an I/O error leaves the published output as
+// it was; only once all of them and the index update have succeeded are
+// they renamed into place, each rename atomic.
+func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, docs []search.Doc, all bool) error {
+	root, err := os.OpenRoot(s.opts.Dest)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	names := slices.Sorted(maps.Keys(w.files))
+	temps := make([]string, 0, len(names))
+	undo := func() {
+		for _, tmp := range temps {
+			_ = root.Remove(tmp)
+			for dir := path.Dir(tmp); dir != "."; dir = path.Dir(dir) {
+				if root.Remove(dir) != nil { // not empty: it was there before
+					break
+				}
+			}
+		}
+	}
+	for _, name := range names {
+		tmp, err := writeTemp(root, name, w.files[name])
+		if err != nil {
+			undo()
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+		temps = append(temps, tmp)
+	}
+	if err := s.updateIndex(ctx, docs, all); err != nil {
+		undo()
+		return err
+	}
+	for i, name := range names {
+		if err := root.Rename(temps[i], name); err != nil {
+			undo()
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
+		s.out[name] = w.sums[name]
+	}
+	for _, name := range removed {
+		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		delete(s.out, name)
+		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			if root.Remove(dir) != nil {
+				break
+			}
+		}
+	}
+	if err := publicTree(filepath.Join(s.opts.Dest, filepath.FromSlash(layout.IndexDir))); err != nil {
+		return err
+	}
+	return s.updateStatic(ctx)
+}
+
+// updateIndex updates the search index with the documents that changed
+// since the last build; when all is set, docs are every document, and those
+// not among them are removed.
+func (s *Session) updateIndex(ctx context.Context, docs []search.Doc, all bool) error {
+	hashes := docHashes(docs)
+	var changed []search.Doc
+	for _, d := range docs {
+		if s.docs[d.URL] != hashes[d.URL] {
+			changed = append(changed, d)
+		}
+	}
+	var removed []string
+	if all {
+		for u := range s.docs {
+			if _, ok := hashes[u]; !ok {
+				removed = append(removed, u)
+			}
+		}
+		slices.Sort(removed)
+	}
+	if err := s.Index().Update(ctx, changed, removed); err != nil {
+		return err
+	}
+	if all {
+		s.docs = hashes
+	} else {
+		maps.Copy(s.docs, hashes)
+	}
+	return nil
+}
+
+func docHashes(docs []search.Doc) map[string]uint64 {
+	out := make(map[string]uint64, len(docs))
+	for _, d := range docs {
+		h := fnv.New64a()
+		for _, f := range append([]string{d.URL, d.Title, d.Summary, d.Headings, d.Body, d.Kind, d.Lang, d.Owner}, d.Tags...) {
+			_, _ = h.Write([]byte(f))
+			_, _ = h.Write([]byte{0})
+		}
+		out[d.URL] = h.Sum64()
+	}
+	return out
+}
+
+// atomicWrite replaces one file through a temporary file and a rename, so
+// readers see the old bytes or the new, never a mix.
+func atomicWrite(root *os.Root, name string, data []byte) error {
+	tmp, err := writeTemp(root, name, data)
+	if err != nil {
+		return err
+	}
+	if err := root.Rename(tmp, name); err != nil {
+		_ = root.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// writeTemp writes data to a temporary file beside name (creating its
+// folders) and returns the temporary file's name; on error nothing of it
+// is left.
+func writeTemp(root *os.Root, name string, data []byte) (string, error) {
+	if !isSafeOutPath(name) {
+		return "", fmt.Errorf("refusing to write %q: not a path inside the output folder", name)
+	}
+	if dir := path.Dir(name); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+	}
+	tmp := path.Join(path.Dir(name), ".kb-tmp-"+path.Base(name))
+	if err := root.WriteFile(tmp, data, 0o644); err != nil {
+		_ = root.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// diffWriter keeps the files whose bytes differ from the last build.
+type diffWriter struct {
+	old   map[string]uint64
+	mu    sync.Mutex
+	files map[string][]byte
+	sums  map[string]uint64
+	all   map[string]uint64
+}
+
+// WriteFile implements FileWriter.
+func (w *diffWriter) WriteFile(name string, data []byte) error {
+	sum := hashBytes(data)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.all != nil {
+		w.all[name] = sum
+	}
+	if old, ok := w.old[name]; ok && old == sum {
+		return nil
+	}
+	if w.files == nil {
+		w.files, w.sums = map[string][]byte{}, map[string]uint64{}
+	}
+	w.files[name] = data
+	w.sums[name] = sum
+	return nil
+}
+
+func hashBytes(b []byte) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write(b)
+	return h.Sum64()
+}
