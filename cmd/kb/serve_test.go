@@ -26,10 +26,12 @@ import (
 	"kb/search"
 )
 
-// svWait polls cond until it holds, failing the test after a deadline.
+// svWait polls cond until it holds, failing the test after a deadline
+// generous enough for a burst of rebuilds under the race detector on a
+// busy 2-core machine.
 func svWait(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	svWaitFor(t, 30*time.Second, what, cond)
+	svWaitFor(t, 90*time.Second, what, cond)
 }
 
 func svWaitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
