@@ -166,7 +166,11 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 			git, _ = ReadGitInfo(ctx, dir)
 		})
 	}
-	md := newMarkdown(cfg.Markdown.UnsafeHTML)
+	for _, lang := range theme.ui.missingLanguages(cfg) {
+		diags = append(diags, Diagnostic{File: cfg.ThemeDir, Severity: SeverityWarning, Rule: RuleTemplate,
+			Message: fmt.Sprintf("language %s has no strings file (%s/%s): its pages show the English strings", lang, cfg.ThemeDir, stringsFile(lang))})
+	}
+	md := newMarkdown(cfg.Markdown.UnsafeHTML, theme.ui)
 	loaded, ds := loadPages(ctx, contentFS, mdFiles, cfg, md, opts.Drafts)
 	diags = append(diags, ds...)
 	gitDone.Wait()
@@ -400,7 +404,7 @@ func (s *Site) searchDoc(p *Page) search.Doc {
 // renderBodies renders every page's Markdown to HTML, concurrently. A page
 // whose body fails to render keeps no body and records why (bodyErrors).
 func (s *Site) renderBodies() {
-	md := newMarkdown(s.Config.Markdown.UnsafeHTML)
+	md := newMarkdown(s.Config.Markdown.UnsafeHTML, nil) // the pages are parsed: no strings needed
 	parallel(len(s.Pages), func(i int) {
 		p := s.Pages[i]
 		if p.doc == nil {

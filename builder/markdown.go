@@ -12,6 +12,7 @@ import (
 	meta "github.com/yuin/goldmark-meta"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	ghtml "github.com/yuin/goldmark/renderer/html"
@@ -22,8 +23,10 @@ import (
 // newMarkdown returns the one goldmark instance a build shares across
 // goroutines: CommonMark plus GFM, footnotes, definition lists, typographic
 // quotes, front matter, {#custom-id} headings, GitHub-style heading IDs and
-// alerts. Raw HTML is escaped unless unsafe is set.
-func newMarkdown(unsafe bool) goldmark.Markdown {
+// alerts. Raw HTML is escaped unless unsafe is set. Parsing takes callout
+// titles and task list states from ui in the page's language; an instance
+// that only renders parsed pages needs no strings (ui nil).
+func newMarkdown(unsafe bool, ui *uiStrings) goldmark.Markdown {
 	rendererOpts := []renderer.Option{
 		renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{}, 500), util.Prioritized(taskCheckBoxRenderer{}, 100),
 			util.Prioritized(placeholderRenderer{}, 500)),
@@ -35,7 +38,7 @@ func newMarkdown(unsafe bool) goldmark.Markdown {
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.Typographer, meta.Meta),
 		goldmark.WithParserOptions(
 			parser.WithHeadingAttribute(),
-			parser.WithASTTransformers(util.Prioritized(pageTransformer{}, 10000)),
+			parser.WithASTTransformers(util.Prioritized(pageTransformer{ui}, 10000)),
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
@@ -55,16 +58,16 @@ type docInfo struct {
 var docInfoKey = parser.NewContextKey()
 
 // pageTransformer assigns GitHub-compatible heading IDs, turns GitHub alerts
-// into callouts and collects headings and local links for the link checker.
-type pageTransformer struct{}
+// into callouts, names task list checkboxes and collects headings and local
+// links for the link checker.
+type pageTransformer struct{ ui *uiStrings }
 
 // Transform implements parser.ASTTransformer.
-func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+func (t pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	info, _ := pc.Get(docInfoKey).(*docInfo)
 	if info == nil {
 		return
 	}
-	doc.SetAttributeString("data-lang", info.lang)
 	src := reader.Source()
 	used := map[string]bool{}
 	var headings []*ast.Heading
@@ -93,6 +96,8 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			info.addLink(n, string(n.Destination), false, "", src)
 		case *ast.Image:
 			info.addLink(n, string(n.Destination), true, plainText(n, src), src)
+		case *east.TaskCheckBox:
+			n.SetAttributeString("aria-label", t.ui.text(info.lang, taskKey(n.IsChecked)))
 		}
 		return ast.WalkContinue, nil
 	})
@@ -122,7 +127,7 @@ func (pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		info.headings = append(info.headings, Heading{Level: h.Level, ID: id, Text: txt})
 	}
 	for _, q := range quotes {
-		toCallout(q, src, info.lang)
+		toCallout(q, src, func(variant string) string { return t.ui.text(info.lang, "callout_"+variant) })
 	}
 	markPlaceholders(doc, src)
 }
@@ -293,12 +298,13 @@ func (n *Callout) Dump(src []byte, level int) {
 // first line, alone or followed by text, in any case.
 var alertRE = regexp.MustCompile(`^\s*\[!(?i:(note|tip|important|warning|caution))\](?:[ \t]+|\s*$)`)
 
-var calloutLabels = map[string]map[string]string{
-	"en": {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"},
-	"nl": {"note": "Opmerking", "tip": "Tip", "important": "Belangrijk", "warning": "Waarschuwing", "caution": "Let op"},
-}
+// calloutVariants are the kinds of callout; each has a title in the strings
+// files ("callout_note").
+var calloutVariants = []string{"note", "tip", "important", "warning", "caution"}
 
-func toCallout(q *ast.Blockquote, src []byte, lang string) {
+// toCallout turns q into a callout when it starts with an alert's marker,
+// titled label(variant).
+func toCallout(q *ast.Blockquote, src []byte, label func(variant string) string) {
 	par, ok := q.FirstChild().(*ast.Paragraph)
 	if !ok || par.Lines().Len() == 0 {
 		return
@@ -330,11 +336,7 @@ func toCallout(q *ast.Blockquote, src []byte, lang string) {
 	if par.ChildCount() == 0 {
 		q.RemoveChild(q, par)
 	}
-	labels := calloutLabels[lang]
-	if labels == nil {
-		labels = calloutLabels["en"]
-	}
-	co := &Callout{Variant: variant, Label: labels[variant]}
+	co := &Callout{Variant: variant, Label: label(variant)}
 	for c := q.FirstChild(); c != nil; {
 		next := c.NextSibling()
 		co.AppendChild(co, c)

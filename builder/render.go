@@ -9,10 +9,9 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v2"
 )
 
 // Theme is a parsed theme: one template set per layout, the static assets
@@ -24,19 +23,17 @@ type Theme struct {
 	Assets map[string]string
 	// AssetData maps an output path to the asset's bytes.
 	AssetData map[string][]byte
-	strings   map[string]map[string]string
+	ui        *uiStrings
 }
 
 // LoadTheme parses a theme's layouts, static files and UI strings from fsys.
 func LoadTheme(fsys fs.FS) (*Theme, error) {
 	th := &Theme{layouts: map[string]*template.Template{}, Assets: map[string]string{}, AssetData: map[string][]byte{}}
-	i18n, err := fs.ReadFile(fsys, "i18n.yaml")
+	ui, err := loadStrings(fsys)
 	if err != nil {
-		return nil, fmt.Errorf("theme: %w", err)
+		return nil, err
 	}
-	if err := yaml.UnmarshalStrict(i18n, &th.strings); err != nil {
-		return nil, fmt.Errorf("theme: i18n.yaml: %w", err)
-	}
+	th.ui = ui
 	entries, err := fs.ReadDir(fsys, "layouts")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
@@ -77,6 +74,9 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
 		th.layouts[strings.TrimSuffix(name, ".html")] = t
+		if err := checkTemplateKeys(t.Templates(), ui); err != nil {
+			return nil, err
+		}
 	}
 	for _, need := range []string{"page", "list", "home", "404", "alias"} {
 		if th.layouts[need] == nil {
@@ -196,26 +196,19 @@ func (v *View) Asset(name string) (string, error) {
 
 // T returns the UI string key in the view's language.
 func (v *View) T(key string) (string, error) {
-	if s, ok := v.theme.strings[v.Lang][key]; ok {
+	if s, ok := v.theme.ui.get(v.Lang, key); ok {
 		return s, nil
 	}
-	if s, ok := v.theme.strings["en"][key]; ok {
-		return s, nil
-	}
-	return "", fmt.Errorf("i18n.yaml has no string %q", key)
+	return "", fmt.Errorf("no strings file has key %q", key)
 }
-
-var dutchMonths = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
 
 // Date formats a date the way the view's language writes it.
 func (v *View) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	if v.Lang == "nl" {
-		return fmt.Sprintf("%d %s %d", t.Day(), dutchMonths[t.Month()-1], t.Year())
-	}
-	return t.Format("2 January 2006")
+	month := v.theme.ui.text(v.Lang, "month_"+strconv.Itoa(int(t.Month())))
+	return v.theme.ui.text(v.Lang, "date_format", "day", strconv.Itoa(t.Day()), "month", month, "year", strconv.Itoa(t.Year()))
 }
 
 // ISODate formats a date as YYYY-MM-DD, for datetime attributes.

@@ -258,7 +258,7 @@ func (s *Session) inContent(p string) bool {
 // re-rendered. It returns a nil result when a full rebuild is needed.
 func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) {
 	site := s.site
-	md := newMarkdown(site.Config.Markdown.UnsafeHTML)
+	md := newMarkdown(site.Config.Markdown.UnsafeHTML, s.theme.ui)
 	prefix := s.contentPrefix()
 	var fresh []*Page
 	var diags Diagnostics

@@ -7,15 +7,18 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// taskLabels name a task list item's state for screen readers, by language.
-var taskLabels = map[string][2]string{
-	"en": {"Not done", "Done"},
-	"nl": {"Niet gedaan", "Gedaan"},
+// taskKey is the strings key naming a task list item's state for screen
+// readers.
+func taskKey(checked bool) string {
+	if checked {
+		return "task_done"
+	}
+	return "task_not_done"
 }
 
 // taskCheckBoxRenderer renders a task list's "[ ]" / "[x]" as a disabled
 // checkbox, as GitHub does, but with an accessible name saying whether the
-// task is done (an unlabelled checkbox fails WCAG's "form elements have
+// task is done, set while parsing in the page's language (an unlabelled checkbox fails WCAG's "form elements have
 // labels"). It takes precedence over GFM's own renderer.
 type taskCheckBoxRenderer struct{}
 
@@ -25,25 +28,15 @@ func (taskCheckBoxRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegistere
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		lang := "en"
-		for p := n.Parent(); p != nil; p = p.Parent() {
-			if v, ok := p.AttributeString("data-lang"); ok {
-				if s, ok := v.(string); ok {
-					lang = s
-				}
-				break
-			}
-		}
-		labels, ok := taskLabels[lang]
-		if !ok {
-			labels = taskLabels["en"]
-		}
-		checked := n.(*east.TaskCheckBox).IsChecked
-		if checked {
-			_, _ = w.WriteString(`<input checked="" disabled="" type="checkbox" aria-label="` + labels[1] + `"> `)
+		label, _ := n.AttributeString("aria-label")
+		text, _ := label.(string)
+		if n.(*east.TaskCheckBox).IsChecked {
+			_, _ = w.WriteString(`<input checked="" disabled="" type="checkbox" aria-label="`)
 		} else {
-			_, _ = w.WriteString(`<input disabled="" type="checkbox" aria-label="` + labels[0] + `"> `)
+			_, _ = w.WriteString(`<input disabled="" type="checkbox" aria-label="`)
 		}
+		_, _ = w.Write(util.EscapeHTML([]byte(text)))
+		_, _ = w.WriteString(`"> `)
 		return ast.WalkContinue, nil
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -80,41 +81,31 @@ func (v *View) Progress(field any) StepProgress {
 // other text is returned unchanged, or translated when the theme has a
 // string "value_<text>" for it.
 func (v *View) Human(s string) string {
-	if t, ok := v.theme.strings[v.Lang]["value_"+strings.ToLower(s)]; ok {
+	if t, ok := v.theme.ui.get(v.Lang, "value_"+strings.ToLower(s)); ok {
 		return t
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 || d%time.Minute != 0 {
 		return s
 	}
-	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-	hours := "h"
-	if v.Lang == "nl" {
-		hours = "uur"
-	} else if m == 0 {
-		hours = "hours"
-		if h == 1 {
-			hours = "hour"
-		}
-	}
+	h, m := strconv.Itoa(int(d/time.Hour)), strconv.Itoa(int(d%time.Hour/time.Minute))
+	key := "duration_hours_minutes"
 	switch {
-	case h == 0:
-		return fmt.Sprintf("%d min", m)
-	case m == 0:
-		return fmt.Sprintf("%d %s", h, hours)
-	default:
-		return fmt.Sprintf("%d %s %d min", h, hours, m)
+	case d < time.Hour:
+		key = "duration_minutes"
+	case d == time.Hour:
+		key = "duration_hour"
+	case d%time.Hour == 0:
+		key = "duration_hours"
 	}
+	return v.theme.ui.text(v.Lang, key, "h", h, "m", m)
 }
 
 // TOr returns the UI string key in the view's language, or fallback when the
 // theme has none (for values such as a cadence or a status that a site may
 // extend).
 func (v *View) TOr(key, fallback string) string {
-	if s, ok := v.theme.strings[v.Lang][key]; ok {
-		return s
-	}
-	if s, ok := v.theme.strings["en"][key]; ok {
+	if s, ok := v.theme.ui.get(v.Lang, key); ok {
 		return s
 	}
 	return fallback

@@ -11,7 +11,8 @@ import (
 var embedded embed.FS
 
 // Default returns the default theme's files: layouts/ (html/template),
-// static/ (CSS, JavaScript, images) and i18n.yaml (UI strings per language).
+// static/ (CSS, JavaScript, images) and i18n/ (one file of UI strings per
+// language: en.yaml, nl.yaml).
 func Default() fs.FS {
 	sub, err := fs.Sub(embedded, "default")
 	if err != nil {
@@ -31,6 +32,17 @@ func Layered(top, base fs.FS) fs.FS {
 }
 
 type layered struct{ top, base fs.FS }
+
+// Layers returns the two layers of a file system made by Layered: the site's
+// (nil when there is none) and the theme's. Any other file system is a theme
+// without a site layer. Files read per key, such as strings files, merge
+// the two layers instead of taking the site's file whole.
+func Layers(fsys fs.FS) (top, base fs.FS) {
+	if l, ok := fsys.(layered); ok {
+		return l.top, l.base
+	}
+	return nil, fsys
+}
 
 // Open implements fs.FS.
 func (l layered) Open(name string) (fs.File, error) {

@@ -1,0 +1,183 @@
+package builder
+
+import (
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"kb/themes"
+)
+
+// defaultThemeCopy returns the default theme's files as a MapFS, with edit
+// applied to each file's text.
+func defaultThemeCopy(t *testing.T, edit func(name, text string) string) fstest.MapFS {
+	t.Helper()
+	out := fstest.MapFS{}
+	err := fs.WalkDir(themes.Default(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(themes.Default(), p)
+		if err != nil {
+			return err
+		}
+		out[p] = &fstest.MapFile{Data: []byte(edit(p, string(data)))}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// dropLine removes the line starting with prefix from the named file.
+func dropLine(file, prefix string) func(name, text string) string {
+	return func(name, text string) string {
+		if name != file {
+			return text
+		}
+		var keep []string
+		for _, l := range strings.Split(text, "\n") {
+			if !strings.HasPrefix(l, prefix) {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+}
+
+// TestLoadTheme_StringsStrict: a theme whose strings files disagree, or whose
+// templates ask for a key no strings file has, does not load, and the error
+// names the file and the key.
+func TestLoadTheme_StringsStrict(t *testing.T) {
+	site := func(files map[string]string) fs.FS {
+		top := fstest.MapFS{}
+		for name, text := range files {
+			top[name] = &fstest.MapFile{Data: []byte(text)}
+		}
+		return themes.Layered(top, themes.Default())
+	}
+	for _, c := range []struct {
+		name  string
+		theme fs.FS
+		want  []string
+	}{
+		{"key missing in nl", defaultThemeCopy(t, dropLine("i18n/nl.yaml", "search_placeholder:")),
+			[]string{"i18n/nl.yaml", `missing key "search_placeholder"`}},
+		{"key kb needs missing in en", defaultThemeCopy(t, func(name, text string) string {
+			return dropLine("i18n/nl.yaml", "callout_tip:")(name, dropLine("i18n/en.yaml", "callout_tip:")(name, text))
+		}), []string{"i18n/en.yaml", `missing key "callout_tip"`}},
+		{"unknown key in a site's file", site(map[string]string{"i18n/nl.yaml": "serach_placeholder: Zoek\n"}),
+			[]string{"i18n/nl.yaml", `unknown key "serach_placeholder"`}},
+		{"language file short of keys", site(map[string]string{"i18n/de.yaml": "search: Suche\n"}),
+			[]string{"i18n/de.yaml", "missing key"}},
+		{"empty string", site(map[string]string{"i18n/nl.yaml": "search:\n"}),
+			[]string{"i18n/nl.yaml", `key "search" has no text`}},
+		{"template asks for a missing key", site(map[string]string{
+			"layouts/page.html": "{{define \"main\"}}\n{{if .Page}}<p>{{$.T \"no_such_key\"}}</p>{{end}}{{end}}{{template \"baseof.html\" .}}"}),
+			[]string{"page.html:2:", `no strings file has key "no_such_key"`}},
+		{"partial asks for a missing key", site(map[string]string{
+			"layouts/partials/extra.html": `{{define "extra"}}{{with .V}}{{.T "nope"}}{{end}}{{end}}`}),
+			[]string{"extra.html:1:", `"nope"`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := LoadTheme(c.theme)
+			if err == nil {
+				t.Fatal("theme loaded")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+	if _, err := LoadTheme(site(map[string]string{"layouts/partials/extra.html": `{{define "extra"}}{{.V.T "search"}}{{end}}`})); err != nil {
+		t.Errorf("a template asking for a known key: %v", err)
+	}
+}
+
+// TestBuild_StringsOverride: a site's theme/i18n/nl.yaml replaces single
+// Dutch strings; the other Dutch strings and the English ones stay.
+func TestBuild_StringsOverride(t *testing.T) {
+	files := map[string]string{"theme/i18n/nl.yaml": "search_placeholder: Zoek hier…\ncallout_tip: Handig\n"}
+	for k, v := range fixture {
+		files[k] = v
+	}
+	res, dest := mustBuild(t, site(t, files))
+	if res.Diagnostics.Errors()+res.Diagnostics.Warnings() != 0 {
+		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
+	}
+	nl := readFile(t, filepath.Join(dest, "symptoms/dubbel-werk/index.html"))
+	for _, want := range []string{`placeholder="Zoek hier…"`, `<p class="callout-title">Handig</p>`, "Naar de inhoud"} {
+		if !strings.Contains(nl, want) {
+			t.Errorf("Dutch page lacks %s", want)
+		}
+	}
+	en := readFile(t, filepath.Join(dest, "symptoms/duplicate-work/index.html"))
+	if !strings.Contains(en, `placeholder="Search playbooks…"`) || strings.Contains(en, "Zoek hier") {
+		t.Error("English page does not keep its placeholder")
+	}
+}
+
+// languageSite is a site in English and lang with one page in lang holding a
+// callout, a task list and a review date.
+func languageSite(t *testing.T, lang string, extra map[string]string) string {
+	files := map[string]string{
+		"site.yaml":         "title: T\ndefault_language: en\nlanguages:\n  - {code: en, name: English}\n  - {code: " + lang + ", name: " + lang + "}\n",
+		"content/README.md": "---\ntitle: Home\n---\n\nWelcome, see [the page](page.md).\n",
+		"content/page.md": "---\ntitle: Seite\nlang: " + lang + "\nreview_by: 2026-06-30\n---\n\n" +
+			"> [!NOTE]\n> Lies das.\n\n- [x] eins\n- [ ] zwei\n",
+	}
+	for k, v := range extra {
+		files[k] = v
+	}
+	return site(t, files)
+}
+
+// TestBuild_ThirdLanguage: a language is a site.yaml entry and a strings
+// file; its pages show its strings in the layouts, callouts, task lists and
+// dates.
+func TestBuild_ThirdLanguage(t *testing.T) {
+	en, err := fs.ReadFile(themes.Default(), "i18n/en.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	de := strings.NewReplacer("search_placeholder: Search playbooks…", "search_placeholder: Playbooks durchsuchen…",
+		"callout_note: Note", "callout_note: Hinweis", "task_done: Done", "task_done: Erledigt",
+		"task_not_done: Not done", "task_not_done: Offen", "month_6: June", "month_6: Juni",
+		"date_format: \"{day} {month} {year}\"", "date_format: \"{day}. {month} {year}\"").Replace(string(en))
+	res, dest := mustBuild(t, languageSite(t, "de", map[string]string{"theme/i18n/de.yaml": de}))
+	if res.Diagnostics.Errors()+res.Diagnostics.Warnings() != 0 {
+		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
+	}
+	page := readFile(t, filepath.Join(dest, "page/index.html"))
+	for _, want := range []string{`<html lang="de">`, `placeholder="Playbooks durchsuchen…"`, `<p class="callout-title">Hinweis</p>`,
+		`aria-label="Erledigt"`, `aria-label="Offen"`, ">30. Juni 2026</time>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("German page lacks %s", want)
+		}
+	}
+	home := readFile(t, filepath.Join(dest, "index.html"))
+	if !strings.Contains(home, `placeholder="Search playbooks…"`) {
+		t.Error("English home page lost its strings")
+	}
+}
+
+// TestBuild_LanguageWithoutStrings: a language with no strings file builds
+// with English strings and one warning naming it and the file to add.
+func TestBuild_LanguageWithoutStrings(t *testing.T) {
+	res, dest := mustBuild(t, languageSite(t, "fr", nil))
+	got := diagStrings(res.Diagnostics)
+	if res.Diagnostics.Errors() != 0 || res.Diagnostics.Warnings() != 1 || !strings.Contains(got, "language fr has no strings file (theme/i18n/fr.yaml)") {
+		t.Fatalf("diagnostics:\n%s", got)
+	}
+	page := readFile(t, filepath.Join(dest, "page/index.html"))
+	for _, want := range []string{`<html lang="fr">`, `placeholder="Search playbooks…"`, `<p class="callout-title">Note</p>`, `aria-label="Done"`, ">30 June 2026</time>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("French page lacks %s", want)
+		}
+	}
+}
