@@ -53,6 +53,8 @@ type Options struct {
 	// placeholders from `kb new` is published with them marked, and the
 	// placeholder rule is a warning rather than an error.
 	Preview bool
+	// Progress, when not nil, is kept up to date as the build goes.
+	Progress *Progress
 	// NoStaticSearch leaves out the static search bundle (layout.StaticSearchDir),
 	// for a preview whose server answers searches itself.
 	NoStaticSearch bool
@@ -171,14 +173,15 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 			Message: fmt.Sprintf("language %s has no strings file (%s/%s): its pages show the English strings", lang, cfg.ThemeDir, stringsFile(lang))})
 	}
 	md := newMarkdown(cfg.Markdown.UnsafeHTML, theme.ui)
-	loaded, ds := loadPages(ctx, contentFS, mdFiles, cfg, md, opts.Drafts)
+	opts.Progress.start("reading", len(mdFiles))
+	loaded, ds := loadPages(ctx, contentFS, mdFiles, cfg, md, opts.Drafts, opts.Progress)
 	diags = append(diags, ds...)
 	gitDone.Wait()
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	site = &Site{Config: cfg, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	site = &Site{Config: cfg, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	for _, p := range loaded {
 		if p == nil {
 			continue
@@ -311,6 +314,7 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 		cancelIndex()
 	}
 	res.Phases["render"] = time.Since(t)
+	opts.Progress.start("indexing", 0)
 	if ierr := <-indexDone; err == nil {
 		err = ierr
 	}
@@ -492,11 +496,13 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, 
 	var mu sync.Mutex
 	var diags Diagnostics
 	var firstErr error
+	s.progress.start("rendering", len(jobs))
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
 		if ctx.Err() != nil {
 			return
 		}
+		defer s.progress.add()
 		data, err := theme.Render(j.view.Layout, j.view)
 		if err == nil {
 			err = stage.WriteFile(j.out, data)

@@ -196,10 +196,11 @@ var ErrSource = errors.New("unreadable source")
 
 // loadPages reads and parses every Markdown file concurrently. The returned
 // pages are in the order of files; a nil entry is a page that failed.
-func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config, md goldmark.Markdown, drafts bool) ([]*Page, Diagnostics) {
+func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config, md goldmark.Markdown, drafts bool, progress *Progress) ([]*Page, Diagnostics) {
 	pages := make([]*Page, len(files))
 	diags := make([]Diagnostics, len(files))
 	_ = workers.Run(ctx, len(files), 0, func(_, i int) error {
+		defer progress.add()
 		pages[i], diags[i] = loadPage(fsys, files[i], cfg, md)
 		if pages[i] != nil && pages[i].Draft && !drafts {
 			pages[i] = nil

@@ -51,6 +51,7 @@ type Site struct {
 
 	cacheMu    sync.Mutex
 	groupCache map[string][]Group
+	progress   *Progress // nil unless the build reports its progress
 }
 
 // Section is a folder of the content tree.

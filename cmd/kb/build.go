@@ -100,7 +100,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *watchFlag {
 		return watchBuild(ctx, opts, *poll, stdout, stderr)
 	}
+	stop := showProgress(&opts, stderr)
 	res, err := builder.Build(ctx, opts)
+	stop()
 	printDiagnostics(stderr, relocate(res.Site, res.Diagnostics))
 	summary(stdout, res, err)
 	if errors.Is(err, builder.ErrBuildFailed) {

@@ -24,6 +24,9 @@ import (
 // of a folder (KB_TEST_FILESERVER=ADDR, the folder as the argument).
 func TestMain(m *testing.M) {
 	if os.Getenv("KB_TEST_MAIN") == "1" {
+		if os.Getenv("KB_TEST_PROGRESS_AT_ONCE") == "1" {
+			progressDelay, progressEvery = 0, time.Millisecond
+		}
 		os.Exit(Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
 	if addr := os.Getenv("KB_TEST_FILESERVER"); addr != "" {
