@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"kb/internal/layout"
 	"path"
 	"slices"
 	"strconv"
@@ -181,6 +182,12 @@ type Group struct {
 
 // Rel turns a site path ("/tags/x/") into a link under the base path.
 func (v *View) Rel(p string) string { return v.Site.Config.BasePath() + strings.TrimPrefix(p, "/") }
+
+// SearchEndpoint is the site path where kb serve answers searches.
+func (v *View) SearchEndpoint() string { return "/" + layout.SearchEndpoint }
+
+// StaticSearchRoot is the site path of the static search bundle's folder.
+func (v *View) StaticSearchRoot() string { return "/" + layout.StaticSearchDir + "/" }
 
 // Abs turns a site path into an absolute URL.
 func (v *View) Abs(p string) string { return v.Site.Config.AbsURL(v.Rel(p)) }

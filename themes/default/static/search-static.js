@@ -166,8 +166,10 @@
   var bundleP = null;
   function getBundle() {
     if (!bundleP) {
-      var base = (document.body && document.body.getAttribute("data-base")) || "/";
-      var root = base + "_kb/static-search/";
+      // The bundle's folder, named by the page (see layout.StaticSearchDir).
+      var form = document.querySelector("form[data-static-root]");
+      if (!form) return Promise.reject(new Error("static search: the page names no bundle (data-static-root)"));
+      var root = form.getAttribute("data-static-root");
       bundleP = bytes(root + "manifest.json", { cache: "no-cache" }).then(function (b) {
         var man = JSON.parse(text.decode(b));
         if (man.format !== FORMAT) throw new Error("static search: bundle format " + man.format + ", this script reads " + FORMAT);
