@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"kb/search"
+	"kb/internal/suggest"
 )
 
 // site.yaml's problems in the words of the file: key paths, the nearest
@@ -166,7 +166,7 @@ func nearest(s string, options []string) string {
 	s = strings.ToLower(s)
 	for d := 1; d <= limit; d++ {
 		for _, o := range options {
-			if o != s && search.WithinEdits(s, strings.ToLower(o), d) {
+			if o != s && suggest.WithinEdits([]rune(s), []rune(strings.ToLower(o)), d) {
 				return o
 			}
 		}

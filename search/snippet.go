@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+
+	"kb/internal/suggest"
 )
 
 // Snippet shape: a fragment is about fragmentBytes of text, starting
@@ -118,7 +120,7 @@ func (m *matcher) match(tok string) int {
 	if len(m.fuzzy) > 0 {
 		sr := []rune(stem)
 		for _, f := range m.fuzzy {
-			if len(sr) > 0 && sr[0] == f.term[0] && withinEdits(sr, f.term, f.d) {
+			if len(sr) > 0 && sr[0] == f.term[0] && suggest.WithinEdits(sr, f.term, f.d) {
 				return f.group
 			}
 		}
@@ -578,51 +580,3 @@ var folds = func() (t [0x180]rune) {
 	}
 	return t
 }()
-
-// WithinEdits reports whether a and b are at most d edits apart, as the
-// index's fuzzy matching counts edits (see withinEdits).
-func WithinEdits(a, b string, d int) bool { return withinEdits([]rune(a), []rune(b), d) }
-
-// withinEdits reports whether a and b are at most d edits apart, an edit
-// being an insertion, a deletion, a substitution or the swap of two
-// neighbouring letters ("cirlce" is one edit from "circle"), as the
-// index's fuzzy matching counts them.
-func withinEdits(a, b []rune, d int) bool {
-	if abs(len(a)-len(b)) > d {
-		return false
-	}
-	// Three rows of the optimal-string-alignment distance table.
-	pp := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		low := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], pp[j-2]+1)
-			}
-			low = min(low, cur[j])
-		}
-		if low > d {
-			return false
-		}
-		pp, prev, cur = prev, cur, pp
-	}
-	return prev[len(b)] <= d
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
-}
