@@ -154,6 +154,17 @@ func TestParse_Strict(t *testing.T) {
 	}
 }
 
+// Aliases that stand for billions of values are an error, soon.
+func TestParse_AliasBomb(t *testing.T) {
+	n := 200 // 200 kinds of 200 fields of 200 values
+	src := "kinds:\n  - &k {name: x, fields: [&f {name: a, type: enum, values: [&v v" + strings.Repeat(", *v", n-1) + "]}" +
+		strings.Repeat(", *f", n-1) + "]}\n" + strings.Repeat("  - *k\n", n-1)
+	c, ds := Parse("site.yaml", []byte(src), Rules{})
+	if c != nil || len(ds) != 1 || !strings.Contains(ds[0].Message, "repeat more values than kb reads") {
+		t.Errorf("config %v, diagnostics %v", c != nil, ds)
+	}
+}
+
 // Without rule names, any rule may be named, with a valid severity.
 func TestParse_AnyRule(t *testing.T) {
 	c, ds := Parse("site.yaml", []byte("rules:\n  whatever: warning\n  other: loud\n"), Rules{})

@@ -86,7 +86,13 @@ func syntaxError(err error) (int, string) {
 type parser struct {
 	name string
 	ds   diag.Diagnostics
+	// steps counts the values decoded, aliases counting anew each time.
+	steps int
 }
+
+// maxSteps bounds the values a file may hold, counting those its aliases
+// repeat: a few lines of anchors can stand for billions of values.
+const maxSteps = 1 << 20
 
 func (p *parser) bad(line int, format string, args ...any) {
 	p.ds = append(p.ds, diag.Diagnostic{File: p.name, Line: line, Severity: diag.SeverityError, Rule: Rule, Message: fmt.Sprintf(format, args...)})
@@ -97,6 +103,12 @@ func (p *parser) bad(line int, format string, args ...any) {
 // wrong type. Keys n leaves out keep v's values; an empty value (null)
 // sets the zero value.
 func (p *parser) decode(n *yaml.Node, v reflect.Value, path []string) {
+	if p.steps++; p.steps > maxSteps {
+		if p.steps == maxSteps+1 {
+			p.bad(n.Line, "the file's aliases (*name) repeat more values than kb reads (%d)", maxSteps)
+		}
+		return
+	}
 	n = resolve(n)
 	if isNull(n) {
 		v.SetZero()
