@@ -19,6 +19,7 @@ import (
 
 	"github.com/yuin/goldmark"
 
+	"kb/internal/config"
 	"kb/internal/layout"
 	"kb/internal/workers"
 	"kb/search"
@@ -104,7 +105,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		siteFS = root.FS()
 		closer = root
 	}
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	contentDir := ""
 	contentFS := siteFS
 	if src, err := fs.ReadFile(siteFS, layout.ConfigFile); err == nil {
@@ -127,9 +128,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 			contentDir = cfg.ContentDir
 		}
 	}
-	cfg.parseTimeout = opts.ParseTimeout
-	cfg.checkOnly = opts.Check
-	cfg.preview = opts.Preview
+	read := readOptions{parseTimeout: opts.ParseTimeout, checkOnly: opts.Check, preview: opts.Preview}
 	if opts.BaseURL != "" {
 		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
 			return nil, nil, nil, err
@@ -174,14 +173,14 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	}
 	md := newMarkdown(cfg.Markdown.UnsafeHTML, theme.ui)
 	opts.Progress.start("reading", len(mdFiles))
-	loaded, ds := loadPages(ctx, contentFS, mdFiles, cfg, md, opts.Drafts, opts.Progress)
+	loaded, ds := loadPages(ctx, contentFS, mdFiles, cfg, read, md, opts.Drafts, opts.Progress)
 	diags = append(diags, ds...)
 	gitDone.Wait()
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	site = &Site{Config: cfg, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	site = &Site{Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	for _, p := range loaded {
 		if p == nil {
 			continue

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"kb/internal/config"
 	"kb/internal/layout"
 )
 
@@ -57,7 +58,7 @@ func CheckDest(ctx context.Context, opts Options) error {
 		if within(src, dest) {
 			return refuse("would replace the site folder %s", opts.Source)
 		}
-		cfg := DefaultConfig()
+		cfg := config.Default()
 		if data, err := os.ReadFile(filepath.Join(src, layout.ConfigFile)); err == nil {
 			if c, _ := ParseConfig(layout.ConfigFile, data); c != nil {
 				cfg = c

@@ -8,14 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// commonKeys are the front-matter keys every page may carry.
-var commonKeys = map[string]bool{
-	"title": true, "summary": true, "kind": true, "tags": true, "owner": true, "lang": true,
-	"translation_key": true, "review_by": true, "draft": true, "aliases": true, "weight": true,
-	"sources": true,
-}
+	"kb/internal/config"
+)
 
 var fmKeyRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
 
@@ -121,7 +116,7 @@ func (d *fmDecoder) decode(m map[string]any) {
 	}
 	slices.Sort(keys)
 	for _, key := range keys {
-		if commonKeys[key] {
+		if config.IsCommonKey(key) {
 			continue
 		}
 		if k == nil {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"kb/internal/config"
 )
 
 // Text is escaped, so a literal tag in the output is markup goldmark made:
@@ -130,7 +132,7 @@ func FuzzPageURL(f *testing.F) {
 	for _, s := range []string{"a/b.md", "README.md", "x/index.md", "a b/c d.nl.md", "../x.md", "a\\..\\b.md", "%2e%2e/x.md", "ü/ë.md", "🎉.md", ".md"} {
 		f.Add(s)
 	}
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	f.Fuzz(func(t *testing.T, p string) {
 		if !isMarkdown(p) || !utf8.ValidString(p) {
 			return

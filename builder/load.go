@@ -196,12 +196,12 @@ var ErrSource = errors.New("unreadable source")
 
 // loadPages reads and parses every Markdown file concurrently. The returned
 // pages are in the order of files; a nil entry is a page that failed.
-func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config, md goldmark.Markdown, drafts bool, progress *Progress) ([]*Page, Diagnostics) {
+func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config, read readOptions, md goldmark.Markdown, drafts bool, progress *Progress) ([]*Page, Diagnostics) {
 	pages := make([]*Page, len(files))
 	diags := make([]Diagnostics, len(files))
 	_ = workers.Run(ctx, len(files), 0, func(_, i int) error {
 		defer progress.add()
-		pages[i], diags[i] = loadPage(fsys, files[i], cfg, md)
+		pages[i], diags[i] = loadPage(fsys, files[i], cfg, read, md)
 		if pages[i] != nil && pages[i].Draft && !drafts {
 			pages[i] = nil
 		}
@@ -219,7 +219,7 @@ func sourceError(p string, line int, format string, args ...any) Diagnostics {
 }
 
 // loadPage reads, checks and parses one Markdown file.
-func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Page, Diagnostics) {
+func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldmark.Markdown) (*Page, Diagnostics) {
 	if f.Size > cfg.Markdown.MaxFileSize {
 		return nil, sourceError(f.Path, 0, "file is %d bytes, larger than the limit of %d (markdown.max_file_size)", f.Size, cfg.Markdown.MaxFileSize)
 	}
@@ -274,9 +274,9 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 	} else if info.lang == "" {
 		info.lang = cfg.DefaultLanguage
 	}
-	doc, ok := parseWithDeadline(md, src, pc, cfg.parseTimeout)
+	doc, ok := parseWithDeadline(md, src, pc, read.parseTimeout)
 	if !ok {
-		return nil, sourceError(f.Path, 0, "Markdown took longer than %s to parse: simplify the file (very deep nesting or long runs of brackets)", cfg.parseTimeout)
+		return nil, sourceError(f.Path, 0, "Markdown took longer than %s to parse: simplify the file (very deep nesting or long runs of brackets)", read.parseTimeout)
 	}
 	m, err := meta.TryGet(pc)
 	if err != nil {
@@ -299,7 +299,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, md goldmark.Markdown) (*Pag
 	p.doc = doc
 	p.Headings = info.headings
 	p.Links = info.links
-	if !cfg.checkOnly {
+	if !read.checkOnly {
 		p.Text = docText(doc, src)
 	} else if !mayHavePlaceholders(src) {
 		// A check renders nothing: let the syntax tree go now, unless

@@ -272,7 +272,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 		if err != nil {
 			return nil, nil
 		}
-		np, ds := loadPage(site.fsys, SourceFile{Path: rel, Size: fi.Size()}, site.Config, md)
+		np, ds := loadPage(site.fsys, SourceFile{Path: rel, Size: fi.Size()}, site.Config, site.read, md)
 		diags = append(diags, ds...)
 		if ds.Errors() > 0 {
 			res := &Result{Site: site, Diagnostics: diags, Phases: map[string]time.Duration{}}

@@ -36,6 +36,9 @@ type Site struct {
 	// overdue counts the pages past their review date (set by relate).
 	overdue int
 
+	// read are the options the pages were read with.
+	read readOptions
+
 	fsys fs.FS
 	// contentDir is the content folder relative to the site folder ("" when
 	// the site folder holds the Markdown itself).
@@ -104,7 +107,7 @@ func (s *Site) diag(ds *Diagnostics, rule, file string, line, col int, format st
 // most is SeverityWarning, whatever the rule's severity (which can still
 // switch it off).
 func (s *Site) diagAtMost(ds *Diagnostics, most Severity, rule, file string, line, col int, format string, args ...any) {
-	sev := s.Config.Severity(rule)
+	sev := s.severity(rule)
 	if sev == SeverityOff {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"kb/internal/config"
 	"kb/themes"
 )
 
@@ -15,7 +16,7 @@ func testView(t *testing.T, lang string) *View {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	return &View{Site: &Site{Config: cfg}, Lang: lang, theme: th}
 }
 

@@ -51,27 +51,6 @@ func TestParseQuery(t *testing.T) {
 	}
 }
 
-func TestWithinEdits(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-		want bool
-	}{
-		{"circle", "circle", 0, true},
-		{"circle", "cirlce", 1, true}, // swapped letters
-		{"circle", "circl", 1, true},
-		{"circle", "circus", 1, false},
-		{"circle", "circus", 2, true},
-		{"escalation", "escalaton", 1, true},
-		{"ambassadors", "ambasadors", 1, true},
-		{"abc", "xyz", 2, false},
-	} {
-		if got := withinEdits([]rune(c.a), []rune(c.b), c.d); got != c.want {
-			t.Errorf("withinEdits(%q, %q, %d) = %v", c.a, c.b, c.d, got)
-		}
-	}
-}
-
 func TestMarkHTML(t *testing.T) {
 	text := "A <b>bold</b> claim &\nanother\t\tline"
 	b, an := strings.Index(text, "b>"), strings.Index(text, "another")

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+
+	"kb/internal/suggest"
 )
 
 // Snippet shape: a fragment is about fragmentBytes of text, starting
@@ -118,7 +120,7 @@ func (m *matcher) match(tok string) int {
 	if len(m.fuzzy) > 0 {
 		sr := []rune(stem)
 		for _, f := range m.fuzzy {
-			if len(sr) > 0 && sr[0] == f.term[0] && withinEdits(sr, f.term, f.d) {
+			if len(sr) > 0 && sr[0] == f.term[0] && suggest.WithinEdits(sr, f.term, f.d) {
 				return f.group
 			}
 		}

@@ -8,8 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v2"
-
+	"kb/internal/config"
 	"kb/internal/gitrepo"
 	"kb/internal/layout"
 )
@@ -38,9 +37,9 @@ type Scope struct {
 
 // SiteScope returns a function giving the scope of the site in source whose
 // output goes to dest: site.yaml, the content folder and the theme folder
-// that site.yaml names (re-read on every call, so a change of content_dir is
-// followed), or the whole folder when it has neither site.yaml nor content/,
-// as the builder decides.
+// that site.yaml names, or the default ones while it has errors (re-read
+// on every call, so a change of content_dir is followed), or the whole
+// folder when it has neither site.yaml nor content/, as the builder decides.
 func SiteScope(source, dest string) (func() Scope, error) {
 	// Watch the real folder: events name real paths, and a walk does not
 	// enter a symlinked root.
@@ -59,19 +58,12 @@ func SiteScope(source, dest string) (func() Scope, error) {
 	}
 	return func() Scope {
 		sc := Scope{Root: root, Files: []string{layout.ConfigFile}, Exclude: exclude, GitDir: gitDir, GitCommon: gitCommon}
-		content, theme := "content", "theme"
+		content, theme := layout.ContentDir, layout.ThemeDir
 		src, err := os.ReadFile(filepath.Join(root, layout.ConfigFile))
 		if err == nil {
-			var dirs struct {
-				Content string `yaml:"content_dir"`
-				Theme   string `yaml:"theme_dir"`
-			}
-			_ = yaml.Unmarshal(src, &dirs) // a broken file keeps the defaults; the build reports it
-			if validDir(dirs.Content) {
-				content = dirs.Content
-			}
-			if validDir(dirs.Theme) {
-				theme = dirs.Theme
+			// A broken file keeps the defaults; the build reports it.
+			if cfg, _ := config.Parse(layout.ConfigFile, src, config.Rules{}); cfg != nil {
+				content, theme = cfg.ContentDir, cfg.ThemeDir
 			}
 		} else if fi, err := os.Stat(filepath.Join(root, content)); err != nil || !fi.IsDir() {
 			sc.Trees = []string{"."}
@@ -98,8 +90,6 @@ func realPath(p string) (string, error) {
 	}
 	return filepath.Join(parent, filepath.Base(abs)), nil
 }
-
-func validDir(d string) bool { return d != "" && d != "." && fs.ValidPath(d) }
 
 // rel returns p relative to the scope's root, slash-separated, and whether p
 // is inside the root.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"kb/builder"
+	"kb/internal/config"
 )
 
 func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -112,7 +113,7 @@ func createNew(name string, data []byte) error {
 
 // kindFolder is the content folder where most pages of kind live, or, for a
 // kind without pages yet, its name in the plural ("meeting-formats").
-func kindFolder(site *builder.Site, kind *builder.Kind) string {
+func kindFolder(site *builder.Site, kind *config.Kind) string {
 	count := map[string]int{}
 	for _, p := range site.Pages {
 		if p.Kind == kind.Name {
@@ -189,7 +190,7 @@ var skeletons = map[string]map[string][][2]string{
 // every value kb cannot know marked with builder.PlaceholderMarker, and a
 // body skeleton. `kb check` rejects the page (rule "placeholder") until
 // every marker is replaced.
-func newPage(cfg *builder.Config, kind *builder.Kind, title, slug, lang string, now time.Time) []byte {
+func newPage(cfg *config.Config, kind *config.Kind, title, slug, lang string, now time.Time) []byte {
 	todo := func(hint string) string { return yamlQuote(builder.PlaceholderMarker + " " + hint) }
 	comment := func(hint string) string { return "  # " + builder.PlaceholderMarker + " " + hint }
 	var b strings.Builder

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"kb/builder"
+	"kb/internal/config"
 	"kb/internal/layout"
 	"kb/search"
 	"kb/server"
@@ -343,8 +344,9 @@ func basePath(rawURL string) string {
 	return u.Path
 }
 
-// siteConfig reads the site's configuration, or nil.
-func siteConfig(opts builder.Options) *builder.Config {
+// siteConfig reads the site's configuration, or nil when it has none or
+// it has errors (the build reports them).
+func siteConfig(opts builder.Options) *config.Config {
 	var src []byte
 	var err error
 	if opts.SourceFS != nil {
