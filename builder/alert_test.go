@@ -60,3 +60,24 @@ And the next.</p>
 		}
 	}
 }
+
+// TestBuild_EmojiShortcodes renders GitHub's emoji shortcodes as the emoji,
+// outside code only, and leaves colons that name no emoji alone.
+func TestBuild_EmojiShortcodes(t *testing.T) {
+	_, dest, err := build(t, site(t, map[string]string{
+		"a.md": "# Page\n\nShipped :tada: and :+1: :white_check_mark:\n\nAt 10:30:45, :not_an_emoji: stays.\n\n`:tada:` in code.\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dest, "a", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(data)
+	for _, want := range []string{"Shipped &#x1f389; and &#x1f44d; &#x2705;", "At 10:30:45, :not_an_emoji: stays.", "<code>:tada:</code>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}

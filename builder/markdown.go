@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/yuin/goldmark"
+	emoji "github.com/yuin/goldmark-emoji"
 	meta "github.com/yuin/goldmark-meta"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -35,7 +36,7 @@ func newMarkdown(unsafe bool, ui *uiStrings) goldmark.Markdown {
 		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
 	}
 	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.Typographer, meta.Meta),
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.Typographer, meta.Meta, emoji.Emoji),
 		goldmark.WithParserOptions(
 			parser.WithHeadingAttribute(),
 			parser.WithASTTransformers(util.Prioritized(pageTransformer{ui}, 10000)),
