@@ -29,10 +29,25 @@ import (
 	"kb/search"
 )
 
-// CSP is the Content-Security-Policy sent with every response: scripts,
-// styles and connections from the site itself only, no inline scripts or
-// style attributes, no framing.
+// CSP is the Content-Security-Policy sent with every response unless
+// Options.ImageSources or Options.FrameSources add hosts to it: scripts,
+// styles, images and connections from the site itself only, no inline
+// scripts or style attributes, no framing.
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+
+// Policy is CSP with the origins in images added to img-src and those in
+// frames to frame-src (frames from the site itself stay allowed). The
+// origins must be checked already (config.ExternalMedia is).
+func Policy(images, frames []string) string {
+	p := CSP
+	if len(images) > 0 {
+		p = strings.Replace(p, "img-src 'self' data:", "img-src 'self' data: "+strings.Join(images, " "), 1)
+	}
+	if len(frames) > 0 {
+		p += "; frame-src 'self' " + strings.Join(frames, " ")
+	}
+	return p
+}
 
 // Options configures a Server.
 type Options struct {
@@ -55,11 +70,15 @@ type Options struct {
 	// AllowedHosts, when not empty, are the only Host header values (port
 	// stripped, compared exactly) accepted; others get 403.
 	AllowedHosts []string
+	// ImageSources and FrameSources are origins outside the site whose
+	// images and frames pages may show (see Policy).
+	ImageSources, FrameSources []string
 }
 
 // Server is an http.Handler for one site. Create it with New.
 type Server struct {
 	opts  Options
+	csp   string
 	hosts map[string]bool
 	cur   atomic.Pointer[tree]
 	swap  sync.Mutex // serialises re-opening
@@ -83,7 +102,7 @@ func New(opts Options) (*Server, error) {
 	if !strings.HasPrefix(opts.BasePath, "/") || !strings.HasSuffix(opts.BasePath, "/") {
 		return nil, errors.New("server: BasePath must start and end with /")
 	}
-	s := &Server{opts: opts}
+	s := &Server{opts: opts, csp: Policy(opts.ImageSources, opts.FrameSources)}
 	if len(opts.AllowedHosts) > 0 {
 		s.hosts = map[string]bool{}
 		for _, h := range opts.AllowedHosts {
@@ -182,7 +201,7 @@ func (s *Server) Close() {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", CSP)
+	h.Set("Content-Security-Policy", s.csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	if s.hosts != nil && !s.hosts[normalHost(r.Host)] {

@@ -130,12 +130,15 @@ func previewServe(ctx context.Context, ln net.Listener, f serveFlags, stdout, st
 		defer w.Close()
 	}
 	hosts := append(server.DevHosts(ln.Addr().String()), server.DevHosts(hostOf(siteURL))...)
+	media := externalMedia(opts)
 	srv, err := server.New(server.Options{
 		Dir:          opts.Dest,
 		BasePath:     basePath(siteURL),
 		Search:       newSearchHandler(sess.Index, stderr),
 		Live:         !f.noWatch,
 		AllowedHosts: append(hosts, f.allowed...),
+		ImageSources: media.Images,
+		FrameSources: media.Frames,
 	})
 	if err != nil {
 		return err
@@ -216,7 +219,9 @@ func production(ctx context.Context, ln net.Listener, f serveFlags, noBuild bool
 	}
 	var srv *server.Server
 	searchH := newSearchHandler(func() *search.Index { return srv.Index() }, stderr)
-	srv, err := server.New(server.Options{Dir: opts.Dest, BasePath: base, OpenIndex: true, AllowedHosts: hosts, Search: searchH})
+	media := externalMedia(opts)
+	srv, err := server.New(server.Options{Dir: opts.Dest, BasePath: base, OpenIndex: true, AllowedHosts: hosts, Search: searchH,
+		ImageSources: media.Images, FrameSources: media.Frames})
 	if err != nil {
 		return err
 	}
@@ -346,6 +351,15 @@ func basePath(rawURL string) string {
 
 // siteConfig reads the site's configuration, or nil when it has none or
 // it has errors (the build reports them).
+// externalMedia is site.yaml's external_media (none without a valid
+// site.yaml), read when the server starts.
+func externalMedia(opts builder.Options) config.ExternalMedia {
+	if cfg := siteConfig(opts); cfg != nil {
+		return cfg.ExternalMedia
+	}
+	return config.ExternalMedia{}
+}
+
 func siteConfig(opts builder.Options) *config.Config {
 	var src []byte
 	var err error

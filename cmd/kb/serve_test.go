@@ -24,6 +24,7 @@ import (
 	"kb/internal/layout"
 	"kb/internal/testkit"
 	"kb/search"
+	"kb/server"
 )
 
 // svWait polls cond until it holds, failing the test after a deadline
@@ -900,4 +901,30 @@ func TestServe_FirstBuildFails(t *testing.T) {
 		t.Fatalf("after the fix: %s %s", name, data)
 	}
 	s.waitPage(t, "", "Start here")
+}
+
+// TestServe_ExternalMediaInCSP: the hosts site.yaml's external_media
+// names are added to the Content-Security-Policy kb serve sends, in the
+// preview and when serving a finished build; without them the policy is
+// the site's own sources only.
+func TestServe_ExternalMediaInCSP(t *testing.T) {
+	csp := func(url string) string {
+		t.Helper()
+		res, err := http.Get(url)
+		svMust(t, err)
+		res.Body.Close()
+		return res.Header.Get("Content-Security-Policy")
+	}
+	plain := svStart(t, svSite(t))
+	if got := csp(plain.url); got != server.CSP {
+		t.Errorf("without external_media: %q", got)
+	}
+	dir := svSite(t)
+	svWrite(t, filepath.Join(dir, "site.yaml"), svSiteYAML+"external_media:\n  images: [img.shields.io]\n  frames: [\"https://www.youtube-nocookie.com\"]\n")
+	for _, s := range []*svServer{svStart(t, dir), svStart(t, dir, "--no-watch")} {
+		got := csp(s.url + "guides/one/")
+		if !strings.Contains(got, "img-src 'self' data: https://img.shields.io;") || !strings.Contains(got, "frame-src 'self' https://www.youtube-nocookie.com") || !strings.Contains(got, "script-src 'self';") {
+			t.Errorf("with external_media: %q", got)
+		}
+	}
 }

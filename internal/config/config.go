@@ -33,10 +33,22 @@ type Config struct {
 	Rules           map[string]string `yaml:"rules"`
 	Kinds           []Kind            `yaml:"kinds"`
 	FeedSize        int               `yaml:"feed_size"`
+	// ExternalMedia names the hosts whose images and frames pages may show
+	// when kb serve serves them (its Content-Security-Policy allows only
+	// the site's own otherwise).
+	ExternalMedia ExternalMedia `yaml:"external_media"`
 
 	basePath string
 	// root is the parsed file's top-level mapping, nil without one.
 	root *yaml.Node
+}
+
+// ExternalMedia lists sources outside the site, each a host
+// ("img.shields.io", taken as https) or an origin ("https://example.com",
+// "http://intranet.example:8080").
+type ExternalMedia struct {
+	Images []string `yaml:"images"`
+	Frames []string `yaml:"frames"`
 }
 
 // Language is one language the site's pages are written in.

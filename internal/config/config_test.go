@@ -2,6 +2,7 @@ package config
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -196,5 +197,24 @@ func TestParse_Defaults(t *testing.T) {
 	}
 	if d := Default(); d.ContentDir != layout.ContentDir || d.ThemeDir != layout.ThemeDir || len(d.Kinds) != 4 || d.BasePath() != "/" {
 		t.Errorf("defaults %+v", d)
+	}
+}
+
+// TestParse_ExternalMedia: hosts and origins become origins a
+// Content-Security-Policy names; anything else is an error at its line.
+func TestParse_ExternalMedia(t *testing.T) {
+	c, errs := parse(t, "title: T\nexternal_media:\n  images: [img.shields.io, \"https://Cdn.Example.com/\", \"http://intranet.example:8080\"]\n  frames: [www.youtube-nocookie.com]\n")
+	if errs != "" {
+		t.Fatal(errs)
+	}
+	want := ExternalMedia{Images: []string{"https://img.shields.io", "https://cdn.example.com", "http://intranet.example:8080"}, Frames: []string{"https://www.youtube-nocookie.com"}}
+	if !reflect.DeepEqual(c.ExternalMedia, want) {
+		t.Errorf("got %+v, want %+v", c.ExternalMedia, want)
+	}
+	for _, bad := range []string{"*", "'unsafe-inline'", "https://a.example/path", "javascript:alert(1)", "a.example; script-src *", "ftp://a.example", "https://"} {
+		_, errs := parse(t, "title: T\nexternal_media:\n  images:\n    - "+strconv.Quote(bad)+"\n")
+		if !strings.Contains(errs, "site.yaml:3: error: external_media.images: ") {
+			t.Errorf("%q: got %q", bad, errs)
+		}
 	}
 }

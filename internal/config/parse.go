@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -386,10 +387,39 @@ func (p *parser) check(c *Config, rules Rules) {
 			p.bad(line(dir.key), "%s %q must be a folder inside the site", dir.key, dir.val)
 		}
 	}
+	for _, list := range []struct {
+		key  string
+		srcs *[]string
+	}{{"external_media.images", &c.ExternalMedia.Images}, {"external_media.frames", &c.ExternalMedia.Frames}} {
+		for i, src := range *list.srcs {
+			origin, ok := mediaOrigin(src)
+			if !ok {
+				p.bad(line(list.key), "%s: %q is not a host or an http(s) origin (like img.shields.io or https://example.com)", list.key, src)
+				continue
+			}
+			(*list.srcs)[i] = origin
+		}
+	}
 	if c.Markdown.MaxFileSize <= 0 {
 		c.Markdown.MaxFileSize = defaultMaxFileSize
 	}
 	if c.FeedSize <= 0 {
 		c.FeedSize = defaultFeedSize
 	}
+}
+
+// mediaOrigin turns a host or an origin into the origin a
+// Content-Security-Policy names ("img.shields.io" → "https://img.shields.io");
+// ok is false for anything else (paths, wildcards, keywords, spaces).
+func mediaOrigin(src string) (string, bool) {
+	if !strings.Contains(src, "://") {
+		src = "https://" + src
+	}
+	u, err := url.Parse(src)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Hostname() == "" ||
+		u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" ||
+		strings.ContainsAny(u.Host, "*'; ") {
+		return "", false
+	}
+	return u.Scheme + "://" + strings.ToLower(u.Host), true
 }
