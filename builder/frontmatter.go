@@ -15,6 +15,9 @@ var commonKeys = map[string]bool{
 	"title": true, "summary": true, "kind": true, "tags": true, "owner": true, "lang": true,
 	"translation_key": true, "review_by": true, "draft": true, "aliases": true, "weight": true,
 	"sources": true,
+	// Jekyll's, as GitHub Pages repositories use them (see decodeJekyll).
+	"redirect_from": true, "redirect_to": true, "description": true, "subtitle": true, "excerpt": true,
+	"permalink": true, "published": true, "nav_order": true,
 }
 
 var fmKeyRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
@@ -107,6 +110,7 @@ func (d *fmDecoder) decode(m map[string]any) {
 	p.ReviewBy = d.date(m, "review_by")
 	p.Draft = d.bool(m, "draft")
 	p.Weight = d.int(m, "weight")
+	d.decodeJekyll(m)
 
 	var k *Kind
 	if kind != "" {
