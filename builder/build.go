@@ -185,11 +185,14 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		if p == nil {
 			continue
 		}
-		if p.unpublishable {
+		if p.unpublishable || p.RedirectTo != "" {
 			if site.invalid == nil {
 				site.invalid = map[string]*Page{}
 			}
 			site.invalid[p.Path] = p
+			if p.RedirectTo != "" && !p.unpublishable {
+				site.redirects = append(site.redirects, p)
+			}
 			continue
 		}
 		if git != nil {
@@ -397,6 +400,9 @@ func (s *Site) searchDoc(p *Page) search.Doc {
 		if h.Level > 1 {
 			hs = append(hs, h.Text)
 		}
+	}
+	if p.Subtitle != "" {
+		hs = append([]string{p.Subtitle}, hs...)
 	}
 	return search.Doc{
 		URL: s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"), Title: p.Title, Summary: p.Summary,

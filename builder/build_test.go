@@ -470,7 +470,7 @@ func TestBuild_SearchIndexQuery(t *testing.T) {
 
 func TestConfig_Errors(t *testing.T) {
 	cases := map[string]string{
-		"title: X\ncolour: red\n":                                           `site.yaml:2: error: unknown key colour (known here: title, description, base_url, content_dir, theme_dir, default_language, languages, repository, markdown, tags, rules, kinds, feed_size) [config]`,
+		"title: X\ncolour: red\n":                                           `site.yaml:2: error: unknown key colour (known here: title, description, base_url, content_dir, theme_dir, default_language, languages, repository, markdown, tags, rules, kinds, feed_size, external_media) [config]`,
 		"title: X\nfeed_size: many\n":                                       `site.yaml:2: error: feed_size must be a whole number, not "many" [config]`,
 		"default_language: fr\n":                                            `site.yaml:1: error: default_language "fr" is not one of the languages (known: en, nl) [config]`,
 		"default_language: nll\n":                                           `site.yaml:1: error: default_language "nll" is not one of the languages (did you mean nl?) [config]`,

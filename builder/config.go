@@ -47,13 +47,7 @@ type readOptions struct {
 // severity returns the severity configured for rule. In a preview,
 // placeholders are at most warnings.
 func (s *Site) severity(rule string) Severity {
-	sev, ok := defaultSeverity[rule]
-	if !ok {
-		sev = SeverityError
-	}
-	if v, ok := s.Config.Rules[rule]; ok && !fatalRules[rule] {
-		sev = Severity(v)
-	}
+	sev := configSeverity(s.Config, rule)
 	if s.read.preview && rule == RulePlaceholder && sev == SeverityError {
 		sev = SeverityWarning
 	}
@@ -71,4 +65,17 @@ func splitYAMLLine(msg string) (int, string) {
 	}
 	n, _ := strconv.Atoi(msg[m[2]:m[3]])
 	return n, msg[:m[0]] + msg[m[1]:]
+}
+
+// configSeverity is rule's severity under cfg's rules setting: its default
+// unless site.yaml changes it (fatal rules stay errors).
+func configSeverity(cfg *Config, rule string) Severity {
+	sev, ok := defaultSeverity[rule]
+	if !ok {
+		sev = SeverityError
+	}
+	if v, ok := cfg.Rules[rule]; ok && !fatalRules[rule] {
+		sev = Severity(v)
+	}
+	return sev
 }

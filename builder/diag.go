@@ -39,4 +39,5 @@ const (
 	RuleUnknownTag     = "unknown-tag"
 	RuleTemplate       = "template"
 	RulePlaceholder    = "placeholder"
+	RuleLiquid         = "liquid"
 )

@@ -102,6 +102,7 @@ func (d *fmDecoder) decode(m map[string]any) {
 	p.ReviewBy = d.date(m, "review_by")
 	p.Draft = d.bool(m, "draft")
 	p.Weight = d.int(m, "weight")
+	d.decodeJekyll(m)
 
 	var k *Kind
 	if kind != "" {

@@ -256,13 +256,15 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 	if line, depth := deepestNesting(src); depth > MaxNesting {
 		return nil, sourceError(f.Path, line, "lists or quotes nested %d levels deep (at most %d)", depth, MaxNesting)
 	}
-	p := &Page{Path: f.Path, src: src}
+	p := &Page{Path: f.Path}
 	var uerr error
 	p.URL, p.Section, p.Lang, p.IsIndex, uerr = pageURL(f.Path, cfg)
 	if uerr != nil {
 		return nil, sourceError(f.Path, 0, "%v", uerr)
 	}
 	p.fmLines, p.bodyLine = frontMatterLines(src)
+	src, liquidDiags := liquidPage(src, p, cfg)
+	p.src = src
 
 	info := &docInfo{lang: p.Lang}
 	pc := parser.NewContext()
@@ -320,7 +322,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 		p.Summary = truncate(info.firstPar, 200)
 	}
 	p.lowerTitle = strings.ToLower(p.Title)
-	return p, dec.diags
+	return p, append(dec.diags, liquidDiags...)
 }
 
 // unpublishable marks p as a page whose front matter has errors: it is not

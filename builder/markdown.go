@@ -10,6 +10,7 @@ import (
 
 	"github.com/yuin/goldmark"
 	emoji "github.com/yuin/goldmark-emoji"
+	emojiast "github.com/yuin/goldmark-emoji/ast"
 	meta "github.com/yuin/goldmark-meta"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -225,6 +226,14 @@ func writeText(b *strings.Builder, n ast.Node, src []byte, asWritten bool) {
 				continue
 			}
 			b.WriteString(html.UnescapeString(string(c.Value)))
+		case *emojiast.Emoji:
+			// As written (":smile:") for anchors, as GitHub makes them;
+			// the emoji itself for text.
+			if asWritten || c.Value == nil || len(c.Value.Unicode) == 0 {
+				b.WriteString(":" + string(c.ShortName) + ":")
+			} else {
+				b.WriteString(string(c.Value.Unicode))
+			}
 		case *ast.RawHTML:
 		default:
 			writeText(b, c, src, asWritten)

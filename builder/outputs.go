@@ -142,6 +142,11 @@ func aliasClaim(p *Page, alias string) claim {
 	return claim{what: "the alias " + alias + " of " + p.Path, file: p.Path, line: fmLine(p, "aliases"), rank: rankAlias}
 }
 
+// redirectClaim is the claim of a page with redirect_to.
+func redirectClaim(p *Page) claim {
+	return claim{what: "the redirect page " + p.Path + " (URL " + p.URL + ")", file: p.Path, line: fmLine(p, "redirect_to"), rank: rankPage}
+}
+
 // sectionClaim is the claim of a folder's generated list.
 func sectionClaim(sec *Section) claim {
 	if sec.Path == "" {

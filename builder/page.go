@@ -24,8 +24,11 @@ type Page struct {
 	// IsIndex is true for a folder's README.md or index.md.
 	IsIndex bool
 
-	Title          string
-	Summary        string
+	Title   string
+	Summary string
+	// Subtitle is shown under the title and searched (front matter
+	// subtitle or excerpt, as GitHub Pages themes use them).
+	Subtitle       string
 	Kind           string
 	Lang           string
 	Owner          string
@@ -34,8 +37,12 @@ type Page struct {
 	ReviewBy       time.Time
 	Draft          bool
 	Aliases        []string
-	Weight         int
-	Sources        []string
+	// RedirectTo makes the page a redirect to another URL (front matter
+	// redirect_to): it is not published, a redirect page is written at
+	// its URL instead.
+	RedirectTo string
+	Weight     int
+	Sources    []string
 	// Fields holds the kind-specific front matter, typed by the kind's
 	// declaration: string, []string, []PageRef (links), time.Time, int, bool,
 	// []AgendaItem or []Step.
@@ -74,6 +81,10 @@ type Page struct {
 	hash       uint64
 	// renderErr is why the body failed to render (see bodyErrors).
 	renderErr error
+	// redirect is where a page with RedirectTo leads, under the base
+	// path or absolute; redirectPage is the page it leads to, if any.
+	redirect     string
+	redirectPage *Page
 	// unpublishable is set on a page whose front matter has errors: it
 	// is left out of the site but links to it resolve (see Site.invalid).
 	unpublishable bool

@@ -40,9 +40,14 @@ func (s *Site) jobs(theme *Theme) []job {
 		jobs = append(jobs, job{out: outPath(p.URL), view: v, page: p, by: pageClaim(p)})
 		for _, a := range p.Aliases {
 			av := view("alias", a, p.Title, p.Lang)
-			av.Page = p
+			av.Page, av.Redirect = p, av.Rel(p.URL)
 			jobs = append(jobs, job{out: outPath(a), view: av, by: aliasClaim(p, a)})
 		}
+	}
+	for _, p := range s.redirects {
+		v := view("alias", p.URL, p.Title, p.Lang)
+		v.Page, v.Redirect = p.redirectPage, p.redirect
+		jobs = append(jobs, job{out: outPath(p.URL), view: v, by: redirectClaim(p)})
 	}
 	for _, sec := range s.Sections {
 		if sec.Index != nil && s.byURL[sec.URL] == sec.Index {

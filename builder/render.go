@@ -162,7 +162,10 @@ type View struct {
 	Kind    *Kind
 	Crumbs  []Crumb
 	Groups  []Group
-	theme   *Theme
+	// Redirect is where an alias or redirect page leads: a link under
+	// the base path, or an absolute URL.
+	Redirect string
+	theme    *Theme
 }
 
 // Crumb is one step of the breadcrumb trail.
@@ -191,6 +194,14 @@ func (v *View) StaticSearchRoot() string { return "/" + layout.StaticSearchDir +
 
 // Abs turns a site path into an absolute URL.
 func (v *View) Abs(p string) string { return v.Site.Config.AbsURL(v.Rel(p)) }
+
+// RedirectAbs is Redirect as an absolute URL, for the canonical link.
+func (v *View) RedirectAbs() string {
+	if strings.HasPrefix(v.Redirect, "/") && !strings.HasPrefix(v.Redirect, "//") {
+		return v.Site.Config.AbsURL(v.Redirect)
+	}
+	return v.Redirect
+}
 
 // Asset returns the link to a theme asset by its name ("style.css").
 func (v *View) Asset(name string) (string, error) {

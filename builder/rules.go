@@ -54,6 +54,7 @@ func init() {
 		{name: RuleUnknownTag, severity: SeverityError, check: checkUnknownTags},
 		{name: RuleTemplate, severity: SeverityError, fatal: true},
 		{name: RulePlaceholder, severity: SeverityError, check: checkPlaceholders},
+		{name: RuleLiquid, severity: SeverityWarning},
 	}
 	defaultSeverity = make(map[string]Severity, len(rules))
 	fatalRules = map[string]bool{}

@@ -50,7 +50,10 @@ type Site struct {
 	sections   map[string]*Section
 	// invalid holds the pages left out because of their front matter, by
 	// path: links to them resolve, so that one mistake is one message.
+	// Redirect pages (redirect_to) are there too.
 	invalid map[string]*Page
+	// redirects are the pages with redirect_to, sorted by source path.
+	redirects []*Page
 
 	cacheMu    sync.Mutex
 	groupCache map[string][]Group
@@ -148,6 +151,7 @@ func (s *Site) link() Diagnostics {
 		s.resolveBody(p, &ds)
 		s.resolveFields(p, &ds)
 	}
+	s.resolveRedirects(&ds)
 	s.checkAliases(&ds)
 	s.relate(&ds)
 	s.check(&ds)
@@ -250,6 +254,12 @@ func (s *Site) resolveRef(p *Page, dest string) (t *Page, u, anchor, joined, pro
 		}
 		if t := s.byURL[u]; t != nil {
 			return t, t.URL, anchor, joined, ""
+		}
+		// A Jekyll site's path to a page's HTML file ("/team/setup.html").
+		if h := strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".html"); h != strings.TrimSuffix(u, "/") {
+			if t := cmp.Or(s.byURL[strings.TrimSuffix(h, "index")], s.byURL[h+"/"]); t != nil {
+				return t, t.URL, anchor, joined, ""
+			}
 		}
 		if slices.ContainsFunc(reserved, func(r string) bool { return strings.HasPrefix(u, r) }) {
 			return nil, u, anchor, joined, ""

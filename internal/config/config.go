@@ -102,6 +102,10 @@ var commonKeys = map[string]bool{
 	"title": true, "summary": true, "kind": true, "tags": true, "owner": true, "lang": true,
 	"translation_key": true, "review_by": true, "draft": true, "aliases": true, "weight": true,
 	"sources": true,
+	// Jekyll's, as GitHub Pages repositories use them (see the builder's
+	// decodeJekyll).
+	"redirect_from": true, "redirect_to": true, "description": true, "subtitle": true, "excerpt": true,
+	"permalink": true, "published": true, "nav_order": true,
 }
 
 // IsCommonKey reports whether key is a front-matter key every page may

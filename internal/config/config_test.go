@@ -108,7 +108,7 @@ func TestParse_Strict(t *testing.T) {
 	for src, want := range map[string]string{
 		// Unknown keys at every level, with the nearest valid one.
 		"titel: X\n":                                    "site.yaml:1: error: unknown key titel: did you mean title? [config]\n",
-		"colour: red\n":                                 "site.yaml:1: error: unknown key colour (known here: title, description, base_url, content_dir, theme_dir, default_language, languages, repository, markdown, tags, rules, kinds, feed_size) [config]\n",
+		"colour: red\n":                                 "site.yaml:1: error: unknown key colour (known here: title, description, base_url, content_dir, theme_dir, default_language, languages, repository, markdown, tags, rules, kinds, feed_size, external_media) [config]\n",
 		"repository:\n  brnch: main\n":                  "site.yaml:2: error: unknown key repository.brnch: did you mean repository.branch? [config]\n",
 		"repository: {url: u, brnch: main}\n":           "site.yaml:1: error: unknown key repository.brnch: did you mean repository.branch? [config]\n",
 		"markdown:\n  unsafe_htm: true\n":               "site.yaml:2: error: unknown key markdown.unsafe_htm: did you mean markdown.unsafe_html? [config]\n",

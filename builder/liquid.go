@@ -1,0 +1,312 @@
+package builder
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// GitHub Pages builds Markdown with Jekyll, which first runs the Liquid
+// template language over each page. kb is not Jekyll, but it reads what
+// such repositories commonly contain: before goldmark parses a page,
+// liquid rewrites the Liquid in its body into what Jekyll would have made
+// of it, or drops it with a warning. Every removed piece of text is
+// replaced by as many newlines as it held, so the lines of everything
+// after it, and of every diagnostic, stay those of the source. Code spans
+// and fenced code blocks are left alone: Liquid there is shown as written.
+
+// liquidNote is a piece of Liquid kb leaves out, at its byte offset in
+// the source.
+type liquidNote struct {
+	off int
+	msg string
+}
+
+// liquidWindow bounds how far a tag or output may reach: Liquid tags are
+// short, and a stray "{%" in a long file must not be searched to its end
+// once for every other one.
+const liquidWindow = 1000
+
+var (
+	// liquidExprRE is the inside of a Liquid output that kb recognises as
+	// Liquid: a variable or quoted string, then filters. "{{ }}" with
+	// anything else inside is text.
+	liquidExprRE = regexp.MustCompile(`^-?\s*("[^"\n]*"|'[^'\n]*'|[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\]\n]*\])*)\s*((?:\|\s*[A-Za-z_]\w*\s*(?::[^|]*)?)*)-?$`)
+	// liquidFenceRE is the opening of a fenced code block, inside list
+	// items and block quotes too.
+	liquidFenceRE = regexp.MustCompile("^[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)?(`{3,}|~{3,})")
+	liquidEndRE   = map[string]*regexp.Regexp{}
+)
+
+func init() {
+	for _, name := range []string{"endcomment", "endraw", "endhighlight"} {
+		liquidEndRE[name] = regexp.MustCompile(`\{%-?\s*` + name + `\s*-?%\}`)
+	}
+}
+
+// liquid rewrites the Liquid in src after the byte offset start (the
+// body, after the front matter) of the page at pagePath:
+//
+//   - {% comment %}…{% endcomment %} is dropped;
+//   - {% raw %}…{% endraw %} becomes its contents, kept as written;
+//   - {% highlight lang %}…{% endhighlight %} becomes a fenced code block;
+//   - {{ site.baseurl }} and {{ site.url }} become nothing, so the site
+//     path after them is a link kb resolves; {{ "/x/" | relative_url }}
+//     becomes /x/;
+//   - {% link path %} and {% post_url name %} become relative links to
+//     those files;
+//   - any other tag or output is dropped, with a note.
+//
+// Text that only looks like Liquid ("{{ name of customer }}", a "{%"
+// never closed) is kept.
+func liquid(src []byte, start int, pagePath string) ([]byte, []liquidNote) {
+	body := src[start:]
+	if !bytes.Contains(body, []byte("{%")) && !bytes.Contains(body, []byte("{{")) {
+		return src, nil
+	}
+	l := &liquidPass{src: src, dir: path.Dir(pagePath)}
+	l.out.Grow(len(src))
+	l.out.Write(src[:start])
+	for i := start; i < len(src); {
+		if l.atLineStart() {
+			if end, ok := fencedBlockEnd(src, i); ok {
+				l.out.Write(src[i:end])
+				i = end
+				continue
+			}
+		}
+		switch c := src[i]; {
+		case c == '`':
+			end := codeSpanEnd(src, i)
+			l.out.Write(src[i:end])
+			i = end
+		case c == '{' && i+1 < len(src) && src[i+1] == '%':
+			i = l.tag(i)
+		case c == '{' && i+1 < len(src) && src[i+1] == '{':
+			i = l.output(i)
+		default:
+			l.out.WriteByte(c)
+			i++
+		}
+	}
+	return l.out.Bytes(), l.notes
+}
+
+type liquidPass struct {
+	src   []byte
+	dir   string
+	out   bytes.Buffer
+	notes []liquidNote
+}
+
+func (l *liquidPass) atLineStart() bool {
+	b := l.out.Bytes()
+	return len(b) == 0 || b[len(b)-1] == '\n'
+}
+
+// drop leaves out src[from:to], keeping its newlines.
+func (l *liquidPass) drop(from, to int) {
+	l.out.Write(bytes.Repeat([]byte("\n"), bytes.Count(l.src[from:to], []byte("\n"))))
+}
+
+func (l *liquidPass) note(off int, format string, args ...any) {
+	l.notes = append(l.notes, liquidNote{off: off, msg: fmt.Sprintf(format, args...)})
+}
+
+// closing finds the end of what opens at i with open and closes with
+// close, within liquidWindow; it returns the offset after close, or -1.
+func (l *liquidPass) closing(i int, close string) int {
+	w := l.src[i:min(len(l.src), i+liquidWindow)]
+	end := bytes.Index(w, []byte(close))
+	if end < 0 {
+		return -1
+	}
+	return i + end + len(close)
+}
+
+// tag handles the Liquid tag that opens at i and returns where to go on.
+func (l *liquidPass) tag(i int) int {
+	next := l.closing(i, "%}")
+	if next < 0 {
+		l.out.WriteString("{%")
+		return i + 2
+	}
+	inner := strings.TrimSpace(strings.Trim(string(l.src[i+2:next-2]), "-"))
+	name, arg, _ := strings.Cut(inner, " ")
+	arg = strings.TrimSpace(arg)
+	switch name {
+	case "comment":
+		end := len(l.src)
+		if m := liquidEndRE["endcomment"].FindIndex(l.src[next:]); m != nil {
+			end = next + m[1]
+		} else {
+			l.note(i, "{%% comment %%} is never closed by {%% endcomment %%}: the rest of the page is left out")
+		}
+		l.drop(i, end)
+		return end
+	case "raw", "highlight":
+		if name == "highlight" {
+			lang, _, _ := strings.Cut(arg, " ")
+			l.out.WriteString("```" + lang)
+		}
+		l.drop(i, next)
+		m := liquidEndRE["end"+name].FindIndex(l.src[next:])
+		if m == nil {
+			l.note(i, "{%% %s %%} is never closed by {%% end%[1]s %%}", name)
+			return next
+		}
+		l.out.Write(l.src[next : next+m[0]])
+		if name == "highlight" {
+			if !l.atLineStart() {
+				l.out.WriteByte('\n')
+			}
+			l.out.WriteString("```")
+		}
+		l.drop(next+m[0], next+m[1])
+		return next + m[1]
+	case "link", "post_url":
+		target := strings.Trim(arg, `"'`)
+		if target == "" || strings.ContainsAny(target, "{} ") {
+			l.note(i, "{%% %s %s %%}: kb resolves only a file named as written", name, arg)
+			l.drop(i, next)
+			return next
+		}
+		if name == "post_url" {
+			target = "_posts/" + strings.TrimPrefix(target, "/") + ".md"
+		}
+		l.out.WriteString(l.relative(strings.TrimPrefix(target, "/")))
+		return next
+	}
+	if !strings.HasPrefix(name, "end") && name != "else" && name != "elsif" && name != "when" {
+		l.note(i, "Liquid tag {%% %s %%} is not supported: the tag is left out", name)
+	}
+	l.drop(i, next)
+	return next
+}
+
+// relative is the link from the page's folder to the file at target, a
+// path from the top of the site.
+func (l *liquidPass) relative(target string) string {
+	rel, err := filepath.Rel(filepath.FromSlash(l.dir), filepath.FromSlash(target))
+	if err != nil {
+		return "/" + target
+	}
+	return filepath.ToSlash(rel)
+}
+
+// output handles the Liquid output "{{ … }}" that opens at i and returns
+// where to go on.
+func (l *liquidPass) output(i int) int {
+	next := l.closing(i, "}}")
+	var m [][]byte
+	if next >= 0 {
+		m = liquidExprRE.FindSubmatch(l.src[i+2 : next-2])
+	}
+	if m == nil {
+		l.out.WriteString("{{")
+		return i + 2
+	}
+	expr, filters := string(m[1]), string(m[2])
+	switch {
+	case expr == "site.baseurl" || expr == "site.url":
+		// Nothing: the site path after it is a link kb resolves.
+	case expr[0] == '"' || expr[0] == '\'':
+		l.out.WriteString(expr[1 : len(expr)-1])
+		for _, f := range strings.Split(filters, "|")[1:] {
+			if f = strings.TrimSpace(f); f != "relative_url" && f != "absolute_url" {
+				l.note(i, "Liquid filter %q is not supported: the text is shown unfiltered", f)
+			}
+		}
+	default:
+		l.note(i, "Liquid output {{ %s }} is not supported: it is left out", expr)
+	}
+	l.drop(i, next)
+	return next
+}
+
+// fencedBlockEnd reports whether a fenced code block opens on the line at
+// i, and where it ends: after its closing fence's line, or at the end of
+// src when it is never closed.
+func fencedBlockEnd(src []byte, i int) (int, bool) {
+	line := src[i:lineEnd(src, i)]
+	m := liquidFenceRE.FindSubmatchIndex(line)
+	if m == nil {
+		return 0, false
+	}
+	fence := line[m[2]:m[3]]
+	if fence[0] == '`' && bytes.IndexByte(line[m[3]:], '`') >= 0 {
+		return 0, false // an info string with a backtick: a code span
+	}
+	for j := lineEnd(src, i); j < len(src); {
+		l := src[j:lineEnd(src, j)]
+		j = lineEnd(src, j)
+		if c := liquidFenceRE.FindSubmatchIndex(l); c != nil {
+			f := l[c[2]:c[3]]
+			if f[0] == fence[0] && len(f) >= len(fence) && len(bytes.TrimSpace(l[c[3]:])) == 0 {
+				return j, true
+			}
+		}
+	}
+	return len(src), true
+}
+
+// lineEnd is the offset after the newline ending the line at i, or the
+// end of src.
+func lineEnd(src []byte, i int) int {
+	if j := bytes.IndexByte(src[i:], '\n'); j >= 0 {
+		return i + j + 1
+	}
+	return len(src)
+}
+
+// codeSpanEnd returns the offset after the code span that opens with the
+// backticks at i, or after those backticks when no run of as many closes
+// them in the same paragraph (they are then text).
+func codeSpanEnd(src []byte, i int) int {
+	n := 0
+	for i+n < len(src) && src[i+n] == '`' {
+		n++
+	}
+	limit := min(len(src), i+n+64*1024)
+	for j := i + n; j < limit; {
+		switch {
+		case src[j] == '\n' && len(bytes.TrimSpace(src[j+1:lineEnd(src, j+1)])) == 0:
+			return i + n // a blank line ends the paragraph
+		case src[j] == '`':
+			k := j
+			for k < len(src) && src[k] == '`' {
+				k++
+			}
+			if k-j == n {
+				return k
+			}
+			j = k
+		default:
+			j++
+		}
+	}
+	return i + n
+}
+
+// liquidPage runs liquid over the body of p, whose source is src, and
+// reports what it left out at its line.
+func liquidPage(src []byte, p *Page, cfg *Config) ([]byte, Diagnostics) {
+	start := 0
+	for n := 1; n < p.bodyLine && start < len(src); n++ {
+		start = lineEnd(src, start)
+	}
+	out, notes := liquid(src, start, p.Path)
+	sev := configSeverity(cfg, RuleLiquid)
+	if sev == SeverityOff {
+		return out, nil
+	}
+	var ds Diagnostics
+	for _, n := range notes {
+		line, col := offsetPos(src, n.off)
+		ds = append(ds, Diagnostic{File: p.Path, Line: line, Col: col, Severity: sev, Rule: RuleLiquid, Message: n.msg})
+	}
+	return out, ds
+}

@@ -1,0 +1,85 @@
+package builder
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestLiquid_Rewrites(t *testing.T) {
+	for _, tc := range []struct{ name, page, in, want string }{
+		{"comment dropped, lines kept", "a.md",
+			"Before\n{% comment %}\nsecret plan\n{% endcomment %}\nAfter\n", "Before\n\n\n\nAfter\n"},
+		{"inline comment", "a.md", "A {%- comment -%}x{%- endcomment -%} B\n", "A  B\n"},
+		{"raw kept as written", "a.md",
+			"{% raw %}\n{{ page.title }} and {% if x %}\n{% endraw %}\n", "\n{{ page.title }} and {% if x %}\n\n"},
+		{"baseurl link", "docs/a.md", "[About]({{ site.baseurl }}/about/)\n", "[About](/about/)\n"},
+		{"baseurl without spaces", "a.md", "[x]({{site.baseurl}}/x/)\n", "[x](/x/)\n"},
+		{"url and baseurl", "a.md", "[x]({{ site.url }}{{ site.baseurl }}/x/)\n", "[x](/x/)\n"},
+		{"relative_url filter", "a.md", `[A]({{ "/about/" | relative_url }}) [B]({{ '/b' | absolute_url }})` + "\n", "[A](/about/) [B](/b)\n"},
+		{"link tag", "docs/team/a.md", "[Guide]({% link docs/guide/setup.md %})\n", "[Guide](../guide/setup.md)\n"},
+		{"link tag at the top", "a.md", "[Guide]({% link docs/setup.md %})\n", "[Guide](docs/setup.md)\n"},
+		{"post_url", "a.md", "[News]({% post_url 2020-01-01-launch %})\n", "[News](_posts/2020-01-01-launch.md)\n"},
+		{"include dropped", "a.md", "A\n{% include note.html\n   content=\"x\" %}\nB\n", "A\n\n\nB\n"},
+		{"if kept inside", "a.md", "{% if site.x %}\nShown\n{% endif %}\n", "\nShown\n\n"},
+		{"unknown output dropped", "a.md", "Title: {{ page.title }}.\n", "Title: .\n"},
+		{"highlight becomes a fence", "a.md", "{% highlight ruby %}\nputs {{ x }}\n{% endhighlight %}\n", "```ruby\nputs {{ x }}\n```\n"},
+		{"code span untouched", "a.md", "Write `{{ site.baseurl }}` or ``{% raw %}``.\n", "Write `{{ site.baseurl }}` or ``{% raw %}``.\n"},
+		{"fenced block untouched", "a.md", "```liquid\n{% include x.html %}\n{{ site.baseurl }}\n```\n{{ site.baseurl }}/y\n", "```liquid\n{% include x.html %}\n{{ site.baseurl }}\n```\n/y\n"},
+		{"fence in a list", "a.md", "- step\n  ~~~\n  {% comment %}\n  ~~~\n", "- step\n  ~~~\n  {% comment %}\n  ~~~\n"},
+		{"not Liquid", "a.md", "Dear {{ name of customer }}, {{ }} and 50{% off.\n", "Dear {{ name of customer }}, {{ }} and 50{% off.\n"},
+		{"unclosed backtick is text", "a.md", "A ` tick {{ site.baseurl }}/x\n\nB `code`\n", "A ` tick /x\n\nB `code`\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _ := liquid([]byte(tc.in), 0, tc.page)
+			if string(got) != tc.want {
+				t.Errorf("liquid(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+			}
+			if n, m := bytes.Count(got, []byte("\n")), strings.Count(tc.in, "\n"); n != m {
+				t.Errorf("%d lines became %d", m, n)
+			}
+		})
+	}
+}
+
+func TestLiquid_FrontMatterUntouched(t *testing.T) {
+	src := "---\ntitle: \"{{ site.title }}\"\n---\n{{ site.title }}\n"
+	got, notes := liquid([]byte(src), len("---\ntitle: \"{{ site.title }}\"\n---\n"), "a.md")
+	if string(got) != "---\ntitle: \"{{ site.title }}\"\n---\n\n" {
+		t.Errorf("got %q", got)
+	}
+	if len(notes) != 1 || notes[0].off != len(src)-len("{{ site.title }}\n") {
+		t.Errorf("notes %+v", notes)
+	}
+}
+
+// The warnings of a real build point at the line and column of the tag,
+// also after a comment spanning lines, and a link after a dropped comment
+// is reported at its own line.
+func TestBuild_LiquidWarningsAtTheirLine(t *testing.T) {
+	src := site(t, map[string]string{
+		"a.md": "---\ntitle: A\n---\nIntro\n{% comment %}\nhidden\nlines\n{% endcomment %}\nSee {% include note.html %} and [gone](nope.md).\n\n" +
+			"```\n{% include shown.html %}\n```\n{{ page.author }}\n",
+	})
+	res, _ := mustBuild(t, src)
+	got := diagStrings(res.Diagnostics)
+	for _, want := range []string{
+		`a.md:9:5: warning: Liquid tag {% include %} is not supported: the tag is left out [liquid]`,
+		`a.md:9:`, `broken link "nope.md"`,
+		`a.md:14:1: warning: Liquid output {{ page.author }} is not supported: it is left out [liquid]`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics:\n%s\nwant %s", got, want)
+		}
+	}
+	if strings.Contains(got, "shown.html") {
+		t.Errorf("Liquid in a code block was reported:\n%s", got)
+	}
+	p := res.Site.PageByPath("a.md")
+	if strings.Contains(string(p.Body), "hidden") || strings.Contains(string(p.Body), "{%") && !strings.Contains(string(p.Body), "<code>{% include shown.html %}") {
+		t.Errorf("body:\n%s", p.Body)
+	}
+	if !strings.Contains(string(p.Body), "{% include shown.html %}") {
+		t.Errorf("Liquid in a code block not shown as written:\n%s", p.Body)
+	}
+}
