@@ -426,7 +426,7 @@ func (s *Site) renderBodies() {
 		}
 		p.doc, p.src = nil, nil
 		for _, l := range p.Links {
-			l.node = nil // it would keep the whole tree alive
+			l.node, l.raw = nil, nil // they would keep the whole tree alive
 		}
 	})
 }

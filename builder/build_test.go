@@ -337,11 +337,11 @@ func TestBuild_BrokenLinks(t *testing.T) {
 	}
 }
 
-func TestBuild_RawHTMLEscaped(t *testing.T) {
-	page := "---\ntitle: \"<script>alert(1)</script>{{.Site}}\"\nsummary: \"<img src=x onerror=alert(2)>\"\n---\n\n<script>alert(3)</script>\n\n<b onclick=\"x()\">hi</b> [js](javascript:alert(4))\n"
+func TestBuild_RawHTMLSanitised(t *testing.T) {
+	page := "---\ntitle: \"<script>alert(1)</script>{{.Site}}\"\nsummary: \"<img src=x onerror=alert(2)>\"\n---\n\n<script>alert(3)</script>\n\n<b onclick=\"x()\" class=\"x\">hi</b> [js](javascript:alert(4)) <a href=\"javascript:alert(5)\">a</a>\n"
 	_, dest := mustBuild(t, site(t, map[string]string{"p.md": page}))
 	html := readFile(t, filepath.Join(dest, "p/index.html"))
-	for _, bad := range []string{"<script>alert", "<img src=x", "onclick=", "javascript:alert"} {
+	for _, bad := range []string{"<script>alert", "<img src=x", "onclick=", "javascript:alert", `class="x"`} {
 		if strings.Contains(html, bad) {
 			t.Errorf("output contains %q", bad)
 		}
@@ -349,7 +349,10 @@ func TestBuild_RawHTMLEscaped(t *testing.T) {
 	if !strings.Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;{{.Site}}") {
 		t.Error("title not escaped literally")
 	}
-	// Opting in lets raw HTML through.
+	if !strings.Contains(html, "<b>hi</b>") {
+		t.Error("the allowed raw HTML <b> was not kept")
+	}
+	// Opting in lets raw HTML through as written.
 	_, dest = mustBuild(t, site(t, map[string]string{"site.yaml": "markdown:\n  unsafe_html: true\n", "p.md": "# P\n\n<b class=\"x\">bold</b>\n"}))
 	if !strings.Contains(readFile(t, filepath.Join(dest, "p/index.html")), `<b class="x">bold</b>`) {
 		t.Error("unsafe_html did not let raw HTML through")

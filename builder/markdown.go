@@ -25,22 +25,25 @@ import (
 // newMarkdown returns the one goldmark instance a build shares across
 // goroutines: CommonMark plus GFM, footnotes, definition lists, typographic
 // quotes, front matter, {#custom-id} headings, GitHub-style heading IDs and
-// alerts. Raw HTML is escaped unless unsafe is set. Parsing takes callout
+// alerts. Raw HTML is kept through GitHub's allow-list (rawhtml.go), or as
+// written when unsafe is set; either way its local references are links of
+// the page. Parsing takes callout
 // titles and task list states from ui in the page's language; an instance
 // that only renders parsed pages needs no strings (ui nil).
 func newMarkdown(unsafe bool, ui *uiStrings) goldmark.Markdown {
 	rendererOpts := []renderer.Option{
 		renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{}, 500), util.Prioritized(taskCheckBoxRenderer{}, 100),
-			util.Prioritized(placeholderRenderer{}, 500)),
+			util.Prioritized(placeholderRenderer{}, 500), util.Prioritized(rawHTMLRenderer{}, 100)),
 	}
 	if unsafe {
 		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
 	}
 	return goldmark.New(
+		goldmark.WithRenderer(balancingRenderer{goldmark.DefaultRenderer()}),
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.Typographer, meta.Meta, emoji.Emoji),
 		goldmark.WithParserOptions(
 			parser.WithHeadingAttribute(),
-			parser.WithASTTransformers(util.Prioritized(pageTransformer{ui}, 10000)),
+			parser.WithASTTransformers(util.Prioritized(pageTransformer{ui, unsafe}, 10000)),
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
@@ -60,9 +63,12 @@ type docInfo struct {
 var docInfoKey = parser.NewContextKey()
 
 // pageTransformer assigns GitHub-compatible heading IDs, turns GitHub alerts
-// into callouts, names task list checkboxes and collects headings and local
-// links for the link checker.
-type pageTransformer struct{ ui *uiStrings }
+// into callouts, names task list checkboxes, sanitises raw HTML unless
+// unsafe and collects headings and local links for the link checker.
+type pageTransformer struct {
+	ui     *uiStrings
+	unsafe bool
+}
 
 // Transform implements parser.ASTTransformer.
 func (t pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
@@ -98,6 +104,8 @@ func (t pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 			info.addLink(n, string(n.Destination), false, "", src)
 		case *ast.Image:
 			info.addLink(n, string(n.Destination), true, plainText(n, src), src)
+		case *ast.RawHTML, *ast.HTMLBlock:
+			info.collectRaw(doc, n, src, t.unsafe)
 		case *east.TaskCheckBox:
 			n.SetAttributeString("aria-label", t.ui.text(info.lang, taskKey(n.IsChecked)))
 		}
@@ -386,8 +394,13 @@ func (calloutRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	})
 }
 
-// setDestination rewrites a link or image node to point at href.
+// setDestination rewrites a link or image node, or a reference in raw HTML,
+// to point at href.
 func setDestination(l *Link, href string) {
+	if l.raw != nil {
+		l.raw.hrefs[l.rawIndex] = href
+		return
+	}
 	switch n := l.node.(type) {
 	case *ast.Link:
 		n.Destination = []byte(href)

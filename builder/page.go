@@ -113,6 +113,10 @@ type Link struct {
 	Anchor string
 
 	node ast.Node
+	// raw is the raw HTML fragment a reference in raw HTML is in, and
+	// rawIndex its place among the fragment's references.
+	raw      *rawFragment
+	rawIndex int
 }
 
 // PageRef is a resolved link from front matter to another page.

@@ -11,8 +11,9 @@ import (
 )
 
 // trustedHTML marks the Markdown renderer's output as safe HTML. It is the
-// only place where content becomes template.HTML: goldmark escapes raw HTML
-// and drops dangerous URLs unless the site opts in to unsafe HTML.
+// only place where content becomes template.HTML: raw HTML has gone through
+// the allow-list sanitizer (rawhtml.go) and goldmark drops dangerous URLs,
+// unless the site opts in to unsafe HTML.
 func trustedHTML(b []byte) template.HTML { return template.HTML(b) }
 
 // jobs lists every HTML file of the site with the view it is rendered from.
