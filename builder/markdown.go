@@ -33,7 +33,7 @@ import (
 func newMarkdown(unsafe bool, ui *uiStrings) goldmark.Markdown {
 	rendererOpts := []renderer.Option{
 		renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{}, 500), util.Prioritized(taskCheckBoxRenderer{}, 100),
-			util.Prioritized(placeholderRenderer{}, 500), util.Prioritized(rawHTMLRenderer{}, 100)),
+			util.Prioritized(placeholderRenderer{}, 500), util.Prioritized(codeBlockRenderer{}, 500), util.Prioritized(rawHTMLRenderer{}, 100)),
 	}
 	if unsafe {
 		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
