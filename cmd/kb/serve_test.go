@@ -655,6 +655,9 @@ func TestServe_ErrorThenFix(t *testing.T) {
 // C1: pages requested while kb serve rebuilds are always whole: the old
 // version or the new one, never missing or cut short.
 func TestServe_NoPartialPagesDuringRebuilds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test: skipped with -short")
+	}
 	dir := svSite(t)
 	s := svStart(t, dir)
 	one := filepath.Join(dir, "content", "guides", "one.md")
@@ -714,6 +717,9 @@ func TestServe_NoRebuildLoop(t *testing.T) {
 // A4: 500 new pages at once (a branch switch) take a few rebuilds, not
 // hundreds, and the result is right.
 func TestServe_Burst(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test: skipped with -short")
+	}
 	dir := svSite(t)
 	s := svStart(t, dir)
 	for i := range 500 {
