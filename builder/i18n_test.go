@@ -2,6 +2,7 @@ package builder
 
 import (
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -178,6 +179,38 @@ func TestBuild_LanguageWithoutStrings(t *testing.T) {
 	for _, want := range []string{`<html lang="fr">`, `placeholder="Search playbooks…"`, `<p class="callout-title">Note</p>`, `aria-label="Done"`, ">30 June 2026</time>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("French page lacks %s", want)
+		}
+	}
+}
+
+// TestBuild_SourcesShown: a page's sources are named at its foot, in the
+// page's language, so readers can check them.
+func TestBuild_SourcesShown(t *testing.T) {
+	_, dest, err := build(t, site(t, map[string]string{
+		"site.yaml":         "title: T\nlanguages:\n  - {code: en, name: English}\n  - {code: nl, name: Nederlands}\n",
+		"content/a.md":      "---\ntitle: A\nsources: [\"Five signs of silos\", \"Meetings <that> work\"]\n---\n\nText.\n",
+		"content/b.md":      "---\ntitle: B\nlang: nl\nsources: [\"Samenwerken tussen afdelingen\"]\n---\n\nTekst.\n",
+		"content/c.md":      "# C\n\nNo sources.\n",
+		"content/README.md": "# Home\n\n[a](a.md) [b](b.md) [c](c.md)\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for page, want := range map[string]string{
+		"a": `<p class="sources">Based on: <cite>Five signs of silos</cite>; <cite>Meetings &lt;that&gt; work</cite>.</p>`,
+		"b": `<p class="sources">Gebaseerd op: <cite>Samenwerken tussen afdelingen</cite>.</p>`,
+		"c": "",
+	} {
+		data, err := os.ReadFile(filepath.Join(dest, page, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == "" {
+			if strings.Contains(string(data), `class="sources"`) {
+				t.Errorf("%s: a sources line on a page without sources", page)
+			}
+		} else if !strings.Contains(string(data), want) {
+			t.Errorf("%s: the page lacks %s", page, want)
 		}
 	}
 }
