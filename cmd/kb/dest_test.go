@@ -50,7 +50,7 @@ func treeSum(t *testing.T, dir string) string {
 func gitSite(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
+		t.Fatal("git is needed (.ci/run installs it)")
 	}
 	dir := svSite(t)
 	svWrite(t, filepath.Join(dir, "theme", "assets", "extra.css"), "body{}\n")

@@ -16,7 +16,7 @@ import (
 func TestBuild_ProgressOnTerminalOnly(t *testing.T) {
 	script, err := exec.LookPath("script")
 	if err != nil {
-		t.Skip("script(1) is needed for a terminal")
+		t.Fatal("script(1) is needed for a terminal (.ci/run installs bsdutils)")
 	}
 	dir := svSite(t)
 	for i := range 150 {

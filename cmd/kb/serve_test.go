@@ -824,8 +824,11 @@ func TestServe_NoWatch(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(err) {
 		t.Errorf("kb serve --no-watch wrote ./public: %v", err)
 	}
+	// A watching preview of the same folder is the control: once it shows
+	// the edit, a watcher would have seen it.
+	watching := svStart(t, dir)
 	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), svPage("Guide one", "beta", "Edited."))
-	time.Sleep(500 * time.Millisecond)
+	watching.waitPage(t, "guides/one/", "Edited.")
 	if _, body := svGet(t, url+"guides/one/"); !strings.Contains(body, "The first guide.") {
 		t.Error("kb serve --no-watch rebuilt after an edit")
 	}
