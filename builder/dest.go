@@ -108,14 +108,7 @@ func CheckDest(ctx context.Context, opts Options) error {
 }
 
 // isOutput reports whether dir is an output folder kb made.
-func isOutput(dir string) bool {
-	for _, name := range []string{layout.OutputMarker, filepath.FromSlash(legacyMarker)} {
-		if fi, err := os.Lstat(filepath.Join(dir, name)); err == nil && fi.Mode().IsRegular() {
-			return true
-		}
-	}
-	return false
-}
+func isOutput(dir string) bool { return isOutputFS(os.DirFS(dir), ".") }
 
 // resolvePath makes p absolute and resolves the symbolic links of the part
 // of it that exists, so that two spellings of one folder compare equal.

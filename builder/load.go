@@ -25,10 +25,11 @@ import (
 )
 
 // isOutputFS reports whether the folder dir of fsys is an output folder
-// kb made.
+// kb made: it holds the marker as a regular file (a symbolic link named
+// like it does not count).
 func isOutputFS(fsys fs.FS, dir string) bool {
 	for _, name := range []string{layout.OutputMarker, legacyMarker} {
-		if fi, err := fs.Stat(fsys, path.Join(dir, name)); err == nil && fi.Mode().IsRegular() {
+		if fi, err := fs.Lstat(fsys, path.Join(dir, name)); err == nil && fi.Mode().IsRegular() {
 			return true
 		}
 	}

@@ -94,15 +94,18 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	opts.Dest, opts.BaseURL, opts.Drafts, opts.Force = *dest, *baseURL, *drafts, *force
-	if err := checkDest(ctx, opts); err != nil {
-		return err
-	}
 	if *watchFlag {
+		if err := checkDest(ctx, opts); err != nil {
+			return err
+		}
 		return watchBuild(ctx, opts, *poll, stdout, stderr)
 	}
 	stop := showProgress(&opts, stderr)
-	res, err := builder.Build(ctx, opts)
+	res, err := builder.Build(ctx, opts) // recovers and checks --dest first (builder.CheckDest)
 	stop()
+	if errors.Is(err, builder.ErrUnsafeDest) {
+		return err // refused before anything was read or written
+	}
 	printDiagnostics(stderr, relocate(res.Site, res.Diagnostics))
 	summary(stdout, res, err)
 	if errors.Is(err, builder.ErrBuildFailed) {
@@ -113,7 +116,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // checkDest recovers an interrupted swap of opts.Dest and refuses an
 // output folder that would harm the sources or a folder kb did not make
-// (builder.CheckDest), before anything is written.
+// (builder.CheckDest), before anything is written. builder.Build does the
+// same itself; the preview and build --watch call this first because they
+// start a watcher or report their first build in the browser.
 func checkDest(ctx context.Context, opts builder.Options) error {
 	builder.Recover(opts.Dest)
 	return builder.CheckDest(ctx, opts)

@@ -30,7 +30,6 @@ func showProgress(opts *builder.Options, w io.Writer) (stop func()) {
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		shown := false
 		wait := time.NewTimer(progressDelay)
 		defer wait.Stop()
 		select {
@@ -47,12 +46,9 @@ func showProgress(opts *builder.Options, w io.Writer) (stop func()) {
 				line += fmt.Sprintf(" %d/%d", n, total)
 			}
 			fmt.Fprintf(w, "\r\033[K%s", line)
-			shown = true
 			select {
 			case <-done:
-				if shown {
-					fmt.Fprint(w, "\r\033[K")
-				}
+				fmt.Fprint(w, "\r\033[K")
 				return
 			case <-tick.C:
 			}

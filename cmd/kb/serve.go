@@ -188,8 +188,6 @@ func production(ctx context.Context, ln net.Listener, f serveFlags, noBuild bool
 	}
 	if noBuild {
 		builder.Recover(opts.Dest)
-	} else if err := checkDest(ctx, opts); err != nil {
-		return err
 	}
 	base := "/"
 	if f.baseURL != "" {
@@ -198,7 +196,10 @@ func production(ctx context.Context, ln net.Listener, f serveFlags, noBuild bool
 		base = cfg.BasePath()
 	}
 	if !noBuild {
-		res, err := builder.Build(ctx, opts)
+		res, err := builder.Build(ctx, opts) // recovers and checks --dest first (builder.CheckDest)
+		if errors.Is(err, builder.ErrUnsafeDest) {
+			return err
+		}
 		printDiagnostics(stderr, relocate(res.Site, res.Diagnostics))
 		summary(stdout, res, err)
 		if err != nil {
