@@ -33,16 +33,20 @@ import (
 // Options.ImageSources or Options.FrameSources add hosts to it: scripts,
 // styles, images and connections from the site itself only, no inline
 // scripts or style attributes, no framing.
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+const CSP = cspHead + imgSrc + cspTail
+
+// The parts of CSP, so that Policy can add sources to img-src.
+const (
+	cspHead = "default-src 'self'; "
+	imgSrc  = "img-src 'self' data:"
+	cspTail = "; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 // Policy is CSP with the origins in images added to img-src and those in
 // frames to frame-src (frames from the site itself stay allowed). The
 // origins must be checked already (config.ExternalMedia is).
 func Policy(images, frames []string) string {
-	p := CSP
-	if len(images) > 0 {
-		p = strings.Replace(p, "img-src 'self' data:", "img-src 'self' data: "+strings.Join(images, " "), 1)
-	}
+	p := cspHead + strings.Join(append([]string{imgSrc}, images...), " ") + cspTail
 	if len(frames) > 0 {
 		p += "; frame-src 'self' " + strings.Join(frames, " ")
 	}
