@@ -58,6 +58,7 @@ type docInfo struct {
 	hasH1    bool
 	h1       string
 	firstPar string
+	diagrams bool
 }
 
 var docInfoKey = parser.NewContextKey()
@@ -106,6 +107,8 @@ func (t pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 			info.addLink(n, string(n.Destination), true, plainText(n, src), src)
 		case *ast.RawHTML, *ast.HTMLBlock:
 			info.collectRaw(doc, n, src, t.unsafe)
+		case *ast.FencedCodeBlock:
+			info.diagrams = info.diagrams || isDiagram(n, src)
 		case *east.TaskCheckBox:
 			n.SetAttributeString("aria-label", t.ui.text(info.lang, taskKey(n.IsChecked)))
 		}

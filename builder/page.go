@@ -61,6 +61,9 @@ type Page struct {
 	Text string
 	// HasH1 is true when the body has its own level-1 heading.
 	HasH1 bool
+	// Diagrams is true when the body has a ```mermaid block, drawn by the
+	// theme's diagram script: only such pages load it.
+	Diagrams bool
 
 	// Updated is the date of the last commit that touched the file (zero
 	// outside a Git checkout); Authors are the commit authors, most recent first.

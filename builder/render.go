@@ -192,6 +192,11 @@ func (v *View) SearchEndpoint() string { return "/" + layout.SearchEndpoint }
 // StaticSearchRoot is the site path of the static search bundle's folder.
 func (v *View) StaticSearchRoot() string { return "/" + layout.StaticSearchDir + "/" }
 
+// Diagrams reports whether the page shows diagrams, so that the layout
+// loads the diagram script and asks for inline styles (see
+// layout.InlineStylesMeta) on that page only.
+func (v *View) Diagrams() bool { return v.Page != nil && v.Page.Diagrams }
+
 // Abs turns a site path into an absolute URL.
 func (v *View) Abs(p string) string { return v.Site.Config.AbsURL(v.Rel(p)) }
 
