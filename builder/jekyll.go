@@ -7,8 +7,8 @@ import (
 
 // GitHub Pages repositories are Jekyll sites. kb reads the front matter
 // they commonly carry: redirect_from as aliases, redirect_to as a page
-// that only redirects, description as the summary, subtitle and excerpt
-// shown under the title, permalink as the page's URL, published: false
+// that only redirects, description as the summary (searched either way),
+// subtitle and excerpt shown under the title, permalink as the page's URL, published: false
 // as a draft and nav_order as the weight. Other Jekyll keys (layout,
 // parent, categories…) are kept in Page.Extra on pages without a kind.
 
@@ -24,8 +24,9 @@ func (d *fmDecoder) decodeJekyll(m map[string]any) {
 	if to := d.list(m, "redirect_to"); len(to) > 0 {
 		p.RedirectTo = strings.TrimSpace(to[0])
 	}
+	p.Description = d.str(m, "description")
 	if p.Summary == "" {
-		p.Summary = d.str(m, "description")
+		p.Summary = p.Description
 	}
 	p.Subtitle = d.str(m, "subtitle")
 	if p.Subtitle == "" {

@@ -412,7 +412,8 @@ func setDestination(l *Link, href string) {
 	}
 }
 
-// docText returns a document's text content, one line per block, for search.
+// docText returns a document's text content, one line per block, for search:
+// the text readers see, that of raw HTML blocks (as published) included.
 func docText(doc ast.Node, src []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -428,6 +429,11 @@ func docText(doc ast.Node, src []byte) string {
 			for i := 0; i < n.Lines().Len(); i++ {
 				seg := n.Lines().At(i)
 				b.Write(seg.Value(src))
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock:
+			if v, ok := n.Attribute(rawFragmentAttr); ok {
+				writeHTMLText(&b, v.(*rawFragment).html)
 			}
 			return ast.WalkSkipChildren, nil
 		}

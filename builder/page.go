@@ -28,7 +28,10 @@ type Page struct {
 	Summary string
 	// Subtitle is shown under the title and searched (front matter
 	// subtitle or excerpt, as GitHub Pages themes use them).
-	Subtitle       string
+	Subtitle string
+	// Description is front matter's description (Jekyll's): the summary
+	// when there is none, searched either way.
+	Description    string
 	Kind           string
 	Lang           string
 	Owner          string
