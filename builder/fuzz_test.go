@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"bytes"
 	"context"
 	"html"
 	"path"
@@ -141,6 +142,52 @@ func FuzzPageURL(f *testing.F) {
 		}
 		if out := outPath(u); !isSafeOutPath(out) {
 			t.Fatalf("%q → URL %q → unsafe output path %q", p, u, out)
+		}
+	})
+}
+
+// FuzzLiquid runs the Liquid pre-pass over arbitrary pages, the body
+// starting anywhere: it never panics, leaves the front matter as it is,
+// keeps every line where it was (as many newlines come out as went in),
+// notes only offsets inside the body, leaves a body without "{%" or "{{"
+// as it is, and keeps valid UTF-8 valid.
+func FuzzLiquid(f *testing.F) {
+	for _, seed := range []string{
+		"Before\n{% comment %}\nsecret\n{% endcomment %}\nAfter\n",
+		"{% raw %}\n{{ page.title }} and {% if x %}\n{% endraw %}\n",
+		"[About]({{ site.baseurl }}/about/) [x]({{site.url}}{{site.baseurl}}/x/)\n",
+		`[A]({{ "/about/" | relative_url }}) [B]({{ '/b' | absolute_url | upcase }})` + "\n",
+		"[Guide]({% link docs/guide/setup.md %}) [News]({% post_url 2020-01-01-launch %}) {% link {{x}} %}\n",
+		"A\n{% include note.html\n   content=\"x\" %}\nB\n{% if site.x %}\nShown\n{% else %}\n{% endif %}\n",
+		"{% highlight ruby %}\nputs {{ x }}\n{% endhighlight %}\n{% highlight %}x{% endhighlight %}",
+		"Write `{{ site.baseurl }}` or ``{% raw %}``.\n```liquid\n{% include x.html %}\n```\n",
+		"- step\n  ~~~\n  {% comment %}\n  ~~~\n> ```\n> {{ x }}\n",
+		"Dear {{ name of customer }}, {{ }} and 50{% off. {%- comment -%}x{%- endcomment -%}",
+		"{% comment %} never closed\n\n{% raw %} never closed {{ x }}\n{% highlight go %}\nx\n",
+		"{{ \"ü\" | relative_url }}{% link ü/ë.md %}{% link a\nb %}{{ 'x' | relative_url:\n }}",
+		"---\ntitle: \"{{ site.title }}\"\n---\n{{ site.title }}\n",
+	} {
+		f.Add(seed, uint16(0))
+	}
+	f.Fuzz(func(t *testing.T, src string, at uint16) {
+		start := int(at) % (len(src) + 1)
+		out, notes := liquid([]byte(src), start, "docs/p.md")
+		if !bytes.HasPrefix(out, []byte(src[:start])) {
+			t.Fatalf("the front matter changed: %q → %q", src[:start], out)
+		}
+		if n, m := bytes.Count(out, []byte("\n")), strings.Count(src, "\n"); n != m {
+			t.Fatalf("%d lines became %d: %q → %q", m, n, src, out)
+		}
+		for _, n := range notes {
+			if n.off < start || n.off >= len(src) || n.msg == "" {
+				t.Fatalf("note %+v outside the body [%d, %d) of %q", n, start, len(src), src)
+			}
+		}
+		if !strings.Contains(src[start:], "{%") && !strings.Contains(src[start:], "{{") && string(out) != src {
+			t.Fatalf("a body without Liquid changed: %q → %q", src, out)
+		}
+		if utf8.ValidString(src) && !utf8.Valid(out) {
+			t.Fatalf("invalid UTF-8 out of %q: %q", src, out)
 		}
 	})
 }
