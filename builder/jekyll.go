@@ -80,12 +80,19 @@ func permalinkURL(pl string) (string, bool) {
 }
 
 // resolveRedirects finds where each page with redirect_to leads: an
-// absolute URL as it is, a site path or file checked like a link.
+// http(s) URL as it is, a site path or file checked like a link. Any other
+// scheme (javascript:, data:…) is reported like a broken link and taken as
+// a site path, so no redirect page leads to a script.
 func (s *Site) resolveRedirects(ds *Diagnostics) {
 	for _, p := range s.redirects {
 		to := p.RedirectTo
 		if u, err := url.Parse(to); err == nil && (u.Scheme != "" || u.Host != "") {
-			p.redirect = to
+			if u.Host != "" && (u.Scheme == "" || u.Scheme == "http" || u.Scheme == "https") {
+				p.redirect = to
+				continue
+			}
+			s.diag(ds, RuleBrokenLink, p.Path, fmLine(p, "redirect_to"), 1, "redirect_to %q: a redirect leads to a page of the site or to an http(s) URL", to)
+			p.redirect = s.Config.BasePath() + strings.TrimPrefix(to, "/")
 			continue
 		}
 		t, u, anchor, problem, _ := s.resolve(p, to)
