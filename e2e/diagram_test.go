@@ -81,8 +81,9 @@ const nodeLightness = `(() => {
 // TestDiagram_DrawnUnderCSP opens a page with a flowchart and a sequence
 // diagram in Chromium, served by kb serve with its Content-Security-Policy
 // and by a static host: both are drawn as SVG with their labels, nothing
-// is blocked or fails, the colours follow the site's dark mode, and the
-// page without diagrams neither loads the script nor allows inline styles.
+// is blocked or fails, axe-core finds nothing wrong, the colours follow the
+// site's dark mode, and the page without diagrams neither loads the script
+// nor allows inline styles.
 // Without script the diagrams read as their source.
 func TestDiagram_DrawnUnderCSP(t *testing.T) {
 	srv, dest := diagramSite(t)
@@ -129,6 +130,9 @@ func TestDiagram_DrawnUnderCSP(t *testing.T) {
 				t.Errorf("%s: the diagrams lack the label %q: %s", what, label, got.Text)
 			}
 		}
+		for _, v := range axeViolations(t, ctx) {
+			t.Errorf("%s, light: %s", what, v)
+		}
 		light := eval[float64](t, ctx, nodeLightness)
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.theme-toggle`))); err != nil {
 			t.Fatal(err)
@@ -136,6 +140,9 @@ func TestDiagram_DrawnUnderCSP(t *testing.T) {
 		waitFor(t, ctx, what+": diagrams redrawn dark", nodeLightness+` >= 0 && `+nodeLightness+` < 0.5 && document.querySelectorAll("pre.mermaid[data-diagram=drawn] > svg").length === 2 && !document.querySelector(".diagram-scratch")`)
 		if light < 0.5 {
 			t.Errorf("%s: in light mode the nodes are dark (lightness %.2f)", what, light)
+		}
+		for _, v := range axeViolations(t, ctx) {
+			t.Errorf("%s, dark: %s", what, v)
 		}
 		eval[any](t, ctx, `localStorage.removeItem("kb-theme"), null`)
 		pageProblems(t, ctx, what+" escalation/")
