@@ -24,7 +24,8 @@ var diagramFiles = map[string]string{
 	"site.yaml": "title: Diagrams\ndefault_language: en\nlanguages:\n  - code: en\n    name: English\n",
 	"content/escalation.md": "---\ntitle: Escalation\nsummary: Who to call when.\n---\n\n" +
 		"```mermaid\nflowchart TD\n  Support[Support desk] -->|two hours| Lead[Team lead]\n  Lead --> Director\n```\n\n" +
-		"```mermaid\nsequenceDiagram\n  Customer->>Support: Ticket\n  Support-->>Customer: Answer\n```\n",
+		"```mermaid\nsequenceDiagram\n  Customer->>Support: Ticket\n  Support-->>Customer: Answer\n```\n\n" +
+		"<details>\n<summary>Out of hours</summary>\n\n```mermaid\nflowchart LR\n  Pager --> Standby\n```\n\n</details>\n",
 	"content/plain.md": "---\ntitle: Plain\nsummary: No diagram here.\n---\n\nText only.\n",
 	"content/hostile.md": "---\ntitle: Hostile diagrams\nsummary: Diagrams that try to run script.\n---\n\n" +
 		"```mermaid\n" + `%%{init: {"securityLevel": "loose", "startOnLoad": true, "themeCSS": ":root:has(&) body{display:none}", "fontFamily": "x; a{} :root:has(&) main{display:none}", "dompurifyConfig": {"ADD_TAGS": ["script", "iframe"], "ADD_ATTR": ["onerror", "onload", "onclick"]}}}%%
@@ -78,9 +79,10 @@ const nodeLightness = `(() => {
   return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255;
 })()`
 
-// TestDiagram_DrawnUnderCSP opens a page with a flowchart and a sequence
-// diagram in Chromium, served by kb serve with its Content-Security-Policy
-// and by a static host: both are drawn as SVG with their labels, nothing
+// TestDiagram_DrawnUnderCSP opens a page with a flowchart, a sequence
+// diagram and a flowchart in a closed <details> in Chromium, served by kb
+// serve with its Content-Security-Policy and by a static host: all are
+// drawn as SVG with their labels (the folded one at its real size), nothing
 // is blocked or fails, axe-core finds nothing wrong, the colours follow the
 // site's dark mode, and the page without diagrams neither loads the script
 // nor allows inline styles.
@@ -114,16 +116,20 @@ func TestDiagram_DrawnUnderCSP(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+"escalation/")); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, ctx, what+": diagrams drawn", `document.querySelectorAll("pre.mermaid[data-diagram=drawn] > svg").length === 2 && !document.querySelector(".diagram-scratch")`)
+		waitFor(t, ctx, what+": diagrams drawn", `document.querySelectorAll("pre.mermaid[data-diagram=drawn] > svg").length === 3 && !document.querySelector(".diagram-scratch")`)
 		got := eval[struct {
 			Nodes, Actors int
 			Text          string
 			Width         float64
+			Folded        string
 		}](t, ctx, `(() => { const s = document.querySelectorAll("pre.mermaid > svg");
   return {Nodes: s[0].querySelectorAll(".node").length, Actors: s[1].querySelectorAll("[class*=actor]").length,
-    Text: s[0].textContent + " | " + s[1].textContent, Width: s[0].getBoundingClientRect().width}; })()`)
+    Text: s[0].textContent + " | " + s[1].textContent, Width: s[0].getBoundingClientRect().width, Folded: s[2].getAttribute("viewBox")}; })()`)
 		if got.Nodes != 3 || got.Actors < 2 || got.Width < 100 {
 			t.Errorf("%s: flowchart of %d nodes, %.0f px wide; sequence diagram of %d actor elements", what, got.Nodes, got.Width, got.Actors)
+		}
+		if f := strings.Fields(got.Folded); len(f) != 4 || len(f[2]) < 3 || strings.HasPrefix(f[2], "-") {
+			t.Errorf("%s: the diagram in a closed <details> is not drawn at its size: viewBox %q", what, got.Folded)
 		}
 		for _, label := range []string{"Support desk", "two hours", "Team lead", "Director", "Customer", "Ticket", "Answer"} {
 			if !strings.Contains(got.Text, label) {
@@ -137,7 +143,7 @@ func TestDiagram_DrawnUnderCSP(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.theme-toggle`))); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, ctx, what+": diagrams redrawn dark", nodeLightness+` >= 0 && `+nodeLightness+` < 0.5 && document.querySelectorAll("pre.mermaid[data-diagram=drawn] > svg").length === 2 && !document.querySelector(".diagram-scratch")`)
+		waitFor(t, ctx, what+": diagrams redrawn dark", nodeLightness+` >= 0 && `+nodeLightness+` < 0.5 && document.querySelectorAll("pre.mermaid[data-diagram=drawn] > svg").length === 3 && !document.querySelector(".diagram-scratch")`)
 		if light < 0.5 {
 			t.Errorf("%s: in light mode the nodes are dark (lightness %.2f)", what, light)
 		}

@@ -13,8 +13,10 @@
 (function () {
   "use strict";
   var mermaid = window.mermaid;
+  if (!mermaid) return;
+  mermaid.startOnLoad = false; // this script draws, not mermaid's own on-load run
   var blocks = Array.prototype.slice.call(document.querySelectorAll("pre.mermaid"));
-  if (!mermaid || !blocks.length) return;
+  if (!blocks.length) return;
   var root = document.documentElement;
   var dark = matchMedia("(prefers-color-scheme: dark)");
   var sources = blocks.map(function (b) { return b.textContent; });
