@@ -10,7 +10,18 @@ import (
 	"testing"
 
 	"kb/internal/benchcorpus"
+	"kb/themes"
 )
+
+// BenchmarkLoadTheme measures loading the default theme, as every full
+// build does: go test ./builder -run '^$' -bench LoadTheme -benchtime 20x
+func BenchmarkLoadTheme(b *testing.B) {
+	for b.Loop() {
+		if _, err := LoadTheme(themes.Default()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
 
 // BenchmarkBuild measures a full build (render and search index) of
 // generated corpora: go test ./builder -run '^$' -bench Build -benchtime 3x

@@ -394,22 +394,6 @@ func (s *Site) SearchDocs() []search.Doc {
 	return docs
 }
 
-func (s *Site) searchDoc(p *Page) search.Doc {
-	var hs []string
-	for _, h := range p.Headings {
-		if h.Level > 1 {
-			hs = append(hs, h.Text)
-		}
-	}
-	if p.Subtitle != "" {
-		hs = append([]string{p.Subtitle}, hs...)
-	}
-	return search.Doc{
-		URL: s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"), Title: p.Title, Summary: p.Summary,
-		Headings: strings.Join(hs, "\n"), Body: p.Text, Tags: p.Tags, Kind: p.Kind, Lang: p.Lang, Owner: p.Owner,
-	}
-}
-
 // renderBodies renders every page's Markdown to HTML, concurrently. A page
 // whose body fails to render keeps no body and records why (bodyErrors).
 func (s *Site) renderBodies() {

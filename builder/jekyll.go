@@ -7,8 +7,8 @@ import (
 
 // GitHub Pages repositories are Jekyll sites. kb reads the front matter
 // they commonly carry: redirect_from as aliases, redirect_to as a page
-// that only redirects, description as the summary, subtitle and excerpt
-// shown under the title, permalink as the page's URL, published: false
+// that only redirects, description as the summary (searched either way),
+// subtitle and excerpt shown under the title, permalink as the page's URL, published: false
 // as a draft and nav_order as the weight. Other Jekyll keys (layout,
 // parent, categories…) are kept in Page.Extra on pages without a kind.
 
@@ -24,8 +24,9 @@ func (d *fmDecoder) decodeJekyll(m map[string]any) {
 	if to := d.list(m, "redirect_to"); len(to) > 0 {
 		p.RedirectTo = strings.TrimSpace(to[0])
 	}
+	p.Description = d.str(m, "description")
 	if p.Summary == "" {
-		p.Summary = d.str(m, "description")
+		p.Summary = p.Description
 	}
 	p.Subtitle = d.str(m, "subtitle")
 	if p.Subtitle == "" {
@@ -79,12 +80,19 @@ func permalinkURL(pl string) (string, bool) {
 }
 
 // resolveRedirects finds where each page with redirect_to leads: an
-// absolute URL as it is, a site path or file checked like a link.
+// http(s) URL as it is, a site path or file checked like a link. Any other
+// scheme (javascript:, data:…) is reported like a broken link and taken as
+// a site path, so no redirect page leads to a script.
 func (s *Site) resolveRedirects(ds *Diagnostics) {
 	for _, p := range s.redirects {
 		to := p.RedirectTo
 		if u, err := url.Parse(to); err == nil && (u.Scheme != "" || u.Host != "") {
-			p.redirect = to
+			if u.Host != "" && (u.Scheme == "" || u.Scheme == "http" || u.Scheme == "https") {
+				p.redirect = to
+				continue
+			}
+			s.diag(ds, RuleBrokenLink, p.Path, fmLine(p, "redirect_to"), 1, "redirect_to %q: a redirect leads to a page of the site or to an http(s) URL", to)
+			p.redirect = s.Config.BasePath() + strings.TrimPrefix(to, "/")
 			continue
 		}
 		t, u, anchor, problem, _ := s.resolve(p, to)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // GitHub Pages builds Markdown with Jekyll, which first runs the Liquid
@@ -116,15 +117,17 @@ func (l *liquidPass) note(off int, format string, args ...any) {
 	l.notes = append(l.notes, liquidNote{off: off, msg: fmt.Sprintf(format, args...)})
 }
 
-// closing finds the end of what opens at i with open and closes with
-// close, within liquidWindow; it returns the offset after close, or -1.
+// closing finds the end of what opens at i with a two-byte opener ("{%",
+// "{{") and closes with close, after the opener ("{%}" is not a tag) and
+// within liquidWindow; it returns the offset after close, or -1.
 func (l *liquidPass) closing(i int, close string) int {
-	w := l.src[i:min(len(l.src), i+liquidWindow)]
+	from := i + 2
+	w := l.src[from:min(len(l.src), i+liquidWindow)]
 	end := bytes.Index(w, []byte(close))
 	if end < 0 {
 		return -1
 	}
-	return i + end + len(close)
+	return from + end + len(close)
 }
 
 // tag handles the Liquid tag that opens at i and returns where to go on.
@@ -135,8 +138,10 @@ func (l *liquidPass) tag(i int) int {
 		return i + 2
 	}
 	inner := strings.TrimSpace(strings.Trim(string(l.src[i+2:next-2]), "-"))
-	name, arg, _ := strings.Cut(inner, " ")
-	arg = strings.TrimSpace(arg)
+	name, arg := inner, ""
+	if k := strings.IndexFunc(inner, unicode.IsSpace); k >= 0 {
+		name, arg = inner[:k], strings.TrimSpace(inner[k:])
+	}
 	switch name {
 	case "comment":
 		end := len(l.src)
@@ -148,22 +153,31 @@ func (l *liquidPass) tag(i int) int {
 		l.drop(i, end)
 		return end
 	case "raw", "highlight":
-		if name == "highlight" {
-			lang, _, _ := strings.Cut(arg, " ")
-			l.out.WriteString("```" + lang)
-		}
-		l.drop(i, next)
 		m := liquidEndRE["end"+name].FindIndex(l.src[next:])
 		if m == nil {
 			l.note(i, "{%% %s %%} is never closed by {%% end%[1]s %%}", name)
+			l.drop(i, next)
 			return next
 		}
-		l.out.Write(l.src[next : next+m[0]])
-		if name == "highlight" {
-			if !l.atLineStart() {
-				l.out.WriteByte('\n')
-			}
+		code := l.src[next : next+m[0]]
+		switch {
+		case name == "raw":
+			l.drop(i, next)
+			l.out.Write(code)
+		case bytes.HasPrefix(bytes.TrimLeft(code, " \t\r"), []byte("\n")) && bytes.HasSuffix(code, []byte("\n")):
+			// The tags on lines of their own: a fenced code block.
+			l.out.WriteString("```" + highlightLang(arg))
+			l.drop(i, next)
+			l.out.Write(code)
 			l.out.WriteString("```")
+		default:
+			// Code on the lines of the tags: a code span, which keeps the
+			// lines where they were as a fence could not.
+			fence := strings.Repeat("`", longestRun(code, '`')+1)
+			l.drop(i, next)
+			l.out.WriteString(fence + " ")
+			l.out.Write(code)
+			l.out.WriteString(" " + fence)
 		}
 		l.drop(next+m[0], next+m[1])
 		return next + m[1]
@@ -185,6 +199,32 @@ func (l *liquidPass) tag(i int) int {
 	}
 	l.drop(i, next)
 	return next
+}
+
+// highlightLang is the language a {% highlight %} tag names (its first
+// word), kept to the characters a fence's info string may hold.
+func highlightLang(arg string) string {
+	lang, _, _ := strings.Cut(arg, " ")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("+-_.#", r) {
+			return r
+		}
+		return -1
+	}, lang)
+}
+
+// longestRun is the length of the longest run of c in b.
+func longestRun(b []byte, c byte) int {
+	most, n := 0, 0
+	for _, x := range b {
+		if x == c {
+			n++
+			most = max(most, n)
+		} else {
+			n = 0
+		}
+	}
+	return most
 }
 
 // relative is the link from the page's folder to the file at target, a

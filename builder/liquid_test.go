@@ -29,6 +29,10 @@ func TestLiquid_Rewrites(t *testing.T) {
 		{"fence in a list", "a.md", "- step\n  ~~~\n  {% comment %}\n  ~~~\n", "- step\n  ~~~\n  {% comment %}\n  ~~~\n"},
 		{"not Liquid", "a.md", "Dear {{ name of customer }}, {{ }} and 50{% off.\n", "Dear {{ name of customer }}, {{ }} and 50{% off.\n"},
 		{"unclosed backtick is text", "a.md", "A ` tick {{ site.baseurl }}/x\n\nB `code`\n", "A ` tick /x\n\nB `code`\n"},
+		{"an opener is not its own closer", "a.md", "50{%} off, {{}\n", "50{%} off, {{}\n"},
+		{"highlight on the tags' lines is a code span", "a.md", "{% highlight go %}x := `a`{% endhighlight %}\n", "`` x := `a` ``\n"},
+		{"highlight's language cleaned", "a.md", "{% highlight c++`x linenos %}\nx\n{% endhighlight %}\n", "```c++x\nx\n```\n"},
+		{"highlight never closed", "a.md", "{% highlight go %}\nx\n", "\nx\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _ := liquid([]byte(tc.in), 0, tc.page)

@@ -313,6 +313,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 		}
 	}
 	p.HasH1 = info.hasH1
+	p.Diagrams = info.diagrams
 	if p.Title == "" {
 		p.Title = info.h1
 	}

@@ -58,6 +58,7 @@ type docInfo struct {
 	hasH1    bool
 	h1       string
 	firstPar string
+	diagrams bool
 }
 
 var docInfoKey = parser.NewContextKey()
@@ -106,6 +107,8 @@ func (t pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 			info.addLink(n, string(n.Destination), true, plainText(n, src), src)
 		case *ast.RawHTML, *ast.HTMLBlock:
 			info.collectRaw(doc, n, src, t.unsafe)
+		case *ast.FencedCodeBlock:
+			info.diagrams = info.diagrams || isDiagram(n, src)
 		case *east.TaskCheckBox:
 			n.SetAttributeString("aria-label", t.ui.text(info.lang, taskKey(n.IsChecked)))
 		}
@@ -409,7 +412,8 @@ func setDestination(l *Link, href string) {
 	}
 }
 
-// docText returns a document's text content, one line per block, for search.
+// docText returns a document's text content, one line per block, for search:
+// the text readers see, that of raw HTML blocks (as published) included.
 func docText(doc ast.Node, src []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -425,6 +429,11 @@ func docText(doc ast.Node, src []byte) string {
 			for i := 0; i < n.Lines().Len(); i++ {
 				seg := n.Lines().At(i)
 				b.Write(seg.Value(src))
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock:
+			if v, ok := n.Attribute(rawFragmentAttr); ok {
+				writeHTMLText(&b, v.(*rawFragment).html)
 			}
 			return ast.WalkSkipChildren, nil
 		}

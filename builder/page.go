@@ -28,7 +28,10 @@ type Page struct {
 	Summary string
 	// Subtitle is shown under the title and searched (front matter
 	// subtitle or excerpt, as GitHub Pages themes use them).
-	Subtitle       string
+	Subtitle string
+	// Description is front matter's description (Jekyll's): the summary
+	// when there is none, searched either way.
+	Description    string
 	Kind           string
 	Lang           string
 	Owner          string
@@ -61,6 +64,9 @@ type Page struct {
 	Text string
 	// HasH1 is true when the body has its own level-1 heading.
 	HasH1 bool
+	// Diagrams is true when the body has a ```mermaid block, drawn by the
+	// theme's diagram script: only such pages load it.
+	Diagrams bool
 
 	// Updated is the date of the last commit that touched the file (zero
 	// outside a Git checkout); Authors are the commit authors, most recent first.

@@ -265,6 +265,57 @@ func joinRefs(a html.Attribute, refs []string) string {
 	return strings.Join(cands, ", ")
 }
 
+// writeHTMLText writes the text a reader sees of a raw HTML fragment, for
+// search: character references decoded, a line for each block-level
+// element (and <br>), blank lines left out, and nothing of what a browser
+// does not show as text (script, style, template and the like, which only
+// unsafe HTML keeps).
+func writeHTMLText(b *strings.Builder, h []byte) {
+	var text strings.Builder
+	z := html.NewTokenizer(bytes.NewReader(h))
+	hidden := 0
+	for {
+		switch tt := z.Next(); tt {
+		case html.ErrorToken:
+			for _, l := range strings.Split(text.String(), "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					b.WriteString(l)
+					b.WriteByte('\n')
+				}
+			}
+			return
+		case html.TextToken:
+			if hidden == 0 {
+				text.Write(z.Text())
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			switch {
+			case hiddenText[a] && tt == html.StartTagToken:
+				hidden++
+			case hiddenText[a] && tt == html.EndTagToken:
+				hidden = max(hidden-1, 0)
+			case !inlineElements[a]:
+				text.WriteByte('\n')
+			}
+		}
+	}
+}
+
+// hiddenText are the elements whose content a browser does not show as
+// text.
+var hiddenText = map[atom.Atom]bool{atom.Script: true, atom.Style: true, atom.Template: true, atom.Noscript: true,
+	atom.Textarea: true, atom.Title: true, atom.Iframe: true, atom.Noembed: true, atom.Noframes: true, atom.Xmp: true}
+
+// inlineElements are the elements that do not break a line of text.
+var inlineElements = map[atom.Atom]bool{atom.A: true, atom.Abbr: true, atom.B: true, atom.Bdi: true, atom.Bdo: true,
+	atom.Cite: true, atom.Code: true, atom.Data: true, atom.Del: true, atom.Dfn: true, atom.Em: true, atom.I: true,
+	atom.Img: true, atom.Ins: true, atom.Kbd: true, atom.Mark: true, atom.Q: true, atom.Rp: true, atom.Rt: true,
+	atom.Ruby: true, atom.S: true, atom.Samp: true, atom.Small: true, atom.Span: true, atom.Strike: true,
+	atom.Strong: true, atom.Sub: true, atom.Sup: true, atom.Time: true, atom.Tt: true, atom.U: true, atom.Var: true,
+	atom.Wbr: true, atom.Picture: true, atom.Source: true}
+
 // published returns the fragment's HTML with its resolved references.
 func (f *rawFragment) published() []byte {
 	i := 0

@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
-	"kb/internal/layout"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"kb/internal/layout"
+	"kb/themes"
 )
 
 // Theme is a parsed theme: one template set per layout, the static assets
@@ -88,24 +92,60 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := fs.ReadFile(fsys, p)
+		a, err := readAsset(fsys, p)
 		if err != nil {
 			return err
 		}
-		name := strings.TrimPrefix(p, "static/")
-		out := "assets/" + name
-		if ext := path.Ext(name); ext == ".css" || ext == ".js" {
-			sum := sha256.Sum256(data)
-			out = "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		}
-		th.Assets[name] = out
-		th.AssetData[out] = data
+		th.Assets[strings.TrimPrefix(p, "static/")] = a.out
+		th.AssetData[a.out] = a.data
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
 	return th, nil
+}
+
+// asset is a theme's static file: its output path, fingerprinted for CSS
+// and JavaScript, and its bytes.
+type asset struct {
+	out  string
+	data []byte
+}
+
+// defaultAssets caches the default theme's static files by path: they are
+// embedded and never change, so each is read and fingerprinted once per
+// process (mermaid.min.js alone is 5.5 MB). The cached bytes are shared and
+// never modified.
+var defaultAssets sync.Map
+
+// readAsset reads the static file at p of a theme.
+func readAsset(fsys fs.FS, p string) (asset, error) {
+	top, base := themes.Layers(fsys)
+	embedded := base == themes.Default()
+	if embedded && top != nil {
+		_, err := fs.Stat(top, p)
+		embedded = errors.Is(err, fs.ErrNotExist)
+	}
+	if embedded {
+		if a, ok := defaultAssets.Load(p); ok {
+			return a.(asset), nil
+		}
+	}
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return asset{}, err
+	}
+	name := strings.TrimPrefix(p, "static/")
+	a := asset{out: "assets/" + name, data: data}
+	if ext := path.Ext(name); ext == ".css" || ext == ".js" {
+		sum := sha256.Sum256(data)
+		a.out = "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+	}
+	if embedded {
+		defaultAssets.Store(p, a)
+	}
+	return a, nil
 }
 
 func parseInto(t *template.Template, fsys fs.FS, name string) error {
@@ -191,6 +231,11 @@ func (v *View) SearchEndpoint() string { return "/" + layout.SearchEndpoint }
 
 // StaticSearchRoot is the site path of the static search bundle's folder.
 func (v *View) StaticSearchRoot() string { return "/" + layout.StaticSearchDir + "/" }
+
+// Diagrams reports whether the page shows diagrams, so that the layout
+// loads the diagram script and asks for inline styles (see
+// layout.InlineStylesMeta) on that page only.
+func (v *View) Diagrams() bool { return v.Page != nil && v.Page.Diagrams }
 
 // Abs turns a site path into an absolute URL.
 func (v *View) Abs(p string) string { return v.Site.Config.AbsURL(v.Rel(p)) }

@@ -5,6 +5,9 @@
 // language switch, the colour-scheme toggle, the table of contents, list
 // filters, phone-size layouts, accessibility (axe-core) and HTML validity
 // (the Nu Html Checker), and write screenshots to .test-artifacts/screenshots.
+// Sites of their own test hostile content, mermaid diagrams (drawn under
+// kb serve's policy and on a static host; hostile ones run nothing) and
+// the static search bundle.
 //
 // They need /usr/bin/chromium (or $CHROME_PATH), Java, and `npm ci` run at
 // the repository root for axe-core and vnu-jar.

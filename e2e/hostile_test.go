@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -106,27 +107,62 @@ Terug naar [het symptoom](hostile.md).
 `,
 }
 
-// probe lists what in the current page could run script: set by a payload,
-// an event-handler attribute, a script URL, a frame, a foreign or inline
-// script. Empty means nothing can.
-const probe = `(() => {
+// probe lists what in the current page could run script or restyle it:
+// set by a payload, an event-handler attribute, a script URL, a frame, a
+// foreign or inline script, a style element or attribute. Empty means
+// nothing can.
+var probe = probeStyledIn("")
+
+// probeStyledIn is probe with style elements and attributes allowed inside
+// the elements that match the CSS selector styled: a drawn diagram is made
+// of them.
+func probeStyledIn(styled string) string {
+	return `((styled) => {
   const bad = [];
+  const mayStyle = (el) => styled !== "" && el.closest(styled) !== null;
   if (window.__pwned !== undefined) bad.push("window.__pwned = " + window.__pwned);
   for (const el of document.querySelectorAll("*")) {
     for (const a of el.attributes) {
       const v = a.value.replace(/[\u0000-\u0020]/g, "").toLowerCase();
       if (a.name.toLowerCase().startsWith("on")) bad.push(el.tagName + " has " + a.name + "=" + a.value);
       if (/^(javascript|vbscript|data:text|data:image\/svg)/.test(v)) bad.push(el.tagName + " " + a.name + "=" + a.value);
-      if (a.name === "style") bad.push(el.tagName + " has style=" + a.value);
+      if (a.name === "style" && !mayStyle(el)) bad.push(el.tagName + " has style=" + a.value);
     }
-    if (["IFRAME", "FRAME", "OBJECT", "EMBED", "STYLE", "BASE"].includes(el.tagName)) bad.push(el.tagName + " element");
+    if (["IFRAME", "FRAME", "OBJECT", "EMBED", "BASE"].includes(el.tagName)) bad.push(el.tagName + " element");
+    if (el.tagName.toUpperCase() === "STYLE" && !mayStyle(el)) bad.push("STYLE element");
     if (el.tagName === "SCRIPT") {
       if (!el.src) { if (!/json/.test(el.type)) bad.push("inline script: " + el.textContent.slice(0, 80)); }
       else if (new URL(el.src).origin !== location.origin) bad.push("foreign script " + el.src);
     }
   }
   return bad;
-})()`
+})(` + jsString(styled) + `)`
+}
+
+// watchDialogs dismisses every dialog a page of ctx opens and returns a
+// function listing their messages so far.
+func watchDialogs(ctx context.Context) func() []string {
+	var mu sync.Mutex
+	var dialogs []string
+	opening := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for e, err := range opening {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			dialogs = append(dialogs, e.Message)
+			mu.Unlock()
+			// Dismissed from another goroutine than the one receiving events.
+			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(dialogs)
+	}
+}
 
 // TestHostileContent_NothingRuns builds a site of hostile playbooks, serves
 // it through kb's server without its Content-Security-Policy (so only
@@ -134,15 +170,7 @@ const probe = `(() => {
 // and the search page with results, in Chromium: no payload runs, no
 // dialog opens, and the markup shows as text.
 func TestHostileContent_NothingRuns(t *testing.T) {
-	src := t.TempDir()
-	for name, data := range hostileFiles {
-		if err := os.MkdirAll(filepath.Join(src, filepath.Dir(name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(src, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	src := sourceTree(t, hostileFiles)
 	dest := filepath.Join(t.TempDir(), "public")
 	var kb http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -178,21 +206,7 @@ func TestHostileContent_NothingRuns(t *testing.T) {
 	}
 
 	ctx := tab(t)
-	var mu sync.Mutex
-	var dialogs []string
-	opening := chromedp.Events(ctx, page.JavascriptDialogOpening)
-	go func() {
-		for e, err := range opening {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			dialogs = append(dialogs, e.Message)
-			mu.Unlock()
-			// Dismissed from another goroutine than the one receiving events.
-			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
-		}
-	}()
+	dialogs := watchDialogs(ctx)
 	check := func(path string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"+path)); err != nil {
@@ -233,11 +247,25 @@ func TestHostileContent_NothingRuns(t *testing.T) {
 		t.Errorf("search hit %q does not show the markup as text", hit)
 	}
 
-	mu.Lock()
-	defer mu.Unlock()
-	for _, d := range dialogs {
+	for _, d := range dialogs() {
 		t.Errorf("a dialog opened: %q", d)
 	}
+}
+
+// sourceTree writes a site's files (slash-separated path → content) into
+// a fresh folder and returns it.
+func sourceTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	src := t.TempDir()
+	for name, data := range files {
+		if err := os.MkdirAll(filepath.Join(src, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return src
 }
 
 // noCSP drops the Content-Security-Policy header, which would otherwise

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -195,35 +196,46 @@ type axeResult struct {
 // TestAccessibility runs axe-core on every page type in the light and the
 // dark scheme and wants zero violations.
 func TestAccessibility(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join(repoRoot, "node_modules", "axe-core", "axe.min.js"))
-	if err != nil {
-		t.Fatalf("axe-core is missing: run `npm ci` at the repository root (%v)", err)
-	}
 	ctx := tab(t)
 	for _, scheme := range []string{"light", "dark"} {
 		setScheme(t, ctx, scheme)
 		for _, pt := range pageTypes(t) {
 			t.Run(scheme+"/"+pt.name, func(t *testing.T) {
 				open(t, ctx, pt.path)
-				if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
-					t.Fatal(err)
-				}
-				raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
-				if err != nil {
-					t.Fatal(err)
-				}
-				var vs []axeResult
-				if err := json.Unmarshal(raw, &vs); err != nil {
-					t.Fatal(err)
-				}
-				for _, v := range vs {
-					for _, n := range v.Nodes {
-						t.Errorf("%s: %s (%s) at %v: %s", pt.path, v.ID, v.Impact, n.Target, n.Summary)
-					}
+				for _, v := range axeViolations(t, ctx) {
+					t.Errorf("%s: %s", pt.path, v)
 				}
 			})
 		}
 	}
+}
+
+// axeViolations runs axe-core on the page open in ctx and lists what it
+// finds wrong, one line per element.
+func axeViolations(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(repoRoot, "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core is missing: run `npm ci` at the repository root (%v)", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []axeResult
+	if err := json.Unmarshal(raw, &vs); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, v := range vs {
+		for _, n := range v.Nodes {
+			out = append(out, fmt.Sprintf("%s (%s) at %v: %s", v.ID, v.Impact, n.Target, n.Summary))
+		}
+	}
+	return out
 }
 
 // TestPhoneWidth loads every page type in a 360 px wide phone viewport and

@@ -35,11 +35,18 @@ type relevanceCase struct {
 // does when no server answers, and waits for window.kbStaticSearch.
 func staticScript(t *testing.T, ctx context.Context) {
 	t.Helper()
-	matches, _ := filepath.Glob(filepath.Join(siteDir, "assets", "search-static.*.js"))
+	staticScriptOf(t, ctx, siteDir, "/kb/")
+}
+
+// staticScriptOf is staticScript for the site built into dir and served
+// under the base path base.
+func staticScriptOf(t *testing.T, ctx context.Context, dir, base string) {
+	t.Helper()
+	matches, _ := filepath.Glob(filepath.Join(dir, "assets", "search-static.*.js"))
 	if len(matches) != 1 {
 		t.Fatalf("built site has %d search-static scripts", len(matches))
 	}
-	src := "/kb/assets/" + filepath.Base(matches[0])
+	src := base + "assets/" + filepath.Base(matches[0])
 	eval[bool](t, ctx, `(function () { var s = document.createElement("script"); s.src = `+jsString(src)+`; document.head.appendChild(s); return true; })()`)
 	waitFor(t, ctx, "kbStaticSearch", `typeof window.kbStaticSearch === "function"`)
 }

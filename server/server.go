@@ -4,7 +4,8 @@
 //
 // The handler answers GET and HEAD only, never lists folders, never serves
 // dotfiles or anything a symlink leads to outside the output folder, sends a
-// Content-Security-Policy the default theme works under, and in preview mode
+// Content-Security-Policy the default theme works under (inline styles only
+// on pages that ask for them: those with diagrams), and in preview mode
 // rejects requests whose Host header is not one it serves (DNS rebinding).
 package server
 
@@ -30,27 +31,53 @@ import (
 )
 
 // CSP is the Content-Security-Policy sent with every response unless
-// Options.ImageSources or Options.FrameSources add hosts to it: scripts,
-// styles, images and connections from the site itself only, no inline
-// scripts or style attributes, no framing.
-const CSP = cspHead + imgSrc + cspTail
+// Options.ImageSources or Options.FrameSources add hosts to it, or the page
+// asks for inline styles (see InlineStylePolicy): scripts, styles, images
+// and connections from the site itself only, no inline scripts or style
+// attributes, no framing.
+const CSP = cspHead + imgSrc + styleSrc + cspTail
 
-// The parts of CSP, so that Policy can add sources to img-src.
+// The parts of CSP, so that Policy can add sources to img-src and
+// InlineStylePolicy to style-src.
 const (
-	cspHead = "default-src 'self'; "
-	imgSrc  = "img-src 'self' data:"
-	cspTail = "; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+	cspHead  = "default-src 'self'; "
+	imgSrc   = "img-src 'self' data:"
+	styleSrc = "; style-src 'self'"
+	cspTail  = "; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
 // Policy is CSP with the origins in images added to img-src and those in
 // frames to frame-src (frames from the site itself stay allowed). The
 // origins must be checked already (config.ExternalMedia is).
 func Policy(images, frames []string) string {
-	p := cspHead + strings.Join(append([]string{imgSrc}, images...), " ") + cspTail
+	return policy(images, frames, styleSrc)
+}
+
+// InlineStylePolicy is Policy with inline styles allowed ('unsafe-inline'
+// in style-src, for style elements and attributes), sent only with a page
+// whose head holds layout.InlineStylesMeta: one with diagrams, which the
+// diagram script draws as SVG with a style element and style attributes.
+// Scripts stay limited to the site's own files.
+func InlineStylePolicy(images, frames []string) string {
+	return policy(images, frames, styleSrc+" 'unsafe-inline'")
+}
+
+func policy(images, frames []string, style string) string {
+	p := cspHead + strings.Join(append([]string{imgSrc}, images...), " ") + style + cspTail
 	if len(frames) > 0 {
 		p += "; frame-src 'self' " + strings.Join(frames, " ")
 	}
 	return p
+}
+
+// asksInlineStyles reports whether an HTML page's start holds
+// layout.InlineStylesMeta before its </head>.
+func asksInlineStyles(start []byte) bool {
+	start = start[:min(len(start), layout.HeadLimit)]
+	if i := bytes.Index(start, []byte("</head>")); i >= 0 {
+		start = start[:i]
+	}
+	return bytes.Contains(start, []byte(layout.InlineStylesMeta))
 }
 
 // Options configures a Server.
@@ -81,12 +108,13 @@ type Options struct {
 
 // Server is an http.Handler for one site. Create it with New.
 type Server struct {
-	opts  Options
-	csp   string
-	hosts map[string]bool
-	cur   atomic.Pointer[tree]
-	swap  sync.Mutex // serialises re-opening
-	live  *hub
+	opts      Options
+	csp       string
+	cspStyles string // for pages that ask for inline styles
+	hosts     map[string]bool
+	cur       atomic.Pointer[tree]
+	swap      sync.Mutex // serialises re-opening
+	live      *hub
 }
 
 // tree is one opened output folder and its search index.
@@ -106,7 +134,8 @@ func New(opts Options) (*Server, error) {
 	if !strings.HasPrefix(opts.BasePath, "/") || !strings.HasSuffix(opts.BasePath, "/") {
 		return nil, errors.New("server: BasePath must start and end with /")
 	}
-	s := &Server{opts: opts, csp: Policy(opts.ImageSources, opts.FrameSources)}
+	s := &Server{opts: opts, csp: Policy(opts.ImageSources, opts.FrameSources),
+		cspStyles: InlineStylePolicy(opts.ImageSources, opts.FrameSources)}
 	if len(opts.AllowedHosts) > 0 {
 		s.hosts = map[string]bool{}
 		for _, h := range opts.AllowedHosts {
@@ -305,9 +334,27 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string) 
 			s.notFound(w, r)
 			return
 		}
+		if asksInlineStyles(data) {
+			h.Set("Content-Security-Policy", s.cspStyles)
+		}
 		// No Last-Modified: the injected build id changes without the file.
 		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(s.live.inject(data, s.opts.BasePath)))
 		return
+	}
+	if strings.HasSuffix(name, ".html") {
+		start := make([]byte, layout.HeadLimit)
+		n, err := io.ReadFull(f, start)
+		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+			s.notFound(w, r)
+			return
+		}
+		if asksInlineStyles(start[:n]) {
+			h.Set("Content-Security-Policy", s.cspStyles)
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			s.notFound(w, r)
+			return
+		}
 	}
 	http.ServeContent(w, r, name, fi.ModTime(), f)
 }

@@ -224,6 +224,53 @@ func TestServer_SecurityHeaders(t *testing.T) {
 	}
 }
 
+// TestServer_InlineStylesOnlyWhereAsked: a page whose head holds
+// layout.InlineStylesMeta (one with diagrams) gets the policy that allows
+// inline styles, in preview and production mode, whole or by range; every
+// other response keeps the strict one, also a page that has the tag only
+// in its body or past layout.HeadLimit, and scripts stay the site's own.
+func TestServer_InlineStylesOnlyWhereAsked(t *testing.T) {
+	pub := outputTree(t)
+	head := "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	write(t, filepath.Join(pub, "diagram", "index.html"), head+layout.InlineStylesMeta+"\n<title>D</title>\n</head><body><pre class=\"mermaid\">graph TD</pre></body></html>")
+	write(t, filepath.Join(pub, "in-body", "index.html"), head+"<title>B</title>\n</head><body>"+layout.InlineStylesMeta+"</body></html>")
+	write(t, filepath.Join(pub, "far", "index.html"), head+"<title>"+strings.Repeat("x", layout.HeadLimit)+"</title>"+layout.InlineStylesMeta+"</head><body></body></html>")
+	write(t, filepath.Join(pub, "note.txt"), layout.InlineStylesMeta)
+	images := []string{"https://img.example"}
+	inline := InlineStylePolicy(images, nil)
+	if !strings.Contains(inline, "style-src 'self' 'unsafe-inline';") || !strings.Contains(inline, "script-src 'self';") ||
+		strings.Count(inline, "unsafe") != 1 || strings.Replace(inline, " 'unsafe-inline'", "", 1) != Policy(images, nil) {
+		t.Fatalf("InlineStylePolicy is not Policy with inline styles only: %s", inline)
+	}
+	for _, live := range []bool{false, true} {
+		_, addr := serve(t, Options{Dir: pub, Live: live, ImageSources: images})
+		for target, want := range map[string]string{
+			"/diagram/": inline, "/diagram/index.html": inline,
+			"/": Policy(images, nil), "/in-body/": Policy(images, nil), "/far/": Policy(images, nil),
+			"/note.txt": Policy(images, nil), "/nope": Policy(images, nil),
+		} {
+			for _, method := range []string{"GET", "HEAD"} {
+				res, body := raw(t, addr, method, target, addr)
+				if got := res.Header.Get("Content-Security-Policy"); got != want {
+					t.Errorf("live=%v %s %s: CSP %q, want %q", live, method, target, got, want)
+				}
+				if method == "GET" && target == "/diagram/" && !strings.Contains(body, "graph TD</pre>") {
+					t.Errorf("live=%v GET %s: page not served whole: %q", live, target, body)
+				}
+			}
+		}
+		req, _ := http.NewRequest("GET", "http://"+addr+"/diagram/", nil)
+		req.Header.Set("Range", "bytes=0-9")
+		res, err := client.Do(req)
+		must(t, err)
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusPartialContent || string(body) != "<!DOCTYPE " || res.Header.Get("Content-Security-Policy") != inline {
+			t.Errorf("live=%v range of /diagram/: %d %q, CSP %q", live, res.StatusCode, body, res.Header.Get("Content-Security-Policy"))
+		}
+	}
+}
+
 func TestServer_LiveScriptInjection(t *testing.T) {
 	pub := outputTree(t)
 	live, addr := serve(t, Options{Dir: pub, Live: true})

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"io/fs"
+	"sync"
 )
 
 //go:embed default
@@ -12,14 +13,18 @@ var embedded embed.FS
 
 // Default returns the default theme's files: layouts/ (html/template),
 // static/ (CSS, JavaScript, images) and i18n/ (one file of UI strings per
-// language: en.yaml, nl.yaml).
-func Default() fs.FS {
+// language: en.yaml, nl.yaml). It is the same value on every call, so a
+// caller may recognise it (and cache what it reads from it: the files never
+// change).
+func Default() fs.FS { return defaultFS() }
+
+var defaultFS = sync.OnceValue(func() fs.FS {
 	sub, err := fs.Sub(embedded, "default")
 	if err != nil {
 		panic(err)
 	}
 	return sub
-}
+})
 
 // Layered returns a file system that serves a file from top when it exists
 // there and from base otherwise, so a site overrides a theme file by placing

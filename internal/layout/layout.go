@@ -40,6 +40,16 @@ const (
 	Events = Reserved + "/events"
 )
 
+// InlineStylesMeta is the tag a page's <head> holds when the page needs
+// inline styles, as the diagram script does (it draws with style elements
+// and attributes): kb serve then allows them in that page's
+// Content-Security-Policy, and in no other. The tag must come before
+// </head>, within the first HeadLimit bytes of the file.
+const InlineStylesMeta = `<meta name="kb-inline-styles" content="diagrams">`
+
+// HeadLimit is how far into a page kb serve looks for InlineStylesMeta.
+const HeadLimit = 4096
+
 // Ignored reports whether a file or folder name is never part of a site:
 // dotfiles, editor temp and backup files, and dependency folders.
 func Ignored(name string) bool {

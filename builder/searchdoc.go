@@ -1,0 +1,95 @@
+package builder
+
+import (
+	"path"
+	"strings"
+	"unicode"
+
+	"kb/search"
+)
+
+// searchDoc is p as search sees it: what a reader sees of the page, and the
+// names it goes by. Besides its headings, the headings field holds the
+// subtitle, a description other than the summary, and the words of the
+// file name that the title lacks, so that "runbook" finds
+// incident-response-runbook.md titled "Incident handling". The body is the
+// page's text, raw HTML's included (see docText).
+func (s *Site) searchDoc(p *Page) search.Doc {
+	var hs []string
+	if p.Subtitle != "" {
+		hs = append(hs, p.Subtitle)
+	}
+	if p.Description != "" && p.Description != p.Summary {
+		hs = append(hs, p.Description)
+	}
+	if w := fileWords(p); w != "" {
+		hs = append(hs, w)
+	}
+	for _, h := range p.Headings {
+		if h.Level > 1 {
+			hs = append(hs, h.Text)
+		}
+	}
+	return search.Doc{
+		URL: s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"), Title: p.Title, Summary: p.Summary,
+		Headings: strings.Join(hs, "\n"), Body: p.Text, Tags: p.Tags, Kind: p.Kind, Lang: p.Lang, Owner: p.Owner,
+	}
+}
+
+// fileWords returns the words of p's file name, without its extension and
+// language suffix, that its title does not have, each once: a folder's
+// index page goes by the folder's name. Words are split at anything but
+// letters and digits, and where a lower-case letter meets an upper-case
+// one ("OnCall" is "On Call").
+func fileWords(p *Page) string {
+	name := path.Base(p.Path)
+	if p.IsIndex {
+		if p.Section == "" {
+			return ""
+		}
+		name = path.Base(p.Section)
+	} else {
+		name = strings.TrimSuffix(name, path.Ext(name))
+		if ext := path.Ext(name); ext != "" && ext[1:] == p.Lang {
+			name = strings.TrimSuffix(name, ext)
+		}
+	}
+	seen := map[string]bool{}
+	for _, w := range splitWords(p.Title) {
+		seen[strings.ToLower(w)] = true
+	}
+	var out []string
+	for _, w := range splitWords(name) {
+		if lw := strings.ToLower(w); !seen[lw] {
+			seen[lw] = true
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// splitWords splits s into words at anything but letters and digits, and
+// between a lower-case letter and an upper-case one.
+func splitWords(s string) []string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, string(cur))
+			cur = cur[:0]
+		}
+	}
+	for _, r := range s {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case unicode.IsUpper(r) && len(cur) > 0 && unicode.IsLower(cur[len(cur)-1]):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	return words
+}
