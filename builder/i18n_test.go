@@ -111,7 +111,7 @@ func TestBuild_StringsOverride(t *testing.T) {
 	if res.Diagnostics.Errors()+res.Diagnostics.Warnings() != 0 {
 		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
 	}
-	nl := readFile(t, filepath.Join(dest, "symptoms/dubbel-werk/index.html"))
+	nl := readFile(t, filepath.Join(dest, "nl/symptoms/dubbel-werk/index.html"))
 	for _, want := range []string{`placeholder="Zoek hier…"`, `<p class="callout-title">Handig</p>`, "Naar de inhoud"} {
 		if !strings.Contains(nl, want) {
 			t.Errorf("Dutch page lacks %s", want)
@@ -154,7 +154,7 @@ func TestBuild_ThirdLanguage(t *testing.T) {
 	if res.Diagnostics.Errors()+res.Diagnostics.Warnings() != 0 {
 		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
 	}
-	page := readFile(t, filepath.Join(dest, "page/index.html"))
+	page := readFile(t, filepath.Join(dest, "de/page/index.html"))
 	for _, want := range []string{`<html lang="de">`, `placeholder="Playbooks durchsuchen…"`, `<p class="callout-title">Hinweis</p>`,
 		`aria-label="Erledigt"`, `aria-label="Offen"`, ">30. Juni 2026</time>"} {
 		if !strings.Contains(page, want) {
@@ -175,7 +175,7 @@ func TestBuild_LanguageWithoutStrings(t *testing.T) {
 	if res.Diagnostics.Errors() != 0 || res.Diagnostics.Warnings() != 1 || !strings.Contains(got, "language fr has no strings file (theme/i18n/fr.yaml)") {
 		t.Fatalf("diagnostics:\n%s", got)
 	}
-	page := readFile(t, filepath.Join(dest, "page/index.html"))
+	page := readFile(t, filepath.Join(dest, "fr/page/index.html"))
 	for _, want := range []string{`<html lang="fr">`, `placeholder="Search playbooks…"`, `<p class="callout-title">Note</p>`, `aria-label="Done"`, ">30 June 2026</time>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("French page lacks %s", want)
@@ -197,9 +197,9 @@ func TestBuild_SourcesShown(t *testing.T) {
 		t.Fatal(err)
 	}
 	for page, want := range map[string]string{
-		"a": `<p class="sources">Based on: <cite>Five signs of silos</cite>; <cite>Meetings &lt;that&gt; work</cite>.</p>`,
-		"b": `<p class="sources">Gebaseerd op: <cite>Samenwerken tussen afdelingen</cite>.</p>`,
-		"c": "",
+		"a":    `<p class="sources">Based on: <cite>Five signs of silos</cite>; <cite>Meetings &lt;that&gt; work</cite>.</p>`,
+		"nl/b": `<p class="sources">Gebaseerd op: <cite>Samenwerken tussen afdelingen</cite>.</p>`,
+		"c":    "",
 	} {
 		data, err := os.ReadFile(filepath.Join(dest, page, "index.html"))
 		if err != nil {
