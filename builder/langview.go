@@ -103,7 +103,7 @@ func (v *View) TagCounts() []Group {
 func (v *View) OwnerGroups() []Group {
 	var out []Group
 	for _, o := range v.Site.Owners {
-		native, others := byLanguage(o.Pages, v.Lang)
+		native, others := v.Site.byLanguage(o.Pages, v.Lang)
 		if len(native) > 0 {
 			out = append(out, Group{Title: o.Name, ID: GitHubSlug(o.Name), Pages: append(native, others...), Count: len(native)})
 		}

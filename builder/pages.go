@@ -115,7 +115,7 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 			}
 		}
 		slices.SortFunc(pages, byWeightTitle)
-		v.List, v.Others = byLanguage(pages, lang)
+		v.List, v.Others = s.byLanguage(pages, lang)
 		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's list of the kind " + k.Name)}})
 	}
 	tags := theme.ui.text(lang, "tags")
@@ -125,7 +125,7 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 	for _, t := range s.Tags {
 		v := view("list", at(t.URL), "#"+t.Name, lang)
 		v.Term, v.base = t, t.URL
-		v.List, v.Others = byLanguage(t.Pages, lang)
+		v.List, v.Others = s.byLanguage(t.Pages, lang)
 		v.Crumbs = append(home, Crumb{Title: tags, URL: at("/tags/")})
 		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's page of the tag " + t.Name)}})
 	}
@@ -164,20 +164,33 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 // pages in that language, then those only in another language.
 func (s *Site) listSection(v *View, sec *Section) {
 	v.Section, v.base = sec, sec.URL
-	v.List, v.Others = byLanguage(sec.Pages, v.Lang)
+	v.List, v.Others = s.byLanguage(sec.Pages, v.Lang)
 }
 
 // byLanguage splits pages, keeping their order, into those in lang and
-// those in another language that have no translation in lang.
-func byLanguage(pages []*Page, lang string) (native, others []*Page) {
+// those only in other languages: the pages with no translation in lang,
+// each once, in the first of its languages among pages (the default
+// language, then site.yaml's order).
+func (s *Site) byLanguage(pages []*Page, lang string) (native, others []*Page) {
+	listed := map[*Page]bool{}
 	for _, p := range pages {
 		switch {
 		case p.Lang == lang:
 			native = append(native, p)
 		case p.TranslationIn(lang) == nil:
 			others = append(others, p)
+			listed[p] = true
 		}
 	}
+	rank := func(p *Page) int {
+		if p.Lang == s.Config.DefaultLanguage {
+			return -1
+		}
+		return slices.IndexFunc(s.Languages, func(l Language) bool { return l.Code == p.Lang })
+	}
+	others = slices.DeleteFunc(others, func(p *Page) bool {
+		return slices.ContainsFunc(p.Translations, func(t *Page) bool { return listed[t] && rank(t) < rank(p) })
+	})
 	return native, others
 }
 
