@@ -123,6 +123,17 @@ func TestBuild_StringsOverride(t *testing.T) {
 	}
 }
 
+// translatedStrings is the default theme's en.yaml with the lines given
+// in old, new pairs replaced: a strings file for another language.
+func translatedStrings(t *testing.T, oldnew ...string) string {
+	t.Helper()
+	en, err := fs.ReadFile(themes.Default(), "i18n/en.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.NewReplacer(oldnew...).Replace(string(en))
+}
+
 // languageSite is a site in English and lang with one page in lang holding a
 // callout, a task list and a review date.
 func languageSite(t *testing.T, lang string, extra map[string]string) string {
@@ -142,14 +153,10 @@ func languageSite(t *testing.T, lang string, extra map[string]string) string {
 // file; its pages show its strings in the layouts, callouts, task lists and
 // dates.
 func TestBuild_ThirdLanguage(t *testing.T) {
-	en, err := fs.ReadFile(themes.Default(), "i18n/en.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	de := strings.NewReplacer("search_placeholder: Search playbooks…", "search_placeholder: Playbooks durchsuchen…",
+	de := translatedStrings(t, "search_placeholder: Search playbooks…", "search_placeholder: Playbooks durchsuchen…",
 		"callout_note: Note", "callout_note: Hinweis", "task_done: Done", "task_done: Erledigt",
 		"task_not_done: Not done", "task_not_done: Offen", "month_6: June", "month_6: Juni",
-		"date_format: \"{day} {month} {year}\"", "date_format: \"{day}. {month} {year}\"").Replace(string(en))
+		"date_format: \"{day} {month} {year}\"", "date_format: \"{day}. {month} {year}\"")
 	res, dest := mustBuild(t, languageSite(t, "de", map[string]string{"theme/i18n/de.yaml": de}))
 	if res.Diagnostics.Errors()+res.Diagnostics.Warnings() != 0 {
 		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
