@@ -54,9 +54,11 @@ func (s *Site) jobs(theme *Theme) []job {
 		jobs = append(jobs, job{out: outPath(p.URL), view: v, by: redirectClaim(p)})
 	}
 	for _, old := range slices.Sorted(maps.Keys(s.moved)) {
+		// The view has no Page: a redirect depends on no page's text, so an
+		// edit of the page does not render it again.
 		p := s.byURL[s.moved[old]]
 		v := view("alias", old, p.Title, p.Lang)
-		v.Page, v.Redirect = p, v.Rel(p.URL)
+		v.Redirect = v.Rel(p.URL)
 		jobs = append(jobs, job{out: outPath(old), view: v, by: claim{what: "the redirect from " + old + " to " + p.Path + " (URL " + p.URL + ")", file: p.Path, rank: rankGenerated}})
 	}
 	for _, l := range s.Languages {
