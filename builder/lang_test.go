@@ -54,6 +54,7 @@ func langFixture() map[string]string {
 		"content/meetings/README.md":     "# Meetings\n\nHow we meet.\n",
 		"content/meetings/sync.md":       "# Weekly sync\n\nOnce a week.\n",
 		"content/meetings/sync.nl.md":    "---\ntitle: Wekelijkse sync\ntranslation_key: sync\n---\n\nEen keer per week, zie [de signalen](../symptoms/).\n",
+		"content/meetings/handboek.md":   "---\ntitle: Handboek\nlang: nl\npermalink: /team/handboek/\n---\n\nZoals geschreven.\n",
 	}
 }
 
@@ -198,8 +199,9 @@ func TestBuild_LanguageIndexPages(t *testing.T) {
 	if body := readFile(t, filepath.Join(dest, "nl/meetings/sync/index.html")); !strings.Contains(body, `href="/kb/nl/symptoms/">de signalen`) {
 		t.Error("a Dutch page's link to a folder does not lead to its Dutch page")
 	}
-	// silos.nl.md and silos.md do not collide: each is in its language's folder.
-	for _, f := range []string{"symptoms/silos/index.html", "nl/symptoms/silos/index.html", "nl/meetings/sync/index.html"} {
+	// silos.nl.md and silos.md do not collide: each is in its language's
+	// folder; a permalink names a Dutch page's URL as written.
+	for _, f := range []string{"symptoms/silos/index.html", "nl/symptoms/silos/index.html", "nl/meetings/sync/index.html", "team/handboek/index.html"} {
 		if _, err := os.Stat(filepath.Join(dest, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}
