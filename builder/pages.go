@@ -128,7 +128,7 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		v := view("list", at(t.URL), "#"+t.Name, lang)
 		v.Term, v.base = t, t.URL
 		v.List, v.Others = s.byLanguage(t.Pages, lang)
-		v.Crumbs = append(home, Crumb{Title: tags, URL: at("/tags/")})
+		v.Crumbs = []Crumb{home[0], {Title: tags, URL: at("/tags/")}}
 		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's page of the tag " + t.Name)}})
 	}
 	for _, special := range []struct{ layout, url string }{{"owners", "/owners/"}, {"review", "/review/"}, {"search", "/search/"}} {
