@@ -138,7 +138,7 @@ func TestBuild_Site(t *testing.T) {
 		t.Fatalf("errors: %s", diagStrings(res.Diagnostics))
 	}
 	for _, f := range []string{
-		"index.html", "symptoms/index.html", "symptoms/duplicate-work/index.html", "symptoms/dubbel-werk/index.html",
+		"index.html", "symptoms/index.html", "symptoms/duplicate-work/index.html", "nl/symptoms/dubbel-werk/index.html",
 		"meetings/index.html", "meetings/weekly-sync/index.html", "kinds/symptom/index.html", "kinds/meeting-format/index.html",
 		"tags/index.html", "tags/sales/index.html", "tags/marketing/index.html", "owners/index.html", "review/index.html",
 		"lang/nl/index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml", "old/duplicate/index.html", "images/chart.svg",
@@ -153,7 +153,7 @@ func TestBuild_Site(t *testing.T) {
 		`href="/kb/meetings/weekly-sync/#agenda"`,                                        // link rewritten under the base path
 		`src="/kb/images/chart.svg"`,                                                     // image rewritten
 		`<h2 id="how-to-recognise-it">`,                                                  // GitHub heading ID
-		`href="/kb/symptoms/dubbel-werk/"`,                                               // translation
+		`href="/kb/nl/symptoms/dubbel-werk/"`,                                            // translation
 		`https://git.example/org/playbooks/edit/main/content/symptoms/duplicate-work.md`, // edit link
 		`<h1>Duplicate work</h1>`,                                                        // title becomes the H1
 		`href="/kb/assets/style.`,                                                        // fingerprinted asset under the base path
@@ -162,9 +162,13 @@ func TestBuild_Site(t *testing.T) {
 			t.Errorf("duplicate-work page lacks %s", want)
 		}
 	}
-	nl := readFile(t, filepath.Join(dest, "symptoms/dubbel-werk/index.html"))
+	nl := readFile(t, filepath.Join(dest, "nl/symptoms/dubbel-werk/index.html"))
 	if !strings.Contains(nl, `<html lang="nl">`) || !strings.Contains(nl, `class="callout callout-tip"`) || !strings.Contains(nl, "Begin klein") {
 		t.Errorf("Dutch page: lang or callout missing")
+	}
+	// The Dutch page's URL before Dutch pages had their own folder.
+	if moved := readFile(t, filepath.Join(dest, "symptoms/dubbel-werk/index.html")); !strings.Contains(moved, `url=/kb/nl/symptoms/dubbel-werk/`) {
+		t.Errorf("the Dutch page's old URL does not redirect: %s", moved)
 	}
 	sync := readFile(t, filepath.Join(dest, "meetings/weekly-sync/index.html"))
 	if !strings.Contains(sync, "Duplicate work") { // backlink from the symptom

@@ -90,6 +90,10 @@ func (d *fmDecoder) decode(m map[string]any) {
 			p.Lang = l
 		}
 	}
+	// A page in another language than the default lives in that
+	// language's part of the site (/nl/…); a permalink, decoded below,
+	// still names its URL as written.
+	p.URL = d.cfg.LangURL(p.Lang, p.URL)
 	p.Tags = d.list(m, "tags")
 	for i, t := range p.Tags {
 		p.Tags[i] = strings.ToLower(strings.TrimSpace(t))

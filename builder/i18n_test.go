@@ -111,7 +111,7 @@ func TestBuild_StringsOverride(t *testing.T) {
 	if res.Diagnostics.Errors()+res.Diagnostics.Warnings() != 0 {
 		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
 	}
-	nl := readFile(t, filepath.Join(dest, "symptoms/dubbel-werk/index.html"))
+	nl := readFile(t, filepath.Join(dest, "nl/symptoms/dubbel-werk/index.html"))
 	for _, want := range []string{`placeholder="Zoek hier…"`, `<p class="callout-title">Handig</p>`, "Naar de inhoud"} {
 		if !strings.Contains(nl, want) {
 			t.Errorf("Dutch page lacks %s", want)
@@ -121,6 +121,17 @@ func TestBuild_StringsOverride(t *testing.T) {
 	if !strings.Contains(en, `placeholder="Search playbooks…"`) || strings.Contains(en, "Zoek hier") {
 		t.Error("English page does not keep its placeholder")
 	}
+}
+
+// translatedStrings is the default theme's en.yaml with the lines given
+// in old, new pairs replaced: a strings file for another language.
+func translatedStrings(t *testing.T, oldnew ...string) string {
+	t.Helper()
+	en, err := fs.ReadFile(themes.Default(), "i18n/en.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.NewReplacer(oldnew...).Replace(string(en))
 }
 
 // languageSite is a site in English and lang with one page in lang holding a
@@ -142,19 +153,15 @@ func languageSite(t *testing.T, lang string, extra map[string]string) string {
 // file; its pages show its strings in the layouts, callouts, task lists and
 // dates.
 func TestBuild_ThirdLanguage(t *testing.T) {
-	en, err := fs.ReadFile(themes.Default(), "i18n/en.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	de := strings.NewReplacer("search_placeholder: Search playbooks…", "search_placeholder: Playbooks durchsuchen…",
+	de := translatedStrings(t, "search_placeholder: Search playbooks…", "search_placeholder: Playbooks durchsuchen…",
 		"callout_note: Note", "callout_note: Hinweis", "task_done: Done", "task_done: Erledigt",
 		"task_not_done: Not done", "task_not_done: Offen", "month_6: June", "month_6: Juni",
-		"date_format: \"{day} {month} {year}\"", "date_format: \"{day}. {month} {year}\"").Replace(string(en))
+		"date_format: \"{day} {month} {year}\"", "date_format: \"{day}. {month} {year}\"")
 	res, dest := mustBuild(t, languageSite(t, "de", map[string]string{"theme/i18n/de.yaml": de}))
 	if res.Diagnostics.Errors()+res.Diagnostics.Warnings() != 0 {
 		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
 	}
-	page := readFile(t, filepath.Join(dest, "page/index.html"))
+	page := readFile(t, filepath.Join(dest, "de/page/index.html"))
 	for _, want := range []string{`<html lang="de">`, `placeholder="Playbooks durchsuchen…"`, `<p class="callout-title">Hinweis</p>`,
 		`aria-label="Erledigt"`, `aria-label="Offen"`, ">30. Juni 2026</time>"} {
 		if !strings.Contains(page, want) {
@@ -175,7 +182,7 @@ func TestBuild_LanguageWithoutStrings(t *testing.T) {
 	if res.Diagnostics.Errors() != 0 || res.Diagnostics.Warnings() != 1 || !strings.Contains(got, "language fr has no strings file (theme/i18n/fr.yaml)") {
 		t.Fatalf("diagnostics:\n%s", got)
 	}
-	page := readFile(t, filepath.Join(dest, "page/index.html"))
+	page := readFile(t, filepath.Join(dest, "fr/page/index.html"))
 	for _, want := range []string{`<html lang="fr">`, `placeholder="Search playbooks…"`, `<p class="callout-title">Note</p>`, `aria-label="Done"`, ">30 June 2026</time>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("French page lacks %s", want)
@@ -197,9 +204,9 @@ func TestBuild_SourcesShown(t *testing.T) {
 		t.Fatal(err)
 	}
 	for page, want := range map[string]string{
-		"a": `<p class="sources">Based on: <cite>Five signs of silos</cite>; <cite>Meetings &lt;that&gt; work</cite>.</p>`,
-		"b": `<p class="sources">Gebaseerd op: <cite>Samenwerken tussen afdelingen</cite>.</p>`,
-		"c": "",
+		"a":    `<p class="sources">Based on: <cite>Five signs of silos</cite>; <cite>Meetings &lt;that&gt; work</cite>.</p>`,
+		"nl/b": `<p class="sources">Gebaseerd op: <cite>Samenwerken tussen afdelingen</cite>.</p>`,
+		"c":    "",
 	} {
 		data, err := os.ReadFile(filepath.Join(dest, page, "index.html"))
 		if err != nil {

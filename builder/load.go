@@ -158,6 +158,9 @@ func Slug(name string) string {
 }
 
 // pageURL derives a page's URL, section and language from its source path.
+// The URL is the one in the default language's part of the site; the front
+// matter's decoder moves a page in another language under that language's
+// folder (/nl/…).
 func pageURL(p string, cfg *Config) (url, section, lang string, isIndex bool, err error) {
 	dir, file := path.Split(p)
 	dir = strings.TrimSuffix(dir, "/")

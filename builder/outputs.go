@@ -147,10 +147,11 @@ func redirectClaim(p *Page) claim {
 	return claim{what: "the redirect page " + p.Path + " (URL " + p.URL + ")", file: p.Path, line: fmLine(p, "redirect_to"), rank: rankPage}
 }
 
-// sectionClaim is the claim of a folder's generated list.
-func sectionClaim(sec *Section) claim {
+// sectionClaim is the claim of a folder's generated list at u; what adds
+// the language to a claimant's name.
+func sectionClaim(sec *Section, u string, what func(string) string) claim {
 	if sec.Path == "" {
-		return claim{what: "kb's home page"}
+		return claim{what: what("kb's home page")}
 	}
-	return claim{what: fmt.Sprintf("the list of the folder %s/ (URL %s)", sec.Path, sec.URL), file: sec.Path, rank: rankFolder}
+	return claim{what: fmt.Sprintf("%s (URL %s)", what("the list of the folder "+sec.Path+"/"), u), file: sec.Path, rank: rankFolder}
 }

@@ -146,6 +146,16 @@ type Step struct {
 	Status string
 }
 
+// TranslationIn returns the page's translation in lang, or nil.
+func (p *Page) TranslationIn(lang string) *Page {
+	for _, t := range p.Translations {
+		if t.Lang == lang {
+			return t
+		}
+	}
+	return nil
+}
+
 // IsPlaybook reports whether the page declares a kind.
 func (p *Page) IsPlaybook() bool { return p.Kind != "" }
 

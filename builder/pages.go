@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html/template"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +18,8 @@ import (
 func trustedHTML(b []byte) template.HTML { return template.HTML(b) }
 
 // jobs lists every HTML file of the site with the view it is rendered from.
+// Each language of the site has its own home, folder, kind, tag, owners,
+// review and search pages, in its part of the site (Config.LangURL).
 func (s *Site) jobs(theme *Theme) []job {
 	def := s.Config.DefaultLanguage
 	view := func(layout, url, title, lang string) *View {
@@ -31,7 +34,7 @@ func (s *Site) jobs(theme *Theme) []job {
 		v := view(layout, p.URL, p.Title, p.Lang)
 		v.Page, v.Summary = p, p.Summary
 		if p.IsIndex {
-			v.Section = s.sections[p.Section]
+			s.listSection(v, s.sections[p.Section])
 			v.Layout = "list"
 			if p.Section == "" {
 				v.Layout = "home"
@@ -50,76 +53,157 @@ func (s *Site) jobs(theme *Theme) []job {
 		v.Page, v.Redirect = p.redirectPage, p.redirect
 		jobs = append(jobs, job{out: outPath(p.URL), view: v, by: redirectClaim(p)})
 	}
-	for _, sec := range s.Sections {
-		if sec.Index != nil && s.byURL[sec.URL] == sec.Index {
-			continue
-		}
-		layout := "list"
-		if sec.Path == "" {
-			layout = "home"
-		}
-		v := view(layout, sec.URL, sec.Title, def)
-		v.Section = sec
-		v.Crumbs = s.crumbs(sec.Path, true, def)
-		jobs = append(jobs, job{out: outPath(sec.URL), view: v, by: sectionClaim(sec)})
+	for _, old := range slices.Sorted(maps.Keys(s.moved)) {
+		// The view has no Page: a redirect depends on no page's text, so an
+		// edit of the page does not render it again.
+		p := s.byURL[s.moved[old]]
+		v := view("alias", old, p.Title, p.Lang)
+		v.Redirect = v.Rel(p.URL)
+		jobs = append(jobs, job{out: outPath(old), view: v, by: claim{what: "the redirect from " + old + " to " + p.Path + " (URL " + p.URL + ")", file: p.Path, rank: rankGenerated}})
 	}
-	for i := range s.Config.Kinds {
-		k := &s.Config.Kinds[i]
-		u := "/kinds/" + k.Name + "/"
-		v := view("list", u, k.PluralFor(def), def)
-		v.Kind = k
-		for _, p := range s.Pages {
-			if p.Kind == k.Name {
-				v.List = append(v.List, p)
-			}
-		}
-		slices.SortFunc(v.List, byWeightTitle)
-		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
-		jobs = append(jobs, job{out: outPath(u), view: v, by: claim{what: "kb's list of the kind " + k.Name}})
-	}
-	tv := view("terms", "/tags/", "Tags", def)
-	tv.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
-	jobs = append(jobs, job{out: outPath("/tags/"), view: tv, by: claim{what: "kb's list of tags"}})
-	for _, t := range s.Tags {
-		v := view("list", t.URL, "#"+t.Name, def)
-		v.Term, v.List = t, t.Pages
-		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}, {Title: "Tags", URL: "/tags/"}}
-		jobs = append(jobs, job{out: outPath(t.URL), view: v, by: claim{what: "kb's page of the tag " + t.Name}})
-	}
-	for _, l := range s.Config.Languages {
-		u := "/lang/" + l.Code + "/"
-		v := view("list", u, l.Name, l.Code)
-		for _, p := range s.Pages {
-			if p.Lang == l.Code && p.IsPlaybook() {
-				v.List = append(v.List, p)
-			}
-		}
-		slices.SortFunc(v.List, byWeightTitle)
-		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
-		jobs = append(jobs, job{out: outPath(u), view: v, by: claim{what: "kb's list of the language " + l.Code}})
-	}
-	for _, special := range []struct{ layout, url string }{{"owners", "/owners/"}, {"review", "/review/"}, {"search", "/search/"}} {
-		if !theme.HasLayout(special.layout) {
-			continue
-		}
-		v := view(special.layout, special.url, "", def)
-		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
-		if special.layout == "review" {
-			for _, p := range s.Pages {
-				if p.Overdue(s.Now) {
-					v.List = append(v.List, p)
-				}
-			}
-			slices.SortFunc(v.List, func(a, b *Page) int { return a.ReviewBy.Compare(b.ReviewBy) })
-		}
-		jobs = append(jobs, job{out: outPath(special.url), view: v, by: claim{what: "kb's " + special.layout + " page"}})
+	for _, l := range s.Languages {
+		jobs = append(jobs, s.languageJobs(theme, l, view)...)
+		// The language's list of playbooks before it had a home of its own.
+		old := "/lang/" + l.Code + "/"
+		v := view("alias", old, l.Name, l.Code)
+		v.Redirect = v.LangRel("/")
+		jobs = append(jobs, job{out: outPath(old), view: v, by: claim{what: "kb's redirect " + old}})
 	}
 	jobs = append(jobs, job{out: "404.html", view: view("404", "/404.html", "", def), by: claim{what: "kb's not-found page"}})
 	return jobs
 }
 
+// languageJobs lists the pages kb makes for one language: its home and
+// folder pages (where the folder has no index page in that language), its
+// kind and tag lists, and its owners, review and search pages.
+func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, title, lang string) *View) []job {
+	lang := l.Code
+	at := func(u string) string { return s.Config.LangURL(lang, u) }
+	// what names a claimant, with the language outside the default one.
+	what := func(w string) string {
+		if lang == s.Config.DefaultLanguage {
+			return w
+		}
+		return w + " in " + l.Name
+	}
+	home := []Crumb{s.homeCrumb(lang)}
+	var jobs []job
+	for _, sec := range s.Sections {
+		u := at(sec.URL)
+		if idx := sec.IndexIn(lang); idx != nil && s.byURL[u] == idx {
+			continue // the index page is the folder's page
+		}
+		layout := "list"
+		if sec.Path == "" {
+			layout = "home"
+		}
+		v := view(layout, u, s.sectionTitle(sec, lang), lang)
+		if sec.Path == "" && lang == s.Config.DefaultLanguage {
+			v.Summary = s.Config.Description
+		}
+		s.listSection(v, sec)
+		v.Crumbs = s.crumbs(sec.Path, true, lang)
+		jobs = append(jobs, job{out: outPath(u), view: v, by: sectionClaim(sec, u, what)})
+	}
+	for i := range s.Config.Kinds {
+		k := &s.Config.Kinds[i]
+		base := "/kinds/" + k.Name + "/"
+		v := view("list", at(base), k.PluralFor(lang), lang)
+		v.Kind, v.base, v.Crumbs = k, base, home
+		var pages []*Page
+		for _, p := range s.Pages {
+			if p.Kind == k.Name {
+				pages = append(pages, p)
+			}
+		}
+		slices.SortFunc(pages, byWeightTitle)
+		v.List, v.Others = s.byLanguage(pages, lang)
+		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's list of the kind " + k.Name)}})
+	}
+	tags := theme.ui.text(lang, "tags")
+	tv := view("terms", at("/tags/"), tags, lang)
+	tv.base, tv.Crumbs = "/tags/", home
+	jobs = append(jobs, job{out: outPath(tv.URL), view: tv, by: claim{what: what("kb's list of tags")}})
+	for _, t := range s.Tags {
+		v := view("list", at(t.URL), "#"+t.Name, lang)
+		v.Term, v.base = t, t.URL
+		v.List, v.Others = s.byLanguage(t.Pages, lang)
+		v.Crumbs = []Crumb{home[0], {Title: tags, URL: at("/tags/")}}
+		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's page of the tag " + t.Name)}})
+	}
+	for _, special := range []struct{ layout, url string }{{"owners", "/owners/"}, {"review", "/review/"}, {"search", "/search/"}} {
+		if !theme.HasLayout(special.layout) {
+			continue
+		}
+		v := view(special.layout, at(special.url), "", lang)
+		v.base, v.Crumbs = special.url, home
+		if special.layout == "review" {
+			// Every page past its date, the reader's language first.
+			var overdue []*Page
+			for _, p := range s.Pages {
+				if p.Overdue(s.Now) {
+					overdue = append(overdue, p)
+				}
+			}
+			slices.SortFunc(overdue, func(a, b *Page) int { return a.ReviewBy.Compare(b.ReviewBy) })
+			for _, p := range overdue {
+				if p.Lang == lang {
+					v.List = append(v.List, p)
+				}
+			}
+			for _, p := range overdue {
+				if p.Lang != lang {
+					v.List = append(v.List, p)
+				}
+			}
+		}
+		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's " + special.layout + " page")}})
+	}
+	return jobs
+}
+
+// listSection makes v the page of the folder sec in v's language: its
+// pages in that language, then those only in another language.
+func (s *Site) listSection(v *View, sec *Section) {
+	v.Section, v.base = sec, sec.URL
+	v.List, v.Others = s.byLanguage(sec.Pages, v.Lang)
+}
+
+// byLanguage splits pages, keeping their order, into those in lang and
+// those only in other languages: the pages with no translation in lang,
+// each once, in the first of its languages among pages (the default
+// language, then site.yaml's order).
+func (s *Site) byLanguage(pages []*Page, lang string) (native, others []*Page) {
+	listed := map[*Page]bool{}
+	for _, p := range pages {
+		switch {
+		case p.Lang == lang:
+			native = append(native, p)
+		case p.TranslationIn(lang) == nil:
+			others = append(others, p)
+			listed[p] = true
+		}
+	}
+	rank := func(p *Page) int {
+		if p.Lang == s.Config.DefaultLanguage {
+			return -1
+		}
+		return slices.IndexFunc(s.Languages, func(l Language) bool { return l.Code == p.Lang })
+	}
+	others = slices.DeleteFunc(others, func(p *Page) bool {
+		return slices.ContainsFunc(p.Translations, func(t *Page) bool { return listed[t] && rank(t) < rank(p) })
+	})
+	return native, others
+}
+
+// homeCrumb is the first step of every breadcrumb trail in lang: the
+// language's home page.
+func (s *Site) homeCrumb(lang string) Crumb {
+	return Crumb{Title: s.sectionTitle(s.sections[""], lang), URL: s.Config.LangURL(lang, "/")}
+}
+
 // crumbs returns the breadcrumb trail to a section (excluding the section
-// itself when the page is its index), titled in lang.
+// itself when the page is its index), titled and linked in lang.
 func (s *Site) crumbs(section string, isIndex bool, lang string) []Crumb {
 	var out []Crumb
 	sec := s.sections[section]
@@ -127,16 +211,20 @@ func (s *Site) crumbs(section string, isIndex bool, lang string) []Crumb {
 		sec = sec.Parent
 	}
 	for ; sec != nil; sec = sec.Parent {
-		out = append([]Crumb{{Title: s.sectionTitle(sec, lang), URL: sec.URL}}, out...)
+		out = append([]Crumb{{Title: s.sectionTitle(sec, lang), URL: s.Config.LangURL(lang, sec.URL)}}, out...)
 	}
 	return out
 }
 
 // sectionTitle is a section's title in lang: site.yaml's name for it in
-// that language, else its own.
+// that language, else the title of its index page in that language, else
+// its own.
 func (s *Site) sectionTitle(sec *Section, lang string) string {
 	if t := s.Config.SectionTitle(lang, sec.Path); t != "" {
 		return t
+	}
+	if idx := sec.IndexIn(lang); idx != nil {
+		return idx.Title
 	}
 	return sec.Title
 }
@@ -158,16 +246,19 @@ func (s *Site) sitemap() []byte {
 	for _, p := range s.Pages {
 		add(p.URL, p.Updated)
 	}
-	for _, sec := range s.Sections {
-		if sec.Index == nil {
-			add(sec.URL, time.Time{})
+	for _, l := range s.Languages {
+		at := func(u string) string { return s.Config.LangURL(l.Code, u) }
+		for _, sec := range s.Sections {
+			if idx := sec.IndexIn(l.Code); idx == nil || idx.URL != at(sec.URL) {
+				add(at(sec.URL), time.Time{})
+			}
 		}
-	}
-	for _, k := range s.Config.Kinds {
-		add("/kinds/"+k.Name+"/", time.Time{})
-	}
-	for _, t := range s.Tags {
-		add(t.URL, time.Time{})
+		for _, k := range s.Config.Kinds {
+			add(at("/kinds/"+k.Name+"/"), time.Time{})
+		}
+		for _, t := range s.Tags {
+			add(at(t.URL), time.Time{})
+		}
 	}
 	slices.SortFunc(urls, func(a, b entry) int { return strings.Compare(a.Loc, b.Loc) })
 	var buf bytes.Buffer
@@ -216,7 +307,7 @@ func (s *Site) feed() []byte {
 	f := feed{Title: s.Config.Title, ID: home, Links: []link{{Href: home}, {Href: home + "feed.xml", Rel: "self"}}}
 	f.Author.Name = s.Config.Title
 	newest := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, p := range recent(s.Pages, s.Config.FeedSize) {
+	for _, p := range recent(s.Pages, "", s.Config.FeedSize) {
 		u := s.Config.AbsURL(s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"))
 		upd := p.Updated
 		if upd.IsZero() {

@@ -11,10 +11,10 @@ import (
 // only checking, each playbook's related pages. Duplicate translation keys
 // are reported as it groups the translations.
 func (s *Site) relate(ds *Diagnostics) {
-	s.overdue = 0
+	s.overdue = map[string]int{}
 	for _, p := range s.Pages {
 		if p.Overdue(s.Now) {
-			s.overdue++
+			s.overdue[p.Lang]++
 		}
 	}
 	s.relateBacklinks()
@@ -59,13 +59,18 @@ func (s *Site) relateBacklinks() {
 }
 
 // relateTranslations gives every page its translations: the pages of other
-// languages with the same translation_key. Two pages of one language with
-// the same key are a translation error on the later path.
+// languages with the same translation_key, and for a folder's index page
+// without one, the folder's index pages in other languages. Two pages of
+// one language with the same key are a translation error on the later path.
 func (s *Site) relateTranslations(ds *Diagnostics) {
 	keys := map[string][]*Page{}
 	for _, p := range s.Pages {
-		if p.TranslationKey != "" {
+		switch {
+		case p.TranslationKey != "":
 			keys[p.TranslationKey] = append(keys[p.TranslationKey], p)
+		case p.IsIndex:
+			k := "\x00" + p.Section // no key written in front matter holds a NUL
+			keys[k] = append(keys[k], p)
 		}
 	}
 	for key, group := range keys {

@@ -206,6 +206,13 @@ type View struct {
 	// the base path, or an absolute URL.
 	Redirect string
 	theme    *Theme
+	// Others are a list page's pages only in another language than the
+	// view's, shown after List, its pages in the view's language.
+	Others []*Page
+	// base is the URL of a page kb makes in every language, as it is in the
+	// default language ("/tags/", "/symptoms/"): the language switch leads
+	// to the same page in another language.
+	base string
 }
 
 // Crumb is one step of the breadcrumb trail.
@@ -225,6 +232,14 @@ type Group struct {
 
 // Rel turns a site path ("/tags/x/") into a link under the base path.
 func (v *View) Rel(p string) string { return v.Site.Config.BasePath() + strings.TrimPrefix(p, "/") }
+
+// LangRel is Rel for a page kb makes in every language ("/", "/tags/",
+// "/search/"): the link to it in the view's language ("/kb/nl/tags/").
+func (v *View) LangRel(p string) string { return v.Rel(v.Site.Config.LangURL(v.Lang, p)) }
+
+// Here reports whether the view is the page kb makes at p ("/tags/") in
+// the view's language, for aria-current.
+func (v *View) Here(p string) bool { return v.URL == v.Site.Config.LangURL(v.Lang, p) }
 
 // SearchEndpoint is the site path where kb serve answers searches.
 func (v *View) SearchEndpoint() string { return "/" + layout.SearchEndpoint }
@@ -317,7 +332,7 @@ func (s *Site) kindGroups(lang, uiLang string) []Group {
 	var gs []Group
 	for i := range s.Config.Kinds {
 		k := &s.Config.Kinds[i]
-		gs = append(gs, Group{Title: k.PluralFor(uiLang), URL: "/kinds/" + k.Name + "/", ID: k.Name})
+		gs = append(gs, Group{Title: k.PluralFor(uiLang), URL: s.Config.LangURL(uiLang, "/kinds/"+k.Name+"/"), ID: k.Name})
 	}
 	for _, p := range s.Pages {
 		if lang != "" && p.Lang != lang {
@@ -337,13 +352,16 @@ func (s *Site) kindGroups(lang, uiLang string) []Group {
 	return gs
 }
 
-// Recent returns the n most recently updated playbooks.
-func (v *View) Recent(n int) []*Page { return recent(v.Site.Pages, n) }
+// Recent returns the n most recently updated playbooks in the view's
+// language.
+func (v *View) Recent(n int) []*Page { return recent(v.Site.Pages, v.Lang, n) }
 
-func recent(pages []*Page, n int) []*Page {
+// recent returns the n most recently updated playbooks in lang (in any
+// language when lang is "").
+func recent(pages []*Page, lang string, n int) []*Page {
 	var ps []*Page
 	for _, p := range pages {
-		if p.IsPlaybook() {
+		if p.IsPlaybook() && (lang == "" || p.Lang == lang) {
 			ps = append(ps, p)
 		}
 	}

@@ -406,6 +406,9 @@ func (s *Site) replace(np *Page) {
 		if sec.Index == old {
 			sec.Index = np
 		}
+		if sec.Indexes[old.Lang] == old {
+			sec.Indexes[old.Lang] = np
+		}
 	}
 	for _, t := range s.Tags {
 		swap(t.Pages)

@@ -42,19 +42,7 @@ func TestSession_IncrementalMatchesFull(t *testing.T) {
 	writeFile(t, filepath.Join(src, "site.yaml"), "title: Incremental\n")
 	writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nSee [beta](b.md#details).\n")
 	writeFile(t, filepath.Join(src, "b.md"), "---\ntitle: Beta\nsummary: B.\ntags: [x]\n---\n\n## Details\n\nOne.\n")
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := NewSession(Options{Source: src, Dest: dest, Now: now})
-	defer s.Close()
-	ctx := context.Background()
-	if res, err := s.Build(ctx); err != nil {
-		t.Fatal(err, res.Diagnostics)
-	}
-	steps := []struct {
-		name      string
-		do        func()
-		wantQuick bool
-		wantErr   bool
-	}{
+	steps := []sessionStep{
 		{"body edit", func() {
 			writeFile(t, filepath.Join(src, "b.md"), "---\ntitle: Beta\nsummary: B.\ntags: [x]\n---\n\n## Details\n\nTwo words.\n")
 		}, true, false},
@@ -67,6 +55,32 @@ func TestSession_IncrementalMatchesFull(t *testing.T) {
 		{"link fixed", func() { writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nSee [beta](b.md#particulars).\n") }, false, false},
 		{"add", func() { writeFile(t, filepath.Join(src, "sub", "c.md"), "# Gamma\n\n[a](../a.md)\n") }, false, false},
 		{"remove", func() { os.Remove(filepath.Join(src, "sub", "c.md")) }, false, false},
+	}
+	runSession(t, src, dest, steps)
+	if !strings.Contains(readFile(t, filepath.Join(dest, "b", "index.html")), "Two words") {
+		t.Error("edit not written")
+	}
+}
+
+// sessionStep is one change to a site's source, and how a session's next
+// build should take it.
+type sessionStep struct {
+	name      string
+	do        func()
+	wantQuick bool
+	wantErr   bool
+}
+
+// runSession builds src into dest through a Session, then applies each
+// step and checks after it that the session's output equals a fresh build.
+func runSession(t *testing.T, src, dest string, steps []sessionStep) {
+	t.Helper()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewSession(Options{Source: src, Dest: dest, Now: now})
+	defer s.Close()
+	ctx := context.Background()
+	if res, err := s.Build(ctx); err != nil {
+		t.Fatal(err, res.Diagnostics)
 	}
 	for _, st := range steps {
 		st.do()
@@ -90,8 +104,35 @@ func TestSession_IncrementalMatchesFull(t *testing.T) {
 		}
 		compareTrees(t, st.name, fresh, dest)
 	}
-	if !strings.Contains(readFile(t, filepath.Join(dest, "b", "index.html")), "Two words") {
-		t.Error("edit not written")
+}
+
+// TestSession_LanguagesIncrementalMatchesFull: edits to pages in two
+// languages, their index pages and their translations, through a Session,
+// give the output of a fresh build after each step.
+func TestSession_LanguagesIncrementalMatchesFull(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	write := func(name, data string) func() {
+		return func() { writeFile(t, filepath.Join(src, filepath.FromSlash(name)), data) }
+	}
+	write("site.yaml", "title: Languages\nlanguages:\n  - {code: en, name: English}\n  - code: nl\n    name: Nederlands\n    sections: {docs: Documenten}\n")()
+	write("README.md", "# Home\n\n[docs](docs/)\n")()
+	write("docs/a.md", "---\ntitle: Alpha\ntranslation_key: a\ntags: [x]\n---\n\nOne.\n")()
+	write("docs/a.nl.md", "---\ntitle: Alfa\nsummary: A.\ntranslation_key: a\ntags: [x]\n---\n\nEen.\n")()
+	write("docs/b.md", "---\ntitle: Beta\ntags: [x]\n---\n\nTwo.\n")()
+	runSession(t, src, dest, []sessionStep{
+		{"Dutch body edit", write("docs/a.nl.md", "---\ntitle: Alfa\nsummary: A.\ntranslation_key: a\ntags: [x]\n---\n\nEen woord.\n"), true, false},
+		{"Dutch index added", write("docs/README.nl.md", "---\nsummary: Alles.\n---\n\n# Documenten\n\nAlles op een rij.\n"), false, false},
+		{"Dutch index edited", write("docs/README.nl.md", "---\nsummary: Alles.\n---\n\n# Documenten\n\nAlles op een rij, bijgewerkt.\n"), true, false},
+		{"Dutch home added", write("README.nl.md", "# Thuis\n\n[documenten](docs/)\n"), false, false},
+		{"untranslated Dutch page", write("docs/c.md", "---\ntitle: Gamma\nlang: nl\ntags: [x]\n---\n\nDrie.\n"), false, false},
+		{"Dutch title edit", write("docs/c.md", "---\ntitle: Gamma twee\nlang: nl\ntags: [x]\n---\n\nDrie.\n"), false, false},
+		{"translation removed", func() { os.Remove(filepath.Join(src, "docs", "a.nl.md")) }, false, false},
+		{"page turned Dutch", write("docs/b.md", "---\ntitle: Beta\nlang: nl\ntags: [x]\n---\n\nTwee.\n"), false, false},
+		{"Dutch index removed", func() { os.Remove(filepath.Join(src, "docs", "README.nl.md")) }, false, false},
+	})
+	if !strings.Contains(readFile(t, filepath.Join(dest, "nl", "docs", "index.html")), "Gamma twee") {
+		t.Error("the Dutch folder page does not list the renamed Dutch page")
 	}
 }
 

@@ -30,11 +30,21 @@ type Site struct {
 	// Tags and Owners group the pages, sorted by name.
 	Tags   []*Term
 	Owners []*Term
+	// Languages are the languages the site is published in, each with its
+	// own home, section, kind and tag pages: site.yaml's when it names
+	// them, else the default language and those the pages are written in.
+	Languages []Language
 	// Now is the day the build runs, for review dates.
 	Now time.Time
 
-	// overdue counts the pages past their review date (set by relate).
-	overdue int
+	// overdue counts the pages past their review date by language (set
+	// by relate).
+	overdue map[string]int
+	// moved maps the URL a page outside the default language had before
+	// each language got its own part of the site (/symptoms/x/) to its URL
+	// now (/nl/symptoms/x/), where nothing else claims the old one: a
+	// redirect page keeps old links working.
+	moved map[string]string
 
 	// read are the options the pages were read with.
 	read readOptions
@@ -48,6 +58,8 @@ type Site struct {
 	byURL      map[string]*Page
 	files      map[string]bool
 	sections   map[string]*Section
+	// sectionsByURL finds a folder by its URL in the default language.
+	sectionsByURL map[string]*Section
 	// invalid holds the pages left out because of their front matter, by
 	// path: links to them resolve, so that one mistake is one message.
 	// Redirect pages (redirect_to) are there too.
@@ -60,7 +72,10 @@ type Site struct {
 	progress   *Progress // nil unless the build reports its progress
 }
 
-// Section is a folder of the content tree.
+// Section is a folder of the content tree. Its URL and Title are those in
+// the site's default language; in another language the folder's page is
+// at that language's URL (Config.LangURL) under the title site.yaml or the
+// folder's index page in that language gives it.
 type Section struct {
 	Path     string
 	URL      string
@@ -69,6 +84,27 @@ type Section struct {
 	Pages    []*Page
 	Children []*Section
 	Parent   *Section
+	// Indexes holds the folder's index page in each language that has one
+	// (README.md, README.nl.md…); Index is the default language's. Pages
+	// are the folder's other pages, in every language.
+	Indexes map[string]*Page
+}
+
+// IndexIn returns the folder's index page in lang, or nil.
+func (sec *Section) IndexIn(lang string) *Page { return sec.Indexes[lang] }
+
+// setIndex makes p the folder's index page in p's language.
+func (sec *Section) setIndex(p *Page, defaultLang string) {
+	if sec.Indexes == nil {
+		sec.Indexes = map[string]*Page{}
+	}
+	if sec.Indexes[p.Lang] != nil {
+		return
+	}
+	sec.Indexes[p.Lang] = p
+	if p.Lang == defaultLang {
+		sec.Index, sec.Title = p, p.Title
+	}
 }
 
 // Term is a tag or owner and the pages that carry it.
@@ -99,8 +135,46 @@ func (s *Site) PageByURL(u string) *Page { return s.byURL[u] }
 // Section returns the section of a folder path, or nil.
 func (s *Site) Section(p string) *Section { return s.sections[p] }
 
-// reserved lists URLs the site generates itself.
+// reserved lists URLs the site generates itself, in the default
+// language's part of the site; the same paths are reserved in each other
+// language's folder (/nl/tags/).
 var reserved = []string{"/tags/", "/kinds/", "/owners/", "/review/", "/search/", "/lang/", "/assets/", "/" + layout.Reserved + "/"}
+
+// generated reports whether kb writes its own pages at u: a reserved path
+// of the default language or one of a language's lists (/nl/tags/…).
+func (s *Site) generated(u string) bool {
+	under := func(u string) bool {
+		return slices.ContainsFunc(reserved, func(r string) bool { return strings.HasPrefix(u, r) })
+	}
+	if under(u) {
+		return true
+	}
+	for _, l := range s.Languages {
+		if rest, ok := strings.CutPrefix(u, s.Config.LangURL(l.Code, "/")); ok && l.Code != s.Config.DefaultLanguage && under("/"+rest) {
+			return true
+		}
+	}
+	return false
+}
+
+// languages returns the languages the site is published in (see
+// Site.Languages).
+func (s *Site) languages() []Language {
+	if s.Config.LanguagesSet() {
+		return s.Config.Languages
+	}
+	used := map[string]bool{s.Config.DefaultLanguage: true}
+	for _, p := range s.Pages {
+		used[p.Lang] = true
+	}
+	var out []Language
+	for _, l := range s.Config.Languages {
+		if used[l.Code] {
+			out = append(out, l)
+		}
+	}
+	return out
+}
 
 func (s *Site) diag(ds *Diagnostics, rule, file string, line, col int, format string, args ...any) {
 	s.diagAtMost(ds, SeverityError, rule, file, line, col, format, args...)
@@ -131,13 +205,14 @@ func (s *Site) link() Diagnostics {
 		s.files[f.Path] = true
 	}
 	kept := s.Pages[:0]
+	s.Languages = s.languages()
 	for _, p := range s.Pages {
 		s.byPath[p.Path] = p
 		if other, dup := s.byURL[p.URL]; dup {
 			s.diag(&ds, RuleDuplicateURL, p.Path, 1, 1, "%s and %s both publish the URL %s", other.Path, p.Path, p.URL)
 			continue
 		}
-		if slices.ContainsFunc(reserved, func(r string) bool { return strings.HasPrefix(p.URL, r) }) {
+		if s.generated(p.URL) {
 			s.diag(&ds, RuleDuplicateURL, p.Path, 1, 1, "URL %s is reserved for pages kb generates", p.URL)
 			continue
 		}
@@ -153,6 +228,7 @@ func (s *Site) link() Diagnostics {
 	}
 	s.resolveRedirects(&ds)
 	s.checkAliases(&ds)
+	s.findMoved()
 	s.relate(&ds)
 	s.check(&ds)
 	return ds
@@ -241,10 +317,12 @@ func (s *Site) resolveRef(p *Page, dest string) (t *Page, u, anchor, joined, pro
 		return nil, "/" + joined, anchor, joined, ""
 	}
 	if sec := s.sections[joined]; sec != nil {
-		if sec.Index != nil {
-			return sec.Index, sec.URL, anchor, joined, ""
+		// A folder is its page in the language of the page that links to it.
+		u := s.Config.LangURL(p.Lang, sec.URL)
+		if idx := sec.IndexIn(p.Lang); idx != nil && idx.URL == u {
+			return idx, u, anchor, joined, ""
 		}
-		return nil, sec.URL, anchor, joined, ""
+		return nil, u, anchor, joined, ""
 	}
 	// A link written as a site URL ("/tags/sales/" or "/meeting-formats/x/").
 	if strings.HasPrefix(target, "/") {
@@ -261,7 +339,7 @@ func (s *Site) resolveRef(p *Page, dest string) (t *Page, u, anchor, joined, pro
 				return t, t.URL, anchor, joined, ""
 			}
 		}
-		if slices.ContainsFunc(reserved, func(r string) bool { return strings.HasPrefix(u, r) }) {
+		if s.generated(u) || s.sectionAt(u) != nil {
 			return nil, u, anchor, joined, ""
 		}
 	}
@@ -348,7 +426,7 @@ func (s *Site) checkAliases(ds *Diagnostics) {
 				s.diag(ds, RuleDuplicateURL, p.Path, p.fmLines["aliases"], 1, "alias %s is the URL of %s", norm, t.Path)
 				continue
 			}
-			if slices.ContainsFunc(reserved, func(r string) bool { return strings.HasPrefix(norm, r) }) {
+			if s.generated(norm) {
 				s.diag(ds, RuleDuplicateURL, p.Path, p.fmLines["aliases"], 1, "alias %s is reserved for pages kb generates", norm)
 				continue
 			}
@@ -385,13 +463,14 @@ func (s *Site) buildSections() {
 	for _, p := range s.Pages {
 		sec := get(p.Section)
 		if p.IsIndex {
-			if sec.Index == nil || p.Lang == s.Config.DefaultLanguage {
-				sec.Index = p
-				sec.Title = p.Title
-			}
+			sec.setIndex(p, s.Config.DefaultLanguage)
 			continue
 		}
 		sec.Pages = append(sec.Pages, p)
+	}
+	s.sectionsByURL = make(map[string]*Section, len(s.sections))
+	for _, sec := range s.sections {
+		s.sectionsByURL[sec.URL] = sec
 	}
 	s.adoptFolderPages()
 	for _, sec := range s.sections {
@@ -413,19 +492,63 @@ func (s *Site) buildSections() {
 }
 
 // adoptFolderPages makes a page that has the URL of a folder without an
-// index page of its own (policies.md beside policies/) that folder's
-// index: its text is shown above the folder's list, as one page.
+// index page of its own in the page's language (policies.md beside
+// policies/, policies.nl.md for the Dutch one) that folder's index: its
+// text is shown above the folder's list, as one page.
 func (s *Site) adoptFolderPages() {
 	for _, sec := range s.sections {
-		p := s.byURL[sec.URL]
-		if sec.Path == "" || sec.Index != nil || p == nil || p.IsIndex {
+		for _, l := range s.Languages {
+			p := s.byURL[s.Config.LangURL(l.Code, sec.URL)]
+			if sec.Path == "" || sec.IndexIn(l.Code) != nil || p == nil || p.IsIndex || p.Lang != l.Code {
+				continue
+			}
+			if parent := s.sections[p.Section]; parent != nil {
+				parent.Pages = slices.DeleteFunc(parent.Pages, func(q *Page) bool { return q == p })
+			}
+			p.IsIndex, p.Section = true, sec.Path
+			sec.setIndex(p, s.Config.DefaultLanguage)
+		}
+	}
+}
+
+// sectionAt returns the folder whose page, in some language of the site,
+// is at the URL u, or nil.
+func (s *Site) sectionAt(u string) *Section {
+	for _, l := range s.Languages {
+		if rest, ok := strings.CutPrefix(u, s.Config.LangURL(l.Code, "/")); ok {
+			if sec := s.sectionsByURL["/"+rest]; sec != nil && s.Config.LangURL(l.Code, sec.URL) == u {
+				return sec
+			}
+		}
+	}
+	return nil
+}
+
+// findMoved fills Site.moved: for each page outside the default language
+// whose URL is under its language's folder, the URL without it, unless a
+// page, alias, redirect, folder or list of the site has that URL.
+func (s *Site) findMoved() {
+	taken := map[string]bool{}
+	for _, p := range s.Pages {
+		for _, a := range p.Aliases {
+			taken[a] = true
+		}
+	}
+	for _, p := range s.redirects {
+		taken[p.URL] = true
+	}
+	s.moved = map[string]string{}
+	for _, p := range s.Pages {
+		prefix := s.Config.LangURL(p.Lang, "/")
+		rest, ok := strings.CutPrefix(p.URL, prefix)
+		old := "/" + rest
+		if !ok || prefix == "/" || p.IsIndex || taken[old] || s.byURL[old] != nil || s.generated(old) || s.sectionAt(old) != nil ||
+			s.files[strings.TrimPrefix(old, "/")+"index.html"] {
 			continue
 		}
-		if parent := s.sections[p.Section]; parent != nil {
-			parent.Pages = slices.DeleteFunc(parent.Pages, func(q *Page) bool { return q == p })
+		if _, dup := s.moved[old]; !dup {
+			s.moved[old] = p.URL
 		}
-		p.IsIndex, p.Section = true, sec.Path
-		sec.Index, sec.Title = p, p.Title
 	}
 }
 

@@ -159,8 +159,9 @@ func (v *View) NavSections() []NavSection {
 	}
 	var out []NavSection
 	for _, sec := range root.Children {
-		n := NavSection{Title: v.Site.sectionTitle(sec, v.Lang), URL: sec.URL, Current: v.URL == sec.URL}
-		n.Open = n.Current || strings.HasPrefix(v.URL, sec.URL)
+		u := v.Site.Config.LangURL(v.Lang, sec.URL)
+		n := NavSection{Title: v.Site.sectionTitle(sec, v.Lang), URL: u, Current: v.URL == u}
+		n.Open = n.Current || strings.HasPrefix(v.URL, u)
 		if n.Open {
 			at := 0
 			for _, p := range sec.Pages {
@@ -246,20 +247,10 @@ func (v *View) Facets(pages []*Page) []Facet {
 	return out
 }
 
-// OverdueCount counts the pages past their review date.
+// OverdueCount counts the pages in the view's language past their review
+// date.
 func (v *View) OverdueCount() int {
-	return v.Site.overdue
-}
-
-// OtherLanguages lists the site's languages other than the view's.
-func (v *View) OtherLanguages() []Language {
-	var out []Language
-	for _, l := range v.Site.Config.Languages {
-		if l.Code != v.Lang {
-			out = append(out, l)
-		}
-	}
-	return out
+	return v.Site.overdue[v.Lang]
 }
 
 // Heading is the view's title, or for generated pages without one (owners,

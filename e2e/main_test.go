@@ -255,6 +255,9 @@ func pageTypes(t *testing.T) []pageType {
 		return best
 	}
 	types := []pageType{{name: "home", path: "/", page: site.PageByURL("/")}}
+	if site.PageByURL("/nl/") == nil {
+		t.Fatal("the example site has no Dutch home page (README.nl.md)")
+	}
 	var guide *builder.Page
 	for _, p := range site.Pages {
 		if !p.IsPlaybook() && !p.IsIndex && p.Section != "" && (guide == nil || len(p.Headings) > len(guide.Headings)) {
@@ -273,7 +276,8 @@ func pageTypes(t *testing.T) []pageType {
 		pageType{name: "tags", path: "/tags/"},
 		pageType{name: "owners", path: "/owners/"},
 		pageType{name: "review", path: "/review/"},
-		pageType{name: "language", path: "/lang/nl/"},
+		pageType{name: "home-nl", path: "/nl/", page: site.PageByURL("/nl/")},
+		pageType{name: "section-nl", path: "/nl/guides/"},
 		pageType{name: "search", path: "/search/"},
 		pageType{name: "guide", path: guide.URL, page: guide},
 		pageType{name: "404", path: "/404.html"},

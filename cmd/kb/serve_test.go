@@ -376,11 +376,18 @@ func TestServe_SearchFollowsEdits(t *testing.T) {
 
 // The invariant: after a random sequence of edits, creations, renames and
 // deletions made while kb serve runs, the served site is byte-identical to
-// a fresh kb build of the same files.
+// a fresh kb build of the same files. The site is in English and Dutch:
+// pages, folder index pages (README.nl.md) and translations come and go in
+// both.
 func TestServe_IncrementalEqualsFullBuild(t *testing.T) {
 	for _, seed := range []uint64{1, 2} {
 		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
 			dir := svSite(t)
+			svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "    name: English\n",
+				"    name: English\n  - code: nl\n    name: Nederlands\n    sections: {guides: Handleidingen}\n", 1))
+			svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), "---\ntitle: Guide one\ntranslation_key: one\ntags: [beta]\n---\n\nThe first guide.\n")
+			svWrite(t, filepath.Join(dir, "content", "guides", "een.md"), "---\ntitle: Handleiding een\nlang: nl\ntranslation_key: one\ntags: [beta]\n---\n\nDe eerste.\n")
+			svWrite(t, filepath.Join(dir, "content", "guides", "README.nl.md"), "# Handleidingen\n\nAlle handleidingen.\n")
 			s := svStart(t, dir)
 			rng := rand.New(rand.NewPCG(seed, 7))
 			ops := newSvOps(t, filepath.Join(dir, "content"), rng)
@@ -441,10 +448,15 @@ func (o *svOps) pick(list []string) string {
 	return list[o.rng.IntN(len(list))]
 }
 
+// page is a new page's source: every third one in Dutch.
 func (o *svOps) page() string {
 	o.n++
 	tags := []string{"alpha", "beta", "gamma"}
-	return svPage(fmt.Sprintf("Page %d", o.n), tags[o.rng.IntN(3)], fmt.Sprintf("Body %d of %d words.", o.n, o.rng.IntN(1000)))
+	p := svPage(fmt.Sprintf("Page %d", o.n), tags[o.rng.IntN(3)], fmt.Sprintf("Body %d of %d words.", o.n, o.rng.IntN(1000)))
+	if o.n%3 == 0 {
+		p = strings.Replace(p, "---\n", "---\nlang: nl\n", 1)
+	}
+	return p
 }
 
 // step applies one random change and names it.
@@ -478,6 +490,9 @@ func (o *svOps) step() string {
 			dir = f
 		}
 		q := newName(dir)
+		if o.n%5 == 0 { // the folder's Dutch index page
+			q = filepath.Join(dir, "README.nl.md")
+		}
 		svWrite(t, q, o.page())
 		return "create " + rel(q)
 	case k == 4:

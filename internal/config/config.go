@@ -167,6 +167,21 @@ func (c *Config) SectionTitle(lang, path string) string {
 	return ""
 }
 
+// LangURL is the site path u ("/", "/tags/", "/symptoms/x/") in the part
+// of the site that is in lang: u itself for the default language, u under
+// "/<code>" for any other ("/nl/tags/"), as Hugo and MkDocs lay out a
+// multilingual site.
+func (c *Config) LangURL(lang, u string) string {
+	if lang == "" || lang == c.DefaultLanguage {
+		return u
+	}
+	return "/" + lang + u
+}
+
+// LanguagesSet reports whether site.yaml names the site's languages itself
+// (else they are the default English and Dutch).
+func (c *Config) LanguagesSet() bool { return c.Pos("languages").Line > 0 }
+
 // HasLanguage reports whether code is one of the site's languages.
 func (c *Config) HasLanguage(code string) bool {
 	return slices.ContainsFunc(c.Languages, func(l Language) bool { return l.Code == code })

@@ -84,9 +84,10 @@
 
   // Filter chips: within a facet any chosen value matches, across facets all.
   $$("[data-filters]").forEach(function (box) {
-    var list = box.parentNode.querySelector("[data-filterable]");
-    if (!list) return;
-    var cards = $$(".card", list), chips = $$(".chip", box);
+    // The cards of every list beside the chips: a page's list in the
+    // reader's language and the one of pages only in other languages.
+    var cards = $$("[data-filterable] .card", box.parentNode), chips = $$(".chip", box);
+    if (!cards.length) return;
     var status = $("[data-filter-status]", box), clear = $("[data-filter-clear]", box);
     var apply = function () {
       var want = {};

@@ -1,0 +1,347 @@
+package builder
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// langConfig is a site in English and Dutch, with Dutch names for the top
+// level and one folder, and one kind.
+const langConfig = `title: Teamwork
+base_url: https://intranet.example/kb/
+default_language: en
+languages:
+  - {code: en, name: English}
+  - code: nl
+    name: Nederlands
+    sections: {.: Samenwerken, meetings: Overleg}
+kinds:
+  - {name: symptom, label: {en: Symptom, nl: Symptoom}, plural: {en: Symptoms, nl: Symptomen}}
+`
+
+// langPage is a symptom page's source: its title, language, translation key
+// and tags.
+func langPage(title, lang, key string, tags ...string) string {
+	fm := "---\ntitle: " + title + "\nsummary: About " + title + ".\nkind: symptom\nlang: " + lang + "\n"
+	if key != "" {
+		fm += "translation_key: " + key + "\n"
+	}
+	return fm + "tags: [" + strings.Join(tags, ", ") + "]\n---\n\nText of " + title + ".\n"
+}
+
+// langFixture: two folders; symptoms/ has an English README.md and a Dutch
+// index.nl.md, meetings/ only an English README.md, the top level a Dutch
+// README.nl.md. Two playbooks exist in both languages (one as silos.nl.md
+// beside silos.md), one only in English, one only in Dutch.
+func langFixture() map[string]string {
+	return map[string]string{
+		"site.yaml":                      langConfig,
+		"content/README.md":              "---\ntitle: Working together\nsummary: How we work.\n---\n\nWelcome to [the symptoms](symptoms/).\n",
+		"content/README.nl.md":           "---\ntitle: Samen werken\nsummary: Hoe we werken.\n---\n\nWelkom bij [de symptomen](symptoms/).\n",
+		"content/symptoms/README.md":     "---\ntitle: Symptoms\nsummary: Signs of silos.\n---\n\nEvery symptom.\n",
+		"content/symptoms/index.nl.md":   "---\ntitle: Signalen\nsummary: Tekenen van eilandjes.\n---\n\nAlle signalen op een rij.\n",
+		"content/symptoms/silos.md":      langPage("Silos", "en", "silos", "sales"),
+		"content/symptoms/silos.nl.md":   langPage("Eilandjes", "nl", "silos", "sales"),
+		"content/symptoms/overload.md":   langPage("Overload", "en", "overload", "sales"),
+		"content/symptoms/overleg.md":    langPage("Te veel overleg", "nl", "overload", "sales"),
+		"content/symptoms/blame.md":      langPage("Blame", "en", "", "sales"),
+		"content/symptoms/wantrouwen.md": langPage("Wantrouwen", "nl", "", "sales", "trust"),
+		"content/meetings/README.md":     "# Meetings\n\nHow we meet.\n",
+		"content/meetings/sync.md":       "# Weekly sync\n\nOnce a week.\n",
+		"content/meetings/sync.nl.md":    "---\ntitle: Wekelijkse sync\ntranslation_key: sync\n---\n\nEen keer per week, zie [de signalen](../symptoms/).\n",
+		"content/meetings/handboek.md":   "---\ntitle: Handboek\nlang: nl\npermalink: /team/handboek/\n---\n\nZoals geschreven.\n",
+	}
+}
+
+// htmlFile parses a built page.
+func htmlFile(t *testing.T, dest, name string) *html.Node {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dest, filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// all returns the elements under n, in document order, for which match is true.
+func all(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	for c := range n.Descendants() {
+		if c.Type == html.ElementNode && match(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// first is all's first element, or nil.
+func first(n *html.Node, match func(*html.Node) bool) *html.Node {
+	if found := all(n, match); len(found) > 0 {
+		return found[0]
+	}
+	return nil
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// is matches elements by tag and, when class is not "", one of their classes.
+func is(tag, class string) func(*html.Node) bool {
+	return func(n *html.Node) bool {
+		return n.Data == tag && (class == "" || slices.Contains(strings.Fields(attr(n, "class")), class))
+	}
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	for c := range n.Descendants() {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// links lists "text → href" for the links under n.
+func links(n *html.Node) []string {
+	var out []string
+	if n == nil {
+		return nil
+	}
+	for _, a := range all(n, is("a", "")) {
+		out = append(out, textOf(a)+" → "+attr(a, "href"))
+	}
+	return out
+}
+
+// cards lists the card titles in main, in order, each with its lang
+// attribute when it has one ("Blame [en]").
+func cards(doc *html.Node) []string {
+	var out []string
+	for _, a := range all(first(doc, is("main", "")), is("a", "card-title")) {
+		s := textOf(a)
+		if l := attr(a, "lang"); l != "" {
+			s += " [" + l + "]"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func want(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s:\n got %q\nwant %q", what, got, want)
+	}
+}
+
+// TestBuild_LanguageIndexPages: a folder's README.nl.md or index.nl.md is
+// its Dutch page, at /nl/<folder>/, beside the English one; a folder
+// without one still has a Dutch page, titled by site.yaml; each leads to
+// the other through the language switch.
+func TestBuild_LanguageIndexPages(t *testing.T) {
+	res, dest := mustBuild(t, site(t, langFixture()))
+	if n := res.Diagnostics.Errors() + res.Diagnostics.Warnings(); n != 0 {
+		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
+	}
+	for _, c := range []struct {
+		file, lang, h1, text string
+		crumbs, switchTo     []string
+	}{
+		{"index.html", "en", "Working together", "Welcome to", nil, []string{"Nederlands nl → /kb/nl/"}},
+		{"nl/index.html", "nl", "Samen werken", "Welkom bij", nil, []string{"English en → /kb/"}},
+		{"symptoms/index.html", "en", "Symptoms", "Every symptom.", []string{"Working together → /kb/", "Symptoms"}, []string{"Nederlands nl → /kb/nl/symptoms/"}},
+		{"nl/symptoms/index.html", "nl", "Signalen", "Alle signalen op een rij.", []string{"Samenwerken → /kb/nl/", "Signalen"}, []string{"English en → /kb/symptoms/"}},
+		{"nl/meetings/index.html", "nl", "Overleg", "", []string{"Samenwerken → /kb/nl/", "Overleg"}, []string{"English en → /kb/meetings/"}},
+	} {
+		doc := htmlFile(t, dest, c.file)
+		if got := attr(first(doc, is("html", "")), "lang"); got != c.lang {
+			t.Errorf("%s: lang %q, want %q", c.file, got, c.lang)
+		}
+		if h1 := all(doc, is("h1", "")); len(h1) != 1 || textOf(h1[0]) != c.h1 {
+			t.Errorf("%s: h1 %v, want %q", c.file, len(h1), c.h1)
+		}
+		if c.text != "" && !strings.Contains(textOf(first(doc, is("main", ""))), c.text) {
+			t.Errorf("%s: the index page's text %q is missing", c.file, c.text)
+		}
+		var crumbs []string // linked steps as "title → href", the current page as its title
+		if nav := first(doc, is("nav", "crumbs")); nav != nil {
+			for _, li := range all(nav, is("li", "")) {
+				if l := links(li); len(l) == 1 {
+					crumbs = append(crumbs, l[0])
+				} else {
+					crumbs = append(crumbs, textOf(li))
+				}
+			}
+		}
+		want(t, c.file+": breadcrumbs", crumbs, c.crumbs)
+		want(t, c.file+": language switch", links(first(doc, is("nav", "langs"))), c.switchTo)
+	}
+	// The Dutch pages of a folder are those of index.nl.md's page, in Dutch.
+	want(t, "Dutch symptoms", cards(htmlFile(t, dest, "nl/symptoms/index.html")), []string{"Eilandjes", "Te veel overleg", "Wantrouwen", "Blame [en]"})
+	// A Dutch page's link to a folder leads to the folder's Dutch page.
+	if body := readFile(t, filepath.Join(dest, "nl/meetings/sync/index.html")); !strings.Contains(body, `href="/kb/nl/symptoms/">de signalen`) {
+		t.Error("a Dutch page's link to a folder does not lead to its Dutch page")
+	}
+	// silos.nl.md and silos.md do not collide: each is in its language's
+	// folder; a permalink names a Dutch page's URL as written.
+	for _, f := range []string{"symptoms/silos/index.html", "nl/symptoms/silos/index.html", "nl/meetings/sync/index.html", "team/handboek/index.html"} {
+		if _, err := os.Stat(filepath.Join(dest, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+}
+
+// TestBuild_CountsPerLanguage: the counts beside kinds, folders and tags
+// count the pages in the reader's language only.
+func TestBuild_CountsPerLanguage(t *testing.T) {
+	_, dest := mustBuild(t, site(t, langFixture()))
+	texts := func(doc *html.Node, outer, inner func(*html.Node) bool) []string {
+		var out []string
+		for _, o := range all(doc, outer) {
+			for _, n := range all(o, inner) {
+				out = append(out, textOf(n))
+			}
+		}
+		return out
+	}
+	// Sidebar: the kinds with their counts; cards: the home's kind cards;
+	// headings: a list's headings with a count; cloud: the tags page.
+	sidebar := func(doc *html.Node) []string { return texts(doc, is("nav", "sidebar"), is("li", ""))[:1] }
+	cardCounts := func(doc *html.Node) []string { return texts(doc, is("ul", "kind-cards"), is("span", "count")) }
+	headings := func(doc *html.Node) []string {
+		return texts(doc, is("main", ""), func(n *html.Node) bool {
+			return (n.Data == "h2" || n.Data == "h3") && first(n, is("span", "count")) != nil || is("p", "count")(n)
+		})
+	}
+	cloud := func(doc *html.Node) []string { return texts(doc, is("ul", "tag-cloud"), is("li", "")) }
+	// English: Silos, Overload, Blame; Dutch: Eilandjes, Te veel overleg, Wantrouwen.
+	for _, c := range []struct {
+		file string
+		of   func(*html.Node) []string
+		want []string
+	}{
+		{"index.html", sidebar, []string{"Symptoms 3"}},
+		{"nl/index.html", sidebar, []string{"Symptomen 3"}},
+		{"index.html", cardCounts, []string{"3 playbooks"}},
+		{"nl/index.html", cardCounts, []string{"3 draaiboeken"}},
+		{"symptoms/index.html", headings, []string{"All playbooks 3", "Only in other languages 1"}},
+		{"nl/symptoms/index.html", headings, []string{"Alle draaiboeken 3", "Alleen in andere talen 1"}},
+		{"kinds/symptom/index.html", headings, []string{"3 playbooks", "Only in other languages 1"}},
+		{"nl/kinds/symptom/index.html", headings, []string{"3 draaiboeken", "Alleen in andere talen 1"}},
+		{"tags/index.html", cloud, []string{"#sales 3"}},
+		{"nl/tags/index.html", cloud, []string{"#sales 3", "#trust 1"}},
+	} {
+		want(t, c.file, c.of(htmlFile(t, dest, c.file)), c.want)
+	}
+}
+
+// TestBuild_UntranslatedPagesAfterNative: a page with no translation in the
+// reader's language is listed after the pages in it, marked with its
+// language; a page whose translation is listed is not.
+func TestBuild_UntranslatedPagesAfterNative(t *testing.T) {
+	_, dest := mustBuild(t, site(t, langFixture()))
+	for file, wantCards := range map[string][]string{
+		"symptoms/index.html":         {"Blame", "Overload", "Silos", "Wantrouwen [nl]"},
+		"nl/symptoms/index.html":      {"Eilandjes", "Te veel overleg", "Wantrouwen", "Blame [en]"},
+		"kinds/symptom/index.html":    {"Blame", "Overload", "Silos", "Wantrouwen [nl]"},
+		"nl/kinds/symptom/index.html": {"Eilandjes", "Te veel overleg", "Wantrouwen", "Blame [en]"},
+		"tags/sales/index.html":       {"Blame", "Overload", "Silos", "Wantrouwen [nl]"},
+		"nl/tags/sales/index.html":    {"Eilandjes", "Te veel overleg", "Wantrouwen", "Blame [en]"},
+		"tags/trust/index.html":       {"Wantrouwen [nl]"},
+	} {
+		doc := htmlFile(t, dest, file)
+		want(t, file, cards(doc), wantCards)
+		for _, card := range all(first(doc, is("main", "")), is("li", "card")) {
+			marked := first(card, is("span", "lang")) != nil
+			if other := attr(first(card, is("a", "card-title")), "hreflang") != ""; other != marked {
+				t.Errorf("%s: %q: a language badge %v, another language %v", file, textOf(first(card, is("a", "card-title"))), marked, other)
+			}
+		}
+	}
+}
+
+// TestBuild_ThirdLanguage_Site: a third language, German, is a site.yaml
+// entry and a strings file; it gets its own home, folder and kind pages
+// in German words, and every page's language switch offers it.
+func TestBuild_ThirdLanguage_Site(t *testing.T) {
+	de := translatedStrings(t, "search_placeholder: Search playbooks…", "search_placeholder: Playbooks durchsuchen…",
+		"all_playbooks: All playbooks", "all_playbooks: Alle Playbooks", "breadcrumbs: Breadcrumbs", "breadcrumbs: Brotkrümel",
+		"other_languages: Only in other languages", "other_languages: Nur in anderen Sprachen")
+	files := langFixture()
+	files["site.yaml"] = strings.Replace(langConfig, "kinds:", "  - code: de\n    name: Deutsch\n    sections: {.: Zusammenarbeit, symptoms: Symptome}\nkinds:", 1)
+	files["theme/i18n/de.yaml"] = de
+	files["content/symptoms/silos.de.md"] = langPage("Silodenken", "de", "silos", "sales")
+	res, dest := mustBuild(t, site(t, files))
+	if n := res.Diagnostics.Errors() + res.Diagnostics.Warnings(); n != 0 {
+		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
+	}
+	home := htmlFile(t, dest, "de/index.html")
+	if got := attr(first(home, is("input", "search-input")), "placeholder"); got != "Playbooks durchsuchen…" {
+		t.Errorf("German home's search box says %q", got)
+	}
+	if h1 := textOf(first(home, is("h1", ""))); h1 != "Zusammenarbeit" {
+		t.Errorf("German home's h1 %q", h1)
+	}
+	sec := htmlFile(t, dest, "de/symptoms/index.html")
+	want(t, "German folder", cards(sec), []string{"Silodenken", "Blame [en]", "Overload [en]", "Wantrouwen [nl]"})
+	if h := textOf(first(sec, is("h2", ""))); h != "Alle Playbooks 1" {
+		t.Errorf("German folder's heading %q", h)
+	}
+	if got := attr(first(sec, is("nav", "crumbs")), "aria-label"); got != "Brotkrümel" {
+		t.Errorf("German breadcrumbs are labelled %q", got)
+	}
+	want(t, "language switch of an English page translated into German only",
+		links(first(htmlFile(t, dest, "symptoms/silos/index.html"), is("nav", "langs"))),
+		[]string{"Nederlands nl → /kb/nl/symptoms/silos/", "Deutsch de → /kb/de/symptoms/silos/"})
+	want(t, "language switch of an English page without translation",
+		links(first(htmlFile(t, dest, "symptoms/blame/index.html"), is("nav", "langs"))),
+		[]string{"Nederlands nl → /kb/nl/", "Deutsch de → /kb/de/"})
+	want(t, "language switch of a German kind page",
+		links(first(htmlFile(t, dest, "de/kinds/symptom/index.html"), is("nav", "langs"))),
+		[]string{"English en → /kb/kinds/symptom/", "Nederlands nl → /kb/nl/kinds/symptom/"})
+}
+
+// TestBuild_OneLanguageNoSwitch: a site in one language has no language
+// switch and no links to languages; a folder of Markdown without site.yaml
+// counts as one in the language its pages are written in.
+func TestBuild_OneLanguageNoSwitch(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"site.yaml with one language": {
+			"site.yaml":         "title: T\nlanguages:\n  - {code: en, name: English}\n",
+			"content/README.md": "# Home\n\n[a](a.md)\n", "content/a.md": "# A\n",
+		},
+		"no site.yaml": {"README.md": "# Home\n\n[a](a.md)\n", "a.md": "# A\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, dest := mustBuild(t, site(t, files))
+			for _, f := range []string{"index.html", "a/index.html", "tags/index.html"} {
+				page := readFile(t, filepath.Join(dest, f))
+				for _, bad := range []string{`class="langs"`, "hreflang", "Nederlands"} {
+					if strings.Contains(page, bad) {
+						t.Errorf("%s holds %s", f, bad)
+					}
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dest, "nl")); err == nil {
+				t.Error("a Dutch part of a site in English")
+			}
+		})
+	}
+}
