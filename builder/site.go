@@ -3,6 +3,7 @@ package builder
 import (
 	"cmp"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/url"
 	"os"
@@ -69,7 +70,8 @@ type Site struct {
 
 	cacheMu    sync.Mutex
 	groupCache map[string][]Group
-	progress   *Progress // nil unless the build reports its progress
+	cards      map[cardKey]template.HTML // see View.Card
+	progress   *Progress                 // nil unless the build reports its progress
 }
 
 // Section is a folder of the content tree. Its URL and Title are those in

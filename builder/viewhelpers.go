@@ -1,8 +1,10 @@
 package builder
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
+	"html/template"
 	"slices"
 	"strconv"
 	"strings"
@@ -270,3 +272,40 @@ type CardArgs struct {
 
 // With pairs the view with a page, for partials that render one page.
 func (v *View) With(p *Page) CardArgs { return CardArgs{v, p} }
+
+// Card returns the theme's "card" partial for p as the view's language
+// shows it. A page's card is the same in every list of that language, so
+// it is rendered once per build and language, and lists of hundreds of
+// cards cost little more than copying them: the card partial sees the
+// page and the language, never the list it is in (its view has no URL,
+// page or section).
+func (v *View) Card(p *Page) (template.HTML, error) {
+	key := cardKey{p, v.Lang}
+	s := v.Site
+	s.cacheMu.Lock()
+	h, ok := s.cards[key]
+	s.cacheMu.Unlock()
+	if ok {
+		return h, nil
+	}
+	cv := &View{Site: s, Layout: v.Layout, Lang: v.Lang, theme: v.theme}
+	var buf bytes.Buffer
+	if err := v.theme.layouts[v.Layout].ExecuteTemplate(&buf, "card", cv.With(p)); err != nil {
+		return "", err
+	}
+	h = template.HTML(buf.String())
+	s.cacheMu.Lock()
+	if s.cards == nil {
+		s.cards = map[cardKey]template.HTML{}
+	}
+	s.cards[key] = h
+	s.cacheMu.Unlock()
+	return h, nil
+}
+
+// cardKey names a rendered card: the page and the language of the lists
+// that show it.
+type cardKey struct {
+	p    *Page
+	lang string
+}
