@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 
 	"kb/internal/config"
 	"kb/internal/layout"
@@ -419,10 +420,10 @@ func (s *Site) renderBodies() {
 		if p.doc == nil {
 			return
 		}
-		var buf bytes.Buffer
-		p.Body, p.renderErr = "", renderBody(md, p, &buf)
+		var head, buf bytes.Buffer
+		p.H1, p.Body, p.renderErr = "", "", renderBody(md, p, &head, &buf)
 		if p.renderErr == nil {
-			p.Body = trustedHTML(buf.Bytes())
+			p.H1, p.Body = trustedHTML(head.Bytes()), trustedHTML(buf.Bytes())
 		}
 		p.doc, p.src = nil, nil
 		for _, l := range p.Links {
@@ -431,14 +432,22 @@ func (s *Site) renderBodies() {
 	})
 }
 
-// renderBody renders p's syntax tree into w. A panic in the renderer is
+// renderBody renders p's syntax tree into w, all but a level-1 heading it
+// starts with, which goes to head (the layout shows it as the page's
+// title, above what it says of the page). A panic in the renderer is
 // returned as an error, so one page cannot bring down a build or a preview.
-func renderBody(md goldmark.Markdown, p *Page, w io.Writer) (err error) {
+func renderBody(md goldmark.Markdown, p *Page, head, w io.Writer) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
+	if h, ok := p.doc.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+		if err := md.Renderer().Render(head, p.src, h); err != nil {
+			return err
+		}
+		p.doc.RemoveChild(p.doc, h)
+	}
 	return md.Renderer().Render(w, p.src, p.doc)
 }
 

@@ -1,0 +1,229 @@
+package builder
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"kb/internal/layout"
+	"kb/search"
+)
+
+// testdata/generic-repo is shaped like the handbooks kept on GitHub: a root
+// README.md, folders three and four levels deep with README.md indexes,
+// pages that start with their own "# Title" and a first paragraph, no
+// front matter, no site.yaml, one language, no kinds and no Git history.
+// The tests below build it as `kb build --source` does and check that the
+// interface fits it: none of the chrome of features it does not use.
+
+// buildGeneric builds testdata/generic-repo and returns the result and
+// the output folder.
+func buildGeneric(t *testing.T) (*Result, string) {
+	t.Helper()
+	res, dest := mustBuild(t, filepath.Join("testdata", "generic-repo"))
+	if n := res.Diagnostics.Errors() + res.Diagnostics.Warnings(); n != 0 {
+		t.Fatalf("the generic repository builds with %d diagnostics:\n%s", n, diagStrings(res.Diagnostics))
+	}
+	return res, dest
+}
+
+// parseHTMLFile parses a built page.
+func parseHTMLFile(t *testing.T, path string) *html.Node {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return doc
+}
+
+// findAll lists the elements under n that match, in document order.
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	for c := range n.Descendants() {
+		if c.Type == html.ElementNode && match(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// elem matches elements by tag name and, when given, attribute values
+// ("class" matches one of the element's classes).
+func elem(tag string, attrs ...string) func(*html.Node) bool {
+	return func(n *html.Node) bool {
+		if tag != "" && n.Data != tag {
+			return false
+		}
+		for i := 0; i+1 < len(attrs); i += 2 {
+			v, ok := nodeAttr(n, attrs[i])
+			if !ok || v != attrs[i+1] && !(attrs[i] == "class" && slices.Contains(strings.Fields(v), attrs[i+1])) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func nodeAttr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// textOf is the text an element holds, with runs of space collapsed.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	for c := range n.Descendants() {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// mainOf is the text of a page's <main> element, where its content is
+// (the sidebar lists other pages).
+func mainOf(t *testing.T, page string) string {
+	t.Helper()
+	start, end := strings.Index(page, "<main"), strings.Index(page, "</main>")
+	if start < 0 || end < start {
+		t.Fatal("the page has no <main> element")
+	}
+	return page[start:end]
+}
+
+// builtPages lists the path of every HTML page of the output, but the
+// lists of a language (/lang/…/), which no page links to when the pages
+// are in one language.
+func builtPages(t *testing.T, dest string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if d != nil && d.IsDir() && p == filepath.Join(dest, "lang") {
+			return fs.SkipDir
+		}
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".html" {
+			return err
+		}
+		rel, _ := filepath.Rel(dest, p)
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestPlainRepo_OneH1: every page shows one level-1 heading: the page's
+// own "# Title" (with its anchor) on pages, folder README indexes and the
+// home page from the root README, the file name's on a page without one.
+func TestPlainRepo_OneH1(t *testing.T) {
+	res, dest := buildGeneric(t)
+	for _, p := range res.Site.Pages {
+		doc := parseHTMLFile(t, filepath.Join(dest, outPath(p.URL)))
+		h1 := findAll(doc, elem("h1"))
+		if len(h1) != 1 {
+			var got []string
+			for _, h := range h1 {
+				got = append(got, textOf(h))
+			}
+			t.Errorf("%s: %d h1 %q, want one", p.Path, len(h1), got)
+			continue
+		}
+		if textOf(h1[0]) != p.Title {
+			t.Errorf("%s: h1 %q, want %q", p.Path, textOf(h1[0]), p.Title)
+		}
+		if id, _ := nodeAttr(h1[0], "id"); p.HasH1 != (id != "") {
+			t.Errorf("%s: h1 id %q; the page's own heading keeps its anchor, kb's has none", p.Path, id)
+		}
+		// The title heads the page: nothing of the page's text above it.
+		if heads := findAll(doc, elem("", "class", "page-head")); len(heads) == 0 && p.URL != "/" {
+			t.Errorf("%s: no page head", p.Path)
+		} else if len(heads) > 0 && len(findAll(heads[0], elem("h1"))) != 1 {
+			t.Errorf("%s: the h1 is not in the page's head", p.Path)
+		}
+	}
+	if benefits := res.Site.PageByPath("people/benefits.md"); benefits == nil || benefits.HasH1 || benefits.Title != "Benefits" {
+		t.Errorf("people/benefits.md (no heading) is titled %+v", benefits)
+	}
+}
+
+// TestPlainRepo_SummaryNotRepeated: the summary kb takes from a page's
+// first paragraph is not repeated as a lead above that paragraph, and it
+// is still what lists, cards and search results show.
+func TestPlainRepo_SummaryNotRepeated(t *testing.T) {
+	res, dest := buildGeneric(t)
+	const first = "Every change is reviewed by at least one other engineer before it is merged."
+	for _, p := range res.Site.Pages {
+		doc := parseHTMLFile(t, filepath.Join(dest, outPath(p.URL)))
+		if lead := findAll(doc, elem("", "class", "lead")); len(lead) > 0 {
+			t.Errorf("%s: lead %q above a body that starts with it", p.Path, textOf(lead[0]))
+		}
+		if got := strings.Count(mainOf(t, readFile(t, filepath.Join(dest, outPath(p.URL)))), html.EscapeString(p.Summary)); p.Summary != "" && got != 1 {
+			t.Errorf("%s: its first paragraph shows %d times", p.Path, got)
+		}
+	}
+	review := res.Site.PageByPath("engineering/code-review.md")
+	if review.Summary != first {
+		t.Fatalf("summary %q, want the first paragraph", review.Summary)
+	}
+	var cards []string
+	for _, c := range findAll(parseHTMLFile(t, filepath.Join(dest, "engineering/index.html")), elem("p", "class", "card-summary")) {
+		cards = append(cards, textOf(c))
+	}
+	if !slices.Contains(cards, first) {
+		t.Errorf("the folder's cards %q lack the summary", cards)
+	}
+	idx, err := search.Open(filepath.Join(dest, layout.IndexDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	found, err := search.Search(context.Background(), idx, search.Request{Query: "code review"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found.Hits) == 0 || found.Hits[0].URL != "/engineering/code-review/" || found.Hits[0].Summary != first {
+		t.Errorf("search hits %+v, want code review first with its summary", found.Hits)
+	}
+}
+
+// TestPlainRepo_ExplicitSummaryIsLead: a summary or description written
+// in front matter is still shown under the title.
+func TestPlainRepo_ExplicitSummaryIsLead(t *testing.T) {
+	_, dest := mustBuild(t, site(t, map[string]string{
+		"README.md": "# Home\n\nWelcome.\n",
+		"a.md":      "---\ndescription: What page A is for.\n---\n\n# Page A\n\nThe first paragraph.\n",
+		"b.md":      "---\nsummary: What page B is for.\n---\n\nThe first paragraph.\n",
+	}))
+	for page, want := range map[string]string{"a/index.html": "What page A is for.", "b/index.html": "What page B is for."} {
+		doc := parseHTMLFile(t, filepath.Join(dest, page))
+		head := findAll(doc, elem("header", "class", "page-head"))
+		if len(head) != 1 {
+			t.Fatalf("%s: %d page heads", page, len(head))
+		}
+		lead := findAll(head[0], elem("p", "class", "lead"))
+		if len(lead) != 1 || textOf(lead[0]) != want {
+			t.Errorf("%s: lead %v, want %q", page, lead, want)
+		}
+		if h1 := findAll(head[0], elem("h1")); len(h1) != 1 || h1[0].NextSibling == nil {
+			t.Errorf("%s: the title does not head the page", page)
+		}
+	}
+}
