@@ -227,3 +227,138 @@ func TestPlainRepo_ExplicitSummaryIsLead(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainRepo_NoKindChrome: with no page declaring a kind, no page shows
+// kinds (sidebar group, home cards, badges, filters, search suggestions),
+// no list of a kind is written, and the search box asks for "Search…".
+func TestPlainRepo_NoKindChrome(t *testing.T) {
+	_, dest := buildGeneric(t)
+	if _, err := os.Stat(filepath.Join(dest, "kinds")); !os.IsNotExist(err) {
+		t.Errorf("the output has a kinds/ folder (%v)", err)
+	}
+	for _, rel := range builtPages(t, dest) {
+		src := readFile(t, filepath.Join(dest, rel))
+		for _, bad := range []string{"Kinds of playbook", "kind-card", "badge kind-", "/kinds/", "Search playbooks", "playbook"} {
+			if strings.Contains(src, bad) {
+				t.Errorf("%s shows %q", rel, bad)
+			}
+		}
+		doc := parseHTMLFile(t, filepath.Join(dest, rel))
+		if in := findAll(doc, elem("input", "id", "q")); len(in) != 1 {
+			t.Errorf("%s: %d search boxes", rel, len(in))
+		} else if ph, _ := nodeAttr(in[0], "placeholder"); ph != "Search…" {
+			t.Errorf("%s: search placeholder %q, want Search…", rel, ph)
+		}
+		if f := findAll(doc, elem("button", "data-facet", "kind")); len(f) > 0 {
+			t.Errorf("%s: %d kind filters", rel, len(f))
+		}
+	}
+	if search := readFile(t, filepath.Join(dest, "search/index.html")); strings.Contains(search, "search-kinds") || !strings.Contains(search, "Type a few words.") {
+		t.Error("the search page suggests kinds or speaks of them")
+	}
+}
+
+// TestPlainRepo_NoLanguageChrome: pages in one language show no language
+// switch and no link to a language's list, though kb knows two languages
+// without a site.yaml.
+func TestPlainRepo_NoLanguageChrome(t *testing.T) {
+	_, dest := buildGeneric(t)
+	for _, rel := range builtPages(t, dest) {
+		doc := parseHTMLFile(t, filepath.Join(dest, rel))
+		if n := findAll(doc, elem("nav", "class", "langs")); len(n) > 0 {
+			t.Errorf("%s has a language switch", rel)
+		}
+		for _, a := range findAll(doc, elem("a")) {
+			href, _ := nodeAttr(a, "href")
+			_, lang := nodeAttr(a, "hreflang")
+			if lang || strings.Contains(href, "/lang/") {
+				t.Errorf("%s links to a language: %s (%s)", rel, href, textOf(a))
+			}
+		}
+		if src := readFile(t, filepath.Join(dest, rel)); strings.Contains(src, "Nederlands") {
+			t.Errorf("%s names Nederlands", rel)
+		}
+	}
+}
+
+// TestExampleSite_KeepsItsChrome: the example knowledge base (kinds, two
+// languages, Git dates, tags, owners, review dates) keeps all of it.
+func TestExampleSite_KeepsItsChrome(t *testing.T) {
+	res, dest := mustBuild(t, "..")
+	home := parseHTMLFile(t, filepath.Join(dest, "index.html"))
+	var kinds []string
+	for _, a := range findAll(home, elem("li", "class", "kind-card")) {
+		kinds = append(kinds, textOf(findAll(a, elem("span", "class", "kind-card-title"))[0]))
+	}
+	if want := []string{"Symptoms", "Meeting formats", "Channel agreements", "Tool rollouts"}; !slices.Equal(kinds, want) {
+		t.Errorf("home kind cards %q, want %q", kinds, want)
+	}
+	if r := findAll(home, elem("section", "class", "recent")); len(r) != 1 || len(findAll(r[0], elem("li", "class", "card"))) == 0 {
+		t.Error("home lacks the recently updated playbooks")
+	}
+	var p *Page
+	for _, q := range res.Site.Pages {
+		if q.Kind == "symptom" && q.Lang == "en" && len(q.Translations) > 0 {
+			p = q
+			break
+		}
+	}
+	if p == nil {
+		t.Fatal("no English symptom with a translation")
+	}
+	doc := parseHTMLFile(t, filepath.Join(dest, outPath(p.URL)))
+	if in := findAll(doc, elem("input", "id", "q")); len(in) != 1 {
+		t.Error("no search box")
+	} else if ph, _ := nodeAttr(in[0], "placeholder"); ph != "Search playbooks…" {
+		t.Errorf("placeholder %q", ph)
+	}
+	side := findAll(doc, elem("nav", "id", "sidebar"))[0]
+	var groups []string
+	for _, s := range findAll(side, elem("summary")) {
+		if _, ok := nodeAttr(s, "class"); !ok {
+			groups = append(groups, textOf(s))
+		}
+	}
+	if want := []string{"Kinds of playbook", "Sections", "More"}; !slices.Equal(groups, want) {
+		t.Errorf("sidebar groups %q, want %q", groups, want)
+	}
+	if sw := findAll(doc, elem("nav", "class", "langs")); len(sw) != 1 || len(findAll(sw[0], elem("a", "hreflang", "nl"))) != 1 {
+		t.Error("no switch to the Dutch translation")
+	}
+	if lead := findAll(doc, elem("p", "class", "lead")); len(lead) != 1 || textOf(lead[0]) != p.Summary {
+		t.Errorf("lead %v, want the front matter's summary %q", lead, p.Summary)
+	}
+	if b := findAll(doc, elem("a", "class", "badge")); len(b) == 0 {
+		t.Error("no kind badge")
+	}
+	for _, page := range []string{"tags/index.html", "owners/index.html", "review/index.html", "kinds/symptom/index.html", "lang/nl/index.html"} {
+		if _, err := os.Stat(filepath.Join(dest, page)); err != nil {
+			t.Errorf("%s: %v", page, err)
+		}
+	}
+}
+
+// TestKinds_OnlyThoseInUse: a kind no page has is not offered anywhere.
+func TestKinds_OnlyThoseInUse(t *testing.T) {
+	_, dest := mustBuild(t, site(t, map[string]string{
+		"site.yaml":         "title: T\nlanguages: [{code: en, name: English}]\n",
+		"content/README.md": "# Home\n",
+		"content/s.md":      "---\ntitle: S\nsummary: One symptom.\nkind: symptom\nsignals: [a]\nimpact: b\nremedies: [other.md]\n---\n",
+		"content/other.md":  "# Other\n",
+	}))
+	if _, err := os.Stat(filepath.Join(dest, "kinds/meeting-format")); !os.IsNotExist(err) {
+		t.Errorf("a list of meeting formats was written (%v)", err)
+	}
+	for _, page := range []string{"index.html", "s/index.html", "search/index.html"} {
+		src := readFile(t, filepath.Join(dest, page))
+		if !strings.Contains(src, `href="/kinds/symptom/"`) || strings.Contains(src, "/kinds/meeting-format/") || strings.Contains(src, "Tool rollouts") {
+			t.Errorf("%s does not offer exactly the kind in use", page)
+		}
+		if !strings.Contains(src, `placeholder="Search playbooks…"`) {
+			t.Errorf("%s: the search box does not ask for playbooks", page)
+		}
+	}
+	if sm := readFile(t, filepath.Join(dest, "sitemap.xml")); strings.Contains(sm, "meeting-format") || !strings.Contains(sm, "/kinds/symptom/") {
+		t.Error("the sitemap lists kinds without pages, or not the one in use")
+	}
+}

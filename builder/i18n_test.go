@@ -146,7 +146,7 @@ func TestBuild_ThirdLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	de := strings.NewReplacer("search_placeholder: Search playbooks…", "search_placeholder: Playbooks durchsuchen…",
+	de := strings.NewReplacer("search_placeholder_plain: Search…", "search_placeholder_plain: Suchen…",
 		"callout_note: Note", "callout_note: Hinweis", "task_done: Done", "task_done: Erledigt",
 		"task_not_done: Not done", "task_not_done: Offen", "month_6: June", "month_6: Juni",
 		"date_format: \"{day} {month} {year}\"", "date_format: \"{day}. {month} {year}\"").Replace(string(en))
@@ -155,14 +155,14 @@ func TestBuild_ThirdLanguage(t *testing.T) {
 		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
 	}
 	page := readFile(t, filepath.Join(dest, "page/index.html"))
-	for _, want := range []string{`<html lang="de">`, `placeholder="Playbooks durchsuchen…"`, `<p class="callout-title">Hinweis</p>`,
+	for _, want := range []string{`<html lang="de">`, `placeholder="Suchen…"`, `<p class="callout-title">Hinweis</p>`,
 		`aria-label="Erledigt"`, `aria-label="Offen"`, ">30. Juni 2026</time>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("German page lacks %s", want)
 		}
 	}
 	home := readFile(t, filepath.Join(dest, "index.html"))
-	if !strings.Contains(home, `placeholder="Search playbooks…"`) {
+	if !strings.Contains(home, `placeholder="Search…"`) {
 		t.Error("English home page lost its strings")
 	}
 }
@@ -176,7 +176,7 @@ func TestBuild_LanguageWithoutStrings(t *testing.T) {
 		t.Fatalf("diagnostics:\n%s", got)
 	}
 	page := readFile(t, filepath.Join(dest, "page/index.html"))
-	for _, want := range []string{`<html lang="fr">`, `placeholder="Search playbooks…"`, `<p class="callout-title">Note</p>`, `aria-label="Done"`, ">30 June 2026</time>"} {
+	for _, want := range []string{`<html lang="fr">`, `placeholder="Search…"`, `<p class="callout-title">Note</p>`, `aria-label="Done"`, ">30 June 2026</time>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("French page lacks %s", want)
 		}

@@ -63,23 +63,20 @@ func (s *Site) jobs(theme *Theme) []job {
 		v.Crumbs = s.crumbs(sec.Path, true, def)
 		jobs = append(jobs, job{out: outPath(sec.URL), view: v, by: sectionClaim(sec)})
 	}
-	for i := range s.Config.Kinds {
-		k := &s.Config.Kinds[i]
-		u := "/kinds/" + k.Name + "/"
+	for _, g := range s.kindGroups("", def) {
+		k := s.Config.Kind(g.ID)
+		u := g.URL
 		v := view("list", u, k.PluralFor(def), def)
 		v.Kind = k
-		for _, p := range s.Pages {
-			if p.Kind == k.Name {
-				v.List = append(v.List, p)
-			}
-		}
-		slices.SortFunc(v.List, byWeightTitle)
+		v.List = slices.SortedFunc(slices.Values(g.Pages), byWeightTitle)
 		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
 		jobs = append(jobs, job{out: outPath(u), view: v, by: claim{what: "kb's list of the kind " + k.Name}})
 	}
-	tv := view("terms", "/tags/", "Tags", def)
-	tv.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
-	jobs = append(jobs, job{out: outPath("/tags/"), view: tv, by: claim{what: "kb's list of tags"}})
+	if s.Features.Tags {
+		tv := view("terms", "/tags/", "Tags", def)
+		tv.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
+		jobs = append(jobs, job{out: outPath("/tags/"), view: tv, by: claim{what: "kb's list of tags"}})
+	}
 	for _, t := range s.Tags {
 		v := view("list", t.URL, "#"+t.Name, def)
 		v.Term, v.List = t, t.Pages
@@ -98,8 +95,13 @@ func (s *Site) jobs(theme *Theme) []job {
 		v.Crumbs = []Crumb{{Title: s.Config.Title, URL: "/"}}
 		jobs = append(jobs, job{out: outPath(u), view: v, by: claim{what: "kb's list of the language " + l.Code}})
 	}
-	for _, special := range []struct{ layout, url string }{{"owners", "/owners/"}, {"review", "/review/"}, {"search", "/search/"}} {
-		if !theme.HasLayout(special.layout) {
+	// The owners and review pages only when some page has an owner or a
+	// review date: nothing links to them otherwise.
+	for _, special := range []struct {
+		layout, url string
+		used        bool
+	}{{"owners", "/owners/", s.Features.Owners}, {"review", "/review/", s.Features.Reviews}, {"search", "/search/", true}} {
+		if !theme.HasLayout(special.layout) || !special.used {
 			continue
 		}
 		v := view(special.layout, special.url, "", def)
@@ -163,8 +165,8 @@ func (s *Site) sitemap() []byte {
 			add(sec.URL, time.Time{})
 		}
 	}
-	for _, k := range s.Config.Kinds {
-		add("/kinds/"+k.Name+"/", time.Time{})
+	for _, g := range s.kindGroups("", s.Config.DefaultLanguage) {
+		add(g.URL, time.Time{})
 	}
 	for _, t := range s.Tags {
 		add(t.URL, time.Time{})

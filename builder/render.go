@@ -256,8 +256,9 @@ func (v *View) LangName(code string) string {
 // Overdue reports whether p's review date has passed.
 func (v *View) Overdue(p *Page) bool { return p.Overdue(v.Site.Now) }
 
-// KindGroups lists each kind with its pages in the view's language (all
-// languages when lang is empty). The lists are computed once per site.
+// KindGroups lists each kind that has pages, with its pages in lang (all
+// languages when lang is empty), titled in the view's language. A kind
+// without pages is left out. The lists are computed once per site.
 func (v *View) KindGroups(lang string) []Group {
 	return v.Site.kindGroups(lang, v.Lang)
 }
@@ -285,6 +286,7 @@ func (s *Site) kindGroups(lang, uiLang string) []Group {
 			}
 		}
 	}
+	gs = slices.DeleteFunc(gs, func(g Group) bool { return g.Count == 0 })
 	if s.groupCache == nil {
 		s.groupCache = map[string][]Group{}
 	}

@@ -32,6 +32,8 @@ type Site struct {
 	Owners []*Term
 	// Now is the day the build runs, for review dates.
 	Now time.Time
+	// Features are the theme's features the pages use (set by relate).
+	Features Features
 
 	// overdue counts the pages past their review date (set by relate).
 	overdue int

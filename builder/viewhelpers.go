@@ -251,10 +251,11 @@ func (v *View) OverdueCount() int {
 	return v.Site.overdue
 }
 
-// OtherLanguages lists the site's languages other than the view's.
+// OtherLanguages lists the languages other than the view's that the
+// site's pages are written in.
 func (v *View) OtherLanguages() []Language {
 	var out []Language
-	for _, l := range v.Site.Config.Languages {
+	for _, l := range v.Site.Features.Languages {
 		if l.Code != v.Lang {
 			out = append(out, l)
 		}
