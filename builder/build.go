@@ -107,6 +107,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		closer = root
 	}
 	cfg := config.Default()
+	hasConfig := false
 	contentDir := ""
 	contentFS := siteFS
 	if src, err := fs.ReadFile(siteFS, layout.ConfigFile); err == nil {
@@ -115,7 +116,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		if c == nil {
 			return nil, nil, diags, nil
 		}
-		cfg = c
+		cfg, hasConfig = c, true
 		if fi, err := fs.Stat(siteFS, cfg.ContentDir); err == nil && fi.IsDir() {
 			contentFS, _ = fs.Sub(siteFS, cfg.ContentDir)
 			contentDir = cfg.ContentDir
@@ -203,6 +204,10 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		site.Pages = append(site.Pages, p)
 	}
 	diags = append(diags, site.link()...)
+	if root := site.sections[""]; !hasConfig && root != nil && root.Index != nil {
+		// A repository without site.yaml is named by its README's title.
+		cfg.Title = root.Index.Title
+	}
 	if len(site.Pages) == 0 && diags.Errors() == 0 {
 		site.noPages(&diags, opts.Source, len(mdFiles) > 0)
 	}

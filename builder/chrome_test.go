@@ -22,11 +22,16 @@ import (
 // The tests below build it as `kb build --source` does and check that the
 // interface fits it: none of the chrome of features it does not use.
 
-// buildGeneric builds testdata/generic-repo and returns the result and
-// the output folder.
+// buildGeneric builds a copy of testdata/generic-repo outside kb's own
+// Git checkout (so without Git dates) and returns the result and the
+// output folder.
 func buildGeneric(t *testing.T) (*Result, string) {
 	t.Helper()
-	res, dest := mustBuild(t, filepath.Join("testdata", "generic-repo"))
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(filepath.Join("testdata", "generic-repo"))); err != nil {
+		t.Fatal(err)
+	}
+	res, dest := mustBuild(t, src)
 	if n := res.Diagnostics.Errors() + res.Diagnostics.Warnings(); n != 0 {
 		t.Fatalf("the generic repository builds with %d diagnostics:\n%s", n, diagStrings(res.Diagnostics))
 	}
@@ -360,5 +365,74 @@ func TestKinds_OnlyThoseInUse(t *testing.T) {
 	}
 	if sm := readFile(t, filepath.Join(dest, "sitemap.xml")); strings.Contains(sm, "meeting-format") || !strings.Contains(sm, "/kinds/symptom/") {
 		t.Error("the sitemap lists kinds without pages, or not the one in use")
+	}
+}
+
+// TestPlainRepo_Home: the home page is the root README (its own h1, its
+// text) and the top-level folders as cards, with root pages listed; the
+// site is named after the README; no "Recently updated" without Git dates.
+func TestPlainRepo_Home(t *testing.T) {
+	_, dest := buildGeneric(t)
+	doc := parseHTMLFile(t, filepath.Join(dest, "index.html"))
+	main := findAll(doc, elem("main"))[0]
+	if h1 := findAll(main, elem("h1", "id", "acme-handbook")); len(h1) != 1 || textOf(h1[0]) != "Acme Handbook" {
+		t.Errorf("home h1 %v, want the README's", h1)
+	}
+	if !strings.Contains(textOf(main), "This handbook describes how Acme works") {
+		t.Error("home lacks the README's text")
+	}
+	var cards []string
+	for _, a := range findAll(main, elem("a", "class", "card-title")) {
+		cards = append(cards, textOf(a))
+	}
+	if want := []string{"Company", "Engineering", "People", "Contributing"}; !slices.Equal(cards, want) {
+		t.Errorf("home cards %q, want the folders then the root pages %q", cards, want)
+	}
+	if brand := findAll(doc, elem("a", "class", "brand")); len(brand) != 1 || textOf(brand[0]) != "Acme Handbook" {
+		t.Error("the site is not named after its README")
+	}
+	if title := textOf(findAll(doc, elem("title"))[0]); title != "Acme Handbook" {
+		t.Errorf("home title %q", title)
+	}
+	for _, rel := range builtPages(t, dest) {
+		if src := readFile(t, filepath.Join(dest, rel)); strings.Contains(src, "Recently updated") || strings.Contains(src, "No pages here yet") {
+			t.Errorf("%s: recently updated, without dates", rel)
+		}
+	}
+	// Nothing to link to: no tags, owners, review dates or languages.
+	for _, rel := range []string{"index.html", "company/values/index.html"} {
+		doc := parseHTMLFile(t, filepath.Join(dest, rel))
+		for _, a := range findAll(doc, elem("a")) {
+			if href, _ := nodeAttr(a, "href"); href == "/tags/" || href == "/owners/" || href == "/review/" {
+				t.Errorf("%s links to %s", rel, href)
+			}
+		}
+	}
+}
+
+// TestPlainRepo_RecentWithGitDates: with Git dates and no kinds, the home
+// page and the feed list the most recently updated pages.
+func TestPlainRepo_RecentWithGitDates(t *testing.T) {
+	src := site(t, map[string]string{"README.md": "# Handbook\n\nWelcome.\n", "a.md": "# A\n\nFirst.\n", "b.md": "# B\n\nSecond.\n"})
+	ckGit(t, src, "", "init", "-q")
+	ckGit(t, src, "2026-01-02T10:00:00Z", "add", ".")
+	ckGit(t, src, "2026-01-02T10:00:00Z", "commit", "-qm", "first")
+	writeFile(t, filepath.Join(src, "b.md"), "# B\n\nSecond, changed.\n")
+	ckGit(t, src, "2026-03-04T10:00:00Z", "commit", "-qam", "second")
+	_, dest := mustBuild(t, src)
+	doc := parseHTMLFile(t, filepath.Join(dest, "index.html"))
+	recent := findAll(doc, elem("section", "class", "recent"))
+	if len(recent) != 1 {
+		t.Fatal("no recently updated pages on the home page")
+	}
+	var titles []string
+	for _, a := range findAll(recent[0], elem("a", "class", "card-title")) {
+		titles = append(titles, textOf(a))
+	}
+	if want := []string{"B", "Handbook", "A"}; !slices.Equal(titles, want) { // newest first, then by path
+		t.Errorf("recently updated %q, want %q", titles, want)
+	}
+	if feed := readFile(t, filepath.Join(dest, "feed.xml")); strings.Count(feed, "<entry>") != 3 {
+		t.Errorf("the feed has %d entries, want 3", strings.Count(feed, "<entry>"))
 	}
 }

@@ -187,7 +187,8 @@ func (s *Site) sitemap() []byte {
 	return buf.Bytes()
 }
 
-// feed is an Atom feed of the most recently updated playbooks.
+// feed is an Atom feed of the most recently updated playbooks (pages, on
+// a site whose pages have no kind).
 func (s *Site) feed() []byte {
 	type link struct {
 		Href string `xml:"href,attr"`
@@ -218,7 +219,7 @@ func (s *Site) feed() []byte {
 	f := feed{Title: s.Config.Title, ID: home, Links: []link{{Href: home}, {Href: home + "feed.xml", Rel: "self"}}}
 	f.Author.Name = s.Config.Title
 	newest := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, p := range recent(s.Pages, s.Config.FeedSize) {
+	for _, p := range s.recent(s.Config.FeedSize) {
 		u := s.Config.AbsURL(s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"))
 		upd := p.Updated
 		if upd.IsZero() {

@@ -141,8 +141,10 @@ var funcs = template.FuncMap{
 	"add":   func(a, b int) int { return a + b },
 	"first": func(n int, ps []*Page) []*Page { return ps[:min(n, len(ps))] },
 	"slug":  GitHubSlug,
-	// dict2 passes the view and a list to a partial.
-	"dict2": func(v *View, list any) map[string]any { return map[string]any{"V": v, "Pages": list, "Sections": list} },
+	// dict2 passes the view and a list (or a section) to a partial.
+	"dict2": func(v *View, list any) map[string]any {
+		return map[string]any{"V": v, "Pages": list, "Sections": list, "Section": list}
+	},
 }
 
 // View is what a layout sees: the site, the page being rendered (nil for
@@ -294,13 +296,14 @@ func (s *Site) kindGroups(lang, uiLang string) []Group {
 	return gs
 }
 
-// Recent returns the n most recently updated playbooks.
-func (v *View) Recent(n int) []*Page { return recent(v.Site.Pages, n) }
+// Recent returns the n most recently updated playbooks (pages, on a site
+// whose pages have no kind).
+func (v *View) Recent(n int) []*Page { return v.Site.recent(n) }
 
-func recent(pages []*Page, n int) []*Page {
+func (s *Site) recent(n int) []*Page {
 	var ps []*Page
-	for _, p := range pages {
-		if p.IsPlaybook() {
+	for _, p := range s.Pages {
+		if p.IsPlaybook() || !s.Features.Kinds {
 			ps = append(ps, p)
 		}
 	}
