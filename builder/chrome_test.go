@@ -320,7 +320,7 @@ func TestExampleSite_KeepsItsChrome(t *testing.T) {
 	side := findAll(doc, elem("nav", "id", "sidebar"))[0]
 	var groups []string
 	for _, s := range findAll(side, elem("summary")) {
-		if _, ok := nodeAttr(s, "class"); !ok {
+		if _, folder := nodeAttr(s, "aria-label"); !folder {
 			groups = append(groups, textOf(s))
 		}
 	}
@@ -434,5 +434,72 @@ func TestPlainRepo_RecentWithGitDates(t *testing.T) {
 	}
 	if feed := readFile(t, filepath.Join(dest, "feed.xml")); strings.Count(feed, "<entry>") != 3 {
 		t.Errorf("the feed has %d entries, want 3", strings.Count(feed, "<entry>"))
+	}
+}
+
+// treeFacts is what the sidebar's folder tree of a page shows.
+type treeFacts struct {
+	folders, open, current []string // link texts
+}
+
+func sidebarTree(t *testing.T, path string) treeFacts {
+	t.Helper()
+	doc := parseHTMLFile(t, path)
+	side := findAll(doc, elem("nav", "id", "sidebar"))
+	if len(side) != 1 {
+		t.Fatalf("%s: %d sidebars", path, len(side))
+	}
+	var f treeFacts
+	for _, li := range findAll(side[0], elem("li", "class", "nav-folder")) {
+		a := li.FirstChild
+		f.folders = append(f.folders, textOf(a))
+		for c := a.NextSibling; c != nil; c = c.NextSibling {
+			if _, open := nodeAttr(c, "open"); c.Data == "details" && open {
+				f.open = append(f.open, textOf(a))
+			}
+		}
+	}
+	for _, a := range findAll(side[0], elem("a", "aria-current", "page")) {
+		f.current = append(f.current, textOf(a))
+	}
+	return f
+}
+
+// TestPlainRepo_SidebarTree: the sidebar holds every folder at every
+// depth, collapsible; on a page four folders deep its link is current and
+// the folders leading to it are open, the others closed; on a folder's
+// README the folder's link is current and it is open.
+func TestPlainRepo_SidebarTree(t *testing.T) {
+	_, dest := buildGeneric(t)
+	all := []string{"Company", "Engineering", "Engineering practices", "Deployment", "Checklists", "People", "Onboarding"}
+	for _, c := range []struct {
+		page          string
+		open, current []string
+	}{
+		{"engineering/practices/deployment/checklists/database-migrations/index.html",
+			[]string{"Engineering", "Engineering practices", "Deployment", "Checklists"}, []string{"Database migrations"}},
+		{"engineering/practices/index.html", []string{"Engineering", "Engineering practices"}, []string{"Engineering practices"}},
+		{"people/benefits/index.html", []string{"People"}, []string{"Benefits"}},
+		{"contributing/index.html", nil, []string{"Contributing"}},
+		{"index.html", nil, nil},
+		{"search/index.html", nil, nil},
+	} {
+		f := sidebarTree(t, filepath.Join(dest, filepath.FromSlash(c.page)))
+		if !slices.Equal(f.folders, all) || !slices.Equal(f.open, c.open) || !slices.Equal(f.current, c.current) {
+			t.Errorf("%s: folders %q, open %q, current %q; want %q, %q, %q", c.page, f.folders, f.open, f.current, all, c.open, c.current)
+		}
+	}
+	// Each folder opens and closes without scripts: its toggle is the
+	// <summary> of a <details> holding its entries, the link beside it.
+	doc := parseHTMLFile(t, filepath.Join(dest, "index.html"))
+	for _, li := range findAll(doc, elem("li", "class", "nav-folder")) {
+		d := li.FirstChild.NextSibling
+		if d == nil || d.Data != "details" || d.FirstChild == nil || d.FirstChild.Data != "summary" || len(findAll(d.FirstChild, elem("a"))) > 0 {
+			t.Errorf("folder %q is not a link beside a <details> with a <summary>", textOf(li.FirstChild))
+			continue
+		}
+		if name, _ := nodeAttr(d.FirstChild, "aria-label"); name != textOf(li.FirstChild) {
+			t.Errorf("folder %q: its toggle is named %q", textOf(li.FirstChild), name)
+		}
 	}
 }

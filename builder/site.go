@@ -59,7 +59,8 @@ type Site struct {
 
 	cacheMu    sync.Mutex
 	groupCache map[string][]Group
-	progress   *Progress // nil unless the build reports its progress
+	navCache
+	progress *Progress // nil unless the build reports its progress
 }
 
 // Section is a folder of the content tree.
