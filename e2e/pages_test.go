@@ -1,11 +1,13 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -192,35 +194,47 @@ type axeResult struct {
 	}
 }
 
-// TestAccessibility runs axe-core on every page type in the light and the
-// dark scheme and wants zero violations.
-func TestAccessibility(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join(repoRoot, "node_modules", "axe-core", "axe.min.js"))
+// axeSource is axe-core's script, read once.
+var axeSource = sync.OnceValues(func() ([]byte, error) {
+	return os.ReadFile(filepath.Join(repoRoot, "node_modules", "axe-core", "axe.min.js"))
+})
+
+// axeCheck runs axe-core on the page open in ctx and fails the test for
+// every violation it finds.
+func axeCheck(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	src, err := axeSource()
 	if err != nil {
 		t.Fatalf("axe-core is missing: run `npm ci` at the repository root (%v)", err)
 	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []axeResult
+	if err := json.Unmarshal(raw, &vs); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vs {
+		for _, n := range v.Nodes {
+			t.Errorf("%s: %s (%s) at %v: %s", what, v.ID, v.Impact, n.Target, n.Summary)
+		}
+	}
+}
+
+// TestAccessibility runs axe-core on every page type in the light and the
+// dark scheme and wants zero violations.
+func TestAccessibility(t *testing.T) {
 	ctx := tab(t)
 	for _, scheme := range []string{"light", "dark"} {
 		setScheme(t, ctx, scheme)
 		for _, pt := range pageTypes(t) {
 			t.Run(scheme+"/"+pt.name, func(t *testing.T) {
 				open(t, ctx, pt.path)
-				if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
-					t.Fatal(err)
-				}
-				raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
-				if err != nil {
-					t.Fatal(err)
-				}
-				var vs []axeResult
-				if err := json.Unmarshal(raw, &vs); err != nil {
-					t.Fatal(err)
-				}
-				for _, v := range vs {
-					for _, n := range v.Nodes {
-						t.Errorf("%s: %s (%s) at %v: %s", pt.path, v.ID, v.Impact, n.Target, n.Summary)
-					}
-				}
+				axeCheck(t, ctx, pt.path)
 			})
 		}
 	}
