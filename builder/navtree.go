@@ -38,7 +38,8 @@ type NavItem struct {
 	// Folder is true for a folder entry that holds entries (navfolderend
 	// closes it); Open shows them.
 	Folder, Open bool
-	// Count is the number of pages of a folder whose list is cut (navmore).
+	// Count is the number of a folder's pages, for the link to their list
+	// (navmore).
 	Count int
 }
 
