@@ -5,6 +5,9 @@
 // language switch, the colour-scheme toggle, the table of contents, list
 // filters, phone-size layouts, accessibility (axe-core) and HTML validity
 // (the Nu Html Checker), and write screenshots to .test-artifacts/screenshots.
+// A plain handbook without site.yaml (builder/testdata/generic-repo) is
+// built and opened too, for the interface of a repository without kinds,
+// languages or Git dates.
 //
 // They need /usr/bin/chromium (or $CHROME_PATH), Java, and `npm ci` run at
 // the repository root for axe-core and vnu-jar.
