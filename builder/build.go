@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 
 	"kb/internal/config"
 	"kb/internal/layout"
@@ -106,6 +107,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		closer = root
 	}
 	cfg := config.Default()
+	hasConfig := false
 	contentDir := ""
 	contentFS := siteFS
 	if src, err := fs.ReadFile(siteFS, layout.ConfigFile); err == nil {
@@ -114,7 +116,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		if c == nil {
 			return nil, nil, diags, nil
 		}
-		cfg = c
+		cfg, hasConfig = c, true
 		if fi, err := fs.Stat(siteFS, cfg.ContentDir); err == nil && fi.IsDir() {
 			contentFS, _ = fs.Sub(siteFS, cfg.ContentDir)
 			contentDir = cfg.ContentDir
@@ -202,6 +204,10 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		site.Pages = append(site.Pages, p)
 	}
 	diags = append(diags, site.link()...)
+	if root := site.sections[""]; !hasConfig && root != nil && root.Index != nil {
+		// A repository without site.yaml is named by its README's title.
+		cfg.Title = root.Index.Title
+	}
 	if len(site.Pages) == 0 && diags.Errors() == 0 {
 		site.noPages(&diags, opts.Source, len(mdFiles) > 0)
 	}
@@ -403,10 +409,10 @@ func (s *Site) renderBodies() {
 		if p.doc == nil {
 			return
 		}
-		var buf bytes.Buffer
-		p.Body, p.renderErr = "", renderBody(md, p, &buf)
+		var head, buf bytes.Buffer
+		p.H1, p.Body, p.renderErr = "", "", renderBody(md, p, &head, &buf)
 		if p.renderErr == nil {
-			p.Body = trustedHTML(buf.Bytes())
+			p.H1, p.Body = trustedHTML(head.Bytes()), trustedHTML(buf.Bytes())
 		}
 		p.doc, p.src = nil, nil
 		for _, l := range p.Links {
@@ -415,14 +421,22 @@ func (s *Site) renderBodies() {
 	})
 }
 
-// renderBody renders p's syntax tree into w. A panic in the renderer is
+// renderBody renders p's syntax tree into w, all but a level-1 heading it
+// starts with, which goes to head (the layout shows it as the page's
+// title, above what it says of the page). A panic in the renderer is
 // returned as an error, so one page cannot bring down a build or a preview.
-func renderBody(md goldmark.Markdown, p *Page, w io.Writer) (err error) {
+func renderBody(md goldmark.Markdown, p *Page, head, w io.Writer) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
+	if h, ok := p.doc.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+		if err := md.Renderer().Render(head, p.src, h); err != nil {
+			return err
+		}
+		p.doc.RemoveChild(p.doc, h)
+	}
 	return md.Renderer().Render(w, p.src, p.doc)
 }
 

@@ -178,7 +178,7 @@ func TestBuild_Site(t *testing.T) {
 	if !strings.Contains(alias, `url=/kb/symptoms/duplicate-work/`) {
 		t.Errorf("alias does not redirect: %s", alias)
 	}
-	tag := readFile(t, filepath.Join(dest, "tags/marketing/index.html"))
+	tag := mainOf(t, readFile(t, filepath.Join(dest, "tags/marketing/index.html")))
 	if !strings.Contains(tag, "Duplicate work") || strings.Contains(tag, "Weekly sync") {
 		t.Error("tag page lists the wrong pages")
 	}

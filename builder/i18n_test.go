@@ -153,7 +153,7 @@ func languageSite(t *testing.T, lang string, extra map[string]string) string {
 // file; its pages show its strings in the layouts, callouts, task lists and
 // dates.
 func TestBuild_ThirdLanguage(t *testing.T) {
-	de := translatedStrings(t, "search_placeholder: Search playbooks…", "search_placeholder: Playbooks durchsuchen…",
+	de := translatedStrings(t, "search_placeholder_plain: Search…", "search_placeholder_plain: Suchen…",
 		"callout_note: Note", "callout_note: Hinweis", "task_done: Done", "task_done: Erledigt",
 		"task_not_done: Not done", "task_not_done: Offen", "month_6: June", "month_6: Juni",
 		"date_format: \"{day} {month} {year}\"", "date_format: \"{day}. {month} {year}\"")
@@ -162,14 +162,14 @@ func TestBuild_ThirdLanguage(t *testing.T) {
 		t.Fatalf("diagnostics: %s", diagStrings(res.Diagnostics))
 	}
 	page := readFile(t, filepath.Join(dest, "de/page/index.html"))
-	for _, want := range []string{`<html lang="de">`, `placeholder="Playbooks durchsuchen…"`, `<p class="callout-title">Hinweis</p>`,
+	for _, want := range []string{`<html lang="de">`, `placeholder="Suchen…"`, `<p class="callout-title">Hinweis</p>`,
 		`aria-label="Erledigt"`, `aria-label="Offen"`, ">30. Juni 2026</time>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("German page lacks %s", want)
 		}
 	}
 	home := readFile(t, filepath.Join(dest, "index.html"))
-	if !strings.Contains(home, `placeholder="Search playbooks…"`) {
+	if !strings.Contains(home, `placeholder="Search…"`) {
 		t.Error("English home page lost its strings")
 	}
 }
@@ -183,7 +183,7 @@ func TestBuild_LanguageWithoutStrings(t *testing.T) {
 		t.Fatalf("diagnostics:\n%s", got)
 	}
 	page := readFile(t, filepath.Join(dest, "fr/page/index.html"))
-	for _, want := range []string{`<html lang="fr">`, `placeholder="Search playbooks…"`, `<p class="callout-title">Note</p>`, `aria-label="Done"`, ">30 June 2026</time>"} {
+	for _, want := range []string{`<html lang="fr">`, `placeholder="Search…"`, `<p class="callout-title">Note</p>`, `aria-label="Done"`, ">30 June 2026</time>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("French page lacks %s", want)
 		}

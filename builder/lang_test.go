@@ -108,16 +108,6 @@ func is(tag, class string) func(*html.Node) bool {
 	}
 }
 
-func textOf(n *html.Node) string {
-	var b strings.Builder
-	for c := range n.Descendants() {
-		if c.Type == html.TextNode {
-			b.WriteString(c.Data)
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
 // links lists "text → href" for the links under n.
 func links(n *html.Node) []string {
 	var out []string

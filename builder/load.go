@@ -324,7 +324,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 		p.Title = titleFromPath(p, cfg)
 	}
 	if p.Summary == "" {
-		p.Summary = truncate(info.firstPar, 200)
+		p.Summary, p.autoSummary = truncate(info.firstPar, 200), true
 	}
 	p.lowerTitle = strings.ToLower(p.Title)
 	return p, append(dec.diags, liquidDiags...)

@@ -67,6 +67,9 @@ type Page struct {
 	// Diagrams is true when the body has a ```mermaid block, drawn by the
 	// theme's diagram script: only such pages load it.
 	Diagrams bool
+	// H1 is that heading, rendered, when the body starts with it: the
+	// layouts show it as the page's title, and Body is the rest.
+	H1 template.HTML
 
 	// Updated is the date of the last commit that touched the file (zero
 	// outside a Git checkout); Authors are the commit authors, most recent first.
@@ -91,6 +94,9 @@ type Page struct {
 	// path or absolute; redirectPage is the page it leads to, if any.
 	redirect     string
 	redirectPage *Page
+	// autoSummary is set when Summary is the body's first paragraph, not
+	// a summary the front matter gives.
+	autoSummary bool
 	// unpublishable is set on a page whose front matter has errors: it
 	// is left out of the site but links to it resolve (see Site.invalid).
 	unpublishable bool
@@ -154,6 +160,17 @@ func (p *Page) TranslationIn(lang string) *Page {
 		}
 	}
 	return nil
+}
+
+// Lead is the summary to show under the page's title: the one its front
+// matter gives (summary, or description). A summary taken from the body's
+// first paragraph is shown in lists and search results, but not above
+// the body that holds it ("").
+func (p *Page) Lead() string {
+	if p.autoSummary {
+		return ""
+	}
+	return p.Summary
 }
 
 // IsPlaybook reports whether the page declares a kind.

@@ -105,8 +105,8 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		v.Crumbs = s.crumbs(sec.Path, true, lang)
 		jobs = append(jobs, job{out: outPath(u), view: v, by: sectionClaim(sec, u, what)})
 	}
-	for i := range s.Config.Kinds {
-		k := &s.Config.Kinds[i]
+	for _, g := range s.kindGroups("", lang) {
+		k := s.Config.Kind(g.ID)
 		base := "/kinds/" + k.Name + "/"
 		v := view("list", at(base), k.PluralFor(lang), lang)
 		v.Kind, v.base, v.Crumbs = k, base, home
@@ -121,9 +121,11 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's list of the kind " + k.Name)}})
 	}
 	tags := theme.ui.text(lang, "tags")
-	tv := view("terms", at("/tags/"), tags, lang)
-	tv.base, tv.Crumbs = "/tags/", home
-	jobs = append(jobs, job{out: outPath(tv.URL), view: tv, by: claim{what: what("kb's list of tags")}})
+	if s.Features.Tags {
+		tv := view("terms", at("/tags/"), tags, lang)
+		tv.base, tv.Crumbs = "/tags/", home
+		jobs = append(jobs, job{out: outPath(tv.URL), view: tv, by: claim{what: what("kb's list of tags")}})
+	}
 	for _, t := range s.Tags {
 		v := view("list", at(t.URL), "#"+t.Name, lang)
 		v.Term, v.base = t, t.URL
@@ -131,8 +133,13 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		v.Crumbs = []Crumb{home[0], {Title: tags, URL: at("/tags/")}}
 		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's page of the tag " + t.Name)}})
 	}
-	for _, special := range []struct{ layout, url string }{{"owners", "/owners/"}, {"review", "/review/"}, {"search", "/search/"}} {
-		if !theme.HasLayout(special.layout) {
+	// The owners and review pages only when some page has an owner or a
+	// review date: nothing links to them otherwise.
+	for _, special := range []struct {
+		layout, url string
+		used        bool
+	}{{"owners", "/owners/", s.Features.Owners}, {"review", "/review/", s.Features.Reviews}, {"search", "/search/", true}} {
+		if !theme.HasLayout(special.layout) || !special.used {
 			continue
 		}
 		v := view(special.layout, at(special.url), "", lang)
@@ -253,8 +260,8 @@ func (s *Site) sitemap() []byte {
 				add(at(sec.URL), time.Time{})
 			}
 		}
-		for _, k := range s.Config.Kinds {
-			add(at("/kinds/"+k.Name+"/"), time.Time{})
+		for _, g := range s.kindGroups("", l.Code) {
+			add(at(g.URL), time.Time{})
 		}
 		for _, t := range s.Tags {
 			add(at(t.URL), time.Time{})
@@ -276,7 +283,8 @@ func (s *Site) sitemap() []byte {
 	return buf.Bytes()
 }
 
-// feed is an Atom feed of the most recently updated playbooks.
+// feed is an Atom feed of the most recently updated playbooks (pages, on
+// a site whose pages have no kind).
 func (s *Site) feed() []byte {
 	type link struct {
 		Href string `xml:"href,attr"`
@@ -307,7 +315,7 @@ func (s *Site) feed() []byte {
 	f := feed{Title: s.Config.Title, ID: home, Links: []link{{Href: home}, {Href: home + "feed.xml", Rel: "self"}}}
 	f.Author.Name = s.Config.Title
 	newest := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, p := range recent(s.Pages, "", s.Config.FeedSize) {
+	for _, p := range s.recent("", s.Config.FeedSize) {
 		u := s.Config.AbsURL(s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"))
 		upd := p.Updated
 		if upd.IsZero() {

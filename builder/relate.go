@@ -20,6 +20,7 @@ func (s *Site) relate(ds *Diagnostics) {
 	s.relateBacklinks()
 	s.relateTranslations(ds)
 	s.Tags, s.Owners = s.terms()
+	s.Features = s.features()
 	if !s.read.checkOnly { // related pages are only shown, never checked
 		s.relatePages()
 	}

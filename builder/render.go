@@ -181,8 +181,10 @@ var funcs = template.FuncMap{
 	"add":   func(a, b int) int { return a + b },
 	"first": func(n int, ps []*Page) []*Page { return ps[:min(n, len(ps))] },
 	"slug":  GitHubSlug,
-	// dict2 passes the view and a list to a partial.
-	"dict2": func(v *View, list any) map[string]any { return map[string]any{"V": v, "Pages": list, "Sections": list} },
+	// dict2 passes the view and a list (or a section) to a partial.
+	"dict2": func(v *View, list any) map[string]any {
+		return map[string]any{"V": v, "Pages": list, "Sections": list, "Section": list}
+	},
 }
 
 // View is what a layout sees: the site, the page being rendered (nil for
@@ -316,8 +318,9 @@ func (v *View) LangName(code string) string {
 // Overdue reports whether p's review date has passed.
 func (v *View) Overdue(p *Page) bool { return p.Overdue(v.Site.Now) }
 
-// KindGroups lists each kind with its pages in the view's language (all
-// languages when lang is empty). The lists are computed once per site.
+// KindGroups lists each kind that has pages, with its pages in lang (all
+// languages when lang is empty), titled in the view's language. A kind
+// without pages is left out. The lists are computed once per site.
 func (v *View) KindGroups(lang string) []Group {
 	return v.Site.kindGroups(lang, v.Lang)
 }
@@ -345,6 +348,7 @@ func (s *Site) kindGroups(lang, uiLang string) []Group {
 			}
 		}
 	}
+	gs = slices.DeleteFunc(gs, func(g Group) bool { return g.Count == 0 })
 	if s.groupCache == nil {
 		s.groupCache = map[string][]Group{}
 	}
@@ -353,15 +357,15 @@ func (s *Site) kindGroups(lang, uiLang string) []Group {
 }
 
 // Recent returns the n most recently updated playbooks in the view's
-// language.
-func (v *View) Recent(n int) []*Page { return recent(v.Site.Pages, v.Lang, n) }
+// language (pages, on a site whose pages have no kind).
+func (v *View) Recent(n int) []*Page { return v.Site.recent(v.Lang, n) }
 
 // recent returns the n most recently updated playbooks in lang (in any
-// language when lang is "").
-func recent(pages []*Page, lang string, n int) []*Page {
+// language when lang is ""); on a site whose pages have no kind, pages.
+func (s *Site) recent(lang string, n int) []*Page {
 	var ps []*Page
-	for _, p := range pages {
-		if p.IsPlaybook() && (lang == "" || p.Lang == lang) {
+	for _, p := range s.Pages {
+		if (p.IsPlaybook() || !s.Features.Kinds) && (lang == "" || p.Lang == lang) {
 			ps = append(ps, p)
 		}
 	}

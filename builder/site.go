@@ -37,6 +37,8 @@ type Site struct {
 	Languages []Language
 	// Now is the day the build runs, for review dates.
 	Now time.Time
+	// Features are the theme's features the pages use (set by relate).
+	Features Features
 
 	// overdue counts the pages past their review date by language (set
 	// by relate).
@@ -71,7 +73,8 @@ type Site struct {
 	cacheMu    sync.Mutex
 	groupCache map[string][]Group
 	cards      map[cardKey]template.HTML // see View.Card
-	progress   *Progress                 // nil unless the build reports its progress
+	navCache
+	progress *Progress // nil unless the build reports its progress
 }
 
 // Section is a folder of the content tree. Its URL and Title are those in

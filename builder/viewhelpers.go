@@ -132,59 +132,6 @@ func (v *View) PagerLinks() Pager {
 	return Pager{p, n}
 }
 
-// NavSection is a top-level section in the sidebar: open (listing its pages
-// in the view's language) when the view is inside it.
-type NavSection struct {
-	Title   string
-	URL     string
-	Current bool
-	Open    bool
-	// Pages are the section's pages in the view's language: all of them,
-	// or, in a large section, the navWindow pages around the view's page.
-	Pages []*Page
-	// Total is the number of the section's pages in the view's language;
-	// more than len(Pages) when the list is cut.
-	Total int
-}
-
-// navWindow caps the pages an open section lists in the sidebar. Without
-// it every page of a section of thousands would carry thousands of links
-// (and the site would grow with the square of its size); the section's
-// own page lists them all.
-const navWindow = 25
-
-// NavSections lists the top-level sections for the sidebar.
-func (v *View) NavSections() []NavSection {
-	root := v.Site.sections[""]
-	if root == nil {
-		return nil
-	}
-	var out []NavSection
-	for _, sec := range root.Children {
-		u := v.Site.Config.LangURL(v.Lang, sec.URL)
-		n := NavSection{Title: v.Site.sectionTitle(sec, v.Lang), URL: u, Current: v.URL == u}
-		n.Open = n.Current || strings.HasPrefix(v.URL, u)
-		if n.Open {
-			at := 0
-			for _, p := range sec.Pages {
-				if p.Lang == v.Lang {
-					if p == v.Page {
-						at = len(n.Pages)
-					}
-					n.Pages = append(n.Pages, p)
-				}
-			}
-			n.Total = len(n.Pages)
-			if n.Total > navWindow {
-				lo := min(max(at-navWindow/2, 0), n.Total-navWindow)
-				n.Pages = n.Pages[lo : lo+navWindow]
-			}
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
 // Facet is one dimension a list of cards can be filtered by.
 type Facet struct {
 	// Name is the card attribute the facet filters on: "kind", "lang" or "tags".

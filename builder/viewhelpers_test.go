@@ -2,7 +2,10 @@ package builder
 
 import (
 	"fmt"
+	"html"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -94,17 +97,42 @@ func TestFacetsAndNeighbours(t *testing.T) {
 	if prev != nil || next != c {
 		t.Errorf("neighbours of A: %v, %v; want nil and C (B is Dutch)", prev, next)
 	}
-	if nav := v.NavSections(); len(nav) != 1 || nav[0].Open {
-		t.Errorf("sidebar sections %+v", nav)
+	if nav := navEntries(t, v); len(nav) != 4 || !nav[0].Folder || nav[0].Open || nav[0].Title != "Sub" {
+		t.Errorf("sidebar tree %+v, want the folder sub closed, then the English pages", nav)
 	}
 }
 
-// TestNavWindow: in a large section the sidebar lists a window of pages
-// around the current one (so page size does not grow with the section),
-// with the total for the link to the whole list.
+// navEntry is one link of a rendered sidebar tree.
+type navEntry struct {
+	URL, Title            string
+	Folder, Open, Current bool
+	More                  bool
+}
+
+var navEntryRE = regexp.MustCompile(`<li( class="nav-folder")?><a( class="nav-all")? href="([^"]*)"( aria-current="page")?>([^<]*)</a>(<details( open)?>)?`)
+
+// navEntries renders the view's sidebar tree and lists its links in order.
+func navEntries(t *testing.T, v *View) []navEntry {
+	t.Helper()
+	tree, err := v.NavTree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []navEntry
+	for _, m := range navEntryRE.FindAllStringSubmatch(string(tree), -1) {
+		out = append(out, navEntry{URL: m[3], Title: html.UnescapeString(m[5]), Folder: m[1] != "", More: m[2] != "",
+			Current: m[4] != "", Open: m[7] != ""})
+	}
+	return out
+}
+
+// TestNavWindow: over the budget, the sidebar lists every folder but
+// pages only in the current page's folder, a window of them around the
+// current one (so page size does not grow with the section), with a link
+// to the whole list; the folders above it link to their lists.
 func TestNavWindow(t *testing.T) {
-	src := fstest.MapFS{"README.md": {Data: []byte("# Home\n")}}
-	const n = 3 * navWindow
+	src := fstest.MapFS{"README.md": {Data: []byte("# Home\n")}, "other/x.md": {Data: []byte("# X\n")}, "other/deep/y.md": {Data: []byte("# Y\n")}}
+	const n = navBudget + navWindow
 	for i := range n {
 		src[fmt.Sprintf("big/p%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Page %03d\n", i))}
 		src[fmt.Sprintf("big/q%03d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Pagina %03d\nlang: nl\n---\n", i))}
@@ -117,27 +145,47 @@ func TestNavWindow(t *testing.T) {
 	for _, c := range []struct {
 		path   string
 		lo, hi int // the window's first and last page number
-	}{{"big/p000.md", 0, navWindow - 1}, {"big/p040.md", 40 - navWindow/2, 40 + navWindow/2}, {"big/p074.md", n - navWindow, n - 1}} {
+	}{{"big/p000.md", 0, navWindow - 1}, {"big/p040.md", 40 - navWindow/2, 40 + navWindow/2}, {"big/p224.md", n - navWindow, n - 1}} {
 		p := site.PageByPath(c.path)
 		v := &View{Site: site, Page: p, URL: p.URL, Lang: "en", theme: th}
-		nav := v.NavSections()
-		if len(nav) != 1 || !nav[0].Open {
-			t.Fatalf("%s: sidebar %+v", c.path, nav)
+		nav := navEntries(t, v)
+		if len(nav) != navWindow+4 || nav[0].Title != "Big" || !nav[0].Open || nav[navWindow+2].Title != "Other" || nav[navWindow+2].Open {
+			t.Fatalf("%s: sidebar %+v, want big open with %d pages and a link to all, then other closed", c.path, nav, navWindow)
 		}
-		got := nav[0]
-		if got.Total != n || len(got.Pages) != navWindow {
-			t.Errorf("%s: %d of %d pages listed, want %d of %d", c.path, len(got.Pages), got.Total, navWindow, n)
-			continue
+		pages, more := nav[1:navWindow+1], nav[navWindow+1]
+		if want := fmt.Sprintf("All pages (%d)", n); !more.More || more.Title != want || more.URL != "/big/" {
+			t.Errorf("%s: %+v after the window, want a link %q to /big/", c.path, more, want)
 		}
-		first, last := got.Pages[0].Title, got.Pages[len(got.Pages)-1].Title
-		if want := fmt.Sprintf("Page %03d", c.lo); first != want {
+		if first, want := pages[0].Title, fmt.Sprintf("Page %03d", c.lo); first != want {
 			t.Errorf("%s: window starts at %q, want %q", c.path, first, want)
 		}
-		if want := fmt.Sprintf("Page %03d", c.hi); last != want {
+		if last, want := pages[len(pages)-1].Title, fmt.Sprintf("Page %03d", c.hi); last != want {
 			t.Errorf("%s: window ends at %q, want %q", c.path, last, want)
 		}
-		if !slices.Contains(got.Pages, p) {
-			t.Errorf("%s: the current page is not in its window", c.path)
+		var current []string
+		for _, e := range nav {
+			if e.Current {
+				current = append(current, e.URL)
+			}
+		}
+		if !slices.Equal(current, []string{p.URL}) {
+			t.Errorf("%s: current %q, want %s", c.path, current, p.URL)
+		}
+	}
+	// Elsewhere the big folder is closed, and lists none of its pages; a
+	// folder above the current page's links to its list.
+	for path, want := range map[string]string{
+		"other/x.md":      "Big/ Other/+ Deep/ X*",
+		"other/deep/y.md": "Big/ Other/+ Deep/+ Y* All pages (1)>",
+	} {
+		p := site.PageByPath(path)
+		var got []string
+		for _, e := range navEntries(t, &View{Site: site, Page: p, URL: p.URL, Lang: "en", theme: th}) {
+			got = append(got, e.Title+map[bool]string{true: "/"}[e.Folder]+map[bool]string{true: "+"}[e.Open]+
+				map[bool]string{true: "*"}[e.Current]+map[bool]string{true: ">"}[e.More])
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s: sidebar %q, want %q", path, strings.Join(got, " "), want)
 		}
 	}
 }
@@ -177,8 +225,10 @@ func TestSectionTitlesPerLanguage(t *testing.T) {
 			crumbs = append(crumbs, cr.Title)
 		}
 		v := &View{Site: site, Page: p, URL: p.URL, Lang: c.lang, theme: th}
-		for _, n := range v.NavSections() {
-			nav = append(nav, n.Title)
+		for _, n := range navEntries(t, v) {
+			if n.Folder {
+				nav = append(nav, n.Title)
+			}
 		}
 		if !slices.Equal(crumbs, c.crumbs) || !slices.Equal(nav, c.nav) {
 			t.Errorf("%s: crumbs %q, sidebar %q; want %q and %q", c.path, crumbs, nav, c.crumbs, c.nav)

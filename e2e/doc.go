@@ -8,6 +8,9 @@
 // Sites of their own test hostile content, mermaid diagrams (drawn under
 // kb serve's policy and on a static host; hostile ones run nothing) and
 // the static search bundle.
+// A plain handbook without site.yaml (builder/testdata/generic-repo) is
+// built and opened too, for the interface of a repository without kinds,
+// languages or Git dates.
 //
 // They need /usr/bin/chromium (or $CHROME_PATH), Java, and `npm ci` run at
 // the repository root for axe-core and vnu-jar.

@@ -210,6 +210,15 @@ func TestAccessibility(t *testing.T) {
 	}
 }
 
+// axeCheck runs axe-core on the page open in ctx and fails the test for
+// every violation it finds.
+func axeCheck(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	for _, v := range axeViolations(t, ctx) {
+		t.Errorf("%s: %s", what, v)
+	}
+}
+
 // axeViolations runs axe-core on the page open in ctx and lists what it
 // finds wrong, one line per element.
 func axeViolations(t *testing.T, ctx context.Context) []string {

@@ -361,11 +361,13 @@
   }
 
   // chips draws one group of filter chips: every value with its count,
-  // and the chosen ones even when they count nothing.
-  function chips(facet, counts, chosen) {
+  // and the chosen ones even when they count nothing. A group whose one
+  // value every result has would filter nothing (one language) and is
+  // left out, as the lists leave it out.
+  function chips(facet, counts, chosen, total) {
     var values = Object.keys(counts || {});
     chosen.forEach(function (v) { if (values.indexOf(v) < 0) values.push(v); });
-    if (!values.length) return;
+    if (!values.length || (values.length === 1 && !chosen.length && counts[values[0]] === total)) return;
     values.sort(function (a, b) { return ((counts[b] || 0) - (counts[a] || 0)) || label(facet, a).localeCompare(label(facet, b)); });
     var name = page.dataset["facet" + facet.charAt(0).toUpperCase() + facet.slice(1)];
     var g = el("div", "filter-group");
@@ -393,9 +395,9 @@
     if (!params.get("offset")) {
       list.textContent = "";
       filters.textContent = "";
-      chips("kind", res.facets.kind, pageState.kind ? [pageState.kind] : []);
-      chips("lang", res.facets.lang, pageState.lang ? [pageState.lang] : []);
-      chips("tags", res.facets.tags, pageState.tags);
+      chips("kind", res.facets.kind, pageState.kind ? [pageState.kind] : [], res.total);
+      chips("lang", res.facets.lang, pageState.lang ? [pageState.lang] : [], res.total);
+      chips("tags", res.facets.tags, pageState.tags, res.total);
       if (pageState.kind || pageState.lang || pageState.tags.length) {
         var clear = el("button", "link-button search-clear", page.dataset.clear);
         clear.type = "button";
@@ -405,7 +407,7 @@
     res.hits.forEach(function (hit) { list.appendChild(hitItem(hit)); });
     pageState.offset = (Number(params.get("offset")) || 0) + res.hits.length;
     more.hidden = pageState.offset >= res.total;
-    suggest.hidden = res.total > 0;
+    if (suggest) suggest.hidden = res.total > 0;
     var note = res.fuzzy ? page.dataset.fuzzy : res.partial ? page.dataset.partial : "";
     var count = pageState.q ? fill(form.dataset.count, { total: res.total, q: pageState.q }) : res.total + " " + page.dataset.results;
     status.textContent = res.total ? count + (note ? " " + note : "") : "";

@@ -1,0 +1,316 @@
+package builder
+
+import (
+	"html/template"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// The sidebar's tree of folders is the same on every page of a language
+// but for the entry marked current and the folders opened to show it. So
+// it is rendered once per language, in pieces, through the theme's
+// templates navfolder, navfolderend, navpage and navmore; each page's copy
+// is that text with the few pieces of its branch replaced.
+
+// navBudget is the number of pages of a language up to which the tree
+// lists the pages of every folder. Above it, the tree lists every folder,
+// but pages only in the current page's folder and at the top level, at
+// most navWindow of them around the current page; the other folders on
+// its branch link to their lists instead: each page carries the sidebar,
+// so a tree of every page would make the site grow with the square of
+// its size.
+const navBudget = 200
+
+// navWindow caps the pages an open folder lists in a tree over the
+// budget; the folder's own page lists them all.
+const navWindow = 25
+
+// NavItem is one entry of the sidebar's tree, as the theme's navfolder,
+// navpage and navmore templates render it.
+type NavItem struct {
+	// V renders links and strings in the tree's language.
+	V     *View
+	Title string
+	URL   string
+	// Current marks the entry of the page being viewed.
+	Current bool
+	// Folder is true for a folder entry that holds entries (navfolderend
+	// closes it); Open shows them.
+	Folder, Open bool
+	// Count is the number of a folder's pages, for the link to their list
+	// (navmore).
+	Count int
+}
+
+// navTree is the tree of one language, rendered once.
+type navTree struct {
+	// html is the tree with every folder closed and nothing current.
+	html string
+	// full is true when every folder's pages are in html.
+	full    bool
+	folders map[string]*navFolder // by folder path, "" for the top level
+	pages   map[string]*navPage   // by page URL
+	end     string                // navfolderend
+	view    *View
+	tmpl    *template.Template
+}
+
+// navFolder is a folder's place in the tree's text and its pieces.
+type navFolder struct {
+	sec *Section
+	// start and end delimit the folder's own entry (its navfolder piece);
+	// list and listEnd its page list (empty when the tree is not full).
+	start, end, list, listEnd int
+	// holds is true when the entry in html holds entries, branch when it
+	// does on the current page's branch (its pages are listed there).
+	holds, branch bool
+	// open and openCurrent are the entry on the current page's branch,
+	// the second for the folder's own page.
+	open, openCurrent string
+	// pages are the URLs of its pages in the tree's language, in order;
+	// more links to all of them (navmore).
+	pages []string
+	more  string
+}
+
+// navPage is a page's entry: where it is in the full tree's text, and its
+// text as it is and as the current page.
+type navPage struct {
+	at, end          int
+	closed, selected string
+}
+
+// NavTree is the sidebar's tree of folders and pages in the view's
+// language, with the view's page (or folder) marked current and the
+// folders that lead to it open.
+func (v *View) NavTree() (template.HTML, error) {
+	t, err := v.Site.navTree(v.theme, v.Lang)
+	if err != nil || t == nil {
+		return "", err
+	}
+	return themeHTML(t.render(v)), nil
+}
+
+// themeHTML marks text produced by executing the theme's own templates
+// (html/template, which escaped every value in it) as safe HTML, so that
+// pieces of it can be put together without escaping them a second time.
+func themeHTML(s string) template.HTML { return template.HTML(s) }
+
+// navTree returns the tree of lang, rendering it on first use.
+func (s *Site) navTree(th *Theme, lang string) (*navTree, error) {
+	s.navMu.Lock()
+	defer s.navMu.Unlock()
+	if t, ok := s.navTrees[lang]; ok {
+		return t, nil
+	}
+	t, err := s.buildNavTree(th, lang)
+	if err != nil {
+		return nil, err
+	}
+	if s.navTrees == nil {
+		s.navTrees = map[string]*navTree{}
+	}
+	s.navTrees[lang] = t
+	return t, nil
+}
+
+func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
+	root := s.sections[""]
+	if root == nil {
+		return nil, nil
+	}
+	t := &navTree{folders: map[string]*navFolder{}, pages: map[string]*navPage{},
+		view: &View{Site: s, Lang: lang, theme: th}, tmpl: th.layouts["page"]}
+	total := 0
+	for _, sec := range s.Sections {
+		f := &navFolder{sec: sec}
+		for _, p := range sec.Pages {
+			if p.Lang != lang {
+				continue
+			}
+			f.pages = append(f.pages, p.URL)
+			closed, err := t.piece("navpage", NavItem{Title: p.Title, URL: p.URL})
+			if err != nil {
+				return nil, err
+			}
+			selected, err := t.piece("navpage", NavItem{Title: p.Title, URL: p.URL, Current: true})
+			if err != nil {
+				return nil, err
+			}
+			t.pages[p.URL] = &navPage{closed: closed, selected: selected}
+		}
+		if len(f.pages) > 0 {
+			var err error
+			if f.more, err = t.piece("navmore", NavItem{URL: s.Config.LangURL(lang, sec.URL), Count: len(f.pages)}); err != nil {
+				return nil, err
+			}
+		}
+		total += len(f.pages)
+		t.folders[sec.Path] = f
+	}
+	t.full = total <= navBudget
+	end, err := t.piece("navfolderend", NavItem{})
+	if err != nil {
+		return nil, err
+	}
+	t.end = end
+	var b strings.Builder
+	var contents func(f *navFolder) error
+	folder := func(f *navFolder) error {
+		it := NavItem{Title: s.sectionTitle(f.sec, lang), URL: s.Config.LangURL(lang, f.sec.URL)}
+		f.branch = len(f.sec.Children) > 0 || len(f.pages) > 0
+		f.holds = len(f.sec.Children) > 0 || t.full && len(f.pages) > 0
+		var err error
+		it.Folder, it.Open = f.branch, true
+		if f.open, err = t.piece("navfolder", it); err != nil {
+			return err
+		}
+		it.Current = true
+		if f.openCurrent, err = t.piece("navfolder", it); err != nil {
+			return err
+		}
+		it.Folder, it.Open, it.Current = f.holds, false, false
+		closed, err := t.piece("navfolder", it)
+		if err != nil {
+			return err
+		}
+		f.start = b.Len()
+		b.WriteString(closed)
+		f.end = b.Len()
+		f.list, f.listEnd = f.end, f.end
+		if f.holds {
+			if err := contents(f); err != nil {
+				return err
+			}
+			b.WriteString(end)
+		}
+		return nil
+	}
+	contents = func(f *navFolder) error {
+		for _, c := range f.sec.Children {
+			if err := folder(t.folders[c.Path]); err != nil {
+				return err
+			}
+		}
+		f.list = b.Len()
+		if t.full {
+			for _, u := range f.pages {
+				pg := t.pages[u]
+				pg.at = b.Len()
+				b.WriteString(pg.closed)
+				pg.end = b.Len()
+			}
+		}
+		f.listEnd = b.Len()
+		return nil
+	}
+	top := t.folders[""]
+	top.holds, top.branch = true, true
+	if err := contents(top); err != nil {
+		return nil, err
+	}
+	t.html = b.String()
+	return t, nil
+}
+
+// piece renders one of the tree's templates.
+func (t *navTree) piece(name string, it NavItem) (string, error) {
+	it.V = t.view
+	var b strings.Builder
+	if err := t.tmpl.ExecuteTemplate(&b, name, it); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// splice replaces html[at:end] with text.
+type splice struct {
+	at, end int
+	text    string
+}
+
+// render returns the tree as the view shows it: the folders on the way to
+// the view's page (or folder) open, its entry current.
+func (t *navTree) render(v *View) string {
+	current, folder, folderCurrent := "", "", false
+	switch {
+	case v.Page != nil && !v.Page.IsIndex:
+		current, folder = v.Page.URL, v.Page.Section
+	case v.Section != nil:
+		folder, folderCurrent = v.Section.Path, true
+	}
+	var branch []*navFolder
+	for f := t.folders[folder]; f != nil; f = t.folders[parentDir(f.sec.Path)] {
+		branch = append(branch, f)
+		if f.sec.Path == "" {
+			break
+		}
+	}
+	if len(branch) == 0 {
+		branch = append(branch, t.folders[""])
+	}
+	var ss []splice
+	for i, f := range branch {
+		if f.sec.Path != "" {
+			entry := f.open
+			if i == 0 && folderCurrent {
+				entry = f.openCurrent
+			}
+			if !f.holds && f.branch {
+				entry += t.window(f, current) + t.end
+			}
+			ss = append(ss, splice{f.start, f.end, entry})
+		}
+		if f.holds && !t.full {
+			list := t.window(f, current)
+			if i > 0 && f.sec.Path != "" {
+				list = f.more // a folder above the current one
+			}
+			ss = append(ss, splice{f.list, f.listEnd, list})
+		}
+	}
+	if pg := t.pages[current]; pg != nil && t.full {
+		ss = append(ss, splice{pg.at, pg.end, pg.selected})
+	}
+	slices.SortFunc(ss, func(a, b splice) int { return a.at - b.at })
+	var b strings.Builder
+	b.Grow(len(t.html) + 4096)
+	at := 0
+	for _, s := range ss {
+		b.WriteString(t.html[at:s.at])
+		b.WriteString(s.text)
+		at = s.end
+	}
+	b.WriteString(t.html[at:])
+	return b.String()
+}
+
+// window lists a folder's pages in a tree over the budget: all of them,
+// or navWindow around the current page and a link to the whole list.
+func (t *navTree) window(f *navFolder, current string) string {
+	pages := f.pages
+	if len(pages) > navWindow {
+		at := max(slices.Index(pages, current), 0)
+		lo := min(max(at-navWindow/2, 0), len(pages)-navWindow)
+		pages = pages[lo : lo+navWindow]
+	}
+	var b strings.Builder
+	for _, u := range pages {
+		if u == current {
+			b.WriteString(t.pages[u].selected)
+		} else {
+			b.WriteString(t.pages[u].closed)
+		}
+	}
+	if len(pages) < len(f.pages) {
+		b.WriteString(f.more)
+	}
+	return b.String()
+}
+
+// navCache holds the sidebar trees of a site, one per language.
+type navCache struct {
+	navMu    sync.Mutex
+	navTrees map[string]*navTree
+}
