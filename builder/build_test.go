@@ -653,7 +653,7 @@ func TestBuild_ResponseTimeIcon(t *testing.T) {
 // process, whatever the builds before it used (the default theme's files
 // are read once and kept).
 func TestBuild_SiteThemeReplacesStaticFile(t *testing.T) {
-	own := map[string]string{"theme/static/style.css": "body{color:red}", "theme/static/mermaid.min.js": "/* the site's own */"}
+	own := map[string]string{"theme/static/style.css": "body{color:red}", "theme/static/kb.js": "/* the site's own */"}
 	withOwn := map[string]string{}
 	for k, v := range fixture {
 		withOwn[k] = v
@@ -664,7 +664,7 @@ func TestBuild_SiteThemeReplacesStaticFile(t *testing.T) {
 	assets := func(files map[string]string) map[string]string {
 		_, dest := mustBuild(t, site(t, files))
 		got := map[string]string{}
-		for _, glob := range []string{"style.*.css", "mermaid.min.*.js"} {
+		for _, glob := range []string{"style.*.css", "kb.*.js"} {
 			m, _ := filepath.Glob(filepath.Join(dest, "assets", glob))
 			if len(m) != 1 {
 				t.Fatalf("%d assets %s", len(m), glob)
@@ -676,8 +676,8 @@ func TestBuild_SiteThemeReplacesStaticFile(t *testing.T) {
 	for i, files := range []map[string]string{fixture, withOwn, fixture, withOwn} {
 		got := assets(files)
 		mine := i%2 == 1
-		if (got["style.*.css"] == own["theme/static/style.css"]) != mine || (got["mermaid.min.*.js"] == own["theme/static/mermaid.min.js"]) != mine {
-			t.Errorf("build %d (site's own files: %v): style.css %.40q, mermaid.min.js %.40q", i, mine, got["style.*.css"], got["mermaid.min.*.js"])
+		if (got["style.*.css"] == own["theme/static/style.css"]) != mine || (got["kb.*.js"] == own["theme/static/kb.js"]) != mine {
+			t.Errorf("build %d (site's own files: %v): style.css %.40q, kb.js %.40q", i, mine, got["style.*.css"], got["kb.*.js"])
 		}
 	}
 }

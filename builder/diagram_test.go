@@ -3,6 +3,7 @@ package builder
 import (
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,6 +40,7 @@ func TestDiagram_RendersAsDiagramElement(t *testing.T) {
 // has a diagram: that page loads the mermaid script and the theme's
 // diagram script and asks kb serve for inline styles; no other page of
 // the site (lists, home, search, 404, the page without one) mentions them.
+// A site without diagrams has neither script among its files.
 func TestDiagram_ScriptOnlyOnPagesWithDiagrams(t *testing.T) {
 	files := map[string]string{}
 	for k, v := range fixture {
@@ -47,6 +49,12 @@ func TestDiagram_ScriptOnlyOnPagesWithDiagrams(t *testing.T) {
 	files["content/meetings/escalation.md"] = "---\ntitle: Escalation\nsummary: Who to call.\n---\n\n" +
 		"```mermaid\nflowchart TD\n  Support --> Lead --> Director\n```\n"
 	files["content/meetings/plain.md"] = "---\ntitle: Plain\nsummary: No diagram.\n---\n\n```js\nmermaid.run()\n```\n"
+	_, plain := mustBuild(t, site(t, fixture))
+	if m, _ := filepath.Glob(filepath.Join(plain, "assets", "*")); len(m) < 5 || slices.ContainsFunc(m, func(p string) bool {
+		return strings.Contains(p, "mermaid") || strings.Contains(p, "diagrams")
+	}) {
+		t.Errorf("a site without diagrams has the assets %v", m)
+	}
 	res, dest := mustBuild(t, site(t, files))
 	if res.Diagnostics.Errors() != 0 {
 		t.Fatalf("errors: %s", diagStrings(res.Diagnostics))

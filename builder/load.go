@@ -343,11 +343,12 @@ func unpublishable(p *Page, info *docInfo, cfg *Config) *Page {
 
 // pageFacts digests what other pages show of p or depend on: its URL, title,
 // summary, kind, language, owner, tags, dates, aliases, weight, heading IDs,
-// outgoing links and links in front matter.
+// outgoing links and links in front matter, and whether it has diagrams
+// (the site writes the diagram script only when a page has one).
 func pageFacts(p *Page) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%q %q %q %q %q %q %q %q %v %v %q %d %v|", p.URL, p.Title, p.Summary, p.Kind, p.Lang, p.Owner,
-		p.Tags, p.TranslationKey, p.ReviewBy, p.Draft, p.Aliases, p.Weight, p.IsIndex)
+	fmt.Fprintf(&b, "%q %q %q %q %q %q %q %q %v %v %q %d %v %v|", p.URL, p.Title, p.Summary, p.Kind, p.Lang, p.Owner,
+		p.Tags, p.TranslationKey, p.ReviewBy, p.Draft, p.Aliases, p.Weight, p.IsIndex, p.Diagrams)
 	for _, h := range p.Headings {
 		b.WriteString(h.ID)
 		b.WriteByte(0)

@@ -48,17 +48,37 @@ const (
 	rankAlias
 )
 
+// diagramAssets are the theme's files that only pages with diagrams use:
+// the site writes them only when it has such a page (mermaid.min.js alone
+// is 5.5 MB).
+var diagramAssets = map[string]bool{"mermaid.min.js": true, "mermaid.LICENSE.txt": true, "diagrams.js": true}
+
+// hasDiagrams reports whether a page of the site shows diagrams.
+func (s *Site) hasDiagrams() bool {
+	return slices.ContainsFunc(s.Pages, func(p *Page) bool { return p.Diagrams })
+}
+
 // outputs lists every file the site writes and the folders kb fills
 // itself, each with its claimant: the HTML pages (jobs), the theme's
 // assets, the static files copied from the content folder, the sitemap,
-// feed and robots.txt, and the search index.
+// feed and robots.txt, and the search index. The diagram script is among
+// the assets only when a page has a diagram.
 func (s *Site) outputs(theme *Theme) []output {
 	jobs := s.jobs(theme)
 	outs := make([]output, 0, len(jobs)+len(theme.AssetData)+len(s.Files)+4)
 	for i := range jobs {
 		outs = append(outs, output{path: jobs[i].out, by: jobs[i].by, job: &jobs[i]})
 	}
+	unused := map[string]bool{}
+	if !s.hasDiagrams() {
+		for name := range diagramAssets {
+			unused[theme.Assets[name]] = true
+		}
+	}
 	for _, out := range slices.Sorted(maps.Keys(theme.AssetData)) {
+		if unused[out] {
+			continue
+		}
 		data := theme.AssetData[out]
 		outs = append(outs, output{path: out, by: claim{what: "the theme's asset " + out}, data: func() ([]byte, error) { return data, nil }})
 	}

@@ -53,6 +53,13 @@ func TestSession_IncrementalMatchesFull(t *testing.T) {
 			writeFile(t, filepath.Join(src, "b.md"), "---\ntitle: Beta two\nsummary: B.\ntags: [x]\n---\n\n## Particulars\n\nTwo words.\n")
 		}, false, true},
 		{"link fixed", func() { writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nSee [beta](b.md#particulars).\n") }, false, false},
+		{"first diagram", func() {
+			writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nSee [beta](b.md#particulars).\n\n```mermaid\ngraph TD\n  A --> B\n```\n")
+		}, false, false},
+		{"diagram edited", func() {
+			writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nSee [beta](b.md#particulars).\n\n```mermaid\ngraph TD\n  A --> C\n```\n")
+		}, true, false},
+		{"last diagram removed", func() { writeFile(t, filepath.Join(src, "a.md"), "# Alpha\n\nSee [beta](b.md#particulars).\n") }, false, false},
 		{"add", func() { writeFile(t, filepath.Join(src, "sub", "c.md"), "# Gamma\n\n[a](../a.md)\n") }, false, false},
 		{"remove", func() { os.Remove(filepath.Join(src, "sub", "c.md")) }, false, false},
 	}
