@@ -321,7 +321,7 @@ func TestBuild_OneLanguageNoSwitch(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, dest := mustBuild(t, site(t, files))
-			for _, f := range []string{"index.html", "a/index.html", "tags/index.html"} {
+			for _, f := range []string{"index.html", "a/index.html", "search/index.html"} {
 				page := readFile(t, filepath.Join(dest, f))
 				for _, bad := range []string{`class="langs"`, "hreflang", "Nederlands"} {
 					if strings.Contains(page, bad) {
