@@ -42,7 +42,7 @@ const listFactsJS = `(() => {
     Counts: qa("main h2, main h3, main p.count").filter(h => h.querySelector(".count") || h.matches(".count")).map(h => h.textContent.trim().replace(/\s+/g, " ")),
     Crumbs: qa(".crumbs a").map(a => new URL(a.href).pathname),
     Sidebar: qa(".sidebar a").map(a => new URL(a.href).pathname),
-    Kinds: qa(".sidebar details:first-of-type li").map(li => li.textContent.trim().replace(/\s+/g, " ")),
+    Kinds: qa(".sidebar > details:first-of-type > ul > li").map(li => li.textContent.trim().replace(/\s+/g, " ")),
     Badges: qa("main .card .badge.lang").length,
   };
 })()`
