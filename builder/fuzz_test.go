@@ -139,7 +139,7 @@ func FuzzPageURL(f *testing.F) {
 	}
 	cfg := config.Default()
 	f.Fuzz(func(t *testing.T, p string) {
-		if !isMarkdown(p) || !utf8.ValidString(p) {
+		if !IsMarkdown(p) || !utf8.ValidString(p) {
 			return
 		}
 		u, _, _, _, err := pageURL(path.Clean(p), cfg)

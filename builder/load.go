@@ -36,8 +36,9 @@ func isOutputFS(fsys fs.FS, dir string) bool {
 	return false
 }
 
-// isMarkdown reports whether name is a Markdown source.
-func isMarkdown(name string) bool {
+// IsMarkdown reports whether a file name is a Markdown file's (.md or
+// .markdown, in any case).
+func IsMarkdown(name string) bool {
 	ext := strings.ToLower(path.Ext(name))
 	return ext == ".md" || ext == ".markdown"
 }
@@ -45,7 +46,7 @@ func isMarkdown(name string) bool {
 // isIndexName reports whether a file is its folder's index page.
 func isIndexName(name string) bool {
 	base := strings.ToLower(strings.TrimSuffix(name, path.Ext(name)))
-	return isMarkdown(name) && (base == "readme" || base == "index" || base == "_index")
+	return IsMarkdown(name) && (base == "readme" || base == "index" || base == "_index")
 }
 
 // SourceFile is one file found under the content folder.
@@ -90,7 +91,7 @@ func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error)
 				// A Markdown page that silently vanished would be a surprise:
 				// that is an error; any other link is skipped with a warning.
 				sev := SeverityWarning
-				if isMarkdown(p) {
+				if IsMarkdown(p) {
 					sev = SeverityError
 				}
 				problems = append(problems, Diagnostic{File: p, Severity: sev, Rule: RuleSource,
@@ -114,7 +115,7 @@ func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error)
 			return nil
 		}
 		f := SourceFile{Path: p, Size: info.Size()}
-		if isMarkdown(p) {
+		if IsMarkdown(p) {
 			md = append(md, f)
 			return nil
 		}

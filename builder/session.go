@@ -202,7 +202,7 @@ func (s *Session) scan() (map[string]stamp, []string, bool, error) {
 		stamps[p] = st
 		if !seen || old.hash != st.hash {
 			changed = append(changed, p)
-			if !seen || !isMarkdown(p) || !s.inContent(p) {
+			if !seen || !IsMarkdown(p) || !s.inContent(p) {
 				structural = true
 			}
 		}

@@ -278,7 +278,7 @@ func (s *Site) adopt(joined string) (adopted, exists bool) {
 	if err != nil || !hidden {
 		return false, false
 	}
-	if dotted || isMarkdown(joined) || !fi.Mode().IsRegular() {
+	if dotted || IsMarkdown(joined) || !fi.Mode().IsRegular() {
 		return false, true // dotfiles are never published
 	}
 	f := SourceFile{Path: joined, Size: fi.Size()}

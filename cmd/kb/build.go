@@ -49,15 +49,22 @@ func siteSource(dir string, stderr io.Writer) (builder.Options, error) {
 	if siteHere() {
 		return builder.Options{Source: "."}, nil
 	}
-	fmt.Fprintln(stderr, "kb: no site.yaml or content/ here: using the example knowledge base built into kb")
+	fmt.Fprintln(stderr, "kb: no site.yaml, content/ or Markdown files here: using the example knowledge base built into kb")
 	return builder.Options{SourceFS: kb.ExampleSite()}, nil
 }
 
-// siteHere reports whether the current folder holds a site: site.yaml or
-// content/.
+// siteHere reports whether the current folder holds a site: site.yaml,
+// content/, or Markdown files at its top (a repository read on GitHub,
+// such as a handbook with a README.md, builds as it is).
 func siteHere() bool {
 	for _, probe := range []string{layout.ConfigFile, "content"} {
 		if _, err := os.Stat(probe); err == nil {
+			return true
+		}
+	}
+	entries, _ := os.ReadDir(".")
+	for _, e := range entries {
+		if !e.IsDir() && builder.IsMarkdown(e.Name()) {
 			return true
 		}
 	}
@@ -70,7 +77,7 @@ func errNoSite(command string) error {
 	if err != nil {
 		where = "the current folder"
 	}
-	return fmt.Errorf("%w: no site.yaml or content/ in %s: run kb %s in your site's folder, or pass --source DIR", errUsage, where, command)
+	return fmt.Errorf("%w: no site.yaml, content/ or Markdown files in %s: run kb %s in your site's folder, or pass --source DIR", errUsage, where, command)
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -496,7 +496,7 @@ func TestCheck_OutsideASite(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	code, out, errOut := ckRun(t, "check")
-	if code != exitUsage || out != "" || !strings.Contains(errOut, "kb: no site.yaml or content/ in "+dir+": run kb check in your site's folder, or pass --source DIR") {
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "kb: no site.yaml, content/ or Markdown files in "+dir+": run kb check in your site's folder, or pass --source DIR") {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
 }
@@ -526,5 +526,31 @@ func TestHelp_ListsEveryFlag(t *testing.T) {
 				t.Errorf("kb help: kb %s lacks --%s", cmd, f[1])
 			}
 		}
+	}
+}
+
+// A folder of Markdown read on GitHub (a README.md, no site.yaml or
+// content/) is a site: kb build and kb check run in it build and check
+// its pages, not the example built into kb.
+func TestBuild_MarkdownFolderIsASite(t *testing.T) {
+	dir := ckSite(t, map[string]string{
+		"README.md":          "# Team handbook\n\nSee [on-call](process/on-call.md).\n",
+		"process/on-call.md": "# On-call rota\n\nWho answers the pager.\n",
+	})
+	t.Chdir(dir)
+	dest := filepath.Join(t.TempDir(), "public")
+	code, out, errOut := ckRun(t, "build", "--dest", dest)
+	if code != exitOK || strings.Contains(errOut, "example knowledge base") {
+		t.Fatalf("kb build: exit %d\n%s%s", code, out, errOut)
+	}
+	home, err := os.ReadFile(filepath.Join(dest, "index.html"))
+	if err != nil || !strings.Contains(string(home), "Team handbook") {
+		t.Fatalf("home page is not the folder's README: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "process", "on-call", "index.html")); err != nil {
+		t.Errorf("the folder's page is missing: %v", err)
+	}
+	if code, out, errOut := ckRun(t, "check"); code != exitOK || !strings.Contains(out+errOut, "checked 2 files") {
+		t.Errorf("kb check: exit %d\n%s%s", code, out, errOut)
 	}
 }
