@@ -84,6 +84,9 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 			return nil, fmt.Errorf("theme: layouts/%s.html is missing", need)
 		}
 	}
+	// The scripts of a folder static/NAME/ are one asset, NAME.js: the
+	// files joined in the order of their names.
+	scripts := map[string][]byte{}
 	err = fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -93,19 +96,36 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 			return err
 		}
 		name := strings.TrimPrefix(p, "static/")
-		out := "assets/" + name
-		if ext := path.Ext(name); ext == ".css" || ext == ".js" {
-			sum := sha256.Sum256(data)
-			out = "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		if dir, file := path.Split(name); path.Ext(file) == ".js" && dir != "" && !strings.Contains(dir[:len(dir)-1], "/") {
+			joined := scripts[dir[:len(dir)-1]+".js"]
+			scripts[dir[:len(dir)-1]+".js"] = append(append(joined, data...), '\n')
+			return nil
 		}
-		th.Assets[name] = out
-		th.AssetData[out] = data
+		th.addAsset(name, data)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
+	for name, data := range scripts {
+		if _, dup := th.Assets[name]; dup {
+			return nil, fmt.Errorf("theme: static/%s and the folder static/%s both make %s", name, strings.TrimSuffix(name, ".js"), name)
+		}
+		th.addAsset(name, data)
+	}
 	return th, nil
+}
+
+// addAsset adds the static file name; CSS and JavaScript get the hash of
+// their content in their name, so they can be cached for good.
+func (th *Theme) addAsset(name string, data []byte) {
+	out := "assets/" + name
+	if ext := path.Ext(name); ext == ".css" || ext == ".js" {
+		sum := sha256.Sum256(data)
+		out = "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+	}
+	th.Assets[name] = out
+	th.AssetData[out] = data
 }
 
 func parseInto(t *template.Template, fsys fs.FS, name string) error {

@@ -112,7 +112,14 @@ func (p *plan) textQuery(langs []string) query.Query {
 				asked[l] = true
 			}
 		}
-		words = append(words, word{text: w, vs: vs, partial: p.q.Partial && i == len(p.q.Words)-1})
+		partial := p.q.Partial && i == len(p.q.Words)-1
+		if partial && p.prefixOf(w) != "" {
+			// The word being typed is looked for in every language.
+			for _, l := range langs {
+				asked[l] = true
+			}
+		}
+		words = append(words, word{text: w, vs: vs, partial: partial})
 	}
 	for _, ph := range p.q.Phrases {
 		// Every word, in each language's analysis; next to each other is
@@ -248,10 +255,9 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool) query.Query {
 		alts = append(alts, boosted(term(FieldTags, lw), boostTag))
 	}
 	surface := analyze(p.words, w)
-	if partial && len(surface) > 0 {
-		pre := surface[len(surface)-1]
+	if pre := p.prefixOf(w); partial && pre != "" {
 		n := utf8.RuneCountInString(pre)
-		if n >= prefixMinRunes {
+		{
 			alts = append(alts, prefix(FieldWords, pre, boostWordsPrefix))
 			// While typing, the prefix is mostly also a prefix of the
 			// title's stems ("retros" of "retrospect"): the title decides.
@@ -280,6 +286,16 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool) query.Query {
 		return nil
 	}
 	return anyOf(altTie, alts...)
+}
+
+// prefixOf returns the prefix the word w is matched by while it is being
+// typed: its last folded word, "" when that is shorter than prefixMinRunes.
+func (p *plan) prefixOf(w string) string {
+	s := analyze(p.words, w)
+	if len(s) == 0 || utf8.RuneCountInString(s[len(s)-1]) < prefixMinRunes {
+		return ""
+	}
+	return s[len(s)-1]
 }
 
 // fuzziness is the number of edits tolerated in a term.

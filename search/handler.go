@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -139,6 +140,14 @@ func parseRequest(raw string) (Request, error) {
 		if len(v[one]) > 1 {
 			return req, badQuery("%s given more than once", one)
 		}
+	}
+	// Bytes that are not UTF-8 read as U+FFFD, as a browser reads them
+	// from the page's address (and so the static search sees them).
+	for k, vs := range v {
+		for i := range vs {
+			vs[i] = strings.ToValidUTF8(vs[i], "\uFFFD")
+		}
+		v[k] = vs
 	}
 	req.Query, req.Kind, req.Lang, req.Tags = v.Get("q"), v.Get("kind"), v.Get("lang"), v["tag"]
 	if req.Limit, err = intParam(v, "limit", DefaultLimit, 1, MaxLimit); err != nil {

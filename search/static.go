@@ -19,7 +19,7 @@ import (
 // reads a finished index — its documents, its analysers' output, its term
 // dictionaries and postings — and writes it out as small files a browser
 // fetches only as a query needs them (see themes/default/static/
-// search-static.js, which ranks with the same weights as Search):
+// search-static/, which ranks with the same weights as Search):
 //
 //	manifest.json   the only file with a fixed name (JSON, staticManifest):
 //	                format, page count, analyses, the first key of every
@@ -275,20 +275,27 @@ func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
 		return nil, err
 	}
 	d.stop = map[string][]string{}
-	cache := registry.NewCache()
-	for _, name := range []struct{ code, tokenMap string }{{"en", en.StopName}, {"nl", nl.StopName}} {
-		tm, err := cache.TokenMapNamed(name.tokenMap)
-		if err != nil {
+	for _, lang := range []string{"en", "nl"} {
+		if d.stop[lang], err = stopList(lang); err != nil {
 			return nil, err
 		}
-		words := make([]string, 0, len(tm))
-		for w := range tm {
-			words = append(words, w)
-		}
-		slices.Sort(words)
-		d.stop[name.code] = words
 	}
 	return d, nil
+}
+
+// stopList returns the stop words of lang's analysis ("en" or "nl"), sorted.
+func stopList(lang string) ([]string, error) {
+	name := map[string]string{"en": en.StopName, "nl": nl.StopName}[lang]
+	tm, err := registry.NewCache().TokenMapNamed(name)
+	if err != nil {
+		return nil, err
+	}
+	words := make([]string, 0, len(tm))
+	for w := range tm {
+		words = append(words, w)
+	}
+	slices.Sort(words)
+	return words, nil
 }
 
 // readPostings reads the postings of fields (indexes into staticFields),

@@ -12,7 +12,7 @@
   "use strict";
   var FORMAT = 2;
   var utf8 = new TextEncoder();
-  var text = new TextDecoder();
+  var text = new TextDecoder("utf-8", { ignoreBOM: true }); // a BOM inside a word is text
 
   // ---- Fetching and decoding the bundle ----------------------------------
 
@@ -185,7 +185,7 @@
 
   var reLetter = /[\p{L}\p{M}]/u, reDigit = /\p{Nd}/u, reConnector = /\p{Pc}/u;
   var reIdeo = /[\p{sc=Han}\p{sc=Hiragana}]/u;
-  var reWord = /[\p{L}\p{Nd}\p{M}]/u;
+  var reWord = /[\p{L}\p{Nd}\p{M}]/u, reFormat = /[\p{Cf}]/u, ZWSP = "\u200b";
   var MID_LETTER = ":\u00b7\u0387\u05f4\u2027\ufe13\ufe55\uff1a";
   var MID_NUM_LET = ".'\u2018\u2019\u2024\ufe52\uff07\uff0e";
   var MID_NUM = ",;\u037e\u0589\u060c\u060d\u066c\u07f8\u2044\ufe10\ufe14\ufe50\ufe54\uff0c\uff1b";
@@ -210,6 +210,7 @@
           j += d.length; prev = d; word = word || !reConnector.test(d);
           continue;
         }
+        if (reFormat.test(d) && d !== ZWSP) { j += d.length; continue; } // ignored inside a word (UAX #29 WB4)
         var next = charAt(s, j + d.length);
         var letters = reLetter.test(prev) && reLetter.test(next);
         var digits = reDigit.test(prev) && reDigit.test(next);
@@ -226,15 +227,20 @@
     return out;
   }
 
-  var FOLDS = { "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
-    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i", "ŀ": "l", "Ŀ": "L" };
-  // fold takes the accents off Latin letters, as the words analyser's
-  // ASCII folding does.
+  var folds = null;
+  // fold takes the accents off letters as bleve's ASCII folding does (the
+  // words field's analysis), from the table generated from it
+  // (foldtable.js).
   function fold(s) {
     if (!/[^\x00-\x7f]/.test(s)) return s;
-    return s.replace(/[\u00c0-\u024f\u1e00-\u1eff]/g, function (c) {
-      return FOLDS[c] || c.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-    }).replace(/[\u0300-\u036f]/g, "");
+    if (!folds) {
+      folds = new Map();
+      var g = self.kbSearch.foldGroups;
+      for (var out in g) Array.from(g[out]).forEach(function (c) { folds.set(c, out); });
+    }
+    var r = "";
+    for (var c of s) r += folds.has(c) ? folds.get(c) : c;
+    return r;
   }
 
   function runes(s) { return Array.from(s); }
@@ -266,23 +272,26 @@
     return [{ t: t, exists: exists, stop: stop }];
   }
 
-  // withinEdits reports whether a and b (arrays of runes) are at most d
-  // insertions, deletions or substitutions apart; distance returns it.
+  // distance returns the number of edits between a and b (arrays of
+  // runes) when it is at most d, else d + 1. An edit is an insertion, a
+  // deletion, a substitution or the swap of two neighbouring letters, as
+  // suggest.WithinEdits and bleve's fuzzy matching count them.
   function distance(a, b, d) {
     if (Math.abs(a.length - b.length) > d) return d + 1;
-    var prev = new Array(b.length + 1), cur = new Array(b.length + 1), i, j;
+    var pp = new Array(b.length + 1), prev = new Array(b.length + 1), cur = new Array(b.length + 1), i, j, t;
     for (j = 0; j <= b.length; j++) prev[j] = j;
     for (i = 1; i <= a.length; i++) {
       cur[0] = i;
       var low = i;
       for (j = 1; j <= b.length; j++) {
         cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], pp[j - 2] + 1);
         if (cur[j] < low) low = cur[j];
       }
       if (low > d) return d + 1;
-      var t = prev; prev = cur; cur = t;
+      t = pp; pp = prev; prev = cur; cur = t;
     }
-    return prev[b.length];
+    return Math.min(prev[b.length], d + 1);
   }
 
   function fuzziness(t, R) {
@@ -300,9 +309,267 @@
     return (h ^ (h >>> 16)) & 0xffff;
   }
 
+
+  // ---- Stemmers: bleve's, for words the dictionary does not hold -------------
+
+  // porter stems a lower-cased English word as bleve's porter filter does
+  // (github.com/blevesearch/go-porterstemmer, quirks included): letters
+  // outside a-z count as consonants.
+  var porter = (function () {
+    function cons(s, i) {
+      var c = s[i];
+      if (c === "a" || c === "e" || c === "i" || c === "o" || c === "u") return false;
+      if (c === "y") return i === 0 ? true : !cons(s, i - 1);
+      return true;
+    }
+    function measure(s) {
+      var n = s.length, m = 0, i = 0;
+      if (n === 0) return 0;
+      while (cons(s, i)) { i++; if (i >= n) return 0; }
+      for (;;) {
+        while (!cons(s, i)) { i++; if (i >= n) return m; }
+        while (cons(s, i)) { i++; if (i >= n) return m + 1; }
+        m++;
+      }
+    }
+    // ends reports whether s is longer than suffix and ends with it.
+    function ends(s, suf) {
+      if (s.length <= suf.length) return false;
+      for (var i = 0; i < suf.length; i++) if (s[s.length - suf.length + i] !== suf[i]) return false;
+      return true;
+    }
+    function vowelIn(s) { for (var i = 0; i < s.length; i++) if (!cons(s, i)) return true; return false; }
+    function doubleCons(s) { var n = s.length; return n >= 2 && s[n - 1] === s[n - 2] && cons(s, n - 1); }
+    function cvc(s) { var n = s.length; return n >= 3 && cons(s, n - 3) && !cons(s, n - 2) && cons(s, n - 1); }
+    function ar(w) { return Array.from(w); }
+    // rules applies the first rule whose suffix s has: its replacement
+    // when the rest's measure passes min.
+    function rules(s, list, min) {
+      for (var i = 0; i < list.length; i += 2) {
+        var suf = ar(list[i]);
+        if (!ends(s, suf)) continue;
+        var rest = s.slice(0, s.length - suf.length);
+        if (measure(rest) > min) return rest.concat(ar(list[i + 1]));
+        return s;
+      }
+      return s;
+    }
+    var step2 = ["ational", "ate", "tional", "tion", "enci", "ence", "anci", "ance", "izer", "ize", "bli", "ble", "alli", "al",
+      "entli", "ent", "eli", "e", "ousli", "ous", "ization", "ize", "ation", "ate", "ator", "ate", "alism", "al",
+      "iveness", "ive", "fulness", "ful", "ousness", "ous", "aliti", "al", "iviti", "ive", "biliti", "ble", "logi", "log"];
+    var step3 = ["icate", "ic", "ative", "", "alize", "al", "iciti", "ic", "ical", "ic", "ful", "", "ness", ""];
+    var step4 = ["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism", "ate", "iti", "ous", "ive", "ize"];
+    function step1b(s) {
+      if (ends(s, ["e", "e", "d"])) {
+        return measure(s.slice(0, -3)) > 0 ? s.slice(0, -1) : s;
+      }
+      var sub;
+      if (ends(s, ["e", "d"])) sub = s.slice(0, -2);
+      else if (ends(s, ["i", "n", "g"])) sub = s.slice(0, -3);
+      else return s;
+      if (!vowelIn(sub)) return s;
+      var c = sub[sub.length - 1];
+      if (ends(sub, ["a", "t"]) || ends(sub, ["b", "l"]) || ends(sub, ["i", "z"])) return sub.concat(["e"]);
+      if (c !== "l" && c !== "s" && c !== "z" && doubleCons(sub)) return sub.slice(0, -1);
+      if (measure(sub) === 1 && cvc(sub) && c !== "w" && c !== "x" && c !== "y") return sub.concat(["e"]);
+      return sub;
+    }
+    return function (w) {
+      var s = ar(w), n;
+      if (s.length <= 2) return w;
+      if (ends(s, ["s", "s", "e", "s"]) || ends(s, ["i", "e", "s"])) s = s.slice(0, -2);
+      else if (ends(s, ["s", "s"])) { /* kept */ } else if (ends(s, ["s"])) s = s.slice(0, -1);
+      s = step1b(s);
+      n = s.length;
+      if (n >= 2 && (s[n - 1] === "y" || s[n - 1] === "Y") && vowelIn(s.slice(0, -1))) s[n - 1] = s[n - 1] === "y" ? "i" : "I";
+      s = rules(s, step2, 0);
+      s = rules(s, step3, 0);
+      for (var i = 0; i < step4.length; i++) {
+        var suf = ar(step4[i]);
+        if (!ends(s, suf)) continue;
+        var rest = s.slice(0, s.length - suf.length);
+        if (measure(rest) > 1 && (step4[i] !== "ion" || rest[rest.length - 1] === "s" || rest[rest.length - 1] === "t")) s = rest;
+        break;
+      }
+      n = s.length;
+      if (s[n - 1] === "e") {
+        var sub = s.slice(0, -1), m = measure(sub), c = sub[sub.length - 1];
+        if (m > 1 || m === 1 && !(cvc(sub) && c !== "w" && c !== "x" && c !== "y")) s = sub;
+      }
+      n = s.length;
+      if (n > 2 && s[n - 2] === "l" && s[n - 1] === "l" && measure(s.slice(0, -1)) > 1) s = s.slice(0, -1);
+      return s.join("");
+    };
+  })();
+
+  // dutch stems a lower-cased Dutch word as bleve's Snowball stemmer
+  // (the classic Dutch algorithm) does. Its regions are measured in UTF-8
+  // bytes, as the Go code measures them.
+  var dutch = (function () {
+    var ACUTE = { "á": "a", "ä": "a", "é": "e", "ë": "e", "í": "i", "ï": "i", "ó": "o", "ö": "o", "ú": "u", "ü": "u" };
+    function v(c) { return c !== undefined && "aeiouyè".indexOf(c) >= 0; }
+    function vj(c) { return v(c) || c === "j"; }
+    function vI(c) { return v(c) || c === "I"; }
+    function bytesOf(c) { var x = c.codePointAt(0); return x < 0x80 ? 1 : x < 0x800 ? 2 : x < 0x10000 ? 3 : 4; }
+    return function (w) {
+      var s = Array.from(w).map(function (c) { return ACUTE[c] || c; }), i;
+      if (s[0] === "y") s[0] = "Y";
+      for (i = 0; i < s.length; i++) {
+        if (!v(s[i])) continue;
+        if (s[i + 1] === "i" && v(s[i + 2])) s[i + 1] = "I";
+        else if (s[i + 1] === "y") s[i + 1] = "Y";
+      }
+      // Regions, as byte offsets; off[i] is the offset of s[i].
+      var off = [0];
+      for (i = 0; i < s.length; i++) off.push(off[i] + bytesOf(s[i]));
+      var lim = off[s.length], p1 = lim, p2 = lim;
+      var gopast = function (from, want) {
+        for (var j = from; j < s.length; j++) if (v(s[j]) === want) return j + 1;
+        return -1;
+      };
+      var a = gopast(0, true), b = a < 0 ? -1 : gopast(a, false);
+      if (b >= 0) {
+        p1 = Math.max(off[b], 3);
+        var c2 = gopast(b, true), d = c2 < 0 ? -1 : gopast(c2, false);
+        if (d >= 0) p2 = off[d];
+      }
+      var R1 = function (at) { return off[at] >= p1; };
+      var R2 = function (at) { return off[at] >= p2; };
+      var endsWith = function (suf, at) {
+        at = at === undefined ? s.length : at;
+        if (at < suf.length) return false;
+        for (var k = 0; k < suf.length; k++) if (s[at - suf.length + k] !== suf[k]) return false;
+        return true;
+      };
+      var undouble = function () {
+        if (endsWith("kk") || endsWith("dd") || endsWith("tt")) s.pop();
+      };
+      var eFound = false;
+      var eEnding = function () {
+        eFound = false;
+        var n = s.length;
+        if (s[n - 1] === "e" && R1(n - 1) && n >= 2 && !v(s[n - 2])) {
+          s.pop();
+          eFound = true;
+          undouble();
+        }
+      };
+      // enEnding: the suffix of length k is deleted when it starts in R1
+      // after a non-vowel that does not end "gem".
+      var enEnding = function (k) {
+        var at = s.length - k;
+        if (!R1(at) || at < 1 || v(s[at - 1]) || endsWith("gem", at)) return;
+        s.length = at;
+        undouble();
+      };
+      // Step 1: heden, en/ene, s/se (the longest suffix decides).
+      var n = s.length;
+      if (endsWith("heden")) { if (R1(n - 5)) s.splice(n - 5, 5, "h", "e", "i", "d"); } else if (endsWith("ene")) enEnding(3);
+      else if (endsWith("en")) enEnding(2);
+      else if (endsWith("se") || endsWith("s")) {
+        var k = endsWith("se") ? 2 : 1, at = s.length - k;
+        if (R1(at) && at >= 1 && !vj(s[at - 1])) s.length = at;
+      }
+      eEnding();
+      n = s.length;
+      if (endsWith("heid") && R2(n - 4) && s[n - 5] !== "c") {
+        s.length = n - 4;
+        if (endsWith("en")) enEnding(2);
+      }
+      n = s.length;
+      if (endsWith("end") || endsWith("ing")) {
+        if (R2(n - 3)) {
+          s.length = n - 3;
+          n = s.length;
+          if (endsWith("ig") && R2(n - 2) && s[n - 3] !== "e") s.length = n - 2;
+          else undouble();
+        }
+      } else if (endsWith("ig")) {
+        if (R2(n - 2) && s[n - 3] !== "e") s.length = n - 2;
+      } else if (endsWith("lijk")) {
+        if (R2(n - 4)) { s.length = n - 4; eEnding(); }
+      } else if (endsWith("baar")) {
+        if (R2(n - 4)) s.length = n - 4;
+      } else if (endsWith("bar")) {
+        if (R2(n - 3) && eFound) s.length = n - 3;
+      }
+      n = s.length;
+      if (n >= 4 && !vI(s[n - 1]) && (endsWith("aa", n - 1) || endsWith("ee", n - 1) || endsWith("oo", n - 1) || endsWith("uu", n - 1)) && !v(s[n - 4])) {
+        s.splice(n - 2, 1);
+      }
+      return s.join("").replace(/Y/g, "y").replace(/I/g, "i");
+    };
+  })();
+
+  // lowerRune is Go's unicode.ToLower of the code point c.
+  function lowerRune(c) {
+    if (c === 0x130) return 0x69;
+    var l = String.fromCodePoint(c).toLowerCase();
+    return runes(l).length === 1 ? l.codePointAt(0) : c;
+  }
+
+  // lowerText lower-cases s rune by rune, as Go's strings.ToLower does.
+  function lowerText(s) {
+    if (!/[^\x00-\x7f]/.test(s)) return s.toLowerCase();
+    var out = "";
+    for (var c of s) out += String.fromCodePoint(lowerRune(c.codePointAt(0)));
+    return out;
+  }
+
+  // lower lower-cases a token as bleve's lowercase filter does, on its
+  // UTF-8 bytes, quirks included: a final capital sigma becomes ς, and
+  // after a letter whose lower case is shorter ("İ") the bytes that follow
+  // are not moved up.
+  function lower(t) {
+    if (!/[^\x00-\x7f]/.test(t)) return t.toLowerCase();
+    var b = utf8.encode(t), i = 0, j = 0;
+    while (i < b.length) {
+      var c = b[i], wid = 1;
+      if (c >= 0x80) {
+        wid = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        c = text.decode(b.subarray(i, i + wid)).codePointAt(0);
+      }
+      var l = lowerRune(c);
+      if (l === c) { i += wid; j += wid; continue; }
+      if (l === 0x3c3 && i + 2 === b.length) l = 0x3c2;
+      var enc = utf8.encode(String.fromCodePoint(l));
+      if (enc.length > wid) return text.decode(b.subarray(0, j)) + lowerText(text.decode(b.subarray(i)));
+      b.set(enc, j);
+      i += wid;
+      j += enc.length;
+    }
+    return text.decode(b.subarray(0, j));
+  }
+
+  // analyze returns the terms analysis an makes of text.
+  function analyze(an, text, stop) {
+    var out = [], toks = tokenize(text);
+    for (var i = 0; i < toks.length; i++) out.push.apply(out, analyzeToken(an, toks[i], stop));
+    return out;
+  }
+
+  var POSSESSIVE = /['\u2019\uff07][sS]$/;
+  // analyzeToken returns the terms analysis an ("en", "nl", "*") makes of
+  // one token, as bleve's analyzers do: [] for a stop word.
+  function analyzeToken(an, tok, stop) {
+    if (an === "en") tok = tok.replace(POSSESSIVE, "");
+    var t = lower(tok);
+    if (stop[an === "*" ? "en" : an].has(t)) return [];
+    if (an === "en") return [porter(t)];
+    if (an === "nl") return [dutch(t)];
+    return [t];
+  }
+
   // ---- Query text -----------------------------------------------------------
 
-  var reSpace = /\s/u, reControl = /\p{Cc}/u, reWordChar = /[\p{L}\p{Nd}]/u;
+  // White space as Go's unicode.IsSpace sees it (JavaScript's \s also
+  // holds U+FEFF and lacks U+0085).
+  var SPACE = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\p{Z}";
+  var reSpace = new RegExp("[" + SPACE + "]", "u"), reSpaces = new RegExp("[" + SPACE + "]+", "gu");
+  var reSpaceStart = new RegExp("^[" + SPACE + "]+", "u"), reSpaceEnd = new RegExp("[" + SPACE + "]+$", "u");
+  function isSpace(c) { return reSpace.test(c); }
+  function trimSpace(s) { return s.replace(reSpaceStart, "").replace(reSpaceEnd, ""); }
+  var reControl = /\p{Cc}/u, reWordChar = /[\p{L}\p{Nd}]/u;
 
   // parseQuery mirrors search.ParseQuery.
   function parseQuery(s, R) {
@@ -329,7 +596,7 @@
         i++;
         var end = s.indexOf('"', i);
         if (end < 0) end = s.length;
-        t = s.slice(i, end).trim();
+        t = trimSpace(s.slice(i, end));
         i = end < s.length ? end + 1 : end;
       } else {
         var start = i;
@@ -399,15 +666,15 @@
       var i = this.man.analyses.indexOf(an);
       if (i >= 0) return decodeTerm(tok, entry[1 + i]);
     }
-    var t = tok;
-    if (an === "en") t = t.replace(/['\u2019\uff07]s$/, "");
-    if (this.stopSet(an).has(t)) return [];
-    return [{ t: t, exists: !!entry && false, stop: false, unknown: true }];
+    var stop = this.meta.stopSets;
+    return analyzeToken(an, tok, stop).map(function (t) {
+      return { t: t, exists: false, stop: analyzeToken(an, t, stop).length === 0, unknown: true };
+    });
   };
 
   // terms returns the terms of text in analysis an, in order.
   Pass.prototype.terms = function (an, s) {
-    var toks = tokenize(s.toLowerCase()), out = [];
+    var toks = tokenize(s).map(lower), out = [];
     for (var i = 0; i < toks.length; i++) {
       var e = this.dictEntry(toks[i]);
       var ts = this.tokenTerms(an, toks[i], e);
@@ -488,7 +755,6 @@
   // fields matches an analysed term of analysis an in any text field.
   Pass.prototype.fields = function (an, term, factor) {
     var R = this.R;
-    if (term.exists === false && !term.unknown) return null;
     var e = this.postEntry(term.t + "\u0000" + an);
     if (!e) return null;
     var boosts = [R.Title, R.Headings, R.Summary, R.Body], kids = [];
@@ -573,31 +839,35 @@
     return out;
   };
 
-  // fuzzyFields matches, in analysis an, the terms spelled within d edits
-  // of term (whose typed form was surface), weighted down by fuzzyFactor
-  // and by edit distance, as bleve's fuzzy query.
-  Pass.prototype.fuzzyFields = function (an, term, d) {
-    var R = this.R, tr = runes(term.t), sr = runes(term.surface || term.t);
+  // fuzzyFields matches, in the bodies of the pages of analysis an, the
+  // terms (of any analysis, as the index's body field holds them all)
+  // within d edits of the term t that begin with its first letter, each
+  // weighted by 1/(edits+1), as search's fuzzyQuery. The candidates are
+  // the terms of the dictionary entries near the word typed.
+  Pass.prototype.fuzzyFields = function (an, t, surface, d) {
+    var R = this.R, tr = runes(t), ans = this.man.analyses, self = this;
     var cands = new Map(); // term → edits
-    if (!term.unknown && term.exists !== false) cands.set(term.t, 0);
-    var near = this.neighbours(term.surface || term.t);
+    var consider = function (u) {
+      if (cands.has(u) || charAt(u, 0) !== charAt(t, 0)) return;
+      var e = distance(runes(u), tr, d);
+      if (e > d) return;
+      var inBody = ans.some(function (a) { var en = self.postEntry(u + "\u0000" + a); return en && en[3]; });
+      if (inBody) cands.set(u, e);
+    };
+    consider(t);
+    var near = this.neighbours(surface).concat(surface !== t ? this.neighbours(t) : []);
     for (var i = 0; i < near.length; i++) {
-      var s = near[i][0], ts = this.tokenTerms(an, s, near[i]);
-      if (ts.length !== 1 || ts[0].exists === false) continue;
-      var t = ts[0].t;
-      if (charAt(t, 0) !== charAt(term.t, 0)) continue;
-      var e = Math.min(distance(runes(t), tr, d), distance(runes(s), sr, d));
-      if (e <= d && (!cands.has(t) || cands.get(t) > e)) cands.set(t, e);
+      for (var k = 0; k < ans.length; k++) {
+        decodeTerm(near[i][0], near[i][1 + k]).forEach(function (x) { consider(x.t); });
+      }
     }
-    var boosts = [R.Title, R.Headings, R.Summary, R.Body], per = [[], [], [], []];
-    var self = this;
-    cands.forEach(function (e, t) {
-      var en = self.postEntry(t + "\u0000" + an);
-      if (!en) return;
-      for (var f = 0; f < 4; f++) if (en[f]) per[f].push({ l: en[f], boost: boosts[f] * R.FuzzyFactor / (e + 1) });
+    var list = [];
+    cands.forEach(function (e, u) {
+      var en = self.postEntry(u + "\u0000" + an);
+      if (en && en[3]) list.push({ l: en[3], boost: R.Body * R.FuzzyFactor / (e + 1) });
     });
-    var kids = per.map(function (c) { return self.multi(c, c.length); });
-    return this.anyOf(R.FieldTie, kids);
+    if (cands.size === 1 && cands.has(t)) return list.length ? this.leaf(list[0].l, R.Body * R.FuzzyFactor) : null;
+    return this.multi(list, cands.size);
   };
 
   // fuzzyWords matches the folded words of titles, headings and summaries
@@ -637,39 +907,71 @@
     return out;
   };
 
-  // wordQuery mirrors search's wordQuery: one typed word by its terms in
-  // any text field, as a tag, by prefix while typed, by spelling.
-  Pass.prototype.wordQuery = function (an, w, terms, partial) {
-    var R = this.R, alts = [], self = this;
-    if (terms.length > 1) terms = terms.filter(function (t) { return !t.stop && !(t.unknown && self.stopSet(an).has(t.t)); });
-    if (terms.length === 1) alts.push(this.fields(an, terms[0], 1));
-    else if (terms.length > 1) {
-      alts.push(this.seq(an, terms));
-      var j = this.terms(an, joinWord(w));
-      if (j.length === 1) alts.push(this.fields(an, j[0], 1));
+  // variants groups the analyses ans by their terms of the word w, as
+  // search's plan.variants: [{terms, langs}], none for an analysis in
+  // which w is only a stop word.
+  Pass.prototype.variants = function (w, ans) {
+    var out = [];
+    for (var i = 0; i < ans.length; i++) {
+      var terms = this.terms(ans[i], w);
+      if (terms.length > 1) terms = terms.filter(function (t) { return !t.stop; });
+      if (terms.length === 0) continue;
+      var key = terms.map(function (t) { return t.t; }).join("\u0000");
+      var v = out.find(function (x) { return x.key === key; });
+      if (!v) { v = { key: key, terms: terms, langs: [] }; out.push(v); }
+      v.langs.push(ans[i]);
     }
-    var lw = w.toLowerCase();
-    if (terms.length > 0 || this.meta.tagSet.has(lw)) alts.push(this.tag(lw, R.Tag));
+    return out;
+  };
+
+  // prefixOf returns the prefix the word w is matched by while typed, "" when
+  // it is too short.
+  Pass.prototype.prefixOf = function (w) {
+    var surface = tokenize(fold(lowerText(w)));
+    var pre = surface.length ? surface[surface.length - 1] : "";
+    return runeCount(pre) >= this.R.PrefixMin ? pre : "";
+  };
+
+  // wordQuery mirrors search's wordQuery for the pages of analysis an:
+  // one typed word by its terms in every analysis in any text field, as a
+  // tag, by prefix while typed, by spelling. undefined when nothing is
+  // looked for.
+  Pass.prototype.wordQuery = function (an, w, vs, partial) {
+    var R = this.R, alts = [], stems = [], self = this;
+    vs.forEach(function (v) {
+      if (v.terms.length === 1) alts.push(self.fields(an, v.terms[0], 1));
+      else {
+        alts.push(self.seq(an, v.terms));
+        var j = self.terms(v.langs[0], joinWord(w));
+        if (j.length === 1) alts.push(self.fields(an, j[0], 1));
+      }
+      v.terms.forEach(function (t) { if (stems.indexOf(t.t) < 0) stems.push(t.t); });
+    });
+    var lw = lowerText(w), any = vs.length > 0;
+    if (vs.length > 0 || this.meta.tagSet.has(lw)) { alts.push(this.tag(lw, R.Tag)); any = true; }
     var surface = tokenize(fold(lw));
     if (partial && surface.length > 0) {
       var pre = surface[surface.length - 1], n = runeCount(pre);
       if (n >= R.PrefixMin) {
         alts.push(this.prefix(an, 4, pre, R.WordsPrefix));
         alts.push(this.prefix(an, 0, pre, R.TitlePrefix));
+        any = true;
       }
       if (n >= R.BodyPrefixMin) alts.push(this.prefix(an, 3, pre, R.BodyPrefix));
     }
     if (this.mode !== "exact") {
-      for (var i = 0; i < terms.length; i++) {
-        var d = fuzziness(terms[i].t, R);
-        if (d > 0) alts.push(this.fuzzyFields(an, terms[i], d));
+      var typed = tokenize(lw);
+      for (var i = 0; i < stems.length; i++) {
+        var d = fuzziness(stems[i], R);
+        if (d > 0) { alts.push(this.fuzzyFields(an, stems[i], typed[0] || stems[i], d)); any = true; }
       }
       for (var k = 0; k < surface.length; k++) {
         var d2 = fuzziness(surface[k], R);
-        if (d2 > 0) alts.push(this.fuzzyWords(surface[k], d2, R.WordsPrefix * R.FuzzyFactor));
+        if (d2 > 0) { alts.push(this.fuzzyWords(surface[k], d2, R.Title * R.FuzzyFactor)); any = true; }
       }
     }
-    return this.anyOf(R.AltTie, alts);
+    if (!any) return undefined;
+    return this.anyOf(R.AltTie, alts) || null;
   };
 
   // seq matches the parts of a word like "e-mail": each part somewhere,
@@ -683,60 +985,67 @@
     return this.boolean(this.conjunction(must), this.disjunction(pairs, pairs.length));
   };
 
-  // langQuery mirrors search's langQuery: the scores of the pages of
-  // analysis an, or null when the query has nothing to look for there.
-  Pass.prototype.langQuery = function (an) {
-    var q = this.q, R = this.R, must = [], should = [], words = [], prev = [];
+  // langQuery mirrors search's textQuery, for the pages of analysis an:
+  // their scores, null when none matches, undefined when the query has
+  // nothing to look for.
+  Pass.prototype.langQuery = function (an, ans) {
+    var q = this.q, R = this.R, must = [], should = [], self = this, N = this.N;
+    var asked = new Set(), words = [];
     for (var i = 0; i < q.words.length; i++) {
+      var vs = this.variants(q.words[i], ans);
+      vs.forEach(function (v) { v.langs.forEach(function (l) { asked.add(l); }); });
       var partial = q.partial && i === q.words.length - 1;
-      var terms = this.terms(an, q.words[i]);
-      var wq = this.wordQuery(an, q.words[i], terms, partial);
-      words.push(wq);
-      if (prev.length > 0 && terms.length > 0) should.push(this.pair(prev[prev.length - 1].t, terms[0].t, R.Pair));
-      prev = terms;
+      if (partial && this.prefixOf(q.words[i]) !== "") ans.forEach(function (l) { asked.add(l); });
+      words.push({ text: q.words[i], vs: vs, partial: partial });
     }
-    // A word with nothing to look for (a stop word) is left out.
-    var live = [];
-    for (var k = 0; k < words.length; k++) if (words[k] !== undefined) live.push(words[k]);
-    var wordsNonNil = [];
-    for (var m = 0; m < q.words.length; m++) if (this.wordHas(an, q.words[m], m)) wordsNonNil.push(words[m]);
-    if (this.mode === "any" && wordsNonNil.length > 1) must.push(this.disjunction(wordsNonNil, wordsNonNil.length));
-    else must = must.concat(wordsNonNil);
     for (var p = 0; p < q.phrases.length; p++) {
-      var pt = this.terms(an, q.phrases[p]);
-      for (var j = 0; j < pt.length; j++) {
-        must.push(this.fields(an, pt[j], 1));
-        if (j > 0) should.push(this.pair(pt[j - 1].t, pt[j].t, R.Pair));
+      var pvs = this.variants(q.phrases[p], ans), palts = [];
+      pvs.forEach(function (v) {
+        v.langs.forEach(function (l) { asked.add(l); });
+        var all = v.terms.map(function (t) { return self.fields(an, t, 1); });
+        for (var j = 1; j < v.terms.length; j++) should.push(self.pair(v.terms[j - 1].t, v.terms[j].t, R.Pair));
+        palts.push(self.conjunction(all));
+      });
+      if (pvs.length > 0) must.push(this.anyOf(R.AltTie, palts));
+    }
+    var clauses = [];
+    var free = new Float64Array(N).fill(1e-9);
+    for (var k = 0; k < words.length; k++) {
+      var w = words[k], wq = this.wordQuery(an, w.text, w.vs, w.partial);
+      if (wq === undefined) continue;
+      if (this.mode !== "any" && asked.has(an) && !w.vs.some(function (v) { return v.langs.indexOf(an) >= 0; })) {
+        wq = this.anyOf(R.AltTie, [wq, free]);
+      }
+      clauses.push(wq);
+      if (k > 0) {
+        var seen = [];
+        words[k - 1].vs.forEach(function (a) {
+          w.vs.forEach(function (b) {
+            if (!a.langs.some(function (l) { return b.langs.indexOf(l) >= 0; })) return;
+            var x = a.terms[a.terms.length - 1].t, y = b.terms[0].t, key = x + "\u0000" + y;
+            if (seen.indexOf(key) >= 0) return;
+            seen.push(key);
+            should.push(self.pair(x, y, R.Pair));
+          });
+        });
       }
     }
+    if (this.mode === "any" && clauses.length > 1) must.push(this.disjunction(clauses, clauses.length));
+    else must = must.concat(clauses);
     if (!q.empty && must.length === 0) return undefined;
-    var scores;
-    if (must.length === 0) {
-      scores = new Float64Array(this.N).fill(1);
-    } else {
-      scores = this.conjunction(must);
-    }
+    var scores = must.length === 0 ? new Float64Array(N).fill(1) : this.conjunction(must);
     if (should.length > 0) scores = this.boolean(scores, this.disjunction(should, should.length));
     if (!scores) return null;
+    scores = scores.slice();
     for (var x = 0; x < q.exclude.length; x++) {
-      var xt = this.terms(an, q.exclude[x]);
-      if (xt.length !== 1) continue;
-      var xq = this.wordQuery(an, q.exclude[x], xt, false);
-      if (xq) for (var d = 0; d < this.N; d++) if (xq[d] > 0) scores[d] = 0;
+      var one = this.variants(q.exclude[x], ans).filter(function (v) { return v.terms.length === 1; });
+      if (one.length === 0) continue;
+      var xq = this.wordQuery(an, q.exclude[x], one, false);
+      if (xq) for (var d = 0; d < N; d++) if (xq[d] > 0) scores[d] = 0;
     }
     var docAn = this.meta.docAn;
-    for (var d2 = 0; d2 < this.N; d2++) if (docAn[d2] !== an) scores[d2] = 0;
+    for (var d2 = 0; d2 < N; d2++) if (docAn[d2] !== an) scores[d2] = 0;
     return scores;
-  };
-
-  // wordHas reports whether search's wordQuery would give word i a clause
-  // at all (some alternative to match), whether or not a page matches.
-  Pass.prototype.wordHas = function (an, w, i) {
-    var self = this, terms = this.terms(an, w);
-    if (terms.length > 1) terms = terms.filter(function (t) { return !t.stop && !(t.unknown && self.stopSet(an).has(t.t)); });
-    if (terms.length > 0 || this.meta.tagSet.has(w.toLowerCase())) return true;
-    var surface = tokenize(fold(w.toLowerCase()));
-    return this.q.partial && i === this.q.words.length - 1 && surface.length > 0 && runeCount(surface[surface.length - 1]) >= this.R.PrefixMin;
   };
 
   // ---- Search --------------------------------------------------------------
@@ -800,7 +1109,7 @@
   Pass.prototype.scores = function (ans) {
     var out = null;
     for (var i = 0; i < ans.length; i++) {
-      var s = this.langQuery(ans[i]);
+      var s = this.langQuery(ans[i], ans);
       if (!s) continue;
       if (!out) out = s;
       else for (var d = 0; d < this.N; d++) if (s[d] > 0) out[d] = s[d];
@@ -861,7 +1170,7 @@
     var req = request(params, R);
     var q = parseQuery(req.query, R);
     var res = { query: req.query, total: 0, took_ms: 0, hits: [], facets: { kind: {}, tags: {}, lang: {} } };
-    if (q.empty && q.exclude.length === 0 && req.query.trim() !== "") {
+    if (q.empty && q.exclude.length === 0 && trimSpace(req.query) !== "") {
       res.took_ms = Math.round((performance.now() - t0) * 1000) / 1000;
       return res;
     }
@@ -976,25 +1285,13 @@
   // for it (most inflections only add a suffix to the stem).
   function stem(m, low) {
     if (m.cache.has(low)) return m.cache.get(low);
-    var p = m.p, e = p.known(low), st;
-    if (e) {
-      var ts = p.tokenTerms(m.an, low, e);
-      st = ts.length ? ts[0].t : "";
-    } else {
-      var t = low;
-      if (m.an === "en") t = t.replace(/['\u2019\uff07]s$/, "");
-      st = t;
-      if (p.stopSet(m.an).has(t)) st = "";
-      else {
-        m.stems.forEach(function (g, s) { if (st === t && s.length >= 3 && t.indexOf(s) === 0 && t.length - s.length <= 4) st = s; });
-      }
-    }
+    var ts = analyze(m.an, low, m.p.meta.stopSets), st = ts.length ? ts[0] : "";
     m.cache.set(low, st);
     return st;
   }
 
   function match(m, tok) {
-    var low = tok.toLowerCase(), f = fold(low);
+    var low = lowerText(tok), f = fold(low);
     if (m.prefix && f.indexOf(m.prefix) === 0) return m.pgroup;
     if (!m.starts.has(firstRunes(f, 2)) && !m.first.has(charAt(f, 0))) return -1;
     var st = stem(m, low);
@@ -1042,9 +1339,9 @@
   }
 
   function collapse(s, first, last) {
-    if (first) s = s.replace(/^\s+/u, "");
-    if (last) s = s.replace(/\s+$/u, "");
-    return s.replace(/\s+/gu, " ");
+    if (first) s = s.replace(reSpaceStart, "");
+    if (last) s = s.replace(reSpaceEnd, "");
+    return s.replace(reSpaces, " ");
   }
 
   function markHTML(s, spans, start, end, more) {
@@ -1065,24 +1362,49 @@
     return markHTML(s, find(this.matcher(lang), s), 0, s.length, false);
   };
 
-  function window_(s, first, R) {
-    var start = Math.max(0, first - R.ContextBytes);
+  // bytesAt maps each UTF-16 index of s to its UTF-8 byte offset: the
+  // snippets' sizes are counted in bytes, as search's are.
+  function bytesAt(s) {
+    var at = new Int32Array(s.length + 1), n = 0;
+    for (var i = 0; i < s.length; i++) {
+      at[i] = n;
+      var c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) { at[i + 1] = n; n += 4; i++; } else n += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    }
+    at[s.length] = n;
+    return at;
+  }
+
+  // indexAt is the UTF-16 index of the first character of s at or after
+  // byte offset b (at from bytesAt).
+  function indexAt(at, b) {
+    var lo = 0, hi = at.length - 1;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (at[mid] < b) lo = mid + 1; else hi = mid; }
+    while (lo < at.length - 1 && lo > 0 && at[lo] === at[lo - 1]) lo++;
+    return lo;
+  }
+
+  // window_ mirrors search's window: the bounds of a fragment of s showing
+  // the word at first, from a word boundary about ContextBytes before it
+  // to one about FragmentBytes later.
+  function window_(s, at, first, R) {
+    var f8 = at[first], start = Math.max(0, f8 - R.ContextBytes), i;
     if (start > 0) {
-      var i = s.slice(start, first).search(/\s/u);
-      start = i >= 0 ? start + i + 1 : first;
+      var from = indexAt(at, start), sp = -1;
+      for (i = from; i < first; i++) if (isSpace(s[i])) { sp = i; break; }
+      start = sp >= 0 ? at[sp] + 1 : f8;
     }
-    var end = Math.min(s.length, start + R.FragmentBytes);
-    if (end < s.length) {
-      var part = s.slice(start, end), j = -1, mm, re = /\s/gu;
-      while ((mm = re.exec(part))) j = mm.index;
-      if (j > first - start) end = start + j;
-      else if (end < s.length && /[\udc00-\udfff]/.test(s[end])) end++;
+    var len = at[s.length], end = Math.min(len, start + R.FragmentBytes);
+    if (end < len) {
+      var a = indexAt(at, start), last = -1;
+      for (i = a; i < s.length && at[i + 1] <= end; i++) if (isSpace(s[i])) last = i;
+      if (last >= 0 && at[last] - start > f8 - start) end = at[last];
     }
-    return [start, end];
+    return [indexAt(at, start), indexAt(at, end)];
   }
 
   Highlighter.prototype.fragments = function (lang, body, cut, summary) {
-    var m = this.matcher(lang), R = this.p.R, spans = find(m, body);
+    var m = this.matcher(lang), R = this.p.R, spans = find(m, body), at = bytesAt(body);
     if (spans.length === 0) {
       var ss = find(m, summary);
       return ss.length ? [markHTML(summary, ss, 0, summary.length, false)] : [];
@@ -1094,7 +1416,7 @@
       for (var i = 0; i < spans.length; i++) {
         if (overlaps(spans[i].start)) continue;
         var groups = new Set(), n = 0, fresh = 0;
-        for (var j = i; j < spans.length && spans[j].end <= spans[i].start + R.FragmentBytes - R.ContextBytes; j++) {
+        for (var j = i; j < spans.length && at[spans[j].end] <= at[spans[i].start] + R.FragmentBytes - R.ContextBytes; j++) {
           if (!groups.has(spans[j].group) && !covered.has(spans[j].group)) fresh++;
           groups.add(spans[j].group);
           n++;
@@ -1104,7 +1426,7 @@
         if (score > bestScore) { best = i; bestScore = score; }
       }
       if (best < 0) break;
-      var w = window_(body, spans[best].start, R), inside = [];
+      var w = window_(body, at, spans[best].start, R), inside = [];
       for (var k = 0; k < spans.length; k++) {
         if (spans[k].start >= w[0] && spans[k].end <= w[1]) { inside.push(spans[k]); covered.add(spans[k].group); }
       }
@@ -1122,11 +1444,11 @@
       i = w[1];
       var low = s.slice(w[0], w[1]).toLowerCase();
       if (charAt(low, 0) !== start && charAt(fold(low), 0) !== start) continue;
-      if (stemFor(m, low, want[0]) !== want[0]) continue;
+      if (stem(m, low) !== want[0]) continue;
       var k = 1, j = w[1], w2;
       while (k < want.length && (w2 = nextWord(s, j))) {
         j = w2[1];
-        var st = stemFor(m, s.slice(w2[0], w2[1]).toLowerCase(), want[k]);
+        var st = stem(m, lowerText(s.slice(w2[0], w2[1])));
         if (st === "") continue;
         if (st !== want[k]) break;
         k++;
@@ -1134,13 +1456,6 @@
       if (k === want.length) return true;
     }
     return false;
-  }
-
-  // stemFor is stem, guessing towards the term expected.
-  function stemFor(m, low, want) {
-    var st = stem(m, low);
-    if (st !== want && m.p.known(low) === undefined && want.length >= 3 && low.indexOf(want) === 0 && low.length - want.length <= 4) return want;
-    return st;
   }
 
   // holdsPhrase: true, false, or null when the text kept is too short to
@@ -1174,5 +1489,7 @@
   window.kbStaticSearch = search;
   // preload fetches what every query needs (the manifest and the facet
   // data), so that the first one only waits for its own chunks.
+  // internals are the building blocks, for the tests.
+  search.internals = { tokenize: tokenize, lower: lower, fold: fold, analyze: analyze, distance: distance, pairHash: pairHash };
   search.preload = function () { return getBundle().then(function () {}); };
 })();
