@@ -155,9 +155,7 @@ func (p *plan) textQuery(langs []string) query.Query {
 			var free []query.Query
 			for _, l := range langs {
 				if asked[l] && !slices.ContainsFunc(w.vs, func(v variant) bool { return slices.Contains(v.langs, l) }) {
-					lq := langTerm(l)
-					lq.(query.BoostableQuery).SetBoost(1e-6)
-					free = append(free, lq)
+					free = append(free, langTerm(l, freeBoost))
 				}
 			}
 			if len(free) > 0 {
@@ -214,17 +212,25 @@ func (p *plan) textQuery(langs []string) query.Query {
 	return query.NewBooleanQuery(must, should, mustNot)
 }
 
+// freeBoost weighs the match of a page by its language alone, where a
+// word of the query is only a stop word: it lets the page through and
+// decides next to nothing.
+const freeBoost = 1e-6
+
 // langTerm matches the pages of language key l ("" for the languages
-// without their own analysis).
-func langTerm(l string) query.Query {
+// without their own analysis), weighted by boost. (A boolean query's own
+// boost is not applied by bleve: it goes on the match-all inside.)
+func langTerm(l string, boost float64) query.Query {
 	if l != "" {
-		return term(FieldLang, l)
+		return boosted(term(FieldLang, l), boost)
 	}
 	var known []query.Query
 	for k := range analyzers {
 		known = append(known, term(FieldLang, k))
 	}
-	return query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, known)
+	all := query.NewMatchAllQuery()
+	all.SetBoost(boost)
+	return query.NewBooleanQuery([]query.Query{all}, nil, known)
 }
 
 // wordQuery matches one typed word: by its terms in any text field (as

@@ -117,7 +117,7 @@ func runConformanceSet(t *testing.T, node, dir string) int {
 		resp := get(t, srv, "GET", c.query, &res)
 		server[i] = renderAnswer(t, resp.StatusCode, res)
 	}
-	static := runStatic(t, node, bundleDir, cases)
+	static, _ := runStatic(t, node, bundleDir, cases)
 	if *updateConformance {
 		writeCases(t, files, cases, server)
 		return len(cases)
@@ -190,8 +190,9 @@ func staticScripts(t *testing.T) []string {
 	return files
 }
 
-// runStatic answers every case with the static client under Node.
-func runStatic(t *testing.T, node, bundleDir string, cases []*confCase) []string {
+// runStatic answers every case with the static client under Node, in the
+// case files' form and as the JSON it returned.
+func runStatic(t *testing.T, node, bundleDir string, cases []*confCase) ([]string, []json.RawMessage) {
 	t.Helper()
 	reqs := make([]string, 0, len(cases))
 	for _, c := range cases {
@@ -228,7 +229,7 @@ func runStatic(t *testing.T, node, bundleDir string, cases []*confCase) []string
 		}
 		got[i] = renderAnswer(t, status, a)
 	}
-	return got
+	return got, answers
 }
 
 // renderAnswer writes an answer of the endpoint in the case files' form.

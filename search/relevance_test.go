@@ -26,14 +26,7 @@ type relevanceCase struct {
 // as a prefix, exactly as in the search box; and once more with a
 // trailing space, as after the user has finished the word.
 func TestRelevance(t *testing.T) {
-	data, err := os.ReadFile("testdata/relevance.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []relevanceCase
-	if err := yaml.UnmarshalStrict(data, &cases); err != nil {
-		t.Fatal(err)
-	}
+	cases := relevanceCases(t)
 	if len(cases) < 40 {
 		t.Fatalf("relevance set has %d queries, want at least 40", len(cases))
 	}
@@ -72,4 +65,18 @@ func TestRelevance(t *testing.T) {
 		}
 	}
 	t.Logf("relevance: %d of %d queries pass (each run as typed and completed)", 2*len(cases)-failed, 2*len(cases))
+}
+
+// relevanceCases reads testdata/relevance.yaml.
+func relevanceCases(t *testing.T) []relevanceCase {
+	t.Helper()
+	data, err := os.ReadFile("testdata/relevance.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []relevanceCase
+	if err := yaml.UnmarshalStrict(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	return cases
 }

@@ -455,6 +455,7 @@ func (p *plan) filtered(skip string) query.Query {
 // facet fields named (see facets.go).
 func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []string, facets ...string) (*bleve.SearchResult, *facetCounter, error) {
 	fc := newFacetCounter(facets)
+	q = &scoredQuery{q: q}
 	if len(facets) > 0 {
 		q = &countingQuery{q: q, c: fc, tables: &p.ix.tables}
 	}

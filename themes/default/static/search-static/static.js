@@ -10,7 +10,7 @@
 // checked on the text.
 (function () {
   "use strict";
-  var FORMAT = 2;
+  var FORMAT = 3;
   var utf8 = new TextEncoder();
   var text = new TextDecoder("utf-8", { ignoreBOM: true }); // a BOM inside a word is text
 
@@ -43,12 +43,16 @@
     return v;
   };
 
-  // list reads n, the page deltas and (weighted) the weight bytes.
-  function readList(r, weighted) {
-    var n = r.uv(), docs = new Uint32Array(n), d = 0;
-    for (var i = 0; i < n; i++) { d += r.uv(); docs[i] = d; }
-    var w = null;
-    if (weighted) { w = r.b.subarray(r.p, r.p + n); r.p += n; }
+  // readList reads n, the page deltas, then per page the term's frequency
+  // and the field's length, into the page's tf·norm as bleve computes it:
+  // √freq · float32(1/√length).
+  function readList(r) {
+    var n = r.uv(), docs = new Uint32Array(n), w = new Float64Array(n), d = 0, i;
+    for (i = 0; i < n; i++) { d += r.uv(); docs[i] = d; }
+    for (i = 0; i < n; i++) {
+      var freq = r.uv(), len = r.uv();
+      w[i] = Math.sqrt(freq) * (len > 0 ? Math.fround(1 / Math.sqrt(len)) : 0);
+    }
     return { docs: docs, w: w };
   }
 
@@ -73,7 +77,7 @@
     var r = new Reader(this.b, p), mask = this.b[r.p++], fields = [];
     for (var f = 0; f < 6; f++) {
       if (!(mask & (1 << f))) { fields.push(null); continue; }
-      var other = r.uv(), l = readList(r, true);
+      var other = r.uv(), l = readList(r);
       l.df = l.docs.length + other;
       fields.push(l);
     }
@@ -85,7 +89,7 @@
     var r = new Reader(b), n = r.uv();
     this.lists = new Map();
     for (var i = 0; i < n; i++) {
-      var h = r.uv(), l = readList(r, true);
+      var h = r.uv(), l = readList(r);
       l.df = l.docs.length;
       this.lists.set(h, l);
     }
@@ -95,8 +99,6 @@
     this.root = root; this.man = man; this.dir = root + man.dir;
     this.N = man.docs; this.R = man.ranking;
     this.loaded = new Map(); this.pending = new Map();
-    this.weights = new Float64Array(256);
-    for (var i = 0; i < 256; i++) this.weights[i] = Math.exp(-i / this.R.WeightScale);
   }
   Bundle.prototype.path = function (id) {
     if (id === "m") return "meta.bin";
@@ -117,6 +119,7 @@
     switch (id[0]) {
       case "m": return parseMeta(JSON.parse(text.decode(b)));
       case "d": return parseDict(JSON.parse(text.decode(b)));
+      case "s": return JSON.parse(text.decode(b));
       case "p": case "w": return new PostChunk(b);
       case "x": return new PairBucket(b);
       case "f": return JSON.parse(text.decode(b));
@@ -692,12 +695,13 @@
     return c ? c.entry(key) : null;
   };
 
-  // leaf scores one posting list: boost · idf² · tf·norm.
+  // leaf scores one posting list as bleve's term scorer does with a query
+  // norm of 1: tf·norm · idf · (boost · idf), in that order of operations.
   Pass.prototype.leaf = function (l, boost, out) {
     if (!l) return out;
-    var idf = 1 + Math.log(this.N / (l.df + 1)), k = boost * idf * idf, W = this.bd.weights;
+    var idf = 1 + Math.log(this.N / (l.df + 1)), qw = boost * idf;
     out = out || new Float64Array(this.N);
-    for (var i = 0; i < l.docs.length; i++) out[l.docs[i]] += k * W[l.w[i]];
+    for (var i = 0; i < l.docs.length; i++) out[l.docs[i]] += l.w[i] * idf * qw;
     return out;
   };
 
@@ -724,7 +728,7 @@
     for (var d = 0; d < this.N; d++) {
       var sum = 0, n = 0;
       for (var i = 0; i < live.length; i++) { var v = live[i][d]; if (v > 0) { sum += v; n++; } }
-      if (n > 0) out[d] = sum * n / total;
+      if (n > 0) out[d] = sum * (n / total);
     }
     return out;
   };
@@ -771,8 +775,8 @@
     if (total === 1) return this.leaf(cands[0].l, cands[0].boost);
     var sum = new Float64Array(this.N), cnt = new Uint16Array(this.N);
     for (var i = 0; i < cands.length; i++) {
-      var c = cands[i], idf = 1 + Math.log(this.N / (c.l.df + 1)), k = c.boost * idf * idf, W = this.bd.weights;
-      for (var j = 0; j < c.l.docs.length; j++) { var d = c.l.docs[j]; sum[d] += k * W[c.l.w[j]]; cnt[d]++; }
+      var c = cands[i], idf = 1 + Math.log(this.N / (c.l.df + 1)), qw = c.boost * idf;
+      for (var j = 0; j < c.l.docs.length; j++) { var d = c.l.docs[j]; sum[d] += c.l.w[j] * idf * qw; cnt[d]++; }
     }
     for (var d2 = 0; d2 < this.N; d2++) if (cnt[d2]) sum[d2] *= cnt[d2] / total;
     return sum;
@@ -828,64 +832,64 @@
     return this.multi(list, Math.max(r.total, list.length));
   };
 
-  // neighbours returns the dictionary entries near the word w (in its
-  // chunk) that start with the same letter: where a misspelling's
-  // intended word is found.
-  Pass.prototype.neighbours = function (w) {
-    var c = this.need("d" + chunkOf(this.man.dict, w));
-    if (!c) return [];
-    var first = charAt(w, 0), out = [];
-    for (var i = 0; i < c.keys.length; i++) if (charAt(c.keys[i], 0) === first) out.push(c.map.get(c.keys[i]));
+  // spellKey mirrors search's spellKey: first letter, length in letters
+  // (two digits), the term.
+  function spellKey(t) { return charAt(t, 0) + lenCode(runeCount(t)) + " " + t; }
+  function lenCode(n) { n = Math.min(99, n); return (n < 10 ? "0" : "") + n; }
+
+  // spelt returns the terms (of bodies when bit is 1, of the words field
+  // when 2) within d edits of t that start with its letter, each with its
+  // edits, in the index's order: what search's fuzzyQuery matches. null
+  // while their chunks are not loaded.
+  Pass.prototype.spelt = function (t, d, bit) {
+    var n = runeCount(t), first = charAt(t, 0);
+    var lo = first + lenCode(Math.max(0, n - d)), hi = first + lenCode(n + d) + " \uffff";
+    var firsts = this.man.spell, a = chunkOf(firsts, lo), b = chunkOf(firsts, hi), out = [], tr = runes(t), ready = true;
+    for (var i = a; i <= b; i++) {
+      var c = this.need("s" + i);
+      if (!c) { ready = false; continue; }
+      for (var k = 0; k < c.length; k++) {
+        var u = c[k][0], key = spellKey(u);
+        if (!(c[k][1] & bit) || key < lo || key > hi || charAt(u, 0) !== first) continue;
+        var e = distance(runes(u), tr, d);
+        if (e <= d) out.push({ t: u, e: e });
+      }
+    }
+    if (!ready) return null;
+    out.sort(function (x, y) { return x.t < y.t ? -1 : x.t > y.t ? 1 : 0; });
     return out;
   };
 
   // fuzzyFields matches, in the bodies of the pages of analysis an, the
   // terms (of any analysis, as the index's body field holds them all)
   // within d edits of the term t that begin with its first letter, each
-  // weighted by 1/(edits+1), as search's fuzzyQuery. The candidates are
-  // the terms of the dictionary entries near the word typed.
-  Pass.prototype.fuzzyFields = function (an, t, surface, d) {
-    var R = this.R, tr = runes(t), ans = this.man.analyses, self = this;
-    var cands = new Map(); // term → edits
-    var consider = function (u) {
-      if (cands.has(u) || charAt(u, 0) !== charAt(t, 0)) return;
-      var e = distance(runes(u), tr, d);
-      if (e > d) return;
-      var inBody = ans.some(function (a) { var en = self.postEntry(u + "\u0000" + a); return en && en[3]; });
-      if (inBody) cands.set(u, e);
-    };
-    consider(t);
-    var near = this.neighbours(surface).concat(surface !== t ? this.neighbours(t) : []);
-    for (var i = 0; i < near.length; i++) {
-      for (var k = 0; k < ans.length; k++) {
-        decodeTerm(near[i][0], near[i][1 + k]).forEach(function (x) { consider(x.t); });
-      }
+  // weighted by 1/(edits+1), as search's fuzzyQuery.
+  Pass.prototype.fuzzyFields = function (an, t, d) {
+    var R = this.R, cands = this.spelt(t, d, 1);
+    if (!cands) return null;
+    if (cands.length === 1 && cands[0].t === t) {
+      var only = this.postEntry(t + "\u0000" + an);
+      return only && only[3] ? this.leaf(only[3], R.BodyFuzzy) : null;
     }
     var list = [];
-    cands.forEach(function (e, u) {
-      var en = self.postEntry(u + "\u0000" + an);
-      if (en && en[3]) list.push({ l: en[3], boost: R.Body * R.FuzzyFactor / (e + 1) });
-    });
-    if (cands.size === 1 && cands.has(t)) return list.length ? this.leaf(list[0].l, R.Body * R.FuzzyFactor) : null;
-    return this.multi(list, cands.size);
+    for (var i = 0; i < cands.length; i++) {
+      var en = this.postEntry(cands[i].t + "\u0000" + an);
+      if (en && en[3]) list.push({ l: en[3], boost: R.BodyFuzzy * (1 / (cands[i].e + 1)) });
+    }
+    return this.multi(list, cands.length);
   };
 
   // fuzzyWords matches the folded words of titles, headings and summaries
   // within d edits of s.
   Pass.prototype.fuzzyWords = function (s, d, boost) {
-    var c = this.need("w" + chunkOf(this.man.words, s));
-    if (!c) return null;
-    var sr = runes(s), first = charAt(s, 0), list = [];
-    for (var i = 0; i < c.keys.length; i++) {
-      var k = c.keys[i];
-      if (charAt(k, 0) !== first) continue;
-      var e = distance(runes(k), sr, d);
-      if (e <= d) {
-        var en = c.entry(k);
-        if (en && en[4]) list.push({ l: en[4], boost: boost / (e + 1) });
-      }
+    var cands = this.spelt(s, d, 2);
+    if (!cands) return null;
+    var list = [];
+    for (var i = 0; i < cands.length; i++) {
+      var en = this.wordsEntry(cands[i].t);
+      if (en && en[4]) list.push({ l: en[4], boost: boost * (1 / (cands[i].e + 1)) });
     }
-    return this.multi(list, list.length);
+    return this.multi(list, cands.length);
   };
 
   Pass.prototype.pair = function (a, b, boost) {
@@ -899,10 +903,10 @@
   Pass.prototype.tag = function (tag, boost) {
     var m = this.meta, ti = m.tags.indexOf(tag);
     if (ti < 0) return null;
-    var df = m.tagDf.get(ti) || 0, idf = 1 + Math.log(this.N / (df + 1)), out = new Float64Array(this.N);
+    var df = m.tagDf.get(ti) || 0, idf = 1 + Math.log(this.N / (df + 1)), qw = boost * idf, out = new Float64Array(this.N);
     for (var d = 0; d < this.N; d++) {
       var ts = m.doc_tags[d];
-      if (ts.indexOf(ti) >= 0) out[d] = boost * idf * idf / Math.sqrt(ts.length);
+      if (ts.indexOf(ti) >= 0) out[d] = Math.fround(1 / Math.sqrt(ts.length)) * idf * qw;
     }
     return out;
   };
@@ -960,14 +964,13 @@
       if (n >= R.BodyPrefixMin) alts.push(this.prefix(an, 3, pre, R.BodyPrefix));
     }
     if (this.mode !== "exact") {
-      var typed = tokenize(lw);
       for (var i = 0; i < stems.length; i++) {
         var d = fuzziness(stems[i], R);
-        if (d > 0) { alts.push(this.fuzzyFields(an, stems[i], typed[0] || stems[i], d)); any = true; }
+        if (d > 0) { alts.push(this.fuzzyFields(an, stems[i], d)); any = true; }
       }
       for (var k = 0; k < surface.length; k++) {
         var d2 = fuzziness(surface[k], R);
-        if (d2 > 0) { alts.push(this.fuzzyWords(surface[k], d2, R.Title * R.FuzzyFactor)); any = true; }
+        if (d2 > 0) { alts.push(this.fuzzyWords(surface[k], d2, R.TitleFuzzy)); any = true; }
       }
     }
     if (!any) return undefined;
@@ -979,7 +982,8 @@
   Pass.prototype.seq = function (an, terms) {
     var must = [], pairs = [];
     for (var i = 0; i < terms.length; i++) {
-      must.push(this.fields(an, terms[i], 1));
+      // One word typed weighs as one word, however many parts it has.
+      must.push(this.fields(an, terms[i], 1 / terms.length));
       if (i > 0) pairs.push(this.pair(terms[i - 1].t, terms[i].t, this.R.Pair));
     }
     return this.boolean(this.conjunction(must), this.disjunction(pairs, pairs.length));
@@ -1009,7 +1013,16 @@
       if (pvs.length > 0) must.push(this.anyOf(R.AltTie, palts));
     }
     var clauses = [];
-    var free = new Float64Array(N).fill(1e-9);
+    // free: what search's langTerm with its boost of 1e-6 scores for a
+    // page of this analysis (the word is a stop word in its language): a
+    // constant for the languages without an analysis of their own.
+    var free = new Float64Array(N).fill(R.FreeBoost);
+    if (an !== "*") {
+      var li = this.meta.langs.indexOf(an), ldf = 0;
+      for (var dl = 0; dl < N; dl++) if (this.meta.doc_lang[dl] === li) ldf++;
+      var lidf = 1 + Math.log(N / (ldf + 1));
+      free.fill(lidf * (R.FreeBoost * lidf));
+    }
     for (var k = 0; k < words.length; k++) {
       var w = words[k], wq = this.wordQuery(an, w.text, w.vs, w.partial);
       if (wq === undefined) continue;
@@ -1104,12 +1117,15 @@
     return ms;
   }
 
-  // evalAll computes, for the request's languages (or all of them), the
-  // score of every page: the query's match, without filters.
+  // scores computes the score of every page for the query in the
+  // analyses ans (the request's language, or all of them), without
+  // filters. As on the server, a page of any language matches the terms
+  // of every analysis asked for ("project" of the English analysis in a
+  // Dutch page): the pages of each analysis are scored in turn.
   Pass.prototype.scores = function (ans) {
-    var out = null;
-    for (var i = 0; i < ans.length; i++) {
-      var s = this.langQuery(ans[i], ans);
+    var out = null, pages = this.man.analyses;
+    for (var i = 0; i < pages.length; i++) {
+      var s = this.langQuery(pages[i], ans);
       if (!s) continue;
       if (!out) out = s;
       else for (var d = 0; d < this.N; d++) if (s[d] > 0) out[d] = s[d];
@@ -1118,18 +1134,28 @@
   };
 
   Pass.prototype.eval = function () {
-    var req = this.req, m = this.meta, ans;
+    var req = this.req, ans;
     if (req.lang) ans = [anCode(req.lang)];
     else ans = this.man.analyses.slice();
-    if (!req.lang && m.langs.some(function (l) { return anCode(l) === "*"; }) && ans.indexOf("*") < 0) ans.push("*");
     var main = this.scores(ans);
     var all = req.lang ? this.scores(this.man.analyses) : main;
     return { main: main, all: all };
   };
 
-  // filter keeps the pages of scores that pass the request's filters but
-  // the one on skip.
-  function filtered(scores, req, meta, N, skip) {
+  // ranked lists the pages with a score (of those in sel, when given),
+  // best first at float32 precision, ties in page order, as the server
+  // ranks (see search/score.go); byPage lists them in page order.
+  function ranked(scores, sel, N, byPage) {
+    var out = [];
+    if (!scores) return out;
+    for (var d = 0; d < N; d++) if (scores[d] > 0 && (!sel || sel[d])) out.push(d);
+    if (!byPage) out.sort(function (a, b) { return Math.fround(scores[b]) - Math.fround(scores[a]) || a - b; });
+    return out;
+  }
+
+  // filtered keeps the pages of scores that pass the request's filters but
+  // the one on skip, and are in only when it is given.
+  function filtered(scores, req, meta, N, skip, only) {
     var out = new Uint8Array(N);
     if (!scores) return out;
     var kind = skip !== "kind" && req.kind ? meta.kinds.indexOf(req.kind) : -2;
@@ -1137,7 +1163,7 @@
     var tags = skip !== "tags" ? req.tags.map(function (t) { return meta.tags.indexOf(t); }) : [];
     if (kind === -1 || lang === -1 || tags.indexOf(-1) >= 0) return out;
     for (var d = 0; d < N; d++) {
-      if (!(scores[d] > 0)) continue;
+      if (!(scores[d] > 0) || only && !only[d]) continue;
       if (kind >= 0 && meta.doc_kind[d] !== kind) continue;
       if (lang >= 0 && meta.doc_lang[d] !== lang) continue;
       var ok = true;
@@ -1174,58 +1200,46 @@
       res.took_ms = Math.round((performance.now() - t0) * 1000) / 1000;
       return res;
     }
-    var ms = modes(q, R), r, sel, mode;
+    var ms = modes(q, R), r, sel, mode, only = null, hl;
     for (var i = 0; i < ms.length; i++) {
       mode = ms[i];
       r = await run(bd, function () { return new Pass(bd, q, req, mode); });
-      sel = filtered(r.out.main, req, meta, N, "");
+      hl = new Highlighter(r.pass);
+      only = null;
+      if (hl.checksText()) {
+        // Quoted phrases, and excluded ones, are checked on the text of
+        // the best pages matching every word (the filters aside), as
+        // search's plan.phraseIDs does.
+        var cands = ranked(r.out.main, null, N).slice(0, R.PhraseCandidates);
+        await Promise.all(cands.map(function (n) { return bd.load("f" + n); }));
+        only = new Uint8Array(N);
+        for (var c = 0; c < cands.length; c++) if (hl.verify(bd.loaded.get("f" + cands[c]))) only[cands[c]] = 1;
+        res.approximate = ranked(r.out.main, null, N).length > cands.length || undefined;
+      }
+      sel = filtered(r.out.main, req, meta, N, "", only);
       var any = false;
       for (var d = 0; d < N; d++) if (sel[d]) { any = true; break; }
       if (any) break;
     }
-    var scores = r.out.main;
+    if (!res.approximate) delete res.approximate;
     if (mode !== "exact") res.fuzzy = true;
     if (mode === "any") res.partial = true;
-    var order = [];
-    for (var d2 = 0; d2 < N; d2++) if (sel[d2]) order.push(d2);
-    if (!q.empty) order.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
-
-    // Quoted phrases and excluded phrases are checked on the pages' text,
-    // in rank order, as far as the page of results asked for.
-    var hl = new Highlighter(r.pass);
-    var checks = hl.checksText(), dropped = new Set(), unsure = false;
-    var want = req.offset + req.limit, shown = [], k = 0;
-    while (k < order.length && shown.length < want) {
-      var batch = order.slice(k, k + (checks ? Math.max(req.limit, 10) : want - shown.length));
-      k += batch.length;
-      await Promise.all(batch.map(function (n) { return bd.load("f" + n); }));
-      for (var b = 0; b < batch.length && shown.length < want; b++) {
-        var doc = bd.loaded.get("f" + batch[b]);
-        if (checks) {
-          var v = hl.verify(doc);
-          if (v === false) { dropped.add(batch[b]); continue; }
-          if (v === null) unsure = true;
-        }
-        shown.push(batch[b]);
-      }
-    }
-    if (checks) {
-      if (k < order.length || unsure) res.approximate = true;
-      dropped.forEach(function (n) { sel[n] = 0; });
-    }
-    res.total = order.length - dropped.size;
+    var order = q.empty ? ranked(r.out.main, sel, N, true) : ranked(r.out.main, sel, N);
+    res.total = order.length;
+    var shown = order.slice(req.offset, req.offset + req.limit);
+    await Promise.all(shown.map(function (n) { return bd.load("f" + n); }));
     if (!req.noFacets) {
-      res.facets.kind = facet(req.kind ? filtered(r.out.main, req, meta, N, "kind") : sel, meta, N, "kind", R.FacetKinds);
-      res.facets.tags = facet(req.tags.length ? filtered(r.out.main, req, meta, N, "tags") : sel, meta, N, "tags", R.FacetTags);
-      res.facets.lang = facet(req.lang ? filtered(r.out.all, req, meta, N, "lang") : sel, meta, N, "lang", R.FacetLangs);
+      res.facets.kind = facet(req.kind ? filtered(r.out.main, req, meta, N, "kind", only) : sel, meta, N, "kind", R.FacetKinds);
+      res.facets.tags = facet(req.tags.length ? filtered(r.out.main, req, meta, N, "tags", only) : sel, meta, N, "tags", R.FacetTags);
+      res.facets.lang = facet(req.lang ? filtered(r.out.all, req, meta, N, "lang", only) : sel, meta, N, "lang", R.FacetLangs);
     }
-    shown.slice(req.offset).forEach(function (n) {
+    shown.forEach(function (n) {
       var doc = bd.loaded.get("f" + n);
       res.hits.push({
         url: doc.url, title: doc.title, title_html: hl.mark(doc.lang, doc.title, false),
         kind: doc.kind, lang: doc.lang, tags: doc.tags || [], summary: doc.summary,
-        fragments: hl.fragments(doc.lang, doc.text || "", doc.cut, doc.summary || ""),
-        score: Math.round(scores[n] * 1e6) / 1e6
+        fragments: hl.fragments(doc.lang, doc.text || "", doc.summary || ""),
+        score: Math.fround(r.out.main[n])
       });
     });
     res.took_ms = Math.round((performance.now() - t0) * 1000) / 1000;
@@ -1403,7 +1417,7 @@
     return [indexAt(at, start), indexAt(at, end)];
   }
 
-  Highlighter.prototype.fragments = function (lang, body, cut, summary) {
+  Highlighter.prototype.fragments = function (lang, body, summary) {
     var m = this.matcher(lang), R = this.p.R, spans = find(m, body), at = bytesAt(body);
     if (spans.length === 0) {
       var ss = find(m, summary);
@@ -1431,7 +1445,7 @@
         if (spans[k].start >= w[0] && spans[k].end <= w[1]) { inside.push(spans[k]); covered.add(spans[k].group); }
       }
       used.push(w);
-      out.push(markHTML(body, inside, w[0], w[1], cut));
+      out.push(markHTML(body, inside, w[0], w[1], false));
     }
     return out;
   };
@@ -1458,29 +1472,23 @@
     return false;
   }
 
-  // holdsPhrase: true, false, or null when the text kept is too short to
-  // tell.
-  function holdsPhrase(m, phrase, texts, cut) {
+  // holdsPhrase reports whether one of texts holds the phrase.
+  function holdsPhrase(m, phrase, texts) {
     var want = m.p.terms(m.an, phrase).map(function (t) { return t.t; });
     if (want.length < 2) return true;
     for (var i = 0; i < texts.length; i++) if (holdsRun(m, texts[i], want)) return true;
-    return cut ? null : false;
+    return false;
   }
 
   // verify checks a page against the query's phrases: false when it
-  // lacks one or holds an excluded one, null when its kept text cannot
-  // tell.
+  // lacks one or holds an excluded one.
   Highlighter.prototype.verify = function (doc) {
-    var m = this.matcher(doc.lang), q = this.p.q, texts = [doc.title || "", doc.summary || "", doc.text || ""], unsure = false;
-    for (var i = 0; i < q.phrases.length; i++) {
-      var h = holdsPhrase(m, q.phrases[i], texts, doc.cut);
-      if (h === false) return false;
-      if (h === null) unsure = true;
-    }
+    var m = this.matcher(doc.lang), q = this.p.q, texts = [doc.title || "", doc.summary || "", doc.text || ""];
+    for (var i = 0; i < q.phrases.length; i++) if (!holdsPhrase(m, q.phrases[i], texts)) return false;
     for (var j = 0; j < q.exclude.length; j++) {
-      if (m.p.terms(m.an, q.exclude[j]).length > 1 && holdsPhrase(m, q.exclude[j], texts, false) === true) return false;
+      if (m.p.terms(m.an, q.exclude[j]).length > 1 && holdsPhrase(m, q.exclude[j], texts)) return false;
     }
-    return unsure ? null : true;
+    return true;
   };
 
   // kbStaticSearch answers like GET {base}_search: a Promise of the same
