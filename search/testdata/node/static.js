@@ -1,8 +1,11 @@
-// Runs kb's static search client (themes/default/static/search-static.js)
-// under Node, without a browser: the bundle's files are read from disk
-// instead of fetched.
+// Runs kb's static search client (the scripts of
+// themes/default/static/search-static/, which the theme joins into one
+// asset, search-static.js) under Node, without a browser: the bundle's
+// files are read from disk instead of fetched.
 //
-//   node static.js SCRIPT BUNDLE_DIR REQUESTS.json
+//   node static.js SCRIPTS BUNDLE_DIR REQUESTS.json
+//
+// SCRIPTS lists the client's files, in order, separated as in PATH.
 //
 // BUNDLE_DIR holds manifest.json and its content folder, as ExportStatic
 // wrote them. REQUESTS.json is an array of query strings, read as the
@@ -15,7 +18,7 @@ const vm = require("vm");
 
 const [script, bundleDir, requestsFile] = process.argv.slice(2);
 if (!requestsFile) {
-  console.error("usage: node static.js SCRIPT BUNDLE_DIR REQUESTS.json");
+  console.error("usage: node static.js SCRIPTS BUNDLE_DIR REQUESTS.json");
   process.exit(2);
 }
 

@@ -1,0 +1,240 @@
+// kb's static search client (see search.js): what search/clauses.go does.
+// The query for what the user typed: each word by its terms in every
+// field, as a tag, by prefix while typed, by spelling; phrases; exclusions.
+(function (K) {
+  "use strict";
+  // P holds the methods of a Pass (see search.js).
+  var P = K.pass = K.pass || {};
+
+  // joinWord keeps only letters and digits: "e-mail" → "email".
+  function joinWord(w) { return K.runes(w).filter(function (c) { return /[\p{L}\p{Nd}]/u.test(c); }).join(""); }
+
+  function fuzziness(t, R) {
+    var n = K.runeCount(t);
+    return n >= R.Fuzzy2Min ? 2 : n >= R.FuzzyMin ? 1 : 0;
+  }
+
+  // fields matches an analysed term of analysis an in any text field.
+  P.fields = function (an, term, factor) {
+    var R = this.R;
+    var e = this.postEntry(term.t + "\u0000" + an);
+    if (!e) return null;
+    var boosts = [R.Title, R.Headings, R.Summary, R.Body], kids = [];
+    for (var f = 0; f < 4; f++) kids.push(e[f] ? this.leaf(e[f], boosts[f] * factor) : null);
+    return this.anyOf(R.FieldTie, kids);
+  };
+
+  // range lists the entries of chunks series s ("p" or "w", firsts in the
+  // manifest) whose keys start with pre, reading at most two chunks:
+  // {entries: [[key, fields]], total} where total estimates the keys of
+  // the whole range; null when the range is wider than two chunks and
+  // skip is set.
+  P.range = function (s, firsts, pre, skip) {
+    var a = K.chunkOf(firsts, pre), b = K.chunkOf(firsts, pre + "\uffff"), out = [], total = 0;
+    if (b - a > 1 && skip) return null;
+    for (var i = a; i <= b; i++) {
+      if (i > a + 1) {
+        total += this.man.words_count ? this.man.words_count[i] || 0 : 0;
+        continue;
+      }
+      var c = this.need(s + i);
+      if (!c) continue;
+      for (var k = 0; k < c.keys.length; k++) {
+        var key = c.keys[k];
+        if (key.length >= pre.length && key.slice(0, pre.length) === pre) { out.push([key, c.entry(key)]); total++; }
+      }
+    }
+    return { entries: out, total: total };
+  };
+
+  // prefix matches the terms of field f (0 title, 3 body, 4 words)
+  // starting with pre. Title and body terms are per analysis an.
+  P.prefix = function (an, f, pre, boost) {
+    var r;
+    if (f === 4) r = this.range("w", this.man.words, pre, false);
+    else {
+      // The index's dictionary holds every language's terms (keyed
+      // "term\0analysis", side by side): count each term once.
+      var ri = this.range("p", this.man.post, pre, true), cands = [], terms = new Set();
+      if (!ri) return null;
+      for (var j = 0; j < ri.entries.length; j++) {
+        var fl = ri.entries[j][1] && ri.entries[j][1][f];
+        if (!fl) continue;
+        var key = ri.entries[j][0], z = key.lastIndexOf("\u0000"), t = key.slice(0, z);
+        terms.add(t);
+        if (key.slice(z + 1) === an) cands.push({ l: fl, boost: boost, t: t });
+      }
+      return this.multi(cands, terms.size);
+    }
+    var list = [];
+    for (var k = 0; k < r.entries.length; k++) {
+      var fl2 = r.entries[k][1] && r.entries[k][1][f];
+      if (fl2) list.push({ l: fl2, boost: boost });
+    }
+    return this.multi(list, Math.max(r.total, list.length));
+  };
+
+  P.tag = function (tag, boost) {
+    var m = this.meta, ti = m.tags.indexOf(tag);
+    if (ti < 0) return null;
+    var df = m.tagDf.get(ti) || 0, idf = 1 + Math.log(this.N / (df + 1)), qw = boost * idf, out = new Float64Array(this.N);
+    for (var d = 0; d < this.N; d++) {
+      var ts = m.doc_tags[d];
+      if (ts.indexOf(ti) >= 0) out[d] = Math.fround(1 / Math.sqrt(ts.length)) * idf * qw;
+    }
+    return out;
+  };
+
+  // variants groups the analyses ans by their terms of the word w, as
+  // search's plan.variants: [{terms, langs}], none for an analysis in
+  // which w is only a stop word.
+  P.variants = function (w, ans) {
+    var out = [];
+    for (var i = 0; i < ans.length; i++) {
+      var terms = this.terms(ans[i], w);
+      if (terms.length > 1) terms = terms.filter(function (t) { return !t.stop; });
+      if (terms.length === 0) continue;
+      var key = terms.map(function (t) { return t.t; }).join("\u0000");
+      var v = out.find(function (x) { return x.key === key; });
+      if (!v) { v = { key: key, terms: terms, langs: [] }; out.push(v); }
+      v.langs.push(ans[i]);
+    }
+    return out;
+  };
+
+  // prefixOf returns the prefix the word w is matched by while typed, "" when
+  // it is too short.
+  P.prefixOf = function (w) {
+    var surface = K.tokenize(K.fold(K.lowerText(w)));
+    var pre = surface.length ? surface[surface.length - 1] : "";
+    return K.runeCount(pre) >= this.R.PrefixMin ? pre : "";
+  };
+
+  // wordQuery mirrors search's wordQuery for the pages of analysis an:
+  // one typed word by its terms in every analysis in any text field, as a
+  // tag, by prefix while typed, by spelling. undefined when nothing is
+  // looked for.
+  P.wordQuery = function (an, w, vs, partial) {
+    var R = this.R, alts = [], stems = [], self = this;
+    vs.forEach(function (v) {
+      if (v.terms.length === 1) alts.push(self.fields(an, v.terms[0], 1));
+      else {
+        alts.push(self.seq(an, v.terms));
+        var j = self.terms(v.langs[0], joinWord(w));
+        if (j.length === 1) alts.push(self.fields(an, j[0], 1));
+      }
+      v.terms.forEach(function (t) { if (stems.indexOf(t.t) < 0) stems.push(t.t); });
+    });
+    var lw = K.lowerText(w), any = vs.length > 0;
+    if (vs.length > 0 || this.meta.tagSet.has(lw)) { alts.push(this.tag(lw, R.Tag)); any = true; }
+    var surface = K.tokenize(K.fold(lw));
+    if (partial && surface.length > 0) {
+      var pre = surface[surface.length - 1], n = K.runeCount(pre);
+      if (n >= R.PrefixMin) {
+        alts.push(this.prefix(an, 4, pre, R.WordsPrefix));
+        alts.push(this.prefix(an, 0, pre, R.TitlePrefix));
+        any = true;
+      }
+      if (n >= R.BodyPrefixMin) alts.push(this.prefix(an, 3, pre, R.BodyPrefix));
+    }
+    if (this.mode !== "exact") {
+      for (var i = 0; i < stems.length; i++) {
+        var d = fuzziness(stems[i], R);
+        if (d > 0) { alts.push(this.fuzzyFields(an, stems[i], d)); any = true; }
+      }
+      for (var k = 0; k < surface.length; k++) {
+        var d2 = fuzziness(surface[k], R);
+        if (d2 > 0) { alts.push(this.fuzzyWords(surface[k], d2, R.TitleFuzzy)); any = true; }
+      }
+    }
+    if (!any) return undefined;
+    return this.anyOf(R.AltTie, alts) || null;
+  };
+
+  // seq matches the parts of a word like "e-mail": each part somewhere,
+  // ranked higher with the parts next to each other.
+  P.seq = function (an, terms) {
+    var must = [], pairs = [];
+    for (var i = 0; i < terms.length; i++) {
+      // One word typed weighs as one word, however many parts it has.
+      must.push(this.fields(an, terms[i], 1 / terms.length));
+      if (i > 0) pairs.push(this.pair(terms[i - 1].t, terms[i].t, this.R.Pair));
+    }
+    return this.boolean(this.conjunction(must), this.disjunction(pairs, pairs.length));
+  };
+
+  // langQuery mirrors search's textQuery, for the pages of analysis an:
+  // their scores, null when none matches, undefined when the query has
+  // nothing to look for.
+  P.langQuery = function (an, ans) {
+    var q = this.q, R = this.R, must = [], should = [], self = this, N = this.N;
+    var asked = new Set(), words = [];
+    for (var i = 0; i < q.words.length; i++) {
+      var vs = this.variants(q.words[i], ans);
+      vs.forEach(function (v) { v.langs.forEach(function (l) { asked.add(l); }); });
+      var partial = q.partial && i === q.words.length - 1;
+      if (partial && this.prefixOf(q.words[i]) !== "") ans.forEach(function (l) { asked.add(l); });
+      words.push({ text: q.words[i], vs: vs, partial: partial });
+    }
+    for (var p = 0; p < q.phrases.length; p++) {
+      var pvs = this.variants(q.phrases[p], ans), palts = [];
+      pvs.forEach(function (v) {
+        v.langs.forEach(function (l) { asked.add(l); });
+        var all = v.terms.map(function (t) { return self.fields(an, t, 1); });
+        for (var j = 1; j < v.terms.length; j++) should.push(self.pair(v.terms[j - 1].t, v.terms[j].t, R.Pair));
+        palts.push(self.conjunction(all));
+      });
+      if (pvs.length > 0) must.push(this.anyOf(R.AltTie, palts));
+    }
+    var clauses = [];
+    // free: what search's langTerm with its boost of 1e-6 scores for a
+    // page of this analysis (the word is a stop word in its language): a
+    // constant for the languages without an analysis of their own.
+    var free = new Float64Array(N).fill(R.FreeBoost);
+    if (an !== "*") {
+      var li = this.meta.langs.indexOf(an), ldf = 0;
+      for (var dl = 0; dl < N; dl++) if (this.meta.doc_lang[dl] === li) ldf++;
+      var lidf = 1 + Math.log(N / (ldf + 1));
+      free.fill(lidf * (R.FreeBoost * lidf));
+    }
+    for (var k = 0; k < words.length; k++) {
+      var w = words[k], wq = this.wordQuery(an, w.text, w.vs, w.partial);
+      if (wq === undefined) continue;
+      if (this.mode !== "any" && asked.has(an) && !w.vs.some(function (v) { return v.langs.indexOf(an) >= 0; })) {
+        wq = this.anyOf(R.AltTie, [wq, free]);
+      }
+      clauses.push(wq);
+      if (k > 0) {
+        var seen = [];
+        words[k - 1].vs.forEach(function (a) {
+          w.vs.forEach(function (b) {
+            if (!a.langs.some(function (l) { return b.langs.indexOf(l) >= 0; })) return;
+            var x = a.terms[a.terms.length - 1].t, y = b.terms[0].t, key = x + "\u0000" + y;
+            if (seen.indexOf(key) >= 0) return;
+            seen.push(key);
+            should.push(self.pair(x, y, R.Pair));
+          });
+        });
+      }
+    }
+    if (this.mode === "any" && clauses.length > 1) must.push(this.disjunction(clauses, clauses.length));
+    else must = must.concat(clauses);
+    if (!q.empty && must.length === 0) return undefined;
+    var scores = must.length === 0 ? new Float64Array(N).fill(1) : this.conjunction(must);
+    if (should.length > 0) scores = this.boolean(scores, this.disjunction(should, should.length));
+    if (!scores) return null;
+    scores = scores.slice();
+    for (var x = 0; x < q.exclude.length; x++) {
+      var one = this.variants(q.exclude[x], ans).filter(function (v) { return v.terms.length === 1; });
+      if (one.length === 0) continue;
+      var xq = this.wordQuery(an, q.exclude[x], one, false);
+      if (xq) for (var d = 0; d < N; d++) if (xq[d] > 0) scores[d] = 0;
+    }
+    var docAn = this.meta.docAn;
+    for (var d2 = 0; d2 < N; d2++) if (docAn[d2] !== an) scores[d2] = 0;
+    return scores;
+  };
+
+  K.fuzziness = fuzziness;
+  K.joinWord = joinWord;
+})(self.kbSearch = self.kbSearch || {});
