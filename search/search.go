@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,7 +48,7 @@ type Result struct {
 	// words spelled like the query's (typo tolerance).
 	Fuzzy bool `json:"fuzzy,omitempty"`
 	// Partial is true when no page held every word and the hits hold only
-	// some of them.
+	// some of them (pages holding more of the words come first).
 	Partial bool `json:"partial,omitempty"`
 	// Approximate is true when a quoted phrase was checked on only the
 	// best-matching pages (see phraseCandidates), so Total may be short.
@@ -115,6 +116,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 	if err != nil {
 		return nil, err
 	}
+	p.ctx = ctx
 	res = &Result{Query: req.Query, Hits: []Hit{}, Facets: Facets{Kind: map[string]int{}, Tags: map[string]int{}, Lang: map[string]int{}}}
 	if q.Empty() && len(q.Exclude) == 0 && strings.TrimSpace(req.Query) != "" {
 		// Only punctuation: nothing to look for. (A blank query lists the
@@ -128,6 +130,9 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 	for _, m := range p.modes() {
 		p.mode, p.only = m, nil
 		p.text, p.all = p.textQuery(p.langs), nil
+		if tq, ok := p.text.(*tierQuery); ok {
+			p.nwords = len(tq.words.children)
+		}
 		if req.Lang != "" && !req.NoFacets {
 			p.all = p.textQuery(p.allLangs)
 		}
@@ -150,8 +155,8 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 			break
 		}
 	}
-	res.Fuzzy = p.mode != modeExact
-	res.Partial = p.mode == modeAny
+	res.Fuzzy = p.mode != modeExact || slices.Contains(p.typos, true)
+	res.Partial = p.nwords > 1 && sr.Total > 0 && tierOf(sr.MaxScore) < p.nwords
 	res.Total = sr.Total
 	res.Facets = Facets{
 		Kind: fc.result(FieldKind, facetKinds),
@@ -271,12 +276,10 @@ func (r *Request) check() error {
 type mode int
 
 const (
-	// modeExact: every word, by its stem (the last one also by prefix).
+	// modeExact: the words by their stems (the last one also by prefix).
 	modeExact mode = iota
-	// modeFuzzy: every word, by its stem or a word spelled like it.
+	// modeFuzzy: the words by their stems or words spelled like them.
 	modeFuzzy
-	// modeAny: at least one word, by stem or spelling.
-	modeAny
 )
 
 // plan turns a parsed query into bleve queries, once per language.
@@ -298,6 +301,12 @@ type plan struct {
 	// found to hold the query's phrases).
 	only []string
 	hl   *highlighter
+	// typos[i] says word i matches nothing as typed (see plan.spelling).
+	typos []bool
+	ctx   context.Context
+	// nwords is the number of words of the query looked for (see
+	// backfill.go).
+	nwords int
 }
 
 // highlighter returns the plan's highlighter, which also checks phrases.
@@ -310,7 +319,7 @@ func (p *plan) highlighter() *highlighter {
 
 func newPlan(ix *Index, q Query, req Request) (*plan, error) {
 	idx := ix.b
-	p := &plan{ix: ix, idx: idx, q: q, req: req, an: map[string]analysis.Analyzer{}}
+	p := &plan{ix: ix, idx: idx, q: q, req: req, an: map[string]analysis.Analyzer{}, ctx: context.Background()}
 	m := idx.Mapping()
 	for _, lang := range []string{"en", "nl", ""} {
 		a := m.AnalyzerNamed(Analyzer(lang))
@@ -404,9 +413,6 @@ func (p *plan) modes() []mode {
 			ms = append(ms, modeFuzzy)
 			break
 		}
-	}
-	if len(p.q.Words) > 1 {
-		ms = append(ms, modeAny)
 	}
 	return ms
 }

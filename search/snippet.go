@@ -67,7 +67,7 @@ func (h *highlighter) matcher(lang string) *matcher {
 			m.stems[t] = group
 		}
 		m.starts[firstRunes(t, 2)] = true
-		if p.mode != modeExact {
+		if group < len(p.q.Words) && p.spelling(group) > 0 || group >= len(p.q.Words) && p.mode == modeFuzzy {
 			if d := fuzziness(t); d > 0 {
 				m.fuzzy = append(m.fuzzy, fuzzyTerm{term: []rune(t), d: d, group: group})
 				r, _ := utf8.DecodeRuneInString(t)

@@ -129,7 +129,7 @@ func TestExportStatic_Files(t *testing.T) {
 	if !slices.Equal(m.Analyses, []string{"en", "nl"}) {
 		t.Errorf("analyses %v, want [en nl]", m.Analyses)
 	}
-	for _, k := range []string{"Title", "Headings", "Body", "Pair", "FuzzyMin", "TitleFuzzy", "MaxLimit"} {
+	for _, k := range []string{"Title", "Headings", "Body", "Pair", "FuzzyMin", "FuzzyFactor", "TierScale", "MaxLimit"} {
 		if v, ok := m.Ranking[k].(float64); !ok || v <= 0 {
 			t.Errorf("ranking.%s = %v", k, m.Ranking[k])
 		}

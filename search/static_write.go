@@ -56,12 +56,9 @@ type staticRanking struct {
 	Title, Headings, Summary, Body, Tag  float64
 	WordsPrefix, TitlePrefix, BodyPrefix float64
 	FieldTie, AltTie, FuzzyFactor, Pair  float64
-	// TitleFuzzy and BodyFuzzy are the weights of a match by spelling,
-	// as Go's constant arithmetic makes them (6·0.3 is not 1.8 in
-	// floating point).
-	TitleFuzzy, BodyFuzzy float64
-	// FreeBoost weighs a page's match by its language alone.
-	FreeBoost                             float64
+	// TierScale separates the tiers of pages holding more or fewer of
+	// the query's words (see backfill.go).
+	TierScale                             float64
 	FuzzyMin, Fuzzy2Min                   int
 	PrefixMin, BodyPrefixMin              int
 	PhraseCandidates                      int
@@ -77,8 +74,8 @@ func ranking() staticRanking {
 		Title: boostTitle, Headings: boostHeadings, Summary: boostSummary, Body: boostBody, Tag: boostTag,
 		WordsPrefix: boostWordsPrefix, TitlePrefix: boostTitlePrefix, BodyPrefix: boostBodyPrefix,
 		FieldTie: fieldTie, AltTie: altTie, FuzzyFactor: fuzzyFactor, Pair: boostPair,
-		TitleFuzzy: boostTitle * fuzzyFactor, BodyFuzzy: boostBody * fuzzyFactor, FreeBoost: freeBoost,
-		FuzzyMin: fuzzyMinRunes, Fuzzy2Min: fuzzy2MinRunes,
+		TierScale: tierScale,
+		FuzzyMin:  fuzzyMinRunes, Fuzzy2Min: fuzzy2MinRunes,
 		PrefixMin: prefixMinRunes, BodyPrefixMin: bodyPrefixMinRunes,
 		PhraseCandidates: phraseCandidates,
 		DefaultLimit:     DefaultLimit, MaxLimit: MaxLimit, MaxOffset: MaxOffset,

@@ -48,6 +48,29 @@
     return out;
   };
 
+  // union mirrors search's unionQuery for the pages of this pass's
+  // analysis: the pages holding at least one word (clauses, one per word,
+  // null for a word no page holds), a word that is more than a stop word
+  // among them when the query has one; their relevance is the sum of the
+  // words' scores, their tier the number of words held (free[i]: word i is
+  // only a stop word here, so every page holds it).
+  P.union = function (clauses, free, strong) {
+    var N = this.N, scores = new Float64Array(N), tiers = new Uint8Array(N);
+    var anyStrong = strong.some(Boolean);
+    for (var d = 0; d < N; d++) {
+      var sum = 0, n = 0, hit = false, hitStrong = false;
+      for (var i = 0; i < clauses.length; i++) {
+        var v = clauses[i] ? clauses[i][d] : 0;
+        if (v > 0) { sum += v; hit = true; hitStrong = hitStrong || strong[i]; }
+        if (v > 0 || free[i]) n++;
+      }
+      if (!hit || anyStrong && !hitStrong) continue;
+      scores[d] = sum;
+      tiers[d] = n;
+    }
+    return { scores: scores, tiers: tiers };
+  };
+
   // boolean: must, plus what should adds where it matches.
   P.boolean = function (must, should) {
     if (!must) return null;

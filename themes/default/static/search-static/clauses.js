@@ -102,6 +102,33 @@
     return out;
   };
 
+  // spelling mirrors search's plan.spelling: the weight of the words
+  // spelled like the query's word i.
+  P.spelling = function (i) {
+    if (this.mode === "fuzzy") return this.R.FuzzyFactor;
+    if (!this.typos) {
+      var self = this, q = this.q, ans = this.man.analyses;
+      this.typos = q.words.map(function (w, j) { return self.unmatched(j, w, ans); });
+    }
+    return this.typos[i] ? 1 : 0;
+  };
+
+  // unmatched reports whether the query's word i, w, has words spelled like
+  // it to look for and matches no page as typed (in any analysis).
+  P.unmatched = function (i, w, ans) {
+    var vs = this.variants(w, ans), R = this.R, spelt = false;
+    K.tokenize(K.fold(K.lowerText(w))).forEach(function (s) { spelt = spelt || fuzziness(s, R) > 0; });
+    vs.forEach(function (v) { v.terms.forEach(function (t) { spelt = spelt || fuzziness(t.t, R) > 0; }); });
+    if (!spelt) return false;
+    var partial = this.q.partial && i === this.q.words.length - 1, docAn = this.meta.docAn;
+    for (var a = 0; a < ans.length; a++) {
+      var s = this.wordQuery(ans[a], w, vs, partial, 0);
+      if (s === undefined) return false;
+      if (s) for (var d = 0; d < this.N; d++) if (s[d] > 0 && docAn[d] === ans[a]) return false;
+    }
+    return true;
+  };
+
   // prefixOf returns the prefix the word w is matched by while typed, "" when
   // it is too short.
   P.prefixOf = function (w) {
@@ -112,9 +139,9 @@
 
   // wordQuery mirrors search's wordQuery for the pages of analysis an:
   // one typed word by its terms in every analysis in any text field, as a
-  // tag, by prefix while typed, by spelling. undefined when nothing is
-  // looked for.
-  P.wordQuery = function (an, w, vs, partial) {
+  // tag, by prefix while typed, by spelling (weighed by spelling, see
+  // P.spelling). undefined when nothing is looked for.
+  P.wordQuery = function (an, w, vs, partial, spelling) {
     var R = this.R, alts = [], stems = [], self = this;
     vs.forEach(function (v) {
       if (v.terms.length === 1) alts.push(self.fields(an, v.terms[0], 1));
@@ -137,14 +164,14 @@
       }
       if (n >= R.BodyPrefixMin) alts.push(this.prefix(an, 3, pre, R.BodyPrefix));
     }
-    if (this.mode !== "exact") {
+    if (spelling > 0) {
       for (var i = 0; i < stems.length; i++) {
         var d = fuzziness(stems[i], R);
-        if (d > 0) { alts.push(this.fuzzyFields(an, stems[i], d)); any = true; }
+        if (d > 0) { alts.push(this.fuzzyFields(an, stems[i], d, R.Body * spelling)); any = true; }
       }
       for (var k = 0; k < surface.length; k++) {
         var d2 = fuzziness(surface[k], R);
-        if (d2 > 0) { alts.push(this.fuzzyWords(surface[k], d2, R.TitleFuzzy)); any = true; }
+        if (d2 > 0) { alts.push(this.fuzzyWords(surface[k], d2, R.Title * spelling)); any = true; }
       }
     }
     if (!any) return undefined;
@@ -166,6 +193,8 @@
   // langQuery mirrors search's textQuery, for the pages of analysis an:
   // their scores, null when none matches, undefined when the query has
   // nothing to look for.
+  // langQuery returns each page's score: its tier (how many of the words
+  // it holds) times TierScale, plus its relevance at float32 precision.
   P.langQuery = function (an, ans) {
     var q = this.q, R = this.R, must = [], should = [], self = this, N = this.N;
     var asked = new Set(), words = [];
@@ -186,24 +215,18 @@
       });
       if (pvs.length > 0) must.push(this.anyOf(R.AltTie, palts));
     }
-    var clauses = [];
-    // free: what search's langTerm with its boost of 1e-6 scores for a
-    // page of this analysis (the word is a stop word in its language): a
-    // constant for the languages without an analysis of their own.
-    var free = new Float64Array(N).fill(R.FreeBoost);
-    if (an !== "*") {
-      var li = this.meta.langs.indexOf(an), ldf = 0;
-      for (var dl = 0; dl < N; dl++) if (this.meta.doc_lang[dl] === li) ldf++;
-      var lidf = 1 + Math.log(N / (ldf + 1));
-      free.fill(lidf * (R.FreeBoost * lidf));
-    }
+    // The words, for backfill (see search/backfill.go): each word's
+    // clause, whether it is only a stop word in this analysis (free: the
+    // page counts it as held), and whether it is more than a stop word in
+    // every analysis asked (strong).
+    var clauses = [], free = [], strong = [];
     for (var k = 0; k < words.length; k++) {
-      var w = words[k], wq = this.wordQuery(an, w.text, w.vs, w.partial);
+      var w = words[k], wq = this.wordQuery(an, w.text, w.vs, w.partial, this.spelling(k));
       if (wq === undefined) continue;
-      if (this.mode !== "any" && asked.has(an) && !w.vs.some(function (v) { return v.langs.indexOf(an) >= 0; })) {
-        wq = this.anyOf(R.AltTie, [wq, free]);
-      }
       clauses.push(wq);
+      var freeIn = function (l) { return asked.has(l) && !w.vs.some(function (v) { return v.langs.indexOf(l) >= 0; }); };
+      free.push(freeIn(an));
+      strong.push(!ans.some(freeIn));
       if (k > 0) {
         var seen = [];
         words[k - 1].vs.forEach(function (a) {
@@ -217,8 +240,13 @@
         });
       }
     }
-    if (this.mode === "any" && clauses.length > 1) must.push(this.disjunction(clauses, clauses.length));
-    else must = must.concat(clauses);
+    var tiers = null;
+    this.lastWords = clauses.length;
+    if (clauses.length > 0) {
+      var u = this.union(clauses, free, strong);
+      must.push(u.scores);
+      tiers = u.tiers;
+    }
     if (!q.empty && must.length === 0) return undefined;
     var scores = must.length === 0 ? new Float64Array(N).fill(1) : this.conjunction(must);
     if (should.length > 0) scores = this.boolean(scores, this.disjunction(should, should.length));
@@ -227,11 +255,14 @@
     for (var x = 0; x < q.exclude.length; x++) {
       var one = this.variants(q.exclude[x], ans).filter(function (v) { return v.terms.length === 1; });
       if (one.length === 0) continue;
-      var xq = this.wordQuery(an, q.exclude[x], one, false);
+      var xq = this.wordQuery(an, q.exclude[x], one, false, 0);
       if (xq) for (var d = 0; d < N; d++) if (xq[d] > 0) scores[d] = 0;
     }
     var docAn = this.meta.docAn;
-    for (var d2 = 0; d2 < N; d2++) if (docAn[d2] !== an) scores[d2] = 0;
+    for (var d2 = 0; d2 < N; d2++) {
+      if (docAn[d2] !== an) scores[d2] = 0;
+      else if (scores[d2] > 0) scores[d2] = (tiers ? tiers[d2] : 0) * R.TierScale + Math.min(Math.fround(scores[d2]), R.TierScale - 1);
+    }
     return scores;
   };
 

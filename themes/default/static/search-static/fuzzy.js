@@ -58,18 +58,18 @@
   // fuzzyFields matches, in the bodies of the pages of analysis an, the
   // terms (of any analysis, as the index's body field holds them all)
   // within d edits of the term t that begin with its first letter, each
-  // weighted by 1/(edits+1), as search's fuzzyQuery.
-  P.fuzzyFields = function (an, t, d) {
-    var R = this.R, cands = this.spelt(t, d, 1);
+  // weighted by boost/(edits+1), as search's fuzzyQuery.
+  P.fuzzyFields = function (an, t, d, boost) {
+    var cands = this.spelt(t, d, 1);
     if (!cands) return null;
     if (cands.length === 1 && cands[0].t === t) {
       var only = this.postEntry(t + "\u0000" + an);
-      return only && only[3] ? this.leaf(only[3], R.BodyFuzzy) : null;
+      return only && only[3] ? this.leaf(only[3], boost) : null;
     }
     var list = [];
     for (var i = 0; i < cands.length; i++) {
       var en = this.postEntry(cands[i].t + "\u0000" + an);
-      if (en && en[3]) list.push({ l: en[3], boost: R.BodyFuzzy * (1 / (cands[i].e + 1)) });
+      if (en && en[3]) list.push({ l: en[3], boost: boost * (1 / (cands[i].e + 1)) });
     }
     return this.multi(list, cands.length);
   };

@@ -33,13 +33,13 @@
   };
 
   // ranked lists the pages with a score (of those in sel, when given),
-  // best first at float32 precision, ties in page order, as the server
-  // ranks (see search/score.go); byPage lists them in page order.
+  // best first, ties in page order, as the server ranks (see
+  // search/backfill.go); byPage lists them in page order.
   function ranked(scores, sel, N, byPage) {
     var out = [];
     if (!scores) return out;
     for (var d = 0; d < N; d++) if (scores[d] > 0 && (!sel || sel[d])) out.push(d);
-    if (!byPage) out.sort(function (a, b) { return Math.fround(scores[b]) - Math.fround(scores[a]) || a - b; });
+    if (!byPage) out.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
     return out;
   }
 

@@ -88,7 +88,6 @@
     if (q.empty) return ["exact"];
     var ms = ["exact"];
     if (q.words.some(function (w) { return K.runeCount(w) >= R.FuzzyMin; })) ms.push("fuzzy");
-    if (q.words.length > 1) ms.push("any");
     return ms;
   }
 
@@ -113,6 +112,7 @@
     if (req.lang) ans = [K.anCode(req.lang)];
     else ans = this.man.analyses.slice();
     var main = this.scores(ans);
+    this.nwords = this.lastWords;
     var all = req.lang ? this.scores(this.man.analyses) : main;
     return { main: main, all: all };
   };
@@ -150,10 +150,12 @@
       if (any) break;
     }
     if (!res.approximate) delete res.approximate;
-    if (mode !== "exact") res.fuzzy = true;
-    if (mode === "any") res.partial = true;
+    if (mode !== "exact" || (r.pass.typos || []).some(Boolean)) res.fuzzy = true;
+
     var order = q.empty ? K.ranked(r.out.main, sel, N, true) : K.ranked(r.out.main, sel, N);
     res.total = order.length;
+    // Partial: no page holds every word (see search/backfill.go).
+    if (r.pass.nwords > 1 && order.length > 0 && Math.floor(r.out.main[order[0]] / R.TierScale) < r.pass.nwords) res.partial = true;
     var shown = order.slice(req.offset, req.offset + req.limit);
     await Promise.all(shown.map(function (n) { return bd.load("f" + n); }));
     if (!req.noFacets) {
@@ -167,7 +169,7 @@
         url: doc.url, title: doc.title, title_html: hl.mark(doc.lang, doc.title, false),
         kind: doc.kind, lang: doc.lang, tags: doc.tags || [], summary: doc.summary,
         fragments: hl.fragments(doc.lang, doc.text || "", doc.summary || ""),
-        score: Math.fround(r.out.main[n])
+        score: r.out.main[n]
       });
     });
     res.took_ms = Math.round((performance.now() - t0) * 1000) / 1000;

@@ -19,7 +19,7 @@
     var add = function (t, g) {
       if (!m.stems.has(t)) m.stems.set(t, g);
       m.starts.add(K.firstRunes(t, 2));
-      if (p.mode !== "exact") {
+      if (g < q.words.length ? p.spelling(g) > 0 : p.mode !== "exact") {
         var d = K.fuzziness(t, R);
         if (d > 0) { m.fuzzy.push({ t: K.runes(t), d: d, g: g }); m.first.add(K.charAt(t, 0)); }
       }
