@@ -293,6 +293,12 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64)
 			alts = append(alts, prefix(FieldBody, pre, boostBodyPrefix))
 		}
 	}
+	// The stem of every word of stemPrefixMinRunes letters or more also
+	// matches as a prefix: "lead" finds leadership, "onboard" onboarding,
+	// "lodz" the words of Łódź.
+	for _, t := range stemPrefixes(stems) {
+		alts = append(alts, prefix(FieldWords, fold(t), boostWordsPrefix), prefix(FieldTitle, t, boostTitlePrefix), prefix(FieldBody, t, boostBodyPrefix))
+	}
 	if spelling > 0 {
 		// Spelling is matched on the words as written in titles, headings
 		// and summaries, and on the stems of bodies: each fuzzy term costs
@@ -312,6 +318,20 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64)
 		return nil
 	}
 	return anyOf(altTie, alts...)
+}
+
+// stemPrefixMinRunes is the shortest stem matched as a prefix.
+const stemPrefixMinRunes = 4
+
+// stemPrefixes returns the stems matched as prefixes.
+func stemPrefixes(stems []string) []string {
+	var out []string
+	for _, t := range stems {
+		if utf8.RuneCountInString(t) >= stemPrefixMinRunes {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // prefixOf returns the prefix the word w is matched by while it is being

@@ -23,7 +23,7 @@ import (
 //
 //	manifest.json   the only file with a fixed name (JSON, staticManifest):
 //	                format, page count, analyses, the first key of every
-//	                chunk of d/, p/ and w/, the pair bucket shift, the
+//	                chunk of d/, p/, w/ and s/, the pair bucket shift, the
 //	                ranking constants, and the folder (named by a hash of
 //	                the content, so cacheable for good) holding:
 //	meta.bin        JSON (staticMeta): per page its language, kind and

@@ -55,17 +55,16 @@ type bundle struct {
 
 // manifest is what the tests read of manifest.json.
 type manifest struct {
-	Format     int            `json:"format"`
-	Dir        string         `json:"dir"`
-	Docs       int            `json:"docs"`
-	Analyses   []string       `json:"analyses"`
-	Dict       []string       `json:"dict"`
-	Post       []string       `json:"post"`
-	Words      []string       `json:"words"`
-	WordsCount []int          `json:"words_count"`
-	Spell      []string       `json:"spell"`
-	PairShift  int            `json:"pair_shift"`
-	Ranking    map[string]any `json:"ranking"`
+	Format    int            `json:"format"`
+	Dir       string         `json:"dir"`
+	Docs      int            `json:"docs"`
+	Analyses  []string       `json:"analyses"`
+	Dict      []string       `json:"dict"`
+	Post      []string       `json:"post"`
+	Words     []string       `json:"words"`
+	Spell     []string       `json:"spell"`
+	PairShift int            `json:"pair_shift"`
+	Ranking   map[string]any `json:"ranking"`
 }
 
 const staticDir = "_kb/static-search"

@@ -39,11 +39,10 @@ type staticManifest struct {
 	// of other languages need it).
 	Analyses []string `json:"analyses"`
 	// Dict, Post and Words hold the first key of each chunk of d/, p/ and
-	// w/; WordsCount the number of keys in each chunk of w/.
-	Dict       []string `json:"dict"`
-	Post       []string `json:"post"`
-	Words      []string `json:"words"`
-	WordsCount []int    `json:"words_count"`
+	// w/.
+	Dict  []string `json:"dict"`
+	Post  []string `json:"post"`
+	Words []string `json:"words"`
 	// Spell holds the first key of each chunk of s/ (see spellKey).
 	Spell []string `json:"spell"`
 	// PairShift: the bucket of pair hash h is x/(h >> PairShift).bin.
@@ -61,6 +60,7 @@ type staticRanking struct {
 	TierScale                             float64
 	FuzzyMin, Fuzzy2Min                   int
 	PrefixMin, BodyPrefixMin              int
+	StemPrefixMin                         int
 	PhraseCandidates                      int
 	DefaultLimit, MaxLimit, MaxOffset     int
 	MaxQueryBytes, MaxTerms, MaxTagFilter int
@@ -76,7 +76,7 @@ func ranking() staticRanking {
 		FieldTie: fieldTie, AltTie: altTie, FuzzyFactor: fuzzyFactor, Pair: boostPair,
 		TierScale: tierScale,
 		FuzzyMin:  fuzzyMinRunes, Fuzzy2Min: fuzzy2MinRunes,
-		PrefixMin: prefixMinRunes, BodyPrefixMin: bodyPrefixMinRunes,
+		PrefixMin: prefixMinRunes, BodyPrefixMin: bodyPrefixMinRunes, StemPrefixMin: stemPrefixMinRunes,
 		PhraseCandidates: phraseCandidates,
 		DefaultLimit:     DefaultLimit, MaxLimit: MaxLimit, MaxOffset: MaxOffset,
 		MaxQueryBytes: MaxQueryBytes, MaxTerms: MaxTerms, MaxTagFilter: MaxTagFilters,
@@ -166,8 +166,7 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 		dir     string
 		part    string
 		keys    *[]string
-		counts  *[]int
-	}{{d.post, "p/", "post", &man.Post, nil}, {d.words, "w/", "words", &man.Words, &man.WordsCount}} {
+	}{{d.post, "p/", "post", &man.Post}, {d.words, "w/", "words", &man.Words}} {
 		keys := make([]string, 0, len(s.entries))
 		for k := range s.entries {
 			keys = append(keys, k)
@@ -183,9 +182,6 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 				b = append(b, it.data...)
 			}
 			*s.keys = append(*s.keys, c[0].key)
-			if s.counts != nil {
-				*s.counts = append(*s.counts, len(c))
-			}
 			add(s.dir+strconv.Itoa(i)+".bin", s.part, b)
 		}
 	}

@@ -24,54 +24,42 @@
     return this.anyOf(R.FieldTie, kids);
   };
 
-  // range lists the entries of chunks series s ("p" or "w", firsts in the
-  // manifest) whose keys start with pre, reading at most two chunks:
-  // {entries: [[key, fields]], total} where total estimates the keys of
-  // the whole range; null when the range is wider than two chunks and
-  // skip is set.
-  P.range = function (s, firsts, pre, skip) {
-    var a = K.chunkOf(firsts, pre), b = K.chunkOf(firsts, pre + "\uffff"), out = [], total = 0;
-    if (b - a > 1 && skip) return null;
+  // range lists the entries of the chunk series s ("p" or "w", firsts in
+  // the manifest) whose keys start with pre: [[key, fields]], every chunk
+  // of the range read, as the index's prefix query reads its dictionary.
+  P.range = function (s, firsts, pre) {
+    var a = K.chunkOf(firsts, pre), b = K.chunkOf(firsts, pre + "\uffff"), out = [];
     for (var i = a; i <= b; i++) {
-      if (i > a + 1) {
-        total += this.man.words_count ? this.man.words_count[i] || 0 : 0;
-        continue;
-      }
       var c = this.need(s + i);
       if (!c) continue;
       for (var k = 0; k < c.keys.length; k++) {
         var key = c.keys[k];
-        if (key.length >= pre.length && key.slice(0, pre.length) === pre) { out.push([key, c.entry(key)]); total++; }
+        if (key.length >= pre.length && key.slice(0, pre.length) === pre) out.push([key, c.entry(key)]);
       }
     }
-    return { entries: out, total: total };
+    return out;
   };
 
   // prefix matches the terms of field f (0 title, 3 body, 4 words)
   // starting with pre. Title and body terms are per analysis an.
   P.prefix = function (an, f, pre, boost) {
-    var r;
-    if (f === 4) r = this.range("w", this.man.words, pre, false);
-    else {
-      // The index's dictionary holds every language's terms (keyed
-      // "term\0analysis", side by side): count each term once.
-      var ri = this.range("p", this.man.post, pre, true), cands = [], terms = new Set();
-      if (!ri) return null;
-      for (var j = 0; j < ri.entries.length; j++) {
-        var fl = ri.entries[j][1] && ri.entries[j][1][f];
-        if (!fl) continue;
-        var key = ri.entries[j][0], z = key.lastIndexOf("\u0000"), t = key.slice(0, z);
-        terms.add(t);
-        if (key.slice(z + 1) === an) cands.push({ l: fl, boost: boost, t: t });
-      }
-      return this.multi(cands, terms.size);
+    var list = [], terms = new Set(), r, j;
+    if (f === 4) {
+      r = this.range("w", this.man.words, pre);
+      for (j = 0; j < r.length; j++) if (r[j][1] && r[j][1][f]) list.push({ l: r[j][1][f], boost: boost });
+      return this.multi(list, list.length);
     }
-    var list = [];
-    for (var k = 0; k < r.entries.length; k++) {
-      var fl2 = r.entries[k][1] && r.entries[k][1][f];
-      if (fl2) list.push({ l: fl2, boost: boost });
+    // The index's dictionary holds every language's terms (keyed
+    // "term\0analysis", side by side): count each term once.
+    r = this.range("p", this.man.post, pre);
+    for (j = 0; j < r.length; j++) {
+      var fl = r[j][1] && r[j][1][f];
+      if (!fl) continue;
+      var key = r[j][0], z = key.lastIndexOf("\u0000");
+      terms.add(key.slice(0, z));
+      if (key.slice(z + 1) === an) list.push({ l: fl, boost: boost });
     }
-    return this.multi(list, Math.max(r.total, list.length));
+    return this.multi(list, terms.size);
   };
 
   P.tag = function (tag, boost) {
@@ -101,6 +89,11 @@
     }
     return out;
   };
+
+  // stemPrefixes returns the stems matched as prefixes.
+  function stemPrefixes(stems, R) {
+    return stems.filter(function (t) { return K.runeCount(t) >= R.StemPrefixMin; });
+  }
 
   // spelling mirrors search's plan.spelling: the weight of the words
   // spelled like the query's word i.
@@ -164,6 +157,11 @@
       }
       if (n >= R.BodyPrefixMin) alts.push(this.prefix(an, 3, pre, R.BodyPrefix));
     }
+    // The stem of every word of StemPrefixMin letters or more also matches
+    // as a prefix.
+    stemPrefixes(stems, R).forEach(function (t) {
+      alts.push(self.prefix(an, 4, K.fold(t), R.WordsPrefix), self.prefix(an, 0, t, R.TitlePrefix), self.prefix(an, 3, t, R.BodyPrefix));
+    });
     if (spelling > 0) {
       for (var i = 0; i < stems.length; i++) {
         var d = fuzziness(stems[i], R);
@@ -267,5 +265,6 @@
   };
 
   K.fuzziness = fuzziness;
+  K.stemPrefixes = stemPrefixes;
   K.joinWord = joinWord;
 })(self.kbSearch = self.kbSearch || {});

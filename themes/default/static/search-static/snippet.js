@@ -15,7 +15,8 @@
     var an = K.anCode(lang);
     if (this.ms.has(an)) return this.ms.get(an);
     var p = this.p, q = p.q, R = p.R;
-    var m = { an: an, stems: new Map(), fuzzy: [], prefix: "", pgroup: -1, starts: new Set(), first: new Set(), cache: new Map(), p: p };
+    var m = { an: an, stems: new Map(), fuzzy: [], prefix: "", pgroup: -1, stemPrefixes: [], starts: new Set(), first: new Set(), cache: new Map(), p: p };
+    var langs = p.req.lang ? [K.anCode(p.req.lang)] : p.man.analyses;
     var add = function (t, g) {
       if (!m.stems.has(t)) m.stems.set(t, g);
       m.starts.add(K.firstRunes(t, 2));
@@ -27,6 +28,9 @@
     for (var i = 0; i < q.words.length; i++) {
       var ts = p.terms(an, q.words[i]);
       ts.forEach(function (t) { add(t.t, i); });
+      var all = [];
+      langs.forEach(function (l) { p.terms(l, q.words[i]).forEach(function (t) { all.push(t.t); }); });
+      K.stemPrefixes(all, R).forEach(function (t) { m.stemPrefixes.push({ stem: t, folded: K.fold(t), g: i }); });
       if (ts.length > 1) {
         var j = p.terms(an, K.joinWord(q.words[i]));
         if (j.length === 1) add(j[0].t, i);
@@ -57,13 +61,16 @@
   function match(m, tok) {
     var low = K.lowerText(tok), f = K.fold(low);
     if (m.prefix && f.indexOf(m.prefix) === 0) return m.pgroup;
-    if (!m.starts.has(K.firstRunes(f, 2)) && !m.first.has(K.charAt(f, 0))) return -1;
+    var i;
+    for (i = 0; i < m.stemPrefixes.length; i++) if (f.indexOf(m.stemPrefixes[i].folded) === 0) return m.stemPrefixes[i].g;
+    if (!m.starts.has(K.firstRunes(f, 2)) && !m.first.has(K.charAt(f, 0)) && m.stemPrefixes.length === 0) return -1;
     var st = stem(m, low);
     if (st === "") return -1;
     if (m.stems.has(st)) return m.stems.get(st);
+    for (i = 0; i < m.stemPrefixes.length; i++) if (st.indexOf(m.stemPrefixes[i].stem) === 0) return m.stemPrefixes[i].g;
     if (m.fuzzy.length) {
       var sr = K.runes(st);
-      for (var i = 0; i < m.fuzzy.length; i++) {
+      for (i = 0; i < m.fuzzy.length; i++) {
         var fz = m.fuzzy[i];
         if (sr.length && sr[0] === fz.t[0] && K.distance(sr, fz.t, fz.d) <= fz.d) return fz.g;
       }
