@@ -28,6 +28,7 @@ type relevanceCase struct {
 	Lang   string `yaml:"lang" json:"lang,omitempty"`
 	Kind   string `yaml:"kind" json:"kind,omitempty"`
 	Tag    string `yaml:"tag" json:"tag,omitempty"`
+	Pref   string `yaml:"pref" json:"pref,omitempty"`
 	URL    string `yaml:"-" json:"url"`
 }
 
@@ -118,6 +119,7 @@ func TestStaticSearch_Relevance(t *testing.T) {
 	    if (c.lang) p.lang = c.lang;
 	    if (c.kind) p.kind = c.kind;
 	    if (c.tag) p.tag = c.tag;
+	    if (c.pref) p.pref = c.pref;
 	    try {
 	      var r = await window.kbStaticSearch(p);
 	      out.push({urls: r.hits.map(function (h) { return h.url; }), total: r.total, rank: r.hits.findIndex(function (h) { return h.url === c.url; }) + 1,
@@ -169,7 +171,7 @@ func TestStaticSearch_Relevance(t *testing.T) {
 	}
 	defer idx.Close()
 	for i, c := range all {
-		req := search.Request{Query: c.Query, Lang: c.Lang, Kind: c.Kind, Limit: 10}
+		req := search.Request{Query: c.Query, Lang: c.Lang, Kind: c.Kind, Pref: c.Pref, Limit: 10}
 		if c.Tag != "" {
 			req.Tags = []string{c.Tag}
 		}

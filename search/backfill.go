@@ -18,8 +18,13 @@ import (
 // word that is not a stop word in some language of the query: never a page
 // that matches only "the".
 
-// tierScale separates the tiers; a relevance is capped just below it.
-const tierScale = 1 << 20
+// tierScale separates the tiers. Within a tier, pages in the reader's
+// language (Request.Pref) get prefScale more; a relevance is capped just
+// below prefScale.
+const (
+	tierScale = 1 << 20
+	prefScale = 1 << 19
+)
 
 // unionQuery matches the pages holding at least one of the query's words
 // (children, one query per word) and scores them by the sum of the words'
@@ -83,16 +88,21 @@ type tierQuery struct {
 	q      query.Query
 	words  *unionQuery
 	tables *facetTables
+	pref   string // the reader's language
 }
 
 // Searcher implements query.Query.
 func (q *tierQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	ft, err := q.tables.tableFor(ctx, r, m)
+	if err != nil {
+		return nil, err
+	}
+	pref := uint16(0) // the reader's language's number in ft, 0: none
+	if i := slices.Index(ft.names[1], q.pref); i >= 0 && q.pref != "" {
+		pref = uint16(i + 1)
+	}
 	var t *tierTable
 	if len(q.words.children) > 0 {
-		ft, err := q.tables.tableFor(ctx, r, m)
-		if err != nil {
-			return nil, err
-		}
 		t = &tierTable{ft: ft, tiers: make([]uint8, len(ft.docs))}
 		langs := ft.names[1]
 		for _, free := range q.words.free {
@@ -110,13 +120,15 @@ func (q *tierQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if err != nil {
 		return nil, err
 	}
-	return &tierSearcher{Searcher: s, t: t}, nil
+	return &tierSearcher{Searcher: s, t: t, ft: ft, pref: pref}, nil
 }
 
 // tierSearcher scores its matches by tier and relevance.
 type tierSearcher struct {
 	search.Searcher
-	t *tierTable
+	t    *tierTable
+	ft   *facetTable
+	pref uint16
 }
 
 // Next implements search.Searcher.
@@ -138,13 +150,15 @@ func (s *tierSearcher) Advance(ctx *search.SearchContext, id index.IndexInternal
 }
 
 func (s *tierSearcher) score(d *search.DocumentMatch) {
-	tier := 0
-	if s.t != nil {
-		if num := d.IndexInternalID.Value(); num < uint64(len(s.t.tiers)) {
-			tier = int(s.t.tiers[num])
-		}
+	num := d.IndexInternalID.Value()
+	tier, bonus := 0, 0.0
+	if s.t != nil && num < uint64(len(s.t.tiers)) {
+		tier = int(s.t.tiers[num])
 	}
-	d.Score = float64(tier)*tierScale + min(float64(float32(d.Score)), tierScale-1)
+	if s.pref > 0 && num < uint64(len(s.ft.docs)) && s.ft.docs[num].lang == s.pref {
+		bonus = prefScale
+	}
+	d.Score = float64(tier)*tierScale + bonus + min(float64(float32(d.Score)), prefScale-1)
 }
 
 // tierOf returns the tier of a score.

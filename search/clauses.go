@@ -203,7 +203,7 @@ func (p *plan) textQuery(langs []string) query.Query {
 	if len(should) == 0 && len(mustNot) == 0 && len(must) == 1 {
 		q = must[0]
 	}
-	return &tierQuery{q: q, words: u, tables: &p.ix.tables}
+	return &tierQuery{q: q, words: u, tables: &p.ix.tables, pref: p.req.Pref}
 }
 
 // spelling returns the weight of the words spelled like the query's word

@@ -136,7 +136,7 @@ func parseRequest(raw string) (Request, error) {
 	if err != nil {
 		return req, badQuery("malformed query string: %v", err)
 	}
-	for _, one := range []string{"q", "kind", "lang", "limit", "offset", "facets"} {
+	for _, one := range []string{"q", "kind", "lang", "pref", "limit", "offset", "facets"} {
 		if len(v[one]) > 1 {
 			return req, badQuery("%s given more than once", one)
 		}
@@ -149,7 +149,7 @@ func parseRequest(raw string) (Request, error) {
 		}
 		v[k] = vs
 	}
-	req.Query, req.Kind, req.Lang, req.Tags = v.Get("q"), v.Get("kind"), v.Get("lang"), v["tag"]
+	req.Query, req.Kind, req.Lang, req.Tags, req.Pref = v.Get("q"), v.Get("kind"), v.Get("lang"), v["tag"], v.Get("pref")
 	if req.Limit, err = intParam(v, "limit", DefaultLimit, 1, MaxLimit); err != nil {
 		return req, err
 	}

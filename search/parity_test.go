@@ -23,7 +23,7 @@ func TestStaticParity(t *testing.T) {
 	for _, c := range relevanceCases(t) {
 		for _, q := range []string{c.Query, c.Query + " "} {
 			v := url.Values{"q": {q}, "limit": {"10"}}
-			for k, s := range map[string]string{"lang": c.Lang, "kind": c.Kind, "tag": c.Tag} {
+			for k, s := range map[string]string{"lang": c.Lang, "kind": c.Kind, "tag": c.Tag, "pref": c.Pref} {
 				if s != "" {
 					v.Set(k, s)
 				}

@@ -18,6 +18,8 @@ type relevanceCase struct {
 	Lang   string `yaml:"lang"`
 	Kind   string `yaml:"kind"`
 	Tag    string `yaml:"tag"`
+	// Pref is the reader's language (see search.Request.Pref).
+	Pref string `yaml:"pref"`
 }
 
 // TestRelevance runs the relevance set written with the example content:
@@ -38,7 +40,7 @@ func TestRelevance(t *testing.T) {
 		}
 		want := urlOf(t, c.Expect)
 		for _, q := range []string{c.Query, c.Query + " "} {
-			req := search.Request{Query: q, Lang: c.Lang, Kind: c.Kind, Limit: 10}
+			req := search.Request{Query: q, Lang: c.Lang, Kind: c.Kind, Pref: c.Pref, Limit: 10}
 			if c.Tag != "" {
 				req.Tags = []string{c.Tag}
 			}

@@ -26,6 +26,10 @@ type Request struct {
 	Kind string
 	Lang string
 	Tags []string
+	// Pref is the reader's language (the page's, in the search box):
+	// among pages holding as many of the words, those in that language
+	// come first. It filters nothing.
+	Pref string
 	// Limit is the number of hits wanted, 1 to MaxLimit; 0 means
 	// DefaultLimit. Offset skips that many hits, up to MaxOffset.
 	Limit  int
@@ -259,7 +263,7 @@ func (r *Request) check() error {
 	if len(r.Tags) > MaxTagFilters {
 		return badQuery("at most %d tag filters", MaxTagFilters)
 	}
-	for _, f := range []struct{ name, v string }{{"kind", r.Kind}, {"lang", r.Lang}} {
+	for _, f := range []struct{ name, v string }{{"kind", r.Kind}, {"lang", r.Lang}, {"pref", r.Pref}} {
 		if err := checkFilter(f.name, f.v); err != nil {
 			return err
 		}

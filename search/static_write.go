@@ -57,7 +57,9 @@ type staticRanking struct {
 	FieldTie, AltTie, FuzzyFactor, Pair  float64
 	// TierScale separates the tiers of pages holding more or fewer of
 	// the query's words (see backfill.go).
-	TierScale                             float64
+	TierScale float64
+	// PrefScale lifts the pages in the reader's language within a tier.
+	PrefScale                             float64
 	FuzzyMin, Fuzzy2Min                   int
 	PrefixMin, BodyPrefixMin              int
 	StemPrefixMin                         int
@@ -74,8 +76,8 @@ func ranking() staticRanking {
 		Title: boostTitle, Headings: boostHeadings, Summary: boostSummary, Body: boostBody, Tag: boostTag,
 		WordsPrefix: boostWordsPrefix, TitlePrefix: boostTitlePrefix, BodyPrefix: boostBodyPrefix,
 		FieldTie: fieldTie, AltTie: altTie, FuzzyFactor: fuzzyFactor, Pair: boostPair,
-		TierScale: tierScale,
-		FuzzyMin:  fuzzyMinRunes, Fuzzy2Min: fuzzy2MinRunes,
+		TierScale: tierScale, PrefScale: prefScale,
+		FuzzyMin: fuzzyMinRunes, Fuzzy2Min: fuzzy2MinRunes,
 		PrefixMin: prefixMinRunes, BodyPrefixMin: bodyPrefixMinRunes, StemPrefixMin: stemPrefixMinRunes,
 		PhraseCandidates: phraseCandidates,
 		DefaultLimit:     DefaultLimit, MaxLimit: MaxLimit, MaxOffset: MaxOffset,

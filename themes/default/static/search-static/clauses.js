@@ -192,7 +192,8 @@
   // their scores, null when none matches, undefined when the query has
   // nothing to look for.
   // langQuery returns each page's score: its tier (how many of the words
-  // it holds) times TierScale, plus its relevance at float32 precision.
+  // it holds) times TierScale, PrefScale for a page in the reader's
+  // language, plus its relevance at float32 precision.
   P.langQuery = function (an, ans) {
     var q = this.q, R = this.R, must = [], should = [], self = this, N = this.N;
     var asked = new Set(), words = [];
@@ -256,10 +257,14 @@
       var xq = this.wordQuery(an, q.exclude[x], one, false, 0);
       if (xq) for (var d = 0; d < N; d++) if (xq[d] > 0) scores[d] = 0;
     }
-    var docAn = this.meta.docAn;
+    // Within a tier, the pages in the reader's language (req.pref) first.
+    var docAn = this.meta.docAn, langs = this.meta.docLangName, pref = this.req.pref;
     for (var d2 = 0; d2 < N; d2++) {
       if (docAn[d2] !== an) scores[d2] = 0;
-      else if (scores[d2] > 0) scores[d2] = (tiers ? tiers[d2] : 0) * R.TierScale + Math.min(Math.fround(scores[d2]), R.TierScale - 1);
+      else if (scores[d2] > 0) {
+        var bonus = pref && langs[d2] === pref ? R.PrefScale : 0;
+        scores[d2] = (tiers ? tiers[d2] : 0) * R.TierScale + bonus + Math.min(Math.fround(scores[d2]), R.PrefScale - 1);
+      }
     }
     return scores;
   };

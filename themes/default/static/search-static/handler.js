@@ -32,6 +32,7 @@
       query: params.q === undefined || params.q === null ? "" : String(params.q),
       kind: params.kind ? String(params.kind) : "",
       lang: params.lang ? String(params.lang) : "",
+      pref: params.pref ? String(params.pref) : "",
       tags: tags.map(String),
       limit: intParam(params.limit, "limit", R.DefaultLimit, 1, R.MaxLimit),
       offset: intParam(params.offset, "offset", 0, 0, R.MaxOffset)
@@ -42,6 +43,7 @@
     if (req.tags.length > R.MaxTagFilter) throw QueryError("at most " + R.MaxTagFilter + " tag filters");
     checkFilter("kind", req.kind, R);
     checkFilter("lang", req.lang, R);
+    checkFilter("pref", req.pref, R);
     req.tags.forEach(function (t) { checkFilter("tag", t, R); });
     return req;
   }
