@@ -88,6 +88,9 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 			return nil, fmt.Errorf("theme: layouts/%s.html is missing", need)
 		}
 	}
+	// The scripts of a folder static/NAME/ are one asset, NAME.js: the
+	// files joined in the order of their names.
+	scripts := map[string][]byte{}
 	err = fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -96,12 +99,24 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		if err != nil {
 			return err
 		}
-		th.Assets[strings.TrimPrefix(p, "static/")] = a.out
+		name := strings.TrimPrefix(p, "static/")
+		if dir, file := path.Split(name); path.Ext(file) == ".js" && dir != "" && !strings.Contains(dir[:len(dir)-1], "/") {
+			joined := scripts[dir[:len(dir)-1]+".js"]
+			scripts[dir[:len(dir)-1]+".js"] = append(append(joined, a.data...), '\n')
+			return nil
+		}
+		th.Assets[name] = a.out
 		th.AssetData[a.out] = a.data
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
+	}
+	for name, data := range scripts {
+		if _, dup := th.Assets[name]; dup {
+			return nil, fmt.Errorf("theme: static/%s and the folder static/%s both make %s", name, strings.TrimSuffix(name, ".js"), name)
+		}
+		th.addAsset(name, data)
 	}
 	return th, nil
 }
@@ -136,16 +151,30 @@ func readAsset(fsys fs.FS, p string) (asset, error) {
 	if err != nil {
 		return asset{}, err
 	}
-	name := strings.TrimPrefix(p, "static/")
-	a := asset{out: "assets/" + name, data: data}
-	if ext := path.Ext(name); ext == ".css" || ext == ".js" {
-		sum := sha256.Sum256(data)
-		a.out = "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-	}
+	a := asset{out: assetPath(strings.TrimPrefix(p, "static/"), data), data: data}
 	if embedded {
 		defaultAssets.Store(p, a)
 	}
 	return a, nil
+}
+
+// addAsset adds the static file name made by the theme (a folder's
+// scripts joined).
+func (th *Theme) addAsset(name string, data []byte) {
+	out := assetPath(name, data)
+	th.Assets[name] = out
+	th.AssetData[out] = data
+}
+
+// assetPath is the output path of the static file name: CSS and
+// JavaScript get the hash of their content in their name, so they can be
+// cached for good.
+func assetPath(name string, data []byte) string {
+	if ext := path.Ext(name); ext == ".css" || ext == ".js" {
+		sum := sha256.Sum256(data)
+		return "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+	}
+	return "assets/" + name
 }
 
 func parseInto(t *template.Template, fsys fs.FS, name string) error {

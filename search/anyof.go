@@ -31,8 +31,13 @@ func anyOf(tie float64, children ...query.Query) query.Query {
 
 // Searcher implements query.Query.
 func (q *anyOfQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	subs := make([]search.Searcher, 0, len(q.children))
-	for _, c := range q.children {
+	return newAnyOf(ctx, r, m, opts, q.children, q.tie, nil)
+}
+
+// newAnyOf returns the searcher of children (see anyOfSearcher).
+func newAnyOf(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions, children []query.Query, tie float64, union *tierTable) (search.Searcher, error) {
+	subs := make([]search.Searcher, 0, len(children))
+	for _, c := range children {
 		s, err := c.Searcher(ctx, r, m, opts)
 		if err != nil {
 			for _, s := range subs {
@@ -42,7 +47,7 @@ func (q *anyOfQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 		}
 		subs = append(subs, s)
 	}
-	s := &anyOfSearcher{subs: subs, tie: q.tie, currs: make([]*search.DocumentMatch, len(subs)), score: opts.Score != "none"}
+	s := &anyOfSearcher{subs: subs, tie: tie, currs: make([]*search.DocumentMatch, len(subs)), score: opts.Score != "none", union: union}
 	var w float64
 	for _, c := range subs {
 		w += c.Weight()
@@ -53,13 +58,17 @@ func (q *anyOfQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	return s, nil
 }
 
-// anyOfSearcher merges its children's matches in document order.
+// anyOfSearcher merges its children's matches in document order. With
+// union set (see unionQuery), a page's score is the sum of its children's,
+// and its tier is recorded there; a page whose tier is -1 is skipped.
 type anyOfSearcher struct {
 	subs        []search.Searcher
 	currs       []*search.DocumentMatch
 	tie         float64
 	score       bool
 	initialized bool
+	union       *tierTable
+	matched     []bool
 }
 
 func (s *anyOfSearcher) init(ctx *search.SearchContext) error {
@@ -93,9 +102,18 @@ func (s *anyOfSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, 
 	id := low.IndexInternalID
 	var best, sum float64
 	var rv *search.DocumentMatch
+	if s.union != nil {
+		if s.matched == nil {
+			s.matched = make([]bool, len(s.subs))
+		}
+		clear(s.matched)
+	}
 	for i, m := range s.currs {
 		if m == nil || m.IndexInternalID.Compare(id) != 0 {
 			continue
+		}
+		if s.union != nil {
+			s.matched[i] = true
 		}
 		sum += m.Score
 		if rv == nil || m.Score > best {
@@ -113,7 +131,20 @@ func (s *anyOfSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, 
 		}
 		s.currs[i] = next
 	}
-	if s.score {
+	if s.union != nil {
+		num := rv.IndexInternalID.Value()
+		tier := s.union.tier(num, s.matched)
+		if tier < 0 {
+			ctx.DocumentMatchPool.Put(rv)
+			return s.Next(ctx)
+		}
+		if num < uint64(len(s.union.tiers)) {
+			s.union.tiers[num] = uint8(tier)
+		}
+		if s.score {
+			rv.Score = sum
+		}
+	} else if s.score {
 		rv.Score = best + s.tie*(sum-best)
 	}
 	rv.Expl = nil

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -99,10 +100,9 @@ func (p *plan) textQuery(langs []string) query.Query {
 	// the others, nothing was asked.
 	asked := map[string]bool{}
 	type word struct {
-		text     string
-		vs       []variant
-		partial  bool
-		required bool
+		text    string
+		vs      []variant
+		partial bool
 	}
 	var words []word
 	for i, w := range p.q.Words {
@@ -112,7 +112,14 @@ func (p *plan) textQuery(langs []string) query.Query {
 				asked[l] = true
 			}
 		}
-		words = append(words, word{text: w, vs: vs, partial: p.q.Partial && i == len(p.q.Words)-1})
+		partial := p.q.Partial && i == len(p.q.Words)-1
+		if partial && p.prefixOf(w) != "" {
+			// The word being typed is looked for in every language.
+			for _, l := range langs {
+				asked[l] = true
+			}
+		}
+		words = append(words, word{text: w, vs: vs, partial: partial})
 	}
 	for _, ph := range p.q.Phrases {
 		// Every word, in each language's analysis; next to each other is
@@ -137,27 +144,22 @@ func (p *plan) textQuery(langs []string) query.Query {
 			must = append(must, anyOf(altTie, alts...))
 		}
 	}
-	var clauses []query.Query
+	u := &unionQuery{}
 	for i, w := range words {
-		q := p.wordQuery(w.text, w.vs, w.partial)
+		q := p.wordQuery(w.text, w.vs, w.partial, p.spelling(i))
 		if q == nil {
 			continue
 		}
-		if p.mode != modeAny {
-			// A language where this word is a stop word does not need it.
-			var free []query.Query
-			for _, l := range langs {
-				if asked[l] && !slices.ContainsFunc(w.vs, func(v variant) bool { return slices.Contains(v.langs, l) }) {
-					lq := langTerm(l)
-					lq.(query.BoostableQuery).SetBoost(1e-6)
-					free = append(free, lq)
-				}
-			}
-			if len(free) > 0 {
-				q = anyOf(altTie, append([]query.Query{q}, free...)...)
+		// A language where this word is a stop word does not need it: its
+		// pages count it as found.
+		var free []string
+		for _, l := range langs {
+			if asked[l] && !slices.ContainsFunc(w.vs, func(v variant) bool { return slices.Contains(v.langs, l) }) {
+				free = append(free, l)
 			}
 		}
-		clauses = append(clauses, q)
+		u.children = append(u.children, q)
+		u.free = append(u.free, free)
 		if i > 0 {
 			// The two words next to each other, in each language's terms.
 			var pairs []string
@@ -174,12 +176,8 @@ func (p *plan) textQuery(langs []string) query.Query {
 			}
 		}
 	}
-	if p.mode == modeAny && len(clauses) > 1 {
-		d := query.NewDisjunctionQuery(clauses)
-		d.SetMin(1)
-		must = append(must, d)
-	} else {
-		must = append(must, clauses...)
+	if len(u.children) > 0 {
+		must = append(must, u)
 	}
 	if !p.q.Empty() && len(must) == 0 {
 		return nil // only stop words
@@ -193,7 +191,7 @@ func (p *plan) textQuery(langs []string) query.Query {
 			}
 		}
 		if len(one) > 0 {
-			if q := p.wordQuery(x, one, false); q != nil {
+			if q := p.wordQuery(x, one, false, 0); q != nil {
 				mustNot = append(mustNot, q)
 			}
 		}
@@ -201,29 +199,64 @@ func (p *plan) textQuery(langs []string) query.Query {
 	if len(must) == 0 {
 		must = []query.Query{query.NewMatchAllQuery()}
 	}
+	var q query.Query = query.NewBooleanQuery(must, should, mustNot)
 	if len(should) == 0 && len(mustNot) == 0 && len(must) == 1 {
-		return must[0]
+		q = must[0]
 	}
-	return query.NewBooleanQuery(must, should, mustNot)
+	return &tierQuery{q: q, words: u, tables: &p.ix.tables, pref: p.req.Pref}
 }
 
-// langTerm matches the pages of language key l ("" for the languages
-// without their own analysis).
-func langTerm(l string) query.Query {
-	if l != "" {
-		return term(FieldLang, l)
+// spelling returns the weight of the words spelled like the query's word
+// i: fuzzyFactor in modeFuzzy; in modeExact, 1 (a typo is not held
+// against the page) when the word as typed matches no page at all, else 0.
+func (p *plan) spelling(i int) float64 {
+	if p.mode == modeFuzzy {
+		return fuzzyFactor
 	}
-	var known []query.Query
-	for k := range analyzers {
-		known = append(known, term(FieldLang, k))
+	if p.typos == nil {
+		p.typos = make([]bool, len(p.q.Words))
+		for j, w := range p.q.Words {
+			p.typos[j] = p.unmatched(j, w)
+		}
 	}
-	return query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, known)
+	if p.typos[i] {
+		return 1
+	}
+	return 0
+}
+
+// unmatched reports whether the query's word i, w, has words spelled like
+// it to look for and matches no page of the index as typed.
+func (p *plan) unmatched(i int, w string) bool {
+	vs := p.variants(w, p.allLangs)
+	spelt := false
+	for _, s := range analyze(p.words, w) {
+		spelt = spelt || fuzziness(s) > 0
+	}
+	for _, v := range vs {
+		for _, t := range v.terms {
+			spelt = spelt || fuzziness(t) > 0
+		}
+	}
+	if !spelt {
+		return false
+	}
+	q := p.wordQuery(w, vs, p.q.Partial && i == len(p.q.Words)-1, 0)
+	if q == nil {
+		return false
+	}
+	sr, err := p.idx.SearchInContext(p.ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
+	return err == nil && sr.Total == 0
 }
 
 // wordQuery matches one typed word: by its terms in any text field (as
 // each language analyses it), as a tag, by prefix when it is still being
 // typed, and by spelling in fuzzy modes.
-func (p *plan) wordQuery(w string, vs []variant, partial bool) query.Query {
+//
+// spelling weighs the words spelled like w: 0 for none, fuzzyFactor in
+// modeFuzzy, 1 for a word that matches nothing as typed (see
+// plan.spelling).
+func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64) query.Query {
 	var alts []query.Query
 	var stems []string
 	for _, v := range vs {
@@ -248,10 +281,9 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool) query.Query {
 		alts = append(alts, boosted(term(FieldTags, lw), boostTag))
 	}
 	surface := analyze(p.words, w)
-	if partial && len(surface) > 0 {
-		pre := surface[len(surface)-1]
+	if pre := p.prefixOf(w); partial && pre != "" {
 		n := utf8.RuneCountInString(pre)
-		if n >= prefixMinRunes {
+		{
 			alts = append(alts, prefix(FieldWords, pre, boostWordsPrefix))
 			// While typing, the prefix is mostly also a prefix of the
 			// title's stems ("retros" of "retrospect"): the title decides.
@@ -261,18 +293,24 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool) query.Query {
 			alts = append(alts, prefix(FieldBody, pre, boostBodyPrefix))
 		}
 	}
-	if p.mode != modeExact {
+	// The stem of every word of stemPrefixMinRunes letters or more also
+	// matches as a prefix: "lead" finds leadership, "onboard" onboarding,
+	// "lodz" the words of Łódź.
+	for _, t := range stemPrefixes(stems) {
+		alts = append(alts, prefix(FieldWords, fold(t), boostWordsPrefix), prefix(FieldTitle, t, boostTitlePrefix), prefix(FieldBody, t, boostBodyPrefix))
+	}
+	if spelling > 0 {
 		// Spelling is matched on the words as written in titles, headings
 		// and summaries, and on the stems of bodies: each fuzzy term costs
 		// an automaton, so not on every field.
 		for _, t := range stems {
 			if d := fuzziness(t); d > 0 {
-				alts = append(alts, fuzzy(FieldBody, t, d, boostBody*fuzzyFactor))
+				alts = append(alts, fuzzy(FieldBody, t, d, boostBody*spelling))
 			}
 		}
 		for _, s := range surface {
 			if d := fuzziness(s); d > 0 {
-				alts = append(alts, fuzzy(FieldWords, s, d, boostTitle*fuzzyFactor))
+				alts = append(alts, fuzzy(FieldWords, s, d, boostTitle*spelling))
 			}
 		}
 	}
@@ -280,6 +318,30 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool) query.Query {
 		return nil
 	}
 	return anyOf(altTie, alts...)
+}
+
+// stemPrefixMinRunes is the shortest stem matched as a prefix.
+const stemPrefixMinRunes = 4
+
+// stemPrefixes returns the stems matched as prefixes.
+func stemPrefixes(stems []string) []string {
+	var out []string
+	for _, t := range stems {
+		if utf8.RuneCountInString(t) >= stemPrefixMinRunes {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// prefixOf returns the prefix the word w is matched by while it is being
+// typed: its last folded word, "" when that is shorter than prefixMinRunes.
+func (p *plan) prefixOf(w string) string {
+	s := analyze(p.words, w)
+	if len(s) == 0 || utf8.RuneCountInString(s[len(s)-1]) < prefixMinRunes {
+		return ""
+	}
+	return s[len(s)-1]
 }
 
 // fuzziness is the number of edits tolerated in a term.

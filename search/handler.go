@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -135,12 +136,20 @@ func parseRequest(raw string) (Request, error) {
 	if err != nil {
 		return req, badQuery("malformed query string: %v", err)
 	}
-	for _, one := range []string{"q", "kind", "lang", "limit", "offset", "facets"} {
+	for _, one := range []string{"q", "kind", "lang", "pref", "limit", "offset", "facets"} {
 		if len(v[one]) > 1 {
 			return req, badQuery("%s given more than once", one)
 		}
 	}
-	req.Query, req.Kind, req.Lang, req.Tags = v.Get("q"), v.Get("kind"), v.Get("lang"), v["tag"]
+	// Bytes that are not UTF-8 read as U+FFFD, as a browser reads them
+	// from the page's address (and so the static search sees them).
+	for k, vs := range v {
+		for i := range vs {
+			vs[i] = strings.ToValidUTF8(vs[i], "\uFFFD")
+		}
+		v[k] = vs
+	}
+	req.Query, req.Kind, req.Lang, req.Tags, req.Pref = v.Get("q"), v.Get("kind"), v.Get("lang"), v["tag"], v.Get("pref")
 	if req.Limit, err = intParam(v, "limit", DefaultLimit, 1, MaxLimit); err != nil {
 		return req, err
 	}

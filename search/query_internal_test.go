@@ -235,7 +235,6 @@ func TestFacetCounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.mode = modeAny
 		text := p.textQuery(p.langs)
 		for _, step := range []int{1, 2, 5, 40, 1000} {
 			var ids []string

@@ -18,6 +18,8 @@ type relevanceCase struct {
 	Lang   string `yaml:"lang"`
 	Kind   string `yaml:"kind"`
 	Tag    string `yaml:"tag"`
+	// Pref is the reader's language (see search.Request.Pref).
+	Pref string `yaml:"pref"`
 }
 
 // TestRelevance runs the relevance set written with the example content:
@@ -26,14 +28,7 @@ type relevanceCase struct {
 // as a prefix, exactly as in the search box; and once more with a
 // trailing space, as after the user has finished the word.
 func TestRelevance(t *testing.T) {
-	data, err := os.ReadFile("testdata/relevance.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []relevanceCase
-	if err := yaml.UnmarshalStrict(data, &cases); err != nil {
-		t.Fatal(err)
-	}
+	cases := relevanceCases(t)
 	if len(cases) < 40 {
 		t.Fatalf("relevance set has %d queries, want at least 40", len(cases))
 	}
@@ -45,7 +40,7 @@ func TestRelevance(t *testing.T) {
 		}
 		want := urlOf(t, c.Expect)
 		for _, q := range []string{c.Query, c.Query + " "} {
-			req := search.Request{Query: q, Lang: c.Lang, Kind: c.Kind, Limit: 10}
+			req := search.Request{Query: q, Lang: c.Lang, Kind: c.Kind, Pref: c.Pref, Limit: 10}
 			if c.Tag != "" {
 				req.Tags = []string{c.Tag}
 			}
@@ -72,4 +67,18 @@ func TestRelevance(t *testing.T) {
 		}
 	}
 	t.Logf("relevance: %d of %d queries pass (each run as typed and completed)", 2*len(cases)-failed, 2*len(cases))
+}
+
+// relevanceCases reads testdata/relevance.yaml.
+func relevanceCases(t *testing.T) []relevanceCase {
+	t.Helper()
+	data, err := os.ReadFile("testdata/relevance.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []relevanceCase
+	if err := yaml.UnmarshalStrict(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	return cases
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,6 +26,10 @@ type Request struct {
 	Kind string
 	Lang string
 	Tags []string
+	// Pref is the reader's language (the page's, in the search box):
+	// among pages holding as many of the words, those in that language
+	// come first. It filters nothing.
+	Pref string
 	// Limit is the number of hits wanted, 1 to MaxLimit; 0 means
 	// DefaultLimit. Offset skips that many hits, up to MaxOffset.
 	Limit  int
@@ -47,7 +52,7 @@ type Result struct {
 	// words spelled like the query's (typo tolerance).
 	Fuzzy bool `json:"fuzzy,omitempty"`
 	// Partial is true when no page held every word and the hits hold only
-	// some of them.
+	// some of them (pages holding more of the words come first).
 	Partial bool `json:"partial,omitempty"`
 	// Approximate is true when a quoted phrase was checked on only the
 	// best-matching pages (see phraseCandidates), so Total may be short.
@@ -115,6 +120,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 	if err != nil {
 		return nil, err
 	}
+	p.ctx = ctx
 	res = &Result{Query: req.Query, Hits: []Hit{}, Facets: Facets{Kind: map[string]int{}, Tags: map[string]int{}, Lang: map[string]int{}}}
 	if q.Empty() && len(q.Exclude) == 0 && strings.TrimSpace(req.Query) != "" {
 		// Only punctuation: nothing to look for. (A blank query lists the
@@ -128,6 +134,9 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 	for _, m := range p.modes() {
 		p.mode, p.only = m, nil
 		p.text, p.all = p.textQuery(p.langs), nil
+		if tq, ok := p.text.(*tierQuery); ok {
+			p.nwords = len(tq.words.children)
+		}
 		if req.Lang != "" && !req.NoFacets {
 			p.all = p.textQuery(p.allLangs)
 		}
@@ -150,8 +159,8 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 			break
 		}
 	}
-	res.Fuzzy = p.mode != modeExact
-	res.Partial = p.mode == modeAny
+	res.Fuzzy = p.mode != modeExact || slices.Contains(p.typos, true)
+	res.Partial = p.nwords > 1 && sr.Total > 0 && tierOf(sr.MaxScore) < p.nwords
 	res.Total = sr.Total
 	res.Facets = Facets{
 		Kind: fc.result(FieldKind, facetKinds),
@@ -254,7 +263,7 @@ func (r *Request) check() error {
 	if len(r.Tags) > MaxTagFilters {
 		return badQuery("at most %d tag filters", MaxTagFilters)
 	}
-	for _, f := range []struct{ name, v string }{{"kind", r.Kind}, {"lang", r.Lang}} {
+	for _, f := range []struct{ name, v string }{{"kind", r.Kind}, {"lang", r.Lang}, {"pref", r.Pref}} {
 		if err := checkFilter(f.name, f.v); err != nil {
 			return err
 		}
@@ -271,12 +280,10 @@ func (r *Request) check() error {
 type mode int
 
 const (
-	// modeExact: every word, by its stem (the last one also by prefix).
+	// modeExact: the words by their stems (the last one also by prefix).
 	modeExact mode = iota
-	// modeFuzzy: every word, by its stem or a word spelled like it.
+	// modeFuzzy: the words by their stems or words spelled like them.
 	modeFuzzy
-	// modeAny: at least one word, by stem or spelling.
-	modeAny
 )
 
 // plan turns a parsed query into bleve queries, once per language.
@@ -298,6 +305,12 @@ type plan struct {
 	// found to hold the query's phrases).
 	only []string
 	hl   *highlighter
+	// typos[i] says word i matches nothing as typed (see plan.spelling).
+	typos []bool
+	ctx   context.Context
+	// nwords is the number of words of the query looked for (see
+	// backfill.go).
+	nwords int
 }
 
 // highlighter returns the plan's highlighter, which also checks phrases.
@@ -310,7 +323,7 @@ func (p *plan) highlighter() *highlighter {
 
 func newPlan(ix *Index, q Query, req Request) (*plan, error) {
 	idx := ix.b
-	p := &plan{ix: ix, idx: idx, q: q, req: req, an: map[string]analysis.Analyzer{}}
+	p := &plan{ix: ix, idx: idx, q: q, req: req, an: map[string]analysis.Analyzer{}, ctx: context.Background()}
 	m := idx.Mapping()
 	for _, lang := range []string{"en", "nl", ""} {
 		a := m.AnalyzerNamed(Analyzer(lang))
@@ -405,9 +418,6 @@ func (p *plan) modes() []mode {
 			break
 		}
 	}
-	if len(p.q.Words) > 1 {
-		ms = append(ms, modeAny)
-	}
 	return ms
 }
 
@@ -455,6 +465,7 @@ func (p *plan) filtered(skip string) query.Query {
 // facet fields named (see facets.go).
 func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []string, facets ...string) (*bleve.SearchResult, *facetCounter, error) {
 	fc := newFacetCounter(facets)
+	q = &scoredQuery{q: q}
 	if len(facets) > 0 {
 		q = &countingQuery{q: q, c: fc, tables: &p.ix.tables}
 	}

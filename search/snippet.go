@@ -37,11 +37,20 @@ type matcher struct {
 	fuzzy  []fuzzyTerm
 	prefix string // the word being typed, lower-cased and folded
 	pgroup int
+	// stemPrefixes are the stems matched as prefixes (see stemPrefixes).
+	stemPrefixes []stemPrefix
 	// starts holds the first two runes of every stem, first the first
 	// rune of every fuzzy term: a token that starts otherwise cannot match.
 	starts map[string]bool
 	first  map[rune]bool
 	cache  map[string]string // lower-cased word → stem, "" for a stop word
+}
+
+// stemPrefix is a stem matched as a prefix of a word's stem, or folded,
+// of the word as written.
+type stemPrefix struct {
+	stem, folded string
+	group        int
 }
 
 type fuzzyTerm struct {
@@ -67,7 +76,7 @@ func (h *highlighter) matcher(lang string) *matcher {
 			m.stems[t] = group
 		}
 		m.starts[firstRunes(t, 2)] = true
-		if p.mode != modeExact {
+		if group < len(p.q.Words) && p.spelling(group) > 0 || group >= len(p.q.Words) && p.mode == modeFuzzy {
 			if d := fuzziness(t); d > 0 {
 				m.fuzzy = append(m.fuzzy, fuzzyTerm{term: []rune(t), d: d, group: group})
 				r, _ := utf8.DecodeRuneInString(t)
@@ -79,6 +88,13 @@ func (h *highlighter) matcher(lang string) *matcher {
 		terms := p.terms(key, w)
 		for _, t := range terms {
 			add(t, i)
+		}
+		var all []string
+		for _, l := range p.langs {
+			all = append(all, p.terms(l, w)...)
+		}
+		for _, t := range stemPrefixes(all) {
+			m.stemPrefixes = append(m.stemPrefixes, stemPrefix{stem: t, folded: fold(t), group: i})
 		}
 		if len(terms) > 1 {
 			if j := p.terms(key, joinWord(w)); len(j) == 1 {
@@ -106,8 +122,13 @@ func (m *matcher) match(tok string) int {
 	if m.prefix != "" && strings.HasPrefix(fold(low), m.prefix) {
 		return m.pgroup
 	}
+	for _, sp := range m.stemPrefixes {
+		if strings.HasPrefix(fold(low), sp.folded) {
+			return sp.group
+		}
+	}
 	r, _ := utf8.DecodeRuneInString(fold(low))
-	if !m.starts[firstRunes(fold(low), 2)] && !m.first[r] {
+	if !m.starts[firstRunes(fold(low), 2)] && !m.first[r] && len(m.stemPrefixes) == 0 {
 		return -1
 	}
 	stem := m.stem(low)
@@ -116,6 +137,11 @@ func (m *matcher) match(tok string) int {
 	}
 	if g, ok := m.stems[stem]; ok {
 		return g
+	}
+	for _, sp := range m.stemPrefixes {
+		if strings.HasPrefix(stem, sp.stem) {
+			return sp.group
+		}
 	}
 	if len(m.fuzzy) > 0 {
 		sr := []rune(stem)

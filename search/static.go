@@ -19,11 +19,11 @@ import (
 // reads a finished index — its documents, its analysers' output, its term
 // dictionaries and postings — and writes it out as small files a browser
 // fetches only as a query needs them (see themes/default/static/
-// search-static.js, which ranks with the same weights as Search):
+// search-static/, which ranks with the same weights as Search):
 //
 //	manifest.json   the only file with a fixed name (JSON, staticManifest):
 //	                format, page count, analyses, the first key of every
-//	                chunk of d/, p/ and w/, the pair bucket shift, the
+//	                chunk of d/, p/, w/ and s/, the pair bucket shift, the
 //	                ranking constants, and the folder (named by a hash of
 //	                the content, so cacheable for good) holding:
 //	meta.bin        JSON (staticMeta): per page its language, kind and
@@ -43,12 +43,17 @@ import (
 //	w/N.bin         the same for the folded words of titles, headings and
 //	                summaries (FieldWords), keyed by the word, for matching
 //	                the word being typed by its prefix
+//	s/N.bin         JSON array of [term, mask]: every term of the bodies
+//	                (mask 1) and of FieldWords (mask 2), sorted by
+//	                spellKey (first letter, length, term), so that the
+//	                terms spelt like a word are found in a few chunks
 //	x/N.bin         postings of the word-pair hashes of FieldPairs, in
 //	                buckets of hash ranges: uvarint count, then per hash
-//	                uvarint (hash − bucket base), pages, weights
+//	                uvarint (hash − bucket base), pages, frequencies and
+//	                lengths
 //	f/N.bin         JSON (staticDoc), one per page in URL order: URL,
-//	                title, kind, language, tags, summary and the start of
-//	                its text, for the result list and snippets
+//	                title, kind, language, tags, summary and text, for
+//	                the result list, snippets and quoted phrases
 //
 // Pages are numbered by URL, the index's tie-break order. Every file but
 // the manifest is gzip data (the browser inflates it with
@@ -58,12 +63,10 @@ import (
 
 // StaticFormat is the version of the bundle's layout, checked by the
 // client.
-const StaticFormat = 2
+const StaticFormat = 3
 
 // Sizes of the bundle's parts.
 const (
-	// staticTextBytes is how much of each page's text is kept for snippets.
-	staticTextBytes = 2000
 	// Chunks are cut when their uncompressed size passes these: about 3 kB
 	// and 5 kB compressed, so that each word of a query costs little.
 	dictChunkBytes = 10 << 10
@@ -71,9 +74,6 @@ const (
 	// pairBucketBytes is the uncompressed size aimed at for one bucket of
 	// word-pair postings.
 	pairBucketBytes = 3 << 10
-	// weightScale quantises a posting's tf·norm weight w, which lies in
-	// (0, 1], to one byte: round(-ln(w)·weightScale), so about ±1.3 %.
-	weightScale = 40
 )
 
 // Fields of a posting entry, in the order of its field mask bits.
@@ -99,7 +99,7 @@ type StaticStats struct {
 	Docs  int
 	Files int
 	Bytes int64
-	// Parts counts files and bytes per part: "manifest", "meta", "dict",
+	// Parts counts files and bytes per part: "manifest", "meta", "dict", "spell",
 	// "post", "words", "pairs", "docs".
 	Parts map[string]PartStats
 }
@@ -120,7 +120,9 @@ type sdoc struct {
 // plist is one posting list, in page-number order.
 type plist struct {
 	docs []uint32
-	wts  []byte
+	// freqs and lens are, per page, how often the term occurs in the field
+	// and the field's length in terms.
+	freqs, lens []uint32
 	// other counts the pages of other analyses holding the term in this
 	// field: bleve's idf counts every page of the index.
 	other uint32
@@ -275,20 +277,27 @@ func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
 		return nil, err
 	}
 	d.stop = map[string][]string{}
-	cache := registry.NewCache()
-	for _, name := range []struct{ code, tokenMap string }{{"en", en.StopName}, {"nl", nl.StopName}} {
-		tm, err := cache.TokenMapNamed(name.tokenMap)
-		if err != nil {
+	for _, lang := range []string{"en", "nl"} {
+		if d.stop[lang], err = stopList(lang); err != nil {
 			return nil, err
 		}
-		words := make([]string, 0, len(tm))
-		for w := range tm {
-			words = append(words, w)
-		}
-		slices.Sort(words)
-		d.stop[name.code] = words
 	}
 	return d, nil
+}
+
+// stopList returns the stop words of lang's analysis ("en" or "nl"), sorted.
+func stopList(lang string) ([]string, error) {
+	name := map[string]string{"en": en.StopName, "nl": nl.StopName}[lang]
+	tm, err := registry.NewCache().TokenMapNamed(name)
+	if err != nil {
+		return nil, err
+	}
+	words := make([]string, 0, len(tm))
+	for w := range tm {
+		words = append(words, w)
+	}
+	slices.Sort(words)
+	return words, nil
 }
 
 // readPostings reads the postings of fields (indexes into staticFields),
@@ -337,7 +346,8 @@ func readPostings(ctx context.Context, r index.IndexReader, docnum map[string]ui
 					lists[key] = l
 				}
 				l.docs = append(l.docs, n)
-				l.wts = append(l.wts, quantize(math.Sqrt(float64(freq))*norm))
+				l.freqs = append(l.freqs, uint32(freq))
+				l.lens = append(l.lens, fieldLength(norm))
 				total++
 			})
 			if err != nil {
@@ -394,13 +404,14 @@ func eachPosting(ctx context.Context, r index.IndexReader, field, t string, freq
 	}
 }
 
-// quantize maps a weight in (0, 1] to one byte (see weightScale).
-func quantize(w float64) byte {
-	if w <= 0 {
-		return 255
+// fieldLength is the length in terms of a field whose norm is norm: the
+// index keeps the norm as float32(1/√length), which the client computes
+// again from the length.
+func fieldLength(norm float64) uint32 {
+	if norm <= 0 {
+		return 0
 	}
-	q := math.Round(-math.Log(w) * weightScale)
-	return byte(min(255, max(0, q)))
+	return uint32(math.Round(1 / (norm * norm)))
 }
 
 // sort orders the list by page number.
@@ -414,9 +425,10 @@ func (l *plist) sort() {
 	}
 	slices.SortFunc(idx, func(a, b int) int { return int(l.docs[a]) - int(l.docs[b]) })
 	docs := make([]uint32, len(idx))
-	wts := make([]byte, len(idx))
+	freqs := make([]uint32, len(idx))
+	lens := make([]uint32, len(idx))
 	for i, j := range idx {
-		docs[i], wts[i] = l.docs[j], l.wts[j]
+		docs[i], freqs[i], lens[i] = l.docs[j], l.freqs[j], l.lens[j]
 	}
-	l.docs, l.wts = docs, wts
+	l.docs, l.freqs, l.lens = docs, freqs, lens
 }

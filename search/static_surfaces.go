@@ -107,7 +107,7 @@ func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 			for _, t := range ans[code].Analyze([]byte(s)) {
 				terms = append(terms, string(t.Term))
 			}
-			e = append(e, termCode(s, terms, func(t string) bool { return d.post[t+"\x00"+code] != nil }, func(t string) bool { return stopped(code, t) }))
+			e = append(e, termCode(s, terms, func(t string) bool { return stopped(code, t) }))
 		}
 		for len(e) > 1 && e[len(e)-1] == "" {
 			e = e[:len(e)-1]
@@ -122,12 +122,11 @@ func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 //	"-"             nothing (a stop word)
 //	[flags][n][|suffix]  one term: s without its last n characters (code
 //	                points), then suffix; n and suffix are left out when
-//	                zero and empty, so "" is s itself. Flags: "x" when no
-//	                page of this analysis holds the term, "~" when the term
-//	                is itself a stop word (dropped from words of several
-//	                terms, as Search does).
+//	                zero and empty, so "" is s itself. Flag: "~" when the
+//	                term is itself a stop word (dropped from words of
+//	                several terms, as Search does).
 //	["t1", "t2"]    several terms (rare).
-func termCode(s string, terms []string, exists, stop func(string) bool) any {
+func termCode(s string, terms []string, stop func(string) bool) any {
 	switch len(terms) {
 	case 0:
 		return "-"
@@ -137,9 +136,6 @@ func termCode(s string, terms []string, exists, stop func(string) bool) any {
 	}
 	t := terms[0]
 	var b strings.Builder
-	if !exists(t) {
-		b.WriteByte('x')
-	}
 	if stop(t) {
 		b.WriteByte('~')
 	}

@@ -55,16 +55,16 @@ type bundle struct {
 
 // manifest is what the tests read of manifest.json.
 type manifest struct {
-	Format     int            `json:"format"`
-	Dir        string         `json:"dir"`
-	Docs       int            `json:"docs"`
-	Analyses   []string       `json:"analyses"`
-	Dict       []string       `json:"dict"`
-	Post       []string       `json:"post"`
-	Words      []string       `json:"words"`
-	WordsCount []int          `json:"words_count"`
-	PairShift  int            `json:"pair_shift"`
-	Ranking    map[string]any `json:"ranking"`
+	Format    int            `json:"format"`
+	Dir       string         `json:"dir"`
+	Docs      int            `json:"docs"`
+	Analyses  []string       `json:"analyses"`
+	Dict      []string       `json:"dict"`
+	Post      []string       `json:"post"`
+	Words     []string       `json:"words"`
+	Spell     []string       `json:"spell"`
+	PairShift int            `json:"pair_shift"`
+	Ranking   map[string]any `json:"ranking"`
 }
 
 const staticDir = "_kb/static-search"
@@ -128,7 +128,7 @@ func TestExportStatic_Files(t *testing.T) {
 	if !slices.Equal(m.Analyses, []string{"en", "nl"}) {
 		t.Errorf("analyses %v, want [en nl]", m.Analyses)
 	}
-	for _, k := range []string{"Title", "Headings", "Body", "Pair", "FuzzyMin", "WeightScale", "MaxLimit"} {
+	for _, k := range []string{"Title", "Headings", "Body", "Pair", "FuzzyMin", "FuzzyFactor", "TierScale", "MaxLimit"} {
 		if v, ok := m.Ranking[k].(float64); !ok || v <= 0 {
 			t.Errorf("ranking.%s = %v", k, m.Ranking[k])
 		}
@@ -137,7 +137,7 @@ func TestExportStatic_Files(t *testing.T) {
 	for _, s := range []struct {
 		dir string
 		n   int
-	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"x/", 1 << (16 - m.PairShift)}, {"f/", m.Docs}} {
+	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"s/", len(m.Spell)}, {"x/", 1 << (16 - m.PairShift)}, {"f/", m.Docs}} {
 		if s.n == 0 {
 			t.Errorf("no %s files", s.dir)
 		}
@@ -193,7 +193,6 @@ func TestExportStatic_Files(t *testing.T) {
 func TestExportStatic_Dictionary(t *testing.T) {
 	b := export(t, idx)
 	m := b.man
-	post := postKeys(t, b)
 	ans := map[string]analysis.Analyzer{}
 	for _, a := range m.Analyses {
 		ans[a] = search.Bleve(idx).Mapping().AnalyzerNamed(search.Analyzer(a))
@@ -217,16 +216,13 @@ func TestExportStatic_Dictionary(t *testing.T) {
 				if 1+j < len(e) {
 					code = e[1+j]
 				}
-				got, exists, stop := decodeTerm(t, s, code)
+				got, stop := decodeTerm(t, s, code)
 				want := analyze(ans[a], s)
 				if !slices.Equal(got, want) {
 					t.Errorf("%s: %q decodes to %q, the analyser says %q", a, s, got, want)
 					continue
 				}
 				if len(want) == 1 {
-					if has := post[want[0]+"\x00"+a]; has != exists {
-						t.Errorf("%s: %q → %q: marked present=%v, postings hold it: %v", a, s, want[0], exists, has)
-					}
 					if isStop := len(analyze(ans[a], want[0])) == 0; isStop != stop {
 						t.Errorf("%s: %q → %q: marked stop=%v, is %v", a, s, want[0], stop, isStop)
 					}
@@ -253,26 +249,21 @@ func TestExportStatic_Dictionary(t *testing.T) {
 	}
 }
 
-// decodeTerm reads a dictionary code as search-static.js does.
-func decodeTerm(t testing.TB, s string, code any) (terms []string, exists, stop bool) {
+// decodeTerm reads a dictionary code as the client's static.js does.
+func decodeTerm(t testing.TB, s string, code any) (terms []string, stop bool) {
 	switch c := code.(type) {
 	case []any:
 		for _, x := range c {
 			terms = append(terms, x.(string))
 		}
-		return terms, true, false
+		return terms, false
 	case string:
 		if c == "-" {
-			return nil, false, false
+			return nil, false
 		}
 		i := 0
-		exists = true
-		for ; i < len(c) && (c[i] == 'x' || c[i] == '~'); i++ {
-			if c[i] == 'x' {
-				exists = false
-			} else {
-				stop = true
-			}
+		for ; i < len(c) && c[i] == '~'; i++ {
+			stop = true
 		}
 		rest, suffix, _ := strings.Cut(c[i:], "|")
 		drop := 0
@@ -284,10 +275,10 @@ func decodeTerm(t testing.TB, s string, code any) (terms []string, exists, stop 
 			drop = n
 		}
 		r := []rune(s)
-		return []string{string(r[:len(r)-drop]) + suffix}, exists, stop
+		return []string{string(r[:len(r)-drop]) + suffix}, stop
 	}
 	t.Fatalf("%q: bad code %#v", s, code)
-	return nil, false, false
+	return nil, false
 }
 
 func analyze(a analysis.Analyzer, s string) []string {
@@ -307,7 +298,9 @@ type postEntry struct {
 type postList struct {
 	other int
 	docs  []int
-	wts   []byte
+	// freqs and lens: the term's frequency and the field's length, per
+	// page.
+	freqs, lens []int
 }
 
 // readPosts decodes the chunks of one series ("p" or "w").
@@ -348,8 +341,10 @@ func readPosts(t testing.TB, b *bundle, series string, firsts []string) []postEn
 					doc += uv()
 					l.docs = append(l.docs, doc)
 				}
-				l.wts = make([]byte, len(l.docs))
-				_, _ = io.ReadFull(r, l.wts)
+				for range l.docs {
+					l.freqs = append(l.freqs, uv())
+					l.lens = append(l.lens, uv())
+				}
 				e.fields[f] = l
 			}
 			if start-r.Len() != body {
@@ -362,14 +357,6 @@ func readPosts(t testing.TB, b *bundle, series string, firsts []string) []postEn
 		}
 	}
 	return out
-}
-
-func postKeys(t testing.TB, b *bundle) map[string]bool {
-	keys := map[string]bool{}
-	for _, e := range readPosts(t, b, "p", b.man.Post) {
-		keys[e.key] = true
-	}
-	return keys
 }
 
 // The postings of every term of every field agree with the index: the
@@ -430,23 +417,7 @@ func TestExportStatic_Postings(t *testing.T) {
 	// Every field's dictionary, term by term, against a term query.
 	n := 0
 	for _, field := range fields {
-		dict, err := search.Bleve(idx).FieldDict(field)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var terms []string
-		for {
-			e, err := dict.Next()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e == nil {
-				break
-			}
-			terms = append(terms, e.Term)
-		}
-		_ = dict.Close()
-		for i, term := range terms {
+		for i, term := range fieldTerms(t, field) {
 			// The body's dictionary is large: every 7th term.
 			if field == search.FieldBody && i%7 != 0 {
 				continue
@@ -628,4 +599,71 @@ func readTree(t testing.TB, dir string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// The spelling series holds every term of the bodies and of the words
+// field, each marked with where it is, ordered by first letter, length
+// and term, as the client looks up the terms spelt like a word.
+func TestExportStatic_Spellings(t *testing.T) {
+	b := export(t, idx)
+	got := map[string]int{}
+	var keys []string
+	for i, first := range b.man.Spell {
+		var entries [][]any
+		if err := json.Unmarshal(b.raw(t, fmt.Sprintf("s/%d.bin", i)), &entries); err != nil {
+			t.Fatal(err)
+		}
+		for j, e := range entries {
+			term, mask := e[0].(string), int(e[1].(float64))
+			key := fmt.Sprintf("%c%02d %s", []rune(term)[0], min(99, len([]rune(term))), term)
+			if j == 0 && key != first {
+				t.Errorf("s/%d.bin starts with %q, manifest says %q", i, key, first)
+			}
+			keys = append(keys, key)
+			got[term] = mask
+		}
+	}
+	for i := 1; i < len(keys); i++ {
+		if !jsLess(keys[i-1], keys[i]) {
+			t.Fatalf("%q before %q", keys[i-1], keys[i])
+		}
+	}
+	for bit, field := range map[int]string{1: search.FieldBody, 2: search.FieldWords} {
+		terms := fieldTerms(t, field)
+		n := len(terms)
+		for _, term := range terms {
+			if got[term]&bit == 0 {
+				t.Errorf("%s term %q missing", field, term)
+			}
+		}
+		for _, mask := range got {
+			if mask&bit != 0 {
+				n--
+			}
+		}
+		if n != 0 {
+			t.Errorf("%s: the series holds %d terms more than the index", field, -n)
+		}
+	}
+}
+
+// fieldTerms lists the terms of a field of the example site's index.
+func fieldTerms(t *testing.T, field string) []string {
+	t.Helper()
+	dict, err := search.Bleve(idx).FieldDict(field)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dict.Close()
+	var terms []string
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e == nil {
+			return terms
+		}
+		terms = append(terms, e.Term)
+	}
 }

@@ -13,7 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"unicode"
+	"strings"
 	"unicode/utf8"
 
 	"kb/internal/workers"
@@ -39,11 +39,12 @@ type staticManifest struct {
 	// of other languages need it).
 	Analyses []string `json:"analyses"`
 	// Dict, Post and Words hold the first key of each chunk of d/, p/ and
-	// w/; WordsCount the number of keys in each chunk of w/.
-	Dict       []string `json:"dict"`
-	Post       []string `json:"post"`
-	Words      []string `json:"words"`
-	WordsCount []int    `json:"words_count"`
+	// w/.
+	Dict  []string `json:"dict"`
+	Post  []string `json:"post"`
+	Words []string `json:"words"`
+	// Spell holds the first key of each chunk of s/ (see spellKey).
+	Spell []string `json:"spell"`
 	// PairShift: the bucket of pair hash h is x/(h >> PairShift).bin.
 	PairShift int           `json:"pair_shift"`
 	Ranking   staticRanking `json:"ranking"`
@@ -51,17 +52,23 @@ type staticManifest struct {
 
 // staticRanking hands Search's constants to the client, so both rank alike.
 type staticRanking struct {
-	Title, Headings, Summary, Body, Tag   float64
-	WordsPrefix, TitlePrefix, BodyPrefix  float64
-	FieldTie, AltTie, FuzzyFactor, Pair   float64
+	Title, Headings, Summary, Body, Tag  float64
+	WordsPrefix, TitlePrefix, BodyPrefix float64
+	FieldTie, AltTie, FuzzyFactor, Pair  float64
+	// TierScale separates the tiers of pages holding more or fewer of
+	// the query's words (see backfill.go).
+	TierScale float64
+	// PrefScale lifts the pages in the reader's language within a tier.
+	PrefScale                             float64
 	FuzzyMin, Fuzzy2Min                   int
 	PrefixMin, BodyPrefixMin              int
+	StemPrefixMin                         int
 	PhraseCandidates                      int
 	DefaultLimit, MaxLimit, MaxOffset     int
 	MaxQueryBytes, MaxTerms, MaxTagFilter int
 	FacetKinds, FacetTags, FacetLangs     int
 	FragmentBytes, ContextBytes           int
-	MaxFragments, WeightScale             int
+	MaxFragments                          int
 }
 
 func ranking() staticRanking {
@@ -69,14 +76,15 @@ func ranking() staticRanking {
 		Title: boostTitle, Headings: boostHeadings, Summary: boostSummary, Body: boostBody, Tag: boostTag,
 		WordsPrefix: boostWordsPrefix, TitlePrefix: boostTitlePrefix, BodyPrefix: boostBodyPrefix,
 		FieldTie: fieldTie, AltTie: altTie, FuzzyFactor: fuzzyFactor, Pair: boostPair,
+		TierScale: tierScale, PrefScale: prefScale,
 		FuzzyMin: fuzzyMinRunes, Fuzzy2Min: fuzzy2MinRunes,
-		PrefixMin: prefixMinRunes, BodyPrefixMin: bodyPrefixMinRunes,
+		PrefixMin: prefixMinRunes, BodyPrefixMin: bodyPrefixMinRunes, StemPrefixMin: stemPrefixMinRunes,
 		PhraseCandidates: phraseCandidates,
 		DefaultLimit:     DefaultLimit, MaxLimit: MaxLimit, MaxOffset: MaxOffset,
 		MaxQueryBytes: MaxQueryBytes, MaxTerms: MaxTerms, MaxTagFilter: MaxTagFilters,
 		FacetKinds: facetKinds, FacetTags: facetTags, FacetLangs: facetLangs,
 		FragmentBytes: fragmentBytes, ContextBytes: contextBytes,
-		MaxFragments: maxFragments, WeightScale: weightScale,
+		MaxFragments: maxFragments,
 	}
 }
 
@@ -103,7 +111,8 @@ type staticDoc struct {
 	Lang    string   `json:"lang"`
 	Tags    []string `json:"tags"`
 	Summary string   `json:"summary"`
-	// Text is the start of the page's text, for snippets.
+	// Text is the page's text, for snippets and quoted phrases: all of
+	// it, as the server has it.
 	Text string `json:"text"`
 }
 
@@ -149,17 +158,8 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 		items = append(items, chunkItem{key: e[0].(string), data: b})
 	}
 	for i, c := range chunked(items, dictChunkBytes) {
-		var b bytes.Buffer
-		b.WriteByte('[')
-		for j, it := range c {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.Write(it.data)
-		}
-		b.WriteByte(']')
 		man.Dict = append(man.Dict, c[0].key)
-		add("d/"+strconv.Itoa(i)+".bin", "dict", b.Bytes())
+		add("d/"+strconv.Itoa(i)+".bin", "dict", jsonArray(c))
 	}
 
 	// p/ and w/: postings.
@@ -168,8 +168,7 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 		dir     string
 		part    string
 		keys    *[]string
-		counts  *[]int
-	}{{d.post, "p/", "post", &man.Post, nil}, {d.words, "w/", "words", &man.Words, &man.WordsCount}} {
+	}{{d.post, "p/", "post", &man.Post}, {d.words, "w/", "words", &man.Words}} {
 		keys := make([]string, 0, len(s.entries))
 		for k := range s.entries {
 			keys = append(keys, k)
@@ -185,11 +184,23 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 				b = append(b, it.data...)
 			}
 			*s.keys = append(*s.keys, c[0].key)
-			if s.counts != nil {
-				*s.counts = append(*s.counts, len(c))
-			}
 			add(s.dir+strconv.Itoa(i)+".bin", s.part, b)
 		}
+	}
+
+	// s/: the terms of bodies and of the words field by first letter and
+	// length, where a misspelt word's candidates are looked up.
+	items = items[:0]
+	for _, e := range d.spellings() {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, chunkItem{key: spellKey(e[0].(string)), data: b})
+	}
+	for i, c := range chunked(items, dictChunkBytes) {
+		man.Spell = append(man.Spell, c[0].key)
+		add("s/"+strconv.Itoa(i)+".bin", "spell", jsonArray(c))
 	}
 
 	// x/: word pairs, in buckets of hash ranges sized to the index.
@@ -198,7 +209,7 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 	for t, e := range d.pairs {
 		if h, ok := pairHash(t); ok && e.fields[fieldP] != nil {
 			pairs[h] = e.fields[fieldP]
-			pairBytes += 2 + len(e.fields[fieldP].docs)*5/2
+			pairBytes += 2 + len(e.fields[fieldP].docs)*7/2
 		}
 	}
 	man.PairShift = 16
@@ -216,8 +227,7 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 			}
 			n++
 			body = binary.AppendUvarint(body, uint64(h-base))
-			body = appendDocs(body, l.docs)
-			body = append(body, l.wts...)
+			body = l.appendTo(body)
 		}
 		add("x/"+strconv.Itoa(bucket)+".bin", "pairs", append(binary.AppendUvarint(nil, uint64(n)), body...))
 	}
@@ -231,7 +241,7 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 		if tags == nil {
 			tags = []string{}
 		}
-		data, err := json.Marshal(staticDoc{URL: sd.url, Title: sd.title, Kind: sd.kind, Lang: sd.lang, Tags: tags, Summary: sd.summary, Text: cutText(sd.body, staticTextBytes)})
+		data, err := json.Marshal(staticDoc{URL: sd.url, Title: sd.title, Kind: sd.kind, Lang: sd.lang, Tags: tags, Summary: sd.summary, Text: sd.body})
 		if err != nil {
 			return nil, err
 		}
@@ -253,6 +263,59 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 	}
 	files = append(files, bundleFile{name: "manifest.json", part: "manifest", data: append(data, '\n')})
 	return files, nil
+}
+
+// jsonArray joins items holding JSON values into one JSON array.
+func jsonArray(items []chunkItem) []byte {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for j, it := range items {
+		if j > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(it.data)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+// Bits of a spelling entry's mask: where the term is.
+const (
+	spellBody  = 1
+	spellWords = 2
+)
+
+// spellings returns the entries of s/, [term, mask], sorted by spellKey:
+// every term of the bodies (any analysis) and of the words field.
+func (d *exportData) spellings() [][]any {
+	mask := map[string]int{}
+	for key, e := range d.post {
+		if e.fields[3] != nil {
+			t, _, _ := strings.Cut(key, "\x00")
+			mask[t] |= spellBody
+		}
+	}
+	for t, e := range d.words {
+		if e.fields[fieldW] != nil {
+			mask[t] |= spellWords
+		}
+	}
+	out := make([][]any, 0, len(mask))
+	for t, m := range mask {
+		out = append(out, []any{t, m})
+	}
+	slices.SortFunc(out, func(a, b []any) int { return jsCompare(spellKey(a[0].(string)), spellKey(b[0].(string))) })
+	return out
+}
+
+// spellKey orders the terms for looking up the ones spelt like a word:
+// by first letter, then length in letters (two digits), then the term. A
+// term within d edits of t that starts with t's letter (as the fuzzy
+// query asks) has a key between those of t's letter with lengths
+// len(t)−d and len(t)+d.
+func spellKey(t string) string {
+	r, _ := utf8.DecodeRuneInString(t)
+	return fmt.Sprintf("%c%02d %s", r, min(99, utf8.RuneCountInString(t)), t)
 }
 
 // numbered sorts the keys of m, sets each to its position and returns them.
@@ -298,7 +361,7 @@ func chunked(items []chunkItem, size int) [][]chunkItem {
 //
 //	uvarint len(key), key, uvarint len(rest), rest =
 //	  byte field mask (bit i: staticFields[i] present), then per field:
-//	  uvarint other, uvarint n, n × uvarint page delta, n × byte weight
+//	  uvarint other, then the list as plist.appendTo writes it
 func (e *pentry) encode() []byte {
 	var body []byte
 	mask := byte(0)
@@ -313,8 +376,7 @@ func (e *pentry) encode() []byte {
 			continue
 		}
 		body = binary.AppendUvarint(body, uint64(l.other))
-		body = appendDocs(body, l.docs)
-		body = append(body, l.wts...)
+		body = l.appendTo(body)
 	}
 	b := binary.AppendUvarint(nil, uint64(len(e.key)))
 	b = append(b, e.key...)
@@ -322,34 +384,20 @@ func (e *pentry) encode() []byte {
 	return append(b, body...)
 }
 
-// appendDocs writes uvarint n, then the page numbers as deltas.
-func appendDocs(b []byte, docs []uint32) []byte {
-	b = binary.AppendUvarint(b, uint64(len(docs)))
+// appendTo writes uvarint n, the page numbers as deltas, then per page
+// uvarint frequency and uvarint field length.
+func (l *plist) appendTo(b []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(l.docs)))
 	prev := uint32(0)
-	for _, n := range docs {
+	for _, n := range l.docs {
 		b = binary.AppendUvarint(b, uint64(n-prev))
 		prev = n
 	}
+	for i := range l.docs {
+		b = binary.AppendUvarint(b, uint64(l.freqs[i]))
+		b = binary.AppendUvarint(b, uint64(l.lens[i]))
+	}
 	return b
-}
-
-// cutText returns the start of s, at most n bytes, cut at a space when one
-// is near.
-func cutText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	end := n
-	for end > 0 && !utf8.RuneStart(s[end]) {
-		end--
-	}
-	for i := end; i > end-40 && i > 0; i-- {
-		r, _ := utf8.DecodeLastRuneInString(s[:i])
-		if unicode.IsSpace(r) {
-			return s[:i]
-		}
-	}
-	return s[:end]
 }
 
 // compressAll gzips every file's data in place, on every core.

@@ -21,6 +21,10 @@
     return e;
   };
 
+  // The reader's language, the page's: results in it come first (a
+  // preference, not a filter).
+  var READER_LANG = document.documentElement.lang || "";
+
   // Labels of kinds and languages, and the kinds' list pages.
   var labels = { kind: {}, lang: {} }, kindLinks = [];
   var tpl = $("#search-labels");
@@ -244,7 +248,7 @@
     // A short pause: long enough to skip the words typed in one burst,
     // short enough that results follow the typing.
     timer = setTimeout(function () {
-      popupSearch(new URLSearchParams({ q: q, limit: "8", facets: "0" }));
+      popupSearch(new URLSearchParams({ q: q, limit: "8", facets: "0", pref: READER_LANG }));
     }, 60);
   }
 
@@ -335,6 +339,7 @@
     pageState.tags.forEach(function (t) { p.append("tag", t); });
     if (pageState.lang) p.set("lang", pageState.lang);
     if (withPaging) {
+      if (READER_LANG) p.set("pref", READER_LANG);
       p.set("limit", String(LIMIT));
       if (pageState.offset) p.set("offset", String(pageState.offset));
     }

@@ -1,0 +1,194 @@
+// kb's static search client (see search.js): what search/static.go and static_write.go does.
+// Fetching and decoding the static bundle ExportStatic writes: the manifest,
+// the dictionary, posting and spelling chunks, the pair buckets, the pages.
+(function (K) {
+  "use strict";
+  var FORMAT = 3;
+  var text = new TextDecoder("utf-8", { ignoreBOM: true }); // a BOM inside a word is text
+  // P holds the methods of a Pass (see search.js).
+  var P = K.pass = K.pass || {};
+
+  // bytes fetches url and inflates it: the bundle's files are gzip data,
+  // unless a web server already undid that (Content-Encoding: gzip).
+  async function bytes(url, init) {
+    var r = await fetch(url, init);
+    if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+    var b = new Uint8Array(await r.arrayBuffer());
+    if (b.length > 2 && b[0] === 0x1f && b[1] === 0x8b) {
+      var s = new Blob([b]).stream().pipeThrough(new DecompressionStream("gzip"));
+      b = new Uint8Array(await new Response(s).arrayBuffer());
+    }
+    return b;
+  }
+
+  function Reader(b, p) { this.b = b; this.p = p || 0; }
+  Reader.prototype.uv = function () {
+    var b = this.b, v = 0, mul = 1, c;
+    do { c = b[this.p++]; v += (c & 0x7f) * mul; mul *= 128; } while (c & 0x80);
+    return v;
+  };
+
+  // readList reads n, the page deltas, then per page the term's frequency
+  // and the field's length, into the page's tf·norm as bleve computes it:
+  // √freq · float32(1/√length).
+  function readList(r) {
+    var n = r.uv(), docs = new Uint32Array(n), w = new Float64Array(n), d = 0, i;
+    for (i = 0; i < n; i++) { d += r.uv(); docs[i] = d; }
+    for (i = 0; i < n; i++) {
+      var freq = r.uv(), len = r.uv();
+      w[i] = Math.sqrt(freq) * (len > 0 ? Math.fround(1 / Math.sqrt(len)) : 0);
+    }
+    return { docs: docs, w: w };
+  }
+
+  // Chunk of postings: key → offset of the entry's body, decoded on use.
+  function PostChunk(b) {
+    var r = new Reader(b), n = r.uv();
+    this.b = b; this.at = new Map(); this.keys = []; this.cache = new Map();
+    for (var i = 0; i < n; i++) {
+      var kl = r.uv(), key = text.decode(b.subarray(r.p, r.p + kl));
+      r.p += kl;
+      var bl = r.uv();
+      this.at.set(key, r.p); this.keys.push(key);
+      r.p += bl;
+    }
+  }
+  // entry returns the fields of key: [title, headings, summary, body,
+  // words, pairs], each null or {docs, w, df}.
+  PostChunk.prototype.entry = function (key) {
+    if (this.cache.has(key)) return this.cache.get(key);
+    var p = this.at.get(key);
+    if (p === undefined) { this.cache.set(key, null); return null; }
+    var r = new Reader(this.b, p), mask = this.b[r.p++], fields = [];
+    for (var f = 0; f < 6; f++) {
+      if (!(mask & (1 << f))) { fields.push(null); continue; }
+      var other = r.uv(), l = readList(r);
+      l.df = l.docs.length + other;
+      fields.push(l);
+    }
+    this.cache.set(key, fields);
+    return fields;
+  };
+
+  function PairBucket(b) {
+    var r = new Reader(b), n = r.uv();
+    this.lists = new Map();
+    for (var i = 0; i < n; i++) {
+      var h = r.uv(), l = readList(r);
+      l.df = l.docs.length;
+      this.lists.set(h, l);
+    }
+  }
+
+  function Bundle(root, man) {
+    this.root = root; this.man = man; this.dir = root + man.dir;
+    this.N = man.docs; this.R = man.ranking;
+    this.loaded = new Map(); this.pending = new Map();
+  }
+  Bundle.prototype.path = function (id) {
+    if (id === "m") return "meta.bin";
+    return id[0] + "/" + id.slice(1) + ".bin";
+  };
+  Bundle.prototype.load = function (id) {
+    if (this.loaded.has(id)) return Promise.resolve();
+    if (this.pending.has(id)) return this.pending.get(id);
+    var self = this;
+    var p = bytes(this.dir + this.path(id)).then(function (b) {
+      self.loaded.set(id, self.parse(id, b));
+      self.pending.delete(id);
+    }, function (e) { self.pending.delete(id); throw e; });
+    this.pending.set(id, p);
+    return p;
+  };
+  Bundle.prototype.parse = function (id, b) {
+    switch (id[0]) {
+      case "m": return parseMeta(JSON.parse(text.decode(b)));
+      case "d": return parseDict(JSON.parse(text.decode(b)));
+      case "s": return JSON.parse(text.decode(b));
+      case "p": case "w": return new PostChunk(b);
+      case "x": return new PairBucket(b);
+      case "f": return JSON.parse(text.decode(b));
+    }
+  };
+
+  function parseMeta(m) {
+    var n = m.doc_lang.length;
+    m.docAn = new Array(n);
+    m.docLangName = new Array(n);
+    m.docKindName = new Array(n);
+    m.tagDf = new Map();
+    m.tagSet = new Set(m.tags);
+    for (var i = 0; i < n; i++) {
+      var l = m.langs[m.doc_lang[i]];
+      m.docLangName[i] = l;
+      m.docAn[i] = anCode(l);
+      m.docKindName[i] = m.kinds[m.doc_kind[i]];
+      var ts = m.doc_tags[i];
+      for (var j = 0; j < ts.length; j++) m.tagDf.set(ts[j], (m.tagDf.get(ts[j]) || 0) + 1);
+    }
+    m.stopSets = {};
+    for (var k in m.stop) m.stopSets[k] = new Set(m.stop[k]);
+    m.stopSets["*"] = m.stopSets.en;
+    return m;
+  }
+
+  function parseDict(arr) {
+    var map = new Map(), keys = new Array(arr.length);
+    for (var i = 0; i < arr.length; i++) { map.set(arr[i][0], arr[i]); keys[i] = arr[i][0]; }
+    return { map: map, keys: keys };
+  }
+
+  function anCode(lang) { return lang === "en" || lang === "nl" ? lang : "*"; }
+
+  // chunkOf returns the chunk whose range holds key: the last first key
+  // not after it (0 when key sorts before them all).
+  function chunkOf(firsts, key) {
+    var lo = 0, hi = firsts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (firsts[mid] <= key) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  var bundleP = null;
+  function getBundle() {
+    if (!bundleP) {
+      // The bundle's folder, named by the page (see layout.StaticSearchDir).
+      var form = document.querySelector("form[data-static-root]");
+      if (!form) return Promise.reject(new Error("static search: the page names no bundle (data-static-root)"));
+      var root = form.getAttribute("data-static-root");
+      bundleP = bytes(root + "manifest.json", { cache: "no-cache" }).then(function (b) {
+        var man = JSON.parse(text.decode(b));
+        if (man.format !== FORMAT) throw new Error("static search: bundle format " + man.format + ", this script reads " + FORMAT);
+        var bd = new Bundle(root, man);
+        return bd.load("m").then(function () { return bd; });
+      });
+      bundleP.catch(function () { bundleP = null; });
+    }
+    return bundleP;
+  }
+
+  // decodeTerm reads a dictionary entry's code for one analysis (see
+  // termCode in search/static_surfaces.go) into terms [{t, stop}].
+  function decodeTerm(surface, code) {
+    if (code === undefined || code === "") return [{ t: surface, stop: false }];
+    if (code === "-") return [];
+    if (Array.isArray(code)) return code.map(function (t) { return { t: t, stop: false }; });
+    var i = 0, stop = false;
+    for (; code[i] === "~"; i++) stop = true;
+    var rest = code.slice(i), t = surface;
+    if (rest !== "") {
+      var bar = rest.indexOf("|");
+      var drop = parseInt(bar < 0 ? rest : rest.slice(0, bar), 10) || 0;
+      var rs = K.runes(surface);
+      t = rs.slice(0, rs.length - drop).join("") + (bar < 0 ? "" : rest.slice(bar + 1));
+    }
+    return [{ t: t, stop: stop }];
+  }
+
+  K.anCode = anCode;
+  K.chunkOf = chunkOf;
+  K.decodeTerm = decodeTerm;
+  K.getBundle = getBundle;
+})(self.kbSearch = self.kbSearch || {});
