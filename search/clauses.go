@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -245,8 +245,23 @@ func (p *plan) unmatched(i int, w string) bool {
 	if q == nil {
 		return false
 	}
-	sr, err := p.idx.SearchInContext(p.ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
-	return err == nil && sr.Total == 0
+	// The first match answers: no need to count them all.
+	adv, err := p.idx.Advanced()
+	if err != nil {
+		return false
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return false
+	}
+	defer r.Close()
+	s, err := q.Searcher(p.ctx, r, p.idx.Mapping(), search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return false
+	}
+	defer s.Close()
+	d, err := s.Next(&search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)})
+	return err == nil && d == nil
 }
 
 // wordQuery matches one typed word: by its terms in any text field (as
