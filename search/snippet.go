@@ -296,8 +296,11 @@ func markHTML(text string, spans []span, start, end int) string {
 	return b.String()
 }
 
-// collapse replaces each run of white space in s by one space, dropping
-// it at the start (first) or the end (last) of a fragment.
+// collapse replaces each run of white space in s by one space, or by
+// blockSeparator when the run holds a line break (the text of a page has
+// one between blocks: headings, paragraphs, list items, table cells), so
+// a fragment does not run a heading into the text after it. A run at the
+// start (first) or the end (last) of a fragment is dropped.
 func collapse(s string, first, last bool) string {
 	if first {
 		s = strings.TrimLeftFunc(s, unicode.IsSpace)
@@ -309,17 +312,30 @@ func collapse(s string, first, last bool) string {
 		return s
 	}
 	var b strings.Builder
-	space := false
+	space, block := false, false
 	for _, r := range s {
 		if unicode.IsSpace(r) {
-			if !space {
-				b.WriteByte(' ')
-			}
 			space = true
+			block = block || r == '\n'
 			continue
 		}
-		space = false
+		if space {
+			if block {
+				b.WriteString(blockSeparator)
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		space, block = false, false
 		b.WriteRune(r)
+	}
+	if block {
+		b.WriteString(blockSeparator)
+	} else if space {
+		b.WriteByte(' ')
 	}
 	return b.String()
 }
+
+// blockSeparator stands between the text of two blocks in a fragment.
+const blockSeparator = " · "

@@ -112,7 +112,9 @@
   function collapse(s, first, last) {
     if (first) s = s.replace(K.reSpaceStart, "");
     if (last) s = s.replace(K.reSpaceEnd, "");
-    return s.replace(K.reSpaces, " ");
+    // A run holding a line break stands between two blocks (see
+    // blockSeparator in search/snippet.go).
+    return s.replace(K.reSpaces, function (run) { return run.indexOf("\n") >= 0 ? " · " : " "; });
   }
 
   function markHTML(s, spans, start, end, more) {
