@@ -56,7 +56,7 @@ func TestMarkHTML(t *testing.T) {
 	b, an := strings.Index(text, "b>"), strings.Index(text, "another")
 	spans := []span{{start: b, end: b + 1, group: 0}, {start: an, end: an + len("another"), group: 1}}
 	got := markHTML(text, spans, 0, len(text))
-	want := "A &lt;<mark>b</mark>&gt;bold&lt;/b&gt; claim &amp; <mark>another</mark> line"
+	want := "A &lt;<mark>b</mark>&gt;bold&lt;/b&gt; claim &amp; · <mark>another</mark> line" // a line break ends a block
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
