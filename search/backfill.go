@@ -18,12 +18,17 @@ import (
 // word that is not a stop word in some language of the query: never a page
 // that matches only "the".
 
-// tierScale separates the tiers. Within a tier, pages in the reader's
-// language (Request.Pref) get prefScale more; a relevance is capped just
-// below prefScale.
+// tierScale separates the tiers. A relevance is capped just below
+// prefScale; within a tier, a page in the reader's language
+// (Request.Pref) counts its relevance prefBoost times: a preference, not a
+// filter, so that of two pages about as relevant (a playbook and its
+// translation) the reader's comes first, while a page in another language
+// that is clearly about the words (its title holds them) stays above one
+// that only mentions them.
 const (
 	tierScale = 1 << 20
-	prefScale = 1 << 19
+	prefBoost = 4
+	prefScale = tierScale / prefBoost
 )
 
 // unionQuery matches the pages holding at least one of the query's words
@@ -151,14 +156,15 @@ func (s *tierSearcher) Advance(ctx *search.SearchContext, id index.IndexInternal
 
 func (s *tierSearcher) score(d *search.DocumentMatch) {
 	num := d.IndexInternalID.Value()
-	tier, bonus := 0, 0.0
+	tier := 0
 	if s.t != nil && num < uint64(len(s.t.tiers)) {
 		tier = int(s.t.tiers[num])
 	}
+	rel := min(float64(float32(d.Score)), prefScale-1)
 	if s.pref > 0 && num < uint64(len(s.ft.docs)) && s.ft.docs[num].lang == s.pref {
-		bonus = prefScale
+		rel *= prefBoost
 	}
-	d.Score = float64(tier)*tierScale + bonus + min(float64(float32(d.Score)), prefScale-1)
+	d.Score = float64(tier)*tierScale + rel
 }
 
 // tierOf returns the tier of a score.

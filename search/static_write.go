@@ -58,8 +58,9 @@ type staticRanking struct {
 	// TierScale separates the tiers of pages holding more or fewer of
 	// the query's words (see backfill.go).
 	TierScale float64
-	// PrefScale lifts the pages in the reader's language within a tier.
-	PrefScale                             float64
+	// PrefScale caps a page's relevance within a tier; PrefBoost
+	// multiplies it for a page in the reader's language.
+	PrefScale, PrefBoost                  float64
 	FuzzyMin, Fuzzy2Min                   int
 	PrefixMin, BodyPrefixMin              int
 	StemPrefixMin                         int
@@ -76,7 +77,7 @@ func ranking() staticRanking {
 		Title: boostTitle, Headings: boostHeadings, Summary: boostSummary, Body: boostBody, Tag: boostTag,
 		WordsPrefix: boostWordsPrefix, TitlePrefix: boostTitlePrefix, BodyPrefix: boostBodyPrefix,
 		FieldTie: fieldTie, AltTie: altTie, FuzzyFactor: fuzzyFactor, Pair: boostPair,
-		TierScale: tierScale, PrefScale: prefScale,
+		TierScale: tierScale, PrefScale: prefScale, PrefBoost: prefBoost,
 		FuzzyMin: fuzzyMinRunes, Fuzzy2Min: fuzzy2MinRunes,
 		PrefixMin: prefixMinRunes, BodyPrefixMin: bodyPrefixMinRunes, StemPrefixMin: stemPrefixMinRunes,
 		PhraseCandidates: phraseCandidates,

@@ -192,8 +192,8 @@
   // their scores, null when none matches, undefined when the query has
   // nothing to look for.
   // langQuery returns each page's score: its tier (how many of the words
-  // it holds) times TierScale, PrefScale for a page in the reader's
-  // language, plus its relevance at float32 precision.
+  // it holds) times TierScale, plus its relevance at float32 precision,
+  // PrefBoost times for a page in the reader's language.
   P.langQuery = function (an, ans) {
     var q = this.q, R = this.R, must = [], should = [], self = this, N = this.N;
     var asked = new Set(), words = [];
@@ -262,8 +262,9 @@
     for (var d2 = 0; d2 < N; d2++) {
       if (docAn[d2] !== an) scores[d2] = 0;
       else if (scores[d2] > 0) {
-        var bonus = pref && langs[d2] === pref ? R.PrefScale : 0;
-        scores[d2] = (tiers ? tiers[d2] : 0) * R.TierScale + bonus + Math.min(Math.fround(scores[d2]), R.PrefScale - 1);
+        var rel = Math.min(Math.fround(scores[d2]), R.PrefScale - 1);
+        if (pref && langs[d2] === pref) rel *= R.PrefBoost;
+        scores[d2] = (tiers ? tiers[d2] : 0) * R.TierScale + rel;
       }
     }
     return scores;
