@@ -3,6 +3,7 @@ package builder
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -259,5 +260,29 @@ func ckGit(t testing.TB, dir, date string, args ...string) {
 	}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// A page that would be published with its title only is a warning naming
+// the file; a folder's empty README (it lists the folder) and a page with
+// text are not.
+func TestCheck_EmptyPage(t *testing.T) {
+	res, _ := mustBuild(t, site(t, map[string]string{
+		"README.md":        "# Handbook\n\n[a](a.md) [b](b.md) [c](c.md) [d](team/README.md)\n",
+		"a.md":             "---\ntitle: Only a title\n---\n",
+		"b.md":             "# B\n\n{% comment %}\nnot yet written\n{% endcomment %}\n",
+		"c.md":             "# C\n\nSome text.\n",
+		"team/README.md":   "",
+		"team/the-team.md": "# The team\n\nWho we are.\n",
+	}))
+	var got []string
+	for _, d := range res.Diagnostics {
+		if d.Rule == RuleEmptyPage {
+			got = append(got, fmt.Sprintf("%s:%d %s", d.File, d.Line, d.Severity))
+		}
+	}
+	want := []string{"a.md:4 warning", "b.md:1 warning"}
+	if !slices.Equal(got, want) {
+		t.Errorf("empty-page diagnostics %q, want %q", got, want)
 	}
 }

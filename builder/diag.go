@@ -40,4 +40,5 @@ const (
 	RuleTemplate       = "template"
 	RulePlaceholder    = "placeholder"
 	RuleLiquid         = "liquid"
+	RuleEmptyPage      = "empty-page"
 )

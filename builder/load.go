@@ -317,6 +317,9 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 		}
 	}
 	p.HasH1 = info.hasH1
+	// Nothing to show but perhaps the title heading.
+	first := doc.FirstChild()
+	p.empty = first == nil || first.NextSibling() == nil && info.hasH1 && first.Kind() == ast.KindHeading
 	p.Diagrams = info.diagrams
 	if p.Title == "" {
 		p.Title = info.h1

@@ -100,6 +100,9 @@ type Page struct {
 	// unpublishable is set on a page whose front matter has errors: it
 	// is left out of the site but links to it resolve (see Site.invalid).
 	unpublishable bool
+	// empty is set when the body, once front matter and Liquid comments
+	// are read, holds nothing to show but its title heading.
+	empty bool
 }
 
 // Heading is one heading of a page's body.

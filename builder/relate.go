@@ -115,6 +115,18 @@ func checkDuplicateTitles(s *Site, ds *Diagnostics) {
 	}
 }
 
+// checkEmptyPages reports the pages that would be published with nothing
+// but a title: a file with only front matter or a # Title, or whose text is
+// all inside a Liquid comment. A folder's index page lists the folder, and a playbook
+// shows its kind's fields, so neither is empty.
+func checkEmptyPages(s *Site, ds *Diagnostics) {
+	for _, p := range s.Pages {
+		if p.empty && !p.IsIndex && len(p.Fields) == 0 {
+			s.diag(ds, RuleEmptyPage, p.Path, max(p.bodyLine, 1), 1, "the page has no text: it would be published with its title only")
+		}
+	}
+}
+
 // checkUnknownTags reports the tags that are not in site.yaml's list, when
 // it has one.
 func checkUnknownTags(s *Site, ds *Diagnostics) {

@@ -55,6 +55,7 @@ func init() {
 		{name: RuleTemplate, severity: SeverityError, fatal: true},
 		{name: RulePlaceholder, severity: SeverityError, check: checkPlaceholders},
 		{name: RuleLiquid, severity: SeverityWarning},
+		{name: RuleEmptyPage, severity: SeverityWarning, check: checkEmptyPages},
 	}
 	defaultSeverity = make(map[string]Severity, len(rules))
 	fatalRules = map[string]bool{}
