@@ -38,32 +38,6 @@ func buildGeneric(t *testing.T) (*Result, string) {
 	return res, dest
 }
 
-// parseHTMLFile parses a built page.
-func parseHTMLFile(t *testing.T, path string) *html.Node {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := html.Parse(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return doc
-}
-
-// findAll lists the elements under n that match, in document order.
-func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	for c := range n.Descendants() {
-		if c.Type == html.ElementNode && match(c) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // elem matches elements by tag name and, when given, attribute values
 // ("class" matches one of the element's classes).
 func elem(tag string, attrs ...string) func(*html.Node) bool {
@@ -141,8 +115,8 @@ func builtPages(t *testing.T, dest string) []string {
 func TestPlainRepo_OneH1(t *testing.T) {
 	res, dest := buildGeneric(t)
 	for _, p := range res.Site.Pages {
-		doc := parseHTMLFile(t, filepath.Join(dest, outPath(p.URL)))
-		h1 := findAll(doc, elem("h1"))
+		doc := htmlFile(t, "", filepath.Join(dest, outPath(p.URL)))
+		h1 := all(doc, elem("h1"))
 		if len(h1) != 1 {
 			var got []string
 			for _, h := range h1 {
@@ -158,9 +132,9 @@ func TestPlainRepo_OneH1(t *testing.T) {
 			t.Errorf("%s: h1 id %q; the page's own heading keeps its anchor, kb's has none", p.Path, id)
 		}
 		// The title heads the page: nothing of the page's text above it.
-		if heads := findAll(doc, elem("", "class", "page-head")); len(heads) == 0 && p.URL != "/" {
+		if heads := all(doc, elem("", "class", "page-head")); len(heads) == 0 && p.URL != "/" {
 			t.Errorf("%s: no page head", p.Path)
-		} else if len(heads) > 0 && len(findAll(heads[0], elem("h1"))) != 1 {
+		} else if len(heads) > 0 && len(all(heads[0], elem("h1"))) != 1 {
 			t.Errorf("%s: the h1 is not in the page's head", p.Path)
 		}
 	}
@@ -176,8 +150,8 @@ func TestPlainRepo_SummaryNotRepeated(t *testing.T) {
 	res, dest := buildGeneric(t)
 	const first = "Every change is reviewed by at least one other engineer before it is merged."
 	for _, p := range res.Site.Pages {
-		doc := parseHTMLFile(t, filepath.Join(dest, outPath(p.URL)))
-		if lead := findAll(doc, elem("", "class", "lead")); len(lead) > 0 {
+		doc := htmlFile(t, "", filepath.Join(dest, outPath(p.URL)))
+		if lead := all(doc, elem("", "class", "lead")); len(lead) > 0 {
 			t.Errorf("%s: lead %q above a body that starts with it", p.Path, textOf(lead[0]))
 		}
 		if got := strings.Count(mainOf(t, readFile(t, filepath.Join(dest, outPath(p.URL)))), html.EscapeString(p.Summary)); p.Summary != "" && got != 1 {
@@ -189,7 +163,7 @@ func TestPlainRepo_SummaryNotRepeated(t *testing.T) {
 		t.Fatalf("summary %q, want the first paragraph", review.Summary)
 	}
 	var cards []string
-	for _, c := range findAll(parseHTMLFile(t, filepath.Join(dest, "engineering/index.html")), elem("p", "class", "card-summary")) {
+	for _, c := range all(htmlFile(t, "", filepath.Join(dest, "engineering/index.html")), elem("p", "class", "card-summary")) {
 		cards = append(cards, textOf(c))
 	}
 	if !slices.Contains(cards, first) {
@@ -218,16 +192,16 @@ func TestPlainRepo_ExplicitSummaryIsLead(t *testing.T) {
 		"b.md":      "---\nsummary: What page B is for.\n---\n\nThe first paragraph.\n",
 	}))
 	for page, want := range map[string]string{"a/index.html": "What page A is for.", "b/index.html": "What page B is for."} {
-		doc := parseHTMLFile(t, filepath.Join(dest, page))
-		head := findAll(doc, elem("header", "class", "page-head"))
+		doc := htmlFile(t, "", filepath.Join(dest, page))
+		head := all(doc, elem("header", "class", "page-head"))
 		if len(head) != 1 {
 			t.Fatalf("%s: %d page heads", page, len(head))
 		}
-		lead := findAll(head[0], elem("p", "class", "lead"))
+		lead := all(head[0], elem("p", "class", "lead"))
 		if len(lead) != 1 || textOf(lead[0]) != want {
 			t.Errorf("%s: lead %v, want %q", page, lead, want)
 		}
-		if h1 := findAll(head[0], elem("h1")); len(h1) != 1 || h1[0].NextSibling == nil {
+		if h1 := all(head[0], elem("h1")); len(h1) != 1 || h1[0].NextSibling == nil {
 			t.Errorf("%s: the title does not head the page", page)
 		}
 	}
@@ -248,13 +222,13 @@ func TestPlainRepo_NoKindChrome(t *testing.T) {
 				t.Errorf("%s shows %q", rel, bad)
 			}
 		}
-		doc := parseHTMLFile(t, filepath.Join(dest, rel))
-		if in := findAll(doc, elem("input", "id", "q")); len(in) != 1 {
+		doc := htmlFile(t, "", filepath.Join(dest, rel))
+		if in := all(doc, elem("input", "id", "q")); len(in) != 1 {
 			t.Errorf("%s: %d search boxes", rel, len(in))
 		} else if ph, _ := nodeAttr(in[0], "placeholder"); ph != "Search…" {
 			t.Errorf("%s: search placeholder %q, want Search…", rel, ph)
 		}
-		if f := findAll(doc, elem("button", "data-facet", "kind")); len(f) > 0 {
+		if f := all(doc, elem("button", "data-facet", "kind")); len(f) > 0 {
 			t.Errorf("%s: %d kind filters", rel, len(f))
 		}
 	}
@@ -269,11 +243,11 @@ func TestPlainRepo_NoKindChrome(t *testing.T) {
 func TestPlainRepo_NoLanguageChrome(t *testing.T) {
 	_, dest := buildGeneric(t)
 	for _, rel := range builtPages(t, dest) {
-		doc := parseHTMLFile(t, filepath.Join(dest, rel))
-		if n := findAll(doc, elem("nav", "class", "langs")); len(n) > 0 {
+		doc := htmlFile(t, "", filepath.Join(dest, rel))
+		if n := all(doc, elem("nav", "class", "langs")); len(n) > 0 {
 			t.Errorf("%s has a language switch", rel)
 		}
-		for _, a := range findAll(doc, elem("a")) {
+		for _, a := range all(doc, elem("a")) {
 			href, _ := nodeAttr(a, "href")
 			_, lang := nodeAttr(a, "hreflang")
 			if lang || strings.Contains(href, "/lang/") {
@@ -290,15 +264,15 @@ func TestPlainRepo_NoLanguageChrome(t *testing.T) {
 // languages, Git dates, tags, owners, review dates) keeps all of it.
 func TestExampleSite_KeepsItsChrome(t *testing.T) {
 	res, dest := mustBuild(t, "..")
-	home := parseHTMLFile(t, filepath.Join(dest, "index.html"))
+	home := htmlFile(t, "", filepath.Join(dest, "index.html"))
 	var kinds []string
-	for _, a := range findAll(home, elem("li", "class", "kind-card")) {
-		kinds = append(kinds, textOf(findAll(a, elem("span", "class", "kind-card-title"))[0]))
+	for _, a := range all(home, elem("li", "class", "kind-card")) {
+		kinds = append(kinds, textOf(all(a, elem("span", "class", "kind-card-title"))[0]))
 	}
 	if want := []string{"Symptoms", "Meeting formats", "Channel agreements", "Tool rollouts"}; !slices.Equal(kinds, want) {
 		t.Errorf("home kind cards %q, want %q", kinds, want)
 	}
-	if r := findAll(home, elem("section", "class", "recent")); len(r) != 1 || len(findAll(r[0], elem("li", "class", "card"))) == 0 {
+	if r := all(home, elem("section", "class", "recent")); len(r) != 1 || len(all(r[0], elem("li", "class", "card"))) == 0 {
 		t.Error("home lacks the recently updated playbooks")
 	}
 	var p *Page
@@ -311,15 +285,15 @@ func TestExampleSite_KeepsItsChrome(t *testing.T) {
 	if p == nil {
 		t.Fatal("no English symptom with a translation")
 	}
-	doc := parseHTMLFile(t, filepath.Join(dest, outPath(p.URL)))
-	if in := findAll(doc, elem("input", "id", "q")); len(in) != 1 {
+	doc := htmlFile(t, "", filepath.Join(dest, outPath(p.URL)))
+	if in := all(doc, elem("input", "id", "q")); len(in) != 1 {
 		t.Error("no search box")
 	} else if ph, _ := nodeAttr(in[0], "placeholder"); ph != "Search playbooks…" {
 		t.Errorf("placeholder %q", ph)
 	}
-	side := findAll(doc, elem("nav", "id", "sidebar"))[0]
+	side := all(doc, elem("nav", "id", "sidebar"))[0]
 	var groups []string
-	for _, s := range findAll(side, elem("summary")) {
+	for _, s := range all(side, elem("summary")) {
 		if _, folder := nodeAttr(s, "aria-label"); !folder {
 			groups = append(groups, textOf(s))
 		}
@@ -327,13 +301,13 @@ func TestExampleSite_KeepsItsChrome(t *testing.T) {
 	if want := []string{"Kinds of playbook", "Sections", "More"}; !slices.Equal(groups, want) {
 		t.Errorf("sidebar groups %q, want %q", groups, want)
 	}
-	if sw := findAll(doc, elem("nav", "class", "langs")); len(sw) != 1 || len(findAll(sw[0], elem("a", "hreflang", "nl"))) != 1 {
+	if sw := all(doc, elem("nav", "class", "langs")); len(sw) != 1 || len(all(sw[0], elem("a", "hreflang", "nl"))) != 1 {
 		t.Error("no switch to the Dutch translation")
 	}
-	if lead := findAll(doc, elem("p", "class", "lead")); len(lead) != 1 || textOf(lead[0]) != p.Summary {
+	if lead := all(doc, elem("p", "class", "lead")); len(lead) != 1 || textOf(lead[0]) != p.Summary {
 		t.Errorf("lead %v, want the front matter's summary %q", lead, p.Summary)
 	}
-	if b := findAll(doc, elem("a", "class", "badge")); len(b) == 0 {
+	if b := all(doc, elem("a", "class", "badge")); len(b) == 0 {
 		t.Error("no kind badge")
 	}
 	for _, page := range []string{"tags/index.html", "owners/index.html", "review/index.html", "kinds/symptom/index.html", "lang/nl/index.html"} {
@@ -373,25 +347,25 @@ func TestKinds_OnlyThoseInUse(t *testing.T) {
 // site is named after the README; no "Recently updated" without Git dates.
 func TestPlainRepo_Home(t *testing.T) {
 	_, dest := buildGeneric(t)
-	doc := parseHTMLFile(t, filepath.Join(dest, "index.html"))
-	main := findAll(doc, elem("main"))[0]
-	if h1 := findAll(main, elem("h1", "id", "acme-handbook")); len(h1) != 1 || textOf(h1[0]) != "Acme Handbook" {
+	doc := htmlFile(t, "", filepath.Join(dest, "index.html"))
+	main := all(doc, elem("main"))[0]
+	if h1 := all(main, elem("h1", "id", "acme-handbook")); len(h1) != 1 || textOf(h1[0]) != "Acme Handbook" {
 		t.Errorf("home h1 %v, want the README's", h1)
 	}
 	if !strings.Contains(textOf(main), "This handbook describes how Acme works") {
 		t.Error("home lacks the README's text")
 	}
 	var cards []string
-	for _, a := range findAll(main, elem("a", "class", "card-title")) {
+	for _, a := range all(main, elem("a", "class", "card-title")) {
 		cards = append(cards, textOf(a))
 	}
 	if want := []string{"Company", "Engineering", "People", "Contributing"}; !slices.Equal(cards, want) {
 		t.Errorf("home cards %q, want the folders then the root pages %q", cards, want)
 	}
-	if brand := findAll(doc, elem("a", "class", "brand")); len(brand) != 1 || textOf(brand[0]) != "Acme Handbook" {
+	if brand := all(doc, elem("a", "class", "brand")); len(brand) != 1 || textOf(brand[0]) != "Acme Handbook" {
 		t.Error("the site is not named after its README")
 	}
-	if title := textOf(findAll(doc, elem("title"))[0]); title != "Acme Handbook" {
+	if title := textOf(all(doc, elem("title"))[0]); title != "Acme Handbook" {
 		t.Errorf("home title %q", title)
 	}
 	for _, rel := range builtPages(t, dest) {
@@ -401,8 +375,8 @@ func TestPlainRepo_Home(t *testing.T) {
 	}
 	// Nothing to link to: no tags, owners, review dates or languages.
 	for _, rel := range []string{"index.html", "company/values/index.html"} {
-		doc := parseHTMLFile(t, filepath.Join(dest, rel))
-		for _, a := range findAll(doc, elem("a")) {
+		doc := htmlFile(t, "", filepath.Join(dest, rel))
+		for _, a := range all(doc, elem("a")) {
 			if href, _ := nodeAttr(a, "href"); href == "/tags/" || href == "/owners/" || href == "/review/" {
 				t.Errorf("%s links to %s", rel, href)
 			}
@@ -420,13 +394,13 @@ func TestPlainRepo_RecentWithGitDates(t *testing.T) {
 	writeFile(t, filepath.Join(src, "b.md"), "# B\n\nSecond, changed.\n")
 	ckGit(t, src, "2026-03-04T10:00:00Z", "commit", "-qam", "second")
 	_, dest := mustBuild(t, src)
-	doc := parseHTMLFile(t, filepath.Join(dest, "index.html"))
-	recent := findAll(doc, elem("section", "class", "recent"))
+	doc := htmlFile(t, "", filepath.Join(dest, "index.html"))
+	recent := all(doc, elem("section", "class", "recent"))
 	if len(recent) != 1 {
 		t.Fatal("no recently updated pages on the home page")
 	}
 	var titles []string
-	for _, a := range findAll(recent[0], elem("a", "class", "card-title")) {
+	for _, a := range all(recent[0], elem("a", "class", "card-title")) {
 		titles = append(titles, textOf(a))
 	}
 	if want := []string{"B", "Handbook", "A"}; !slices.Equal(titles, want) { // newest first, then by path
@@ -444,13 +418,13 @@ type treeFacts struct {
 
 func sidebarTree(t *testing.T, path string) treeFacts {
 	t.Helper()
-	doc := parseHTMLFile(t, path)
-	side := findAll(doc, elem("nav", "id", "sidebar"))
+	doc := htmlFile(t, "", path)
+	side := all(doc, elem("nav", "id", "sidebar"))
 	if len(side) != 1 {
 		t.Fatalf("%s: %d sidebars", path, len(side))
 	}
 	var f treeFacts
-	for _, li := range findAll(side[0], elem("li", "class", "nav-folder")) {
+	for _, li := range all(side[0], elem("li", "class", "nav-folder")) {
 		a := li.FirstChild
 		f.folders = append(f.folders, textOf(a))
 		for c := a.NextSibling; c != nil; c = c.NextSibling {
@@ -459,7 +433,7 @@ func sidebarTree(t *testing.T, path string) treeFacts {
 			}
 		}
 	}
-	for _, a := range findAll(side[0], elem("a", "aria-current", "page")) {
+	for _, a := range all(side[0], elem("a", "aria-current", "page")) {
 		f.current = append(f.current, textOf(a))
 	}
 	return f
@@ -471,7 +445,7 @@ func sidebarTree(t *testing.T, path string) treeFacts {
 // README the folder's link is current and it is open.
 func TestPlainRepo_SidebarTree(t *testing.T) {
 	_, dest := buildGeneric(t)
-	all := []string{"Company", "Engineering", "Engineering practices", "Deployment", "Checklists", "People", "Onboarding"}
+	folders := []string{"Company", "Engineering", "Engineering practices", "Deployment", "Checklists", "People", "Onboarding"}
 	for _, c := range []struct {
 		page          string
 		open, current []string
@@ -485,16 +459,16 @@ func TestPlainRepo_SidebarTree(t *testing.T) {
 		{"search/index.html", nil, nil},
 	} {
 		f := sidebarTree(t, filepath.Join(dest, filepath.FromSlash(c.page)))
-		if !slices.Equal(f.folders, all) || !slices.Equal(f.open, c.open) || !slices.Equal(f.current, c.current) {
-			t.Errorf("%s: folders %q, open %q, current %q; want %q, %q, %q", c.page, f.folders, f.open, f.current, all, c.open, c.current)
+		if !slices.Equal(f.folders, folders) || !slices.Equal(f.open, c.open) || !slices.Equal(f.current, c.current) {
+			t.Errorf("%s: folders %q, open %q, current %q; want %q, %q, %q", c.page, f.folders, f.open, f.current, folders, c.open, c.current)
 		}
 	}
 	// Each folder opens and closes without scripts: its toggle is the
 	// <summary> of a <details> holding its entries, the link beside it.
-	doc := parseHTMLFile(t, filepath.Join(dest, "index.html"))
-	for _, li := range findAll(doc, elem("li", "class", "nav-folder")) {
+	doc := htmlFile(t, "", filepath.Join(dest, "index.html"))
+	for _, li := range all(doc, elem("li", "class", "nav-folder")) {
 		d := li.FirstChild.NextSibling
-		if d == nil || d.Data != "details" || d.FirstChild == nil || d.FirstChild.Data != "summary" || len(findAll(d.FirstChild, elem("a"))) > 0 {
+		if d == nil || d.Data != "details" || d.FirstChild == nil || d.FirstChild.Data != "summary" || len(all(d.FirstChild, elem("a"))) > 0 {
 			t.Errorf("folder %q is not a link beside a <details> with a <summary>", textOf(li.FirstChild))
 			continue
 		}

@@ -92,13 +92,10 @@ func first(n *html.Node, match func(*html.Node) bool) *html.Node {
 	return nil
 }
 
+// attr is n's attribute key, "" when it has none.
 func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
+	v, _ := nodeAttr(n, key)
+	return v
 }
 
 // is matches elements by tag and, when class is not "", one of their classes.
