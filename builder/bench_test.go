@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"syscall"
 	"testing"
+	"time"
 
 	"kb/internal/benchcorpus"
 	"kb/themes"
@@ -93,7 +94,8 @@ func benchSessionEdit(b *testing.B, n int, edit string, static bool) {
 	}
 	orig, _ := os.ReadFile(page)
 	b.ResetTimer()
-	i := 0
+	i, rendered := 0, 0
+	phases := map[string]time.Duration{}
 	for b.Loop() {
 		i++
 		data := fmt.Appendf(append([]byte{}, orig...), "\nEdit number %d.\n", i)
@@ -107,7 +109,15 @@ func benchSessionEdit(b *testing.B, n int, edit string, static bool) {
 		if err != nil || (edit == "body" && res.Rendered != 1) {
 			b.Fatalf("err %v, rendered %d", err, res.Rendered)
 		}
+		for name, d := range res.Phases {
+			phases[name] += d
+		}
+		rendered += res.Rendered
 	}
+	for name, d := range phases {
+		b.ReportMetric(float64(d.Milliseconds())/float64(i), name+"-ms/op")
+	}
+	b.ReportMetric(float64(rendered)/float64(i), "rendered/op")
 }
 
 // titled finds the title line of a generated page's front matter.

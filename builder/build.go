@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/yuin/goldmark"
@@ -237,7 +238,7 @@ func (s *Site) noPages(ds *Diagnostics, source string, drafts bool) {
 // returns ErrBuildFailed with the diagnostics in the result, and the
 // previous output is left untouched.
 func Build(ctx context.Context, opts Options) (*Result, error) {
-	res, theme, err := buildFull(ctx, opts, nil)
+	res, theme, err := buildFull(ctx, opts, nil, nil)
 	_ = theme
 	if res.Site != nil {
 		res.Site.Close()
@@ -247,7 +248,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 // buildFull is Build, recording the hash of every written file in record
 // when it is not nil. The caller closes res.Site.
-func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Result, *Theme, error) {
+func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo *renderMemo) (*Result, *Theme, error) {
 	start := time.Now()
 	res := &Result{Phases: map[string]time.Duration{}}
 	if !opts.Check {
@@ -312,7 +313,8 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 		indexDone <- err
 	}()
 	t := time.Now()
-	written, rdiags, err := site.write(ctx, theme, w)
+	pass := memo.pass(site, theme, nil)
+	written, rdiags, err := site.write(ctx, theme, w, pass)
 	res.Written, res.Rendered = written, written
 	res.Diagnostics = append(res.Diagnostics, rdiags...)
 	if err == nil && rdiags.Errors() > 0 {
@@ -334,6 +336,8 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64) (*Re
 	if err != nil {
 		stage.Abort()
 		res.Written = 0 // nothing of this build was published
+	} else {
+		pass.commit()
 	}
 	res.Diagnostics.Sort()
 	res.Duration = time.Since(start)
@@ -484,7 +488,7 @@ type FileWriter = search.FileWriter
 // write renders every page and list and writes them, the static files,
 // the theme's assets and the other generated files through w: every file
 // of s.outputs. It writes nothing when a page's body failed to render.
-func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, Diagnostics, error) {
+func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *memoPass) (int, Diagnostics, error) {
 	s.renderBodies()
 	if ds := bodyErrors(s.Pages); len(ds) > 0 {
 		return 0, ds, nil
@@ -499,6 +503,7 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, 
 	var mu sync.Mutex
 	var diags Diagnostics
 	var firstErr error
+	var rendered atomic.Int64
 	s.progress.start("rendering", len(jobs))
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
@@ -506,8 +511,14 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, 
 			return
 		}
 		defer s.progress.add()
+		digest := memo.digest(j)
+		if memo.reuse(j, digest, stage) {
+			return
+		}
+		rendered.Add(1)
 		data, err := theme.Render(j.view.Layout, j.view)
 		if err == nil {
+			memo.rendered(j, digest, data)
 			err = stage.WriteFile(j.out, data)
 			if err != nil {
 				mu.Lock()
@@ -546,5 +557,5 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter) (int, 
 			return 0, diags, err
 		}
 	}
-	return len(jobs), diags, nil
+	return int(rendered.Load()), diags, nil
 }

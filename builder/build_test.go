@@ -541,7 +541,7 @@ func TestWrite_BodyRenderFailure(t *testing.T) {
 	p := s.PageByPath("a.md")
 	p.src = p.src[:3:3]
 	w := &diffWriter{}
-	n, ds, err := s.write(context.Background(), theme, w)
+	n, ds, err := s.write(context.Background(), theme, w, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,11 +85,13 @@ type navPage struct {
 // language, with the view's page (or folder) marked current and the
 // folders that lead to it open.
 func (v *View) NavTree() (template.HTML, error) {
+	v.navShown = true
 	t, err := v.Site.navTree(v.theme, v.Lang)
 	if err != nil || t == nil {
 		return "", err
 	}
-	return themeHTML(t.render(v)), nil
+	v.nav = t.render(v)
+	return themeHTML(v.nav), nil
 }
 
 // themeHTML marks text produced by executing the theme's own templates

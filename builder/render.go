@@ -29,6 +29,9 @@ type Theme struct {
 	// AssetData maps an output path to the asset's bytes.
 	AssetData map[string][]byte
 	ui        *uiStrings
+	// defaultLayouts is set when the layouts are the default theme's, none
+	// of them a site's own: what a page shows is then known (renderMemo).
+	defaultLayouts bool
 }
 
 // LoadTheme parses a theme's layouts, static files and UI strings from fsys.
@@ -39,6 +42,13 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		return nil, err
 	}
 	th.ui = ui
+	if top, base := themes.Layers(fsys); base == themes.Default() {
+		th.defaultLayouts = top == nil
+		if top != nil {
+			_, err := fs.Stat(top, "layouts")
+			th.defaultLayouts = errors.Is(err, fs.ErrNotExist)
+		}
+	}
 	entries, err := fs.ReadDir(fsys, "layouts")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
@@ -244,6 +254,10 @@ type View struct {
 	// default language ("/tags/", "/symptoms/"): the language switch leads
 	// to the same page in another language.
 	base string
+	// nav is the sidebar's tree as NavTree gave it, navShown set once it
+	// did (see renderMemo).
+	nav      string
+	navShown bool
 }
 
 // Crumb is one step of the breadcrumb trail.

@@ -28,6 +28,7 @@ type Session struct {
 	stamp map[string]stamp  // site-relative source path → stamp
 	out   map[string]uint64 // output path → content hash
 	docs  map[string]uint64 // search document URL → hash
+	memo  *renderMemo       // what the pages written were rendered from
 	ok    bool              // the last build succeeded
 
 	gitDir, gitCommon string // the repository holding the source, if any
@@ -87,7 +88,7 @@ func (s *Session) Build(ctx context.Context) (*Result, error) {
 	// HEAD is read before the source and `git log`, so that a commit made
 	// during the build is seen by the next one.
 	head := s.gitHeadNow(ctx)
-	stamps, changed, structural, err := s.scan()
+	stamps, changed, structural, global, err := s.scan()
 	if err != nil {
 		return &Result{Phases: map[string]time.Duration{}}, err
 	}
@@ -108,7 +109,10 @@ func (s *Session) Build(ctx context.Context) (*Result, error) {
 		res, err = s.quick(ctx, changed)
 	}
 	if res == nil {
-		res, err = s.rebuild(ctx)
+		if global || history {
+			s.memo = newRenderMemo(s.opts.Dest)
+		}
+		res, err = s.rebuild(ctx, changed)
 	}
 	if err == nil {
 		s.stamp, s.head = stamps, head
@@ -132,7 +136,8 @@ func (s *Session) gitHeadNow(ctx context.Context) string {
 // full runs the first, staged build and opens its index for updates.
 func (s *Session) full(ctx context.Context, stamps map[string]stamp) (*Result, error) {
 	out := map[string]uint64{}
-	res, theme, err := buildFull(ctx, s.opts, out)
+	s.memo = newRenderMemo(s.opts.Dest)
+	res, theme, err := buildFull(ctx, s.opts, out, s.memo)
 	if err != nil {
 		if res.Site != nil {
 			res.Site.Close()
@@ -155,16 +160,15 @@ func (s *Session) full(ctx context.Context, stamps map[string]stamp) (*Result, e
 
 // scan walks the site's sources and compares them with the last build.
 // structural is true when files were added or removed, or site.yaml or the
-// theme changed.
-func (s *Session) scan() (map[string]stamp, []string, bool, error) {
+// theme changed; global when a file other than a page changed (site.yaml,
+// the theme, a static file).
+func (s *Session) scan() (stamps map[string]stamp, changed []string, structural, global bool, err error) {
 	fsys, closeFS, err := s.sourceFS()
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, false, err
 	}
 	defer closeFS()
-	stamps := map[string]stamp{}
-	var changed []string
-	structural := false
+	stamps = map[string]stamp{}
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
@@ -202,9 +206,9 @@ func (s *Session) scan() (map[string]stamp, []string, bool, error) {
 		stamps[p] = st
 		if !seen || old.hash != st.hash {
 			changed = append(changed, p)
-			if !seen || !IsMarkdown(p) || !s.inContent(p) {
-				structural = true
-			}
+			page := IsMarkdown(p) && s.inContent(p)
+			structural = structural || !seen || !page
+			global = global || !page
 		}
 		return nil
 	})
@@ -212,10 +216,11 @@ func (s *Session) scan() (map[string]stamp, []string, bool, error) {
 		if _, ok := stamps[p]; !ok {
 			changed = append(changed, p)
 			structural = true
+			global = global || !IsMarkdown(p) || !s.inContent(p)
 		}
 	}
 	slices.Sort(changed)
-	return stamps, changed, structural, err
+	return stamps, changed, structural, global, err
 }
 
 func (s *Session) sourceFS() (fs.FS, func(), error) {
@@ -307,6 +312,8 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 	}
 	w := &diffWriter{old: s.out}
 	var errs Diagnostics
+	pass := s.memo.pass(site, s.theme, nil)
+	pass.partial = true
 	for _, j := range site.jobs(s.theme) {
 		if !slices.Contains(fresh, j.page) && (j.view.Page == nil || !slices.Contains(fresh, j.view.Page)) {
 			continue
@@ -317,6 +324,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 			continue
 		}
 		res.Rendered++
+		pass.rendered(&j, pass.digest(&j), data)
 		_ = w.WriteFile(j.out, data)
 	}
 	if len(errs) > 0 {
@@ -331,13 +339,16 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 	if err := s.commit(ctx, w, nil, docs, false); err != nil {
 		return res, err
 	}
+	pass.commit()
 	res.Written = len(w.files)
 	res.Diagnostics.Sort()
 	return res, ctx.Err()
 }
 
-// rebuild loads and renders the whole site again and writes what changed.
-func (s *Session) rebuild(ctx context.Context) (*Result, error) {
+// rebuild loads the whole site again, renders the pages whose output can
+// have changed (see renderMemo) and writes what did. changed are the
+// site-relative paths of the sources that changed.
+func (s *Session) rebuild(ctx context.Context, changed []string) (*Result, error) {
 	start := time.Now()
 	site, theme, diags, err := Load(ctx, s.opts)
 	res := &Result{Site: site, Diagnostics: diags, Phases: map[string]time.Duration{}}
@@ -354,7 +365,14 @@ func (s *Session) rebuild(ctx context.Context) (*Result, error) {
 	}
 	res.Phases["load"] = time.Since(start)
 	w := &diffWriter{old: s.out, all: map[string]uint64{}}
-	written, rdiags, err := site.write(ctx, theme, w)
+	edited := map[string]bool{}
+	for _, p := range changed {
+		edited[strings.TrimPrefix(p, s.contentPrefix())] = true
+	}
+	pass := s.memo.pass(site, theme, edited)
+	t := time.Now()
+	written, rdiags, err := site.write(ctx, theme, w, pass)
+	res.Phases["render"] = time.Since(t)
 	res.Diagnostics = append(res.Diagnostics, rdiags...)
 	res.Rendered, res.Sections = written, len(site.Sections)
 	if err == nil && rdiags.Errors() > 0 {
@@ -373,11 +391,14 @@ func (s *Session) rebuild(ctx context.Context) (*Result, error) {
 		}
 	}
 	slices.Sort(removed)
+	t = time.Now()
 	if err := s.commit(ctx, w, removed, site.SearchDocs(), true); err != nil {
 		site.Close()
 		return res, err
 	}
+	res.Phases["write"] = time.Since(t)
 	s.out = w.all
+	pass.commit()
 	if s.site != site {
 		s.site.Close()
 	}

@@ -184,6 +184,20 @@ func (w *diffWriter) WriteFile(name string, data []byte) error {
 	return nil
 }
 
+// keep counts name as written with the bytes it has from the last build,
+// when their hash is sum; it reports whether it is.
+func (w *diffWriter) keep(name string, sum uint64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if old, ok := w.old[name]; !ok || old != sum {
+		return false
+	}
+	if w.all != nil {
+		w.all[name] = sum
+	}
+	return true
+}
+
 func hashBytes(b []byte) uint64 {
 	h := fnv.New64a()
 	_, _ = h.Write(b)

@@ -1,0 +1,270 @@
+package builder
+
+import (
+	"bytes"
+	"fmt"
+	"hash/maphash"
+	"maps"
+	"os"
+	"slices"
+	"sync"
+)
+
+// A rebuild in watch mode renders again only the pages whose output can
+// differ from the last build's. Each playbook page's output is a function
+// of the page itself (its body, fields and Git dates), of what it shows of
+// the pages it names (translations, related pages, backlinks, the pages
+// before and after it, pages its fields link to, the folders above it), of
+// what every page of its language shows (kinds and their counts, the
+// overdue count, the languages) and of the sidebar's tree. renderMemo keeps
+// a digest of all but the tree per page, and where in the output the tree
+// is: a page whose digest is unchanged is not rendered again, and when only
+// its tree changed (a page in its folder was renamed), the new tree is put
+// in the place of the old in the file as written.
+//
+// The digest knows what the default theme's layouts show; a site with
+// layouts of its own renders every page on every rebuild.
+type renderMemo struct {
+	seed maphash.Seed
+	mu   sync.Mutex
+	outs map[string]memoOut // by output path
+	// dest reads the last build's output, for changing its tree in place.
+	dest string
+}
+
+// memoOut is what renderMemo knows of one written page.
+type memoOut struct {
+	digest uint64 // 0 when the page must always be rendered
+	sum    uint64 // hashBytes of the file as written
+	// navAt and navLen locate the sidebar's tree in the file; navLen 0
+	// when the page has none (or it could not be found). navSum is the
+	// tree's hash; noNav is set when the layout does not show the tree.
+	navAt, navLen int
+	navSum        uint64
+	noNav         bool
+}
+
+func newRenderMemo(dest string) *renderMemo {
+	return &renderMemo{seed: maphash.MakeSeed(), outs: map[string]memoOut{}, dest: dest}
+}
+
+// memoPass is one rebuild's use of the memo: the digests of what every
+// page of a language shows, and the output paths of pages whose source
+// changed, which are always rendered.
+type memoPass struct {
+	m       *renderMemo
+	site    *Site
+	global  map[string]uint64 // by language
+	facts   map[*Page]uint64  // digest of pageFacts and the date of each page
+	changed map[string]bool   // by page path
+	next    map[string]memoOut
+	mu      sync.Mutex
+	// partial is set for a pass that renders some pages only: commit
+	// adds its outputs to the memo's instead of replacing them.
+	partial bool
+}
+
+// pass starts a rebuild of site, with the pages at the content-relative
+// paths changed rendered whatever their digest. A nil memo, or a theme
+// with layouts of its own, gives a nil pass: everything is rendered.
+func (m *renderMemo) pass(site *Site, theme *Theme, changed map[string]bool) *memoPass {
+	if m == nil {
+		return nil
+	}
+	ps := &memoPass{m: m, site: site, changed: changed, global: map[string]uint64{}, next: map[string]memoOut{}}
+	if !theme.defaultLayouts {
+		return ps
+	}
+	ps.facts = make(map[*Page]uint64, len(site.Pages))
+	for _, p := range site.Pages {
+		ps.facts[p] = ps.factsOf(p)
+	}
+	for _, l := range site.Languages {
+		var h maphash.Hash
+		h.SetSeed(m.seed)
+		fmt.Fprintf(&h, "%v|%v|%v|%d|", site.Now, site.Features, site.Languages, site.overdue[l.Code])
+		for _, g := range append(site.kindGroups(l.Code, l.Code), site.kindGroups("", l.Code)...) {
+			fmt.Fprintf(&h, "%q %q %q %d|", g.Title, g.URL, g.ID, g.Count)
+		}
+		ps.global[l.Code] = h.Sum64()
+	}
+	return ps
+}
+
+// digest sums up what j's output shows but the sidebar's tree; 0 means j
+// is always rendered (the home page, the lists of tags and owners, the
+// review and search pages, and pages of layouts renderMemo does not know).
+func (ps *memoPass) digest(j *job) uint64 {
+	if ps == nil {
+		return 0
+	}
+	p, v := j.page, j.view
+	g, ok := ps.global[v.Lang]
+	if !ok {
+		return 0
+	}
+	var h maphash.Hash
+	h.SetSeed(ps.m.seed)
+	fmt.Fprintf(&h, "%d|%s|%s|%s|%s|%s|%s|", g, j.out, v.Layout, v.URL, v.Title, v.Summary, v.Redirect)
+	// facts digests what a page shows of others (links, cards).
+	facts := func(list ...*Page) {
+		for _, q := range list {
+			sum, ok := ps.facts[q]
+			if !ok {
+				sum = ps.factsOf(q)
+			}
+			maphash.WriteComparable(&h, sum)
+		}
+		h.WriteByte('|')
+	}
+	switch {
+	case v.Layout == "alias":
+		return h.Sum64()
+	case v.Layout == "list":
+		if v.Page != nil && v.Page != p {
+			return 0
+		}
+		fmt.Fprintf(&h, "%v|%v|%v|", v.Crumbs, v.Switch(), v.Subsections())
+		if v.Section != nil {
+			h.WriteString(v.Section.Path)
+		}
+		if v.Term != nil {
+			h.WriteString(v.Term.Name)
+		}
+		if v.Kind != nil {
+			h.WriteString(v.Kind.Name)
+		}
+		facts(v.List...)
+		facts(v.Others...)
+		if p != nil {
+			h.WriteString(pageFacts(p))
+			h.WriteString(string(p.H1))
+			h.WriteString(string(p.Body))
+		}
+		return h.Sum64()
+	case p == nil || p.IsIndex || v.Page != p || !ps.knownLayout(v.Layout):
+		return 0
+	}
+	fmt.Fprintf(&h, "%v|%v|", v.Crumbs, v.Switch())
+	h.WriteString(pageFacts(p))
+	h.WriteString(string(p.H1))
+	h.WriteString(string(p.Body))
+	fmt.Fprintf(&h, "|%v|%q|", p.Updated, p.Authors)
+	facts(p.Translations...)
+	facts(p.Related...)
+	facts(p.Backlinks...)
+	facts(p.Prev, p.Next)
+	for _, f := range slices.Sorted(maps.Keys(p.Fields)) {
+		if refs, ok := p.Fields[f].([]PageRef); ok {
+			for _, r := range refs {
+				facts(r.Page)
+			}
+		}
+	}
+	return h.Sum64()
+}
+
+// factsOf digests what other pages show of p.
+func (ps *memoPass) factsOf(p *Page) uint64 {
+	if p == nil {
+		return 0
+	}
+	var h maphash.Hash
+	h.SetSeed(ps.m.seed)
+	h.WriteString(pageFacts(p))
+	fmt.Fprintf(&h, "%v", p.Updated)
+	return h.Sum64()
+}
+
+// knownLayout reports whether a page layout is one of the default theme's
+// page layouts, whose data renderMemo's digest covers.
+func (ps *memoPass) knownLayout(name string) bool {
+	switch name {
+	case "page", "symptom", "meeting-format", "channel-agreement", "tool-rollout":
+		return true
+	}
+	return false
+}
+
+// reuse writes j's output without rendering it when its digest is what it
+// was: unchanged, or with the sidebar's tree replaced. It reports whether
+// it did.
+func (ps *memoPass) reuse(j *job, digest uint64, w FileWriter) bool {
+	if ps == nil || digest == 0 || j.page != nil && ps.changed[j.page.Path] {
+		return false
+	}
+	ps.m.mu.Lock()
+	old, ok := ps.m.outs[j.out]
+	ps.m.mu.Unlock()
+	if !ok || old.digest != digest {
+		return false
+	}
+	if old.noNav {
+		if k, ok := w.(interface{ keep(string, uint64) bool }); ok && k.keep(j.out, old.sum) {
+			ps.record(j.out, old)
+			return true
+		}
+		return false
+	}
+	nav, err := j.view.NavTree()
+	if err != nil {
+		return false
+	}
+	if sum := maphash.String(ps.m.seed, string(nav)); sum == old.navSum {
+		if k, ok := w.(interface{ keep(string, uint64) bool }); ok && k.keep(j.out, old.sum) {
+			ps.record(j.out, old)
+			return true
+		}
+		return false
+	}
+	if old.navLen == 0 {
+		return false
+	}
+	data, err := os.ReadFile(ps.m.dest + "/" + j.out)
+	if err != nil || hashBytes(data) != old.sum || old.navAt+old.navLen > len(data) {
+		return false
+	}
+	out := make([]byte, 0, len(data)-old.navLen+len(nav))
+	out = append(append(append(out, data[:old.navAt]...), nav...), data[old.navAt+old.navLen:]...)
+	if w.WriteFile(j.out, out) != nil {
+		return false
+	}
+	ps.record(j.out, memoOut{digest: digest, sum: hashBytes(out), navAt: old.navAt, navLen: len(nav), navSum: maphash.String(ps.m.seed, string(nav))})
+	return true
+}
+
+// rendered records j's freshly rendered output.
+func (ps *memoPass) rendered(j *job, digest uint64, data []byte) {
+	if ps == nil {
+		return
+	}
+	o := memoOut{digest: digest, sum: hashBytes(data), noNav: !j.view.navShown}
+	if nav := j.view.nav; !o.noNav {
+		o.navSum = maphash.String(ps.m.seed, nav)
+		if at := bytes.Index(data, []byte(nav)); nav != "" && at >= 0 {
+			o.navAt, o.navLen = at, len(nav)
+		}
+	}
+	ps.record(j.out, o)
+}
+
+func (ps *memoPass) record(out string, o memoOut) {
+	ps.mu.Lock()
+	ps.next[out] = o
+	ps.mu.Unlock()
+}
+
+// commit makes the pass's outputs the memo's, once the rebuild is
+// published.
+func (ps *memoPass) commit() {
+	if ps == nil {
+		return
+	}
+	ps.m.mu.Lock()
+	if ps.partial {
+		maps.Copy(ps.m.outs, ps.next)
+	} else {
+		ps.m.outs = ps.next
+	}
+	ps.m.mu.Unlock()
+}

@@ -1,0 +1,162 @@
+package builder
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// memoSite writes a two-language site with n pages in big/ (more than the
+// sidebar's tree lists on every page when n > navBudget), a few in small/,
+// Dutch translations, tags, weights, symptoms whose remedies link to other
+// pages, and links with anchors between pages.
+func memoSite(t *testing.T, src string, n int) func(name, data string) func() {
+	t.Helper()
+	write := func(name, data string) func() {
+		return func() { writeFile(t, filepath.Join(src, filepath.FromSlash(name)), data) }
+	}
+	write("site.yaml", "title: Memo\nlanguages:\n  - {code: en, name: English}\n  - code: nl\n    name: Nederlands\n    sections: {big: Groot}\n")()
+	write("README.md", "# Home\n\n[big](big/) and [small](small/).\n")()
+	tags := []string{"sales", "support", "it", "hr"}
+	for i := range n {
+		kind, extra := "", ""
+		if i%7 == 0 {
+			kind, extra = "symptom", fmt.Sprintf("remedies: [p%03d.md]\nimpact: Slow.\nsignals: [late]\n", (i+3)%n)
+		}
+		weight := ""
+		if i%5 == 0 {
+			weight = fmt.Sprintf("weight: %d\n", i%3)
+		}
+		key := ""
+		if i%20 == 0 {
+			key = fmt.Sprintf("translation_key: k%d\n", i)
+			write(fmt.Sprintf("big/p%03d.nl.md", i), fmt.Sprintf("---\ntitle: Pagina %d\ntranslation_key: k%d\ntags: [%s]\n---\n\nTekst %d.\n", i, i, tags[i%4], i))()
+		}
+		fm := fmt.Sprintf("---\ntitle: Page %03d\nsummary: About %d.\n%s%s%stags: [%s, %s]\n", i, i, weight, key, extra, tags[i%4], tags[(i/4)%4])
+		if kind != "" {
+			fm += "kind: " + kind + "\n"
+		}
+		body := fmt.Sprintf("%s---\n\n## Part one\n\nSee [the next](p%03d.md#part-two).\n\n## Part two\n\nText %d.\n", fm, (i+1)%n, i)
+		write(fmt.Sprintf("big/p%03d.md", i), body)()
+	}
+	for i := range 4 {
+		write(fmt.Sprintf("small/s%d.md", i), fmt.Sprintf("---\ntitle: Small %d\ntags: [hr]\n---\n\nSmall text [back](../big/p%03d.md).\n", i, i))()
+	}
+	return write
+}
+
+// TestSession_MemoMatchesFull makes every kind of edit a writer makes to
+// a site larger than the sidebar's tree shows whole, and checks after each
+// that the session's output equals a fresh build, and that an edit which
+// changes what a few pages show renders only a few pages again.
+func TestSession_MemoMatchesFull(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	const n = 230
+	write := memoSite(t, src, n)
+	page := func(i int, title, extra, body string) func() {
+		return write(fmt.Sprintf("big/p%03d.md", i), fmt.Sprintf("---\ntitle: %s\nsummary: About %d.\ntags: [it]\n%s---\n\n## Part one\n\n%s\n\n## Part two\n\nText.\n", title, i, extra, body))
+	}
+	few := n / 3 // pages rendered again by an edit most pages do not show
+	steps := []memoStep{
+		{"title", page(11, "Renamed eleven", "", "See [the next](p012.md#part-two)."), few},
+		{"body only", page(11, "Renamed eleven", "", "See [the next](p012.md#part-two), again."), 1},
+		{"summary", page(11, "Renamed eleven", "", "Other words."), few},
+		{"tags", page(11, "Renamed eleven", "tags: [sales, hr]\n", "Other words."), 0},
+		{"weight", page(11, "Renamed eleven", "weight: 1\n", "Other words."), few},
+		{"kind", page(11, "Renamed eleven", "kind: channel-agreement\nchannel: Chat\nuse_for: [quick questions]\nnot_for: [decisions]\nresponse_time: 1h\n", "Other words."), 0},
+		{"owner", page(11, "Renamed eleven", "owner: Finance\n", "Other words."), 0},
+		{"heading renamed", write("big/p050.md", "---\ntitle: Page 050\ntags: [it]\n---\n\n## Only part\n\n## Part two\n\nText.\n"), 0},
+		{"link to a page added", page(12, "Page 012 again", "", "See [eleven](p011.md) and [small](../small/s1.md)."), few},
+		{"Dutch title", write("big/p020.nl.md", "---\ntitle: Pagina twintig\ntranslation_key: k20\ntags: [it]\n---\n\nTekst.\n"), few},
+		{"page added", write("small/s9.md", "---\ntitle: Small nine\ntags: [hr]\n---\n\nNew.\n"), 0},
+		{"page removed", func() { os.Remove(filepath.Join(src, "small", "s9.md")) }, 0},
+		{"small title", write("small/s2.md", "---\ntitle: Small two renamed\ntags: [hr]\n---\n\nSmall text [back](../big/p002.md).\n"), few},
+	}
+	runMemoSession(t, src, dest, steps)
+}
+
+// TestSession_MemoSmallSite: on a site whose sidebar lists every page on
+// every page, a title edit changes every page's tree; the pages are not
+// rendered again for it, and the output equals a fresh build.
+func TestSession_MemoSmallSite(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	write := memoSite(t, src, 30)
+	runMemoSession(t, src, dest, []memoStep{
+		{"title", write("big/p004.md", "---\ntitle: Four renamed\n---\n\n## Part two\n\nText.\n"), 35},
+		{"title again", write("big/p004.md", "---\ntitle: Four renamed twice\n---\n\n## Part two\n\nText.\n"), 35},
+	})
+}
+
+// TestSession_MemoOwnLayouts: a site with layouts of its own has every page
+// rendered on every rebuild, since kb cannot know what they show.
+func TestSession_MemoOwnLayouts(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	write := memoSite(t, src, 30)
+	base, err := os.ReadFile(filepath.Join("..", "themes", "default", "layouts", "page.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("theme/layouts/page.html", strings.Replace(string(base), `{{template "article" .}}`, `{{template "article" .}}<p>{{len .Site.Pages}} pages</p>`, 1))()
+	s := NewSession(Options{Source: src, Dest: dest})
+	defer s.Close()
+	ctx := context.Background()
+	first, err := s.Build(ctx)
+	if err != nil {
+		t.Fatal(err, first.Diagnostics)
+	}
+	write("big/p004.md", "---\ntitle: Four renamed\n---\n\n## Part two\n\nText.\n")()
+	res, err := s.Build(ctx)
+	if err != nil {
+		t.Fatal(err, res.Diagnostics)
+	}
+	if res.Rendered != first.Rendered {
+		t.Errorf("rendered %d of %d pages", res.Rendered, first.Rendered)
+	}
+}
+
+// memoStep is an edit and the most pages it may render again (0: any
+// number).
+type memoStep struct {
+	name string
+	do   func()
+	most int
+}
+
+func runMemoSession(t *testing.T, src, dest string, steps []memoStep) {
+	t.Helper()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewSession(Options{Source: src, Dest: dest, Now: now, NoStaticSearch: true})
+	defer s.Close()
+	ctx := context.Background()
+	first, err := s.Build(ctx)
+	if err != nil {
+		t.Fatal(err, first.Diagnostics)
+	}
+	for _, st := range steps {
+		st.do()
+		res, err := s.Build(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v %v", st.name, err, res.Diagnostics)
+		}
+		fresh := filepath.Join(t.TempDir(), "public")
+		want, err := Build(ctx, Options{Source: src, Dest: fresh, Now: now, NoStaticSearch: true})
+		if err != nil {
+			t.Fatalf("%s: full build: %v %v", st.name, err, want.Diagnostics)
+		}
+		if got, want := diagStrings(res.Diagnostics), diagStrings(want.Diagnostics); got != want {
+			t.Errorf("%s: diagnostics\n%s\nwant\n%s", st.name, got, want)
+		}
+		compareTrees(t, st.name, fresh, dest)
+		if st.most > 0 && res.Rendered > st.most {
+			t.Errorf("%s: rendered %d of %d pages, want at most %d", st.name, res.Rendered, first.Rendered, st.most)
+		}
+		t.Logf("%s: rendered %d of %d", st.name, res.Rendered, first.Rendered)
+	}
+}
