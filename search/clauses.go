@@ -144,9 +144,14 @@ func (p *plan) textQuery(langs []string) query.Query {
 			must = append(must, anyOf(altTie, alts...))
 		}
 	}
+	vss := make([][]variant, len(words))
+	for i, w := range words {
+		vss[i] = w.vs
+	}
+	joined := p.joinedWords(vss, langs)
 	u := &unionQuery{}
 	for i, w := range words {
-		q := p.wordQuery(w.text, w.vs, w.partial, p.spelling(i))
+		q := p.wordQuery(w.text, w.vs, w.partial, p.spelling(i), p.splitTerms(w.text, w.vs), joined[i])
 		if q == nil {
 			continue
 		}
@@ -191,7 +196,7 @@ func (p *plan) textQuery(langs []string) query.Query {
 			}
 		}
 		if len(one) > 0 {
-			if q := p.wordQuery(x, one, false, 0); q != nil {
+			if q := p.wordQuery(x, one, false, 0, nil, nil); q != nil {
 				mustNot = append(mustNot, q)
 			}
 		}
@@ -241,7 +246,7 @@ func (p *plan) unmatched(i int, w string) bool {
 	if !spelt {
 		return false
 	}
-	q := p.wordQuery(w, vs, p.q.Partial && i == len(p.q.Words)-1, 0)
+	q := p.wordQuery(w, vs, p.q.Partial && i == len(p.q.Words)-1, 0, p.splitTerms(w, vs), nil)
 	if q == nil {
 		return false
 	}
@@ -270,17 +275,17 @@ func (p *plan) unmatched(i int, w string) bool {
 //
 // spelling weighs the words spelled like w: 0 for none, fuzzyFactor in
 // modeFuzzy, 1 for a word that matches nothing as typed (see
-// plan.spelling).
-func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64) query.Query {
+// plan.spelling). splits are the ways w is matched by its parts (see
+// plan.splitTerms), joined the terms of w written together with the word
+// before or after it (see plan.joinedWords).
+func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64, splits [][]string, joined []string) query.Query {
 	var alts []query.Query
 	var stems []string
+	several := len(analyze(p.words, w)) > 1
 	for _, v := range vs {
-		switch len(v.terms) {
-		case 1:
-			alts = append(alts, fieldsQuery(v.terms[0], 1))
-		default:
-			// "stand-up", "e-mail": the parts, or written as one word.
-			alts = append(alts, p.seqQuery(v.terms))
+		// "stand-up", "e-mail": the parts, or written as one word.
+		alts = append(alts, p.seqQuery(v.terms, 1))
+		if several {
 			if j := p.terms(v.langs[0], joinWord(w)); len(j) == 1 {
 				alts = append(alts, fieldsQuery(j[0], 1))
 			}
@@ -290,6 +295,10 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64)
 				stems = append(stems, t)
 			}
 		}
+	}
+	alts = append(alts, p.splitQueries(splits)...)
+	for _, t := range joined {
+		alts = append(alts, fieldsQuery(t, joinFactor))
 	}
 	if lw := strings.ToLower(w); len(vs) > 0 || p.isTag(lw) {
 		// A stop word can still be a tag ("IT").
@@ -373,20 +382,21 @@ func fuzziness(t string) int {
 // seqQuery matches the parts of a word like "e-mail": each part in some
 // text field, ranked higher where they stand next to each other in the
 // title, headings or summary.
-func (p *plan) seqQuery(terms []string) query.Query {
+// factor scales the whole.
+func (p *plan) seqQuery(terms []string, factor float64) query.Query {
 	switch len(terms) {
 	case 0:
 		return nil
 	case 1:
-		return fieldsQuery(terms[0], 1)
+		return fieldsQuery(terms[0], factor)
 	}
 	words := make([]query.Query, 0, len(terms))
 	var pairs []query.Query
 	for i, t := range terms {
 		// One word typed weighs as one word, however many parts it has.
-		words = append(words, fieldsQuery(t, 1/float64(len(terms))))
+		words = append(words, fieldsQuery(t, factor/float64(len(terms))))
 		if i > 0 {
-			pairs = append(pairs, pairQuery(terms[i-1], t, boostPair))
+			pairs = append(pairs, pairQuery(terms[i-1], t, boostPair*factor))
 		}
 	}
 	return query.NewBooleanQuery(words, pairs, nil)

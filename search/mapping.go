@@ -99,6 +99,10 @@ func NewMapping() mapping.IndexMapping {
 		"type": custom.Name, "char_filters": []string{asciifolding.Name},
 		"tokenizer": unicode.Name, "token_filters": []string{lowercase.Name},
 	}))
+	mustDefine(im.AddCustomAnalyzer(joinsAnalyzer, map[string]any{
+		"type": custom.Name, "char_filters": []string{asciifolding.Name},
+		"tokenizer": joinsTokenizer, "token_filters": []string{lowercase.Name},
+	}))
 	mustDefine(im.AddCustomAnalyzer(pairsAnalyzer("en"), map[string]any{
 		"type": custom.Name, "tokenizer": unicode.Name,
 		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, pairsFilter},
@@ -142,6 +146,7 @@ func docMapping(lang string) *mapping.DocumentMapping {
 	text := func(name string, store bool) *mapping.FieldMapping { return field(name, Analyzer(lang), store) }
 	words := func() *mapping.FieldMapping { return field(FieldWords, wordsAnalyzer, false) }
 	pairs := func() *mapping.FieldMapping { return field(FieldPairs, pairsAnalyzer(lang), false) }
+	joins := func() *mapping.FieldMapping { return field(FieldJoins, joinsAnalyzer, false) }
 	kw := func(store, docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
@@ -158,10 +163,10 @@ func docMapping(lang string) *mapping.DocumentMapping {
 	url.IncludeInAll = false
 	url.IncludeTermVectors = false
 
-	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle, true), words(), pairs())
-	dm.AddFieldMappingsAt(FieldSummary, text(FieldSummary, true), words(), pairs())
-	dm.AddFieldMappingsAt(FieldHeadings, text(FieldHeadings, false), words(), pairs())
-	dm.AddFieldMappingsAt(FieldBody, text(FieldBody, true))
+	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle, true), words(), pairs(), joins())
+	dm.AddFieldMappingsAt(FieldSummary, text(FieldSummary, true), words(), pairs(), joins())
+	dm.AddFieldMappingsAt(FieldHeadings, text(FieldHeadings, false), words(), pairs(), joins())
+	dm.AddFieldMappingsAt(FieldBody, text(FieldBody, true), joins())
 	dm.AddFieldMappingsAt(FieldTags, kw(true, true))
 	dm.AddFieldMappingsAt(FieldKind, kw(true, true))
 	dm.AddFieldMappingsAt(FieldLang, kw(true, true))

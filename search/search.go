@@ -311,6 +311,10 @@ type plan struct {
 	// nwords is the number of words of the query looked for (see
 	// backfill.go).
 	nwords int
+	// forms caches the hyphenated forms of the words typed, vocab whether
+	// a term is in the index (see joins.go).
+	forms map[string][]string
+	vocab map[string]bool
 }
 
 // highlighter returns the plan's highlighter, which also checks phrases.

@@ -84,9 +84,24 @@ func (h *highlighter) matcher(lang string) *matcher {
 			}
 		}
 	}
+	vss := make([][]variant, len(p.q.Words))
+	for i, w := range p.q.Words {
+		vss[i] = p.variants(w, p.langs)
+	}
+	joined := p.joinedWords(vss, p.langs)
 	for i, w := range p.q.Words {
 		terms := p.terms(key, w)
 		for _, t := range terms {
+			add(t, i)
+		}
+		// The parts of a word written joined, and the word two typed
+		// words make joined.
+		for _, ts := range p.splitTerms(w, vss[i]) {
+			for _, t := range ts {
+				add(t, i)
+			}
+		}
+		for _, t := range joined[i] {
 			add(t, i)
 		}
 		var all []string
@@ -96,7 +111,7 @@ func (h *highlighter) matcher(lang string) *matcher {
 		for _, t := range stemPrefixes(all) {
 			m.stemPrefixes = append(m.stemPrefixes, stemPrefix{stem: t, folded: fold(t), group: i})
 		}
-		if len(terms) > 1 {
+		if len(analyze(p.words, w)) > 1 {
 			if j := p.terms(key, joinWord(w)); len(j) == 1 {
 				add(j[0], i)
 			}

@@ -34,6 +34,8 @@ import (
 //	                splits) and the term each analysis makes of it (see
 //	                termCode), sorted in JavaScript string order
 //	p/N.bin         postings of analysed terms, keyed "term\x00analysis"
+//	                (and "word\x00+" entries holding the hyphenated forms
+//	                of a word written joined, see FieldJoins)
 //	                (a term's analyses side by side, in one chunk): for
 //	                title, headings, summary and body, the pages holding
 //	                the term with a one-byte tf·norm weight, and how many
@@ -132,6 +134,9 @@ type plist struct {
 type pentry struct {
 	key    string
 	fields [6]*plist
+	// joins, in the entry "joined\x00+", are the hyphenated forms of the
+	// word (see FieldJoins).
+	joins []string
 }
 
 // exportData is everything read from the index.
@@ -273,6 +278,9 @@ func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
 	if d.pairs, err = readPostings(ctx, r, docnum, d.docs, []int{fieldP}, false); err != nil {
 		return nil, err
 	}
+	if err := d.readJoins(r); err != nil {
+		return nil, err
+	}
 	if err := d.readSurfaces(ctx, idx); err != nil {
 		return nil, err
 	}
@@ -283,6 +291,39 @@ func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
 		}
 	}
 	return d, nil
+}
+
+// readJoins adds the hyphenated forms of FieldJoins to the postings, as
+// entries "joined\x00+" (at most maxJoinForms, in dictionary order, as
+// plan.hyphenForms reads them).
+func (d *exportData) readJoins(r index.IndexReader) error {
+	dict, err := r.FieldDict(FieldJoins)
+	if err != nil {
+		return err
+	}
+	defer dict.Close()
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			return nil
+		}
+		j, h, ok := strings.Cut(e.Term, "|")
+		if !ok || e.Count == 0 {
+			continue
+		}
+		key := j + "\x00+"
+		pe := d.post[key]
+		if pe == nil {
+			pe = &pentry{key: key}
+			d.post[key] = pe
+		}
+		if len(pe.joins) < maxJoinForms {
+			pe.joins = append(pe.joins, h)
+		}
+	}
 }
 
 // stopList returns the stop words of lang's analysis ("en" or "nl"), sorted.

@@ -293,6 +293,7 @@ func analyze(a analysis.Analyzer, s string) []string {
 type postEntry struct {
 	key    string
 	fields [6]*postList
+	joins  []string // the hyphenated forms of a "word\x00+" entry
 }
 
 type postList struct {
@@ -346,6 +347,13 @@ func readPosts(t testing.TB, b *bundle, series string, firsts []string) []postEn
 					l.lens = append(l.lens, uv())
 				}
 				e.fields[f] = l
+			}
+			if mask&(1<<6) != 0 {
+				for range uv() {
+					j := make([]byte, uv())
+					_, _ = io.ReadFull(r, j)
+					e.joins = append(e.joins, string(j))
+				}
 			}
 			if start-r.Len() != body {
 				t.Fatalf("%s: entry of %d bytes, says %d", key, start-r.Len(), body)

@@ -60,7 +60,11 @@ type staticRanking struct {
 	TierScale float64
 	// PrefScale caps a page's relevance within a tier; PrefBoost
 	// multiplies it for a page in the reader's language.
-	PrefScale, PrefBoost                  float64
+	PrefScale, PrefBoost float64
+	// SplitFactor and JoinFactor weigh matches by a word's parts and by
+	// two words written joined (see joins.go).
+	SplitFactor, JoinFactor               float64
+	CompoundMin, MaxJoinForms             int
 	FuzzyMin, Fuzzy2Min                   int
 	PrefixMin, BodyPrefixMin              int
 	StemPrefixMin                         int
@@ -78,6 +82,8 @@ func ranking() staticRanking {
 		WordsPrefix: boostWordsPrefix, TitlePrefix: boostTitlePrefix, BodyPrefix: boostBodyPrefix,
 		FieldTie: fieldTie, AltTie: altTie, FuzzyFactor: fuzzyFactor, Pair: boostPair,
 		TierScale: tierScale, PrefScale: prefScale, PrefBoost: prefBoost,
+		SplitFactor: splitFactor, JoinFactor: joinFactor,
+		CompoundMin: compoundMinRunes, MaxJoinForms: maxJoinForms,
 		FuzzyMin: fuzzyMinRunes, Fuzzy2Min: fuzzy2MinRunes,
 		PrefixMin: prefixMinRunes, BodyPrefixMin: bodyPrefixMinRunes, StemPrefixMin: stemPrefixMinRunes,
 		PhraseCandidates: phraseCandidates,
@@ -361,8 +367,9 @@ func chunked(items []chunkItem, size int) [][]chunkItem {
 // encode writes one posting entry:
 //
 //	uvarint len(key), key, uvarint len(rest), rest =
-//	  byte field mask (bit i: staticFields[i] present), then per field:
-//	  uvarint other, then the list as plist.appendTo writes it
+//	  byte field mask (bit i: staticFields[i] present, bit 6: joins), then
+//	  per field: uvarint other, then the list as plist.appendTo writes it;
+//	  then with bit 6 uvarint n and n strings (uvarint length, bytes)
 func (e *pentry) encode() []byte {
 	var body []byte
 	mask := byte(0)
@@ -371,6 +378,9 @@ func (e *pentry) encode() []byte {
 			mask |= 1 << f
 		}
 	}
+	if len(e.joins) > 0 {
+		mask |= 1 << 6
+	}
 	body = append(body, mask)
 	for _, l := range e.fields {
 		if l == nil {
@@ -378,6 +388,13 @@ func (e *pentry) encode() []byte {
 		}
 		body = binary.AppendUvarint(body, uint64(l.other))
 		body = l.appendTo(body)
+	}
+	if len(e.joins) > 0 {
+		body = binary.AppendUvarint(body, uint64(len(e.joins)))
+		for _, j := range e.joins {
+			body = binary.AppendUvarint(body, uint64(len(j)))
+			body = append(body, j...)
+		}
 	}
 	b := binary.AppendUvarint(nil, uint64(len(e.key)))
 	b = append(b, e.key...)

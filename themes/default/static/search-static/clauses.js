@@ -114,8 +114,9 @@
     vs.forEach(function (v) { v.terms.forEach(function (t) { spelt = spelt || fuzziness(t.t, R) > 0; }); });
     if (!spelt) return false;
     var partial = this.q.partial && i === this.q.words.length - 1, docAn = this.meta.docAn;
+    var splits = this.splitTerms(w, vs);
     for (var a = 0; a < ans.length; a++) {
-      var s = this.wordQuery(ans[a], w, vs, partial, 0);
+      var s = this.wordQuery(ans[a], w, vs, partial, 0, splits, null);
       if (s === undefined) return false;
       if (s) for (var d = 0; d < this.N; d++) if (s[d] > 0 && docAn[d] === ans[a]) return false;
     }
@@ -133,18 +134,23 @@
   // wordQuery mirrors search's wordQuery for the pages of analysis an:
   // one typed word by its terms in every analysis in any text field, as a
   // tag, by prefix while typed, by spelling (weighed by spelling, see
-  // P.spelling). undefined when nothing is looked for.
-  P.wordQuery = function (an, w, vs, partial, spelling) {
+  // P.spelling), by its parts (splits, see P.splitTerms) and written
+  // together with a neighbour (joined, see P.joinedWords). undefined when
+  // nothing is looked for.
+  P.wordQuery = function (an, w, vs, partial, spelling, splits, joined) {
     var R = this.R, alts = [], stems = [], self = this;
+    var several = K.tokenize(K.fold(K.lowerText(w))).length > 1;
     vs.forEach(function (v) {
-      if (v.terms.length === 1) alts.push(self.fields(an, v.terms[0], 1));
-      else {
-        alts.push(self.seq(an, v.terms));
+      // "stand-up", "e-mail": the parts, or written as one word.
+      alts.push(self.seq(an, v.terms, 1));
+      if (several) {
         var j = self.terms(v.langs[0], joinWord(w));
         if (j.length === 1) alts.push(self.fields(an, j[0], 1));
       }
       v.terms.forEach(function (t) { if (stems.indexOf(t.t) < 0) stems.push(t.t); });
     });
+    (splits || []).forEach(function (ts) { alts.push(self.seq(an, ts.map(function (t) { return { t: t }; }), R.SplitFactor)); });
+    (joined || []).forEach(function (t) { alts.push(self.fields(an, { t: t }, R.JoinFactor)); });
     var lw = K.lowerText(w), any = vs.length > 0;
     if (vs.length > 0 || this.meta.tagSet.has(lw)) { alts.push(this.tag(lw, R.Tag)); any = true; }
     var surface = K.tokenize(K.fold(lw));
@@ -177,13 +183,14 @@
   };
 
   // seq matches the parts of a word like "e-mail": each part somewhere,
-  // ranked higher with the parts next to each other.
-  P.seq = function (an, terms) {
+  // ranked higher with the parts next to each other; factor scales the
+  // whole.
+  P.seq = function (an, terms, factor) {
     var must = [], pairs = [];
     for (var i = 0; i < terms.length; i++) {
       // One word typed weighs as one word, however many parts it has.
-      must.push(this.fields(an, terms[i], 1 / terms.length));
-      if (i > 0) pairs.push(this.pair(terms[i - 1].t, terms[i].t, this.R.Pair));
+      must.push(this.fields(an, terms[i], factor / terms.length));
+      if (i > 0) pairs.push(this.pair(terms[i - 1].t, terms[i].t, this.R.Pair * factor));
     }
     return this.boolean(this.conjunction(must), this.disjunction(pairs, pairs.length));
   };
@@ -219,8 +226,9 @@
     // page counts it as held), and whether it is more than a stop word in
     // every analysis asked (strong).
     var clauses = [], free = [], strong = [];
+    var joined = this.joinedWords(words.map(function (x) { return x.vs; }), ans);
     for (var k = 0; k < words.length; k++) {
-      var w = words[k], wq = this.wordQuery(an, w.text, w.vs, w.partial, this.spelling(k));
+      var w = words[k], wq = this.wordQuery(an, w.text, w.vs, w.partial, this.spelling(k), this.splitTerms(w.text, w.vs), joined[k]);
       if (wq === undefined) continue;
       clauses.push(wq);
       var freeIn = function (l) { return asked.has(l) && !w.vs.some(function (v) { return v.langs.indexOf(l) >= 0; }); };
@@ -254,7 +262,7 @@
     for (var x = 0; x < q.exclude.length; x++) {
       var one = this.variants(q.exclude[x], ans).filter(function (v) { return v.terms.length === 1; });
       if (one.length === 0) continue;
-      var xq = this.wordQuery(an, q.exclude[x], one, false, 0);
+      var xq = this.wordQuery(an, q.exclude[x], one, false, 0, null, null);
       if (xq) for (var d = 0; d < N; d++) if (xq[d] > 0) scores[d] = 0;
     }
     // Within a tier, the pages in the reader's language (req.pref) first.

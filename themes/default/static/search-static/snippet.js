@@ -25,13 +25,18 @@
         if (d > 0) { m.fuzzy.push({ t: K.runes(t), d: d, g: g }); m.first.add(K.charAt(t, 0)); }
       }
     };
+    var vss = q.words.map(function (w) { return p.variants(w, langs); }), joined = p.joinedWords(vss, langs);
     for (var i = 0; i < q.words.length; i++) {
       var ts = p.terms(an, q.words[i]);
       ts.forEach(function (t) { add(t.t, i); });
+      // The parts of a word written joined, and the word two typed words
+      // make joined.
+      p.splitTerms(q.words[i], vss[i]).forEach(function (parts) { parts.forEach(function (t) { add(t, i); }); });
+      joined[i].forEach(function (t) { add(t, i); });
       var all = [];
       langs.forEach(function (l) { p.terms(l, q.words[i]).forEach(function (t) { all.push(t.t); }); });
       K.stemPrefixes(all, R).forEach(function (t) { m.stemPrefixes.push({ stem: t, folded: K.fold(t), g: i }); });
-      if (ts.length > 1) {
+      if (K.tokenize(K.fold(K.lowerText(q.words[i]))).length > 1) {
         var j = p.terms(an, K.joinWord(q.words[i]));
         if (j.length === 1) add(j[0].t, i);
       }

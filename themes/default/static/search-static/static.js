@@ -54,7 +54,8 @@
     }
   }
   // entry returns the fields of key: [title, headings, summary, body,
-  // words, pairs], each null or {docs, w, df}.
+  // words, pairs], each null or {docs, w, df}, and joins: the hyphenated
+  // forms of an entry "word\u0000+".
   PostChunk.prototype.entry = function (key) {
     if (this.cache.has(key)) return this.cache.get(key);
     var p = this.at.get(key);
@@ -65,6 +66,15 @@
       var other = r.uv(), l = readList(r);
       l.df = l.docs.length + other;
       fields.push(l);
+    }
+    // Bit 6: the hyphenated forms of a word written joined.
+    fields.joins = [];
+    if (mask & (1 << 6)) {
+      for (var n = r.uv(), j = 0; j < n; j++) {
+        var len = r.uv();
+        fields.joins.push(text.decode(this.b.subarray(r.p, r.p + len)));
+        r.p += len;
+      }
     }
     this.cache.set(key, fields);
     return fields;
