@@ -31,12 +31,19 @@ func Open(dir string) (*Index, error) {
 
 // OpenForUpdate opens the index at dir for Update.
 func OpenForUpdate(dir string) (*Index, error) {
-	b, err := bleve.Open(dir)
+	b, err := bleve.OpenUsing(dir, map[string]any{"scorchMergePlanOptions": liveMerges})
 	if err != nil {
 		return nil, fmt.Errorf("search index %s: %w", dir, err)
 	}
 	return &Index{b: b}, nil
 }
+
+// liveMerges is how an index updated page by page merges its segments:
+// bleve's default plan, but with no floor on a segment's size. With the
+// default floor (2,000 pages) every segment of a smaller site counts as
+// small, so each one-page update merged the whole index again in the
+// background, competing with the next rebuild for the processor.
+var liveMerges = map[string]any{"FloorSegmentSize": 1}
 
 // Close releases the index. Searches must have ended.
 func (ix *Index) Close() error { return ix.b.Close() }
