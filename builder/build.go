@@ -61,7 +61,18 @@ type Options struct {
 	// NoStaticSearch leaves out the static search bundle (layout.StaticSearchDir),
 	// for a preview whose server answers searches itself.
 	NoStaticSearch bool
+
+	// keep and reuse let a session's builds share parsed pages (reuse.go);
+	// theme and git, when set, are the theme and Git history to use
+	// instead of reading them again.
+	keep  bool
+	reuse *reuser
+	theme *Theme
+	git   *gitHistory
 }
+
+// gitHistory is what Git said of a site's files (nil info: no history).
+type gitHistory struct{ info *GitInfo }
 
 // Result is what a build did.
 type Result struct {
@@ -131,7 +142,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 			contentDir = cfg.ContentDir
 		}
 	}
-	read := readOptions{parseTimeout: opts.ParseTimeout, checkOnly: opts.Check, preview: opts.Preview}
+	read := readOptions{parseTimeout: opts.ParseTimeout, checkOnly: opts.Check, preview: opts.Preview, keep: opts.keep, reuse: opts.reuse}
 	if opts.BaseURL != "" {
 		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
 			return nil, nil, nil, err
@@ -141,7 +152,10 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if fi, err := fs.Stat(siteFS, cfg.ThemeDir); err == nil && fi.IsDir() {
 		top, _ = fs.Sub(siteFS, cfg.ThemeDir)
 	}
-	theme, err = LoadTheme(themes.Layered(top, themes.Default()))
+	theme = opts.theme
+	if theme == nil {
+		theme, err = LoadTheme(themes.Layered(top, themes.Default()))
+	}
 	if err != nil {
 		return nil, nil, append(diags, Diagnostic{File: cfg.ThemeDir, Severity: SeverityError, Rule: RuleTemplate, Message: err.Error()}), nil
 	}
@@ -161,7 +175,9 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	}
 	var git *GitInfo
 	var gitDone sync.WaitGroup
-	if opts.Source != "" {
+	if opts.git != nil {
+		git = opts.git.info
+	} else if opts.Source != "" {
 		gitDone.Go(func() {
 			dir := opts.Source
 			if contentDir != "" {
@@ -183,7 +199,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if now.IsZero() {
 		now = time.Now()
 	}
-	site = &Site{Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	site = &Site{git: &gitHistory{git}, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	for _, p := range loaded {
 		if p == nil {
 			continue
@@ -205,6 +221,15 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		site.Pages = append(site.Pages, p)
 	}
 	diags = append(diags, site.link()...)
+	if read.reuse != nil {
+		fresh := read
+		fresh.keep = false
+		site.reparseStale(func(f SourceFile) *Page {
+			p, _ := loadPage(contentFS, f, cfg, fresh, md)
+			return p
+		})
+		site.read.reuse = nil // the last build's pages are not needed any more
+	}
 	if root := site.sections[""]; !hasConfig && root != nil && root.Index != nil {
 		// A repository without site.yaml is named by its README's title.
 		cfg.Title = root.Index.Title
@@ -417,6 +442,9 @@ func (s *Site) renderBodies() {
 		p.H1, p.Body, p.renderErr = "", "", renderBody(md, p, &head, &buf)
 		if p.renderErr == nil {
 			p.H1, p.Body = trustedHTML(head.Bytes()), trustedHTML(buf.Bytes())
+		}
+		if p.pristine != nil {
+			p.bodyHrefs = p.hrefs()
 		}
 		p.doc, p.src = nil, nil
 		for _, l := range p.Links {

@@ -42,6 +42,11 @@ type readOptions struct {
 	checkOnly bool
 	// preview lowers placeholder errors to warnings (see Options.Preview).
 	preview bool
+	// keep has each page keep its state as loaded, for reuse by the next
+	// build of a session; reuse gives that state back for a file that
+	// did not change (see reuse.go).
+	keep  bool
+	reuse *reuser
 }
 
 // severity returns the severity configured for rule. In a preview,

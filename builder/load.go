@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -206,7 +207,11 @@ func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config,
 	diags := make([]Diagnostics, len(files))
 	_ = workers.Run(ctx, len(files), 0, func(_, i int) error {
 		defer progress.add()
-		pages[i], diags[i] = loadPage(fsys, files[i], cfg, read, md)
+		if p, ds := read.reuse.page(files[i].Path); p != nil {
+			pages[i], diags[i] = p, ds
+		} else {
+			pages[i], diags[i] = loadPage(fsys, files[i], cfg, read, md)
+		}
 		if pages[i] != nil && pages[i].Draft && !drafts {
 			pages[i] = nil
 		}
@@ -331,7 +336,11 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 		p.Summary, p.autoSummary = truncate(info.firstPar, 200), true
 	}
 	p.lowerTitle = strings.ToLower(p.Title)
-	return p, append(dec.diags, liquidDiags...)
+	diags := append(dec.diags, liquidDiags...)
+	if read.keep && !mayHavePlaceholders(src) {
+		p.pristine = &loaded{page: p.clone(), diags: slices.Clip(diags)}
+	}
+	return p, diags
 }
 
 // unpublishable marks p as a page whose front matter has errors: it is not

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"hash/maphash"
+	"html/template"
 	"maps"
 	"os"
 	"slices"
@@ -28,8 +29,16 @@ type renderMemo struct {
 	seed maphash.Seed
 	mu   sync.Mutex
 	outs map[string]memoOut // by output path
+	// cards are the cards of the last build, by page path and language.
+	cards map[string]memoCard
 	// dest reads the last build's output, for changing its tree in place.
 	dest string
+}
+
+// memoCard is a rendered card, with the digests it was rendered from.
+type memoCard struct {
+	facts, global uint64
+	html          template.HTML
 }
 
 // memoOut is what renderMemo knows of one written page.
@@ -42,6 +51,9 @@ type memoOut struct {
 	navAt, navLen int
 	navSum        uint64
 	noNav         bool
+	// navKey is the tree's key (navTree.key): while it is the same, so
+	// is the tree.
+	navKey uint64
 }
 
 func newRenderMemo(dest string) *renderMemo {
@@ -88,12 +100,28 @@ func (m *renderMemo) pass(site *Site, theme *Theme, changed map[string]bool) *me
 		}
 		ps.global[l.Code] = h.Sum64()
 	}
+	// The cards of pages whose facts did not change are as they were.
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	site.cacheMu.Lock()
+	defer site.cacheMu.Unlock()
+	if site.cards == nil {
+		site.cards = map[cardKey]template.HTML{}
+	}
+	for _, p := range site.Pages {
+		for _, l := range site.Languages {
+			c, ok := m.cards[p.Path+"\x00"+l.Code]
+			if ok && c.facts == ps.facts[p] && c.global == ps.global[l.Code] {
+				site.cards[cardKey{p, l.Code}] = c.html
+			}
+		}
+	}
 	return ps
 }
 
 // digest sums up what j's output shows but the sidebar's tree; 0 means j
-// is always rendered (the home page, the lists of tags and owners, the
-// review and search pages, and pages of layouts renderMemo does not know).
+// is always rendered (the home pages, and pages of layouts renderMemo does
+// not know).
 func (ps *memoPass) digest(j *job) uint64 {
 	if ps == nil {
 		return 0
@@ -117,9 +145,28 @@ func (ps *memoPass) digest(j *job) uint64 {
 		}
 		h.WriteByte('|')
 	}
-	switch {
-	case v.Layout == "alias":
+	groups := func(gs []Group) {
+		for _, g := range gs {
+			fmt.Fprintf(&h, "%q %q %q %d|", g.Title, g.URL, g.ID, g.Count)
+			facts(g.Pages...)
+		}
+	}
+	switch v.Layout {
+	case "alias":
 		return h.Sum64()
+	case "search", "404", "review", "owners", "terms":
+		// Generated pages: what they list, and what every page shows.
+		fmt.Fprintf(&h, "%v|%v|", v.Crumbs, v.Switch())
+		facts(v.List...)
+		switch v.Layout {
+		case "owners":
+			groups(v.OwnerGroups())
+		case "terms":
+			groups(v.TagCounts())
+		}
+		return h.Sum64()
+	}
+	switch {
 	case v.Layout == "list":
 		if v.Page != nil && v.Page != p {
 			return 0
@@ -206,11 +253,20 @@ func (ps *memoPass) reuse(j *job, digest uint64, w FileWriter) bool {
 		}
 		return false
 	}
+	key, _ := j.view.navKey()
+	if key == old.navKey {
+		if k, ok := w.(interface{ keep(string, uint64) bool }); ok && k.keep(j.out, old.sum) {
+			ps.record(j.out, old)
+			return true
+		}
+		return false
+	}
 	nav, err := j.view.NavTree()
 	if err != nil {
 		return false
 	}
 	if sum := maphash.String(ps.m.seed, string(nav)); sum == old.navSum {
+		old.navKey = key
 		if k, ok := w.(interface{ keep(string, uint64) bool }); ok && k.keep(j.out, old.sum) {
 			ps.record(j.out, old)
 			return true
@@ -229,7 +285,7 @@ func (ps *memoPass) reuse(j *job, digest uint64, w FileWriter) bool {
 	if w.WriteFile(j.out, out) != nil {
 		return false
 	}
-	ps.record(j.out, memoOut{digest: digest, sum: hashBytes(out), navAt: old.navAt, navLen: len(nav), navSum: maphash.String(ps.m.seed, string(nav))})
+	ps.record(j.out, memoOut{digest: digest, sum: hashBytes(out), navAt: old.navAt, navLen: len(nav), navSum: maphash.String(ps.m.seed, string(nav)), navKey: key})
 	return true
 }
 
@@ -241,6 +297,7 @@ func (ps *memoPass) rendered(j *job, digest uint64, data []byte) {
 	o := memoOut{digest: digest, sum: hashBytes(data), noNav: !j.view.navShown}
 	if nav := j.view.nav; !o.noNav {
 		o.navSum = maphash.String(ps.m.seed, nav)
+		o.navKey, _ = j.view.navKey()
 		if at := bytes.Index(data, []byte(nav)); nav != "" && at >= 0 {
 			o.navAt, o.navLen = at, len(nav)
 		}
@@ -261,10 +318,27 @@ func (ps *memoPass) commit() {
 		return
 	}
 	ps.m.mu.Lock()
+	defer ps.m.mu.Unlock()
 	if ps.partial {
 		maps.Copy(ps.m.outs, ps.next)
 	} else {
 		ps.m.outs = ps.next
 	}
-	ps.m.mu.Unlock()
+	if len(ps.global) == 0 {
+		return
+	}
+	site := ps.site
+	site.cacheMu.Lock()
+	defer site.cacheMu.Unlock()
+	cards := make(map[string]memoCard, len(site.cards))
+	for k, html := range site.cards {
+		if f, ok := ps.facts[k.p]; ok {
+			cards[k.p.Path+"\x00"+k.lang] = memoCard{facts: f, global: ps.global[k.lang], html: html}
+		}
+	}
+	if ps.partial {
+		maps.Copy(ps.m.cards, cards)
+	} else {
+		ps.m.cards = cards
+	}
 }

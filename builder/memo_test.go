@@ -70,11 +70,13 @@ func TestSession_MemoMatchesFull(t *testing.T) {
 		{"weight", page(11, "Renamed eleven", "weight: 1\n", "Other words."), few},
 		{"kind", page(11, "Renamed eleven", "kind: channel-agreement\nchannel: Chat\nuse_for: [quick questions]\nnot_for: [decisions]\nresponse_time: 1h\n", "Other words."), 0},
 		{"owner", page(11, "Renamed eleven", "owner: Finance\n", "Other words."), 0},
+		{"review date passed", page(11, "Renamed eleven", "owner: Finance\nreview_by: 2025-06-01\n", "Other words."), 0},
 		{"heading renamed", write("big/p050.md", "---\ntitle: Page 050\ntags: [it]\n---\n\n## Only part\n\n## Part two\n\nText.\n"), 0},
 		{"link to a page added", page(12, "Page 012 again", "", "See [eleven](p011.md) and [small](../small/s1.md)."), few},
 		{"Dutch title", write("big/p020.nl.md", "---\ntitle: Pagina twintig\ntranslation_key: k20\ntags: [it]\n---\n\nTekst.\n"), few},
 		{"page added", write("small/s9.md", "---\ntitle: Small nine\ntags: [hr]\n---\n\nNew.\n"), 0},
 		{"page removed", func() { os.Remove(filepath.Join(src, "small", "s9.md")) }, 0},
+		{"page turned Dutch under a link", page(11, "Elf", "lang: nl\n", "Other words."), 0},
 		{"small title", write("small/s2.md", "---\ntitle: Small two renamed\ntags: [hr]\n---\n\nSmall text [back](../big/p002.md).\n"), few},
 	}
 	runMemoSession(t, src, dest, steps)

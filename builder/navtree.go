@@ -1,8 +1,11 @@
 package builder
 
 import (
+	"fmt"
+	"hash/maphash"
 	"html/template"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -54,6 +57,10 @@ type navTree struct {
 	end     string                // navfolderend
 	view    *View
 	tmpl    *template.Template
+	// sum digests html (see key); mu guards the entries of pages
+	// rendered on first use.
+	sum uint64
+	mu  sync.Mutex
 }
 
 // navFolder is a folder's place in the tree's text and its pieces.
@@ -72,12 +79,15 @@ type navFolder struct {
 	// more links to all of them (navmore).
 	pages []string
 	more  string
+	// sum digests the folder's pieces and its pages' URLs and titles.
+	sum uint64
 }
 
 // navPage is a page's entry: where it is in the full tree's text, and its
 // text as it is and as the current page.
 type navPage struct {
 	at, end          int
+	title            string
 	closed, selected string
 }
 
@@ -132,15 +142,8 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 				continue
 			}
 			f.pages = append(f.pages, p.URL)
-			closed, err := t.piece("navpage", NavItem{Title: p.Title, URL: p.URL})
-			if err != nil {
-				return nil, err
-			}
-			selected, err := t.piece("navpage", NavItem{Title: p.Title, URL: p.URL, Current: true})
-			if err != nil {
-				return nil, err
-			}
-			t.pages[p.URL] = &navPage{closed: closed, selected: selected}
+			t.pages[p.URL] = &navPage{title: p.Title}
+			f.sum = maphash.String(navSeed, strconv.FormatUint(f.sum, 16)+"\x00"+p.URL+"\x00"+p.Title)
 		}
 		if len(f.pages) > 0 {
 			var err error
@@ -152,6 +155,21 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 		t.folders[sec.Path] = f
 	}
 	t.full = total <= navBudget
+	for _, sec := range s.Sections {
+		for _, u := range t.folders[sec.Path].pages {
+			// Every entry is in the text of a tree within the budget;
+			// over it, one is rendered now, for the theme's errors.
+			if err := t.pieces(u, t.pages[u]); err != nil {
+				return nil, err
+			}
+			if !t.full {
+				break
+			}
+		}
+		if !t.full && len(t.folders[sec.Path].pages) > 0 {
+			break
+		}
+	}
 	end, err := t.piece("navfolderend", NavItem{})
 	if err != nil {
 		return nil, err
@@ -213,7 +231,67 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 		return nil, err
 	}
 	t.html = b.String()
+	t.sum = maphash.String(navSeed, fmt.Sprintf("%t\x00%s\x00%s", t.full, t.end, t.html))
+	for _, f := range t.folders {
+		f.sum = maphash.String(navSeed, fmt.Sprintf("%x\x00%s\x00%s\x00%s", f.sum, f.open, f.openCurrent, f.more))
+	}
 	return t, nil
+}
+
+// pieces renders a page's entry, as it is and as the current page.
+func (t *navTree) pieces(u string, pg *navPage) error {
+	var err error
+	it := NavItem{Title: pg.title, URL: u}
+	if pg.closed, err = t.piece("navpage", it); err != nil {
+		return err
+	}
+	it.Current = true
+	pg.selected, err = t.piece("navpage", it)
+	return err
+}
+
+// entry returns the page's entry, current or not, rendering it on first
+// use when the tree is over the budget (only windows of it are shown).
+func (t *navTree) entry(u string, current bool) string {
+	pg := t.pages[u]
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if pg.closed == "" && pg.selected == "" {
+		if err := t.pieces(u, pg); err != nil {
+			return ""
+		}
+	}
+	if current {
+		return pg.selected
+	}
+	return pg.closed
+}
+
+// navSeed seeds the hashes that tell whether a page's tree changed.
+var navSeed = maphash.MakeSeed()
+
+// key digests what the tree shows on the view's page: the tree's text,
+// and the folders on the way to the page with their pages' titles. Two
+// views with the same key show the same tree.
+func (t *navTree) key(v *View) uint64 {
+	current, branch, folderCurrent := t.branch(v)
+	var h maphash.Hash
+	h.SetSeed(navSeed)
+	fmt.Fprintf(&h, "%x\x00%s\x00%t", t.sum, current, folderCurrent)
+	for _, f := range branch {
+		fmt.Fprintf(&h, "\x00%s\x00%x", f.sec.Path, f.sum)
+	}
+	return h.Sum64()
+}
+
+// NavKey is the key of the sidebar's tree as the view shows it (see
+// navTree.key); ok is false when the site has no tree.
+func (v *View) navKey() (key uint64, ok bool) {
+	t, err := v.Site.navTree(v.theme, v.Lang)
+	if err != nil || t == nil {
+		return 0, false
+	}
+	return t.key(v), true
 }
 
 // piece renders one of the tree's templates.
@@ -235,23 +313,7 @@ type splice struct {
 // render returns the tree as the view shows it: the folders on the way to
 // the view's page (or folder) open, its entry current.
 func (t *navTree) render(v *View) string {
-	current, folder, folderCurrent := "", "", false
-	switch {
-	case v.Page != nil && !v.Page.IsIndex:
-		current, folder = v.Page.URL, v.Page.Section
-	case v.Section != nil:
-		folder, folderCurrent = v.Section.Path, true
-	}
-	var branch []*navFolder
-	for f := t.folders[folder]; f != nil; f = t.folders[parentDir(f.sec.Path)] {
-		branch = append(branch, f)
-		if f.sec.Path == "" {
-			break
-		}
-	}
-	if len(branch) == 0 {
-		branch = append(branch, t.folders[""])
-	}
+	current, branch, folderCurrent := t.branch(v)
 	var ss []splice
 	for i, f := range branch {
 		if f.sec.Path != "" {
@@ -288,6 +350,29 @@ func (t *navTree) render(v *View) string {
 	return b.String()
 }
 
+// branch returns the URL of the view's page (if it is not a folder's), the
+// folders from its own up to the top, and whether the view is the first
+// folder's page.
+func (t *navTree) branch(v *View) (current string, branch []*navFolder, folderCurrent bool) {
+	folder := ""
+	switch {
+	case v.Page != nil && !v.Page.IsIndex:
+		current, folder = v.Page.URL, v.Page.Section
+	case v.Section != nil:
+		folder, folderCurrent = v.Section.Path, true
+	}
+	for f := t.folders[folder]; f != nil; f = t.folders[parentDir(f.sec.Path)] {
+		branch = append(branch, f)
+		if f.sec.Path == "" {
+			break
+		}
+	}
+	if len(branch) == 0 {
+		branch = append(branch, t.folders[""])
+	}
+	return current, branch, folderCurrent
+}
+
 // window lists a folder's pages in a tree over the budget: all of them,
 // or navWindow around the current page and a link to the whole list.
 func (t *navTree) window(f *navFolder, current string) string {
@@ -299,11 +384,7 @@ func (t *navTree) window(f *navFolder, current string) string {
 	}
 	var b strings.Builder
 	for _, u := range pages {
-		if u == current {
-			b.WriteString(t.pages[u].selected)
-		} else {
-			b.WriteString(t.pages[u].closed)
-		}
+		b.WriteString(t.entry(u, u == current))
 	}
 	if len(pages) < len(f.pages) {
 		b.WriteString(f.more)

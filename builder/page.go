@@ -103,6 +103,12 @@ type Page struct {
 	// empty is set when the body, once front matter and Liquid comments
 	// are read, holds nothing to show but its title heading.
 	empty bool
+	// pristine is the page as loaded, kept in a session for the next
+	// build; reused is set on a page that build copied from it, whose Body
+	// was rendered with links leading to bodyHrefs (see reuse.go).
+	pristine  *loaded
+	reused    bool
+	bodyHrefs []string
 }
 
 // Heading is one heading of a page's body.
@@ -128,6 +134,8 @@ type Link struct {
 	Anchor string
 
 	node ast.Node
+	// href is where the link leads on the site, once resolved.
+	href string
 	// raw is the raw HTML fragment a reference in raw HTML is in, and
 	// rawIndex its place among the fragment's references.
 	raw      *rawFragment

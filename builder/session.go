@@ -51,6 +51,7 @@ type stamp struct {
 
 // NewSession prepares incremental builds of opts.Source into opts.Dest.
 func NewSession(opts Options) *Session {
+	opts.keep = true
 	return &Session{opts: opts}
 }
 
@@ -112,7 +113,7 @@ func (s *Session) Build(ctx context.Context) (*Result, error) {
 		if global || history {
 			s.memo = newRenderMemo(s.opts.Dest)
 		}
-		res, err = s.rebuild(ctx, changed)
+		res, err = s.rebuild(ctx, changed, global, history)
 	}
 	if err == nil {
 		s.stamp, s.head = stamps, head
@@ -348,9 +349,24 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 // rebuild loads the whole site again, renders the pages whose output can
 // have changed (see renderMemo) and writes what did. changed are the
 // site-relative paths of the sources that changed.
-func (s *Session) rebuild(ctx context.Context, changed []string) (*Result, error) {
+func (s *Session) rebuild(ctx context.Context, changed []string, global, history bool) (*Result, error) {
 	start := time.Now()
-	site, theme, diags, err := Load(ctx, s.opts)
+	edited := map[string]bool{}
+	for _, p := range changed {
+		edited[strings.TrimPrefix(p, s.contentPrefix())] = true
+	}
+	opts := s.opts
+	if !global {
+		// Pages of unchanged files are not parsed again, nor the theme,
+		// unless site.yaml or the theme changed, which can change how
+		// they read.
+		opts.reuse = &reuser{old: s.site, changed: edited}
+		opts.theme = s.theme
+		if !history {
+			opts.git = s.site.git // the dates come from commits only
+		}
+	}
+	site, theme, diags, err := Load(ctx, opts)
 	res := &Result{Site: site, Diagnostics: diags, Phases: map[string]time.Duration{}}
 	if err == nil && (site == nil || diags.Errors() > 0) {
 		err = ErrBuildFailed
@@ -365,10 +381,6 @@ func (s *Session) rebuild(ctx context.Context, changed []string) (*Result, error
 	}
 	res.Phases["load"] = time.Since(start)
 	w := &diffWriter{old: s.out, all: map[string]uint64{}}
-	edited := map[string]bool{}
-	for _, p := range changed {
-		edited[strings.TrimPrefix(p, s.contentPrefix())] = true
-	}
 	pass := s.memo.pass(site, theme, edited)
 	t := time.Now()
 	written, rdiags, err := site.write(ctx, theme, w, pass)

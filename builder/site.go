@@ -75,6 +75,7 @@ type Site struct {
 	cards      map[cardKey]template.HTML // see View.Card
 	navCache
 	progress *Progress // nil unless the build reports its progress
+	git      *gitHistory
 }
 
 // Section is a folder of the content tree. Its URL and Title are those in
@@ -383,6 +384,7 @@ func (s *Site) resolveBody(p *Page, ds *Diagnostics) {
 		if anchor != "" {
 			href += "#" + anchor
 		}
+		l.href = href
 		setDestination(l, href)
 	}
 }
