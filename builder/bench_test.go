@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -58,10 +59,12 @@ func BenchmarkBuild(b *testing.B) {
 // "static" also rewrites the static search bundle, as kb build --watch does.
 //
 // "body" appends a line to the page; "title" changes its title, which every
-// page that lists or links to it shows.
+// page that lists or links to it shows; "tags" changes its tags (lists,
+// related pages); "weight" its place in its folder; "add" adds a page on
+// odd runs and removes it on even ones.
 func BenchmarkSessionEdit(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
-		for _, edit := range []string{"body", "title"} {
+		for _, edit := range []string{"body", "title", "tags", "weight", "add"} {
 			for _, static := range []bool{false, true} {
 				mode := "preview"
 				if static {
@@ -96,14 +99,30 @@ func benchSessionEdit(b *testing.B, n int, edit string, static bool) {
 	b.ResetTimer()
 	i, rendered := 0, 0
 	phases := map[string]time.Duration{}
+	added := filepath.Join(filepath.Dir(page), "added-page.md")
 	for b.Loop() {
 		i++
-		data := fmt.Appendf(append([]byte{}, orig...), "\nEdit number %d.\n", i)
-		if edit == "title" {
+		target, data := page, fmt.Appendf(append([]byte{}, orig...), "\nEdit number %d.\n", i)
+		switch edit {
+		case "title":
 			data = titled.ReplaceAll(orig, fmt.Appendf(nil, "${1}Edited title %d", i))
+		case "tags":
+			data = tagged.ReplaceAll(orig, fmt.Appendf(nil, "${1}[edited-%d, meetings]", i%3))
+		case "weight":
+			data = fmt.Appendf(nil, "---\nweight: %d\n%s", i%50, bytes.TrimPrefix(orig, []byte("---\n")))
+		case "add":
+			target, data = added, fmt.Appendf(nil, "---\ntitle: Added page %d\n---\n\nA new page.\n", i)
+			if i%2 == 0 {
+				target = ""
+				if err := os.Remove(added); err != nil {
+					b.Fatal(err)
+				}
+			}
 		}
-		if err := os.WriteFile(page, data, 0o644); err != nil {
-			b.Fatal(err)
+		if target != "" {
+			if err := os.WriteFile(target, data, 0o644); err != nil {
+				b.Fatal(err)
+			}
 		}
 		res, err := s.Build(ctx)
 		if err != nil || (edit == "body" && res.Rendered != 1) {
@@ -120,5 +139,9 @@ func benchSessionEdit(b *testing.B, n int, edit string, static bool) {
 	b.ReportMetric(float64(rendered)/float64(i), "rendered/op")
 }
 
-// titled finds the title line of a generated page's front matter.
-var titled = regexp.MustCompile(`(?m)^(title: ).*$`)
+// titled and tagged find the title and tags lines of a generated page's
+// front matter.
+var (
+	titled = regexp.MustCompile(`(?m)^(title: ).*$`)
+	tagged = regexp.MustCompile(`(?m)^(tags: ).*$`)
+)
