@@ -29,7 +29,10 @@ type Session struct {
 	out   map[string]uint64 // output path → content hash
 	docs  map[string]uint64 // search document URL → hash
 	memo  *renderMemo       // what the pages written were rendered from
-	ok    bool              // the last build succeeded
+	// static is the static search bundle as last written (see
+	// loadStatic), nil until an update needs it.
+	static *search.StaticBundle
+	ok     bool // the last build succeeded
 
 	gitDir, gitCommon string // the repository holding the source, if any
 	gitLooked         bool   // gitDir and gitCommon are known
