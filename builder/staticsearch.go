@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"time"
 
 	"kb/internal/layout"
 	"kb/search"
@@ -23,8 +24,9 @@ func exportStatic(ctx context.Context, indexDir string, w search.FileWriter) (*s
 }
 
 // loadStatic reads the state of the static search bundle the last build
-// wrote, for updateStatic, unless the session has it or writes no bundle.
-// It must run before the index changes.
+// wrote, for updateStatic, unless the session has it or writes no bundle:
+// after the first build, and again after an update failed. It must run
+// before the index changes.
 func (s *Session) loadStatic(ctx context.Context) error {
 	if s.opts.NoStaticSearch || s.static != nil {
 		return nil
@@ -43,9 +45,12 @@ func (s *Session) loadStatic(ctx context.Context) error {
 // the manifest, and last removes the files the manifest no longer names. A
 // browser that read the old manifest keeps finding its files until then.
 func (s *Session) updateStatic(ctx context.Context, changed []search.Doc, removed []string) error {
+	s.staticTook = 0
 	if s.opts.NoStaticSearch || (len(changed) == 0 && len(removed) == 0) {
 		return nil
 	}
+	start := time.Now()
+	defer func() { s.staticTook = time.Since(start) }()
 	if s.static == nil {
 		return errors.New("static search: the bundle's state was not loaded")
 	}
