@@ -25,10 +25,11 @@ import (
 //	manifest.json   the only file with a fixed name (JSON, staticManifest):
 //	                format, page count, analyses, the first key of every
 //	                chunk of d/, p/, w/ and s/, the pair bucket shift, the
-//	                ranking constants, and the folder (named by a hash of
-//	                the content, so cacheable for good) holding:
-//	meta.bin        JSON (staticMeta): per page its language, kind and
-//	                tags as indexes into the names; the stop words
+//	                ranking constants, and the name of every other file
+//	                but the pages' (see below):
+//	m/H.bin         meta.bin, JSON (staticMeta): per page its language,
+//	                kind and tags as indexes into the names, its body's
+//	                length and the name of its file; the stop words
 //	d/N.bin         surface dictionary, a JSON array of entries
 //	                [word, code per analysis…]: every word as written
 //	                (lower-cased, split as bleve's unicode tokenizer
@@ -39,7 +40,8 @@ import (
 //	                of a word written joined, see FieldJoins)
 //	                (a term's analyses side by side, in one chunk): for
 //	                title, headings, summary and body, the pages holding
-//	                the term with a one-byte tf·norm weight, and how many
+//	                the term with its frequency and the field's length
+//	                (the body's is in meta.bin), and how many
 //	                pages of other analyses hold it (bleve's idf counts
 //	                them all). Binary: uvarint count, then entries as
 //	                pentry.encode writes them
@@ -54,9 +56,16 @@ import (
 //	                buckets of hash ranges: uvarint count, then per hash
 //	                uvarint (hash − bucket base), pages, frequencies and
 //	                lengths
-//	f/N.bin         JSON (staticDoc), one per page in URL order: URL,
+//	f/H.bin         JSON (staticDoc), one per page: URL,
 //	                title, kind, language, tags, summary and text, for
 //	                the result list, snippets and quoted phrases
+//
+// Above, N is a chunk's number, in order; on disk every file but the
+// manifest is named H, a hash of its bytes (see encode), listed in the
+// manifest (the pages' in meta.bin): it may be cached for good, and a
+// bundle updated after a change of some pages (StaticBundle.Update)
+// rewrites only the files whose bytes changed. Chunks are cut where their
+// own items say (see chunked), so a change moves only the cuts near it.
 //
 // Pages are numbered by URL, the index's tie-break order. Every file but
 // the manifest is gzip data (the browser inflates it with
@@ -70,7 +79,7 @@ const StaticFormat = 4
 
 // Sizes of the bundle's parts.
 const (
-	// Chunks are cut when their uncompressed size passes these: about 3 kB
+	// Chunks hold about this much uncompressed (see chunked): about 3 kB
 	// and 5 kB compressed, so that each word of a query costs little.
 	dictChunkBytes = 10 << 10
 	postChunkBytes = 8 << 10
