@@ -33,7 +33,7 @@ type Session struct {
 	// loadStatic), and staticTook how long its last update took.
 	static     *search.StaticBundle
 	staticTook time.Duration
-	ok     bool // the last build succeeded
+	ok         bool // the last build succeeded
 
 	gitDir, gitCommon string // the repository holding the source, if any
 	gitLooked         bool   // gitDir and gitCommon are known
