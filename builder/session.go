@@ -29,7 +29,11 @@ type Session struct {
 	out   map[string]uint64 // output path → content hash
 	docs  map[string]uint64 // search document URL → hash
 	memo  *renderMemo       // what the pages written were rendered from
-	ok    bool              // the last build succeeded
+	// static is the static search bundle as last written (see
+	// loadStatic), and staticTook how long its last update took.
+	static     *search.StaticBundle
+	staticTook time.Duration
+	ok         bool // the last build succeeded
 
 	gitDir, gitCommon string // the repository holding the source, if any
 	gitLooked         bool   // gitDir and gitCommon are known
@@ -156,6 +160,9 @@ func (s *Session) full(ctx context.Context, stamps map[string]stamp) (*Result, e
 	s.mu.Unlock()
 	s.site, s.theme, s.out, s.stamp, s.ok = res.Site, theme, out, stamps, true
 	s.docs = docHashes(res.Site.SearchDocs())
+	if err := s.loadStatic(ctx); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 

@@ -50,7 +50,12 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 		}
 		temps = append(temps, tmp)
 	}
-	if err := s.updateIndex(ctx, docs, all); err != nil {
+	if err := s.loadStatic(ctx); err != nil {
+		undo()
+		return err
+	}
+	changed, gone, err := s.updateIndex(ctx, docs, all)
+	if err != nil {
 		undo()
 		return err
 	}
@@ -75,13 +80,14 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 	if err := publicTree(filepath.Join(s.opts.Dest, filepath.FromSlash(layout.IndexDir))); err != nil {
 		return err
 	}
-	return s.updateStatic(ctx)
+	return s.updateStatic(ctx, changed, gone)
 }
 
 // updateIndex updates the search index with the documents that changed
 // since the last build; when all is set, docs are every document, and those
-// not among them are removed.
-func (s *Session) updateIndex(ctx context.Context, docs []search.Doc, all bool) error {
+// not among them are removed. It returns the documents indexed and the
+// URLs removed.
+func (s *Session) updateIndex(ctx context.Context, docs []search.Doc, all bool) ([]search.Doc, []string, error) {
 	hashes := docHashes(docs)
 	var changed []search.Doc
 	for _, d := range docs {
@@ -99,14 +105,14 @@ func (s *Session) updateIndex(ctx context.Context, docs []search.Doc, all bool) 
 		slices.Sort(removed)
 	}
 	if err := s.Index().Update(ctx, changed, removed); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if all {
 		s.docs = hashes
 	} else {
 		maps.Copy(s.docs, hashes)
 	}
-	return nil
+	return changed, removed, nil
 }
 
 func docHashes(docs []search.Doc) map[string]uint64 {

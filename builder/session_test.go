@@ -3,13 +3,16 @@ package builder
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
+	"kb/internal/layout"
 	"kb/search"
 	"time"
 )
@@ -300,4 +303,103 @@ func TestSession_BodyCapAfterEdit(t *testing.T) {
 	if n := hits("after an edit"); n != 0 {
 		t.Errorf("after an edit: a word past the cap found on %d pages", n)
 	}
+}
+
+// TestSession_StaticSearchIncremental: kb build --watch updates the static
+// search bundle in place, and after each edit, addition and removal it
+// holds exactly the files a fresh build writes, byte for byte; an edit of
+// one page rewrites a few of its files, not all of them.
+func TestSession_StaticSearchIncremental(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	words := strings.Fields("alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu")
+	page := func(i int, title, extra string) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "---\ntitle: %s\nsummary: About %s and %s.\ntags: [%s]\n---\n\n## %s notes\n\n", title, words[i%26], words[(i+3)%26], words[i%5], words[(i+7)%26])
+		for j := range 40 {
+			fmt.Fprintf(&b, "The %s%d %s check-in with %s%d. ", words[(i+j)%26], j, words[(i*j)%26], words[(j*7)%26], i)
+		}
+		b.WriteString(extra + "\n")
+		return b.String()
+	}
+	writeFile(t, filepath.Join(src, "site.yaml"), "title: Static\n")
+	for i := range 40 {
+		writeFile(t, filepath.Join(src, fmt.Sprintf("p%02d.md", i)), page(i, fmt.Sprintf("Page %s %d", words[i%26], i), ""))
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewSession(Options{Source: src, Dest: dest, Now: now})
+	defer s.Close()
+	ctx := context.Background()
+	if res, err := s.Build(ctx); err != nil {
+		t.Fatal(err, res.Diagnostics)
+	}
+	bundle := filepath.Join(dest, filepath.FromSlash(layout.StaticSearchDir))
+	steps := []struct {
+		name string
+		do   func()
+		most int // files written at most, or 0
+	}{
+		{"body edit", func() {
+			writeFile(t, filepath.Join(src, "p07.md"), page(7, "Page hotel 7", "A zeppelinword appears."))
+		}, 12},
+		{"title edit", func() {
+			writeFile(t, filepath.Join(src, "p07.md"), page(7, "Retitled hotel page", "A zeppelinword appears."))
+		}, 0},
+		{"add", func() { writeFile(t, filepath.Join(src, "p07b.md"), page(41, "Added page", "Quasarword.")) }, 0},
+		{"remove", func() { os.Remove(filepath.Join(src, "p03.md")) }, 0},
+		{"body edit after removal", func() {
+			writeFile(t, filepath.Join(src, "p20.md"), page(20, "Page uniform 20", "Another nebulaword."))
+		}, 12},
+	}
+	for _, st := range steps {
+		before := fileInodes(t, bundle)
+		st.do()
+		if res, err := s.Build(ctx); err != nil {
+			t.Fatal(st.name, err, res.Diagnostics)
+		}
+		fresh := filepath.Join(t.TempDir(), "public")
+		if res, err := Build(ctx, Options{Source: src, Dest: fresh, Now: now}); err != nil {
+			t.Fatal(st.name, err, res.Diagnostics)
+		}
+		compareDirs(t, st.name, filepath.Join(fresh, filepath.FromSlash(layout.StaticSearchDir)), bundle)
+		after := fileInodes(t, bundle)
+		written := 0
+		for name, ino := range after {
+			if before[name] != ino {
+				written++
+			}
+		}
+		if st.most > 0 && (written > st.most || written*4 > len(after)) {
+			t.Errorf("%s: %d of the bundle's %d files written, want at most %d", st.name, written, len(after), st.most)
+		}
+		t.Logf("%s: %d of %d files written", st.name, written, len(after))
+	}
+}
+
+// fileInodes returns the inode of every file under dir, by relative path:
+// a file written again, even with the same bytes, has a new one (files are
+// replaced through a rename).
+func fileInodes(t *testing.T, dir string) map[string]uint64 {
+	t.Helper()
+	out := map[string]uint64{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		st, ok := info.Sys().(*syscall.Stat_t)
+		if !ok {
+			return fmt.Errorf("%s: no inode", p)
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = st.Ino
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
+	"time"
 
 	"kb/internal/layout"
 	"kb/search"
@@ -23,32 +23,51 @@ func exportStatic(ctx context.Context, indexDir string, w search.FileWriter) (*s
 	return search.ExportStatic(ctx, idx, w, layout.StaticSearchDir)
 }
 
-// updateStatic rewrites the static search bundle after a session's rebuild:
-// the new content folder and then the manifest, each file atomically, and
-// last the folders the manifest no longer names. A browser that read the
-// old manifest keeps finding its files until then.
-func (s *Session) updateStatic(ctx context.Context) error {
-	if s.opts.NoStaticSearch {
+// loadStatic reads the state of the static search bundle the last build
+// wrote, for updateStatic, unless the session has it or writes no bundle:
+// after the first build, and again after an update failed. It must run
+// before the index changes.
+func (s *Session) loadStatic(ctx context.Context) error {
+	if s.opts.NoStaticSearch || s.static != nil {
 		return nil
+	}
+	b, err := search.LoadStatic(ctx, s.Index(), layout.StaticSearchDir)
+	if err != nil {
+		return err
+	}
+	s.static = b
+	return nil
+}
+
+// updateStatic brings the static search bundle in step with the index,
+// after the pages changed were indexed again and the pages removed (by
+// URL) deleted: it writes the files that changed, each atomically, then
+// the manifest, and last removes the files the manifest no longer names. A
+// browser that read the old manifest keeps finding its files until then.
+func (s *Session) updateStatic(ctx context.Context, changed []search.Doc, removed []string) error {
+	s.staticTook = 0
+	if s.opts.NoStaticSearch || (len(changed) == 0 && len(removed) == 0) {
+		return nil
+	}
+	start := time.Now()
+	defer func() { s.staticTook = time.Since(start) }()
+	if s.static == nil {
+		return errors.New("static search: the bundle's state was not loaded")
 	}
 	root, err := os.OpenRoot(s.opts.Dest)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
-	st, err := search.ExportStatic(ctx, s.Index(), rootWriter{root}, layout.StaticSearchDir)
+	up, err := s.static.Update(ctx, s.Index(), rootWriter{root}, changed, removed)
 	if err != nil {
+		s.static = nil // read again before the next change
 		return err
 	}
-	entries, err := fs.ReadDir(root.FS(), layout.StaticSearchDir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	for _, e := range entries {
-		if e.IsDir() && e.Name()+"/" != st.Dir {
-			if err := os.RemoveAll(filepath.Join(s.opts.Dest, filepath.FromSlash(path.Join(layout.StaticSearchDir, e.Name())))); err != nil {
-				return err
-			}
+	for _, name := range up.Stale {
+		name = path.Join(layout.StaticSearchDir, name)
+		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
 		}
 	}
 	return nil

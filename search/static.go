@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -24,10 +25,11 @@ import (
 //	manifest.json   the only file with a fixed name (JSON, staticManifest):
 //	                format, page count, analyses, the first key of every
 //	                chunk of d/, p/, w/ and s/, the pair bucket shift, the
-//	                ranking constants, and the folder (named by a hash of
-//	                the content, so cacheable for good) holding:
-//	meta.bin        JSON (staticMeta): per page its language, kind and
-//	                tags as indexes into the names; the stop words
+//	                ranking constants, and the name of every other file
+//	                but the pages' (see below):
+//	m/H.bin         meta.bin, JSON (staticMeta): per page its language,
+//	                kind and tags as indexes into the names, its body's
+//	                length and the name of its file; the stop words
 //	d/N.bin         surface dictionary, a JSON array of entries
 //	                [word, code per analysis…]: every word as written
 //	                (lower-cased, split as bleve's unicode tokenizer
@@ -38,7 +40,8 @@ import (
 //	                of a word written joined, see FieldJoins)
 //	                (a term's analyses side by side, in one chunk): for
 //	                title, headings, summary and body, the pages holding
-//	                the term with a one-byte tf·norm weight, and how many
+//	                the term with its frequency and the field's length
+//	                (the body's is in meta.bin), and how many
 //	                pages of other analyses hold it (bleve's idf counts
 //	                them all). Binary: uvarint count, then entries as
 //	                pentry.encode writes them
@@ -53,9 +56,16 @@ import (
 //	                buckets of hash ranges: uvarint count, then per hash
 //	                uvarint (hash − bucket base), pages, frequencies and
 //	                lengths
-//	f/N.bin         JSON (staticDoc), one per page in URL order: URL,
+//	f/H.bin         JSON (staticDoc), one per page: URL,
 //	                title, kind, language, tags, summary and text, for
 //	                the result list, snippets and quoted phrases
+//
+// Above, N is a chunk's number, in order; on disk every file but the
+// manifest is named H, a hash of its bytes (see encode), listed in the
+// manifest (the pages' in meta.bin): it may be cached for good, and a
+// bundle updated after a change of some pages (StaticBundle.Update)
+// rewrites only the files whose bytes changed. Chunks are cut where their
+// own items say (see chunked), so a change moves only the cuts near it.
 //
 // Pages are numbered by URL, the index's tie-break order. Every file but
 // the manifest is gzip data (the browser inflates it with
@@ -65,11 +75,11 @@ import (
 
 // StaticFormat is the version of the bundle's layout, checked by the
 // client.
-const StaticFormat = 3
+const StaticFormat = 4
 
 // Sizes of the bundle's parts.
 const (
-	// Chunks are cut when their uncompressed size passes these: about 3 kB
+	// Chunks hold about this much uncompressed (see chunked): about 3 kB
 	// and 5 kB compressed, so that each word of a query costs little.
 	dictChunkBytes = 10 << 10
 	postChunkBytes = 8 << 10
@@ -116,6 +126,8 @@ type PartStats struct {
 type sdoc struct {
 	url, title, summary, body, kind, lang string
 	tags                                  []string
+	id                                    string // the index's _id
+	enc                                   []byte // f/ file, once encoded
 	an                                    string // analysis code: "en", "nl" or "*"
 }
 
@@ -137,6 +149,9 @@ type pentry struct {
 	// joins, in the entry "joined\x00+", are the hyphenated forms of the
 	// word (see FieldJoins).
 	joins []string
+	// enc is the entry as encode writes it, nil until then and after a
+	// change.
+	enc []byte
 }
 
 // exportData is everything read from the index.
@@ -146,8 +161,26 @@ type exportData struct {
 	post     map[string]*pentry
 	words    map[string]*pentry
 	pairs    map[string]*pentry // by pair term
-	dict     [][]any            // surface dictionary entries, sorted
 	stop     map[string][]string
+
+	// joinDocs holds the pages of each term of FieldJoins.
+	joinDocs map[string][]uint32
+	// surf counts the pages whose stored text holds each surface form.
+	surf map[string]int
+	// postKeys and wordKeys are the keys of post and words, sorted.
+	postKeys, wordKeys []string
+	// dictKeys are the surfaces of the dictionary, sorted; entries caches
+	// their entries (see entry).
+	dictKeys []string
+	entries  map[string][]byte
+	ans      map[string]analysis.Analyzer
+	isStop   map[string]map[string]bool
+	tok      analysis.Tokenizer
+	// spell holds the mask of every term of the spelling lists (see
+	// spellings), spellEnc their JSON.
+	spell     map[string]int
+	spellEnc  map[string][]byte
+	spellKeys []string
 }
 
 // anCode is the key prefix of the analysis of lang: "en", "nl", or "*" for
@@ -168,7 +201,11 @@ func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*St
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}
-	files, err := d.encode(ctx)
+	d.prepare()
+	files, err := d.encode(ctx, nil)
+	if err == nil {
+		err = compressAll(ctx, files)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}
@@ -177,97 +214,22 @@ func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*St
 
 // readIndex reads the pages, postings and surface forms of idx.
 func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, ids, urls, err := openReader(idx)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-
-	// Pages, numbered in the order of their URL (the index's _id order,
-	// which breaks ties between equal scores).
-	ids := map[string]string{} // internal ID → URL
-	dr, err := r.DocIDReaderAll()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		id, err := dr.Next()
-		if err != nil {
-			_ = dr.Close()
-			return nil, err
-		}
-		if id == nil {
-			break
-		}
-		ext, err := r.ExternalID(id)
-		if err != nil {
-			_ = dr.Close()
-			return nil, err
-		}
-		ids[string(id)] = ext
-	}
-	_ = dr.Close()
-	urls := make([]string, 0, len(ids))
-	for _, u := range ids {
-		urls = append(urls, u)
-	}
-	slices.Sort(urls)
-	num := make(map[string]uint32, len(urls))
-	for i, u := range urls {
-		num[u] = uint32(i)
-	}
-	docnum := make(map[string]uint32, len(ids))
-	for id, u := range ids {
-		docnum[id] = num[u]
-	}
-
 	d := &exportData{docs: make([]sdoc, len(urls))}
 	for i, u := range urls {
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		doc, err := r.Document(u)
-		if err != nil {
+		if d.docs[i], err = readDoc(r, u); err != nil {
 			return nil, err
 		}
-		sd := sdoc{url: u}
-		if doc != nil {
-			doc.VisitFields(func(f index.Field) {
-				v := string(f.Value())
-				switch f.Name() {
-				case FieldURL:
-					sd.url = v
-				case FieldTitle:
-					sd.title = v
-				case FieldSummary:
-					sd.summary = v
-				case FieldBody:
-					sd.body = v
-				case FieldKind:
-					sd.kind = v
-				case FieldLang:
-					sd.lang = v
-				case FieldTags:
-					sd.tags = append(sd.tags, v)
-				}
-			})
-		}
-		sd.an = anCode(sd.lang)
-		d.docs[i] = sd
 	}
-	seen := map[string]bool{}
-	for _, sd := range d.docs {
-		seen[sd.an] = true
-	}
-	for _, a := range []string{"en", "nl", "*"} {
-		if seen[a] {
-			d.analyses = append(d.analyses, a)
-		}
-	}
+	d.setAnalyses()
+	docnum := d.docNumbers(ids)
 
 	if d.post, err = readPostings(ctx, r, docnum, d.docs, []int{0, 1, 2, 3}, true); err != nil {
 		return nil, err
@@ -278,7 +240,7 @@ func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
 	if d.pairs, err = readPostings(ctx, r, docnum, d.docs, []int{fieldP}, false); err != nil {
 		return nil, err
 	}
-	if err := d.readJoins(r); err != nil {
+	if err := d.readJoins(ctx, r, docnum); err != nil {
 		return nil, err
 	}
 	if err := d.readSurfaces(ctx, idx); err != nil {
@@ -293,36 +255,183 @@ func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
 	return d, nil
 }
 
+// openReader opens a reader of idx, and reads its pages' IDs (see
+// readIDs).
+func openReader(idx bleve.Index) (index.IndexReader, map[string]string, []string, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ids, urls, err := readIDs(r)
+	if err != nil {
+		_ = r.Close()
+		return nil, nil, nil, err
+	}
+	return r, ids, urls, nil
+}
+
+// readIDs returns the internal ID → URL of every page of the index, and
+// the URLs in order: pages are numbered in the order of their URL (the
+// index's _id order, which breaks ties between equal scores).
+func readIDs(r index.IndexReader) (map[string]string, []string, error) {
+	ids := map[string]string{}
+	dr, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer dr.Close()
+	for {
+		id, err := dr.Next()
+		if err != nil {
+			return nil, nil, err
+		}
+		if id == nil {
+			break
+		}
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			return nil, nil, err
+		}
+		ids[string(id)] = ext
+	}
+	urls := make([]string, 0, len(ids))
+	for _, u := range ids {
+		urls = append(urls, u)
+	}
+	slices.Sort(urls)
+	return ids, urls, nil
+}
+
+// docNumbers maps internal IDs (see readIDs) to page numbers.
+func (d *exportData) docNumbers(ids map[string]string) map[string]uint32 {
+	num := make(map[string]uint32, len(d.docs))
+	for i, sd := range d.docs {
+		num[sd.id] = uint32(i)
+	}
+	docnum := make(map[string]uint32, len(ids))
+	for id, u := range ids {
+		docnum[id] = num[u]
+	}
+	return docnum
+}
+
+// setAnalyses lists the analyses of the pages, in order "en", "nl", "*".
+func (d *exportData) setAnalyses() {
+	seen := map[string]bool{}
+	for _, sd := range d.docs {
+		seen[sd.an] = true
+	}
+	d.analyses = d.analyses[:0]
+	for _, a := range []string{"en", "nl", "*"} {
+		if seen[a] {
+			d.analyses = append(d.analyses, a)
+		}
+	}
+}
+
+// readDoc reads the stored fields of the page u.
+func readDoc(r index.IndexReader, u string) (sdoc, error) {
+	doc, err := r.Document(u)
+	if err != nil {
+		return sdoc{}, err
+	}
+	sd := sdoc{url: u, id: u}
+	if doc != nil {
+		doc.VisitFields(func(f index.Field) {
+			v := string(f.Value())
+			switch f.Name() {
+			case FieldURL:
+				sd.url = v
+			case FieldTitle:
+				sd.title = v
+			case FieldSummary:
+				sd.summary = v
+			case FieldBody:
+				sd.body = v
+			case FieldKind:
+				sd.kind = v
+			case FieldLang:
+				sd.lang = v
+			case FieldTags:
+				sd.tags = append(sd.tags, v)
+			}
+		})
+	}
+	sd.an = anCode(sd.lang)
+	return sd, nil
+}
+
 // readJoins adds the hyphenated forms of FieldJoins to the postings, as
 // entries "joined\x00+" (at most maxJoinForms, in dictionary order, as
-// plan.hyphenForms reads them).
-func (d *exportData) readJoins(r index.IndexReader) error {
+// plan.hyphenForms reads them), and keeps the pages holding each term of
+// FieldJoins (for Update).
+func (d *exportData) readJoins(ctx context.Context, r index.IndexReader, docnum map[string]uint32) error {
 	dict, err := r.FieldDict(FieldJoins)
 	if err != nil {
 		return err
 	}
-	defer dict.Close()
+	var terms []string
 	for {
 		e, err := dict.Next()
 		if err != nil {
+			_ = dict.Close()
 			return err
 		}
 		if e == nil {
-			return nil
+			break
 		}
-		j, h, ok := strings.Cut(e.Term, "|")
-		if !ok || e.Count == 0 {
-			continue
+		terms = append(terms, e.Term)
+	}
+	_ = dict.Close()
+	d.joinDocs = map[string][]uint32{}
+	for _, t := range terms {
+		if err := d.readJoin(ctx, r, docnum, t); err != nil {
+			return err
 		}
-		key := j + "\x00+"
-		pe := d.post[key]
-		if pe == nil {
-			pe = &pentry{key: key}
-			d.post[key] = pe
+	}
+	for _, t := range terms {
+		d.addJoin(t)
+	}
+	return nil
+}
+
+// readJoin reads the pages holding the FieldJoins term t.
+func (d *exportData) readJoin(ctx context.Context, r index.IndexReader, docnum map[string]uint32, t string) error {
+	var docs []uint32
+	err := eachPosting(ctx, r, FieldJoins, t, false, func(id index.IndexInternalID, _ uint64, _ float64) {
+		if n, ok := docnum[string(id)]; ok {
+			docs = append(docs, n)
 		}
-		if len(pe.joins) < maxJoinForms {
-			pe.joins = append(pe.joins, h)
-		}
+	})
+	if len(docs) == 0 {
+		delete(d.joinDocs, t)
+	} else {
+		slices.Sort(docs)
+		d.joinDocs[t] = docs
+	}
+	return err
+}
+
+// addJoin adds the hyphenated form of the FieldJoins term t, when a page
+// holds it, to its joined word's entry; terms come in dictionary order.
+func (d *exportData) addJoin(t string) {
+	j, h, ok := strings.Cut(t, "|")
+	if !ok || len(d.joinDocs[t]) == 0 {
+		return
+	}
+	key := j + "\x00+"
+	pe := d.post[key]
+	if pe == nil {
+		pe = &pentry{key: key}
+		d.post[key] = pe
+	}
+	if len(pe.joins) < maxJoinForms {
+		pe.joins = append(pe.joins, h)
+		pe.enc = nil
 	}
 }
 
@@ -348,8 +457,7 @@ func stopList(lang string) ([]string, error) {
 func readPostings(ctx context.Context, r index.IndexReader, docnum map[string]uint32, docs []sdoc, fields []int, text bool) (map[string]*pentry, error) {
 	out := map[string]*pentry{}
 	for _, f := range fields {
-		field := staticFields[f]
-		dict, err := r.FieldDict(field)
+		dict, err := r.FieldDict(staticFields[f])
 		if err != nil {
 			return nil, err
 		}
@@ -370,43 +478,53 @@ func readPostings(ctx context.Context, r index.IndexReader, docnum map[string]ui
 			if i%1024 == 0 && ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			lists := map[string]*plist{}
-			var total uint32
-			err := eachPosting(ctx, r, field, t, true, func(id index.IndexInternalID, freq uint64, norm float64) {
-				n, ok := docnum[string(id)]
-				if !ok {
-					return
-				}
-				key := t
-				if text {
-					key = t + "\x00" + docs[n].an
-				}
-				l := lists[key]
-				if l == nil {
-					l = &plist{}
-					lists[key] = l
-				}
-				l.docs = append(l.docs, n)
-				l.freqs = append(l.freqs, uint32(freq))
-				l.lens = append(l.lens, fieldLength(norm))
-				total++
-			})
-			if err != nil {
+			if err := readTerm(ctx, r, docnum, docs, f, t, text, out); err != nil {
 				return nil, err
-			}
-			for key, l := range lists {
-				l.other = total - uint32(len(l.docs))
-				l.sort()
-				e := out[key]
-				if e == nil {
-					e = &pentry{key: key}
-					out[key] = e
-				}
-				e.fields[f] = l
 			}
 		}
 	}
 	return out, nil
+}
+
+// readTerm reads the postings of t in staticFields[f] into the entries of
+// out (see readPostings), making those it needs.
+func readTerm(ctx context.Context, r index.IndexReader, docnum map[string]uint32, docs []sdoc, f int, t string, text bool, out map[string]*pentry) error {
+	lists := map[string]*plist{}
+	var total uint32
+	err := eachPosting(ctx, r, staticFields[f], t, true, func(id index.IndexInternalID, freq uint64, norm float64) {
+		n, ok := docnum[string(id)]
+		if !ok {
+			return
+		}
+		key := t
+		if text {
+			key = t + "\x00" + docs[n].an
+		}
+		l := lists[key]
+		if l == nil {
+			l = &plist{}
+			lists[key] = l
+		}
+		l.docs = append(l.docs, n)
+		l.freqs = append(l.freqs, uint32(freq))
+		l.lens = append(l.lens, fieldLength(norm))
+		total++
+	})
+	if err != nil {
+		return err
+	}
+	for key, l := range lists {
+		l.other = total - uint32(len(l.docs))
+		l.sort()
+		e := out[key]
+		if e == nil {
+			e = &pentry{key: key}
+			out[key] = e
+		}
+		e.fields[f] = l
+		e.enc = nil
+	}
+	return nil
 }
 
 // pairHash decodes a pair term (see pairTerm) back into its 16-bit hash.

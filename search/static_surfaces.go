@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -21,49 +22,22 @@ import (
 // each analysis makes of it: the surface dictionary the client normalises
 // queries with, in place of a stemmer.
 func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
-	tok := unicode.NewUnicodeTokenizer()
-	lower := lowercase.NewLowerCaseFilter()
-	const limit = 4
-	locals := make([]map[string]bool, limit)
-	err := workers.Run(ctx, len(d.docs), limit, func(w, i int) error {
-		if locals[w] == nil {
-			locals[w] = map[string]bool{}
-		}
-		local := locals[w]
-		sd := &d.docs[i]
-		for _, text := range []string{sd.title, sd.summary, sd.body} {
-			for _, t := range lower.Filter(tok.Tokenize([]byte(text))) {
-				local[string(t.Term)] = true
-			}
-		}
-		for _, tag := range sd.tags {
-			local[strings.ToLower(tag)] = true
-		}
+	per := make([][]string, len(d.docs))
+	err := workers.Run(ctx, len(d.docs), 4, func(_, i int) error {
+		per[i] = docSurfaces(&d.docs[i])
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	set := map[string]bool{}
-	for _, local := range locals {
-		maps.Copy(set, local)
-	}
-	// The folded words of titles and headings, which are not stored.
-	for k := range d.words {
-		set[k] = true
-	}
-	surfaces := make([]string, 0, len(set))
-	for s := range set {
-		// Tags and folded words may hold what the tokenizer splits.
-		if ts := tok.Tokenize([]byte(s)); len(ts) != 1 || string(ts[0].Term) != s {
-			continue
+	d.surf = map[string]int{}
+	for _, ss := range per {
+		for _, s := range ss {
+			d.surf[s]++
 		}
-		surfaces = append(surfaces, s)
 	}
-	slices.SortFunc(surfaces, jsCompare)
-
 	m := idx.Mapping()
-	ans := map[string]analysis.Analyzer{}
+	d.ans = map[string]analysis.Analyzer{}
 	for _, code := range []string{"en", "nl", "*"} {
 		lang := code
 		if code == "*" {
@@ -73,48 +47,92 @@ func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 		if a == nil {
 			return fmt.Errorf("analyzer %q missing", Analyzer(lang))
 		}
-		ans[code] = a
+		d.ans[code] = a
 	}
-	// The standard analysis is stored only when some page uses it; the
-	// client derives it otherwise (lower-case, English stop words).
-	stored := slices.DeleteFunc(slices.Clone(d.analyses), func(a string) bool { return a == "*" })
-	if slices.Contains(d.analyses, "*") {
-		stored = append(stored, "*")
+	d.entries = map[string][]byte{}
+	d.tok = unicode.NewUnicodeTokenizer()
+	// The folded words of titles and headings, which are not stored.
+	var keys []string
+	for s := range d.surf {
+		keys = append(keys, s)
 	}
-	d.analyses = stored
-	isStop := map[string]map[string]bool{}
-	stopped := func(code, t string) bool {
-		m := isStop[code]
-		if m == nil {
-			m = map[string]bool{}
-			isStop[code] = m
+	for k := range d.words {
+		if d.surf[k] == 0 {
+			keys = append(keys, k)
 		}
-		v, ok := m[t]
-		if !ok {
-			v = len(ans[code].Analyze([]byte(t))) == 0
-			m[t] = v
-		}
-		return v
 	}
-	d.dict = make([][]any, 0, len(surfaces))
-	for i, s := range surfaces {
+	d.dictKeys = d.dictKeys[:0]
+	for i, s := range keys {
 		if i%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if d.entry(s) != nil {
+			d.dictKeys = append(d.dictKeys, s)
+		}
+	}
+	slices.SortFunc(d.dictKeys, jsCompare)
+	return nil
+}
+
+// docSurfaces returns the words of a page's title, summary, body and tags,
+// lower-cased, each once.
+func docSurfaces(sd *sdoc) []string {
+	tok := unicode.NewUnicodeTokenizer()
+	lower := lowercase.NewLowerCaseFilter()
+	set := map[string]bool{}
+	for _, text := range []string{sd.title, sd.summary, sd.body} {
+		for _, t := range lower.Filter(tok.Tokenize([]byte(text))) {
+			set[string(t.Term)] = true
+		}
+	}
+	for _, tag := range sd.tags {
+		set[strings.ToLower(tag)] = true
+	}
+	return slices.Collect(maps.Keys(set))
+}
+
+// entry returns the dictionary entry of the surface s as JSON, [word, code
+// per analysis…], or nil when s is not one word as the tokenizer splits
+// (tags and folded words may hold several).
+func (d *exportData) entry(s string) []byte {
+	if b, ok := d.entries[s]; ok {
+		return b
+	}
+	var b []byte
+	if ts := d.tok.Tokenize([]byte(s)); len(ts) == 1 && string(ts[0].Term) == s {
 		e := []any{s}
-		for _, code := range stored {
+		for _, code := range d.analyses {
 			var terms []string
-			for _, t := range ans[code].Analyze([]byte(s)) {
+			for _, t := range d.ans[code].Analyze([]byte(s)) {
 				terms = append(terms, string(t.Term))
 			}
-			e = append(e, termCode(s, terms, func(t string) bool { return stopped(code, t) }))
+			e = append(e, termCode(s, terms, func(t string) bool { return d.stopped(code, t) }))
 		}
 		for len(e) > 1 && e[len(e)-1] == "" {
 			e = e[:len(e)-1]
 		}
-		d.dict = append(d.dict, e)
+		b, _ = json.Marshal(e)
 	}
-	return nil
+	d.entries[s] = b
+	return b
+}
+
+// stopped reports whether the analysis code drops the term t.
+func (d *exportData) stopped(code, t string) bool {
+	if d.isStop == nil {
+		d.isStop = map[string]map[string]bool{}
+	}
+	m := d.isStop[code]
+	if m == nil {
+		m = map[string]bool{}
+		d.isStop[code] = m
+	}
+	v, ok := m[t]
+	if !ok {
+		v = len(d.ans[code].Analyze([]byte(t))) == 0
+		m[t] = v
+	}
+	return v
 }
 
 // termCode encodes what an analysis makes of the surface s:

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -56,8 +57,8 @@ type bundle struct {
 // manifest is what the tests read of manifest.json.
 type manifest struct {
 	Format    int            `json:"format"`
-	Dir       string         `json:"dir"`
 	Docs      int            `json:"docs"`
+	Files     map[string]any `json:"files"`
 	Analyses  []string       `json:"analyses"`
 	Dict      []string       `json:"dict"`
 	Post      []string       `json:"post"`
@@ -87,11 +88,41 @@ func export(t testing.TB, idx *search.Index) *bundle {
 	return b
 }
 
-// raw returns the inflated content of the bundle file name (relative to
-// the content folder).
+// file returns the path under the bundle's folder of the file the client
+// names "meta.bin", "f/N.bin" (page N) or "X/N.bin" (chunk N of part X):
+// the manifest names the files by a hash of their bytes, and meta.bin the
+// pages'.
+func (b *bundle) file(t testing.TB, name string) string {
+	t.Helper()
+	if name == "meta.bin" {
+		return "m/" + b.man.Files["m"].(string) + ".bin"
+	}
+	part, num, _ := strings.Cut(strings.TrimSuffix(name, ".bin"), "/")
+	n, err := strconv.Atoi(num)
+	if err != nil {
+		t.Fatalf("bundle file %s", name)
+	}
+	if part == "f" {
+		var meta struct {
+			DocFile []string `json:"doc_file"`
+		}
+		if err := json.Unmarshal(b.raw(t, "meta.bin"), &meta); err != nil || n >= len(meta.DocFile) {
+			t.Fatalf("meta.bin names no page %d (%v)", n, err)
+		}
+		return "f/" + meta.DocFile[n] + ".bin"
+	}
+	names, _ := b.man.Files[part].([]any)
+	if n >= len(names) {
+		t.Fatalf("the manifest names no %s", name)
+	}
+	return part + "/" + names[n].(string) + ".bin"
+}
+
+// raw returns the inflated content of the bundle file the client names
+// name (see file).
 func (b *bundle) raw(t testing.TB, name string) []byte {
 	t.Helper()
-	data, ok := b.files[staticDir+"/"+b.man.Dir+name]
+	data, ok := b.files[staticDir+"/"+b.file(t, name)]
 	if !ok {
 		t.Fatalf("bundle has no %s", name)
 	}
@@ -112,15 +143,12 @@ func jsLess(a, b string) bool {
 }
 
 // The bundle holds exactly the files the manifest promises, each gzip
-// data but the manifest, in a folder named by a hash of their content.
+// data but the manifest, named by a hash of their content.
 func TestExportStatic_Files(t *testing.T) {
 	b := export(t, idx)
 	m := b.man
 	if m.Format != search.StaticFormat {
 		t.Errorf("format %d, want %d", m.Format, search.StaticFormat)
-	}
-	if !regexp.MustCompile(`^[0-9a-f]{16}/$`).MatchString(m.Dir) || b.stats.Dir != m.Dir {
-		t.Errorf("content folder %q (stats say %q)", m.Dir, b.stats.Dir)
 	}
 	if m.Docs != len(site.Pages) || b.stats.Docs != m.Docs {
 		t.Errorf("%d docs (stats %d), the site has %d pages", m.Docs, b.stats.Docs, len(site.Pages))
@@ -133,7 +161,7 @@ func TestExportStatic_Files(t *testing.T) {
 			t.Errorf("ranking.%s = %v", k, m.Ranking[k])
 		}
 	}
-	want := map[string]bool{"manifest.json": true, m.Dir + "meta.bin": true}
+	want := map[string]bool{"manifest.json": true, b.file(t, "meta.bin"): true}
 	for _, s := range []struct {
 		dir string
 		n   int
@@ -142,7 +170,11 @@ func TestExportStatic_Files(t *testing.T) {
 			t.Errorf("no %s files", s.dir)
 		}
 		for i := range s.n {
-			want[m.Dir+s.dir+strconv.Itoa(i)+".bin"] = true
+			name := b.file(t, s.dir+strconv.Itoa(i)+".bin")
+			if !regexp.MustCompile(`^[a-z]/[0-9a-f]{12}\.bin$`).MatchString(name) {
+				t.Errorf("%s%d.bin is %s", s.dir, i, name)
+			}
+			want[name] = true
 		}
 	}
 	var total int64
@@ -155,7 +187,9 @@ func TestExportStatic_Files(t *testing.T) {
 		delete(want, rel)
 		total += int64(len(data))
 		if rel != "manifest.json" {
-			b.raw(t, strings.TrimPrefix(rel, m.Dir))
+			if _, err := gzip.NewReader(bytes.NewReader(data)); err != nil {
+				t.Errorf("%s: %v", rel, err)
+			}
 		}
 	}
 	for name := range want {
@@ -308,6 +342,12 @@ type postList struct {
 func readPosts(t testing.TB, b *bundle, series string, firsts []string) []postEntry {
 	t.Helper()
 	var out []postEntry
+	var meta struct {
+		BodyLen []int `json:"body_len"`
+	}
+	if err := json.Unmarshal(b.raw(t, "meta.bin"), &meta); err != nil {
+		t.Fatal(err)
+	}
 	for i, first := range firsts {
 		data := b.raw(t, fmt.Sprintf("%s/%d.bin", series, i))
 		r := bytes.NewReader(data)
@@ -342,9 +382,13 @@ func readPosts(t testing.TB, b *bundle, series string, firsts []string) []postEn
 					doc += uv()
 					l.docs = append(l.docs, doc)
 				}
-				for range l.docs {
+				for _, d := range l.docs {
 					l.freqs = append(l.freqs, uv())
-					l.lens = append(l.lens, uv())
+					if f == 3 { // bodies' lengths are in meta.bin
+						l.lens = append(l.lens, meta.BodyLen[d])
+					} else {
+						l.lens = append(l.lens, uv())
+					}
 				}
 				e.fields[f] = l
 			}
@@ -529,7 +573,8 @@ func TestExportStatic_BuildTwice(t *testing.T) {
 }
 
 // kb build --watch keeps the bundle in step: after an edit, the manifest
-// names a new folder holding the new word, and the old folder is gone.
+// names files holding the new word, and the files it no longer names are
+// gone.
 func TestExportStatic_Session(t *testing.T) {
 	src := t.TempDir()
 	if err := os.CopyFS(src, kb.ExampleSite()); err != nil {
@@ -568,22 +613,30 @@ func TestExportStatic_Session(t *testing.T) {
 		t.Fatal(err)
 	}
 	after, tree := read()
-	if after.Dir == before.Dir {
-		t.Fatal("the bundle did not change after an edit")
+	if reflect.DeepEqual(after, before) {
+		t.Fatal("the manifest did not change after an edit")
+	}
+	b := &bundle{files: map[string][]byte{}, man: after}
+	for name, data := range tree {
+		b.files[staticDir+"/"+name] = data
+	}
+	named := map[string]bool{"manifest.json": true, b.file(t, "meta.bin"): true}
+	for _, s := range []struct {
+		dir string
+		n   int
+	}{{"d/", len(after.Dict)}, {"p/", len(after.Post)}, {"w/", len(after.Words)}, {"s/", len(after.Spell)}, {"x/", 1 << (16 - after.PairShift)}, {"f/", after.Docs}} {
+		for i := range s.n {
+			named[b.file(t, s.dir+strconv.Itoa(i)+".bin")] = true
+		}
 	}
 	found := false
-	for name, data := range tree {
-		if !strings.HasPrefix(name, after.Dir) && name != "manifest.json" {
+	for name := range tree {
+		if !named[name] {
 			t.Errorf("%s left from an older bundle", name)
 		}
-		if strings.HasPrefix(name, after.Dir+"d/") {
-			zr, err := gzip.NewReader(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, _ := io.ReadAll(zr)
-			found = found || bytes.Contains(raw, []byte(`"quokkaword"`))
-		}
+	}
+	for i := range after.Dict {
+		found = found || bytes.Contains(b.raw(t, fmt.Sprintf("d/%d.bin", i)), []byte(`"quokkaword"`))
 	}
 	if !found {
 		t.Error("the new word is not in the dictionary")

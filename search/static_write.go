@@ -9,10 +9,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"math"
 	"path"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -22,18 +23,15 @@ import (
 // bundleFile is one file of the bundle, its data compressed (but for the
 // manifest).
 type bundleFile struct {
-	name string // inside the content folder, or "manifest.json"
+	name string // "p/3f2a….bin", or "manifest.json"
 	part string
-	data []byte
+	data []byte // nil when the reader has the file already
 }
 
 // staticManifest is manifest.json.
 type staticManifest struct {
 	Format int `json:"format"`
-	// Dir is the content folder, relative to the manifest; its name is a
-	// hash of everything in it, so its files may be cached for good.
-	Dir  string `json:"dir"`
-	Docs int    `json:"docs"`
+	Docs   int `json:"docs"`
 	// Analyses lists the analyses whose terms the dictionary entries hold,
 	// in order ("en", "nl", and "*" for the standard analyzer when pages
 	// of other languages need it).
@@ -48,6 +46,11 @@ type staticManifest struct {
 	// PairShift: the bucket of pair hash h is x/(h >> PairShift).bin.
 	PairShift int           `json:"pair_shift"`
 	Ranking   staticRanking `json:"ranking"`
+	// Files names the files of each part, by the hash of their bytes (so
+	// that they may be cached for good): "m" meta.bin, then per chunk of
+	// d/, p/, w/, s/ and x/ in order; the file of part x and hash h is
+	// x/h.bin. The pages' files are named in meta.bin.
+	Files map[string]any `json:"files"`
 }
 
 // staticRanking hands Search's constants to the client, so both rank alike.
@@ -105,6 +108,11 @@ type staticMeta struct {
 	DocLang []int   `json:"doc_lang"`
 	DocKind []int   `json:"doc_kind"`
 	DocTags [][]int `json:"doc_tags"`
+	// DocFile names each page's file: f/DocFile[n].bin.
+	DocFile []string `json:"doc_file"`
+	// BodyLen is each page's body length in terms, which body postings
+	// leave out.
+	BodyLen []uint32 `json:"body_len"`
 	// Stop holds each language's stop words, for highlighting words that
 	// are not in the loaded part of the dictionary.
 	Stop map[string][]string `json:"stop"`
@@ -123,17 +131,47 @@ type staticDoc struct {
 	Text string `json:"text"`
 }
 
-// encode turns what was read into the bundle's files, all but the
-// manifest compressed.
-func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
+// encode turns what was read into the bundle's files, each named by a
+// hash of its bytes, uncompressed. Files whose name is in have are listed
+// without their data (the reader has them already).
+func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundleFile, error) {
 	var files []bundleFile
-	add := func(name, part string, v []byte) {
-		files = append(files, bundleFile{name: name, part: part, data: v})
+	seen := map[string]bool{}
+	add := func(part, dir string, v []byte) string {
+		sum := sha256.Sum256(v)
+		h := hex.EncodeToString(sum[:nameBytes])
+		f := bundleFile{name: dir + "/" + h + ".bin", part: part}
+		if !have[f.name] && !seen[f.name] {
+			f.data = v
+		}
+		seen[f.name] = true
+		files = append(files, f)
+		return h
 	}
-	man := staticManifest{Format: StaticFormat, Docs: len(d.docs), Analyses: d.analyses, Ranking: ranking()}
+	man := staticManifest{Format: StaticFormat, Docs: len(d.docs), Analyses: d.analyses, Ranking: ranking(), Files: map[string]any{}}
+
+	// f/: one file per page, named in meta.bin.
+	meta := staticMeta{Stop: d.stop, DocLang: make([]int, len(d.docs)), DocKind: make([]int, len(d.docs)), DocTags: make([][]int, len(d.docs)), DocFile: make([]string, len(d.docs))}
+	for i := range d.docs {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		sd := &d.docs[i]
+		if sd.enc == nil {
+			tags := sd.tags
+			if tags == nil {
+				tags = []string{}
+			}
+			data, err := json.Marshal(staticDoc{URL: sd.url, Title: sd.title, Kind: sd.kind, Lang: sd.lang, Tags: tags, Summary: sd.summary, Text: sd.body})
+			if err != nil {
+				return nil, err
+			}
+			sd.enc = data
+		}
+		meta.DocFile[i] = add("docs", "f", sd.enc)
+	}
 
 	// meta.bin
-	meta := staticMeta{Stop: d.stop, DocLang: make([]int, len(d.docs)), DocKind: make([]int, len(d.docs)), DocTags: make([][]int, len(d.docs))}
 	langs, kinds, tags := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, sd := range d.docs {
 		langs[sd.lang], kinds[sd.kind] = 0, 0
@@ -149,66 +187,73 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 			meta.DocTags[i] = append(meta.DocTags[i], tags[t])
 		}
 	}
+	meta.BodyLen = d.bodyLengths()
 	data, err := json.Marshal(meta)
 	if err != nil {
 		return nil, err
 	}
-	add("meta.bin", "meta", data)
+	man.Files["m"] = add("meta", "m", data)
 
 	// d/: the surface dictionary, as JSON arrays.
-	var items []chunkItem
-	for _, e := range d.dict {
-		b, err := json.Marshal(e)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, chunkItem{key: e[0].(string), data: b})
+	items := make([]chunkItem, 0, len(d.dictKeys))
+	for _, s := range d.dictKeys {
+		items = append(items, chunkItem{key: s, data: d.entry(s)})
 	}
-	for i, c := range chunked(items, dictChunkBytes) {
+	var names []string
+	for _, c := range chunked(items, dictChunkBytes) {
 		man.Dict = append(man.Dict, c[0].key)
-		add("d/"+strconv.Itoa(i)+".bin", "dict", jsonArray(c))
+		names = append(names, add("dict", "d", jsonArray(c)))
 	}
+	man.Files["d"] = names
 
 	// p/ and w/: postings.
 	for _, s := range []struct {
 		entries map[string]*pentry
+		keys    []string
 		dir     string
 		part    string
-		keys    *[]string
-	}{{d.post, "p/", "post", &man.Post}, {d.words, "w/", "words", &man.Words}} {
-		keys := make([]string, 0, len(s.entries))
-		for k := range s.entries {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, jsCompare)
+		firsts  *[]string
+	}{{d.post, d.postKeys, "p", "post", &man.Post}, {d.words, d.wordKeys, "w", "words", &man.Words}} {
 		items = items[:0]
-		for _, k := range keys {
-			items = append(items, chunkItem{key: k, data: s.entries[k].encode()})
+		for _, k := range s.keys {
+			e := s.entries[k]
+			if e.enc == nil {
+				e.enc = e.encode()
+			}
+			items = append(items, chunkItem{key: k, data: e.enc})
 		}
-		for i, c := range chunked(items, postChunkBytes) {
+		names = nil
+		for _, c := range chunked(items, postChunkBytes) {
 			b := binary.AppendUvarint(nil, uint64(len(c)))
 			for _, it := range c {
 				b = append(b, it.data...)
 			}
-			*s.keys = append(*s.keys, c[0].key)
-			add(s.dir+strconv.Itoa(i)+".bin", s.part, b)
+			*s.firsts = append(*s.firsts, c[0].key)
+			names = append(names, add(s.part, s.dir, b))
 		}
+		man.Files[s.dir] = names
 	}
 
 	// s/: the terms of bodies and of the words field by first letter and
 	// length, where a misspelt word's candidates are looked up.
 	items = items[:0]
-	for _, e := range d.spellings() {
-		b, err := json.Marshal(e)
-		if err != nil {
-			return nil, err
+	for _, k := range d.spellKeys {
+		t := k[strings.IndexByte(k, ' ')+1:]
+		b := d.spellEnc[t]
+		if b == nil {
+			if b, err = json.Marshal([]any{t, d.spell[t]}); err != nil {
+				return nil, err
+			}
+			d.spellEnc[t] = b
 		}
-		items = append(items, chunkItem{key: spellKey(e[0].(string)), data: b})
+		items = append(items, chunkItem{key: k, data: b})
 	}
-	for i, c := range chunked(items, dictChunkBytes) {
+	names = nil
+	for _, c := range chunked(items, dictChunkBytes) {
 		man.Spell = append(man.Spell, c[0].key)
-		add("s/"+strconv.Itoa(i)+".bin", "spell", jsonArray(c))
+		names = append(names, add("spell", "s", jsonArray(c)))
 	}
+	man.Files["s"] = names
 
 	// x/: word pairs, in buckets of hash ranges sized to the index.
 	pairs := map[uint16]*plist{}
@@ -223,6 +268,7 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 	for man.PairShift > 0 && pairBytes>>(16-man.PairShift) > pairBucketBytes {
 		man.PairShift--
 	}
+	names = nil
 	for bucket := range 1 << (16 - man.PairShift) {
 		base := bucket << man.PairShift
 		var n int
@@ -234,42 +280,37 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 			}
 			n++
 			body = binary.AppendUvarint(body, uint64(h-base))
-			body = l.appendTo(body)
+			body = l.appendTo(body, true)
 		}
-		add("x/"+strconv.Itoa(bucket)+".bin", "pairs", append(binary.AppendUvarint(nil, uint64(n)), body...))
+		names = append(names, add("pairs", "x", append(binary.AppendUvarint(nil, uint64(n)), body...)))
 	}
+	man.Files["x"] = names
 
-	// f/: one file per page.
-	for i, sd := range d.docs {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		tags := sd.tags
-		if tags == nil {
-			tags = []string{}
-		}
-		data, err := json.Marshal(staticDoc{URL: sd.url, Title: sd.title, Kind: sd.kind, Lang: sd.lang, Tags: tags, Summary: sd.summary, Text: sd.body})
-		if err != nil {
-			return nil, err
-		}
-		add("f/"+strconv.Itoa(i)+".bin", "docs", data)
-	}
-
-	if err := compressAll(ctx, files); err != nil {
-		return nil, err
-	}
-	h := sha256.New()
-	for _, f := range files {
-		fmt.Fprintf(h, "%s %d\n", f.name, len(f.data))
-		h.Write(f.data)
-	}
-	man.Dir = hex.EncodeToString(h.Sum(nil))[:16] + "/"
 	data, err = json.Marshal(man)
 	if err != nil {
 		return nil, err
 	}
 	files = append(files, bundleFile{name: "manifest.json", part: "manifest", data: append(data, '\n')})
 	return files, nil
+}
+
+// nameBytes is how many bytes of a file's SHA-256 name it: 48 bits, so
+// that two of the files of a bundle of millions share a name with odds of
+// about one in a hundred million.
+const nameBytes = 6
+
+// bodyLengths returns the length in terms of every page's body, which its
+// body postings leave out (an edit that changes it changes none of them).
+func (d *exportData) bodyLengths() []uint32 {
+	out := make([]uint32, len(d.docs))
+	for _, e := range d.post {
+		if l := e.fields[3]; l != nil {
+			for i, n := range l.docs {
+				out[n] = l.lens[i]
+			}
+		}
+	}
+	return out
 }
 
 // jsonArray joins items holding JSON values into one JSON array.
@@ -292,27 +333,42 @@ const (
 	spellWords = 2
 )
 
-// spellings returns the entries of s/, [term, mask], sorted by spellKey:
+// spellMask returns the mask of the term t in s/ (see spellings): whether
+// bodies (any analysis) and the words field hold it.
+func (d *exportData) spellMask(t string) int {
+	m := 0
+	for _, a := range []string{"en", "nl", "*"} {
+		if e := d.post[t+"\x00"+a]; e != nil && e.fields[3] != nil {
+			m |= spellBody
+			break
+		}
+	}
+	if e := d.words[t]; e != nil && e.fields[fieldW] != nil {
+		m |= spellWords
+	}
+	return m
+}
+
+// spellings sets the entries of s/, [term, mask], sorted by spellKey:
 // every term of the bodies (any analysis) and of the words field.
-func (d *exportData) spellings() [][]any {
-	mask := map[string]int{}
+func (d *exportData) spellings() {
+	d.spell, d.spellEnc = map[string]int{}, map[string][]byte{}
 	for key, e := range d.post {
 		if e.fields[3] != nil {
 			t, _, _ := strings.Cut(key, "\x00")
-			mask[t] |= spellBody
+			d.spell[t] |= spellBody
 		}
 	}
 	for t, e := range d.words {
 		if e.fields[fieldW] != nil {
-			mask[t] |= spellWords
+			d.spell[t] |= spellWords
 		}
 	}
-	out := make([][]any, 0, len(mask))
-	for t, m := range mask {
-		out = append(out, []any{t, m})
+	d.spellKeys = make([]string, 0, len(d.spell))
+	for t := range d.spell {
+		d.spellKeys = append(d.spellKeys, spellKey(t))
 	}
-	slices.SortFunc(out, func(a, b []any) int { return jsCompare(spellKey(a[0].(string)), spellKey(b[0].(string))) })
-	return out
+	slices.SortFunc(d.spellKeys, jsCompare)
 }
 
 // spellKey orders the terms for looking up the ones spelt like a word:
@@ -344,23 +400,42 @@ type chunkItem struct {
 	data []byte
 }
 
-// chunked cuts items, in order, into runs of about size bytes; an item
-// larger than size gets a run of its own.
+// chunked cuts items, in order, into runs of about size bytes. Where a run
+// ends depends on the items near the cut only, so that a change to one
+// item changes the runs around it and leaves the others as they were: a
+// run ends after an item whose key hashes below a threshold proportional
+// to the item's size, once the run holds a quarter of size (so on average
+// after about size bytes), or when it reaches twice size; an item of size
+// or more bytes ends the run before it and its own.
 func chunked(items []chunkItem, size int) [][]chunkItem {
 	var out [][]chunkItem
-	var cur []chunkItem
-	n := 0
-	for _, it := range items {
-		if len(cur) > 0 && n+len(it.data) > size {
-			out = append(out, cur)
-			cur, n = nil, 0
+	start, n := 0, 0
+	cut := func(end int) {
+		if end > start {
+			out = append(out, items[start:end:end])
 		}
-		cur = append(cur, it)
+		start, n = end, 0
+	}
+	spread := uint64(size - size/4)
+	for i, it := range items {
+		if len(it.data) >= size {
+			cut(i)
+		}
 		n += len(it.data)
+		if n >= 2*size || len(it.data) >= size {
+			cut(i + 1)
+			continue
+		}
+		if n < size/4 {
+			continue
+		}
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(it.key))
+		if l := uint64(len(it.data)); l >= spread || h.Sum64() < l*(math.MaxUint64/spread) {
+			cut(i + 1)
+		}
 	}
-	if len(cur) > 0 {
-		out = append(out, cur)
-	}
+	cut(len(items))
 	return out
 }
 
@@ -368,7 +443,8 @@ func chunked(items []chunkItem, size int) [][]chunkItem {
 //
 //	uvarint len(key), key, uvarint len(rest), rest =
 //	  byte field mask (bit i: staticFields[i] present, bit 6: joins), then
-//	  per field: uvarint other, then the list as plist.appendTo writes it;
+//	  per field: uvarint other, then the list as plist.appendTo writes it
+//	  (without lengths for the body);
 //	  then with bit 6 uvarint n and n strings (uvarint length, bytes)
 func (e *pentry) encode() []byte {
 	var body []byte
@@ -382,12 +458,13 @@ func (e *pentry) encode() []byte {
 		mask |= 1 << 6
 	}
 	body = append(body, mask)
-	for _, l := range e.fields {
+	for f, l := range e.fields {
 		if l == nil {
 			continue
 		}
 		body = binary.AppendUvarint(body, uint64(l.other))
-		body = l.appendTo(body)
+		// Bodies' lengths are in meta.bin.
+		body = l.appendTo(body, f != 3)
 	}
 	if len(e.joins) > 0 {
 		body = binary.AppendUvarint(body, uint64(len(e.joins)))
@@ -403,8 +480,8 @@ func (e *pentry) encode() []byte {
 }
 
 // appendTo writes uvarint n, the page numbers as deltas, then per page
-// uvarint frequency and uvarint field length.
-func (l *plist) appendTo(b []byte) []byte {
+// uvarint frequency and, when lens is set, uvarint field length.
+func (l *plist) appendTo(b []byte, lens bool) []byte {
 	b = binary.AppendUvarint(b, uint64(len(l.docs)))
 	prev := uint32(0)
 	for _, n := range l.docs {
@@ -413,7 +490,9 @@ func (l *plist) appendTo(b []byte) []byte {
 	}
 	for i := range l.docs {
 		b = binary.AppendUvarint(b, uint64(l.freqs[i]))
-		b = binary.AppendUvarint(b, uint64(l.lens[i]))
+		if lens {
+			b = binary.AppendUvarint(b, uint64(l.lens[i]))
+		}
 	}
 	return b
 }
@@ -426,6 +505,9 @@ func compressAll(ctx context.Context, files []bundleFile) error {
 	}
 	gzs := make([]*gz, runtime.GOMAXPROCS(0))
 	return workers.Run(ctx, len(files), len(gzs), func(w, i int) error {
+		if files[i].data == nil || files[i].part == "manifest" {
+			return nil
+		}
 		g := gzs[w]
 		if g == nil {
 			g = &gz{}
@@ -445,43 +527,41 @@ func compressAll(ctx context.Context, files []bundleFile) error {
 	})
 }
 
-// writeBundle writes files under dir, on every core, and counts them.
+// writeBundle writes the files that have data under dir, on every core,
+// the manifest last, and counts them.
 func writeBundle(ctx context.Context, w FileWriter, dir string, files []bundleFile) (*StaticStats, error) {
-	var content string
-	for _, f := range files {
-		if f.name == "manifest.json" {
-			var m staticManifest
-			if err := json.Unmarshal(f.data, &m); err != nil {
-				return nil, err
-			}
-			content = m.Dir
+	st := &StaticStats{Parts: map[string]PartStats{}}
+	var body []bundleFile
+	var man *bundleFile
+	for i, f := range files {
+		if f.part == "docs" {
+			st.Docs++
 		}
-	}
-	st := &StaticStats{Dir: content, Parts: map[string]PartStats{}}
-	for _, f := range files {
+		if f.data == nil {
+			continue
+		}
 		p := st.Parts[f.part]
 		p.Files++
 		p.Bytes += int64(len(f.data))
 		st.Parts[f.part] = p
 		st.Files++
 		st.Bytes += int64(len(f.data))
-		if f.part == "docs" {
-			st.Docs++
+		if f.part == "manifest" {
+			man = &files[i]
+		} else {
+			body = append(body, f)
 		}
 	}
 	// The manifest goes last: a reader that sees it finds its files.
-	body := slices.DeleteFunc(slices.Clone(files), func(f bundleFile) bool { return f.part == "manifest" })
 	err := workers.Run(ctx, len(body), max(2, runtime.GOMAXPROCS(0)), func(_, i int) error {
-		return w.WriteFile(path.Join(dir, content, body[i].name), body[i].data)
+		return w.WriteFile(path.Join(dir, body[i].name), body[i].data)
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range files {
-		if f.part == "manifest" {
-			if err := w.WriteFile(path.Join(dir, f.name), f.data); err != nil {
-				return nil, err
-			}
+	if man != nil {
+		if err := w.WriteFile(path.Join(dir, man.name), man.data); err != nil {
+			return nil, err
 		}
 	}
 	return st, nil

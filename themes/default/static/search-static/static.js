@@ -3,7 +3,7 @@
 // the dictionary, posting and spelling chunks, the pair buckets, the pages.
 (function (K) {
   "use strict";
-  var FORMAT = 3;
+  var FORMAT = 4;
   var text = new TextDecoder("utf-8", { ignoreBOM: true }); // a BOM inside a word is text
   // P holds the methods of a Pass (see search.js).
   var P = K.pass = K.pass || {};
@@ -29,22 +29,24 @@
   };
 
   // readList reads n, the page deltas, then per page the term's frequency
-  // and the field's length, into the page's tf·norm as bleve computes it:
-  // √freq · float32(1/√length).
-  function readList(r) {
+  // and the field's length (from lens, by page, when given: bodies'
+  // lengths are in meta.bin), into the page's tf·norm as bleve computes
+  // it: √freq · float32(1/√length).
+  function readList(r, lens) {
     var n = r.uv(), docs = new Uint32Array(n), w = new Float64Array(n), d = 0, i;
     for (i = 0; i < n; i++) { d += r.uv(); docs[i] = d; }
     for (i = 0; i < n; i++) {
-      var freq = r.uv(), len = r.uv();
+      var freq = r.uv(), len = lens ? lens[docs[i]] : r.uv();
       w[i] = Math.sqrt(freq) * (len > 0 ? Math.fround(1 / Math.sqrt(len)) : 0);
     }
     return { docs: docs, w: w };
   }
 
-  // Chunk of postings: key → offset of the entry's body, decoded on use.
-  function PostChunk(b) {
+  // Chunk of postings: key → offset of the entry's body, decoded on use;
+  // bodyLen is meta.bin's body_len.
+  function PostChunk(b, bodyLen) {
     var r = new Reader(b), n = r.uv();
-    this.b = b; this.at = new Map(); this.keys = []; this.cache = new Map();
+    this.b = b; this.bodyLen = bodyLen; this.at = new Map(); this.keys = []; this.cache = new Map();
     for (var i = 0; i < n; i++) {
       var kl = r.uv(), key = text.decode(b.subarray(r.p, r.p + kl));
       r.p += kl;
@@ -63,7 +65,7 @@
     var r = new Reader(this.b, p), mask = this.b[r.p++], fields = [];
     for (var f = 0; f < 6; f++) {
       if (!(mask & (1 << f))) { fields.push(null); continue; }
-      var other = r.uv(), l = readList(r);
+      var other = r.uv(), l = readList(r, f === 3 ? this.bodyLen : null);
       l.df = l.docs.length + other;
       fields.push(l);
     }
@@ -91,22 +93,31 @@
   }
 
   function Bundle(root, man) {
-    this.root = root; this.man = man; this.dir = root + man.dir;
+    this.root = root; this.man = man;
     this.N = man.docs; this.R = man.ranking;
     this.loaded = new Map(); this.pending = new Map();
   }
+  // path names the file of id: "m" meta.bin, "f" + n page n, else part
+  // id[0]'s chunk number id.slice(1); each file is named by a hash of its
+  // bytes, listed in the manifest (the pages' in meta.bin).
   Bundle.prototype.path = function (id) {
-    if (id === "m") return "meta.bin";
-    return id[0] + "/" + id.slice(1) + ".bin";
+    var files = this.man.files, p = id[0];
+    if (id === "m") return "m/" + files.m + ".bin";
+    if (p === "f") return "f/" + this.loaded.get("m").doc_file[+id.slice(1)] + ".bin";
+    return p + "/" + files[p][+id.slice(1)] + ".bin";
   };
   Bundle.prototype.load = function (id) {
     if (this.loaded.has(id)) return Promise.resolve();
     if (this.pending.has(id)) return this.pending.get(id);
     var self = this;
-    var p = bytes(this.dir + this.path(id)).then(function (b) {
+    var p = bytes(this.root + this.path(id)).then(function (b) {
       self.loaded.set(id, self.parse(id, b));
       self.pending.delete(id);
-    }, function (e) { self.pending.delete(id); throw e; });
+    }, function (e) {
+      // A file gone (the site was rebuilt since the manifest was read):
+      // the next query reads the manifest again.
+      self.pending.delete(id); bundleP = null; throw e;
+    });
     this.pending.set(id, p);
     return p;
   };
@@ -115,7 +126,7 @@
       case "m": return parseMeta(JSON.parse(text.decode(b)));
       case "d": return parseDict(JSON.parse(text.decode(b)));
       case "s": return JSON.parse(text.decode(b));
-      case "p": case "w": return new PostChunk(b);
+      case "p": case "w": return new PostChunk(b, this.loaded.get("m").body_len);
       case "x": return new PairBucket(b);
       case "f": return JSON.parse(text.decode(b));
     }
