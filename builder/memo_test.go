@@ -162,3 +162,36 @@ func runMemoSession(t *testing.T, src, dest string, steps []memoStep) {
 		t.Logf("%s: rendered %d of %d", st.name, res.Rendered, first.Rendered)
 	}
 }
+
+// TestRelated_BestFirst: a playbook's related pages are the five with the
+// highest score (2 for a link either way, one per shared tag), ties by
+// path, among the playbooks of its language in its folder.
+func TestRelated_BestFirst(t *testing.T) {
+	src := t.TempDir()
+	page := func(name, lang, tags, body string) {
+		writeFile(t, filepath.Join(src, "docs", name+".md"), fmt.Sprintf(
+			"---\ntitle: %s\nkind: channel-agreement\nlang: %s\ntags: [%s]\nchannel: Chat\nuse_for: [a]\nnot_for: [b]\nresponse_time: 1h\n---\n\n%s\n", name, lang, tags, body))
+	}
+	writeFile(t, filepath.Join(src, "site.yaml"), "title: Related\nlanguages:\n  - {code: en, name: English}\n  - {code: nl, name: Nederlands}\n")
+	page("a", "en", "red, green, blue", "See [e](e.md).")
+	page("b", "en", "red", "")
+	page("c", "en", "red, green", "")
+	page("d", "en", "red, green, blue", "")
+	page("e", "en", "grey", "")
+	page("f", "en", "green", "")
+	page("g", "en", "blue", "")
+	page("h", "en", "pink", "")
+	page("i", "nl", "red, green, blue", "")
+	site, _, diags, err := Load(context.Background(), Options{Source: src})
+	if err != nil || diags.Errors() > 0 {
+		t.Fatal(err, diags)
+	}
+	defer site.Close()
+	var got []string
+	for _, p := range site.PageByPath("docs/a.md").Related {
+		got = append(got, strings.TrimSuffix(filepath.Base(p.Path), ".md"))
+	}
+	if want := "d c e b f"; strings.Join(got, " ") != want {
+		t.Errorf("related %v, want %s", got, want)
+	}
+}

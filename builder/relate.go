@@ -210,22 +210,32 @@ func related(p *Page, byTag map[secTag][]*Page) []*Page {
 		p     *Page
 		score int
 	}
-	var cands []cand
+	// The best maxRelated, kept in order as the candidates come: a big
+	// folder gives a page thousands of candidates, and sorting them all
+	// cost more than the rest of a rebuild.
+	better := func(a, b cand) bool { return a.score > b.score || a.score == b.score && a.p.Path < b.p.Path }
+	best := make([]cand, 0, maxRelated+1)
 	for q, sc := range score {
 		if q == p || !q.IsPlaybook() || q.Lang != p.Lang || slices.Contains(p.Translations, q) {
 			continue
 		}
-		if c := (cand{q, sc + sharedTags(p, q)}); c.score > 0 {
-			cands = append(cands, c)
+		c := cand{q, sc + sharedTags(p, q)}
+		if c.score <= 0 || len(best) == maxRelated && !better(c, best[len(best)-1]) {
+			continue
 		}
+		i := len(best)
+		for i > 0 && better(c, best[i-1]) {
+			i--
+		}
+		best = slices.Insert(best, i, c)
+		best = best[:min(len(best), maxRelated)]
 	}
-	if len(cands) == 0 {
+	if len(best) == 0 {
 		return nil
 	}
-	slices.SortFunc(cands, func(a, b cand) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.p.Path, b.p.Path)) })
-	out := make([]*Page, 0, min(len(cands), maxRelated))
-	for _, c := range cands[:min(len(cands), maxRelated)] {
-		out = append(out, c.p)
+	out := make([]*Page, len(best))
+	for i, c := range best {
+		out[i] = c.p
 	}
 	return out
 }
