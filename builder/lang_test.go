@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -330,5 +331,89 @@ func TestBuild_OneLanguageNoSwitch(t *testing.T) {
 				t.Error("a Dutch part of a site in English")
 			}
 		})
+	}
+}
+
+// TestBuild_UnderscoreIndexPages: Hugo's _index.md and _index.nl.md are a
+// folder's pages in each language, as README.md and README.nl.md are, also
+// when the preview's session adds one; every other name starting with '_'
+// stays out of the site, and so does _index.<code>.md for a code that is
+// none of the site's languages (with a warning).
+func TestBuild_UnderscoreIndexPages(t *testing.T) {
+	files := map[string]string{
+		"site.yaml":                        langConfig,
+		"content/_index.md":                "---\ntitle: Home\n---\n\nWelcome to [operations](ops/).\n",
+		"content/_index.nl.md":             "---\ntitle: Thuis\n---\n\nWelkom bij [beheer](ops/_index.NL.md).\n",
+		"content/ops/_index.md":            "---\ntitle: Operations\n---\n\nHow we run things.\n",
+		"content/ops/_index.NL.md":         "---\ntitle: Beheer\n---\n\nHoe we het draaiend houden.\n",
+		"content/ops/_index.fr.md":         "---\ntitle: Exploitation\n---\n\nBonjour.\n",
+		"content/ops/deploy.md":            langPage("Deploy", "en", "deploy"),
+		"content/ops/_notes.md":            "# Notes\n\nNot published.\n",
+		"content/_drafts/_index.md":        "# Draft folder\n\nNot published.\n",
+		"content/_drafts/idea.nl.md":       "# Idee\n\nNiet gepubliceerd.\n",
+		"content/meetings/_index.markdown": "# Meetings\n\nHow we meet.\n",
+	}
+	res, dest := mustBuild(t, site(t, files))
+	var warnings []string
+	for _, d := range res.Diagnostics {
+		warnings = append(warnings, d.File+": "+d.Message)
+	}
+	want(t, "diagnostics", warnings, []string{`ops/_index.fr.md: skipped: "fr" is not one of the site's languages (languages in site.yaml)`})
+	for _, c := range []struct{ file, lang, h1, text string }{
+		{"index.html", "en", "Home", "Welcome to operations"},
+		{"nl/index.html", "nl", "Thuis", "Welkom bij beheer"},
+		{"ops/index.html", "en", "Operations", "How we run things."},
+		{"nl/ops/index.html", "nl", "Beheer", "Hoe we het draaiend houden."},
+		{"meetings/index.html", "en", "Meetings", "How we meet."},
+	} {
+		doc := htmlFile(t, dest, c.file)
+		if got := attr(first(doc, is("html", "")), "lang"); got != c.lang {
+			t.Errorf("%s: lang %q, want %q", c.file, got, c.lang)
+		}
+		if h1 := all(doc, is("h1", "")); len(h1) != 1 || textOf(h1[0]) != c.h1 {
+			t.Errorf("%s: %d h1, want one %q", c.file, len(h1), c.h1)
+		}
+		if !strings.Contains(textOf(first(doc, is("main", ""))), c.text) {
+			t.Errorf("%s: the index page's text %q is missing", c.file, c.text)
+		}
+	}
+	want(t, "English operations switch", links(first(htmlFile(t, dest, "ops/index.html"), is("nav", "langs"))), []string{"Nederlands nl → /kb/nl/ops/"})
+	if body := readFile(t, filepath.Join(dest, "nl/index.html")); !strings.Contains(body, `href="/kb/nl/ops/">beheer`) {
+		t.Error("a link to _index.NL.md does not lead to the folder's Dutch page")
+	}
+	for _, gone := range []string{"ops/notes", "ops/index.fr", "drafts", "_drafts", "nl/drafts", "nl/_drafts", "_notes", "ops/_notes"} {
+		if _, err := os.Stat(filepath.Join(dest, gone)); err == nil {
+			t.Errorf("%s was published", gone)
+		}
+	}
+}
+
+// TestSession_UnderscoreIndexAdded: an _index.nl.md written while the
+// preview runs is the folder's Dutch page at the next build.
+func TestSession_UnderscoreIndexAdded(t *testing.T) {
+	src := site(t, map[string]string{
+		"site.yaml":             langConfig,
+		"content/_index.md":     "---\ntitle: Home\n---\n\nWelcome.\n",
+		"content/ops/_index.md": "---\ntitle: Operations\n---\n\nHow we run things.\n",
+	})
+	dest := filepath.Join(t.TempDir(), "public")
+	s := NewSession(Options{Source: src, Dest: dest, Now: testNow, NoStaticSearch: true})
+	defer s.Close()
+	if _, err := s.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if body := readFile(t, filepath.Join(dest, "nl/ops/index.html")); strings.Contains(body, "Hoe we het draaiend houden.") {
+		t.Fatal("the Dutch text is there before it is written")
+	}
+	writeFile(t, filepath.Join(src, "content/ops/_index.nl.md"), "---\ntitle: Beheer\n---\n\nHoe we het draaiend houden.\n")
+	if _, err := s.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	doc := htmlFile(t, dest, "nl/ops/index.html")
+	if h1 := all(doc, is("h1", "")); len(h1) != 1 || textOf(h1[0]) != "Beheer" {
+		t.Errorf("nl/ops: %d h1, want one \"Beheer\"", len(h1))
+	}
+	if !strings.Contains(textOf(first(doc, is("main", ""))), "Hoe we het draaiend houden.") {
+		t.Error("nl/ops: the text of _index.nl.md is missing")
 	}
 }
