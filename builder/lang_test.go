@@ -2,6 +2,7 @@ package builder
 
 import (
 	"context"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"slices"
@@ -416,4 +417,111 @@ func TestSession_UnderscoreIndexAdded(t *testing.T) {
 	if !strings.Contains(textOf(first(doc, is("main", ""))), "Hoe we het draaiend houden.") {
 		t.Error("nl/ops: the text of _index.nl.md is missing")
 	}
+}
+
+// atomFeed is what TestBuild_FeedPerLanguage reads of a feed.
+type atomFeed struct {
+	Lang  string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+	Title string `xml:"title"`
+	ID    string `xml:"id"`
+	Links []struct {
+		Href string `xml:"href,attr"`
+		Rel  string `xml:"rel,attr"`
+	} `xml:"link"`
+	Entries []struct {
+		Title string `xml:"title"`
+		ID    string `xml:"id"`
+		Link  struct {
+			Href string `xml:"href,attr"`
+		} `xml:"link"`
+	} `xml:"entry"`
+}
+
+// TestBuild_FeedPerLanguage: each language has its own Atom feed of its
+// playbooks, /feed.xml for English and /nl/feed.xml for Dutch, and each
+// language's pages link their own; two builds write the same bytes; a site
+// in one language has the one feed.xml of every page.
+func TestBuild_FeedPerLanguage(t *testing.T) {
+	src := site(t, langFixture())
+	_, dest := mustBuild(t, src)
+	read := func(name string) (atomFeed, string) {
+		t.Helper()
+		raw := readFile(t, filepath.Join(dest, filepath.FromSlash(name)))
+		var f atomFeed
+		if err := xml.Unmarshal([]byte(raw), &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return f, raw
+	}
+	for _, c := range []struct {
+		name, lang, title, home string
+		entries                 []string
+	}{
+		{"feed.xml", "en", "Teamwork", "https://intranet.example/kb/", []string{
+			"Blame https://intranet.example/kb/symptoms/blame/",
+			"Overload https://intranet.example/kb/symptoms/overload/",
+			"Silos https://intranet.example/kb/symptoms/silos/"}},
+		{"nl/feed.xml", "nl", "Teamwork (Nederlands)", "https://intranet.example/kb/nl/", []string{
+			"Te veel overleg https://intranet.example/kb/nl/symptoms/overleg/",
+			"Eilandjes https://intranet.example/kb/nl/symptoms/silos/",
+			"Wantrouwen https://intranet.example/kb/nl/symptoms/wantrouwen/"}},
+	} {
+		f, _ := read(c.name)
+		if f.Lang != c.lang || f.Title != c.title || f.ID != c.home {
+			t.Errorf("%s: xml:lang %q, title %q, id %q; want %q, %q, %q", c.name, f.Lang, f.Title, f.ID, c.lang, c.title, c.home)
+		}
+		var links, entries []string
+		for _, l := range f.Links {
+			links = append(links, l.Rel+" "+l.Href)
+		}
+		want(t, c.name+" links", links, []string{" " + c.home, "self " + c.home + "feed.xml"})
+		for _, e := range f.Entries {
+			if e.ID != e.Link.Href {
+				t.Errorf("%s: entry %q has id %q and link %q", c.name, e.Title, e.ID, e.Link.Href)
+			}
+			entries = append(entries, e.Title+" "+e.Link.Href)
+		}
+		want(t, c.name+" entries", entries, c.entries)
+	}
+	feedLinks := func(page string) []string {
+		doc := htmlFile(t, dest, page)
+		var out []string
+		for _, l := range all(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "type") == "application/atom+xml" }) {
+			out = append(out, attr(l, "rel")+" "+attr(l, "hreflang")+" "+attr(l, "title")+" "+attr(l, "href"))
+		}
+		for _, a := range all(first(doc, is("footer", "bottom")), is("a", "")) {
+			if strings.HasSuffix(attr(a, "href"), "feed.xml") {
+				out = append(out, "footer "+attr(a, "href"))
+			}
+		}
+		return out
+	}
+	for _, page := range []string{"index.html", "symptoms/silos/index.html", "tags/sales/index.html", "404.html"} {
+		want(t, page+" feed links", feedLinks(page), []string{"alternate en Teamwork /kb/feed.xml", "footer /kb/feed.xml"})
+	}
+	for _, page := range []string{"nl/index.html", "nl/symptoms/silos/index.html", "nl/meetings/index.html", "nl/tags/sales/index.html"} {
+		want(t, page+" feed links", feedLinks(page), []string{"alternate nl Teamwork (Nederlands) /kb/nl/feed.xml", "footer /kb/nl/feed.xml"})
+	}
+	_, en := read("feed.xml")
+	_, nl := read("nl/feed.xml")
+	_, again := mustBuild(t, src)
+	if readFile(t, filepath.Join(again, "feed.xml")) != en || readFile(t, filepath.Join(again, "nl", "feed.xml")) != nl {
+		t.Error("two builds of the same site write different feeds")
+	}
+
+	one := site(t, map[string]string{
+		"site.yaml":         "title: T\nbase_url: https://intranet.example/\nlanguages:\n  - {code: en, name: English}\n",
+		"content/README.md": "# Home\n\n[a](a.md)\n", "content/a.md": "# A\n\nText.\n",
+	})
+	_, dest = mustBuild(t, one)
+	f, _ := read("feed.xml")
+	var titles []string
+	for _, e := range f.Entries {
+		titles = append(titles, e.Title)
+	}
+	want(t, "one language's feed", titles, []string{"Home", "A"})
+	if f.Title != "T" {
+		t.Errorf("one language's feed is titled %q", f.Title)
+	}
+	want(t, "one language's feed links", feedLinks("a/index.html"), []string{"alternate  T /feed.xml", "footer /feed.xml"})
 }

@@ -110,3 +110,7 @@ func (v *View) OwnerGroups() []Group {
 	}
 	return out
 }
+
+// FeedTitle is the title of the feed of the view's language, which its
+// pages link to.
+func (v *View) FeedTitle() string { return v.Site.feedTitle(v.Lang) }
