@@ -525,3 +525,38 @@ func TestBuild_FeedPerLanguage(t *testing.T) {
 	}
 	want(t, "one language's feed links", feedLinks("a/index.html"), []string{"alternate  T /feed.xml", "footer /feed.xml"})
 }
+
+// TestBuild_NotFoundPerLanguage: each language has its own not-found page,
+// /404.html and /nl/404.html, in its words, leading to its own home, search
+// and tags, and to the other language's home in that language's words; a
+// site in one language has the one 404.html.
+func TestBuild_NotFoundPerLanguage(t *testing.T) {
+	_, dest := mustBuild(t, site(t, langFixture()))
+	for _, c := range []struct {
+		file, lang, h1 string
+		steps          []string
+	}{
+		{"404.html", "en", "Page not found", []string{"Go to the home page → /kb/", "Search → /kb/search/", "Tags → /kb/tags/", "Naar de startpagina (Nederlands) → /kb/nl/"}},
+		{"nl/404.html", "nl", "Pagina niet gevonden", []string{"Naar de startpagina → /kb/nl/", "Zoeken → /kb/nl/search/", "Labels → /kb/nl/tags/", "Go to the home page (English) → /kb/"}},
+	} {
+		doc := htmlFile(t, dest, c.file)
+		if got := attr(first(doc, is("html", "")), "lang"); got != c.lang {
+			t.Errorf("%s: lang %q, want %q", c.file, got, c.lang)
+		}
+		if h1 := all(doc, is("h1", "")); len(h1) != 1 || textOf(h1[0]) != c.h1 {
+			t.Errorf("%s: %d h1, want one %q", c.file, len(h1), c.h1)
+		}
+		steps := first(doc, is("ul", "next-steps"))
+		want(t, c.file+" next steps", links(steps), c.steps)
+		if as := all(steps, is("a", "")); len(as) == 4 {
+			if other := as[3]; attr(other, "lang") == c.lang || attr(other, "lang") != attr(other, "hreflang") {
+				t.Errorf("%s: the other language's home is marked lang %q hreflang %q", c.file, attr(other, "lang"), attr(other, "hreflang"))
+			}
+		}
+	}
+	_, dest = mustBuild(t, site(t, map[string]string{
+		"site.yaml":         "title: T\nlanguages:\n  - {code: en, name: English}\n",
+		"content/README.md": "# Home\n\nText.\n",
+	}))
+	want(t, "one language's 404 next steps", links(first(htmlFile(t, dest, "404.html"), is("ul", "next-steps"))), []string{"Go to the home page → /", "Search → /search/"})
+}

@@ -69,7 +69,15 @@ func (s *Site) jobs(theme *Theme) []job {
 		v.Redirect = v.LangRel("/")
 		jobs = append(jobs, job{out: outPath(old), view: v, by: claim{what: "kb's redirect " + old}})
 	}
-	jobs = append(jobs, job{out: "404.html", view: view("404", "/404.html", "", def), by: claim{what: "kb's not-found page"}})
+	// A not-found page per language: kb serve answers a missing path under
+	// /nl/ with /nl/404.html.
+	for _, l := range s.Languages {
+		u, what := s.Config.LangURL(l.Code, "/404.html"), "kb's not-found page"
+		if l.Code != def {
+			what += " in " + l.Name
+		}
+		jobs = append(jobs, job{out: strings.TrimPrefix(u, "/"), view: view("404", u, "", l.Code), by: claim{what: what}})
+	}
 	return jobs
 }
 

@@ -952,3 +952,25 @@ func TestServe_ExternalMediaInCSP(t *testing.T) {
 		}
 	}
 }
+
+// kb serve answers a missing page under /nl/ with the Dutch not-found
+// page, and one elsewhere with the English page, which leads to the Dutch
+// home too; both with status 404.
+func TestServe_NotFoundInLanguage(t *testing.T) {
+	dir := svSite(t)
+	svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "    name: English\n", "    name: English\n  - code: nl\n    name: Nederlands\n", 1))
+	svWrite(t, filepath.Join(dir, "content", "README.nl.md"), "---\ntitle: Begin hier\n---\n\nWelkom.\n")
+	s := svStart(t, dir)
+	s.waitPage(t, "nl/", "Welkom.")
+	for _, c := range []struct{ path, want string }{
+		{"nl/geen-pagina/", `<html lang="nl">`},
+		{"nl/geen-pagina/", "<h1>Pagina niet gevonden</h1>"},
+		{"no-page/", `<html lang="en">`},
+		{"no-page/", "<h1>Page not found</h1>"},
+		{"no-page/", `lang="nl">Naar de startpagina (Nederlands)</a>`},
+	} {
+		if code, body := svGet(t, s.url+c.path); code != http.StatusNotFound || !strings.Contains(body, c.want) {
+			t.Errorf("GET %s = %d, want 404 with %s:\n%s", c.path, code, c.want, body)
+		}
+	}
+}
