@@ -59,8 +59,21 @@
     var el = document.getElementById(OVERLAY);
     if (el) el.remove();
   }
-  function showErrors(list) {
+  // The errors of the page in view first (pages maps each file to the URL
+  // of its page, relative to the base path), then the others, each group
+  // in the build's order.
+  function thisPageFirst(list, pages) {
+    var mine = [], rest = [];
+    var at = new URL(base, location.href).pathname;
+    (list || []).forEach(function (d) {
+      var u = pages && d.file ? pages[d.file] : null;
+      (u && at + u.replace(/^\//, "") === location.pathname ? mine : rest).push(d);
+    });
+    return mine.concat(rest);
+  }
+  function showErrors(list, pages) {
     clearErrors();
+    list = thisPageFirst(list, pages);
     var box = document.createElement("div");
     box.id = OVERLAY;
     box.setAttribute("role", "alert");
@@ -120,6 +133,6 @@
   es.addEventListener("error", function (e) {
     if (!e.data) return; // the connection dropped: EventSource reconnects by itself
     var d = data(e);
-    if (d) showErrors(d.errors);
+    if (d) showErrors(d.errors, d.pages);
   });
 })();

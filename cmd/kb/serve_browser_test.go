@@ -151,3 +151,30 @@ func TestServe_Browser(t *testing.T) {
 		t.Error("the error message ran as HTML")
 	}
 }
+
+// With errors in several files, the overlay of a page lists the errors of
+// its own source first, in another language's part of the site too.
+func TestServe_OverlayThisPageFirst(t *testing.T) {
+	dir := svSite(t)
+	svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "    name: English\n", "    name: English\n  - code: nl\n    name: Nederlands\n", 1))
+	svWrite(t, filepath.Join(dir, "content", "guides", "twee.md"), "---\ntitle: Gids twee\nlang: nl\n---\n\nDe tweede gids.\n")
+	s := svStart(t, dir)
+	ctx := svBrowser(t)
+	broken := "---\ntitle: [unclosed\n---\n"
+	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), broken)
+	svWrite(t, filepath.Join(dir, "content", "guides", "two.md"), broken)
+	svWrite(t, filepath.Join(dir, "content", "guides", "twee.md"), broken)
+	for _, c := range []struct{ page, file string }{
+		{"guides/one/", "content/guides/one.md:"},
+		{"guides/two/", "content/guides/two.md:"},
+		{"nl/guides/twee/", "content/guides/twee.md:"},
+	} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(s.url+c.page)); err != nil {
+			t.Fatal(err)
+		}
+		svPoll(t, ctx, "the overlay with three errors", `document.querySelectorAll("#kb-live-errors li").length === 3`)
+		if first := svEval[string](t, ctx, `document.querySelector("#kb-live-errors li").textContent`); !strings.HasPrefix(first, c.file) {
+			t.Errorf("%s: the overlay starts with %q, want the page's own error (%s…)", c.page, first, c.file)
+		}
+	}
+}
