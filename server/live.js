@@ -101,7 +101,7 @@
       var li = document.createElement("li");
       var where = d.file || "";
       if (d.line) where += ":" + d.line + (d.col ? ":" + d.col : "");
-      li.textContent = where + ": " + (d.severity ? d.severity + ": " : "") + d.message + (d.rule ? " [" + d.rule + "]" : "");
+      li.textContent = (where ? where + ": " : "") + (d.severity ? d.severity + ": " : "") + d.message + (d.rule ? " [" + d.rule + "]" : "");
       li.style.whiteSpace = "pre-wrap";
       ul.appendChild(li);
     });

@@ -221,7 +221,7 @@ func firstOf(ds builder.Diagnostics, sev builder.Severity, max int) builder.Diag
 		if sev == builder.SeverityError {
 			more = "kb check lists them all"
 		}
-		out = append(out, builder.Diagnostic{Severity: sev, Message: fmt.Sprintf("and %s more (%s)", count(n-max, string(sev)), more)})
+		out = append(out, builder.Diagnostic{Severity: sev, Message: fmt.Sprintf("and %s (%s)", count(n-max, "more "+string(sev)), more)})
 	}
 	return out
 }

@@ -974,3 +974,31 @@ func TestServe_NotFoundInLanguage(t *testing.T) {
 		}
 	}
 }
+
+// kb serve counts the warnings of every build and lists the first 10 (all
+// of them with --verbose), saying how many more there are.
+func TestServe_Warnings(t *testing.T) {
+	dir := svSite(t)
+	for i := range 12 {
+		svWrite(t, filepath.Join(dir, "content", "stubs", fmt.Sprintf("p%02d.md", i)), fmt.Sprintf("# Stub %d\n", i))
+	}
+	for _, c := range []struct {
+		args   []string
+		listed int
+		more   string
+	}{
+		{nil, 10, "warning: and 2 more warnings (--verbose lists them all)\n"},
+		{[]string{"--verbose"}, 12, ""},
+	} {
+		s := svStart(t, dir, c.args...)
+		if n := strings.Count(s.errs.String(), "[empty-page]"); n != c.listed {
+			t.Errorf("kb serve %v lists %d warnings, want %d:\n%s", c.args, n, c.listed, s.errs)
+		}
+		if got := strings.Count(s.errs.String(), "more warning"); (c.more == "") != (got == 0) || !strings.Contains(s.errs.String(), c.more) {
+			t.Errorf("kb serve %v: want %q for the rest:\n%s", c.args, c.more, s.errs)
+		}
+		if !strings.Contains(s.out.String(), "built: 24 pages written, 3 sections, 12 warnings, 0 errors in ") {
+			t.Errorf("kb serve %v: the count of warnings is missing:\n%s", c.args, s.out)
+		}
+	}
+}
