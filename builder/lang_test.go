@@ -560,3 +560,46 @@ func TestBuild_NotFoundPerLanguage(t *testing.T) {
 	}))
 	want(t, "one language's 404 next steps", links(first(htmlFile(t, dest, "404.html"), is("ul", "next-steps"))), []string{"Go to the home page → /", "Search → /search/"})
 }
+
+// TestBuild_CountOfOne: a count of one reads "1 playbook" (Dutch "1
+// draaiboek", "1 page" on a site without kinds), not "1 playbooks", on the
+// home page's kind cards, a list's count and the owners page; two are
+// "2 playbooks".
+func TestBuild_CountOfOne(t *testing.T) {
+	files := langFixture()
+	files["content/symptoms/blame.md"] = strings.Replace(langPage("Blame", "en", "", "sales"), "kind: symptom\n", "kind: symptom\nowner: hr\n", 1)
+	files["content/symptoms/overload.md"] = strings.Replace(langPage("Overload", "en", "overload", "sales"), "kind: symptom\n", "kind: symptom\nowner: it\n", 1)
+	files["content/symptoms/silos.md"] = strings.Replace(langPage("Silos", "en", "silos", "sales"), "kind: symptom\n", "kind: symptom\nowner: it\n", 1)
+	_, dest := mustBuild(t, site(t, files))
+	counts := func(page, class string) []string {
+		var out []string
+		for _, n := range all(first(htmlFile(t, dest, page), is("main", "")), is("span", class)) {
+			out = append(out, textOf(n))
+		}
+		return out
+	}
+	listCount := func(page string) []string {
+		if n := first(htmlFile(t, dest, page), is("p", "count")); n != nil {
+			return []string{textOf(n)}
+		}
+		return nil
+	}
+	want(t, "owners", counts("owners/index.html", "count"), []string{"1", "2", "1 playbook", "2 playbooks"})
+	want(t, "the tag trust in Dutch", listCount("nl/tags/trust/index.html"), []string{"1 draaiboek"})
+	want(t, "the tag trust", listCount("tags/trust/index.html"), []string{"0 playbooks"})
+
+	one := site(t, map[string]string{
+		"site.yaml":             langConfig,
+		"content/README.md":     "# Home\n\nWelcome.\n",
+		"content/README.nl.md":  "# Thuis\n\nWelkom.\n",
+		"content/silos.md":      langPage("Silos", "en", "silos", "sales"),
+		"content/silos.nl.md":   langPage("Eilandjes", "nl", "silos", "sales"),
+		"content/wantrouwen.md": langPage("Wantrouwen", "nl", "", "sales"),
+	})
+	_, dest = mustBuild(t, one)
+	want(t, "English kind cards", counts("index.html", "count"), []string{"1 playbook"})
+	want(t, "Dutch kind cards", counts("nl/index.html", "count"), []string{"2 draaiboeken"})
+
+	_, dest = mustBuild(t, site(t, map[string]string{"README.md": "# Home\n\nWelcome.\n", "guides/a.md": "---\ntags: [x]\n---\n# A\n\nText.\n"}))
+	want(t, "a tag of one page", listCount("tags/x/index.html"), []string{"1 page"})
+}
