@@ -116,6 +116,13 @@
   }
 
   var es = new EventSource(base + "_kb/events");
+  // A page the browser keeps for the back button would hold its stream
+  // open: browsers allow six connections to a host, and a few pages later
+  // every request would wait for one.
+  // Such a page, shown again, connects anew by reloading (it may also be
+  // older than the last build).
+  window.addEventListener("pagehide", function () { es.close(); });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) reload(); });
   es.addEventListener("open", function () { me.setAttribute("data-state", "connected"); });
   // The state on connecting: reload if a build finished since this page was served.
   es.addEventListener("hello", function (e) {

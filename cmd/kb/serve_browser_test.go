@@ -178,3 +178,24 @@ func TestServe_OverlayThisPageFirst(t *testing.T) {
 		}
 	}
 }
+
+// A reader who goes from page to page in the preview keeps getting pages
+// and live reload: a page the browser keeps for the back button closes its
+// stream (browsers allow six connections to a host, which the streams of
+// kept pages would use up), and going back to it reloads it, connected.
+func TestServe_BrowserManyPages(t *testing.T) {
+	dir := svSite(t)
+	s := svStart(t, dir)
+	ctx := svBrowser(t)
+	for i := range 10 {
+		page := []string{"guides/one/", "guides/two/"}[i%2]
+		sbGo(t, ctx, s.url+page)
+		svPoll(t, ctx, fmt.Sprintf("visit %d: the live-reload stream of %s", i+1, page), svConnected)
+	}
+	if err := chromedp.Do(ctx, chromedp.NavigateBack()); err != nil {
+		t.Fatal(err)
+	}
+	svPoll(t, ctx, "the page gone back to, connected", `location.pathname === "/guides/one/" && `+svConnected)
+	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), svPage("Guide one", "beta", "Edited after going back."))
+	svPoll(t, ctx, "the edit to show on the page gone back to", `document.body && document.body.innerText.includes("Edited after going back.")`)
+}
