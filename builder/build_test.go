@@ -204,16 +204,18 @@ func TestBuild_Site(t *testing.T) {
 			t.Errorf("sitemap lacks %s", want)
 		}
 	}
-	var feed struct {
-		Entries []struct {
-			Title string `xml:"title"`
-		} `xml:"entry"`
-	}
-	if err := xml.Unmarshal([]byte(readFile(t, filepath.Join(dest, "feed.xml"))), &feed); err != nil {
-		t.Fatal(err)
-	}
-	if len(feed.Entries) != 3 {
-		t.Errorf("feed has %d entries, want the 3 playbooks", len(feed.Entries))
+	for name, n := range map[string]int{"feed.xml": 2, "nl/feed.xml": 1} {
+		var feed struct {
+			Entries []struct {
+				Title string `xml:"title"`
+			} `xml:"entry"`
+		}
+		if err := xml.Unmarshal([]byte(readFile(t, filepath.Join(dest, name))), &feed); err != nil {
+			t.Fatal(err)
+		}
+		if len(feed.Entries) != n {
+			t.Errorf("%s has %d entries, want the %d playbooks in its language", name, len(feed.Entries), n)
+		}
 	}
 	if !strings.Contains(readFile(t, filepath.Join(dest, "robots.txt")), "Sitemap: https://intranet.example/kb/sitemap.xml") {
 		t.Error("robots.txt lacks the sitemap")

@@ -204,8 +204,9 @@ func walkT(n parse.Node, found func(*parse.StringNode)) {
 			return
 		}
 		for _, c := range n.Cmds {
-			if len(c.Args) > 1 && callsT(c.Args[0]) {
-				if s, ok := c.Args[1].(*parse.StringNode); ok {
+			// T "key", or TIn lang "key".
+			if k := keyArg(c.Args); k < len(c.Args) {
+				if s, ok := c.Args[k].(*parse.StringNode); ok {
 					found(s)
 				}
 			}
@@ -222,9 +223,22 @@ func walkBranch(n *parse.BranchNode, found func(*parse.StringNode)) {
 	walkT(n.ElseList, found)
 }
 
-// callsT reports whether a command's first word is the method T (.T, $.T,
-// $v.T, .V.T).
-func callsT(n parse.Node) bool {
+// keyArg is the index in a command's words of the strings key it passes
+// when it calls the View's T or TIn method, or len(args) when it calls
+// neither.
+func keyArg(args []parse.Node) int {
+	switch {
+	case len(args) > 1 && calls(args[0], "T"):
+		return 1
+	case len(args) > 2 && calls(args[0], "TIn"):
+		return 2
+	}
+	return len(args)
+}
+
+// calls reports whether a command's first word is the method name (.T,
+// $.T, $v.T, .V.T for T).
+func calls(n parse.Node, name string) bool {
 	var idents []string
 	switch n := n.(type) {
 	case *parse.FieldNode:
@@ -234,5 +248,5 @@ func callsT(n parse.Node) bool {
 	case *parse.ChainNode:
 		idents = n.Field
 	}
-	return len(idents) > 0 && idents[len(idents)-1] == "T"
+	return len(idents) > 0 && idents[len(idents)-1] == name
 }

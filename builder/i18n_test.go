@@ -82,6 +82,9 @@ func TestLoadTheme_StringsStrict(t *testing.T) {
 		{"partial asks for a missing key", site(map[string]string{
 			"layouts/partials/extra.html": `{{define "extra"}}{{with .V}}{{.T "nope"}}{{end}}{{end}}`}),
 			[]string{"extra.html:1:", `"nope"`}},
+		{"template asks another language for a missing key", site(map[string]string{
+			"layouts/404.html": "{{define \"main\"}}\n{{range .Switch}}<a>{{$.TIn .Code \"go_hom\"}}</a>{{end}}{{end}}{{template \"baseof.html\" .}}"}),
+			[]string{"404.html:2:", `no strings file has key "go_hom"`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := LoadTheme(c.theme)

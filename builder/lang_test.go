@@ -1,6 +1,8 @@
 package builder
 
 import (
+	"context"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"slices"
@@ -331,4 +333,273 @@ func TestBuild_OneLanguageNoSwitch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBuild_UnderscoreIndexPages: Hugo's _index.md and _index.nl.md are a
+// folder's pages in each language, as README.md and README.nl.md are, also
+// when the preview's session adds one; every other name starting with '_'
+// stays out of the site, and so does _index.<code>.md for a code that is
+// none of the site's languages (with a warning).
+func TestBuild_UnderscoreIndexPages(t *testing.T) {
+	files := map[string]string{
+		"site.yaml":                        langConfig,
+		"content/_index.md":                "---\ntitle: Home\n---\n\nWelcome to [operations](ops/).\n",
+		"content/_index.nl.md":             "---\ntitle: Thuis\n---\n\nWelkom bij [beheer](ops/_index.NL.md).\n",
+		"content/ops/_index.md":            "---\ntitle: Operations\n---\n\nHow we run things.\n",
+		"content/ops/_index.NL.md":         "---\ntitle: Beheer\n---\n\nHoe we het draaiend houden.\n",
+		"content/ops/_index.fr.md":         "---\ntitle: Exploitation\n---\n\nBonjour.\n",
+		"content/ops/deploy.md":            langPage("Deploy", "en", "deploy"),
+		"content/ops/_notes.md":            "# Notes\n\nNot published.\n",
+		"content/_drafts/_index.md":        "# Draft folder\n\nNot published.\n",
+		"content/_drafts/idea.nl.md":       "# Idee\n\nNiet gepubliceerd.\n",
+		"content/meetings/_index.markdown": "# Meetings\n\nHow we meet.\n",
+	}
+	res, dest := mustBuild(t, site(t, files))
+	var warnings []string
+	for _, d := range res.Diagnostics {
+		warnings = append(warnings, d.File+": "+d.Message)
+	}
+	want(t, "diagnostics", warnings, []string{`ops/_index.fr.md: skipped: "fr" is not one of the site's languages (languages in site.yaml)`})
+	for _, c := range []struct{ file, lang, h1, text string }{
+		{"index.html", "en", "Home", "Welcome to operations"},
+		{"nl/index.html", "nl", "Thuis", "Welkom bij beheer"},
+		{"ops/index.html", "en", "Operations", "How we run things."},
+		{"nl/ops/index.html", "nl", "Beheer", "Hoe we het draaiend houden."},
+		{"meetings/index.html", "en", "Meetings", "How we meet."},
+	} {
+		doc := htmlFile(t, dest, c.file)
+		if got := attr(first(doc, is("html", "")), "lang"); got != c.lang {
+			t.Errorf("%s: lang %q, want %q", c.file, got, c.lang)
+		}
+		if h1 := all(doc, is("h1", "")); len(h1) != 1 || textOf(h1[0]) != c.h1 {
+			t.Errorf("%s: %d h1, want one %q", c.file, len(h1), c.h1)
+		}
+		if !strings.Contains(textOf(first(doc, is("main", ""))), c.text) {
+			t.Errorf("%s: the index page's text %q is missing", c.file, c.text)
+		}
+	}
+	want(t, "English operations switch", links(first(htmlFile(t, dest, "ops/index.html"), is("nav", "langs"))), []string{"Nederlands nl → /kb/nl/ops/"})
+	if body := readFile(t, filepath.Join(dest, "nl/index.html")); !strings.Contains(body, `href="/kb/nl/ops/">beheer`) {
+		t.Error("a link to _index.NL.md does not lead to the folder's Dutch page")
+	}
+	for _, gone := range []string{"ops/notes", "ops/index.fr", "drafts", "_drafts", "nl/drafts", "nl/_drafts", "_notes", "ops/_notes"} {
+		if _, err := os.Stat(filepath.Join(dest, gone)); err == nil {
+			t.Errorf("%s was published", gone)
+		}
+	}
+}
+
+// TestSession_UnderscoreIndexAdded: an _index.nl.md written while the
+// preview runs is the folder's Dutch page at the next build.
+func TestSession_UnderscoreIndexAdded(t *testing.T) {
+	src := site(t, map[string]string{
+		"site.yaml":             langConfig,
+		"content/_index.md":     "---\ntitle: Home\n---\n\nWelcome.\n",
+		"content/ops/_index.md": "---\ntitle: Operations\n---\n\nHow we run things.\n",
+	})
+	dest := filepath.Join(t.TempDir(), "public")
+	s := NewSession(Options{Source: src, Dest: dest, Now: testNow, NoStaticSearch: true})
+	defer s.Close()
+	if _, err := s.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if body := readFile(t, filepath.Join(dest, "nl/ops/index.html")); strings.Contains(body, "Hoe we het draaiend houden.") {
+		t.Fatal("the Dutch text is there before it is written")
+	}
+	writeFile(t, filepath.Join(src, "content/ops/_index.nl.md"), "---\ntitle: Beheer\n---\n\nHoe we het draaiend houden.\n")
+	if _, err := s.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	doc := htmlFile(t, dest, "nl/ops/index.html")
+	if h1 := all(doc, is("h1", "")); len(h1) != 1 || textOf(h1[0]) != "Beheer" {
+		t.Errorf("nl/ops: %d h1, want one \"Beheer\"", len(h1))
+	}
+	if !strings.Contains(textOf(first(doc, is("main", ""))), "Hoe we het draaiend houden.") {
+		t.Error("nl/ops: the text of _index.nl.md is missing")
+	}
+}
+
+// atomFeed is what TestBuild_FeedPerLanguage reads of a feed.
+type atomFeed struct {
+	Lang  string `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+	Title string `xml:"title"`
+	ID    string `xml:"id"`
+	Links []struct {
+		Href string `xml:"href,attr"`
+		Rel  string `xml:"rel,attr"`
+	} `xml:"link"`
+	Entries []struct {
+		Title string `xml:"title"`
+		ID    string `xml:"id"`
+		Link  struct {
+			Href string `xml:"href,attr"`
+		} `xml:"link"`
+	} `xml:"entry"`
+}
+
+// TestBuild_FeedPerLanguage: each language has its own Atom feed of its
+// playbooks, /feed.xml for English and /nl/feed.xml for Dutch, and each
+// language's pages link their own; two builds write the same bytes; a site
+// in one language has the one feed.xml of every page.
+func TestBuild_FeedPerLanguage(t *testing.T) {
+	src := site(t, langFixture())
+	_, dest := mustBuild(t, src)
+	read := func(name string) (atomFeed, string) {
+		t.Helper()
+		raw := readFile(t, filepath.Join(dest, filepath.FromSlash(name)))
+		var f atomFeed
+		if err := xml.Unmarshal([]byte(raw), &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return f, raw
+	}
+	for _, c := range []struct {
+		name, lang, title, home string
+		entries                 []string
+	}{
+		{"feed.xml", "en", "Teamwork", "https://intranet.example/kb/", []string{
+			"Blame https://intranet.example/kb/symptoms/blame/",
+			"Overload https://intranet.example/kb/symptoms/overload/",
+			"Silos https://intranet.example/kb/symptoms/silos/"}},
+		{"nl/feed.xml", "nl", "Teamwork (Nederlands)", "https://intranet.example/kb/nl/", []string{
+			"Te veel overleg https://intranet.example/kb/nl/symptoms/overleg/",
+			"Eilandjes https://intranet.example/kb/nl/symptoms/silos/",
+			"Wantrouwen https://intranet.example/kb/nl/symptoms/wantrouwen/"}},
+	} {
+		f, _ := read(c.name)
+		if f.Lang != c.lang || f.Title != c.title || f.ID != c.home {
+			t.Errorf("%s: xml:lang %q, title %q, id %q; want %q, %q, %q", c.name, f.Lang, f.Title, f.ID, c.lang, c.title, c.home)
+		}
+		var links, entries []string
+		for _, l := range f.Links {
+			links = append(links, l.Rel+" "+l.Href)
+		}
+		want(t, c.name+" links", links, []string{" " + c.home, "self " + c.home + "feed.xml"})
+		for _, e := range f.Entries {
+			if e.ID != e.Link.Href {
+				t.Errorf("%s: entry %q has id %q and link %q", c.name, e.Title, e.ID, e.Link.Href)
+			}
+			entries = append(entries, e.Title+" "+e.Link.Href)
+		}
+		want(t, c.name+" entries", entries, c.entries)
+	}
+	feedLinks := func(page string) []string {
+		doc := htmlFile(t, dest, page)
+		var out []string
+		for _, l := range all(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "type") == "application/atom+xml" }) {
+			out = append(out, attr(l, "rel")+" "+attr(l, "hreflang")+" "+attr(l, "title")+" "+attr(l, "href"))
+		}
+		for _, a := range all(first(doc, is("footer", "bottom")), is("a", "")) {
+			if strings.HasSuffix(attr(a, "href"), "feed.xml") {
+				out = append(out, "footer "+attr(a, "href"))
+			}
+		}
+		return out
+	}
+	for _, page := range []string{"index.html", "symptoms/silos/index.html", "tags/sales/index.html", "404.html"} {
+		want(t, page+" feed links", feedLinks(page), []string{"alternate en Teamwork /kb/feed.xml", "footer /kb/feed.xml"})
+	}
+	for _, page := range []string{"nl/index.html", "nl/symptoms/silos/index.html", "nl/meetings/index.html", "nl/tags/sales/index.html"} {
+		want(t, page+" feed links", feedLinks(page), []string{"alternate nl Teamwork (Nederlands) /kb/nl/feed.xml", "footer /kb/nl/feed.xml"})
+	}
+	_, en := read("feed.xml")
+	_, nl := read("nl/feed.xml")
+	_, again := mustBuild(t, src)
+	if readFile(t, filepath.Join(again, "feed.xml")) != en || readFile(t, filepath.Join(again, "nl", "feed.xml")) != nl {
+		t.Error("two builds of the same site write different feeds")
+	}
+
+	one := site(t, map[string]string{
+		"site.yaml":         "title: T\nbase_url: https://intranet.example/\nlanguages:\n  - {code: en, name: English}\n",
+		"content/README.md": "# Home\n\n[a](a.md)\n", "content/a.md": "# A\n\nText.\n",
+	})
+	_, dest = mustBuild(t, one)
+	f, _ := read("feed.xml")
+	var titles []string
+	for _, e := range f.Entries {
+		titles = append(titles, e.Title)
+	}
+	want(t, "one language's feed", titles, []string{"Home", "A"})
+	if f.Title != "T" {
+		t.Errorf("one language's feed is titled %q", f.Title)
+	}
+	want(t, "one language's feed links", feedLinks("a/index.html"), []string{"alternate  T /feed.xml", "footer /feed.xml"})
+}
+
+// TestBuild_NotFoundPerLanguage: each language has its own not-found page,
+// /404.html and /nl/404.html, in its words, leading to its own home, search
+// and tags, and to the other language's home in that language's words; a
+// site in one language has the one 404.html.
+func TestBuild_NotFoundPerLanguage(t *testing.T) {
+	_, dest := mustBuild(t, site(t, langFixture()))
+	for _, c := range []struct {
+		file, lang, h1 string
+		steps          []string
+	}{
+		{"404.html", "en", "Page not found", []string{"Go to the home page → /kb/", "Search → /kb/search/", "Tags → /kb/tags/", "Naar de startpagina (Nederlands) → /kb/nl/"}},
+		{"nl/404.html", "nl", "Pagina niet gevonden", []string{"Naar de startpagina → /kb/nl/", "Zoeken → /kb/nl/search/", "Labels → /kb/nl/tags/", "Go to the home page (English) → /kb/"}},
+	} {
+		doc := htmlFile(t, dest, c.file)
+		if got := attr(first(doc, is("html", "")), "lang"); got != c.lang {
+			t.Errorf("%s: lang %q, want %q", c.file, got, c.lang)
+		}
+		if h1 := all(doc, is("h1", "")); len(h1) != 1 || textOf(h1[0]) != c.h1 {
+			t.Errorf("%s: %d h1, want one %q", c.file, len(h1), c.h1)
+		}
+		steps := first(doc, is("ul", "next-steps"))
+		want(t, c.file+" next steps", links(steps), c.steps)
+		if as := all(steps, is("a", "")); len(as) == 4 {
+			if other := as[3]; attr(other, "lang") == c.lang || attr(other, "lang") != attr(other, "hreflang") {
+				t.Errorf("%s: the other language's home is marked lang %q hreflang %q", c.file, attr(other, "lang"), attr(other, "hreflang"))
+			}
+		}
+	}
+	_, dest = mustBuild(t, site(t, map[string]string{
+		"site.yaml":         "title: T\nlanguages:\n  - {code: en, name: English}\n",
+		"content/README.md": "# Home\n\nText.\n",
+	}))
+	want(t, "one language's 404 next steps", links(first(htmlFile(t, dest, "404.html"), is("ul", "next-steps"))), []string{"Go to the home page → /", "Search → /search/"})
+}
+
+// TestBuild_CountOfOne: a count of one reads "1 playbook" (Dutch "1
+// draaiboek", "1 page" on a site without kinds), not "1 playbooks", on the
+// home page's kind cards, a list's count and the owners page; two are
+// "2 playbooks".
+func TestBuild_CountOfOne(t *testing.T) {
+	files := langFixture()
+	files["content/symptoms/blame.md"] = strings.Replace(langPage("Blame", "en", "", "sales"), "kind: symptom\n", "kind: symptom\nowner: hr\n", 1)
+	files["content/symptoms/overload.md"] = strings.Replace(langPage("Overload", "en", "overload", "sales"), "kind: symptom\n", "kind: symptom\nowner: it\n", 1)
+	files["content/symptoms/silos.md"] = strings.Replace(langPage("Silos", "en", "silos", "sales"), "kind: symptom\n", "kind: symptom\nowner: it\n", 1)
+	_, dest := mustBuild(t, site(t, files))
+	counts := func(page, class string) []string {
+		var out []string
+		for _, n := range all(first(htmlFile(t, dest, page), is("main", "")), is("span", class)) {
+			out = append(out, textOf(n))
+		}
+		return out
+	}
+	listCount := func(page string) []string {
+		if n := first(htmlFile(t, dest, page), is("p", "count")); n != nil {
+			return []string{textOf(n)}
+		}
+		return nil
+	}
+	want(t, "owners", counts("owners/index.html", "count"), []string{"1", "2", "1 playbook", "2 playbooks"})
+	want(t, "the tag trust in Dutch", listCount("nl/tags/trust/index.html"), []string{"1 draaiboek"})
+	want(t, "the tag trust", listCount("tags/trust/index.html"), []string{"0 playbooks"})
+
+	one := site(t, map[string]string{
+		"site.yaml":             langConfig,
+		"content/README.md":     "# Home\n\nWelcome.\n",
+		"content/README.nl.md":  "# Thuis\n\nWelkom.\n",
+		"content/silos.md":      langPage("Silos", "en", "silos", "sales"),
+		"content/silos.nl.md":   langPage("Eilandjes", "nl", "silos", "sales"),
+		"content/wantrouwen.md": langPage("Wantrouwen", "nl", "", "sales"),
+	})
+	_, dest = mustBuild(t, one)
+	want(t, "English kind cards", counts("index.html", "count"), []string{"1 playbook"})
+	want(t, "Dutch kind cards", counts("nl/index.html", "count"), []string{"2 draaiboeken"})
+
+	_, dest = mustBuild(t, site(t, map[string]string{"README.md": "# Home\n\nWelcome.\n", "guides/a.md": "---\ntags: [x]\n---\n# A\n\nText.\n"}))
+	want(t, "a tag of one page", listCount("tags/x/index.html"), []string{"1 page"})
 }

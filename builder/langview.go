@@ -1,6 +1,9 @@
 package builder
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // This file holds the View helpers that give each language of the site
 // its own navigation: the language switch, the links to each language's
@@ -109,4 +112,17 @@ func (v *View) OwnerGroups() []Group {
 		}
 	}
 	return out
+}
+
+// FeedTitle is the title of the feed of the view's language, which its
+// pages link to.
+func (v *View) FeedTitle() string { return v.Site.feedTitle(v.Lang) }
+
+// TIn returns the UI string key in the language lang, for a link that
+// leads a reader to that language's part of the site.
+func (v *View) TIn(lang, key string) (string, error) {
+	if s, ok := v.theme.ui.get(lang, key); ok {
+		return s, nil
+	}
+	return "", fmt.Errorf("no strings file has key %q", key)
 }

@@ -272,6 +272,12 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 	if uerr != nil {
 		return nil, sourceError(f.Path, 0, "%v", uerr)
 	}
+	if !p.IsIndex && strings.HasPrefix(path.Base(f.Path), "_") {
+		// _index.fr.md where fr is none of the site's languages: like
+		// every other name starting with '_', not a page.
+		return nil, Diagnostics{{File: f.Path, Severity: SeverityWarning, Rule: RuleSource,
+			Message: fmt.Sprintf("skipped: %q is not one of the site's languages (languages in %s)", strings.ToLower(strings.Split(path.Base(f.Path), ".")[1]), layout.ConfigFile)}}
+	}
 	p.fmLines, p.bodyLine = frontMatterLines(src)
 	src, liquidDiags := liquidPage(src, p, cfg)
 	p.src = src

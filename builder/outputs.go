@@ -86,10 +86,20 @@ func (s *Site) outputs(theme *Theme) []output {
 		outs = append(outs, output{path: f.Path, by: claim{what: "the static file " + f.Path, file: f.Path, rank: rankStatic},
 			data: func() ([]byte, error) { return fs.ReadFile(s.fsys, f.Path) }})
 	}
-	for _, g := range []struct {
+	type generated struct {
 		name, what string
 		make       func() []byte
-	}{{"sitemap.xml", "kb's sitemap", s.sitemap}, {"feed.xml", "kb's feed", s.feed}, {"robots.txt", "kb's robots.txt", s.robots}} {
+	}
+	gen := []generated{{"sitemap.xml", "kb's sitemap", s.sitemap}}
+	for _, l := range s.Languages {
+		what := "kb's feed"
+		if l.Code != s.Config.DefaultLanguage {
+			what += " in " + l.Name
+		}
+		gen = append(gen, generated{s.feedPath(l.Code), what, func() []byte { return s.feed(l) }})
+	}
+	gen = append(gen, generated{"robots.txt", "kb's robots.txt", s.robots})
+	for _, g := range gen {
 		outs = append(outs, output{path: g.name, by: claim{what: g.what}, data: func() ([]byte, error) { return g.make(), nil }})
 	}
 	return append(outs, output{path: path.Dir(layout.IndexDir), dir: true, by: claim{what: "kb's search index"}})

@@ -69,7 +69,15 @@ func (s *Site) jobs(theme *Theme) []job {
 		v.Redirect = v.LangRel("/")
 		jobs = append(jobs, job{out: outPath(old), view: v, by: claim{what: "kb's redirect " + old}})
 	}
-	jobs = append(jobs, job{out: "404.html", view: view("404", "/404.html", "", def), by: claim{what: "kb's not-found page"}})
+	// A not-found page per language: kb serve answers a missing path under
+	// /nl/ with /nl/404.html.
+	for _, l := range s.Languages {
+		u, what := s.Config.LangURL(l.Code, "/404.html"), "kb's not-found page"
+		if l.Code != def {
+			what += " in " + l.Name
+		}
+		jobs = append(jobs, job{out: strings.TrimPrefix(u, "/"), view: view("404", u, "", l.Code), by: claim{what: what}})
+	}
 	return jobs
 }
 
@@ -283,9 +291,27 @@ func (s *Site) sitemap() []byte {
 	return buf.Bytes()
 }
 
+// feedPath is where a language's feed is written: feed.xml for the
+// default language, nl/feed.xml for Dutch.
+func (s *Site) feedPath(lang string) string {
+	return strings.TrimPrefix(s.Config.LangURL(lang, "/feed.xml"), "/")
+}
+
+// feedTitle is the title of a language's feed: the site's, with the
+// language's name for a language other than the default one.
+func (s *Site) feedTitle(lang string) string {
+	for _, l := range s.Languages {
+		if l.Code == lang && lang != s.Config.DefaultLanguage {
+			return s.Config.Title + " (" + l.Name + ")"
+		}
+	}
+	return s.Config.Title
+}
+
 // feed is an Atom feed of the most recently updated playbooks (pages, on
-// a site whose pages have no kind).
-func (s *Site) feed() []byte {
+// a site whose pages have no kind) in one language, linked from that
+// language's pages.
+func (s *Site) feed(l Language) []byte {
 	type link struct {
 		Href string `xml:"href,attr"`
 		Rel  string `xml:"rel,attr,omitempty"`
@@ -302,6 +328,7 @@ func (s *Site) feed() []byte {
 	}
 	type feed struct {
 		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		Lang    string   `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
 		Title   string   `xml:"title"`
 		Links   []link   `xml:"link"`
 		ID      string   `xml:"id"`
@@ -311,11 +338,12 @@ func (s *Site) feed() []byte {
 		} `xml:"author"`
 		Entries []entry `xml:"entry"`
 	}
-	home := s.Config.AbsURL(s.Config.BasePath())
-	f := feed{Title: s.Config.Title, ID: home, Links: []link{{Href: home}, {Href: home + "feed.xml", Rel: "self"}}}
+	home := s.Config.AbsURL(s.Config.BasePath() + strings.TrimPrefix(s.Config.LangURL(l.Code, "/"), "/"))
+	f := feed{Lang: l.Code, Title: s.feedTitle(l.Code), ID: home,
+		Links: []link{{Href: home}, {Href: s.Config.AbsURL(s.Config.BasePath() + s.feedPath(l.Code)), Rel: "self"}}}
 	f.Author.Name = s.Config.Title
 	newest := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, p := range s.recent("", s.Config.FeedSize) {
+	for _, p := range s.recent(l.Code, s.Config.FeedSize) {
 		u := s.Config.AbsURL(s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"))
 		upd := p.Updated
 		if upd.IsZero() {

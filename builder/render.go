@@ -211,7 +211,7 @@ func (th *Theme) Render(layout string, v *View) ([]byte, error) {
 	if err := t.ExecuteTemplate(&buf, layout+".html", v); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return markPagePlaceholders(buf.Bytes()), nil
 }
 
 var funcs = template.FuncMap{

@@ -275,6 +275,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 	prefix := s.contentPrefix()
 	var fresh []*Page
 	var diags Diagnostics
+	failed := false
 	for _, p := range changed {
 		rel := strings.TrimPrefix(p, prefix)
 		old := site.byPath[rel]
@@ -288,9 +289,8 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 		np, ds := loadPage(site.fsys, SourceFile{Path: rel, Size: fi.Size()}, site.Config, site.read, md)
 		diags = append(diags, ds...)
 		if ds.Errors() > 0 {
-			res := &Result{Site: site, Diagnostics: diags, Phases: map[string]time.Duration{}}
-			res.Diagnostics.Sort()
-			return res, ErrBuildFailed
+			failed = true // and read the other changed pages, to report theirs too
+			continue
 		}
 		if np == nil || pageFacts(np) != pageFacts(old) {
 			return nil, nil
@@ -298,6 +298,11 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 		np.Backlinks, np.Translations, np.Related, np.Prev, np.Next = old.Backlinks, old.Translations, old.Related, old.Prev, old.Next
 		np.Updated, np.Authors = old.Updated, old.Authors
 		fresh = append(fresh, np)
+	}
+	if failed {
+		res := &Result{Site: site, Diagnostics: diags, Phases: map[string]time.Duration{}}
+		res.Diagnostics.Sort()
+		return res, ErrBuildFailed
 	}
 	for _, np := range fresh {
 		site.resolveBody(np, &diags)

@@ -29,6 +29,10 @@ type Event struct {
 	CSSOnly bool `json:"css,omitempty"`
 	// Errors are the failed build's diagnostics.
 	Errors diag.Diagnostics `json:"errors,omitempty"`
+	// Pages maps the files named in Errors to the URL (relative to the
+	// base path, "/guides/two/") of the page each is the source of, where
+	// there is one: the overlay lists the errors of the page in view first.
+	Pages map[string]string `json:"pages,omitempty"`
 }
 
 // Publish sends a build's result to every open page: "reload" (or "css")

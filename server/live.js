@@ -59,8 +59,21 @@
     var el = document.getElementById(OVERLAY);
     if (el) el.remove();
   }
-  function showErrors(list) {
+  // The errors of the page in view first (pages maps each file to the URL
+  // of its page, relative to the base path), then the others, each group
+  // in the build's order.
+  function thisPageFirst(list, pages) {
+    var mine = [], rest = [];
+    var at = new URL(base, location.href).pathname;
+    (list || []).forEach(function (d) {
+      var u = pages && d.file ? pages[d.file] : null;
+      (u && at + u.replace(/^\//, "") === location.pathname ? mine : rest).push(d);
+    });
+    return mine.concat(rest);
+  }
+  function showErrors(list, pages) {
     clearErrors();
+    list = thisPageFirst(list, pages);
     var box = document.createElement("div");
     box.id = OVERLAY;
     box.setAttribute("role", "alert");
@@ -88,7 +101,7 @@
       var li = document.createElement("li");
       var where = d.file || "";
       if (d.line) where += ":" + d.line + (d.col ? ":" + d.col : "");
-      li.textContent = where + ": " + (d.severity ? d.severity + ": " : "") + d.message + (d.rule ? " [" + d.rule + "]" : "");
+      li.textContent = (where ? where + ": " : "") + (d.severity ? d.severity + ": " : "") + d.message + (d.rule ? " [" + d.rule + "]" : "");
       li.style.whiteSpace = "pre-wrap";
       ul.appendChild(li);
     });
@@ -103,6 +116,13 @@
   }
 
   var es = new EventSource(base + "_kb/events");
+  // A page the browser keeps for the back button would hold its stream
+  // open: browsers allow six connections to a host, and a few pages later
+  // every request would wait for one.
+  // Such a page, shown again, connects anew by reloading (it may also be
+  // older than the last build).
+  window.addEventListener("pagehide", function () { es.close(); });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) reload(); });
   es.addEventListener("open", function () { me.setAttribute("data-state", "connected"); });
   // The state on connecting: reload if a build finished since this page was served.
   es.addEventListener("hello", function (e) {
@@ -120,6 +140,6 @@
   es.addEventListener("error", function (e) {
     if (!e.data) return; // the connection dropped: EventSource reconnects by itself
     var d = data(e);
-    if (d) showErrors(d.errors);
+    if (d) showErrors(d.errors, d.pages);
   });
 })();

@@ -387,13 +387,16 @@ func redirectDir(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusMovedPermanently)
 }
 
-// notFound answers 404 with the site's 404.html when it has one.
+// notFound answers 404 with the site's 404.html when it has one, or, for
+// a path in another language's part of the site (/nl/…), with that
+// language's nl/404.html.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	if t := s.cur.Load(); t != nil {
-		if f, err := t.root.Open("404.html"); err == nil {
-			body, _ = io.ReadAll(io.LimitReader(f, 1<<20))
-			f.Close()
+		for _, name := range []string{langPrefix(r.URL.Path, s.opts.BasePath) + "404.html", "404.html"} {
+			if body = readPage(t.root, name); body != nil {
+				break
+			}
 		}
 	}
 	if body == nil {
@@ -404,6 +407,39 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		body = s.live.inject(body, s.opts.BasePath)
 	}
 	s.writeHTML(w, r, http.StatusNotFound, body)
+}
+
+// langPrefix is "nl/" for a request path under the base path's /nl/ (a
+// language code: two or three lower-case letters), else "".
+func langPrefix(p, base string) string {
+	seg, _, found := strings.Cut(strings.TrimPrefix(p, base), "/")
+	if !found || !strings.HasPrefix(p, base) || len(seg) < 2 || len(seg) > 3 {
+		return ""
+	}
+	for _, r := range seg {
+		if r < 'a' || r > 'z' {
+			return ""
+		}
+	}
+	return seg + "/"
+}
+
+// readPage reads a regular file of at most 1 MiB from the output folder,
+// nil when there is none.
+func readPage(root *os.Root, name string) []byte {
+	f, err := root.Open(name)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	body, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return nil
+	}
+	return body
 }
 
 // notBuilt answers 503 while there is no output folder yet. In preview

@@ -644,3 +644,46 @@ func TestHTTPServer_Limits(t *testing.T) {
 		t.Errorf("a limit is off: %+v", hs)
 	}
 }
+
+// A missing page in another language's part of a built site (/kb/nl/…)
+// answers 404 with that language's not-found page, in preview mode too;
+// elsewhere, and under a language folder without one, the default
+// language's. A 404.html that leads out of the folder is never read.
+func TestServer_NotFoundInLanguage(t *testing.T) {
+	src := t.TempDir()
+	write(t, filepath.Join(src, "site.yaml"), "title: T\nbase_url: https://intranet.example/kb/\ndefault_language: en\n"+
+		"languages:\n  - {code: en, name: English}\n  - {code: nl, name: Nederlands}\n")
+	write(t, filepath.Join(src, "content", "README.md"), "# Home\n\nWelcome.\n")
+	write(t, filepath.Join(src, "content", "README.nl.md"), "# Thuis\n\nWelkom.\n")
+	pub := filepath.Join(t.TempDir(), "public")
+	if res, err := builder.Build(context.Background(), builder.Options{Source: src, Dest: pub, NoStaticSearch: true}); err != nil {
+		t.Fatalf("build: %v %v", err, res.Diagnostics)
+	}
+	write(t, filepath.Join(filepath.Dir(pub), "secret.html"), "SECRET")
+	must(t, os.MkdirAll(filepath.Join(pub, "xx"), 0o755))
+	must(t, os.Symlink("../../secret.html", filepath.Join(pub, "xx", "404.html")))
+	const en, nl = `<html lang="en">`, `<html lang="nl">`
+	for _, live := range []bool{false, true} {
+		_, addr := serve(t, Options{Dir: pub, BasePath: "/kb/", Live: live})
+		for _, c := range []struct{ method, target, lang, text string }{
+			{"GET", "/kb/nl/nope/", nl, "Pagina niet gevonden"},
+			{"GET", "/kb/nl/a/b/c.html", nl, "Naar de startpagina"},
+			{"HEAD", "/kb/nl/nope/", "", ""},
+			{"GET", "/kb/nl/.git/config", nl, "Pagina niet gevonden"},
+			{"GET", "/kb/nope/", en, "Page not found"},
+			{"GET", "/kb/nope/", en, `<a href="/kb/nl/" hreflang="nl" lang="nl">Naar de startpagina (Nederlands)</a>`},
+			{"GET", "/kb/de/nope/", en, "Page not found"},
+			{"GET", "/kb/xx/nope/", en, "Page not found"},
+			{"GET", "/nl/nope/", en, "Page not found"}, // outside the base path
+			{"GET", "/kb/nlx/nope/", en, "Page not found"},
+		} {
+			res, body := raw(t, addr, c.method, c.target, addr)
+			if res.StatusCode != http.StatusNotFound || !strings.Contains(body, c.lang) || !strings.Contains(body, c.text) || strings.Contains(body, "SECRET") {
+				t.Errorf("live %v: %s %s = %d, want 404 with %s and %q:\n%s", live, c.method, c.target, res.StatusCode, c.lang, c.text, body)
+			}
+			if live && c.method == "GET" && !strings.Contains(body, layout.LiveScript) {
+				t.Errorf("live: %s %s: the not-found page has no live-reload script", c.method, c.target)
+			}
+		}
+	}
+}

@@ -490,14 +490,25 @@ func TestCheck_MistypedKindIsOneError(t *testing.T) {
 	}
 }
 
-// Outside a site, kb check says what it looked for instead of checking
-// the example built into kb.
+// Outside a site (an empty folder, or one with files but no Markdown), kb
+// check says what it looked for instead of checking the example built into
+// kb.
 func TestCheck_OutsideASite(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	code, out, errOut := ckRun(t, "check")
-	if code != exitUsage || out != "" || !strings.Contains(errOut, "kb: no site.yaml, content/ or Markdown files in "+dir+": run kb check in your site's folder, or pass --source DIR") {
-		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	for name, files := range map[string]map[string]string{
+		"empty":       nil,
+		"no Markdown": {"notes.txt": "Notes.\n", "images/logo.svg": "<svg/>", "docs/readme.txt": "Read me.\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for p, text := range files {
+				svWrite(t, filepath.Join(dir, p), text)
+			}
+			t.Chdir(dir)
+			code, out, errOut := ckRun(t, "check")
+			if code != exitUsage || out != "" || !strings.Contains(errOut, "kb: no site.yaml, content/ or Markdown files in "+dir+": run kb check in your site's folder, or pass --source DIR") {
+				t.Errorf("exit %d\n%s%s", code, out, errOut)
+			}
+		})
 	}
 }
 

@@ -209,8 +209,20 @@ func TestNew_PreviewAtOnce(t *testing.T) {
 		status, body = svGet(t, s.url+"symptoms/nobody-answers/")
 		return status == 200
 	})
-	if !strings.Contains(body, `<mark class="placeholder" title="still to be written">TODO(kb): what people see or hear when this happens.</mark>`) {
-		t.Errorf("the body's placeholder is not marked:\n%s", body)
+	const mark = `<mark class="placeholder" title="still to be written">`
+	for _, want := range []string{
+		mark + "TODO(kb): what people see or hear when this happens.</mark>",                         // body
+		`<p class="lead">` + mark + "TODO(kb): one sentence on what this page helps with</mark></p>", // summary
+		mark + "TODO(kb): the team to ask about this page, e.g. pmo</mark></a>",                      // owner
+		`<span>` + mark + "TODO(kb): something people notice when this happens</mark></span>",        // a list field
+		`<p>` + mark + "TODO(kb): what this costs the teams involved</mark></p>",                     // a text field
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("a placeholder is not marked: no %s in\n%s", want, body)
+		}
+	}
+	if n, marked := strings.Count(body, "TODO(kb):"), strings.Count(body, mark+"TODO(kb):"); marked != n-1 {
+		t.Errorf("%d of %d placeholders marked; want all but the one in the description's attribute", marked, n)
 	}
 	svWait(t, "the warnings in the terminal", func() bool {
 		return strings.Contains(s.errs.String(), "content/symptoms/nobody-answers.md:3:11: warning: placeholder")

@@ -28,6 +28,24 @@ type rebuilder struct {
 	id      int  // last build's ID
 	goodOK  bool // the last build succeeded
 	alerted bool // the browsers show the watcher's errors
+	// urls maps each source file (relative to the site folder) to the URL
+	// of its page in the latest build that had it: the one served while
+	// the file has errors.
+	urls map[string]string
+}
+
+// remember notes the URL of every page of a build's site.
+func (r *rebuilder) remember(site *builder.Site) {
+	if site == nil {
+		return
+	}
+	if r.urls == nil {
+		r.urls = map[string]string{}
+	}
+	prefix := contentPrefix(site)
+	for _, p := range site.Pages {
+		r.urls[path.Join(prefix, p.Path)] = p.URL
+	}
 }
 
 // first runs the first, full build.
@@ -35,6 +53,7 @@ func (r *rebuilder) first(ctx context.Context) {
 	res, err := r.sess.Build(ctx)
 	r.id = 1
 	r.goodOK = err == nil
+	r.remember(res.Site)
 	diags := relocate(res.Site, res.Diagnostics)
 	printDiagnostics(r.errs, firstOf(diags, builder.SeverityError, -1))
 	printDiagnostics(r.errs, firstOf(diags, builder.SeverityWarning, r.warnings))
@@ -60,11 +79,22 @@ func (r *rebuilder) publishOK(changed []string) {
 }
 
 // publishErrors shows errors in the browsers' overlay, over the last good
-// build.
+// build, with the URL of the page of each file that has one, so that a
+// page lists its own errors first.
 func (r *rebuilder) publishErrors(errs builder.Diagnostics) {
-	if r.srv != nil {
-		r.srv.Publish(server.Event{ID: r.id, Errors: errs})
+	if r.srv == nil {
+		return
 	}
+	var pages map[string]string
+	for _, d := range errs {
+		if u, ok := r.urls[d.File]; ok {
+			if pages == nil {
+				pages = map[string]string{}
+			}
+			pages[d.File] = u
+		}
+	}
+	r.srv.Publish(server.Event{ID: r.id, Errors: errs, Pages: pages})
 }
 
 // build is the watcher's Build: one incremental build, one line of output,
@@ -87,6 +117,7 @@ func (r *rebuilder) build(ctx context.Context, b watch.Batch) {
 	}
 	r.id++
 	r.alerted = alert != nil
+	r.remember(res.Site)
 	diags := relocate(res.Site, res.Diagnostics)
 	if built {
 		r.report(res, diags, err, time.Since(start))
@@ -190,7 +221,7 @@ func firstOf(ds builder.Diagnostics, sev builder.Severity, max int) builder.Diag
 		if sev == builder.SeverityError {
 			more = "kb check lists them all"
 		}
-		out = append(out, builder.Diagnostic{Severity: sev, Message: fmt.Sprintf("and %s more (%s)", count(n-max, string(sev)), more)})
+		out = append(out, builder.Diagnostic{Severity: sev, Message: fmt.Sprintf("and %s (%s)", count(n-max, "more "+string(sev)), more)})
 	}
 	return out
 }

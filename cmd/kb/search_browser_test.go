@@ -342,3 +342,39 @@ func TestServe_SearchBadRequests(t *testing.T) {
 		t.Errorf("q=%%ff%%fe: %d %.200s, want 200 with the query read as U+FFFD", code, body)
 	}
 }
+
+// One result is "1 result", in the popup's live region and on the search
+// page, in English and in Dutch; two are "2 results".
+func TestSearch_OneResult(t *testing.T) {
+	dir := svSite(t)
+	svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "    name: English\n", "    name: English\n  - code: nl\n    name: Nederlands\n", 1))
+	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), svPage("Guide one", "beta", "The quokkaword guide and the wombatword one."))
+	svWrite(t, filepath.Join(dir, "content", "guides", "two.md"), svPage("Guide two", "gamma", "Another wombatword guide."))
+	s := svStart(t, dir)
+	ctx := svBrowser(t)
+	for _, c := range []struct{ lang, q, count, all string }{
+		{"", "quokkaword", "1 result for “quokkaword”", "See the result on the search page"},
+		{"nl/", "quokkaword", "1 resultaat voor “quokkaword”", "Het resultaat op de zoekpagina bekijken"},
+		{"", "wombatword", "2 results for “wombatword”", "See all 2 results"},
+	} {
+		sbGo(t, ctx, s.url+c.lang+"search/?q="+c.q)
+		svPoll(t, ctx, "the search page's results", `document.querySelector(".search-hit") && document.querySelector(".search-status").textContent !== ""`)
+		if status := svEval[string](t, ctx, `document.querySelector(".search-status").textContent`); !strings.HasPrefix(status, c.count) {
+			t.Errorf("%ssearch/?q=%s says %q, want %q", c.lang, c.q, status, c.count)
+		}
+		sbGo(t, ctx, s.url+c.lang)
+		sbSlash(t, ctx)
+		svPoll(t, ctx, `"/" to focus the box`, `document.activeElement && document.activeElement.id === "q"`)
+		sbKeys(t, ctx, c.q)
+		sbPopup(t, ctx, c.q)
+		if live := svEval[string](t, ctx, `document.querySelector(".search-live").textContent`); live != c.count {
+			t.Errorf("%s popup for %s says %q, want %q", c.lang, c.q, live, c.count)
+		}
+		if all := svEval[string](t, ctx, `document.querySelector("#search-results .search-all").textContent`); all != c.all {
+			t.Errorf("%s popup for %s offers %q, want %q", c.lang, c.q, all, c.all)
+		}
+	}
+	if problems := svEval[[]string](t, ctx, `window.__kbProblems`); len(problems) > 0 {
+		t.Errorf("CSP violations or script errors:\n%s", strings.Join(problems, "\n"))
+	}
+}

@@ -151,3 +151,51 @@ func TestServe_Browser(t *testing.T) {
 		t.Error("the error message ran as HTML")
 	}
 }
+
+// With errors in several files, the overlay of a page lists the errors of
+// its own source first, in another language's part of the site too.
+func TestServe_OverlayThisPageFirst(t *testing.T) {
+	dir := svSite(t)
+	svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "    name: English\n", "    name: English\n  - code: nl\n    name: Nederlands\n", 1))
+	svWrite(t, filepath.Join(dir, "content", "guides", "twee.md"), "---\ntitle: Gids twee\nlang: nl\n---\n\nDe tweede gids.\n")
+	s := svStart(t, dir)
+	ctx := svBrowser(t)
+	broken := "---\ntitle: [unclosed\n---\n"
+	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), broken)
+	svWrite(t, filepath.Join(dir, "content", "guides", "two.md"), broken)
+	svWrite(t, filepath.Join(dir, "content", "guides", "twee.md"), broken)
+	for _, c := range []struct{ page, file string }{
+		{"guides/one/", "content/guides/one.md:"},
+		{"guides/two/", "content/guides/two.md:"},
+		{"nl/guides/twee/", "content/guides/twee.md:"},
+	} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(s.url+c.page)); err != nil {
+			t.Fatal(err)
+		}
+		svPoll(t, ctx, "the overlay with three errors", `document.querySelectorAll("#kb-live-errors li").length === 3`)
+		if first := svEval[string](t, ctx, `document.querySelector("#kb-live-errors li").textContent`); !strings.HasPrefix(first, c.file) {
+			t.Errorf("%s: the overlay starts with %q, want the page's own error (%s…)", c.page, first, c.file)
+		}
+	}
+}
+
+// A reader who goes from page to page in the preview keeps getting pages
+// and live reload: a page the browser keeps for the back button closes its
+// stream (browsers allow six connections to a host, which the streams of
+// kept pages would use up), and going back to it reloads it, connected.
+func TestServe_BrowserManyPages(t *testing.T) {
+	dir := svSite(t)
+	s := svStart(t, dir)
+	ctx := svBrowser(t)
+	for i := range 10 {
+		page := []string{"guides/one/", "guides/two/"}[i%2]
+		sbGo(t, ctx, s.url+page)
+		svPoll(t, ctx, fmt.Sprintf("visit %d: the live-reload stream of %s", i+1, page), svConnected)
+	}
+	if err := chromedp.Do(ctx, chromedp.NavigateBack()); err != nil {
+		t.Fatal(err)
+	}
+	svPoll(t, ctx, "the page gone back to, connected", `location.pathname === "/guides/one/" && `+svConnected)
+	svWrite(t, filepath.Join(dir, "content", "guides", "one.md"), svPage("Guide one", "beta", "Edited after going back."))
+	svPoll(t, ctx, "the edit to show on the page gone back to", `document.body && document.body.innerText.includes("Edited after going back.")`)
+}

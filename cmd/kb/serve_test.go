@@ -952,3 +952,53 @@ func TestServe_ExternalMediaInCSP(t *testing.T) {
 		}
 	}
 }
+
+// kb serve answers a missing page under /nl/ with the Dutch not-found
+// page, and one elsewhere with the English page, which leads to the Dutch
+// home too; both with status 404.
+func TestServe_NotFoundInLanguage(t *testing.T) {
+	dir := svSite(t)
+	svWrite(t, filepath.Join(dir, "site.yaml"), strings.Replace(svSiteYAML, "    name: English\n", "    name: English\n  - code: nl\n    name: Nederlands\n", 1))
+	svWrite(t, filepath.Join(dir, "content", "README.nl.md"), "---\ntitle: Begin hier\n---\n\nWelkom.\n")
+	s := svStart(t, dir)
+	s.waitPage(t, "nl/", "Welkom.")
+	for _, c := range []struct{ path, want string }{
+		{"nl/geen-pagina/", `<html lang="nl">`},
+		{"nl/geen-pagina/", "<h1>Pagina niet gevonden</h1>"},
+		{"no-page/", `<html lang="en">`},
+		{"no-page/", "<h1>Page not found</h1>"},
+		{"no-page/", `lang="nl">Naar de startpagina (Nederlands)</a>`},
+	} {
+		if code, body := svGet(t, s.url+c.path); code != http.StatusNotFound || !strings.Contains(body, c.want) {
+			t.Errorf("GET %s = %d, want 404 with %s:\n%s", c.path, code, c.want, body)
+		}
+	}
+}
+
+// kb serve counts the warnings of every build and lists the first 10 (all
+// of them with --verbose), saying how many more there are.
+func TestServe_Warnings(t *testing.T) {
+	dir := svSite(t)
+	for i := range 12 {
+		svWrite(t, filepath.Join(dir, "content", "stubs", fmt.Sprintf("p%02d.md", i)), fmt.Sprintf("# Stub %d\n", i))
+	}
+	for _, c := range []struct {
+		args   []string
+		listed int
+		more   string
+	}{
+		{nil, 10, "warning: and 2 more warnings (--verbose lists them all)\n"},
+		{[]string{"--verbose"}, 12, ""},
+	} {
+		s := svStart(t, dir, c.args...)
+		if n := strings.Count(s.errs.String(), "[empty-page]"); n != c.listed {
+			t.Errorf("kb serve %v lists %d warnings, want %d:\n%s", c.args, n, c.listed, s.errs)
+		}
+		if got := strings.Count(s.errs.String(), "more warning"); (c.more == "") != (got == 0) || !strings.Contains(s.errs.String(), c.more) {
+			t.Errorf("kb serve %v: want %q for the rest:\n%s", c.args, c.more, s.errs)
+		}
+		if !strings.Contains(s.out.String(), "built: 24 pages written, 3 sections, 12 warnings, 0 errors in ") {
+			t.Errorf("kb serve %v: the count of warnings is missing:\n%s", c.args, s.out)
+		}
+	}
+}

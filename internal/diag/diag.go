@@ -32,17 +32,21 @@ type Diagnostic struct {
 	Message  string   `json:"message"`
 }
 
-// String formats d as "file:line:col: severity: message [rule]".
+// String formats d as "file:line:col: severity: message [rule]", or as
+// "severity: message [rule]" when it names no file.
 func (d Diagnostic) String() string {
 	var b strings.Builder
-	b.WriteString(d.File)
-	if d.Line > 0 {
-		fmt.Fprintf(&b, ":%d", d.Line)
-		if d.Col > 0 {
-			fmt.Fprintf(&b, ":%d", d.Col)
+	if d.File != "" {
+		b.WriteString(d.File)
+		if d.Line > 0 {
+			fmt.Fprintf(&b, ":%d", d.Line)
+			if d.Col > 0 {
+				fmt.Fprintf(&b, ":%d", d.Col)
+			}
 		}
+		b.WriteString(": ")
 	}
-	fmt.Fprintf(&b, ": %s: %s", d.Severity, d.Message)
+	fmt.Fprintf(&b, "%s: %s", d.Severity, d.Message)
 	if d.Rule != "" {
 		fmt.Fprintf(&b, " [%s]", d.Rule)
 	}

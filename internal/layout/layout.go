@@ -51,11 +51,14 @@ const InlineStylesMeta = `<meta name="kb-inline-styles" content="diagrams">`
 const HeadLimit = 4096
 
 // Ignored reports whether a file or folder name is never part of a site:
-// dotfiles, editor temp and backup files, and dependency folders.
+// dotfiles, names starting with '_' other than a folder's _index page,
+// editor temp and backup files, and dependency folders.
 func Ignored(name string) bool {
 	switch {
-	case name == "" || name[0] == '.' || name[0] == '#' || name[0] == '_':
+	case name == "" || name[0] == '.' || name[0] == '#':
 		return true
+	case name[0] == '_':
+		return !UnderscoreIndex(name)
 	case name == "4913" || name == "node_modules" || name == "Thumbs.db":
 		return true
 	case strings.HasSuffix(name, "~"), strings.HasSuffix(name, ".swp"), strings.HasSuffix(name, ".swx"),
@@ -64,4 +67,34 @@ func Ignored(name string) bool {
 		return true
 	}
 	return false
+}
+
+// UnderscoreIndex reports whether name is a folder's index page in Hugo's
+// spelling: _index.md, or _index.<lang>.md for a page in another language
+// (<lang> two or three letters; .markdown too, in any case). These are the
+// only names starting with '_' that are part of a site.
+func UnderscoreIndex(name string) bool {
+	base, ok := strings.CutPrefix(strings.ToLower(name), "_index.")
+	if !ok {
+		return false
+	}
+	lang, ext, found := strings.Cut(base, ".")
+	if !found {
+		lang, ext = "", base
+	}
+	if ext != "md" && ext != "markdown" {
+		return false
+	}
+	if len(lang) == 0 {
+		return true
+	}
+	if len(lang) < 2 || len(lang) > 3 {
+		return false
+	}
+	for _, r := range lang {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
 }

@@ -14,6 +14,12 @@
   var fill = function (tpl, vals) {
     return (tpl || "").replace(/\{(\w+)\}/g, function (m, k) { return k in vals ? vals[k] : m; });
   };
+  // The string of an element's data attribute for a count: its "-one"
+  // form for exactly one ("1 result", not "1 results").
+  var one = function (node, key, n) {
+    var single = node.dataset[key + "One"];
+    return n === 1 && single ? single : node.dataset[key];
+  };
   var el = function (tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -212,8 +218,8 @@
       else if (hit.summary) a.appendChild(el("span", "search-frag", hit.summary));
     });
     if (res.hits.length) {
-      option(searchURL(q), "search-all").textContent = fill(form.dataset.all, { total: res.total });
-      live.textContent = fill(form.dataset.count, { total: res.total, q: q });
+      option(searchURL(q), "search-all").textContent = fill(one(form, "all", res.total), { total: res.total });
+      live.textContent = fill(one(form, "count", res.total), { total: res.total, q: q });
     } else {
       var none = note(fill(form.dataset.none, { q: q }));
       kindLinks.forEach(function (k) { option(k.href, "search-kind").textContent = k.label; });
@@ -414,7 +420,7 @@
     more.hidden = pageState.offset >= res.total;
     if (suggest) suggest.hidden = res.total > 0;
     var note = res.fuzzy ? page.dataset.fuzzy : res.partial ? page.dataset.partial : "";
-    var count = pageState.q ? fill(form.dataset.count, { total: res.total, q: pageState.q }) : res.total + " " + page.dataset.results;
+    var count = pageState.q ? fill(one(form, "count", res.total), { total: res.total, q: pageState.q }) : res.total + " " + one(page, "results", res.total);
     status.textContent = res.total ? count + (note ? " " + note : "") : "";
     if (!res.total) status.textContent = pageState.q ? fill(form.dataset.none, { q: pageState.q }) : page.dataset.empty;
     if (refocus) {
