@@ -65,10 +65,11 @@ type Options struct {
 	// keep and reuse let a session's builds share parsed pages (reuse.go);
 	// theme and git, when set, are the theme and Git history to use
 	// instead of reading them again.
-	keep  bool
-	reuse *reuser
-	theme *Theme
-	git   *gitHistory
+	keep    bool
+	reuse   *reuser
+	theme   *Theme
+	git     *gitHistory
+	related *relatedMemo
 }
 
 // gitHistory is what Git said of a site's files (nil info: no history).
@@ -199,7 +200,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if now.IsZero() {
 		now = time.Now()
 	}
-	site = &Site{git: &gitHistory{git}, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	site = &Site{git: &gitHistory{git}, related: opts.related, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	for _, p := range loaded {
 		if p == nil {
 			continue
@@ -576,6 +577,11 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 	for _, o := range outs {
 		if o.data == nil {
 			continue
+		}
+		if memo.unchanged(o) {
+			if k, ok := stage.(interface{ keepAsIs(string) bool }); ok && k.keepAsIs(o.path) {
+				continue // not read again
+			}
 		}
 		data, err := o.data()
 		if err == nil {

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 )
 
@@ -74,6 +75,16 @@ type memoPass struct {
 	// partial is set for a pass that renders some pages only: commit
 	// adds its outputs to the memo's instead of replacing them.
 	partial bool
+	// sourcesOnly is set when only pages changed (not site.yaml, the
+	// theme or a static file): the theme's assets and the static files
+	// are as written last time.
+	sourcesOnly bool
+}
+
+// unchanged reports whether o is a static file or theme asset that this
+// pass knows to be as the last build wrote it.
+func (ps *memoPass) unchanged(o output) bool {
+	return ps != nil && ps.sourcesOnly && o.source && !ps.changed[o.path]
 }
 
 // pass starts a rebuild of site, with the pages at the content-relative
@@ -133,7 +144,8 @@ func (ps *memoPass) digest(j *job) uint64 {
 	}
 	var h maphash.Hash
 	h.SetSeed(ps.m.seed)
-	fmt.Fprintf(&h, "%d|%s|%s|%s|%s|%s|%s|", g, j.out, v.Layout, v.URL, v.Title, v.Summary, v.Redirect)
+	maphash.WriteComparable(&h, g)
+	hashStrings(&h, j.out, v.Layout, v.URL, v.Title, v.Summary, v.Redirect)
 	// facts digests what a page shows of others (links, cards).
 	facts := func(list ...*Page) {
 		for _, q := range list {
@@ -156,7 +168,7 @@ func (ps *memoPass) digest(j *job) uint64 {
 		return h.Sum64()
 	case "search", "404", "review", "owners", "terms":
 		// Generated pages: what they list, and what every page shows.
-		fmt.Fprintf(&h, "%v|%v|", v.Crumbs, v.Switch())
+		hashView(&h, v)
 		facts(v.List...)
 		switch v.Layout {
 		case "owners":
@@ -171,7 +183,10 @@ func (ps *memoPass) digest(j *job) uint64 {
 		if v.Page != nil && v.Page != p {
 			return 0
 		}
-		fmt.Fprintf(&h, "%v|%v|%v|", v.Crumbs, v.Switch(), v.Subsections())
+		hashView(&h, v)
+		for _, sub := range v.Subsections() {
+			hashStrings(&h, sub.Title, sub.URL, sub.Summary)
+		}
 		if v.Section != nil {
 			h.WriteString(v.Section.Path)
 		}
@@ -184,7 +199,7 @@ func (ps *memoPass) digest(j *job) uint64 {
 		facts(v.List...)
 		facts(v.Others...)
 		if p != nil {
-			h.WriteString(pageFacts(p))
+			facts(p)
 			h.WriteString(string(p.H1))
 			h.WriteString(string(p.Body))
 		}
@@ -192,11 +207,11 @@ func (ps *memoPass) digest(j *job) uint64 {
 	case p == nil || p.IsIndex || v.Page != p || !ps.knownLayout(v.Layout):
 		return 0
 	}
-	fmt.Fprintf(&h, "%v|%v|", v.Crumbs, v.Switch())
-	h.WriteString(pageFacts(p))
+	hashView(&h, v)
+	facts(p)
 	h.WriteString(string(p.H1))
 	h.WriteString(string(p.Body))
-	fmt.Fprintf(&h, "|%v|%q|", p.Updated, p.Authors)
+	hashStrings(&h, p.Authors...)
 	facts(p.Translations...)
 	facts(p.Related...)
 	facts(p.Backlinks...)
@@ -211,6 +226,27 @@ func (ps *memoPass) digest(j *job) uint64 {
 	return h.Sum64()
 }
 
+// hashStrings writes each string and a separator.
+func hashStrings(h *maphash.Hash, ss ...string) {
+	for _, x := range ss {
+		h.WriteString(x)
+		h.WriteByte(0)
+	}
+	h.WriteByte('|')
+}
+
+// hashView writes what a view shows besides its page and lists: its
+// breadcrumbs and language switch.
+func hashView(h *maphash.Hash, v *View) {
+	for _, c := range v.Crumbs {
+		hashStrings(h, c.Title, c.URL)
+	}
+	for _, l := range v.Switch() {
+		hashStrings(h, l.Code, l.Name, l.URL, strconv.FormatBool(l.Alternate))
+	}
+	h.WriteByte('|')
+}
+
 // factsOf digests what other pages show of p.
 func (ps *memoPass) factsOf(p *Page) uint64 {
 	if p == nil {
@@ -218,8 +254,8 @@ func (ps *memoPass) factsOf(p *Page) uint64 {
 	}
 	var h maphash.Hash
 	h.SetSeed(ps.m.seed)
-	h.WriteString(pageFacts(p))
-	fmt.Fprintf(&h, "%v", p.Updated)
+	hashFacts(&h, p)
+	maphash.WriteComparable(&h, p.Updated.UnixNano())
 	return h.Sum64()
 }
 
@@ -340,5 +376,33 @@ func (ps *memoPass) commit() {
 		maps.Copy(ps.m.cards, cards)
 	} else {
 		ps.m.cards = cards
+	}
+}
+
+// hashFacts writes what pageFacts says of p, for a digest.
+func hashFacts(h *maphash.Hash, p *Page) {
+	hashStrings(h, p.URL, p.Title, p.Summary, p.Kind, p.Lang, p.Owner, p.TranslationKey)
+	hashStrings(h, p.Tags...)
+	hashStrings(h, p.Aliases...)
+	maphash.WriteComparable(h, p.ReviewBy.UnixNano())
+	maphash.WriteComparable(h, p.Weight)
+	maphash.WriteComparable(h, [3]bool{p.Draft, p.IsIndex, p.Diagrams})
+	for _, hd := range p.Headings {
+		h.WriteString(hd.ID)
+		h.WriteByte(0)
+	}
+	h.WriteByte('|')
+	for _, l := range p.Links {
+		h.WriteString(l.Dest)
+		h.WriteByte(0)
+	}
+	h.WriteByte('|')
+	for _, k := range slices.Sorted(maps.Keys(p.Fields)) {
+		if refs, ok := p.Fields[k].([]PageRef); ok {
+			h.WriteString(k)
+			for _, r := range refs {
+				hashStrings(h, r.Path)
+			}
+		}
 	}
 }

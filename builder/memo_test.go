@@ -77,6 +77,9 @@ func TestSession_MemoMatchesFull(t *testing.T) {
 		{"page added", write("small/s9.md", "---\ntitle: Small nine\ntags: [hr]\n---\n\nNew.\n"), 0},
 		{"page removed", func() { os.Remove(filepath.Join(src, "small", "s9.md")) }, 0},
 		{"page turned Dutch under a link", page(11, "Elf", "lang: nl\n", "Other words."), 0},
+		{"image added", write("small/pic.png", "first bytes"), 0},
+		{"page edited beside the image", page(13, "Thirteen", "", "Text."), few},
+		{"image changed", write("small/pic.png", "second bytes"), 0},
 		{"small title", write("small/s2.md", "---\ntitle: Small two renamed\ntags: [hr]\n---\n\nSmall text [back](../big/p002.md).\n"), few},
 	}
 	runMemoSession(t, src, dest, steps)

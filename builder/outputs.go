@@ -24,6 +24,9 @@ type output struct {
 	// file. A folder has neither.
 	job  *job
 	data func() ([]byte, error)
+	// source is set for a file copied as it is: a theme asset or a static
+	// file of the content (see memoPass.unchanged).
+	source bool
 }
 
 // claim says who puts an output there, for diagnostics.
@@ -80,10 +83,10 @@ func (s *Site) outputs(theme *Theme) []output {
 			continue
 		}
 		data := theme.AssetData[out]
-		outs = append(outs, output{path: out, by: claim{what: "the theme's asset " + out}, data: func() ([]byte, error) { return data, nil }})
+		outs = append(outs, output{path: out, by: claim{what: "the theme's asset " + out}, source: true, data: func() ([]byte, error) { return data, nil }})
 	}
 	for _, f := range s.Files {
-		outs = append(outs, output{path: f.Path, by: claim{what: "the static file " + f.Path, file: f.Path, rank: rankStatic},
+		outs = append(outs, output{path: f.Path, by: claim{what: "the static file " + f.Path, file: f.Path, rank: rankStatic}, source: true,
 			data: func() ([]byte, error) { return fs.ReadFile(s.fsys, f.Path) }})
 	}
 	type generated struct {

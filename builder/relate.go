@@ -2,8 +2,10 @@ package builder
 
 import (
 	"cmp"
+	"hash/maphash"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // relate fills what pages know of each other once every page is linked:
@@ -178,12 +180,142 @@ func (s *Site) relatePages() {
 	}
 	// Each page's list depends only on data fixed before: compute them in
 	// parallel.
+	keys := s.related.keys(s.Pages, byTag)
 	parallel(len(s.Pages), func(i int) {
 		p := s.Pages[i]
-		if p.IsPlaybook() {
-			p.Related = related(p, byTag)
+		if !p.IsPlaybook() {
+			return
 		}
+		if keys == nil {
+			p.Related = related(p, byTag)
+			return
+		}
+		if rel, ok := s.related.lookup(p, keys[i], s.byPath); ok {
+			p.Related = rel
+			return
+		}
+		p.Related = related(p, byTag)
 	})
+	s.related.store(s.Pages, keys)
+}
+
+// relatedMemo keeps a session's related pages between rebuilds: a page's
+// list depends on its tags and links and on the pages of its folder that
+// share a tag with it, which an edit elsewhere does not change, and
+// computing them all anew took most of a rebuild of a large site.
+type relatedMemo struct {
+	mu    sync.Mutex
+	seed  maphash.Seed
+	lists map[string]relatedList // by page path
+}
+
+// relatedList is a page's related pages by path, and the digest of what
+// they were chosen from.
+type relatedList struct {
+	key   uint64
+	paths []string
+}
+
+func newRelatedMemo() *relatedMemo {
+	return &relatedMemo{seed: maphash.MakeSeed(), lists: map[string]relatedList{}}
+}
+
+// keys digests, for each page, what related reads: the page's folder,
+// language, tags, links, backlinks and translations, what it reads of the
+// pages linked either way, and the pages of its folder sharing each of
+// its tags. nil without a memo.
+func (m *relatedMemo) keys(pages []*Page, byTag map[secTag][]*Page) []uint64 {
+	if m == nil {
+		return nil
+	}
+	// what related reads of a candidate
+	cand := func(h *maphash.Hash, q *Page) {
+		if q == nil {
+			h.WriteString("\x01")
+			return
+		}
+		hashStrings(h, q.Path, q.Lang, q.Kind)
+		hashStrings(h, q.Tags...)
+	}
+	tagSums := make(map[secTag]uint64, len(byTag))
+	for k, list := range byTag {
+		var h maphash.Hash
+		h.SetSeed(m.seed)
+		for _, q := range list {
+			cand(&h, q)
+		}
+		tagSums[k] = h.Sum64()
+	}
+	keys := make([]uint64, len(pages))
+	parallel(len(pages), func(i int) {
+		p := pages[i]
+		if !p.IsPlaybook() {
+			return
+		}
+		var h maphash.Hash
+		h.SetSeed(m.seed)
+		cand(&h, p)
+		h.WriteString(p.Section)
+		for _, t := range p.Tags {
+			maphash.WriteComparable(&h, tagSums[secTag{p.Section, t}])
+		}
+		for _, l := range p.Links {
+			cand(&h, l.Target)
+		}
+		h.WriteByte('|')
+		for _, list := range [][]*Page{p.Backlinks, p.Translations} {
+			for _, q := range list {
+				cand(&h, q)
+			}
+			h.WriteByte('|')
+		}
+		keys[i] = h.Sum64()
+	})
+	return keys
+}
+
+// lookup returns p's related pages from the last build when what they are
+// chosen from is the same.
+func (m *relatedMemo) lookup(p *Page, key uint64, byPath map[string]*Page) ([]*Page, bool) {
+	if m == nil {
+		return nil, false
+	}
+	m.mu.Lock()
+	l, ok := m.lists[p.Path]
+	m.mu.Unlock()
+	if !ok || l.key != key {
+		return nil, false
+	}
+	var out []*Page
+	for _, path := range l.paths {
+		q := byPath[path]
+		if q == nil {
+			return nil, false
+		}
+		out = append(out, q)
+	}
+	return out, true
+}
+
+// store keeps this build's related pages for the next.
+func (m *relatedMemo) store(pages []*Page, keys []uint64) {
+	if m == nil {
+		return
+	}
+	lists := make(map[string]relatedList, len(pages))
+	for i, p := range pages {
+		if !p.IsPlaybook() {
+			continue
+		}
+		paths := make([]string, len(p.Related))
+		for j, q := range p.Related {
+			paths[j] = q.Path
+		}
+		lists[p.Path] = relatedList{key: keys[i], paths: paths}
+	}
+	m.mu.Lock()
+	m.lists = lists
+	m.mu.Unlock()
 }
 
 // related returns p's related pages among the playbooks of p's language

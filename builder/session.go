@@ -55,7 +55,7 @@ type stamp struct {
 
 // NewSession prepares incremental builds of opts.Source into opts.Dest.
 func NewSession(opts Options) *Session {
-	opts.keep = true
+	opts.keep, opts.related = true, newRelatedMemo()
 	return &Session{opts: opts}
 }
 
@@ -394,6 +394,7 @@ func (s *Session) rebuild(ctx context.Context, changed []string, global, history
 	res.Phases["load"] = time.Since(start)
 	w := &diffWriter{old: s.out, all: map[string]uint64{}}
 	pass := s.memo.pass(site, theme, edited)
+	pass.sourcesOnly = !global
 	t := time.Now()
 	written, rdiags, err := site.write(ctx, theme, w, pass)
 	res.Phases["render"] = time.Since(t)

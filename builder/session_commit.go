@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"hash/maphash"
 	"io/fs"
 	"maps"
 	"os"
@@ -118,15 +119,17 @@ func (s *Session) updateIndex(ctx context.Context, docs []search.Doc, all bool) 
 func docHashes(docs []search.Doc) map[string]uint64 {
 	out := make(map[string]uint64, len(docs))
 	for _, d := range docs {
-		h := fnv.New64a()
-		for _, f := range append([]string{d.URL, d.Title, d.Summary, d.Headings, d.Body, d.Kind, d.Lang, d.Owner}, d.Tags...) {
-			_, _ = h.Write([]byte(f))
-			_, _ = h.Write([]byte{0})
-		}
+		var h maphash.Hash
+		h.SetSeed(docSeed)
+		hashStrings(&h, d.URL, d.Title, d.Summary, d.Headings, d.Body, d.Kind, d.Lang, d.Owner)
+		hashStrings(&h, d.Tags...)
 		out[d.URL] = h.Sum64()
 	}
 	return out
 }
+
+// docSeed seeds docHashes: the hashes are compared within one process.
+var docSeed = maphash.MakeSeed()
 
 // atomicWrite replaces one file through a temporary file and a rename, so
 // readers see the old bytes or the new, never a mix.
@@ -188,6 +191,18 @@ func (w *diffWriter) WriteFile(name string, data []byte) error {
 	w.files[name] = data
 	w.sums[name] = sum
 	return nil
+}
+
+// keepAsIs counts name as written with the bytes it has from the last
+// build, whatever they are; it reports whether there are any.
+func (w *diffWriter) keepAsIs(name string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	old, ok := w.old[name]
+	if ok && w.all != nil {
+		w.all[name] = old
+	}
+	return ok
 }
 
 // keep counts name as written with the bytes it has from the last build,

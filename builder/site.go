@@ -76,6 +76,7 @@ type Site struct {
 	navCache
 	progress *Progress // nil unless the build reports its progress
 	git      *gitHistory
+	related  *relatedMemo // a session's related pages of the last build
 }
 
 // Section is a folder of the content tree. Its URL and Title are those in
