@@ -6,10 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -366,32 +368,45 @@ func unpublishable(p *Page, info *docInfo, cfg *Config) *Page {
 // (the site writes the diagram script only when a page has one).
 func pageFacts(p *Page) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%q %q %q %q %q %q %q %q %v %v %q %d %v %v|", p.URL, p.Title, p.Summary, p.Kind, p.Lang, p.Owner,
-		p.Tags, p.TranslationKey, p.ReviewBy, p.Draft, p.Aliases, p.Weight, p.IsIndex, p.Diagrams)
+	writeFacts(&b, p)
+	return b.String()
+}
+
+// factsWriter is what writeFacts writes to: a strings.Builder, or a hash.
+type factsWriter interface {
+	io.StringWriter
+	io.ByteWriter
+}
+
+// writeFacts writes what pageFacts digests, each value ended by a NUL.
+func writeFacts(w factsWriter, p *Page) {
+	str := func(ss ...string) {
+		for _, s := range ss {
+			_, _ = w.WriteString(s)
+			_ = w.WriteByte(0)
+		}
+		_ = w.WriteByte('|')
+	}
+	str(p.URL, p.Title, p.Summary, p.Kind, p.Lang, p.Owner, p.TranslationKey,
+		p.ReviewBy.Format(time.RFC3339), strconv.Itoa(p.Weight), fmt.Sprint(p.Draft, p.IsIndex, p.Diagrams))
+	str(p.Tags...)
+	str(p.Aliases...)
 	for _, h := range p.Headings {
-		b.WriteString(h.ID)
-		b.WriteByte(0)
+		str(h.ID)
 	}
-	b.WriteByte('|')
+	_ = w.WriteByte('|')
 	for _, l := range p.Links {
-		b.WriteString(l.Dest)
-		b.WriteByte(0)
+		str(l.Dest)
 	}
-	b.WriteByte('|')
-	keys := make([]string, 0, len(p.Fields))
-	for k := range p.Fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	_ = w.WriteByte('|')
+	for _, k := range slices.Sorted(maps.Keys(p.Fields)) {
 		if refs, ok := p.Fields[k].([]PageRef); ok {
-			fmt.Fprintf(&b, "%s=", k)
+			str(k)
 			for _, r := range refs {
-				fmt.Fprintf(&b, "%q,", r.Path)
+				str(r.Path)
 			}
 		}
 	}
-	return b.String()
 }
 
 // MaxNesting is the deepest nesting of lists and block quotes a line may

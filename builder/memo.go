@@ -254,7 +254,7 @@ func (ps *memoPass) factsOf(p *Page) uint64 {
 	}
 	var h maphash.Hash
 	h.SetSeed(ps.m.seed)
-	hashFacts(&h, p)
+	writeFacts(&h, p)
 	maphash.WriteComparable(&h, p.Updated.UnixNano())
 	return h.Sum64()
 }
@@ -376,33 +376,5 @@ func (ps *memoPass) commit() {
 		maps.Copy(ps.m.cards, cards)
 	} else {
 		ps.m.cards = cards
-	}
-}
-
-// hashFacts writes what pageFacts says of p, for a digest.
-func hashFacts(h *maphash.Hash, p *Page) {
-	hashStrings(h, p.URL, p.Title, p.Summary, p.Kind, p.Lang, p.Owner, p.TranslationKey)
-	hashStrings(h, p.Tags...)
-	hashStrings(h, p.Aliases...)
-	maphash.WriteComparable(h, p.ReviewBy.UnixNano())
-	maphash.WriteComparable(h, p.Weight)
-	maphash.WriteComparable(h, [3]bool{p.Draft, p.IsIndex, p.Diagrams})
-	for _, hd := range p.Headings {
-		h.WriteString(hd.ID)
-		h.WriteByte(0)
-	}
-	h.WriteByte('|')
-	for _, l := range p.Links {
-		h.WriteString(l.Dest)
-		h.WriteByte(0)
-	}
-	h.WriteByte('|')
-	for _, k := range slices.Sorted(maps.Keys(p.Fields)) {
-		if refs, ok := p.Fields[k].([]PageRef); ok {
-			h.WriteString(k)
-			for _, r := range refs {
-				hashStrings(h, r.Path)
-			}
-		}
 	}
 }
