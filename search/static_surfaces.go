@@ -22,18 +22,30 @@ import (
 // each analysis makes of it: the surface dictionary the client normalises
 // queries with, in place of a stemmer.
 func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
-	per := make([][]string, len(d.docs))
-	err := workers.Run(ctx, len(d.docs), 4, func(_, i int) error {
-		per[i] = docSurfaces(&d.docs[i])
+	// Each goroutine counts the pages each word is on in a map of its own:
+	// keeping every page's words until all are read took more memory than
+	// any other part of a large build.
+	const goroutines = 4
+	counts := make([]map[string]int, goroutines)
+	err := workers.Run(ctx, len(d.docs), goroutines, func(w, i int) error {
+		if counts[w] == nil {
+			counts[w] = map[string]int{}
+		}
+		for _, s := range docSurfaces(&d.docs[i]) {
+			counts[w][s]++
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	d.surf = map[string]int{}
-	for _, ss := range per {
-		for _, s := range ss {
-			d.surf[s]++
+	d.surf = counts[0]
+	if d.surf == nil {
+		d.surf = map[string]int{}
+	}
+	for _, c := range counts[1:] {
+		for s, n := range c {
+			d.surf[s] += n
 		}
 	}
 	m := idx.Mapping()
