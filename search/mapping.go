@@ -100,8 +100,7 @@ func NewMapping() mapping.IndexMapping {
 		"tokenizer": unicode.Name, "token_filters": []string{lowercase.Name},
 	}))
 	mustDefine(im.AddCustomAnalyzer(joinsAnalyzer, map[string]any{
-		"type": custom.Name, "char_filters": []string{asciifolding.Name},
-		"tokenizer": joinsTokenizer, "token_filters": []string{lowercase.Name},
+		"type": custom.Name, "tokenizer": joinsTokenizer, "token_filters": []string{lowercase.Name},
 	}))
 	mustDefine(im.AddCustomAnalyzer(pairsAnalyzer("en"), map[string]any{
 		"type": custom.Name, "tokenizer": unicode.Name,

@@ -32,7 +32,8 @@ func TestRelevance(t *testing.T) {
 	if len(cases) < 40 {
 		t.Fatalf("relevance set has %d queries, want at least 40", len(cases))
 	}
-	failed := 0
+	failed, runs, top1, top3 := 0, 0, 0, 0
+	mrr := 0.0
 	for _, c := range cases {
 		if c.Top != 1 && c.Top != 3 {
 			t.Errorf("%q: top must be 1 or 3, is %d", c.Query, c.Top)
@@ -52,6 +53,16 @@ func TestRelevance(t *testing.T) {
 					break
 				}
 			}
+			runs++
+			if rank >= 1 {
+				mrr += 1 / float64(rank)
+			}
+			if rank == 1 {
+				top1++
+			}
+			if rank >= 1 && rank <= 3 {
+				top3++
+			}
 			if rank < 1 || rank > c.Top {
 				failed++
 				var got []string
@@ -66,7 +77,8 @@ func TestRelevance(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("relevance: %d of %d queries pass (each run as typed and completed)", 2*len(cases)-failed, 2*len(cases))
+	t.Logf("relevance: %d of %d queries pass (each run as typed and completed); MRR %.3f, top-1 %d (%.1f%%), top-3 %d (%.1f%%)",
+		2*len(cases)-failed, 2*len(cases), mrr/float64(runs), top1, 100*float64(top1)/float64(runs), top3, 100*float64(top3)/float64(runs))
 }
 
 // relevanceCases reads testdata/relevance.yaml.

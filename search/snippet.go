@@ -104,6 +104,9 @@ func (h *highlighter) matcher(lang string) *matcher {
 		for _, t := range joined[i] {
 			add(t, i)
 		}
+		for _, t := range p.foldedTerms(w, vss[i]) {
+			add(t, i)
+		}
 		var all []string
 		for _, l := range p.langs {
 			all = append(all, p.terms(l, w)...)
