@@ -9,7 +9,7 @@ import (
 )
 
 // searchDoc is p as search sees it: what a reader sees of the page, and the
-// names it goes by. Besides its headings, the headings field holds the
+// names it goes by, and the group it forms with its translations. Besides its headings, the headings field holds the
 // subtitle, a description other than the summary, and the words of the
 // file name that the title lacks, so that "runbook" finds
 // incident-response-runbook.md titled "Incident handling". The body is the
@@ -31,9 +31,29 @@ func (s *Site) searchDoc(p *Page) search.Doc {
 		}
 	}
 	return search.Doc{
-		URL: s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"), Title: p.Title, Summary: p.Summary,
+		URL: s.searchURL(p), Title: p.Title, Summary: p.Summary,
 		Headings: strings.Join(hs, "\n"), Body: p.Text, Tags: p.Tags, Kind: p.Kind, Lang: p.Lang, Owner: p.Owner,
+		Group: s.searchGroup(p),
 	}
+}
+
+// searchURL is p's URL in the index: under the base path.
+func (s *Site) searchURL(p *Page) string {
+	return s.Config.BasePath() + strings.TrimPrefix(p.URL, "/")
+}
+
+// searchGroup names the group of p and its translations in the index: the
+// first of their URLs, the same for each of them; "" for a page without
+// translations.
+func (s *Site) searchGroup(p *Page) string {
+	if len(p.Translations) == 0 {
+		return ""
+	}
+	g := s.searchURL(p)
+	for _, t := range p.Translations {
+		g = min(g, s.searchURL(t))
+	}
+	return g
 }
 
 // fileWords returns the words of p's file name, without its extension and

@@ -18,15 +18,21 @@ import (
 // languages and tags are read once into a table indexed by document
 // number, and a search counts them as its matches go by.
 
-// facetTable holds every page's kind, language and tags as numbers.
+// facetTable holds every page's kind, language and tags as numbers, and
+// its translation group (see Doc.Group).
 type facetTable struct {
 	names [3][]string // per field (facetFields order), the values
 	docs  []facetDoc  // by document number
 	tags  []uint16    // the tags of every page, docs[i].tags[0:1] is a range of it
+	// urls holds the URL of every page in a group, by document number;
+	// groupMax is the most pages of one group.
+	urls     map[uint64]string
+	groupMax int
 }
 
 type facetDoc struct {
 	kind, lang uint16 // value number + 1; 0 means none
+	group      uint32 // group number + 1; 0 means none
 	tags       [2]uint32
 }
 
@@ -89,11 +95,13 @@ func readFacetTable(ctx context.Context, r index.IndexReader, m mapping.IndexMap
 		return nil, err
 	}
 	defer s.Close()
-	dvr, err := r.DocValueReader(facetFields[:])
+	dvr, err := r.DocValueReader(append(facetFields[:], FieldGroup))
 	if err != nil {
 		return nil, err
 	}
-	t := &facetTable{}
+	t := &facetTable{urls: map[uint64]string{}}
+	groups := map[string]uint32{}
+	groupSize := map[uint32]int{}
 	numbers := [3]map[string]uint16{{}, {}, {}}
 	number := func(f int, v []byte) uint16 {
 		n, ok := numbers[f][string(v)]
@@ -129,10 +137,27 @@ func readFacetTable(ctx context.Context, r index.IndexReader, m mapping.IndexMap
 				fd.lang = number(1, term)
 			case FieldTags:
 				t.tags = append(t.tags, number(2, term))
+			case FieldGroup:
+				if len(term) == 0 {
+					return
+				}
+				g, ok := groups[string(term)]
+				if !ok {
+					g = uint32(len(groups) + 1)
+					groups[string(term)] = g
+				}
+				fd.group = g
 			}
 		})
 		if err != nil {
 			return nil, err
+		}
+		if fd.group > 0 {
+			if t.urls[num], err = r.ExternalID(d.IndexInternalID); err != nil {
+				return nil, err
+			}
+			groupSize[fd.group]++
+			t.groupMax = max(t.groupMax, groupSize[fd.group])
 		}
 		fd.tags[1] = uint32(len(t.tags))
 		t.docs[num] = fd
@@ -146,6 +171,12 @@ type facetCounter struct {
 	fields [3]bool // which of facetFields to count
 	t      *facetTable
 	counts [3][]int
+	// grouped counts the pages of a translation group as one for kinds
+	// and tags, as the search lists them, and notes the group's matching
+	// pages in members (see groups.go).
+	grouped bool
+	members map[uint32][]uint64
+	seen    map[[3]uint32]bool // field, group, value: counted
 }
 
 func newFacetCounter(fields []string) *facetCounter {
@@ -162,7 +193,28 @@ func (c *facetCounter) add(id index.IndexInternalID) {
 		return
 	}
 	d := &c.t.docs[num]
-	if c.fields[0] && d.kind > 0 {
+	group := uint32(0)
+	if c.grouped && d.group > 0 {
+		group = d.group
+		if c.members == nil {
+			c.members, c.seen = map[uint32][]uint64{}, map[[3]uint32]bool{}
+		}
+		c.members[group] = append(c.members[group], num)
+	}
+	// once reports whether value v of field f is to be counted: always
+	// for a page without a group, once per group for the others.
+	once := func(f int, v uint16) bool {
+		if group == 0 {
+			return true
+		}
+		k := [3]uint32{uint32(f), group, uint32(v)}
+		if c.seen[k] {
+			return false
+		}
+		c.seen[k] = true
+		return true
+	}
+	if c.fields[0] && d.kind > 0 && once(0, d.kind) {
 		c.counts[0][d.kind-1]++
 	}
 	if c.fields[1] && d.lang > 0 {
@@ -170,7 +222,9 @@ func (c *facetCounter) add(id index.IndexInternalID) {
 	}
 	if c.fields[2] {
 		for _, tag := range c.t.tags[d.tags[0]:d.tags[1]] {
-			c.counts[2][tag-1]++
+			if once(2, tag) {
+				c.counts[2][tag-1]++
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Index is a search index on disk, written whole by Build and opened by
@@ -36,6 +37,15 @@ func OpenForUpdate(dir string) (*Index, error) {
 		return nil, fmt.Errorf("search index %s: %w", dir, err)
 	}
 	return &Index{b: b}, nil
+}
+
+// openReader returns a reader of idx's current snapshot, to be closed.
+func openReader(idx bleve.Index) (index.IndexReader, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
 }
 
 // Close releases the index. Searches must have ended.

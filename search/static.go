@@ -53,6 +53,7 @@ import (
 //	                buckets of hash ranges: uvarint count, then per hash
 //	                uvarint (hash − bucket base), pages, frequencies and
 //	                lengths
+//	g/0.bin         JSON (staticGroups): per page its translation group
 //	f/N.bin         JSON (staticDoc), one per page in URL order: URL,
 //	                title, kind, language, tags, summary and text, for
 //	                the result list, snippets and quoted phrases
@@ -65,7 +66,7 @@ import (
 
 // StaticFormat is the version of the bundle's layout, checked by the
 // client.
-const StaticFormat = 3
+const StaticFormat = 4
 
 // Sizes of the bundle's parts.
 const (
@@ -115,6 +116,7 @@ type PartStats struct {
 // sdoc is one page as the bundle keeps it.
 type sdoc struct {
 	url, title, summary, body, kind, lang string
+	group                                 string // see Doc.Group
 	tags                                  []string
 	an                                    string // analysis code: "en", "nl" or "*"
 }
@@ -177,11 +179,7 @@ func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*St
 
 // readIndex reads the pages, postings and surface forms of idx.
 func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := openReader(idx)
 	if err != nil {
 		return nil, err
 	}
@@ -253,6 +251,8 @@ func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
 					sd.lang = v
 				case FieldTags:
 					sd.tags = append(sd.tags, v)
+				case FieldGroup:
+					sd.group = v
 				}
 			})
 		}

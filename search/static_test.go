@@ -133,7 +133,7 @@ func TestExportStatic_Files(t *testing.T) {
 			t.Errorf("ranking.%s = %v", k, m.Ranking[k])
 		}
 	}
-	want := map[string]bool{"manifest.json": true, m.Dir + "meta.bin": true}
+	want := map[string]bool{"manifest.json": true, m.Dir + "meta.bin": true, m.Dir + "g/0.bin": true}
 	for _, s := range []struct {
 		dir string
 		n   int

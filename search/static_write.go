@@ -154,6 +154,7 @@ func (d *exportData) encode(ctx context.Context) ([]bundleFile, error) {
 		return nil, err
 	}
 	add("meta.bin", "meta", data)
+	add("g/0.bin", "meta", d.groups())
 
 	// d/: the surface dictionary, as JSON arrays.
 	var items []chunkItem

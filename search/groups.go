@@ -1,0 +1,132 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+)
+
+// Translations grouped: a page and its translations (Doc.Group) that both
+// match are one result, not two. The result shows the page in the
+// reader's language (Request.Pref) when it matches, else the group's best
+// page, at the place of the group's best page, and names the group's
+// other matching pages in Hit.AlsoIn. Result.Total counts results, a
+// group once; the kind and tag facets count a group once per value its
+// matching pages have, so each says how many results choosing it gives;
+// the language facet counts pages, as choosing a language lists every
+// page in it (a language filter leaves one page per group, and nothing
+// is grouped).
+
+// Translation is a page's translation that matches the query too.
+type Translation struct {
+	Lang string `json:"lang"`
+	URL  string `json:"url"`
+}
+
+// currentTable returns the facet table of the index's current snapshot,
+// the one the search is about to read (the table is read once per
+// snapshot).
+func (p *plan) currentTable(ctx context.Context) (*facetTable, error) {
+	r, err := openReader(p.idx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return p.ix.tables.tableFor(ctx, r, p.idx.Mapping())
+}
+
+// entry is one result of a grouped list: the page shown, and its
+// translations that match too.
+type entry struct {
+	id     string
+	alsoIn []Translation
+}
+
+// groupEntries returns the results of the ranked matches sr (the first of
+// them, enough for Offset+Limit results: see groupMax) whose groups' matching
+// pages fc noted, at most Offset+Limit of them, and how many results all
+// the matches make.
+func (p *plan) groupEntries(sr *bleve.SearchResult, fc *facetCounter) ([]entry, uint64) {
+	ft := fc.t
+	total := sr.Total
+	for _, ms := range fc.members {
+		total -= uint64(len(ms) - 1)
+	}
+	pref := uint16(slices.Index(ft.names[1], p.req.Pref) + 1)
+	if p.req.Pref == "" {
+		pref = 0
+	}
+	want := p.req.Offset + p.req.Limit
+	seen := map[uint32]bool{}
+	var out []entry
+	for _, d := range sr.Hits {
+		if len(out) == want {
+			break
+		}
+		num := d.IndexInternalID.Value()
+		var g uint32
+		if num < uint64(len(ft.docs)) {
+			g = ft.docs[num].group
+		}
+		if g == 0 {
+			out = append(out, entry{id: d.ID})
+			continue
+		}
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		rep := num
+		for _, m := range fc.members[g] {
+			if pref > 0 && ft.docs[m].lang == pref {
+				rep = m
+			}
+		}
+		e := entry{id: ft.urls[rep]}
+		for _, m := range fc.members[g] {
+			if m != rep {
+				e.alsoIn = append(e.alsoIn, Translation{Lang: langName(ft, m), URL: ft.urls[m]})
+			}
+		}
+		slices.SortFunc(e.alsoIn, func(a, b Translation) int { return cmp.Or(cmp.Compare(a.Lang, b.Lang), cmp.Compare(a.URL, b.URL)) })
+		out = append(out, e)
+	}
+	return out, total
+}
+
+// langName returns the language of document num.
+func langName(ft *facetTable, num uint64) string {
+	if l := ft.docs[num].lang; l > 0 {
+		return ft.names[1][l-1]
+	}
+	return ""
+}
+
+// groupedHits loads the pages the entries show (their stored fields and
+// scores, with the query of the search), in order; nil for a page that
+// is gone.
+func (p *plan) groupedHits(ctx context.Context, entries []entry) ([]*search.DocumentMatch, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.id
+	}
+	sr, _, err := p.run(ctx, &onlyQuery{q: p.filtered(""), ids: ids}, len(ids), 0, storedFields)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*search.DocumentMatch, len(sr.Hits))
+	for _, d := range sr.Hits {
+		byID[d.ID] = d
+	}
+	out := make([]*search.DocumentMatch, len(entries))
+	for i, e := range entries {
+		out[i] = byID[e.id]
+	}
+	return out, nil
+}
