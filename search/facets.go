@@ -25,9 +25,11 @@ type facetTable struct {
 	docs  []facetDoc  // by document number
 	tags  []uint16    // the tags of every page, docs[i].tags[0:1] is a range of it
 	// urls holds the URL of every page in a group, by document number;
-	// groupMax is the most pages of one group.
-	urls     map[uint64]string
-	groupMax int
+	// groupDocs the pages of each group (by group number - 1), groupMax
+	// the most pages of one group.
+	urls      map[uint64]string
+	groupDocs [][]uint64
+	groupMax  int
 }
 
 type facetDoc struct {
@@ -101,7 +103,6 @@ func readFacetTable(ctx context.Context, r index.IndexReader, m mapping.IndexMap
 	}
 	t := &facetTable{urls: map[uint64]string{}}
 	groups := map[string]uint32{}
-	groupSize := map[uint32]int{}
 	numbers := [3]map[string]uint16{{}, {}, {}}
 	number := func(f int, v []byte) uint16 {
 		n, ok := numbers[f][string(v)]
@@ -145,6 +146,7 @@ func readFacetTable(ctx context.Context, r index.IndexReader, m mapping.IndexMap
 				if !ok {
 					g = uint32(len(groups) + 1)
 					groups[string(term)] = g
+					t.groupDocs = append(t.groupDocs, nil)
 				}
 				fd.group = g
 			}
@@ -156,8 +158,8 @@ func readFacetTable(ctx context.Context, r index.IndexReader, m mapping.IndexMap
 			if t.urls[num], err = r.ExternalID(d.IndexInternalID); err != nil {
 				return nil, err
 			}
-			groupSize[fd.group]++
-			t.groupMax = max(t.groupMax, groupSize[fd.group])
+			t.groupDocs[fd.group-1] = append(t.groupDocs[fd.group-1], num)
+			t.groupMax = max(t.groupMax, len(t.groupDocs[fd.group-1]))
 		}
 		fd.tags[1] = uint32(len(t.tags))
 		t.docs[num] = fd
@@ -173,10 +175,12 @@ type facetCounter struct {
 	counts [3][]int
 	// grouped counts the pages of a translation group as one for kinds
 	// and tags, as the search lists them, and notes the group's matching
-	// pages in members (see groups.go).
+	// pages (see groups.go): hit and score by document number, and dup,
+	// the matches of groups that had matched already.
 	grouped bool
-	members map[uint32][]uint64
-	seen    map[[3]uint32]bool // field, group, value: counted
+	hit     []bool
+	score   []float64
+	dup     uint64
 }
 
 func newFacetCounter(fields []string) *facetCounter {
@@ -187,34 +191,35 @@ func newFacetCounter(fields []string) *facetCounter {
 	return c
 }
 
-func (c *facetCounter) add(id index.IndexInternalID) {
+func (c *facetCounter) add(id index.IndexInternalID, score float64) {
 	num := id.Value()
 	if num >= uint64(len(c.t.docs)) {
 		return
 	}
 	d := &c.t.docs[num]
-	group := uint32(0)
+	var group []uint64 // the pages of d's group, when grouped
 	if c.grouped && d.group > 0 {
-		group = d.group
-		if c.members == nil {
-			c.members, c.seen = map[uint32][]uint64{}, map[[3]uint32]bool{}
+		group = c.t.groupDocs[d.group-1]
+		if c.hit == nil {
+			c.hit, c.score = make([]bool, len(c.t.docs)), make([]float64, len(c.t.docs))
 		}
-		c.members[group] = append(c.members[group], num)
 	}
-	// once reports whether value v of field f is to be counted: always
-	// for a page without a group, once per group for the others.
-	once := func(f int, v uint16) bool {
-		if group == 0 {
-			return true
+	// earlier reports whether a page of d's group that matched before d
+	// has what is.
+	earlier := func(is func(o *facetDoc) bool) bool {
+		for _, m := range group {
+			if m != num && c.hit[m] && is(&c.t.docs[m]) {
+				return true
+			}
 		}
-		k := [3]uint32{uint32(f), group, uint32(v)}
-		if c.seen[k] {
-			return false
-		}
-		c.seen[k] = true
-		return true
+		return false
 	}
-	if c.fields[0] && d.kind > 0 && once(0, d.kind) {
+	if group != nil {
+		if earlier(func(*facetDoc) bool { return true }) {
+			c.dup++
+		}
+	}
+	if c.fields[0] && d.kind > 0 && (group == nil || !earlier(func(o *facetDoc) bool { return o.kind == d.kind })) {
 		c.counts[0][d.kind-1]++
 	}
 	if c.fields[1] && d.lang > 0 {
@@ -222,10 +227,13 @@ func (c *facetCounter) add(id index.IndexInternalID) {
 	}
 	if c.fields[2] {
 		for _, tag := range c.t.tags[d.tags[0]:d.tags[1]] {
-			if once(2, tag) {
+			if group == nil || !earlier(func(o *facetDoc) bool { return slices.Contains(c.t.tags[o.tags[0]:o.tags[1]], tag) }) {
 				c.counts[2][tag-1]++
 			}
 		}
+	}
+	if group != nil {
+		c.hit[num], c.score[num] = true, score
 	}
 }
 
@@ -288,7 +296,7 @@ type countingSearcher struct {
 func (s *countingSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	d, err := s.Searcher.Next(ctx)
 	if d != nil {
-		s.c.add(d.IndexInternalID)
+		s.c.add(d.IndexInternalID, d.Score)
 	}
 	return d, err
 }
@@ -297,7 +305,7 @@ func (s *countingSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatc
 func (s *countingSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
 	d, err := s.Searcher.Advance(ctx, id)
 	if d != nil {
-		s.c.add(d.IndexInternalID)
+		s.c.add(d.IndexInternalID, d.Score)
 	}
 	return d, err
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Translations grouped: a page and its translations (Doc.Group) that both
@@ -38,23 +39,21 @@ func (p *plan) currentTable(ctx context.Context) (*facetTable, error) {
 	return p.ix.tables.tableFor(ctx, r, p.idx.Mapping())
 }
 
-// entry is one result of a grouped list: the page shown, and its
-// translations that match too.
+// entry is one result of a grouped list: the page shown, its score, and
+// its translations that match too.
 type entry struct {
 	id     string
+	score  float64
 	alsoIn []Translation
 }
 
 // groupEntries returns the results of the ranked matches sr (the first of
-// them, enough for Offset+Limit results: see groupMax) whose groups' matching
-// pages fc noted, at most Offset+Limit of them, and how many results all
-// the matches make.
+// them, enough for Offset+Limit results) whose groups' matching pages fc
+// noted, at most Offset+Limit of them, and how many results all the
+// matches make.
 func (p *plan) groupEntries(sr *bleve.SearchResult, fc *facetCounter) ([]entry, uint64) {
 	ft := fc.t
-	total := sr.Total
-	for _, ms := range fc.members {
-		total -= uint64(len(ms) - 1)
-	}
+	total := sr.Total - fc.dup
 	pref := uint16(slices.Index(ft.names[1], p.req.Pref) + 1)
 	if p.req.Pref == "" {
 		pref = 0
@@ -72,7 +71,7 @@ func (p *plan) groupEntries(sr *bleve.SearchResult, fc *facetCounter) ([]entry, 
 			g = ft.docs[num].group
 		}
 		if g == 0 {
-			out = append(out, entry{id: d.ID})
+			out = append(out, entry{id: d.ID, score: d.Score})
 			continue
 		}
 		if seen[g] {
@@ -80,14 +79,14 @@ func (p *plan) groupEntries(sr *bleve.SearchResult, fc *facetCounter) ([]entry, 
 		}
 		seen[g] = true
 		rep := num
-		for _, m := range fc.members[g] {
-			if pref > 0 && ft.docs[m].lang == pref {
+		for _, m := range ft.groupDocs[g-1] {
+			if pref > 0 && fc.hit[m] && ft.docs[m].lang == pref {
 				rep = m
 			}
 		}
-		e := entry{id: ft.urls[rep]}
-		for _, m := range fc.members[g] {
-			if m != rep {
+		e := entry{id: ft.urls[rep], score: fc.score[rep]}
+		for _, m := range ft.groupDocs[g-1] {
+			if m != rep && fc.hit[m] {
 				e.alsoIn = append(e.alsoIn, Translation{Lang: langName(ft, m), URL: ft.urls[m]})
 			}
 		}
@@ -105,28 +104,44 @@ func langName(ft *facetTable, num uint64) string {
 	return ""
 }
 
-// groupedHits loads the pages the entries show (their stored fields and
-// scores, with the query of the search), in order; nil for a page that
-// is gone.
-func (p *plan) groupedHits(ctx context.Context, entries []entry) ([]*search.DocumentMatch, error) {
+// groupedHits loads the stored fields of the pages the entries show, in
+// order, as the search would have loaded them; nil for a page that is
+// gone. The search already scored them: no second search is needed.
+func (p *plan) groupedHits(entries []entry) ([]*search.DocumentMatch, error) {
 	if len(entries) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, len(entries))
-	for i, e := range entries {
-		ids[i] = e.id
-	}
-	sr, _, err := p.run(ctx, &onlyQuery{q: p.filtered(""), ids: ids}, len(ids), 0, storedFields)
+	r, err := openReader(p.idx)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*search.DocumentMatch, len(sr.Hits))
-	for _, d := range sr.Hits {
-		byID[d.ID] = d
-	}
+	defer r.Close()
 	out := make([]*search.DocumentMatch, len(entries))
 	for i, e := range entries {
-		out[i] = byID[e.id]
+		doc, err := r.Document(e.id)
+		if err != nil {
+			return nil, err
+		}
+		if doc == nil {
+			continue
+		}
+		fields := map[string]any{}
+		doc.VisitFields(func(f index.Field) {
+			name := f.Name()
+			if !slices.Contains(storedFields, name) {
+				return
+			}
+			v := string(f.Value())
+			switch old := fields[name].(type) {
+			case nil:
+				fields[name] = v
+			case []any:
+				fields[name] = append(old, v)
+			default:
+				fields[name] = []any{old, v}
+			}
+		})
+		out[i] = &search.DocumentMatch{ID: e.id, Score: e.score, Fields: fields}
 	}
 	return out, nil
 }

@@ -207,7 +207,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 		entries, res.Total = p.groupEntries(sr, fc)
 		entries = entries[min(req.Offset, len(entries)):]
 		p.grouping = false
-		if hits, err = p.groupedHits(ctx, entries); err != nil {
+		if hits, err = p.groupedHits(entries); err != nil {
 			return nil, err
 		}
 	}
