@@ -144,16 +144,17 @@ func (m *matcher) match(tok string) int { return m.matchWord(tok, true) }
 // (see mayStem), which changes no answer.
 func (m *matcher) matchWord(tok string, quick bool) int {
 	low := strings.ToLower(tok)
-	if m.prefix != "" && strings.HasPrefix(fold(low), m.prefix) {
+	folded := fold(low)
+	if m.prefix != "" && strings.HasPrefix(folded, m.prefix) {
 		return m.pgroup
 	}
 	for _, sp := range m.stemPrefixes {
-		if strings.HasPrefix(fold(low), sp.folded) {
+		if strings.HasPrefix(folded, sp.folded) {
 			return sp.group
 		}
 	}
-	r, _ := utf8.DecodeRuneInString(fold(low))
-	if !m.starts[firstRunes(fold(low), 2)] && !m.first[r] && (len(m.stemPrefixes) == 0 || quick && !m.mayStem(low)) {
+	r, _ := utf8.DecodeRuneInString(folded)
+	if !m.starts[firstRunes(folded, 2)] && !m.first[r] && (len(m.stemPrefixes) == 0 || quick && !m.mayStem(low, folded)) {
 		return -1
 	}
 	stem := m.stem(low)
@@ -179,12 +180,12 @@ func (m *matcher) matchWord(tok string, quick bool) int {
 	return -1
 }
 
-// mayStem reports whether the word low (lower-cased) may have a stem that
-// is one of the query's, starts with a stem prefix or is spelt like a
-// fuzzy term: a stem starts with the first two letters of its word, as
-// written or folded (but a stem of one letter, which starts with the
-// first).
-func (m *matcher) mayStem(low string) bool {
+// mayStem reports whether the word low (lower-cased), folded as folded,
+// may have a stem that is one of the query's, starts with a stem prefix
+// or is spelt like a fuzzy term: a stem starts with the first two letters
+// of its word, as written or folded (but a stem of one letter, which
+// starts with the first).
+func (m *matcher) mayStem(low, folded string) bool {
 	if m.pstarts == nil {
 		m.pstarts, m.short = map[string]bool{}, map[string]bool{}
 		add := func(t string) {
@@ -202,13 +203,11 @@ func (m *matcher) mayStem(low string) bool {
 			add(sp.stem)
 		}
 	}
-	for _, s := range []string{low, fold(low)} {
+	may := func(s string) bool {
 		r, _ := utf8.DecodeRuneInString(s)
-		if m.pstarts[firstRunes(s, 2)] || m.short[firstRunes(s, 1)] || m.first[r] {
-			return true
-		}
+		return m.pstarts[firstRunes(s, 2)] || m.short[firstRunes(s, 1)] || m.first[r]
 	}
-	return false
+	return may(low) || folded != low && may(folded)
 }
 
 // span is a matched word in a text.
