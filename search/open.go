@@ -63,7 +63,7 @@ func (ix *Index) Update(ctx context.Context, docs []Doc, remove []string) error 
 	}
 	batch := ix.b.NewBatch()
 	for _, d := range docs {
-		if err := batch.Index(d.URL, d.capped()); err != nil {
+		if err := batch.Index(d.URL, d.normalized().capped()); err != nil {
 			return fmt.Errorf("search index: %s: %w", d.URL, err)
 		}
 	}
