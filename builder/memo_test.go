@@ -3,8 +3,11 @@ package builder
 import (
 	"context"
 	"fmt"
+	"kb/search"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,5 +199,32 @@ func TestRelated_BestFirst(t *testing.T) {
 	}
 	if want := "d c e b f"; strings.Join(got, " ") != want {
 		t.Errorf("related %v, want %s", got, want)
+	}
+}
+
+// TestDocHashes_EveryField: a change to any field of a search document
+// changes its hash, so that a rebuild indexes it again.
+func TestDocHashes_EveryField(t *testing.T) {
+	base := search.Doc{URL: "/a/", Tags: []string{"x"}}
+	sum := docHashes([]search.Doc{base})["/a/"]
+	rt := reflect.TypeOf(base)
+	for i := range rt.NumField() {
+		d := base
+		d.Tags = slices.Clone(base.Tags)
+		f := reflect.ValueOf(&d).Elem().Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			if rt.Field(i).Name == "URL" {
+				continue // the key
+			}
+			f.SetString("changed")
+		case reflect.Slice:
+			f.Set(reflect.Append(f, reflect.ValueOf("changed")))
+		default:
+			t.Fatalf("field %s: kind %s not covered", rt.Field(i).Name, f.Kind())
+		}
+		if docHashes([]search.Doc{d})["/a/"] == sum {
+			t.Errorf("changing %s leaves the hash as it was", rt.Field(i).Name)
+		}
 	}
 }

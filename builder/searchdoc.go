@@ -9,7 +9,7 @@ import (
 )
 
 // searchDoc is p as search sees it: what a reader sees of the page, and the
-// names it goes by. Besides its headings, the headings field holds the
+// names it goes by, and the group it forms with its translations. Besides its headings, the headings field holds the
 // subtitle, a description other than the summary, and the words of the
 // file name that the title lacks, so that "runbook" finds
 // incident-response-runbook.md titled "Incident handling". The body is the
@@ -30,10 +30,77 @@ func (s *Site) searchDoc(p *Page) search.Doc {
 			hs = append(hs, h.Text)
 		}
 	}
-	return search.Doc{
-		URL: s.Config.BasePath() + strings.TrimPrefix(p.URL, "/"), Title: p.Title, Summary: p.Summary,
-		Headings: strings.Join(hs, "\n"), Body: p.Text, Tags: p.Tags, Kind: p.Kind, Lang: p.Lang, Owner: p.Owner,
+	heads, body := s.fieldText(p)
+	hs = append(hs, heads...)
+	text := p.Text
+	if len(body) > 0 {
+		text = strings.Join(append([]string{text}, body...), "\n")
 	}
+	return search.Doc{
+		URL: s.searchURL(p), Title: p.Title, Summary: p.Summary,
+		Headings: strings.Join(hs, "\n"), Body: text, Tags: p.Tags, Kind: p.Kind, Lang: p.Lang, Owner: p.Owner,
+		Group: s.searchGroup(p),
+	}
+}
+
+// fieldText returns the text of the lists of p's kind-specific fields,
+// which its page shows, in the order the kind declares them: the names of
+// a meeting's agenda items and of a rollout's steps as headings (they head
+// the parts of the meeting or rollout, and are short); the items of other
+// lists (a symptom's signals, a channel's use_for, a meeting's
+// participants) and the titles of the pages a field links to (a symptom's
+// remedies) as body text. Single values (a cadence, a channel's name, a
+// symptom's impact) are not searched: they mostly repeat the title, and
+// indexing them ranked pages that only mention a query's words above
+// pages about them (see the relevance set). Fields whose name starts with
+// "not_" say what a page is not about (a channel's not_for): they are left
+// out, so that a search for those words does not find the page by them.
+func (s *Site) fieldText(p *Page) (heads, body []string) {
+	k := s.Config.Kind(p.Kind)
+	if k == nil {
+		return nil, nil
+	}
+	for _, f := range k.Fields {
+		if strings.HasPrefix(f.Name, "not_") {
+			continue
+		}
+		switch v := p.Fields[f.Name].(type) {
+		case []string:
+			body = append(body, v...)
+		case []PageRef:
+			for _, r := range v {
+				body = append(body, r.Title)
+			}
+		case []AgendaItem:
+			for _, a := range v {
+				heads = append(heads, a.Item)
+			}
+		case []Step:
+			for _, st := range v {
+				heads = append(heads, st.Name)
+			}
+		}
+	}
+	return heads, body
+}
+
+// searchURL is p's URL in the index: under the base path.
+func (s *Site) searchURL(p *Page) string {
+	return s.Config.BasePath() + strings.TrimPrefix(p.URL, "/")
+}
+
+// searchGroup names the group of p and its translations in the index: the
+// first of their URLs, the same for each of them; "" for a page without
+// translations.
+func (s *Site) searchGroup(p *Page) string {
+	if len(p.Translations) == 0 {
+		return ""
+	}
+	g := s.searchURL(p)
+	for _, t := range p.Translations {
+		g = min(g, s.searchURL(t))
+	}
+	return g
 }
 
 // fileWords returns the words of p's file name, without its extension and

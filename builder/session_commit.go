@@ -121,7 +121,7 @@ func docHashes(docs []search.Doc) map[string]uint64 {
 	for _, d := range docs {
 		var h maphash.Hash
 		h.SetSeed(docSeed)
-		hashStrings(&h, d.URL, d.Title, d.Summary, d.Headings, d.Body, d.Kind, d.Lang, d.Owner)
+		hashStrings(&h, d.URL, d.Title, d.Summary, d.Headings, d.Body, d.Kind, d.Lang, d.Owner, d.Group)
 		hashStrings(&h, d.Tags...)
 		out[d.URL] = h.Sum64()
 	}

@@ -91,7 +91,8 @@ func staticSearch(t *testing.T, ctx context.Context, params map[string]any) stat
 // static bundle in Chromium: each query's expected page first, or in the
 // top three, as the set says; each query as typed (its last word also a
 // prefix) and completed with a space, as search/relevance_test.go runs it
-// against the server.
+// against the server (a page a result names as its translation counts at
+// that result's rank).
 func TestStaticSearch_Relevance(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(repoRoot, "search", "testdata", "relevance.yaml"))
 	if err != nil {
@@ -129,7 +130,7 @@ func TestStaticSearch_Relevance(t *testing.T) {
 	    if (c.pref) p.pref = c.pref;
 	    try {
 	      var r = await window.kbStaticSearch(p);
-	      out.push({urls: r.hits.map(function (h) { return h.url; }), total: r.total, rank: r.hits.findIndex(function (h) { return h.url === c.url; }) + 1,
+	      out.push({urls: r.hits.map(function (h) { return h.url; }), total: r.total, rank: r.hits.findIndex(function (h) { return h.url === c.url || (h.also_in || []).some(function (a) { return a.url === c.url; }); }) + 1,
 	        hits: r.hits.map(function (h) { return {url: h.url, kind: h.kind, lang: h.lang, tags: h.tags}; })});
 	    } catch (e) { out.push({error: String(e && e.message || e)}); }
 	  }
@@ -259,4 +260,56 @@ func TestStaticSearch_Box(t *testing.T) {
 	    Array.prototype.every.call(as, function (a) { return nl.indexOf(a.pathname) >= 0; });
 	})(`+string(nlJSON)+`)`)
 	pageProblems(t, ctx, "search page")
+}
+
+// TestStaticSearch_AlsoIn types a word of a playbook written in both
+// languages into the search box of an English page: the popup lists the
+// English page once, says it is also in Dutch, and that link opens the
+// Dutch translation, which is not a result of its own. The search page
+// shows the same line under the result.
+func TestStaticSearch_AlsoIn(t *testing.T) {
+	en := site.PageByPath("meeting-formats/daily-stand-up.md")
+	nl := site.PageByPath("meeting-formats/dagelijkse-stand-up.md")
+	if en == nil || nl == nil || en.TranslationIn("nl") != nl {
+		t.Fatal("the daily stand-up and its Dutch translation are missing")
+	}
+	var dutch string
+	for _, l := range site.Config.Languages {
+		if l.Code == "nl" {
+			dutch = l.Name
+		}
+	}
+	enURL, nlURL := base(en.URL), base(nl.URL)
+	ctx := tab(t)
+	open(t, ctx, "/")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "daily stand-up")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the English page first, also in Dutch", `(function () {
+	  var o = document.querySelector("#search-results .search-option");
+	  var a = o && o.querySelector(".search-also a");
+	  return !document.querySelector("#search-results").hidden && o.dataset.href === `+jsString(enURL)+` &&
+	    a !== null && a.pathname === `+jsString(nlURL)+`;
+	})()`)
+	line := eval[string](t, ctx, `document.querySelector("#search-results .search-option .search-also").textContent`)
+	if line != "Also in: "+dutch {
+		t.Errorf("the popup says %q, want %q", line, "Also in: "+dutch)
+	}
+	if n := eval[int](t, ctx, `Array.from(document.querySelectorAll("#search-results .search-option")).filter(o => o.dataset.href === `+jsString(nlURL)+`).length`); n != 0 {
+		t.Errorf("the Dutch translation is also a result of its own (%d times)", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#search-results .search-option .search-also a"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the Dutch translation opened", `location.pathname === `+jsString(nlURL)+` && document.readyState === "complete" && document.documentElement.lang === "nl"`)
+	pageProblems(t, ctx, "also in, popup")
+
+	open(t, ctx, "/search/?q=daily+stand-up")
+	waitFor(t, ctx, "the search page's first result, also in Dutch", `(function () {
+	  var li = document.querySelector(".search-list li");
+	  var a = li && li.querySelector(".search-also a");
+	  return li !== null && li.querySelector(".search-hit-title a").pathname === `+jsString(enURL)+` &&
+	    a !== null && a.pathname === `+jsString(nlURL)+` && a.textContent === `+jsString(dutch)+`;
+	})()`)
+	pageProblems(t, ctx, "also in, search page")
 }

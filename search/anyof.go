@@ -47,7 +47,7 @@ func newAnyOf(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, 
 		}
 		subs = append(subs, s)
 	}
-	s := &anyOfSearcher{subs: subs, tie: tie, currs: make([]*search.DocumentMatch, len(subs)), score: opts.Score != "none", union: union}
+	s := &anyOfSearcher{subs: subs, tie: tie, currs: make([]*search.DocumentMatch, len(subs)), nums: make([]uint64, len(subs)), score: opts.Score != "none", union: union}
 	var w float64
 	for _, c := range subs {
 		w += c.Weight()
@@ -64,6 +64,7 @@ func newAnyOf(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, 
 type anyOfSearcher struct {
 	subs        []search.Searcher
 	currs       []*search.DocumentMatch
+	nums        []uint64 // currs' document numbers, noMore for none
 	tie         float64
 	score       bool
 	initialized bool
@@ -71,16 +72,30 @@ type anyOfSearcher struct {
 	matched     []bool
 }
 
+// noMore is the document number of a child with no more matches.
+const noMore = math.MaxUint64
+
 func (s *anyOfSearcher) init(ctx *search.SearchContext) error {
 	for i, c := range s.subs {
 		m, err := c.Next(ctx)
 		if err != nil {
 			return err
 		}
-		s.currs[i] = m
+		s.set(i, m)
 	}
 	s.initialized = true
 	return nil
+}
+
+// set makes m child i's current match. Document numbers compare as the
+// internal IDs do (they are the IDs' big-endian value).
+func (s *anyOfSearcher) set(i int, m *search.DocumentMatch) {
+	s.currs[i] = m
+	if m == nil {
+		s.nums[i] = noMore
+	} else {
+		s.nums[i] = m.IndexInternalID.Value()
+	}
 }
 
 // Next returns the next document any child matches.
@@ -90,16 +105,13 @@ func (s *anyOfSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, 
 			return nil, err
 		}
 	}
-	var low *search.DocumentMatch
-	for _, m := range s.currs {
-		if m != nil && (low == nil || m.IndexInternalID.Compare(low.IndexInternalID) < 0) {
-			low = m
-		}
+	id := uint64(noMore)
+	for _, n := range s.nums {
+		id = min(id, n)
 	}
-	if low == nil {
+	if id == noMore {
 		return nil, nil
 	}
-	id := low.IndexInternalID
 	var best, sum float64
 	var rv *search.DocumentMatch
 	if s.union != nil {
@@ -109,7 +121,7 @@ func (s *anyOfSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, 
 		clear(s.matched)
 	}
 	for i, m := range s.currs {
-		if m == nil || m.IndexInternalID.Compare(id) != 0 {
+		if s.nums[i] != id {
 			continue
 		}
 		if s.union != nil {
@@ -129,7 +141,7 @@ func (s *anyOfSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, 
 		if err != nil {
 			return nil, err
 		}
-		s.currs[i] = next
+		s.set(i, next)
 	}
 	if s.union != nil {
 		num := rv.IndexInternalID.Value()
@@ -159,8 +171,9 @@ func (s *anyOfSearcher) Advance(ctx *search.SearchContext, id index.IndexInterna
 			return nil, err
 		}
 	}
+	target := id.Value()
 	for i, m := range s.currs {
-		if m == nil || m.IndexInternalID.Compare(id) >= 0 {
+		if s.nums[i] >= target {
 			continue
 		}
 		ctx.DocumentMatchPool.Put(m)
@@ -168,7 +181,7 @@ func (s *anyOfSearcher) Advance(ctx *search.SearchContext, id index.IndexInterna
 		if err != nil {
 			return nil, err
 		}
-		s.currs[i] = next
+		s.set(i, next)
 	}
 	return s.Next(ctx)
 }

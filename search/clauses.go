@@ -296,6 +296,9 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64,
 			}
 		}
 	}
+	for _, t := range p.foldedTerms(w, vs) {
+		alts = append(alts, fieldsQuery(t, 1))
+	}
 	alts = append(alts, p.splitQueries(splits)...)
 	for _, t := range joined {
 		alts = append(alts, fieldsQuery(t, joinFactor))

@@ -42,7 +42,8 @@ import (
 // The first line is the request's query string, as the search box sends
 // it. After the dot: "total N" and the answer's flags; the facet counts,
 // one line per facet with values (kind, lang, tags); then each hit, its
-// URL, its title as HTML and its fragments indented. A refused request
+// URL, its title as HTML, the translations that match too ("also in:
+// nl /nl/…/") and its fragments indented. A refused request
 // answers "error 400: message". -update-conformance rewrites the answers
 // from the server's, to be reviewed before they are committed.
 var updateConformance = flag.Bool("update-conformance", false, "rewrite the conformance answers from the server's (review before committing)")
@@ -64,6 +65,8 @@ type confPage struct {
 	Tags     []string `yaml:"tags"`
 	Kind     string   `yaml:"kind"`
 	Lang     string   `yaml:"lang"`
+	// Group is shared by a page and its translations (search.Doc.Group).
+	Group string `yaml:"group"`
 }
 
 func TestConformance(t *testing.T) {
@@ -149,7 +152,7 @@ func conformanceIndex(t *testing.T, pagesFile string) (*search.Index, string) {
 	docs := make([]search.Doc, 0, len(pages))
 	for _, p := range pages {
 		docs = append(docs, search.Doc{URL: p.URL, Title: p.Title, Summary: p.Summary, Headings: strings.Join(p.Headings, "\n"),
-			Body: p.Body, Tags: p.Tags, Kind: p.Kind, Lang: p.Lang})
+			Body: p.Body, Tags: p.Tags, Kind: p.Kind, Lang: p.Lang, Group: p.Group})
 	}
 	tmp := t.TempDir()
 	dir := filepath.Join(tmp, "index")
@@ -281,6 +284,13 @@ func renderAnswer(t *testing.T, status int, body []byte) string {
 	}
 	for i, h := range r.Hits {
 		fmt.Fprintf(&b, "%d %s\n  %s\n", i+1, h.URL, h.TitleHTML)
+		if len(h.AlsoIn) > 0 {
+			var also []string
+			for _, a := range h.AlsoIn {
+				also = append(also, a.Lang+" "+a.URL)
+			}
+			fmt.Fprintf(&b, "  also in: %s\n", strings.Join(also, ", "))
+		}
 		for _, f := range h.Fragments {
 			fmt.Fprintf(&b, "  %s\n", f)
 		}

@@ -18,15 +18,23 @@ import (
 // languages and tags are read once into a table indexed by document
 // number, and a search counts them as its matches go by.
 
-// facetTable holds every page's kind, language and tags as numbers.
+// facetTable holds every page's kind, language and tags as numbers, and
+// its translation group (see Doc.Group).
 type facetTable struct {
 	names [3][]string // per field (facetFields order), the values
 	docs  []facetDoc  // by document number
 	tags  []uint16    // the tags of every page, docs[i].tags[0:1] is a range of it
+	// urls holds the URL of every page in a group, by document number;
+	// groupDocs the pages of each group (by group number - 1), groupMax
+	// the most pages of one group.
+	urls      map[uint64]string
+	groupDocs [][]uint64
+	groupMax  int
 }
 
 type facetDoc struct {
 	kind, lang uint16 // value number + 1; 0 means none
+	group      uint32 // group number + 1; 0 means none
 	tags       [2]uint32
 }
 
@@ -89,11 +97,12 @@ func readFacetTable(ctx context.Context, r index.IndexReader, m mapping.IndexMap
 		return nil, err
 	}
 	defer s.Close()
-	dvr, err := r.DocValueReader(facetFields[:])
+	dvr, err := r.DocValueReader(append(facetFields[:], FieldGroup))
 	if err != nil {
 		return nil, err
 	}
-	t := &facetTable{}
+	t := &facetTable{urls: map[uint64]string{}}
+	groups := map[string]uint32{}
 	numbers := [3]map[string]uint16{{}, {}, {}}
 	number := func(f int, v []byte) uint16 {
 		n, ok := numbers[f][string(v)]
@@ -129,10 +138,28 @@ func readFacetTable(ctx context.Context, r index.IndexReader, m mapping.IndexMap
 				fd.lang = number(1, term)
 			case FieldTags:
 				t.tags = append(t.tags, number(2, term))
+			case FieldGroup:
+				if len(term) == 0 {
+					return
+				}
+				g, ok := groups[string(term)]
+				if !ok {
+					g = uint32(len(groups) + 1)
+					groups[string(term)] = g
+					t.groupDocs = append(t.groupDocs, nil)
+				}
+				fd.group = g
 			}
 		})
 		if err != nil {
 			return nil, err
+		}
+		if fd.group > 0 {
+			if t.urls[num], err = r.ExternalID(d.IndexInternalID); err != nil {
+				return nil, err
+			}
+			t.groupDocs[fd.group-1] = append(t.groupDocs[fd.group-1], num)
+			t.groupMax = max(t.groupMax, len(t.groupDocs[fd.group-1]))
 		}
 		fd.tags[1] = uint32(len(t.tags))
 		t.docs[num] = fd
@@ -146,6 +173,14 @@ type facetCounter struct {
 	fields [3]bool // which of facetFields to count
 	t      *facetTable
 	counts [3][]int
+	// grouped counts the pages of a translation group as one for kinds
+	// and tags, as the search lists them, and notes the group's matching
+	// pages (see groups.go): hit and score by document number, and dup,
+	// the matches of groups that had matched already.
+	grouped bool
+	hit     []bool
+	score   []float64
+	dup     uint64
 }
 
 func newFacetCounter(fields []string) *facetCounter {
@@ -156,13 +191,35 @@ func newFacetCounter(fields []string) *facetCounter {
 	return c
 }
 
-func (c *facetCounter) add(id index.IndexInternalID) {
+func (c *facetCounter) add(id index.IndexInternalID, score float64) {
 	num := id.Value()
 	if num >= uint64(len(c.t.docs)) {
 		return
 	}
 	d := &c.t.docs[num]
-	if c.fields[0] && d.kind > 0 {
+	var group []uint64 // the pages of d's group, when grouped
+	if c.grouped && d.group > 0 {
+		group = c.t.groupDocs[d.group-1]
+		if c.hit == nil {
+			c.hit, c.score = make([]bool, len(c.t.docs)), make([]float64, len(c.t.docs))
+		}
+	}
+	// earlier reports whether a page of d's group that matched before d
+	// has what is.
+	earlier := func(is func(o *facetDoc) bool) bool {
+		for _, m := range group {
+			if m != num && c.hit[m] && is(&c.t.docs[m]) {
+				return true
+			}
+		}
+		return false
+	}
+	if group != nil {
+		if earlier(func(*facetDoc) bool { return true }) {
+			c.dup++
+		}
+	}
+	if c.fields[0] && d.kind > 0 && (group == nil || !earlier(func(o *facetDoc) bool { return o.kind == d.kind })) {
 		c.counts[0][d.kind-1]++
 	}
 	if c.fields[1] && d.lang > 0 {
@@ -170,8 +227,13 @@ func (c *facetCounter) add(id index.IndexInternalID) {
 	}
 	if c.fields[2] {
 		for _, tag := range c.t.tags[d.tags[0]:d.tags[1]] {
-			c.counts[2][tag-1]++
+			if group == nil || !earlier(func(o *facetDoc) bool { return slices.Contains(c.t.tags[o.tags[0]:o.tags[1]], tag) }) {
+				c.counts[2][tag-1]++
+			}
 		}
+	}
+	if group != nil {
+		c.hit[num], c.score[num] = true, score
 	}
 }
 
@@ -234,7 +296,7 @@ type countingSearcher struct {
 func (s *countingSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	d, err := s.Searcher.Next(ctx)
 	if d != nil {
-		s.c.add(d.IndexInternalID)
+		s.c.add(d.IndexInternalID, d.Score)
 	}
 	return d, err
 }
@@ -243,7 +305,7 @@ func (s *countingSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatc
 func (s *countingSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
 	d, err := s.Searcher.Advance(ctx, id)
 	if d != nil {
-		s.c.add(d.IndexInternalID)
+		s.c.add(d.IndexInternalID, d.Score)
 	}
 	return d, err
 }

@@ -138,7 +138,7 @@ func writeIndexMeta(dir string) error {
 func writeSegment(m mapping.IndexMapping, docs []Doc, path string) error {
 	results := make([]index.Document, 0, len(docs))
 	for _, d := range docs {
-		d = d.capped()
+		d = d.normalized().capped()
 		doc := document.NewDocument(d.URL)
 		if err := m.MapDocument(doc, d); err != nil {
 			return fmt.Errorf("%s: %w", d.URL, err)

@@ -227,3 +227,29 @@ func buildOpen(t *testing.T, docs []search.Doc) (*search.Index, string) {
 	t.Cleanup(func() { idx.Close() })
 	return idx, ix
 }
+
+// TestIndex_UpdateNormalizes: a page indexed by Update, as kb serve does
+// on an edit, has its text in NFC as Build gives it: a decomposed naïve
+// is found by the composed word.
+func TestIndex_UpdateNormalizes(t *testing.T) {
+	dir := t.TempDir()
+	ixDir := filepath.Join(dir, "index")
+	if err := search.Build(context.Background(), ixDir, dir, []search.Doc{{URL: "/a/", Title: "A", Body: "Nothing yet.", Lang: "en"}}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.OpenForUpdate(ixDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Update(context.Background(), []search.Doc{{URL: "/a/", Title: "A", Body: "Nai\u0308ve questions are welcome.", Lang: "en"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := search.Search(context.Background(), ix, search.Request{Query: "naïve "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || len(res.Hits) != 1 || !strings.Contains(res.Hits[0].Fragments[0], "<mark>Naïve</mark>") {
+		t.Errorf("naïve after an update: %+v", res)
+	}
+}

@@ -31,7 +31,9 @@ import (
 // exact one, and a word's parts count as that one word (see backfill.go).
 
 // FieldJoins holds the hyphenated words of titles, headings, summaries and
-// bodies, each as the term "joined|hyphen-ated" (lower-cased, folded).
+// bodies, each as the term "joined|hyphen-ated" (lower-cased, the joined
+// word folded), and the words with letters that folding changes as
+// "folded|wörd" (lower-cased): "aebeltoft|æbeltoft", "cafe|café".
 const FieldJoins = "joins"
 
 // joinsAnalyzer analyses FieldJoins.
@@ -63,7 +65,9 @@ func isLetterRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r)
 type joinsTok struct{}
 
 // Tokenize returns one token per hyphenated word of input (letters joined
-// by single hyphens, two to maxJoinParts parts): "joined|hyphen-ated".
+// by single hyphens, two to maxJoinParts parts), "joined|hyphen-ated",
+// the joined word folded; and one per word that folding changes,
+// "folded|wörd" (see foldedTerms).
 func (joinsTok) Tokenize(input []byte) analysis.TokenStream {
 	var out analysis.TokenStream
 	s := string(input)
@@ -127,8 +131,30 @@ func (joinsTok) Tokenize(input []byte) analysis.TokenStream {
 			}
 		}
 		pos++
-		term := strings.Join(parts, "") + "|" + strings.Join(parts, "-")
+		term := fold(strings.Join(parts, "")) + "|" + strings.Join(parts, "-")
 		out = append(out, &analysis.Token{Term: []byte(term), Start: start, End: end, Position: pos, Type: analysis.AlphaNumeric})
+	}
+	// The words that folding changes, as "folded|wörd".
+	for off := 0; off < len(s); {
+		i := strings.IndexFunc(s[off:], isLetterRune)
+		if i < 0 {
+			break
+		}
+		start := off + i
+		end := start
+		for end < len(s) {
+			r, n := utf8.DecodeRuneInString(s[end:])
+			if !isLetterRune(r) {
+				break
+			}
+			end += n
+		}
+		off = end
+		w := s[start:end]
+		if f := fold(w); f != w {
+			pos++
+			out = append(out, &analysis.Token{Term: []byte(f + "|" + w), Start: start, End: end, Position: pos, Type: analysis.AlphaNumeric})
+		}
 	}
 	return out
 }
@@ -153,7 +179,8 @@ func (p *plan) joinKey(w string) string {
 }
 
 // hyphenForms returns the hyphenated words of the pages that join into w
-// ("check-in" for "checkin"), at most maxJoinForms, in order.
+// ("check-in" for "checkin"), and the words that fold into it ("café" for
+// "cafe"), at most maxJoinForms, in order.
 func (p *plan) hyphenForms(w string) []string {
 	key := p.joinKey(w)
 	if key == "" {
@@ -199,6 +226,9 @@ func (p *plan) splitTerms(w string, vs []variant) [][]string {
 		langs = append(langs, v.langs...)
 	}
 	for _, h := range p.hyphenForms(w) {
+		if !strings.Contains(h, "-") {
+			continue // a spelling with accents (see foldedTerms)
+		}
 		for _, v := range p.variants(h, langs) {
 			addTerms(v.terms)
 		}
@@ -207,6 +237,30 @@ func (p *plan) splitTerms(w string, vs []variant) [][]string {
 		if len(v.terms) == 1 && slices.Contains(v.langs, "nl") {
 			if parts := p.splitCompound(v.terms[0]); parts != nil {
 				addTerms(parts)
+			}
+		}
+	}
+	return out
+}
+
+// foldedTerms returns the terms, in the analyses of vs, of the words the
+// pages write that fold into the typed word w as bleve's ASCII folding
+// folds (Æbeltoft for "aebeltoft", Straße for "strasse", café for
+// "cafe"), that are one term and not among vs's own: the text fields are
+// not folded, so these are looked up as written.
+func (p *plan) foldedTerms(w string, vs []variant) []string {
+	var out []string
+	for _, h := range p.hyphenForms(w) {
+		if strings.Contains(h, "-") {
+			continue
+		}
+		for _, v := range vs {
+			if len(v.terms) != 1 {
+				continue
+			}
+			ts := p.terms(v.langs[0], h)
+			if len(ts) == 1 && ts[0] != v.terms[0] && !slices.Contains(out, ts[0]) {
+				out = append(out, ts[0])
 			}
 		}
 	}

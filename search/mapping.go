@@ -29,6 +29,11 @@ type Doc struct {
 	Kind     string   `json:"kind"`
 	Lang     string   `json:"lang"`
 	Owner    string   `json:"owner"`
+	// Group is shared by a page and its translations (the same playbook
+	// in other languages, at most one page per language), empty for a
+	// page without any: a search lists one page of a group, in the
+	// reader's language, and names the others that match (Hit.AlsoIn).
+	Group string `json:"group"`
 }
 
 // BleveType picks the document mapping, and so the analyzer, by language.
@@ -69,6 +74,8 @@ const (
 	FieldLang     = "lang"
 	FieldOwner    = "owner"
 	FieldURL      = "url"
+	// FieldGroup holds Doc.Group.
+	FieldGroup = "group"
 	// FieldWords holds the title, headings and summary as lower-cased,
 	// accent-folded words without stemming, for matching the word being
 	// typed by its prefix.
@@ -100,8 +107,7 @@ func NewMapping() mapping.IndexMapping {
 		"tokenizer": unicode.Name, "token_filters": []string{lowercase.Name},
 	}))
 	mustDefine(im.AddCustomAnalyzer(joinsAnalyzer, map[string]any{
-		"type": custom.Name, "char_filters": []string{asciifolding.Name},
-		"tokenizer": joinsTokenizer, "token_filters": []string{lowercase.Name},
+		"type": custom.Name, "tokenizer": joinsTokenizer, "token_filters": []string{lowercase.Name},
 	}))
 	mustDefine(im.AddCustomAnalyzer(pairsAnalyzer("en"), map[string]any{
 		"type": custom.Name, "tokenizer": unicode.Name,
@@ -171,6 +177,7 @@ func docMapping(lang string) *mapping.DocumentMapping {
 	dm.AddFieldMappingsAt(FieldKind, kw(true, true))
 	dm.AddFieldMappingsAt(FieldLang, kw(true, true))
 	dm.AddFieldMappingsAt(FieldOwner, kw(false, false))
+	dm.AddFieldMappingsAt(FieldGroup, kw(true, true))
 	dm.AddFieldMappingsAt(FieldURL, url)
 	return dm
 }

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Index is a search index on disk, written whole by Build and opened by
@@ -45,6 +46,15 @@ func OpenForUpdate(dir string) (*Index, error) {
 // background, competing with the next rebuild for the processor.
 var liveMerges = map[string]any{"FloorSegmentSize": 1}
 
+// openReader returns a reader of idx's current snapshot, to be closed.
+func openReader(idx bleve.Index) (index.IndexReader, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
 // Close releases the index. Searches must have ended.
 func (ix *Index) Close() error { return ix.b.Close() }
 
@@ -60,7 +70,7 @@ func (ix *Index) Update(ctx context.Context, docs []Doc, remove []string) error 
 	}
 	batch := ix.b.NewBatch()
 	for _, d := range docs {
-		if err := batch.Index(d.URL, d.capped()); err != nil {
+		if err := batch.Index(d.URL, d.normalized().capped()); err != nil {
 			return fmt.Errorf("search index: %s: %w", d.URL, err)
 		}
 	}

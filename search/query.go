@@ -67,7 +67,8 @@ type Query struct {
 func (q Query) Empty() bool { return len(q.Words) == 0 && len(q.Phrases) == 0 }
 
 // ParseQuery splits what a user typed into words, "quoted phrases" and
-// -excluded words or -"phrases". An unclosed quote runs to the end. It
+// -excluded words or -"phrases", in Unicode NFC. An unclosed quote runs to
+// the end. It
 // fails on text longer than MaxQueryBytes, invalid UTF-8, control
 // characters, or more than MaxTerms words and phrases.
 func ParseQuery(s string) (Query, error) {
@@ -83,6 +84,7 @@ func ParseQuery(s string) (Query, error) {
 			return q, badQuery("query contains a control character (%U)", r)
 		}
 	}
+	s = nfc(s)
 	i := 0
 	lastWord := false // the last item read was a plain word
 	for i < len(s) {

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,13 +27,16 @@ type relevanceCase struct {
 // each query's expected page must come first, or within the top three, as
 // the set says. The query is sent as typed, so its last word also matches
 // as a prefix, exactly as in the search box; and once more with a
-// trailing space, as after the user has finished the word.
+// trailing space, as after the user has finished the word. A page found
+// as a result's translation (Hit.AlsoIn, one link away) counts at that
+// result's rank.
 func TestRelevance(t *testing.T) {
 	cases := relevanceCases(t)
 	if len(cases) < 40 {
 		t.Fatalf("relevance set has %d queries, want at least 40", len(cases))
 	}
-	failed := 0
+	failed, runs, top1, top3 := 0, 0, 0, 0
+	mrr := 0.0
 	for _, c := range cases {
 		if c.Top != 1 && c.Top != 3 {
 			t.Errorf("%q: top must be 1 or 3, is %d", c.Query, c.Top)
@@ -47,10 +51,20 @@ func TestRelevance(t *testing.T) {
 			res := find(t, req)
 			rank := -1
 			for i, h := range res.Hits {
-				if h.URL == want {
+				if h.URL == want || slices.ContainsFunc(h.AlsoIn, func(a search.Translation) bool { return a.URL == want }) {
 					rank = i + 1
 					break
 				}
+			}
+			runs++
+			if rank >= 1 {
+				mrr += 1 / float64(rank)
+			}
+			if rank == 1 {
+				top1++
+			}
+			if rank >= 1 && rank <= 3 {
+				top3++
 			}
 			if rank < 1 || rank > c.Top {
 				failed++
@@ -66,7 +80,8 @@ func TestRelevance(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("relevance: %d of %d queries pass (each run as typed and completed)", 2*len(cases)-failed, 2*len(cases))
+	t.Logf("relevance: %d of %d queries pass (each run as typed and completed); MRR %.3f, top-1 %d (%.1f%%), top-3 %d (%.1f%%)",
+		2*len(cases)-failed, 2*len(cases), mrr/float64(runs), top1, 100*float64(top1)/float64(runs), top3, 100*float64(top3)/float64(runs))
 }
 
 // relevanceCases reads testdata/relevance.yaml.

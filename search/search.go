@@ -74,6 +74,9 @@ type Hit struct {
 	// HTML-escaped, with the matched words in <mark> and no other markup.
 	Fragments []string `json:"fragments"`
 	Score     float64  `json:"score"`
+	// AlsoIn lists the page's translations that match the query too,
+	// by language (see groups.go); they are not hits of their own.
+	AlsoIn []Translation `json:"also_in,omitempty"`
 }
 
 // Facets counts the matching pages per kind, tag and language. The counts
@@ -129,6 +132,21 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 		return res, nil
 	}
 
+	// Translations are grouped when the index has some and no language
+	// is asked for: then the first matches are read without their fields,
+	// enough of them for Offset+Limit results, and the pages shown are
+	// loaded after (see groups.go).
+	size, from, fields := req.Limit, req.Offset, storedFields
+	if req.Lang == "" {
+		ft, err := p.currentTable(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ft.groupMax > 1 {
+			p.grouping = true
+			size, from, fields = (req.Offset+req.Limit)*ft.groupMax, 0, nil
+		}
+	}
 	var sr *bleve.SearchResult
 	var fc *facetCounter
 	for _, m := range p.modes() {
@@ -151,7 +169,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 		if !req.NoFacets {
 			facets = []string{FieldKind, FieldTags, FieldLang}
 		}
-		sr, fc, err = p.run(ctx, p.filtered(""), req.Limit, req.Offset, storedFields, facets...)
+		sr, fc, err = p.run(ctx, p.filtered(""), size, from, fields, facets...)
 		if err != nil {
 			return nil, err
 		}
@@ -183,8 +201,21 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 		*f.dst = fc.result(f.field, facetSize[f.field])
 	}
 
+	hits := sr.Hits
+	var entries []entry
+	if p.grouping {
+		entries, res.Total = p.groupEntries(sr, fc)
+		entries = entries[min(req.Offset, len(entries)):]
+		p.grouping = false
+		if hits, err = p.groupedHits(entries); err != nil {
+			return nil, err
+		}
+	}
 	hl := p.highlighter()
-	for _, d := range sr.Hits {
+	for i, d := range hits {
+		if d == nil {
+			continue
+		}
 		h := Hit{
 			URL:     str(d.Fields[FieldURL]),
 			Title:   str(d.Fields[FieldTitle]),
@@ -199,6 +230,9 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 		}
 		h.TitleHTML = hl.mark(h.Lang, h.Title)
 		h.Fragments = hl.fragments(h.Lang, str(d.Fields[FieldBody]), h.Summary)
+		if entries != nil {
+			h.AlsoIn = entries[i].alsoIn
+		}
 		res.Hits = append(res.Hits, h)
 	}
 	if err := ctx.Err(); err != nil {
@@ -311,6 +345,9 @@ type plan struct {
 	// nwords is the number of words of the query looked for (see
 	// backfill.go).
 	nwords int
+	// grouping: the searches note the matching pages of translation
+	// groups, and count kinds and tags once per group (see groups.go).
+	grouping bool
 	// forms caches the hyphenated forms of the words typed, vocab whether
 	// a term is in the index (see joins.go).
 	forms map[string][]string
@@ -469,8 +506,9 @@ func (p *plan) filtered(skip string) query.Query {
 // facet fields named (see facets.go).
 func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []string, facets ...string) (*bleve.SearchResult, *facetCounter, error) {
 	fc := newFacetCounter(facets)
+	fc.grouped = p.grouping
 	q = &scoredQuery{q: q}
-	if len(facets) > 0 {
+	if len(facets) > 0 || p.grouping {
 		q = &countingQuery{q: q, c: fc, tables: &p.ix.tables}
 	}
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)

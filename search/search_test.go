@@ -128,8 +128,8 @@ func TestSearch_PhraseRanksFirst(t *testing.T) {
 
 // TestSearch_Exclude: -word leaves out every page holding the word.
 func TestSearch_Exclude(t *testing.T) {
-	all := find(t, search.Request{Query: "retrospective ", Limit: 50})
-	without := find(t, search.Request{Query: "retrospective -lessons ", Limit: 50})
+	all := find(t, search.Request{Query: "retrospective ", Pref: "en", Limit: 50})
+	without := find(t, search.Request{Query: "retrospective -lessons ", Pref: "en", Limit: 50})
 	lessons := urlOf(t, "meeting-formats/lessons-learned-session.md")
 	if !slices.Contains(urls(all), lessons) {
 		t.Fatalf("retrospective does not find the lessons-learned session: %v", urls(all))
@@ -144,7 +144,7 @@ func TestSearch_Exclude(t *testing.T) {
 		}
 	}
 	// A phrase can be excluded too.
-	phrase := find(t, search.Request{Query: `retrospective -"lessons learned"`, Limit: 50})
+	phrase := find(t, search.Request{Query: `retrospective -"lessons learned"`, Pref: "en", Limit: 50})
 	if slices.Contains(urls(phrase), lessons) {
 		t.Errorf(`-"lessons learned" kept %s`, lessons)
 	}
@@ -154,7 +154,7 @@ func TestSearch_Exclude(t *testing.T) {
 // finished (a space after it), its stem still does when it has four letters
 // or more, as the stem of every other word of the query.
 func TestSearch_Prefix(t *testing.T) {
-	typing := find(t, search.Request{Query: "retros"})
+	typing := find(t, search.Request{Query: "retros", Pref: "en"})
 	retro := urlOf(t, "meeting-formats/retrospective.md")
 	if i := slices.Index(urls(typing), retro); i < 0 || i > 2 {
 		t.Errorf("\"retros\" puts the retrospective at %d: %v", i, urls(typing))
@@ -163,7 +163,7 @@ func TestSearch_Prefix(t *testing.T) {
 		t.Errorf("\"retros\" marks %v", marked(typing))
 	}
 	for _, q := range []string{"retros ", "retros meeting", "meeting retros "} {
-		res := find(t, search.Request{Query: q})
+		res := find(t, search.Request{Query: q, Pref: "en"})
 		if i := slices.Index(urls(res), retro); i < 0 || i > 2 {
 			t.Errorf("%q puts the retrospective at %d: %v", q, i, urls(res))
 		}
@@ -181,13 +181,17 @@ func TestSearch_Filters(t *testing.T) {
 	if all.Total > 50 {
 		t.Fatalf("test needs a query with at most 50 hits, got %d", all.Total)
 	}
-	// Facets count the hits.
+	// Facets count the results; languages count pages, the translations
+	// a result names included (see groups.go).
 	kinds, tags, langs := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, h := range all.Hits {
 		if h.Kind != "" {
 			kinds[h.Kind]++
 		}
 		langs[h.Lang]++
+		for _, a := range h.AlsoIn {
+			langs[a.Lang]++
+		}
 		for _, tg := range h.Tags {
 			tags[tg]++
 		}

@@ -43,7 +43,10 @@ type matcher struct {
 	// rune of every fuzzy term: a token that starts otherwise cannot match.
 	starts map[string]bool
 	first  map[rune]bool
-	cache  map[string]string // lower-cased word → stem, "" for a stop word
+	// pstarts holds the first two runes of every stem and stem prefix, as
+	// analysed and folded, short the stems of one rune (see mayStem).
+	pstarts, short map[string]bool
+	cache          map[string]string // lower-cased word → stem, "" for a stop word
 }
 
 // stemPrefix is a stem matched as a prefix of a word's stem, or folded,
@@ -104,6 +107,9 @@ func (h *highlighter) matcher(lang string) *matcher {
 		for _, t := range joined[i] {
 			add(t, i)
 		}
+		for _, t := range p.foldedTerms(w, vss[i]) {
+			add(t, i)
+		}
 		var all []string
 		for _, l := range p.langs {
 			all = append(all, p.terms(l, w)...)
@@ -132,18 +138,23 @@ func (h *highlighter) matcher(lang string) *matcher {
 }
 
 // match returns the group of the query word tok matches, or -1.
-func (m *matcher) match(tok string) int {
+func (m *matcher) match(tok string) int { return m.matchWord(tok, true) }
+
+// matchWord is match; quick skips the stemming of words that cannot match
+// (see mayStem), which changes no answer.
+func (m *matcher) matchWord(tok string, quick bool) int {
 	low := strings.ToLower(tok)
-	if m.prefix != "" && strings.HasPrefix(fold(low), m.prefix) {
+	folded := fold(low)
+	if m.prefix != "" && strings.HasPrefix(folded, m.prefix) {
 		return m.pgroup
 	}
 	for _, sp := range m.stemPrefixes {
-		if strings.HasPrefix(fold(low), sp.folded) {
+		if strings.HasPrefix(folded, sp.folded) {
 			return sp.group
 		}
 	}
-	r, _ := utf8.DecodeRuneInString(fold(low))
-	if !m.starts[firstRunes(fold(low), 2)] && !m.first[r] && len(m.stemPrefixes) == 0 {
+	r, _ := utf8.DecodeRuneInString(folded)
+	if !m.starts[firstRunes(folded, 2)] && !m.first[r] && (len(m.stemPrefixes) == 0 || quick && !m.mayStem(low, folded)) {
 		return -1
 	}
 	stem := m.stem(low)
@@ -167,6 +178,36 @@ func (m *matcher) match(tok string) int {
 		}
 	}
 	return -1
+}
+
+// mayStem reports whether the word low (lower-cased), folded as folded,
+// may have a stem that is one of the query's, starts with a stem prefix
+// or is spelt like a fuzzy term: a stem starts with the first two letters
+// of its word, as written or folded (but a stem of one letter, which
+// starts with the first).
+func (m *matcher) mayStem(low, folded string) bool {
+	if m.pstarts == nil {
+		m.pstarts, m.short = map[string]bool{}, map[string]bool{}
+		add := func(t string) {
+			for _, s := range []string{t, fold(t)} {
+				m.pstarts[firstRunes(s, 2)] = true
+				if utf8.RuneCountInString(t) < 2 {
+					m.short[firstRunes(s, 1)] = true
+				}
+			}
+		}
+		for t := range m.stems {
+			add(t)
+		}
+		for _, sp := range m.stemPrefixes {
+			add(sp.stem)
+		}
+	}
+	may := func(s string) bool {
+		r, _ := utf8.DecodeRuneInString(s)
+		return m.pstarts[firstRunes(s, 2)] || m.short[firstRunes(s, 1)] || m.first[r]
+	}
+	return may(low) || folded != low && may(folded)
 }
 
 // span is a matched word in a text.

@@ -56,6 +56,7 @@ import (
 //	                buckets of hash ranges: uvarint count, then per hash
 //	                uvarint (hash − bucket base), pages, frequencies and
 //	                lengths
+//	g/H.bin         JSON (staticGroups): per page its translation group
 //	f/H.bin         JSON (staticDoc), one per page: URL,
 //	                title, kind, language, tags, summary and text, for
 //	                the result list, snippets and quoted phrases
@@ -75,7 +76,7 @@ import (
 
 // StaticFormat is the version of the bundle's layout, checked by the
 // client.
-const StaticFormat = 4
+const StaticFormat = 5
 
 // Sizes of the bundle's parts.
 const (
@@ -125,6 +126,7 @@ type PartStats struct {
 // sdoc is one page as the bundle keeps it.
 type sdoc struct {
 	url, title, summary, body, kind, lang string
+	group                                 string // see Doc.Group
 	tags                                  []string
 	id                                    string // the index's _id
 	enc                                   []byte // f/ file, once encoded
@@ -214,7 +216,7 @@ func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*St
 
 // readIndex reads the pages, postings and surface forms of idx.
 func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
-	r, ids, urls, err := openReader(idx)
+	r, ids, urls, err := openExportReader(idx)
 	if err != nil {
 		return nil, err
 	}
@@ -255,9 +257,9 @@ func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
 	return d, nil
 }
 
-// openReader opens a reader of idx, and reads its pages' IDs (see
+// openExportReader opens a reader of idx, and reads its pages' IDs (see
 // readIDs).
-func openReader(idx bleve.Index) (index.IndexReader, map[string]string, []string, error) {
+func openExportReader(idx bleve.Index) (index.IndexReader, map[string]string, []string, error) {
 	adv, err := idx.Advanced()
 	if err != nil {
 		return nil, nil, nil, err
@@ -358,6 +360,8 @@ func readDoc(r index.IndexReader, u string) (sdoc, error) {
 				sd.lang = v
 			case FieldTags:
 				sd.tags = append(sd.tags, v)
+			case FieldGroup:
+				sd.group = v
 			}
 		})
 	}

@@ -161,7 +161,7 @@ func TestExportStatic_Files(t *testing.T) {
 			t.Errorf("ranking.%s = %v", k, m.Ranking[k])
 		}
 	}
-	want := map[string]bool{"manifest.json": true, b.file(t, "meta.bin"): true}
+	want := map[string]bool{"manifest.json": true, b.file(t, "meta.bin"): true, b.file(t, "g/0.bin"): true}
 	for _, s := range []struct {
 		dir string
 		n   int
@@ -620,7 +620,7 @@ func TestExportStatic_Session(t *testing.T) {
 	for name, data := range tree {
 		b.files[staticDir+"/"+name] = data
 	}
-	named := map[string]bool{"manifest.json": true, b.file(t, "meta.bin"): true}
+	named := map[string]bool{"manifest.json": true, b.file(t, "meta.bin"): true, b.file(t, "g/0.bin"): true}
 	for _, s := range []struct {
 		dir string
 		n   int

@@ -92,7 +92,7 @@ type fieldTerm struct {
 
 func (b *StaticBundle) update(ctx context.Context, ix *Index, w FileWriter, changed []Doc, removed []string) (*StaticUpdate, error) {
 	d := b.d
-	r, ids, urls, err := openReader(ix.b)
+	r, ids, urls, err := openExportReader(ix.b)
 	if err != nil {
 		return nil, err
 	}

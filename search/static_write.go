@@ -47,8 +47,9 @@ type staticManifest struct {
 	PairShift int           `json:"pair_shift"`
 	Ranking   staticRanking `json:"ranking"`
 	// Files names the files of each part, by the hash of their bytes (so
-	// that they may be cached for good): "m" meta.bin, then per chunk of
-	// d/, p/, w/, s/ and x/ in order; the file of part x and hash h is
+	// that they may be cached for good): "m" meta.bin, "g" the pages'
+	// translation groups (one chunk), then per chunk of d/, p/, w/, s/
+	// and x/ in order; the file of part x and hash h is
 	// x/h.bin. The pages' files are named in meta.bin.
 	Files map[string]any `json:"files"`
 }
@@ -193,6 +194,7 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		return nil, err
 	}
 	man.Files["m"] = add("meta", "m", data)
+	man.Files["g"] = []string{add("meta", "g", d.groups())}
 
 	// d/: the surface dictionary, as JSON arrays.
 	items := make([]chunkItem, 0, len(d.dictKeys))

@@ -203,6 +203,24 @@
     return n;
   }
 
+  // alsoIn returns the line naming a result's translations that match
+  // too ("Also in: Nederlands"), each a link; null when there are none.
+  // In the popup the links are for the mouse only, as the options' own.
+  function alsoIn(hit, tag, popupLinks) {
+    if (!hit.also_in || !hit.also_in.length) return null;
+    var line = el(tag, "search-also", form.dataset.also + " ");
+    hit.also_in.forEach(function (t, i) {
+      if (i) line.appendChild(document.createTextNode(", "));
+      var a = el("a", null, label("lang", t.lang));
+      a.href = t.url;
+      a.hreflang = t.lang;
+      a.lang = t.lang;
+      if (popupLinks) a.tabIndex = -1;
+      line.appendChild(a);
+    });
+    return line;
+  }
+
   function showPopup(res, params) {
     var q = params.get("q");
     popup.textContent = "";
@@ -216,6 +234,8 @@
       var frag = (hit.fragments && hit.fragments[0]) || "";
       if (frag) a.appendChild(marked(el("span", "search-frag"), frag));
       else if (hit.summary) a.appendChild(el("span", "search-frag", hit.summary));
+      var also = alsoIn(hit, "span", true);
+      if (also) a.parentNode.appendChild(also);
     });
     if (res.hits.length) {
       option(searchURL(q), "search-all").textContent = fill(one(form, "all", res.total), { total: res.total });
@@ -368,6 +388,8 @@
     var frags = (hit.fragments || []).slice(0, 2);
     if (frags.length) frags.forEach(function (f) { li.appendChild(marked(el("p", "search-frag"), f)); });
     else if (hit.summary) li.appendChild(el("p", "search-frag", hit.summary));
+    var also = alsoIn(hit, "p", false);
+    if (also) li.appendChild(also);
     return li;
   }
 

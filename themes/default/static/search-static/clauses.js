@@ -149,6 +149,7 @@
       }
       v.terms.forEach(function (t) { if (stems.indexOf(t.t) < 0) stems.push(t.t); });
     });
+    this.foldedTerms(w, vs).forEach(function (t) { alts.push(self.fields(an, { t: t }, 1)); });
     (splits || []).forEach(function (ts) { alts.push(self.seq(an, ts.map(function (t) { return { t: t }; }), R.SplitFactor)); });
     (joined || []).forEach(function (t) { alts.push(self.fields(an, { t: t }, R.JoinFactor)); });
     var lw = K.lowerText(w), any = vs.length > 0;

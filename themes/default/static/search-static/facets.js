@@ -24,12 +24,23 @@
     return out;
   }
 
-  function facet(sel, meta, N, field, size) {
-    var counts = new Map();
+  // facet counts the values of field among the pages of sel; with groups
+  // (the pages' translation groups, see search/groups.go), the pages of
+  // one group count once per value.
+  function facet(sel, meta, N, field, size, groups) {
+    var counts = new Map(), seen = new Set();
     for (var d = 0; d < N; d++) {
       if (!sel[d]) continue;
       var vals = field === "kind" ? [meta.doc_kind[d]] : field === "lang" ? [meta.doc_lang[d]] : meta.doc_tags[d];
-      for (var i = 0; i < vals.length; i++) counts.set(vals[i], (counts.get(vals[i]) || 0) + 1);
+      var g = groups ? groups[d] : 0;
+      for (var i = 0; i < vals.length; i++) {
+        if (g > 0) {
+          var k = g + "\u0000" + vals[i];
+          if (seen.has(k)) continue;
+          seen.add(k);
+        }
+        counts.set(vals[i], (counts.get(vals[i]) || 0) + 1);
+      }
     }
     var names = field === "kind" ? meta.kinds : field === "lang" ? meta.langs : meta.tags;
     var list = Array.from(counts, function (e) { return [names[e[0]], e[1]]; }).filter(function (e) { return e[0] !== ""; });

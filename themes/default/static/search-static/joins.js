@@ -33,6 +33,7 @@
     };
     vs.forEach(function (v) { langs.push.apply(langs, v.langs); });
     this.hyphenForms(w).forEach(function (h) {
+      if (h.indexOf("-") < 0) return; // a spelling with accents (see foldedTerms)
       self.variants(h, langs).forEach(function (v) { add(v.terms.map(function (t) { return t.t; })); });
     });
     vs.forEach(function (v) {
@@ -46,6 +47,22 @@
 
   // linkForms returns the ways the first part of a compound may be
   // written in it: as itself, or with a linking -s, -en or -e after it.
+  // foldedTerms mirrors search's plan.foldedTerms: the terms of the words
+  // the pages write that fold into w (café for "cafe"), one term each and
+  // not among vs's own.
+  P.foldedTerms = function (w, vs) {
+    var out = [], self = this;
+    this.hyphenForms(w).forEach(function (h) {
+      if (h.indexOf("-") >= 0) return;
+      vs.forEach(function (v) {
+        if (v.terms.length !== 1) return;
+        var ts = self.terms(v.langs[0], h).filter(function (t) { return !t.stop; });
+        if (ts.length === 1 && ts[0].t !== v.terms[0].t && out.indexOf(ts[0].t) < 0) out.push(ts[0].t);
+      });
+    });
+    return out;
+  };
+
   function linkForms(head, min) {
     var out = [head];
     ["s", "en", "e"].forEach(function (link) {

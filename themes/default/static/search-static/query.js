@@ -23,6 +23,7 @@
         throw K.QueryError("query contains a control character (U+" + s.charCodeAt(k).toString(16).toUpperCase().padStart(4, "0") + ")");
       }
     }
+    s = s.normalize("NFC");
     var i = 0, lastWord = false;
     while (i < s.length) {
       var c = K.charAt(s, i);

@@ -153,24 +153,34 @@
     if (mode !== "exact" || (r.pass.typos || []).some(Boolean)) res.fuzzy = true;
 
     var order = q.empty ? K.ranked(r.out.main, sel, N, true) : K.ranked(r.out.main, sel, N);
-    res.total = order.length;
+    // Translations are grouped unless a language is asked for (see
+    // search/groups.go).
+    var groups = req.lang ? null : bd.loaded.get("g0").doc_group;
+    var entries = K.group(order, groups, meta, req.pref);
+    res.total = entries.length;
     // Partial: no page holds every word (see search/backfill.go).
     if (r.pass.nwords > 1 && order.length > 0 && Math.floor(r.out.main[order[0]] / R.TierScale) < r.pass.nwords) res.partial = true;
-    var shown = order.slice(req.offset, req.offset + req.limit);
-    await Promise.all(shown.map(function (n) { return bd.load("f" + n); }));
+    var shown = entries.slice(req.offset, req.offset + req.limit);
+    await Promise.all(shown.map(function (e) {
+      return Promise.all([e.n].concat(e.also).map(function (n) { return bd.load("f" + n); }));
+    }));
     if (!req.noFacets) {
-      res.facets.kind = K.facet(req.kind ? K.filtered(r.out.main, req, meta, N, "kind", only) : sel, meta, N, "kind", R.FacetKinds);
-      res.facets.tags = K.facet(req.tags.length ? K.filtered(r.out.main, req, meta, N, "tags", only) : sel, meta, N, "tags", R.FacetTags);
+      res.facets.kind = K.facet(req.kind ? K.filtered(r.out.main, req, meta, N, "kind", only) : sel, meta, N, "kind", R.FacetKinds, groups);
+      res.facets.tags = K.facet(req.tags.length ? K.filtered(r.out.main, req, meta, N, "tags", only) : sel, meta, N, "tags", R.FacetTags, groups);
       res.facets.lang = K.facet(req.lang ? K.filtered(r.out.all, req, meta, N, "lang", only) : sel, meta, N, "lang", R.FacetLangs);
     }
-    shown.forEach(function (n) {
-      var doc = bd.loaded.get("f" + n);
-      res.hits.push({
+    shown.forEach(function (e) {
+      var n = e.n, doc = bd.loaded.get("f" + n);
+      var hit = {
         url: doc.url, title: doc.title, title_html: hl.mark(doc.lang, doc.title, false),
         kind: doc.kind, lang: doc.lang, tags: doc.tags || [], summary: doc.summary,
         fragments: hl.fragments(doc.lang, doc.text || "", doc.summary || ""),
         score: r.out.main[n]
-      });
+      };
+      if (e.also.length) {
+        hit.also_in = e.also.map(function (m) { return { lang: meta.docLangName[m], url: bd.loaded.get("f" + m).url }; });
+      }
+      res.hits.push(hit);
     });
     res.took_ms = Math.round((performance.now() - t0) * 1000) / 1000;
     return res;

@@ -33,6 +33,7 @@
       // make joined.
       p.splitTerms(q.words[i], vss[i]).forEach(function (parts) { parts.forEach(function (t) { add(t, i); }); });
       joined[i].forEach(function (t) { add(t, i); });
+      p.foldedTerms(q.words[i], vss[i]).forEach(function (t) { add(t, i); });
       var all = [];
       langs.forEach(function (l) { p.terms(l, q.words[i]).forEach(function (t) { all.push(t.t); }); });
       K.stemPrefixes(all, R).forEach(function (t) { m.stemPrefixes.push({ stem: t, folded: K.fold(t), g: i }); });

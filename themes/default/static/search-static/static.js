@@ -3,7 +3,7 @@
 // the dictionary, posting and spelling chunks, the pair buckets, the pages.
 (function (K) {
   "use strict";
-  var FORMAT = 4;
+  var FORMAT = 5;
   var text = new TextDecoder("utf-8", { ignoreBOM: true }); // a BOM inside a word is text
   // P holds the methods of a Pass (see search.js).
   var P = K.pass = K.pass || {};
@@ -128,7 +128,7 @@
       case "s": return JSON.parse(text.decode(b));
       case "p": case "w": return new PostChunk(b, this.loaded.get("m").body_len);
       case "x": return new PairBucket(b);
-      case "f": return JSON.parse(text.decode(b));
+      case "f": case "g": return JSON.parse(text.decode(b));
     }
   };
 
@@ -183,7 +183,7 @@
         var man = JSON.parse(text.decode(b));
         if (man.format !== FORMAT) throw new Error("static search: bundle format " + man.format + ", this script reads " + FORMAT);
         var bd = new Bundle(root, man);
-        return bd.load("m").then(function () { return bd; });
+        return Promise.all([bd.load("m"), bd.load("g0")]).then(function () { return bd; });
       });
       bundleP.catch(function () { bundleP = null; });
     }

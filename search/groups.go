@@ -1,0 +1,147 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Translations grouped: a page and its translations (Doc.Group) that both
+// match are one result, not two. The result shows the page in the
+// reader's language (Request.Pref) when it matches, else the group's best
+// page, at the place of the group's best page, and names the group's
+// other matching pages in Hit.AlsoIn. Result.Total counts results, a
+// group once; the kind and tag facets count a group once per value its
+// matching pages have, so each says how many results choosing it gives;
+// the language facet counts pages, as choosing a language lists every
+// page in it (a language filter leaves one page per group, and nothing
+// is grouped).
+
+// Translation is a page's translation that matches the query too.
+type Translation struct {
+	Lang string `json:"lang"`
+	URL  string `json:"url"`
+}
+
+// currentTable returns the facet table of the index's current snapshot,
+// the one the search is about to read (the table is read once per
+// snapshot).
+func (p *plan) currentTable(ctx context.Context) (*facetTable, error) {
+	r, err := openReader(p.idx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return p.ix.tables.tableFor(ctx, r, p.idx.Mapping())
+}
+
+// entry is one result of a grouped list: the page shown, its score, and
+// its translations that match too.
+type entry struct {
+	id     string
+	score  float64
+	alsoIn []Translation
+}
+
+// groupEntries returns the results of the ranked matches sr (the first of
+// them, enough for Offset+Limit results) whose groups' matching pages fc
+// noted, at most Offset+Limit of them, and how many results all the
+// matches make.
+func (p *plan) groupEntries(sr *bleve.SearchResult, fc *facetCounter) ([]entry, uint64) {
+	ft := fc.t
+	total := sr.Total - fc.dup
+	pref := uint16(slices.Index(ft.names[1], p.req.Pref) + 1)
+	if p.req.Pref == "" {
+		pref = 0
+	}
+	want := p.req.Offset + p.req.Limit
+	seen := map[uint32]bool{}
+	var out []entry
+	for _, d := range sr.Hits {
+		if len(out) == want {
+			break
+		}
+		num := d.IndexInternalID.Value()
+		var g uint32
+		if num < uint64(len(ft.docs)) {
+			g = ft.docs[num].group
+		}
+		if g == 0 {
+			out = append(out, entry{id: d.ID, score: d.Score})
+			continue
+		}
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		rep := num
+		for _, m := range ft.groupDocs[g-1] {
+			if pref > 0 && fc.hit[m] && ft.docs[m].lang == pref {
+				rep = m
+			}
+		}
+		e := entry{id: ft.urls[rep], score: fc.score[rep]}
+		for _, m := range ft.groupDocs[g-1] {
+			if m != rep && fc.hit[m] {
+				e.alsoIn = append(e.alsoIn, Translation{Lang: langName(ft, m), URL: ft.urls[m]})
+			}
+		}
+		slices.SortFunc(e.alsoIn, func(a, b Translation) int { return cmp.Or(cmp.Compare(a.Lang, b.Lang), cmp.Compare(a.URL, b.URL)) })
+		out = append(out, e)
+	}
+	return out, total
+}
+
+// langName returns the language of document num.
+func langName(ft *facetTable, num uint64) string {
+	if l := ft.docs[num].lang; l > 0 {
+		return ft.names[1][l-1]
+	}
+	return ""
+}
+
+// groupedHits loads the stored fields of the pages the entries show, in
+// order, as the search would have loaded them; nil for a page that is
+// gone. The search already scored them: no second search is needed.
+func (p *plan) groupedHits(entries []entry) ([]*search.DocumentMatch, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	r, err := openReader(p.idx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	out := make([]*search.DocumentMatch, len(entries))
+	for i, e := range entries {
+		doc, err := r.Document(e.id)
+		if err != nil {
+			return nil, err
+		}
+		if doc == nil {
+			continue
+		}
+		fields := map[string]any{}
+		doc.VisitFields(func(f index.Field) {
+			name := f.Name()
+			if !slices.Contains(storedFields, name) {
+				return
+			}
+			v := string(f.Value())
+			switch old := fields[name].(type) {
+			case nil:
+				fields[name] = v
+			case []any:
+				fields[name] = append(old, v)
+			default:
+				fields[name] = []any{old, v}
+			}
+		})
+		out[i] = &search.DocumentMatch{ID: e.id, Score: e.score, Fields: fields}
+	}
+	return out, nil
+}
