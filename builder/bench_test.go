@@ -98,7 +98,7 @@ func benchSessionEdit(b *testing.B, n int, edit string, static bool) {
 	}
 	orig, _ := os.ReadFile(page)
 	b.ResetTimer()
-	i, rendered := 0, 0
+	i, rendered, written := 0, 0, 0
 	phases := map[string]time.Duration{}
 	added := filepath.Join(filepath.Dir(page), "added-page.md")
 	var staticTook time.Duration
@@ -143,6 +143,7 @@ func benchSessionEdit(b *testing.B, n int, edit string, static bool) {
 		b.ReportMetric(float64(d.Milliseconds())/float64(i), name+"-ms/op")
 	}
 	b.ReportMetric(float64(rendered)/float64(i), "rendered/op")
+	b.ReportMetric(float64(written)/float64(i), "written/op")
 }
 
 // titled and tagged find the title and tags lines of a generated page's

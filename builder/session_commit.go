@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"kb/internal/layout"
+	"kb/internal/workers"
 	"kb/search"
 )
 
@@ -32,9 +33,12 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 	}
 	defer root.Close()
 	names := slices.Sorted(maps.Keys(w.files))
-	temps := make([]string, 0, len(names))
+	temps := make([]string, len(names))
 	undo := func() {
 		for _, tmp := range temps {
+			if tmp == "" {
+				continue
+			}
 			_ = root.Remove(tmp)
 			for dir := path.Dir(tmp); dir != "."; dir = path.Dir(dir) {
 				if root.Remove(dir) != nil { // not empty: it was there before
@@ -43,13 +47,19 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 			}
 		}
 	}
-	for _, name := range names {
-		tmp, err := writeTemp(root, name, w.files[name])
+	// Creating a file costs more in system calls than writing it: the
+	// files are written on all cores.
+	err = workers.Run(ctx, len(names), 0, func(_, i int) error {
+		tmp, err := writeTemp(root, names[i], w.files[names[i]])
 		if err != nil {
-			undo()
-			return fmt.Errorf("writing %s: %w", name, err)
+			return fmt.Errorf("writing %s: %w", names[i], err)
 		}
-		temps = append(temps, tmp)
+		temps[i] = tmp
+		return nil
+	})
+	if err != nil {
+		undo()
+		return err
 	}
 	if err := s.loadStatic(ctx); err != nil {
 		undo()
@@ -152,13 +162,16 @@ func writeTemp(root *os.Root, name string, data []byte) (string, error) {
 	if !isSafeOutPath(name) {
 		return "", fmt.Errorf("refusing to write %q: not a path inside the output folder", name)
 	}
-	if dir := path.Dir(name); dir != "." {
-		if err := root.MkdirAll(dir, 0o755); err != nil {
+	tmp := path.Join(path.Dir(name), ".kb-tmp-"+path.Base(name))
+	err := root.WriteFile(tmp, data, 0o644)
+	if errors.Is(err, fs.ErrNotExist) && path.Dir(name) != "." {
+		// A new page's folder: made only when needed, as it rarely is.
+		if err := root.MkdirAll(path.Dir(name), 0o755); err != nil {
 			return "", err
 		}
+		err = root.WriteFile(tmp, data, 0o644)
 	}
-	tmp := path.Join(path.Dir(name), ".kb-tmp-"+path.Base(name))
-	if err := root.WriteFile(tmp, data, 0o644); err != nil {
+	if err != nil {
 		_ = root.Remove(tmp)
 		return "", err
 	}
