@@ -134,6 +134,7 @@ func benchSessionEdit(b *testing.B, n int, edit string, static bool) {
 			phases[name] += d
 		}
 		rendered += res.Rendered
+		written += res.Written
 		staticTook += s.staticTook
 	}
 	if static {
