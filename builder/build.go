@@ -70,6 +70,16 @@ type Options struct {
 	theme   *Theme
 	git     *gitHistory
 	related *relatedMemo
+	scanned *scan
+}
+
+// scan is what Scan found in the content folder, less site.yaml and the
+// theme when they are in it. A session's rebuild after edits that add or
+// remove no file uses the last build's, with the sizes of the edited
+// files as they are now.
+type scan struct {
+	md, static []SourceFile
+	problems   Diagnostics
 }
 
 // gitHistory is what Git said of a site's files (nil info: no history).
@@ -161,19 +171,24 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		return nil, nil, append(diags, Diagnostic{File: cfg.ThemeDir, Severity: SeverityError, Rule: RuleTemplate, Message: err.Error()}), nil
 	}
 
-	mdFiles, static, problems, err := Scan(contentFS)
-	if err != nil {
-		return nil, nil, diags, fmt.Errorf("reading content: %w", err)
+	scanned := opts.scanned
+	if scanned == nil {
+		mdFiles, static, problems, err := Scan(contentFS)
+		if err != nil {
+			return nil, nil, diags, fmt.Errorf("reading content: %w", err)
+		}
+		if contentDir == "" {
+			// The site folder is the content folder: its configuration and
+			// theme are not content.
+			static = slices.DeleteFunc(static, func(f SourceFile) bool {
+				return f.Path == layout.ConfigFile || strings.HasPrefix(f.Path, cfg.ThemeDir+"/")
+			})
+			mdFiles = slices.DeleteFunc(mdFiles, func(f SourceFile) bool { return strings.HasPrefix(f.Path, cfg.ThemeDir+"/") })
+		}
+		scanned = &scan{md: mdFiles, static: static, problems: problems}
 	}
-	diags = append(diags, problems...)
-	if contentDir == "" {
-		// The site folder is the content folder: its configuration and
-		// theme are not content.
-		static = slices.DeleteFunc(static, func(f SourceFile) bool {
-			return f.Path == layout.ConfigFile || strings.HasPrefix(f.Path, cfg.ThemeDir+"/")
-		})
-		mdFiles = slices.DeleteFunc(mdFiles, func(f SourceFile) bool { return strings.HasPrefix(f.Path, cfg.ThemeDir+"/") })
-	}
+	mdFiles, static := scanned.md, scanned.static
+	diags = append(diags, scanned.problems...)
 	var git *GitInfo
 	var gitDone sync.WaitGroup
 	if opts.git != nil {
@@ -200,7 +215,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if now.IsZero() {
 		now = time.Now()
 	}
-	site = &Site{git: &gitHistory{git}, related: opts.related, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	site = &Site{git: &gitHistory{git}, related: opts.related, scanned: scanned, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	for _, p := range loaded {
 		if p == nil {
 			continue

@@ -117,7 +117,7 @@ func (s *Session) Build(ctx context.Context) (*Result, error) {
 		if global || history {
 			s.memo = newRenderMemo(s.opts.Dest)
 		}
-		res, err = s.rebuild(ctx, changed, global, history)
+		res, err = s.rebuild(ctx, changed, stamps, structural, global, history)
 	}
 	if err == nil {
 		s.stamp, s.head = stamps, head
@@ -361,7 +361,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 // rebuild loads the whole site again, renders the pages whose output can
 // have changed (see renderMemo) and writes what did. changed are the
 // site-relative paths of the sources that changed.
-func (s *Session) rebuild(ctx context.Context, changed []string, global, history bool) (*Result, error) {
+func (s *Session) rebuild(ctx context.Context, changed []string, stamps map[string]stamp, structural, global, history bool) (*Result, error) {
 	start := time.Now()
 	edited := map[string]bool{}
 	for _, p := range changed {
@@ -376,6 +376,9 @@ func (s *Session) rebuild(ctx context.Context, changed []string, global, history
 		opts.theme = s.theme
 		if !history {
 			opts.git = s.site.git // the dates come from commits only
+		}
+		if !structural {
+			opts.scanned = s.rescan(edited, stamps)
 		}
 	}
 	site, theme, diags, err := Load(ctx, opts)
@@ -431,6 +434,23 @@ func (s *Session) rebuild(ctx context.Context, changed []string, global, history
 	res.Written = len(w.files)
 	res.Diagnostics.Sort()
 	return res, nil
+}
+
+// rescan returns the last build's list of content files with the sizes of
+// the edited ones (content-relative paths) as scanned now: no file was
+// added or removed, so the list is the same.
+func (s *Session) rescan(edited map[string]bool, stamps map[string]stamp) *scan {
+	last := s.site.scanned
+	if last == nil {
+		return nil
+	}
+	md := slices.Clone(last.md)
+	for i, f := range md {
+		if edited[f.Path] {
+			md[i].Size = stamps[s.contentPrefix()+f.Path].size
+		}
+	}
+	return &scan{md: md, static: last.static, problems: last.problems}
 }
 
 // replace puts a re-parsed page in the place of the page with the same

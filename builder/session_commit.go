@@ -70,12 +70,24 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 		undo()
 		return err
 	}
-	for i, name := range names {
-		if err := root.Rename(temps[i], name); err != nil {
-			undo()
-			return fmt.Errorf("writing %s: %w", name, err)
+	// Once the index is updated, every file is renamed into place, even
+	// if the build is cancelled meanwhile.
+	renamed := make([]bool, len(names))
+	err = workers.Run(context.Background(), len(names), 0, func(_, i int) error {
+		if err := root.Rename(temps[i], names[i]); err != nil {
+			return fmt.Errorf("writing %s: %w", names[i], err)
 		}
-		s.out[name] = w.sums[name]
+		renamed[i] = true
+		return nil
+	})
+	for i, name := range names {
+		if renamed[i] {
+			s.out[name] = w.sums[name]
+		}
+	}
+	if err != nil {
+		undo()
+		return err
 	}
 	for _, name := range removed {
 		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {

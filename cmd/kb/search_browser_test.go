@@ -215,7 +215,9 @@ func TestSearch_Browser(t *testing.T) {
 	}
 	all, chips := sbPage("the search page")
 	en, nl := chips["lang:en"], chips["lang:nl"]
-	if en == 0 || nl == 0 || en+nl != all {
+	// A result is a playbook with its translations: the language chips
+	// count pages, so together they count every result at least once.
+	if en == 0 || nl == 0 || en+nl < all {
 		t.Fatalf("language chips en=%d nl=%d for %d results: %v", en, nl, all, chips)
 	}
 	click := func(sel string) {
