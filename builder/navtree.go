@@ -284,7 +284,7 @@ func (t *navTree) key(v *View) uint64 {
 	return h.Sum64()
 }
 
-// NavKey is the key of the sidebar's tree as the view shows it (see
+// navKey is the key of the sidebar's tree as the view shows it (see
 // navTree.key); ok is false when the site has no tree.
 func (v *View) navKey() (key uint64, ok bool) {
 	t, err := v.Site.navTree(v.theme, v.Lang)
