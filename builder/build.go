@@ -354,7 +354,7 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 		indexDone <- err
 	}()
 	t := time.Now()
-	pass := memo.pass(site, theme, nil)
+	pass := memo.pass(site, theme, nil, false)
 	written, rdiags, err := site.write(ctx, theme, w, pass)
 	res.Written, res.Rendered = written, written
 	res.Diagnostics = append(res.Diagnostics, rdiags...)

@@ -88,19 +88,18 @@ func (ps *memoPass) unchanged(o output) bool {
 }
 
 // pass starts a rebuild of site, with the pages at the content-relative
-// paths changed rendered whatever their digest. A nil memo, or a theme
-// with layouts of its own, gives a nil pass: everything is rendered.
-func (m *renderMemo) pass(site *Site, theme *Theme, changed map[string]bool) *memoPass {
+// paths changed rendered whatever their digest. A partial pass renders a
+// few pages of the last build's site again (an edit that changed nothing
+// other pages show): it leaves the site's cards as they are. A nil memo
+// gives a nil pass, and a theme with layouts of its own a pass without
+// digests: everything is rendered.
+func (m *renderMemo) pass(site *Site, theme *Theme, changed map[string]bool, partial bool) *memoPass {
 	if m == nil {
 		return nil
 	}
-	ps := &memoPass{m: m, site: site, changed: changed, global: map[string]uint64{}, next: map[string]memoOut{}}
+	ps := &memoPass{m: m, site: site, changed: changed, partial: partial, global: map[string]uint64{}, next: map[string]memoOut{}}
 	if !theme.defaultLayouts {
 		return ps
-	}
-	ps.facts = make(map[*Page]uint64, len(site.Pages))
-	for _, p := range site.Pages {
-		ps.facts[p] = ps.factsOf(p)
 	}
 	for _, l := range site.Languages {
 		var h maphash.Hash
@@ -110,6 +109,13 @@ func (m *renderMemo) pass(site *Site, theme *Theme, changed map[string]bool) *me
 			fmt.Fprintf(&h, "%q %q %q %d|", g.Title, g.URL, g.ID, g.Count)
 		}
 		ps.global[l.Code] = h.Sum64()
+	}
+	if partial {
+		return ps // the few digests it takes read the pages' facts as needed
+	}
+	ps.facts = make(map[*Page]uint64, len(site.Pages))
+	for _, p := range site.Pages {
+		ps.facts[p] = ps.factsOf(p)
 	}
 	// The cards of pages whose facts did not change are as they were.
 	m.mu.Lock()
@@ -283,19 +289,11 @@ func (ps *memoPass) reuse(j *job, digest uint64, w FileWriter) bool {
 		return false
 	}
 	if old.noNav {
-		if k, ok := w.(interface{ keep(string, uint64) bool }); ok && k.keep(j.out, old.sum) {
-			ps.record(j.out, old)
-			return true
-		}
-		return false
+		return ps.keep(w, j.out, old)
 	}
 	key, _ := j.view.navKey()
 	if key == old.navKey {
-		if k, ok := w.(interface{ keep(string, uint64) bool }); ok && k.keep(j.out, old.sum) {
-			ps.record(j.out, old)
-			return true
-		}
-		return false
+		return ps.keep(w, j.out, old)
 	}
 	nav, err := j.view.NavTree()
 	if err != nil {
@@ -303,11 +301,7 @@ func (ps *memoPass) reuse(j *job, digest uint64, w FileWriter) bool {
 	}
 	if sum := maphash.String(ps.m.seed, string(nav)); sum == old.navSum {
 		old.navKey = key
-		if k, ok := w.(interface{ keep(string, uint64) bool }); ok && k.keep(j.out, old.sum) {
-			ps.record(j.out, old)
-			return true
-		}
-		return false
+		return ps.keep(w, j.out, old)
 	}
 	if old.navLen == 0 {
 		return false
@@ -322,6 +316,17 @@ func (ps *memoPass) reuse(j *job, digest uint64, w FileWriter) bool {
 		return false
 	}
 	ps.record(j.out, memoOut{digest: digest, sum: hashBytes(out), navAt: old.navAt, navLen: len(nav), navSum: maphash.String(ps.m.seed, string(nav)), navKey: key})
+	return true
+}
+
+// keep counts out as written with the bytes the last build wrote, when w
+// can and they are those the memo knows.
+func (ps *memoPass) keep(w FileWriter, out string, o memoOut) bool {
+	k, ok := w.(interface{ keep(string, uint64) bool })
+	if !ok || !k.keep(out, o.sum) {
+		return false
+	}
+	ps.record(out, o)
 	return true
 }
 
@@ -360,8 +365,8 @@ func (ps *memoPass) commit() {
 	} else {
 		ps.m.outs = ps.next
 	}
-	if len(ps.global) == 0 {
-		return
+	if len(ps.global) == 0 || ps.partial {
+		return // a partial pass rendered no card anew
 	}
 	site := ps.site
 	site.cacheMu.Lock()
@@ -372,9 +377,5 @@ func (ps *memoPass) commit() {
 			cards[k.p.Path+"\x00"+k.lang] = memoCard{facts: f, global: ps.global[k.lang], html: html}
 		}
 	}
-	if ps.partial {
-		maps.Copy(ps.m.cards, cards)
-	} else {
-		ps.m.cards = cards
-	}
+	ps.m.cards = cards
 }

@@ -325,8 +325,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 	}
 	w := &diffWriter{old: s.out}
 	var errs Diagnostics
-	pass := s.memo.pass(site, s.theme, nil)
-	pass.partial = true
+	pass := s.memo.pass(site, s.theme, nil, true)
 	for _, j := range site.jobs(s.theme) {
 		if !slices.Contains(fresh, j.page) && (j.view.Page == nil || !slices.Contains(fresh, j.view.Page)) {
 			continue
@@ -396,7 +395,7 @@ func (s *Session) rebuild(ctx context.Context, changed []string, stamps map[stri
 	}
 	res.Phases["load"] = time.Since(start)
 	w := &diffWriter{old: s.out, all: map[string]uint64{}}
-	pass := s.memo.pass(site, theme, edited)
+	pass := s.memo.pass(site, theme, edited, false)
 	pass.sourcesOnly = !global
 	t := time.Now()
 	written, rdiags, err := site.write(ctx, theme, w, pass)
