@@ -5,7 +5,6 @@ import (
 	"hash/maphash"
 	"html/template"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -143,7 +142,6 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 			}
 			f.pages = append(f.pages, p.URL)
 			t.pages[p.URL] = &navPage{title: p.Title}
-			f.sum = maphash.String(navSeed, strconv.FormatUint(f.sum, 16)+"\x00"+p.URL+"\x00"+p.Title)
 		}
 		if len(f.pages) > 0 {
 			var err error
@@ -155,19 +153,19 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 		t.folders[sec.Path] = f
 	}
 	t.full = total <= navBudget
+	// Every entry is in the text of a tree within the budget; over it,
+	// the first is rendered now, for the theme's errors, the others on
+	// first use.
+	entries := 0
 	for _, sec := range s.Sections {
 		for _, u := range t.folders[sec.Path].pages {
-			// Every entry is in the text of a tree within the budget;
-			// over it, one is rendered now, for the theme's errors.
+			if !t.full && entries > 0 {
+				break
+			}
 			if err := t.pieces(u, t.pages[u]); err != nil {
 				return nil, err
 			}
-			if !t.full {
-				break
-			}
-		}
-		if !t.full && len(t.folders[sec.Path].pages) > 0 {
-			break
+			entries++
 		}
 	}
 	end, err := t.piece("navfolderend", NavItem{})
@@ -233,7 +231,13 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 	t.html = b.String()
 	t.sum = maphash.String(navSeed, fmt.Sprintf("%t\x00%s\x00%s", t.full, t.end, t.html))
 	for _, f := range t.folders {
-		f.sum = maphash.String(navSeed, fmt.Sprintf("%x\x00%s\x00%s\x00%s", f.sum, f.open, f.openCurrent, f.more))
+		var h maphash.Hash
+		h.SetSeed(navSeed)
+		hashStrings(&h, f.open, f.openCurrent, f.more)
+		for _, u := range f.pages {
+			hashStrings(&h, u, t.pages[u].title)
+		}
+		f.sum = h.Sum64()
 	}
 	return t, nil
 }

@@ -186,13 +186,11 @@ func (s *Site) relatePages() {
 		if !p.IsPlaybook() {
 			return
 		}
-		if keys == nil {
-			p.Related = related(p, byTag)
-			return
-		}
-		if rel, ok := s.related.lookup(p, keys[i], s.byPath); ok {
-			p.Related = rel
-			return
+		if keys != nil {
+			if rel, ok := s.related.lookup(p, keys[i], s.byPath); ok {
+				p.Related = rel
+				return
+			}
 		}
 		p.Related = related(p, byTag)
 	})
@@ -277,9 +275,6 @@ func (m *relatedMemo) keys(pages []*Page, byTag map[secTag][]*Page) []uint64 {
 // lookup returns p's related pages from the last build when what they are
 // chosen from is the same.
 func (m *relatedMemo) lookup(p *Page, key uint64, byPath map[string]*Page) ([]*Page, bool) {
-	if m == nil {
-		return nil, false
-	}
 	m.mu.Lock()
 	l, ok := m.lists[p.Path]
 	m.mu.Unlock()
