@@ -20,6 +20,8 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 
 	"kb/internal/config"
 	"kb/internal/layout"
@@ -215,7 +217,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if now.IsZero() {
 		now = time.Now()
 	}
-	site = &Site{git: &gitHistory{git}, related: opts.related, scanned: scanned, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	site = &Site{md: md, git: &gitHistory{git}, related: opts.related, scanned: scanned, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	for _, p := range loaded {
 		if p == nil {
 			continue
@@ -448,14 +450,13 @@ func (s *Site) SearchDocs() []search.Doc {
 // renderBodies renders every page's Markdown to HTML, concurrently. A page
 // whose body fails to render keeps no body and records why (bodyErrors).
 func (s *Site) renderBodies() {
-	md := newMarkdown(s.Config.Markdown.UnsafeHTML, nil) // the pages are parsed: no strings needed
 	parallel(len(s.Pages), func(i int) {
 		p := s.Pages[i]
-		if p.doc == nil {
+		if p.doc == nil && !s.parseAgain(p) {
 			return
 		}
 		var head, buf bytes.Buffer
-		p.H1, p.Body, p.renderErr = "", "", renderBody(md, p, &head, &buf)
+		p.H1, p.Body, p.renderErr = "", "", renderBody(s.md, p, &head, &buf)
 		if p.renderErr == nil {
 			p.H1, p.Body = trustedHTML(head.Bytes()), trustedHTML(buf.Bytes())
 		}
@@ -467,6 +468,35 @@ func (s *Site) renderBodies() {
 			l.node, l.raw = nil, nil // they would keep the whole tree alive
 		}
 	})
+}
+
+// parseAgain parses p's source a second time, for rendering, with its
+// links set to where they lead, and reports whether p has a syntax tree
+// to render. Loading lets each page's tree go once it has what the site
+// needs of it (title, headings, links, text): trees are several times the
+// size of their source, and a site's worth of them is most of a large
+// build's memory.
+func (s *Site) parseAgain(p *Page) bool {
+	if p.src == nil {
+		return false
+	}
+	info := &docInfo{lang: p.Lang}
+	pc := parser.NewContext()
+	pc.Set(docInfoKey, info)
+	doc := s.md.Parser().Parse(text.NewReader(p.src), parser.WithContext(pc))
+	if len(info.links) != len(p.Links) {
+		p.renderErr = fmt.Errorf("%d links on the second reading, %d on the first", len(info.links), len(p.Links))
+		return false
+	}
+	for i, l := range p.Links {
+		fresh := info.links[i]
+		l.node, l.raw, l.rawIndex = fresh.node, fresh.raw, fresh.rawIndex
+		if l.href != "" {
+			setDestination(l, l.href)
+		}
+	}
+	p.doc = doc
+	return true
 }
 
 // renderBody renders p's syntax tree into w, all but a level-1 heading it

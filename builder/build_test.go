@@ -14,6 +14,8 @@ import (
 
 	"kb/internal/layout"
 	"kb/search"
+
+	"github.com/yuin/goldmark/text"
 )
 
 var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -541,6 +543,7 @@ func TestWrite_BodyRenderFailure(t *testing.T) {
 	}
 	defer s.Close()
 	p := s.PageByPath("a.md")
+	p.doc = s.md.Parser().Parse(text.NewReader(p.src))
 	p.src = p.src[:3:3]
 	w := &diffWriter{}
 	n, ds, err := s.write(context.Background(), theme, w, nil)
@@ -680,6 +683,35 @@ func TestBuild_SiteThemeReplacesStaticFile(t *testing.T) {
 		mine := i%2 == 1
 		if (got["style.*.css"] == own["theme/static/style.css"]) != mine || (got["kb.*.js"] == own["theme/static/kb.js"]) != mine {
 			t.Errorf("build %d (site's own files: %v): style.css %.40q, kb.js %.40q", i, mine, got["style.*.css"], got["kb.*.js"])
+		}
+	}
+}
+
+// TestLoad_LetsTreesGo: once loaded, a page keeps no syntax tree (they are
+// most of a large site's memory; rendering parses the source again), except
+// a page the placeholder rule still has to read; and the second reading
+// renders links, raw HTML references included, where they lead.
+func TestLoad_LetsTreesGo(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md": "# Home\n\n[A](a.md#part) and <a href=\"b.md\">B</a>\n",
+		"a.md":      "# A\n\n## Part\n\nSee [home](README.md).\n",
+		"b.md":      "# B\n\n" + PlaceholderMarker + " to fill in\n",
+	})
+	s, _, ds, err := Load(context.Background(), Options{Source: src, Now: testNow})
+	if err != nil || ds.Errors() > 1 {
+		t.Fatalf("load: %v\n%s", err, diagStrings(ds))
+	}
+	defer s.Close()
+	for _, p := range s.Pages {
+		if hasTree := p.doc != nil; hasTree != (p.Path == "b.md") {
+			t.Errorf("%s: syntax tree kept: %v", p.Path, hasTree)
+		}
+	}
+	s.renderBodies()
+	home := string(s.PageByPath("README.md").Body)
+	for _, want := range []string{`href="/a/#part"`, `href="/b/"`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home body lacks %s:\n%s", want, home)
 		}
 	}
 }

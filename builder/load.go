@@ -321,12 +321,17 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 	p.Links = info.links
 	if !read.checkOnly {
 		p.Text = docText(doc, src)
-	} else if !mayHavePlaceholders(src) {
-		// A check renders nothing: let the syntax tree go now, unless
-		// the placeholder rule needs it.
-		p.doc, p.src = nil, nil
-		for i := range p.Links {
-			p.Links[i].node = nil
+	}
+	if !mayHavePlaceholders(src) {
+		// Let the syntax tree go now, unless the placeholder rule needs
+		// it: a build parses the source again to render it (parseAgain),
+		// a check renders nothing.
+		p.doc = nil
+		if read.checkOnly {
+			p.src = nil
+		}
+		for _, l := range p.Links {
+			l.node, l.raw = nil, nil
 		}
 	}
 	p.HasH1 = info.hasH1

@@ -88,7 +88,7 @@ func (s *Site) reparseStale(parse func(SourceFile) *Page) {
 			continue
 		}
 		np := parse(SourceFile{Path: p.Path})
-		if np == nil || np.doc == nil || len(np.Links) != len(p.Links) {
+		if np == nil || np.src == nil || len(np.Links) != len(p.Links) {
 			continue // the file changed since it was read: the next build sees it
 		}
 		p.doc, p.src = np.doc, np.src

@@ -271,7 +271,6 @@ func (s *Session) inContent(p string) bool {
 // re-rendered. It returns a nil result when a full rebuild is needed.
 func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) {
 	site := s.site
-	md := newMarkdown(site.Config.Markdown.UnsafeHTML, s.theme.ui)
 	prefix := s.contentPrefix()
 	var fresh []*Page
 	var diags Diagnostics
@@ -286,7 +285,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 		if err != nil {
 			return nil, nil
 		}
-		np, ds := loadPage(site.fsys, SourceFile{Path: rel, Size: fi.Size()}, site.Config, site.read, md)
+		np, ds := loadPage(site.fsys, SourceFile{Path: rel, Size: fi.Size()}, site.Config, site.read, site.md)
 		diags = append(diags, ds...)
 		if ds.Errors() > 0 {
 			failed = true // and read the other changed pages, to report theirs too

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"kb/internal/layout"
+
+	"github.com/yuin/goldmark"
 )
 
 // Site is a loaded and linked site: every published page with its
@@ -49,8 +51,10 @@ type Site struct {
 	// redirect page keeps old links working.
 	moved map[string]string
 
-	// read are the options the pages were read with.
+	// read are the options the pages were read with, md the Markdown
+	// they were parsed with.
 	read readOptions
+	md   goldmark.Markdown
 
 	fsys fs.FS
 	// contentDir is the content folder relative to the site folder ("" when
