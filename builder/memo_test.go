@@ -79,6 +79,12 @@ func TestSession_MemoMatchesFull(t *testing.T) {
 		{"Dutch title", write("big/p020.nl.md", "---\ntitle: Pagina twintig\ntranslation_key: k20\ntags: [it]\n---\n\nTekst.\n"), few},
 		{"page added", write("small/s9.md", "---\ntitle: Small nine\ntags: [hr]\n---\n\nNew.\n"), 0},
 		{"page removed", func() { os.Remove(filepath.Join(src, "small", "s9.md")) }, 0},
+		{"page added in a new folder named like another", write("small-extra/e1.md", "---\ntitle: Extra one\n---\n\nSee [small](../small/s1.md).\n"), 0},
+		{"page added beside that folder", write("small-extra.md", "---\ntitle: Extra\n---\n\nSee [one](small-extra/e1.md).\n"), 0},
+		{"two pages removed at once", func() {
+			os.Remove(filepath.Join(src, "small-extra.md"))
+			os.Remove(filepath.Join(src, "small", "s3.md"))
+		}, 0},
 		{"page turned Dutch under a link", page(11, "Elf", "lang: nl\n", "Other words."), 0},
 		{"image added", write("small/pic.png", "first bytes"), 0},
 		{"page edited beside the image", page(13, "Thirteen", "", "Text."), few},

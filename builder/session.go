@@ -2,6 +2,7 @@ package builder
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -117,7 +118,7 @@ func (s *Session) Build(ctx context.Context) (*Result, error) {
 		if global || history {
 			s.memo = newRenderMemo(s.opts.Dest)
 		}
-		res, err = s.rebuild(ctx, changed, stamps, structural, global, history)
+		res, err = s.rebuild(ctx, changed, stamps, global, history)
 	}
 	if err == nil {
 		s.stamp, s.head = stamps, head
@@ -359,7 +360,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 // rebuild loads the whole site again, renders the pages whose output can
 // have changed (see renderMemo) and writes what did. changed are the
 // site-relative paths of the sources that changed.
-func (s *Session) rebuild(ctx context.Context, changed []string, stamps map[string]stamp, structural, global, history bool) (*Result, error) {
+func (s *Session) rebuild(ctx context.Context, changed []string, stamps map[string]stamp, global, history bool) (*Result, error) {
 	start := time.Now()
 	edited := map[string]bool{}
 	for _, p := range changed {
@@ -375,9 +376,7 @@ func (s *Session) rebuild(ctx context.Context, changed []string, stamps map[stri
 		if !history {
 			opts.git = s.site.git // the dates come from commits only
 		}
-		if !structural {
-			opts.scanned = s.rescan(edited, stamps)
-		}
+		opts.scanned = s.rescan(edited, stamps)
 	}
 	site, theme, diags, err := Load(ctx, opts)
 	res := &Result{Site: site, Diagnostics: diags, Phases: map[string]time.Duration{}}
@@ -434,21 +433,65 @@ func (s *Session) rebuild(ctx context.Context, changed []string, stamps map[stri
 	return res, nil
 }
 
-// rescan returns the last build's list of content files with the sizes of
-// the edited ones (content-relative paths) as scanned now: no file was
-// added or removed, so the list is the same.
+// rescan returns the last build's list of content files brought up to date
+// with the edited pages (content-relative paths) as the session's scan saw
+// them: sizes changed, pages added or removed. Only pages changed (no
+// static file, site.yaml or theme), so the rest of the list is the same.
+// It returns nil, for a full Scan, when it cannot tell: a page gone from
+// the scan whose file is still there (unreadable, say, which Scan reports).
 func (s *Session) rescan(edited map[string]bool, stamps map[string]stamp) *scan {
 	last := s.site.scanned
 	if last == nil {
 		return nil
 	}
-	md := slices.Clone(last.md)
-	for i, f := range md {
-		if edited[f.Path] {
-			md[i].Size = stamps[s.contentPrefix()+f.Path].size
+	prefix := s.contentPrefix()
+	md := make([]SourceFile, 0, len(last.md)+len(edited))
+	listed := map[string]bool{}
+	for _, f := range last.md {
+		listed[f.Path] = true
+		if !edited[f.Path] {
+			md = append(md, f)
+			continue
 		}
+		st, ok := stamps[prefix+f.Path]
+		if !ok {
+			if _, err := fs.Lstat(s.site.fsys, f.Path); !errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			continue // removed
+		}
+		f.Size = st.size
+		md = append(md, f)
+	}
+	added := false
+	for p := range edited {
+		st, ok := stamps[prefix+p]
+		if !ok || listed[p] || !IsMarkdown(p) || prefix == "" && strings.HasPrefix(p, s.site.Config.ThemeDir+"/") {
+			continue
+		}
+		md = append(md, SourceFile{Path: p, Size: st.size})
+		added = true
+	}
+	if added {
+		slices.SortFunc(md, func(a, b SourceFile) int { return walkOrder(a.Path, b.Path) })
 	}
 	return &scan{md: md, static: last.static, problems: last.problems}
+}
+
+// walkOrder compares two slash-separated paths in the order fs.WalkDir
+// visits them: folder by folder, each folder's entries by name.
+func walkOrder(a, b string) int {
+	for {
+		as, arest, amore := strings.Cut(a, "/")
+		bs, brest, bmore := strings.Cut(b, "/")
+		switch c := strings.Compare(as, bs); {
+		case c != 0:
+			return c
+		case !amore || !bmore:
+			return strings.Compare(a, b) // the same name, a file and a folder
+		}
+		a, b = arest, brest
+	}
 }
 
 // replace puts a re-parsed page in the place of the page with the same

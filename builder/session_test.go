@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -402,4 +403,36 @@ func fileInodes(t *testing.T, dir string) map[string]uint64 {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestWalkOrder: walkOrder sorts paths the way fs.WalkDir visits them,
+// which is not plain string order ("a-b.md" sorts before "a/c.md" as a
+// string, after it in a walk).
+func TestWalkOrder(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"a/c.md", "a-b.md", "a.md", "a/b/z.md", "a/b.md", "ab/x.md", "A.md", "a b/y.md", "é.md", "z.md"}
+	for _, n := range names {
+		p := filepath.Join(dir, filepath.FromSlash(n))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var walked []string
+	err := fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			walked = append(walked, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sorted := slices.Clone(names)
+	slices.SortFunc(sorted, walkOrder)
+	if !slices.Equal(sorted, walked) {
+		t.Errorf("walkOrder:\n%q\nfs.WalkDir:\n%q", sorted, walked)
+	}
 }
