@@ -339,12 +339,11 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 	// site, and the index is mostly CPU while rendering waits on writes.
 	ictx, cancelIndex := context.WithCancel(ctx)
 	defer cancelIndex()
-	docs := site.SearchDocs()
 	indexDone := make(chan error, 1)
 	var indexTime, staticTime time.Duration
 	go func() {
 		t := time.Now()
-		err := buildIndex(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage.Dir(), docs)
+		err := buildIndex(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage.Dir(), site)
 		indexTime = time.Since(t)
 		if err == nil && !opts.NoStaticSearch {
 			// Through stage, not w: a session's later rebuilds do not
@@ -390,13 +389,22 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 // buildIndex builds the search index, turning a panic inside the index
 // library into an error: a failed build must leave the old site in place,
 // not crash.
-func buildIndex(ctx context.Context, dir, tmp string, docs []search.Doc) (err error) {
+func buildIndex(ctx context.Context, dir, tmp string, site *Site) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("search index: %v (is the disk full?)", r)
 		}
 	}()
-	return search.Build(ctx, dir, tmp, docs)
+	// Each page's document is made as the index takes it: a document holds
+	// a copy of its page's text (with its kind's fields), and a site's worth
+	// of them took as much memory as the pages' own text.
+	pages := slices.Clone(site.Pages)
+	urls := make(map[*Page]string, len(pages))
+	for _, p := range pages {
+		urls[p] = site.searchURL(p)
+	}
+	slices.SortFunc(pages, func(a, b *Page) int { return strings.Compare(urls[a], urls[b]) })
+	return search.BuildFrom(ctx, dir, tmp, len(pages), func(i int) search.Doc { return site.searchDoc(pages[i]) })
 }
 
 // collapseTemplateErrors reports a template error that breaks many pages
@@ -593,6 +601,7 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 		data, err := theme.Render(j.view.Layout, j.view)
 		if err == nil {
 			memo.rendered(j, digest, data)
+			j.view.nav = "" // every page's copy of the tree would stay until the last is written
 			err = stage.WriteFile(j.out, data)
 			if err != nil {
 				mu.Lock()

@@ -39,7 +39,15 @@ const MaxBodyBytes = 200 << 10
 func Build(ctx context.Context, dir, tmpDir string, docs []Doc) error {
 	docs = slices.Clone(docs)
 	slices.SortFunc(docs, func(a, b Doc) int { return strings.Compare(a.URL, b.URL) })
-	if err := build(ctx, dir, tmpDir, docs); err != nil {
+	return BuildFrom(ctx, dir, tmpDir, len(docs), func(i int) Doc { return docs[i] })
+}
+
+// BuildFrom is Build for n documents that doc returns one at a time, in
+// the order of their URLs, which must differ. Only a segment's worth of
+// documents is held at once: a large site's text need not be copied into
+// documents all together.
+func BuildFrom(ctx context.Context, dir, tmpDir string, n int, doc func(i int) Doc) error {
+	if err := build(ctx, dir, tmpDir, n, doc); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	return nil
@@ -57,7 +65,7 @@ const mergeMax = 10
 // gives the segment of an index written in a single batch.
 const segmentFile = "000000000002.zap"
 
-func build(ctx context.Context, dir, tmpDir string, docs []Doc) error {
+func build(ctx context.Context, dir, tmpDir string, total int, doc func(int) Doc) error {
 	m := NewMapping()
 	if err := m.Validate(); err != nil {
 		return err
@@ -71,13 +79,18 @@ func build(ctx context.Context, dir, tmpDir string, docs []Doc) error {
 	}
 	defer os.RemoveAll(work)
 	var segs []string
-	n := batchSize(len(docs))
-	for start := 0; start == 0 || start < len(docs); start += n {
+	n := batchSize(total)
+	batch := make([]Doc, 0, n)
+	for start := 0; start == 0 || start < total; start += n {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		batch = batch[:0]
+		for i := start; i < min(start+n, total); i++ {
+			batch = append(batch, doc(i))
+		}
 		path := filepath.Join(work, fmt.Sprintf("new-%d.zap", len(segs)))
-		if err := writeSegment(m, docs[start:min(start+n, len(docs))], path); err != nil {
+		if err := writeSegment(m, batch, path); err != nil {
 			return err
 		}
 		segs = append(segs, path)
@@ -271,11 +284,11 @@ func ascendingKey(n byte) []byte {
 }
 
 // batchSize returns the number of documents per segment before the merge
-// for n documents: at most 500 (memory grows with the segment), and at
-// most half of them, so that there are always at least two segments to
-// merge. Only a merge writes a term found once in one page inline in the
+// for n documents: at most 200 (a segment being written takes up to about
+// 1 MB of memory per page), and at most half of them, so that there are
+// always at least two segments to merge. Only a merge writes a term found once in one page inline in the
 // dictionary ("1-hit" encoding), which makes a small site's index a third
 // smaller.
 func batchSize(n int) int {
-	return max(1, min(500, (n+1)/2))
+	return max(1, min(200, (n+1)/2))
 }
