@@ -341,10 +341,21 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 	defer cancelIndex()
 	indexDone := make(chan error, 1)
 	var indexTime, staticTime time.Duration
+	// A build of its own (not a session's, which keeps the site for the
+	// next edit) lets go of each page's text once the index has it, and of
+	// its body once it is written: the static search export, which reads
+	// the index back, is the part of a large build that takes the most
+	// memory, and it runs after both.
+	oneShot := record == nil
 	go func() {
 		t := time.Now()
 		err := buildIndex(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage.Dir(), site)
 		indexTime = time.Since(t)
+		if oneShot {
+			for _, p := range site.Pages {
+				p.Text = ""
+			}
+		}
 		if err == nil && !opts.NoStaticSearch {
 			// Through stage, not w: a session's later rebuilds do not
 			// write it the way they write pages (see updateStatic).
@@ -358,6 +369,11 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 	pass := memo.pass(site, theme, nil, false)
 	written, rdiags, err := site.write(ctx, theme, w, pass)
 	res.Written, res.Rendered = written, written
+	if oneShot {
+		for _, p := range site.Pages {
+			p.Body, p.H1 = "", ""
+		}
+	}
 	res.Diagnostics = append(res.Diagnostics, rdiags...)
 	if err == nil && rdiags.Errors() > 0 {
 		err = ErrBuildFailed
