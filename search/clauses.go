@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"unicode"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Weights of a match per field: a word in the title says more about a page
@@ -246,11 +248,6 @@ func (p *plan) unmatched(i int, w string) bool {
 	if !spelt {
 		return false
 	}
-	q := p.wordQuery(w, vs, p.q.Partial && i == len(p.q.Words)-1, 0, p.splitTerms(w, vs), nil)
-	if q == nil {
-		return false
-	}
-	// The first match answers: no need to count them all.
 	adv, err := p.idx.Advanced()
 	if err != nil {
 		return false
@@ -260,6 +257,18 @@ func (p *plan) unmatched(i int, w string) bool {
 		return false
 	}
 	defer r.Close()
+	// A word of one term that some page holds matches: no need to build
+	// the whole word's query (prefixes take a walk of the dictionaries).
+	for _, v := range vs {
+		if len(v.terms) == 1 && holdsTerm(p.ctx, r, v.terms[0]) {
+			return false
+		}
+	}
+	q := p.wordQuery(w, vs, p.q.Partial && i == len(p.q.Words)-1, 0, p.splitTerms(w, vs), nil)
+	if q == nil {
+		return false
+	}
+	// The first match answers: no need to count them all.
 	s, err := q.Searcher(p.ctx, r, p.idx.Mapping(), search.SearcherOptions{Score: "none"})
 	if err != nil {
 		return false
@@ -267,6 +276,22 @@ func (p *plan) unmatched(i int, w string) bool {
 	defer s.Close()
 	d, err := s.Next(&search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)})
 	return err == nil && d == nil
+}
+
+// holdsTerm reports whether a page of r holds the term t in a text field.
+func holdsTerm(ctx context.Context, r index.IndexReader, t string) bool {
+	for _, f := range textFields {
+		tfr, err := r.TermFieldReader(ctx, []byte(t), f, false, false, false)
+		if err != nil {
+			continue
+		}
+		d, err := tfr.Next(nil)
+		_ = tfr.Close()
+		if err == nil && d != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // wordQuery matches one typed word: by its terms in any text field (as

@@ -150,7 +150,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 	var sr *bleve.SearchResult
 	var fc *facetCounter
 	for _, m := range p.modes() {
-		p.mode, p.only = m, nil
+		p.mode, p.only, p.found = m, nil, nil
 		p.text, p.all = p.textQuery(p.langs), nil
 		if tq, ok := p.text.(*tierQuery); ok {
 			p.nwords = len(tq.words.children)
@@ -159,11 +159,11 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 			p.all = p.textQuery(p.allLangs)
 		}
 		if p.checksText() {
-			ids, approx, err := p.phraseIDs(ctx)
+			ids, found, approx, err := p.phraseIDs(ctx)
 			if err != nil {
 				return nil, err
 			}
-			p.only, res.Approximate = ids, approx
+			p.only, p.found, res.Approximate = ids, found, approx
 		}
 		var facets []string
 		if !req.NoFacets {
@@ -264,12 +264,18 @@ func (p *plan) checksText() bool {
 
 // phraseIDs returns the pages, among the best phraseCandidates matching
 // every word of the query (the request's filters aside), whose text holds
-// each quoted phrase and none of the excluded ones. approx is true when
+// each quoted phrase and none of the excluded ones; and the same pages
+// with their scores, in document order (the search for them, limited to
+// these pages, scores them alike: see foundQuery). approx is true when
 // more pages matched than were checked.
-func (p *plan) phraseIDs(ctx context.Context) (ids []string, approx bool, err error) {
+func (p *plan) phraseIDs(ctx context.Context) (ids []string, found []scoredDoc, approx bool, err error) {
+	// The candidates need no facets, nor their translations noted.
+	grouping := p.grouping
+	p.grouping = false
 	sr, _, err := p.run(ctx, p.filtered(noFilters), phraseCandidates, 0, []string{FieldTitle, FieldSummary, FieldBody, FieldLang})
+	p.grouping = grouping
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	hl := p.highlighter()
 	ids = []string{}
@@ -278,9 +284,11 @@ func (p *plan) phraseIDs(ctx context.Context) (ids []string, approx bool, err er
 		texts := []string{str(d.Fields[FieldTitle]), str(d.Fields[FieldSummary]), str(d.Fields[FieldBody])}
 		if m.holdsPhrases(p.q.Phrases, texts) && !m.holdsAny(p.q.Exclude, texts) {
 			ids = append(ids, d.ID)
+			found = append(found, scoredDoc{id: d.IndexInternalID, score: d.Score})
 		}
 	}
-	return ids, sr.Total > uint64(len(sr.Hits)), nil
+	slices.SortFunc(found, func(a, b scoredDoc) int { return a.id.Compare(b.id) })
+	return ids, found, sr.Total > uint64(len(sr.Hits)), nil
 }
 
 // check validates and normalises the request's limits and filters.
@@ -338,7 +346,9 @@ type plan struct {
 	// only, when not nil, limits the hits to these documents (the pages
 	// found to hold the query's phrases).
 	only []string
-	hl   *highlighter
+	// found are the same pages with the scores the query gave them.
+	found []scoredDoc
+	hl    *highlighter
 	// typos[i] says word i matches nothing as typed (see plan.spelling).
 	typos []bool
 	ctx   context.Context
@@ -492,7 +502,11 @@ func (p *plan) filtered(skip string) query.Query {
 		return query.NewMatchNoneQuery()
 	}
 	if p.only != nil && !all {
-		q = &onlyQuery{q: q, ids: p.only}
+		if q == p.text {
+			q = &foundQuery{docs: p.found}
+		} else {
+			q = &onlyQuery{q: q, ids: p.only}
+		}
 	}
 	if len(filters) == 0 {
 		return q
