@@ -83,18 +83,37 @@ type scoredDoc struct {
 	score float64
 }
 
-// foundQuery gives back the pages a search of the same query found, with
-// the scores it gave them (the pages found to hold a query's phrases,
-// among those the search for candidates scored): searching the query
-// again, limited to them, would walk every page it matches to score them
-// the same. docs are in document order.
+// foundQuery gives back the pages a search of the same query found in
+// the index snapshot snapshot, with the scores it gave them (the pages
+// found to hold a query's phrases, among those the search for candidates
+// scored): searching the query again, limited to them, would walk every
+// page it matches to score them the same. docs are in document order,
+// which is the snapshot's own: in another snapshot (the index changed in
+// between) the query is otherwise.
 type foundQuery struct {
-	docs []scoredDoc
+	docs      []scoredDoc
+	snapshot  index.IndexReader
+	otherwise query.Query
 }
 
 // Searcher implements query.Query.
-func (q *foundQuery) Searcher(context.Context, index.IndexReader, mapping.IndexMapping, search.SearcherOptions) (search.Searcher, error) {
+func (q *foundQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	if r != q.snapshot {
+		return q.otherwise.Searcher(ctx, r, m, opts)
+	}
 	return &foundSearcher{docs: q.docs}, nil
+}
+
+// readerQuery is q, noting the index snapshot it searches in r.
+type readerQuery struct {
+	q query.Query
+	r *index.IndexReader
+}
+
+// Searcher implements query.Query.
+func (q *readerQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	*q.r = r
+	return q.q.Searcher(ctx, r, m, opts)
 }
 
 // foundSearcher yields its pages in document order.

@@ -46,7 +46,8 @@ type matcher struct {
 	// pstarts holds the first two runes of every stem and stem prefix, as
 	// analysed and folded, short the stems of one rune (see mayStem).
 	pstarts, short map[string]bool
-	cache          map[string]string // lower-cased word → stem, "" for a stop word
+	cache          map[string]string   // lower-cased word → stem, "" for a stop word
+	phrases        map[string][]string // phrase → its stems (see holdsPhrase)
 }
 
 // stemPrefix is a stem matched as a prefix of a word's stem, or folded,
