@@ -153,7 +153,7 @@ func (p *plan) textQuery(langs []string) query.Query {
 	joined := p.joinedWords(vss, langs)
 	u := &unionQuery{}
 	for i, w := range words {
-		q := p.wordQuery(w.text, w.vs, w.partial, p.spelling(i), p.splitTerms(w.text, w.vs), joined[i])
+		q := p.wordQuery(w.text, w.vs, w.partial, p.spelling(i), p.splitTerms(w.text, w.vs), joined[i], p.headTerms(w.vs))
 		if q == nil {
 			continue
 		}
@@ -198,7 +198,7 @@ func (p *plan) textQuery(langs []string) query.Query {
 			}
 		}
 		if len(one) > 0 {
-			if q := p.wordQuery(x, one, false, 0, nil, nil); q != nil {
+			if q := p.wordQuery(x, one, false, 0, nil, nil, nil); q != nil {
 				mustNot = append(mustNot, q)
 			}
 		}
@@ -264,7 +264,7 @@ func (p *plan) unmatched(i int, w string) bool {
 			return false
 		}
 	}
-	q := p.wordQuery(w, vs, p.q.Partial && i == len(p.q.Words)-1, 0, p.splitTerms(w, vs), nil)
+	q := p.wordQuery(w, vs, p.q.Partial && i == len(p.q.Words)-1, 0, p.splitTerms(w, vs), nil, p.headTerms(vs))
 	if q == nil {
 		return false
 	}
@@ -302,8 +302,9 @@ func holdsTerm(ctx context.Context, r index.IndexReader, t string) bool {
 // modeFuzzy, 1 for a word that matches nothing as typed (see
 // plan.spelling). splits are the ways w is matched by its parts (see
 // plan.splitTerms), joined the terms of w written together with the word
-// before or after it (see plan.joinedWords).
-func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64, splits [][]string, joined []string) query.Query {
+// before or after it (see plan.joinedWords), heads the compounds whose
+// last part w is, matched on Dutch pages (see plan.headTerms).
+func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64, splits [][]string, joined, heads []string) query.Query {
 	var alts []query.Query
 	var stems []string
 	several := len(analyze(p.words, w)) > 1
@@ -327,6 +328,9 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64,
 	alts = append(alts, p.splitQueries(splits)...)
 	for _, t := range joined {
 		alts = append(alts, fieldsQuery(t, joinFactor))
+	}
+	for _, c := range heads {
+		alts = append(alts, &langOnlyQuery{q: fieldsQuery(c, headFactor), lang: headsLang, tables: &p.ix.tables})
 	}
 	if lw := strings.ToLower(w); len(vs) > 0 || p.isTag(lw) {
 		// A stop word can still be a tag ("IT").

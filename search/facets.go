@@ -30,6 +30,10 @@ type facetTable struct {
 	urls      map[uint64]string
 	groupDocs [][]uint64
 	groupMax  int
+	// rev holds the snapshot's terms that may be compounds, reversed
+	// (see reversedTerms).
+	revOnce sync.Once
+	rev     []string
 }
 
 type facetDoc struct {

@@ -108,6 +108,11 @@ func (h *highlighter) matcher(lang string) *matcher {
 		for _, t := range joined[i] {
 			add(t, i)
 		}
+		if key == headsLang {
+			for _, t := range p.headTerms(vss[i]) {
+				add(t, i)
+			}
+		}
 		for _, t := range p.foldedTerms(w, vss[i]) {
 			add(t, i)
 		}
