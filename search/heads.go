@@ -47,27 +47,43 @@ func reverseRunes(s string) string {
 }
 
 // headTerms returns the compounds of the vocabulary whose last part is the
-// Dutch term of the typed word (vs: its analyses).
+// Dutch term of the typed word (vs: its analyses). A search asks for them
+// several times (each mode's query, typo check, snippets): they are looked
+// up once per term.
 func (p *plan) headTerms(vs []variant) []string {
+	// Only one variant holds the Dutch analysis.
+	i := slices.IndexFunc(vs, func(v variant) bool { return slices.Contains(v.langs, headsLang) })
+	if i < 0 || len(vs[i].terms) != 1 {
+		return nil
+	}
+	t := vs[i].terms[0]
+	if out, ok := p.heads[t]; ok {
+		return out
+	}
+	out := p.compoundsEnding(t)
+	if p.heads == nil {
+		p.heads = map[string][]string{}
+	}
+	p.heads[t] = out
+	return out
+}
+
+// compoundsEnding returns the first maxHeads compounds of the vocabulary
+// whose last part is the Dutch term t.
+func (p *plan) compoundsEnding(t string) []string {
+	n := utf8.RuneCountInString(t)
+	if n < compoundMinRunes {
+		return nil
+	}
 	var out []string
-	for _, v := range vs {
-		if len(v.terms) != 1 || !slices.Contains(v.langs, headsLang) {
+	for _, c := range p.endingWith(t) {
+		if utf8.RuneCountInString(c) < n+compoundMinRunes || slices.Contains(out, c) {
 			continue
 		}
-		t := v.terms[0]
-		n := utf8.RuneCountInString(t)
-		if n < compoundMinRunes {
-			continue
-		}
-		for _, c := range p.endingWith(t) {
-			if utf8.RuneCountInString(c) < n+compoundMinRunes || slices.Contains(out, c) {
-				continue
-			}
-			if p.isFirstPart(c[:len(c)-len(t)]) {
-				out = append(out, c)
-				if len(out) == maxHeads {
-					return out
-				}
+		if p.isFirstPart(c[:len(c)-len(t)]) {
+			out = append(out, c)
+			if len(out) == maxHeads {
+				break
 			}
 		}
 	}

@@ -415,6 +415,8 @@ type plan struct {
 	// a term is in the index (see joins.go).
 	forms map[string][]string
 	vocab map[string]bool
+	// heads caches the compounds ending with a Dutch term (see headTerms).
+	heads map[string][]string
 }
 
 // highlighter returns the plan's highlighter, which also checks phrases.
