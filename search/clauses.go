@@ -361,12 +361,12 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64,
 		// an automaton, so not on every field.
 		for _, t := range stems {
 			if d := fuzziness(t); d > 0 {
-				alts = append(alts, fuzzy(FieldBody, t, d, boostBody*spelling))
+				alts = append(alts, p.fuzzy(FieldBody, t, d, boostBody*spelling))
 			}
 		}
 		for _, s := range surface {
 			if d := fuzziness(s); d > 0 {
-				alts = append(alts, fuzzy(FieldWords, s, d, boostTitle*spelling))
+				alts = append(alts, p.fuzzy(FieldWords, s, d, boostTitle*spelling))
 			}
 		}
 	}
@@ -451,8 +451,8 @@ func fieldsQuery(t string, factor float64) query.Query {
 	)
 }
 
-func fuzzy(field, t string, d int, boost float64) query.Query {
-	return &fuzzyQuery{field: field, term: t, fuzziness: d, boost: boost}
+func (p *plan) fuzzy(field, t string, d int, boost float64) query.Query {
+	return &fuzzyQuery{field: field, term: t, fuzziness: d, boost: boost, tables: &p.ix.tables}
 }
 
 func prefix(field, pre string, boost float64) query.Query {

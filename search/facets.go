@@ -34,6 +34,9 @@ type facetTable struct {
 	// (see reversedTerms).
 	revOnce sync.Once
 	rev     []string
+	// spell holds the terms fuzzy queries found (see fuzzyQuery).
+	spellMu sync.Mutex
+	spell   map[fuzzyKey]spelt
 }
 
 type facetDoc struct {

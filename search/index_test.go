@@ -253,3 +253,33 @@ func TestIndex_UpdateNormalizes(t *testing.T) {
 		t.Errorf("naïve after an update: %+v", res)
 	}
 }
+
+// TestIndex_TypoAfterUpdate: a misspelt word searched again after an
+// update finds the words spelt like it that the update brought, not only
+// those found before it.
+func TestIndex_TypoAfterUpdate(t *testing.T) {
+	dir := t.TempDir()
+	ixDir := filepath.Join(dir, "index")
+	if err := search.Build(context.Background(), ixDir, dir, []search.Doc{{URL: "/a/", Title: "A", Body: "The word is quizotic here.", Lang: "en"}}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.OpenForUpdate(ixDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for i, want := range []int{1, 2} {
+		if i > 0 {
+			if err := ix.Update(context.Background(), []search.Doc{{URL: "/b/", Title: "B", Body: "The word is quixatic there.", Lang: "en"}}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := search.Search(context.Background(), ix, search.Request{Query: "quixotic "})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Fuzzy || len(res.Hits) != want {
+			t.Errorf("search %d: fuzzy %v, %d hits, want %d by spelling", i+1, res.Fuzzy, len(res.Hits), want)
+		}
+	}
+}
