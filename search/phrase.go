@@ -219,14 +219,28 @@ func (m *matcher) runFrom(text string, i int, want []string) bool {
 	return true
 }
 
+// asciiWord tells, per ASCII character, isWordRune.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isWordRune(rune(c))
+	}
+	return t
+}()
+
 // nextWord returns the bounds of the first word (letters, digits and
 // marks, and apostrophes between letters, as in "team's") at or after i,
 // or -1, -1.
 func nextWord(s string, i int) (int, int) {
 	start := -1
 	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		r, n := rune(s[i]), 1
+		var word bool
+		if r < utf8.RuneSelf {
+			word = asciiWord[r]
+		} else {
+			r, n = utf8.DecodeRuneInString(s[i:])
+			word = isWordRune(r)
+		}
 		if !word && start >= 0 && (r == '\'' || r == '’') && i+n < len(s) {
 			next, _ := utf8.DecodeRuneInString(s[i+n:])
 			word = unicode.IsLetter(next)

@@ -149,6 +149,9 @@ func (m *matcher) match(tok string) int { return m.matchWord(tok, true) }
 // matchWord is match; quick skips the stemming of words that cannot match
 // (see mayStem), which changes no answer.
 func (m *matcher) matchWord(tok string, quick bool) int {
+	if quick && isASCII(tok) && m.rejectsASCII(tok) {
+		return -1
+	}
 	low := strings.ToLower(tok)
 	folded := fold(low)
 	if m.prefix != "" && strings.HasPrefix(folded, m.prefix) {
@@ -192,6 +195,16 @@ func (m *matcher) matchWord(tok string, quick bool) int {
 // of its word, as written or folded (but a stem of one letter, which
 // starts with the first).
 func (m *matcher) mayStem(low, folded string) bool {
+	m.listStarts()
+	may := func(s string) bool {
+		r, _ := utf8.DecodeRuneInString(s)
+		return m.pstarts[firstRunes(s, 2)] || m.short[firstRunes(s, 1)] || m.first[r]
+	}
+	return may(low) || folded != low && may(folded)
+}
+
+// listStarts fills pstarts and short, the first time.
+func (m *matcher) listStarts() {
 	if m.pstarts == nil {
 		m.pstarts, m.short = map[string]bool{}, map[string]bool{}
 		add := func(t string) {
@@ -209,11 +222,56 @@ func (m *matcher) mayStem(low, folded string) bool {
 			add(sp.stem)
 		}
 	}
-	may := func(s string) bool {
-		r, _ := utf8.DecodeRuneInString(s)
-		return m.pstarts[firstRunes(s, 2)] || m.short[firstRunes(s, 1)] || m.first[r]
+}
+
+// rejectsASCII reports whether matchWord, quick, answers -1 for the
+// ASCII word tok before stemming it, as it would find out, but without
+// making a lower-cased copy of tok: most words of a text are rejected so.
+// (An ASCII word is its own folded form.)
+func (m *matcher) rejectsASCII(tok string) bool {
+	if m.prefix != "" && hasLowerPrefix(tok, m.prefix) {
+		return false
 	}
-	return may(low) || folded != low && may(folded)
+	for _, sp := range m.stemPrefixes {
+		if hasLowerPrefix(tok, sp.folded) {
+			return false
+		}
+	}
+	var buf [2]byte
+	n := min(2, len(tok))
+	for i := range n {
+		buf[i] = lowerASCII(tok[i])
+	}
+	if n == 0 || m.starts[string(buf[:n])] || m.first[rune(buf[0])] {
+		return false
+	}
+	if len(m.stemPrefixes) == 0 {
+		return true
+	}
+	m.listStarts()
+	return !m.pstarts[string(buf[:n])] && !m.short[string(buf[:1])]
+}
+
+// hasLowerPrefix reports whether the ASCII word tok, lower-cased, starts
+// with pre.
+func hasLowerPrefix(tok, pre string) bool {
+	if len(tok) < len(pre) {
+		return false
+	}
+	for i := 0; i < len(pre); i++ {
+		if lowerASCII(tok[i]) != pre[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII lower-cases an ASCII letter.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // span is a matched word in a text.
