@@ -46,8 +46,10 @@ type matcher struct {
 	// pstarts holds the first two runes of every stem and stem prefix, as
 	// analysed and folded, short the stems of one rune (see mayStem).
 	pstarts, short map[string]bool
-	cache          map[string]string   // lower-cased word → stem, "" for a stop word
-	phrases        map[string][]string // phrase → its stems (see holdsPhrase)
+	// ascii is what rejectsASCII lets through, listed when first needed.
+	ascii   *asciiSet
+	cache   map[string]string   // lower-cased word → stem, "" for a stop word
+	phrases map[string][]string // phrase → its stems (see holdsPhrase)
 }
 
 // stemPrefix is a stem matched as a prefix of a word's stem, or folded,
@@ -237,19 +239,70 @@ func (m *matcher) rejectsASCII(tok string) bool {
 			return false
 		}
 	}
-	var buf [2]byte
-	n := min(2, len(tok))
-	for i := range n {
-		buf[i] = lowerASCII(tok[i])
-	}
-	if n == 0 || m.starts[string(buf[:n])] || m.first[rune(buf[0])] {
+	if len(tok) == 0 {
 		return false
 	}
-	if len(m.stemPrefixes) == 0 {
-		return true
+	if m.ascii == nil {
+		m.ascii = m.asciiStarts()
 	}
-	m.listStarts()
-	return !m.pstarts[string(buf[:n])] && !m.short[string(buf[:1])]
+	return !m.ascii.has(tok)
+}
+
+// asciiSet holds the first two characters, lower-cased, of the ASCII
+// words that may match (two), and the words of one character (one).
+type asciiSet struct {
+	two [128][2]uint64
+	one [2]uint64
+}
+
+// has reports whether the ASCII word w may match.
+func (a *asciiSet) has(w string) bool {
+	c := lowerASCII(w[0])
+	if len(w) == 1 {
+		return a.one[c>>6]&(1<<(c&63)) != 0
+	}
+	d := lowerASCII(w[1])
+	return a.two[c][d>>6]&(1<<(d&63)) != 0
+}
+
+// asciiStarts lists what rejectsASCII lets through on the first letters
+// of a word: those of the matcher's stems (starts), of its fuzzy terms
+// (first) and, when it has stem prefixes, those mayStem lets through.
+func (m *matcher) asciiStarts() *asciiSet {
+	a := &asciiSet{}
+	// key is a word's first one or two runes: it matches words that
+	// start so; every, a word's first rune: every word that starts with it.
+	key := func(k string) {
+		switch {
+		case len(k) == 1 && k[0] < utf8.RuneSelf:
+			a.one[k[0]>>6] |= 1 << (k[0] & 63)
+		case len(k) == 2 && k[0] < utf8.RuneSelf && k[1] < utf8.RuneSelf:
+			a.two[k[0]][k[1]>>6] |= 1 << (k[1] & 63)
+		}
+	}
+	every := func(r rune) {
+		if r < utf8.RuneSelf {
+			a.one[r>>6] |= 1 << (r & 63)
+			a.two[r] = [2]uint64{^uint64(0), ^uint64(0)}
+		}
+	}
+	for k := range m.starts {
+		key(k)
+	}
+	for r := range m.first {
+		every(r)
+	}
+	if len(m.stemPrefixes) > 0 {
+		m.listStarts()
+		for k := range m.pstarts {
+			key(k)
+		}
+		for k := range m.short {
+			r, _ := utf8.DecodeRuneInString(k)
+			every(r)
+		}
+	}
+	return a
 }
 
 // hasLowerPrefix reports whether the ASCII word tok, lower-cased, starts
