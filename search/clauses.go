@@ -264,7 +264,13 @@ func (p *plan) unmatched(i int, w string) bool {
 			return false
 		}
 	}
-	q := p.wordQuery(w, vs, p.q.Partial && i == len(p.q.Words)-1, 0, p.splitTerms(w, vs), nil, p.headTerms(vs))
+	partial := p.q.Partial && i == len(p.q.Words)-1
+	// Nor for a word being typed that begins a word of a title, heading
+	// or summary (see wordQuery).
+	if pre := p.prefixOf(w); partial && pre != "" && holdsPrefix(p.ctx, r, FieldWords, pre) {
+		return false
+	}
+	q := p.wordQuery(w, vs, partial, 0, p.splitTerms(w, vs), nil, p.headTerms(vs))
 	if q == nil {
 		return false
 	}
@@ -281,17 +287,41 @@ func (p *plan) unmatched(i int, w string) bool {
 // holdsTerm reports whether a page of r holds the term t in a text field.
 func holdsTerm(ctx context.Context, r index.IndexReader, t string) bool {
 	for _, f := range textFields {
-		tfr, err := r.TermFieldReader(ctx, []byte(t), f, false, false, false)
-		if err != nil {
-			continue
-		}
-		d, err := tfr.Next(nil)
-		_ = tfr.Close()
-		if err == nil && d != nil {
+		if fieldHolds(ctx, r, f, t) {
 			return true
 		}
 	}
 	return false
+}
+
+// fieldHolds reports whether a page of r holds the term t in field.
+func fieldHolds(ctx context.Context, r index.IndexReader, field, t string) bool {
+	tfr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, false)
+	if err != nil {
+		return false
+	}
+	defer tfr.Close()
+	d, err := tfr.Next(nil)
+	return err == nil && d != nil
+}
+
+// holdsPrefix reports whether a page of r holds a term of field that
+// begins with pre.
+func holdsPrefix(ctx context.Context, r index.IndexReader, field, pre string) bool {
+	dict, err := r.FieldDictPrefix(field, []byte(pre))
+	if err != nil {
+		return false
+	}
+	defer dict.Close()
+	for {
+		e, err := dict.Next()
+		if err != nil || e == nil {
+			return false
+		}
+		if fieldHolds(ctx, r, field, e.Term) {
+			return true
+		}
+	}
 }
 
 // wordQuery matches one typed word: by its terms in any text field (as
