@@ -308,18 +308,26 @@ func fieldHolds(ctx context.Context, r index.IndexReader, field, t string) bool 
 // holdsPrefix reports whether a page of r holds a term of field that
 // begins with pre.
 func holdsPrefix(ctx context.Context, r index.IndexReader, field, pre string) bool {
+	found := false
 	dict, err := r.FieldDictPrefix(field, []byte(pre))
+	eachTerm(dict, err, func(t string) bool {
+		found = fieldHolds(ctx, r, field, t)
+		return !found
+	})
+	return found
+}
+
+// eachTerm calls f with the terms of dict (opened with the error err) in
+// order, until f returns false or the terms run out, and closes dict.
+func eachTerm(dict index.FieldDict, err error, f func(t string) bool) {
 	if err != nil {
-		return false
+		return
 	}
 	defer dict.Close()
 	for {
 		e, err := dict.Next()
-		if err != nil || e == nil {
-			return false
-		}
-		if fieldHolds(ctx, r, field, e.Term) {
-			return true
+		if err != nil || e == nil || !f(e.Term) {
+			return
 		}
 	}
 }

@@ -133,20 +133,13 @@ func (t *facetTable) reversedTerms(idx interface {
 		seen := map[string]bool{}
 		for _, f := range textFields {
 			dict, err := idx.FieldDict(f)
-			if err != nil {
-				continue
-			}
-			for {
-				e, err := dict.Next()
-				if err != nil || e == nil {
-					break
+			eachTerm(dict, err, func(term string) bool {
+				if isCompoundLength(term) && !seen[term] {
+					seen[term] = true
+					t.rev = append(t.rev, reverseRunes(term))
 				}
-				if isCompoundLength(e.Term) && !seen[e.Term] {
-					seen[e.Term] = true
-					t.rev = append(t.rev, reverseRunes(e.Term))
-				}
-			}
-			_ = dict.Close()
+				return true
+			})
 		}
 		slices.Sort(t.rev)
 	})

@@ -497,17 +497,10 @@ func (p *plan) isTag(t string) bool {
 	if p.tags == nil {
 		p.tags = map[string]bool{}
 		dict, err := p.idx.FieldDict(FieldTags)
-		if err != nil {
-			return false
-		}
-		defer dict.Close()
-		for {
-			e, err := dict.Next()
-			if err != nil || e == nil {
-				break
-			}
-			p.tags[e.Term] = true
-		}
+		eachTerm(dict, err, func(t string) bool {
+			p.tags[t] = true
+			return true
+		})
 	}
 	return p.tags[t]
 }
