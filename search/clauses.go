@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"unicode"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Weights of a match per field: a word in the title says more about a page
@@ -151,7 +153,7 @@ func (p *plan) textQuery(langs []string) query.Query {
 	joined := p.joinedWords(vss, langs)
 	u := &unionQuery{}
 	for i, w := range words {
-		q := p.wordQuery(w.text, w.vs, w.partial, p.spelling(i), p.splitTerms(w.text, w.vs), joined[i])
+		q := p.wordQuery(w.text, w.vs, w.partial, p.spelling(i), p.splitTerms(w.text, w.vs), joined[i], p.headTerms(w.vs))
 		if q == nil {
 			continue
 		}
@@ -196,7 +198,7 @@ func (p *plan) textQuery(langs []string) query.Query {
 			}
 		}
 		if len(one) > 0 {
-			if q := p.wordQuery(x, one, false, 0, nil, nil); q != nil {
+			if q := p.wordQuery(x, one, false, 0, nil, nil, nil); q != nil {
 				mustNot = append(mustNot, q)
 			}
 		}
@@ -246,11 +248,6 @@ func (p *plan) unmatched(i int, w string) bool {
 	if !spelt {
 		return false
 	}
-	q := p.wordQuery(w, vs, p.q.Partial && i == len(p.q.Words)-1, 0, p.splitTerms(w, vs), nil)
-	if q == nil {
-		return false
-	}
-	// The first match answers: no need to count them all.
 	adv, err := p.idx.Advanced()
 	if err != nil {
 		return false
@@ -260,6 +257,24 @@ func (p *plan) unmatched(i int, w string) bool {
 		return false
 	}
 	defer r.Close()
+	// A word of one term that some page holds matches: no need to build
+	// the whole word's query (prefixes take a walk of the dictionaries).
+	for _, v := range vs {
+		if len(v.terms) == 1 && holdsTerm(p.ctx, r, v.terms[0]) {
+			return false
+		}
+	}
+	partial := p.q.Partial && i == len(p.q.Words)-1
+	// Nor for a word being typed that begins a word of a title, heading
+	// or summary (see wordQuery).
+	if pre := p.prefixOf(w); partial && pre != "" && holdsPrefix(p.ctx, r, FieldWords, pre) {
+		return false
+	}
+	q := p.wordQuery(w, vs, partial, 0, p.splitTerms(w, vs), nil, p.headTerms(vs))
+	if q == nil {
+		return false
+	}
+	// The first match answers: no need to count them all.
 	s, err := q.Searcher(p.ctx, r, p.idx.Mapping(), search.SearcherOptions{Score: "none"})
 	if err != nil {
 		return false
@@ -267,6 +282,54 @@ func (p *plan) unmatched(i int, w string) bool {
 	defer s.Close()
 	d, err := s.Next(&search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)})
 	return err == nil && d == nil
+}
+
+// holdsTerm reports whether a page of r holds the term t in a text field.
+func holdsTerm(ctx context.Context, r index.IndexReader, t string) bool {
+	for _, f := range textFields {
+		if fieldHolds(ctx, r, f, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldHolds reports whether a page of r holds the term t in field.
+func fieldHolds(ctx context.Context, r index.IndexReader, field, t string) bool {
+	tfr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, false)
+	if err != nil {
+		return false
+	}
+	defer tfr.Close()
+	d, err := tfr.Next(nil)
+	return err == nil && d != nil
+}
+
+// holdsPrefix reports whether a page of r holds a term of field that
+// begins with pre.
+func holdsPrefix(ctx context.Context, r index.IndexReader, field, pre string) bool {
+	found := false
+	dict, err := r.FieldDictPrefix(field, []byte(pre))
+	eachTerm(dict, err, func(t string) bool {
+		found = fieldHolds(ctx, r, field, t)
+		return !found
+	})
+	return found
+}
+
+// eachTerm calls f with the terms of dict (opened with the error err) in
+// order, until f returns false or the terms run out, and closes dict.
+func eachTerm(dict index.FieldDict, err error, f func(t string) bool) {
+	if err != nil {
+		return
+	}
+	defer dict.Close()
+	for {
+		e, err := dict.Next()
+		if err != nil || e == nil || !f(e.Term) {
+			return
+		}
+	}
 }
 
 // wordQuery matches one typed word: by its terms in any text field (as
@@ -277,8 +340,9 @@ func (p *plan) unmatched(i int, w string) bool {
 // modeFuzzy, 1 for a word that matches nothing as typed (see
 // plan.spelling). splits are the ways w is matched by its parts (see
 // plan.splitTerms), joined the terms of w written together with the word
-// before or after it (see plan.joinedWords).
-func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64, splits [][]string, joined []string) query.Query {
+// before or after it (see plan.joinedWords), heads the compounds whose
+// last part w is, matched on Dutch pages (see plan.headTerms).
+func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64, splits [][]string, joined, heads []string) query.Query {
 	var alts []query.Query
 	var stems []string
 	several := len(analyze(p.words, w)) > 1
@@ -302,6 +366,9 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64,
 	alts = append(alts, p.splitQueries(splits)...)
 	for _, t := range joined {
 		alts = append(alts, fieldsQuery(t, joinFactor))
+	}
+	for _, c := range heads {
+		alts = append(alts, &langOnlyQuery{q: fieldsQuery(c, headFactor), lang: headsLang, tables: &p.ix.tables})
 	}
 	if lw := strings.ToLower(w); len(vs) > 0 || p.isTag(lw) {
 		// A stop word can still be a tag ("IT").
@@ -332,12 +399,12 @@ func (p *plan) wordQuery(w string, vs []variant, partial bool, spelling float64,
 		// an automaton, so not on every field.
 		for _, t := range stems {
 			if d := fuzziness(t); d > 0 {
-				alts = append(alts, fuzzy(FieldBody, t, d, boostBody*spelling))
+				alts = append(alts, p.fuzzy(FieldBody, t, d, boostBody*spelling))
 			}
 		}
 		for _, s := range surface {
 			if d := fuzziness(s); d > 0 {
-				alts = append(alts, fuzzy(FieldWords, s, d, boostTitle*spelling))
+				alts = append(alts, p.fuzzy(FieldWords, s, d, boostTitle*spelling))
 			}
 		}
 	}
@@ -422,8 +489,8 @@ func fieldsQuery(t string, factor float64) query.Query {
 	)
 }
 
-func fuzzy(field, t string, d int, boost float64) query.Query {
-	return &fuzzyQuery{field: field, term: t, fuzziness: d, boost: boost}
+func (p *plan) fuzzy(field, t string, d int, boost float64) query.Query {
+	return &fuzzyQuery{field: field, term: t, fuzziness: d, boost: boost, tables: &p.ix.tables}
 }
 
 func prefix(field, pre string, boost float64) query.Query {

@@ -30,6 +30,13 @@ type facetTable struct {
 	urls      map[uint64]string
 	groupDocs [][]uint64
 	groupMax  int
+	// rev holds the snapshot's terms that may be compounds, reversed
+	// (see reversedTerms).
+	revOnce sync.Once
+	rev     []string
+	// spell holds the terms fuzzy queries found (see fuzzyQuery).
+	spellMu sync.Mutex
+	spell   map[fuzzyKey]spelt
 }
 
 type facetDoc struct {

@@ -7,7 +7,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"kb/search"
@@ -251,5 +253,79 @@ func TestIndex_UpdateNormalizes(t *testing.T) {
 	}
 	if res.Total != 1 || len(res.Hits) != 1 || !strings.Contains(res.Hits[0].Fragments[0], "<mark>Naïve</mark>") {
 		t.Errorf("naïve after an update: %+v", res)
+	}
+}
+
+// TestIndex_TypoAfterUpdate: a misspelt word searched again after an
+// update finds the words spelt like it that the update brought, not only
+// those found before it.
+func TestIndex_TypoAfterUpdate(t *testing.T) {
+	dir := t.TempDir()
+	ixDir := filepath.Join(dir, "index")
+	if err := search.Build(context.Background(), ixDir, dir, []search.Doc{{URL: "/a/", Title: "A", Body: "The word is quizotic here.", Lang: "en"}}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.OpenForUpdate(ixDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for i, want := range []int{1, 2} {
+		if i > 0 {
+			if err := ix.Update(context.Background(), []search.Doc{{URL: "/b/", Title: "B", Body: "The word is quixatic there.", Lang: "en"}}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := search.Search(context.Background(), ix, search.Request{Query: "quixotic "})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Fuzzy || len(res.Hits) != want {
+			t.Errorf("search %d: fuzzy %v, %d hits, want %d by spelling", i+1, res.Fuzzy, len(res.Hits), want)
+		}
+	}
+}
+
+// TestSearch_ConcurrentSameAnswers: searches running at once on a freshly
+// opened index, misspelt words and the last parts of Dutch compounds
+// among them, answer as the same searches run one after the other.
+func TestSearch_ConcurrentSameAnswers(t *testing.T) {
+	idx, _ := buildOpen(t, []search.Doc{
+		{URL: "/en/a/", Title: "Mentorship circle", Body: "A circle of mentors meets every month. Meeting notes are shared.", Lang: "en"},
+		{URL: "/nl/b/", Title: "Projectrollen", Body: "De projectleider beslist. Teamafspraken staan in de woordenlijst.", Lang: "nl"},
+		{URL: "/nl/c/", Title: "Afspraken", Body: "Afspraken over vergaderingen en de planning.", Lang: "nl"},
+	})
+	queries := []string{"mentorship cirlce ", "meetnig ", "leider", "afspraken ", "lijst ", "vergaderingne ", "circle men", "planing "}
+	const rounds = 8
+	got := make([][]*search.Result, rounds)
+	var wg sync.WaitGroup
+	for g := range rounds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range queries {
+				q := queries[(i+g)%len(queries)]
+				res, err := search.Search(context.Background(), idx, search.Request{Query: q})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				res.TookMS = 0
+				got[g] = append(got[g], res)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, q := range queries {
+		want, err := search.Search(context.Background(), idx, search.Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.TookMS = 0
+		for g := range rounds {
+			if res := got[g][(i-g%len(queries)+len(queries))%len(queries)]; !reflect.DeepEqual(res, want) {
+				t.Errorf("%q at once: %+v, one after the other: %+v", q, res, want)
+			}
+		}
 	}
 }

@@ -33,15 +33,28 @@ func (m *matcher) holdsPhrases(phrases, texts []string) bool {
 // words or more.
 func (m *matcher) holdsAny(phrases, texts []string) bool {
 	for _, ph := range phrases {
-		if len(analyze(m.an, ph)) > 1 && m.holdsPhrase(ph, texts) {
+		if len(m.phraseStems(ph)) > 1 && m.holdsPhrase(ph, texts) {
 			return true
 		}
 	}
 	return false
 }
 
+// phraseStems returns the stems of phrase, analysed once per request.
+func (m *matcher) phraseStems(phrase string) []string {
+	want, ok := m.phrases[phrase]
+	if !ok {
+		want = analyze(m.an, phrase)
+		if m.phrases == nil {
+			m.phrases = map[string][]string{}
+		}
+		m.phrases[phrase] = want
+	}
+	return want
+}
+
 func (m *matcher) holdsPhrase(phrase string, texts []string) bool {
-	want := analyze(m.an, phrase)
+	want := m.phraseStems(phrase)
 	if len(want) < 2 {
 		return true // a single word: the index has matched it already
 	}
@@ -81,7 +94,7 @@ func (m *matcher) holdsRun(text string, want []string) bool {
 		}
 	}
 	for off := 0; off < len(text); {
-		i := strings.IndexFunc(text[off:], func(r rune) bool { return r >= utf8.RuneSelf })
+		i := indexNonASCII(text[off:])
 		if i < 0 {
 			break
 		}
@@ -104,6 +117,17 @@ func (m *matcher) holdsRun(text string, want []string) bool {
 		}
 	}
 	return false
+}
+
+// indexNonASCII returns the index of the first byte of s that is not
+// ASCII (the start of the first rune at or above utf8.RuneSelf), or -1.
+func indexNonASCII(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return -1
 }
 
 func isASCII(s string) bool {
@@ -195,14 +219,28 @@ func (m *matcher) runFrom(text string, i int, want []string) bool {
 	return true
 }
 
+// asciiWord tells, per ASCII character, isWordRune.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isWordRune(rune(c))
+	}
+	return t
+}()
+
 // nextWord returns the bounds of the first word (letters, digits and
 // marks, and apostrophes between letters, as in "team's") at or after i,
 // or -1, -1.
 func nextWord(s string, i int) (int, int) {
 	start := -1
 	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		r, n := rune(s[i]), 1
+		var word bool
+		if r < utf8.RuneSelf {
+			word = asciiWord[r]
+		} else {
+			r, n = utf8.DecodeRuneInString(s[i:])
+			word = isWordRune(r)
+		}
 		if !word && start >= 0 && (r == '\'' || r == '’') && i+n < len(s) {
 			next, _ := utf8.DecodeRuneInString(s[i+n:])
 			word = unicode.IsLetter(next)

@@ -8,10 +8,12 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Timeout bounds one search, facets and snippets included.
@@ -150,7 +152,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 	var sr *bleve.SearchResult
 	var fc *facetCounter
 	for _, m := range p.modes() {
-		p.mode, p.only = m, nil
+		p.mode, p.only, p.found = m, nil, nil
 		p.text, p.all = p.textQuery(p.langs), nil
 		if tq, ok := p.text.(*tierQuery); ok {
 			p.nwords = len(tq.words.children)
@@ -159,11 +161,11 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 			p.all = p.textQuery(p.allLangs)
 		}
 		if p.checksText() {
-			ids, approx, err := p.phraseIDs(ctx)
+			ids, found, approx, err := p.phraseIDs(ctx)
 			if err != nil {
 				return nil, err
 			}
-			p.only, res.Approximate = ids, approx
+			p.only, p.found, res.Approximate = ids, found, approx
 		}
 		var facets []string
 		if !req.NoFacets {
@@ -264,23 +266,81 @@ func (p *plan) checksText() bool {
 
 // phraseIDs returns the pages, among the best phraseCandidates matching
 // every word of the query (the request's filters aside), whose text holds
-// each quoted phrase and none of the excluded ones. approx is true when
-// more pages matched than were checked.
-func (p *plan) phraseIDs(ctx context.Context) (ids []string, approx bool, err error) {
-	sr, _, err := p.run(ctx, p.filtered(noFilters), phraseCandidates, 0, []string{FieldTitle, FieldSummary, FieldBody, FieldLang})
+// each quoted phrase and none of the excluded ones; and the same pages
+// with their scores, in document order, as a query of the index snapshot
+// searched (see foundQuery). approx is true when more pages matched than
+// were checked.
+func (p *plan) phraseIDs(ctx context.Context) (ids []string, found *foundQuery, approx bool, err error) {
+	// The candidates' texts are read from the snapshot searched, without
+	// the copies the search library makes of every stored field; should
+	// the index have changed in between, the search loads them.
+	r, err := openReader(p.idx)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, fmt.Errorf("search: %w", err)
+	}
+	defer r.Close()
+	var searched index.IndexReader
+	// The candidates need no facets, nor their translations noted.
+	grouping := p.grouping
+	p.grouping = false
+	sr, _, err := p.run(ctx, &readerQuery{q: p.filtered(noFilters), r: &searched}, phraseCandidates, 0, nil)
+	own := err == nil && searched == r
+	if err == nil && !own {
+		sr, _, err = p.run(ctx, p.filtered(noFilters), phraseCandidates, 0, []string{FieldTitle, FieldSummary, FieldBody, FieldLang})
+	}
+	p.grouping = grouping
+	if err != nil {
+		return nil, nil, false, err
 	}
 	hl := p.highlighter()
 	ids = []string{}
+	var docs []scoredDoc
 	for _, d := range sr.Hits {
-		m := hl.matcher(str(d.Fields[FieldLang]))
-		texts := []string{str(d.Fields[FieldTitle]), str(d.Fields[FieldSummary]), str(d.Fields[FieldBody])}
+		fields := d.Fields
+		if own {
+			if fields, err = storedTexts(r, d.ID); err != nil {
+				return nil, nil, false, err
+			}
+		}
+		m := hl.matcher(str(fields[FieldLang]))
+		texts := []string{str(fields[FieldTitle]), str(fields[FieldSummary]), str(fields[FieldBody])}
 		if m.holdsPhrases(p.q.Phrases, texts) && !m.holdsAny(p.q.Exclude, texts) {
 			ids = append(ids, d.ID)
+			docs = append(docs, scoredDoc{id: d.IndexInternalID, score: d.Score})
 		}
 	}
-	return ids, sr.Total > uint64(len(sr.Hits)), nil
+	if own {
+		slices.SortFunc(docs, func(a, b scoredDoc) int { return a.id.Compare(b.id) })
+		found = &foundQuery{docs: docs, snapshot: searched}
+	}
+	return ids, found, sr.Total > uint64(len(sr.Hits)), nil
+}
+
+// storedTexts returns the title, summary, body and language the page id
+// of r stores, as the search library returns them (see str).
+func storedTexts(r index.IndexReader, id string) (map[string]any, error) {
+	doc, err := r.Document(id)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := map[string]any{}
+	if doc == nil {
+		return out, nil
+	}
+	doc.VisitFields(func(f index.Field) {
+		switch name := f.Name(); name {
+		case FieldTitle, FieldSummary, FieldBody, FieldLang:
+			if _, ok := out[name]; ok {
+				out[name] = nil // several values: not one text
+			} else {
+				// The document's values are its own copies, read by
+				// nothing else: the text need not be copied again.
+				v := f.Value()
+				out[name] = unsafe.String(unsafe.SliceData(v), len(v))
+			}
+		}
+	})
+	return out, nil
 }
 
 // check validates and normalises the request's limits and filters.
@@ -338,7 +398,10 @@ type plan struct {
 	// only, when not nil, limits the hits to these documents (the pages
 	// found to hold the query's phrases).
 	only []string
-	hl   *highlighter
+	// found, when not nil, gives the same pages with the scores text
+	// gave them.
+	found *foundQuery
+	hl    *highlighter
 	// typos[i] says word i matches nothing as typed (see plan.spelling).
 	typos []bool
 	ctx   context.Context
@@ -352,6 +415,8 @@ type plan struct {
 	// a term is in the index (see joins.go).
 	forms map[string][]string
 	vocab map[string]bool
+	// heads caches the compounds ending with a Dutch term (see headTerms).
+	heads map[string][]string
 }
 
 // highlighter returns the plan's highlighter, which also checks phrases.
@@ -432,17 +497,10 @@ func (p *plan) isTag(t string) bool {
 	if p.tags == nil {
 		p.tags = map[string]bool{}
 		dict, err := p.idx.FieldDict(FieldTags)
-		if err != nil {
-			return false
-		}
-		defer dict.Close()
-		for {
-			e, err := dict.Next()
-			if err != nil || e == nil {
-				break
-			}
-			p.tags[e.Term] = true
-		}
+		eachTerm(dict, err, func(t string) bool {
+			p.tags[t] = true
+			return true
+		})
 	}
 	return p.tags[t]
 }
@@ -492,7 +550,13 @@ func (p *plan) filtered(skip string) query.Query {
 		return query.NewMatchNoneQuery()
 	}
 	if p.only != nil && !all {
-		q = &onlyQuery{q: q, ids: p.only}
+		if q == p.text && p.found != nil {
+			found := *p.found
+			found.otherwise = &onlyQuery{q: q, ids: p.only}
+			q = &found
+		} else {
+			q = &onlyQuery{q: q, ids: p.only}
+		}
 	}
 	if len(filters) == 0 {
 		return q

@@ -46,7 +46,10 @@ type matcher struct {
 	// pstarts holds the first two runes of every stem and stem prefix, as
 	// analysed and folded, short the stems of one rune (see mayStem).
 	pstarts, short map[string]bool
-	cache          map[string]string // lower-cased word → stem, "" for a stop word
+	// ascii is what rejectsASCII lets through, listed when first needed.
+	ascii   *asciiSet
+	cache   map[string]string   // lower-cased word → stem, "" for a stop word
+	phrases map[string][]string // phrase → its stems (see holdsPhrase)
 }
 
 // stemPrefix is a stem matched as a prefix of a word's stem, or folded,
@@ -107,6 +110,11 @@ func (h *highlighter) matcher(lang string) *matcher {
 		for _, t := range joined[i] {
 			add(t, i)
 		}
+		if key == headsLang {
+			for _, t := range p.headTerms(vss[i]) {
+				add(t, i)
+			}
+		}
 		for _, t := range p.foldedTerms(w, vss[i]) {
 			add(t, i)
 		}
@@ -143,6 +151,9 @@ func (m *matcher) match(tok string) int { return m.matchWord(tok, true) }
 // matchWord is match; quick skips the stemming of words that cannot match
 // (see mayStem), which changes no answer.
 func (m *matcher) matchWord(tok string, quick bool) int {
+	if quick && isASCII(tok) && m.rejectsASCII(tok) {
+		return -1
+	}
 	low := strings.ToLower(tok)
 	folded := fold(low)
 	if m.prefix != "" && strings.HasPrefix(folded, m.prefix) {
@@ -186,6 +197,16 @@ func (m *matcher) matchWord(tok string, quick bool) int {
 // of its word, as written or folded (but a stem of one letter, which
 // starts with the first).
 func (m *matcher) mayStem(low, folded string) bool {
+	m.listStarts()
+	may := func(s string) bool {
+		r, _ := utf8.DecodeRuneInString(s)
+		return m.pstarts[firstRunes(s, 2)] || m.short[firstRunes(s, 1)] || m.first[r]
+	}
+	return may(low) || folded != low && may(folded)
+}
+
+// listStarts fills pstarts and short, the first time.
+func (m *matcher) listStarts() {
 	if m.pstarts == nil {
 		m.pstarts, m.short = map[string]bool{}, map[string]bool{}
 		add := func(t string) {
@@ -203,11 +224,107 @@ func (m *matcher) mayStem(low, folded string) bool {
 			add(sp.stem)
 		}
 	}
-	may := func(s string) bool {
-		r, _ := utf8.DecodeRuneInString(s)
-		return m.pstarts[firstRunes(s, 2)] || m.short[firstRunes(s, 1)] || m.first[r]
+}
+
+// rejectsASCII reports whether matchWord, quick, answers -1 for the
+// ASCII word tok before stemming it, as it would find out, but without
+// making a lower-cased copy of tok: most words of a text are rejected so.
+// (An ASCII word is its own folded form.)
+func (m *matcher) rejectsASCII(tok string) bool {
+	if m.prefix != "" && hasLowerPrefix(tok, m.prefix) {
+		return false
 	}
-	return may(low) || folded != low && may(folded)
+	for _, sp := range m.stemPrefixes {
+		if hasLowerPrefix(tok, sp.folded) {
+			return false
+		}
+	}
+	if len(tok) == 0 {
+		return false
+	}
+	if m.ascii == nil {
+		m.ascii = m.asciiStarts()
+	}
+	return !m.ascii.has(tok)
+}
+
+// asciiSet holds the first two characters, lower-cased, of the ASCII
+// words that may match (two), and the words of one character (one).
+type asciiSet struct {
+	two [128][2]uint64
+	one [2]uint64
+}
+
+// has reports whether the ASCII word w may match.
+func (a *asciiSet) has(w string) bool {
+	c := lowerASCII(w[0])
+	if len(w) == 1 {
+		return a.one[c>>6]&(1<<(c&63)) != 0
+	}
+	d := lowerASCII(w[1])
+	return a.two[c][d>>6]&(1<<(d&63)) != 0
+}
+
+// asciiStarts lists what rejectsASCII lets through on the first letters
+// of a word: those of the matcher's stems (starts), of its fuzzy terms
+// (first) and, when it has stem prefixes, those mayStem lets through.
+func (m *matcher) asciiStarts() *asciiSet {
+	a := &asciiSet{}
+	// key is a word's first one or two runes: it matches words that
+	// start so; every, a word's first rune: every word that starts with it.
+	key := func(k string) {
+		switch {
+		case len(k) == 1 && k[0] < utf8.RuneSelf:
+			a.one[k[0]>>6] |= 1 << (k[0] & 63)
+		case len(k) == 2 && k[0] < utf8.RuneSelf && k[1] < utf8.RuneSelf:
+			a.two[k[0]][k[1]>>6] |= 1 << (k[1] & 63)
+		}
+	}
+	every := func(r rune) {
+		if r < utf8.RuneSelf {
+			a.one[r>>6] |= 1 << (r & 63)
+			a.two[r] = [2]uint64{^uint64(0), ^uint64(0)}
+		}
+	}
+	for k := range m.starts {
+		key(k)
+	}
+	for r := range m.first {
+		every(r)
+	}
+	if len(m.stemPrefixes) > 0 {
+		m.listStarts()
+		for k := range m.pstarts {
+			key(k)
+		}
+		for k := range m.short {
+			r, _ := utf8.DecodeRuneInString(k)
+			every(r)
+		}
+	}
+	return a
+}
+
+// hasLowerPrefix reports whether the ASCII word tok, lower-cased, starts
+// with pre.
+func hasLowerPrefix(tok, pre string) bool {
+	if len(tok) < len(pre) {
+		return false
+	}
+	for i := 0; i < len(pre); i++ {
+		if lowerASCII(tok[i]) != pre[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII lower-cases an ASCII letter.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // span is a matched word in a text.

@@ -52,6 +52,10 @@ import (
 //	                (mask 1) and of FieldWords (mask 2), sorted by
 //	                spellKey (first letter, length, term), so that the
 //	                terms spelt like a word are found in a few chunks
+//	h/N.bin         JSON array of the terms of the text fields (any
+//	                analysis) long enough to be compounds, sorted by the
+//	                term reversed, so that the compounds ending with a
+//	                word are found in a few chunks (see heads.go)
 //	x/N.bin         postings of the word-pair hashes of FieldPairs, in
 //	                buckets of hash ranges: uvarint count, then per hash
 //	                uvarint (hash − bucket base), pages, frequencies and
@@ -76,7 +80,7 @@ import (
 
 // StaticFormat is the version of the bundle's layout, checked by the
 // client.
-const StaticFormat = 5
+const StaticFormat = 6
 
 // Sizes of the bundle's parts.
 const (
@@ -112,7 +116,7 @@ type StaticStats struct {
 	Docs  int
 	Files int
 	Bytes int64
-	// Parts counts files and bytes per part: "manifest", "meta", "dict", "spell",
+	// Parts counts files and bytes per part: "manifest", "meta", "dict", "spell", "heads",
 	// "post", "words", "pairs", "docs".
 	Parts map[string]PartStats
 }
@@ -183,6 +187,10 @@ type exportData struct {
 	spell     map[string]int
 	spellEnc  map[string][]byte
 	spellKeys []string
+	// headKeys are the terms of h/ reversed, sorted (see headList), once
+	// listed (headsListed).
+	headKeys    []string
+	headsListed bool
 }
 
 // anCode is the key prefix of the analysis of lang: "en", "nl", or "*" for

@@ -64,6 +64,7 @@ type manifest struct {
 	Post      []string       `json:"post"`
 	Words     []string       `json:"words"`
 	Spell     []string       `json:"spell"`
+	Heads     []string       `json:"heads"`
 	PairShift int            `json:"pair_shift"`
 	Ranking   map[string]any `json:"ranking"`
 }
@@ -165,7 +166,7 @@ func TestExportStatic_Files(t *testing.T) {
 	for _, s := range []struct {
 		dir string
 		n   int
-	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"s/", len(m.Spell)}, {"x/", 1 << (16 - m.PairShift)}, {"f/", m.Docs}} {
+	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"s/", len(m.Spell)}, {"h/", len(m.Heads)}, {"x/", 1 << (16 - m.PairShift)}, {"f/", m.Docs}} {
 		if s.n == 0 {
 			t.Errorf("no %s files", s.dir)
 		}
@@ -624,7 +625,7 @@ func TestExportStatic_Session(t *testing.T) {
 	for _, s := range []struct {
 		dir string
 		n   int
-	}{{"d/", len(after.Dict)}, {"p/", len(after.Post)}, {"w/", len(after.Words)}, {"s/", len(after.Spell)}, {"x/", 1 << (16 - after.PairShift)}, {"f/", after.Docs}} {
+	}{{"d/", len(after.Dict)}, {"p/", len(after.Post)}, {"w/", len(after.Words)}, {"s/", len(after.Spell)}, {"h/", len(after.Heads)}, {"x/", 1 << (16 - after.PairShift)}, {"f/", after.Docs}} {
 		for i := range s.n {
 			named[b.file(t, s.dir+strconv.Itoa(i)+".bin")] = true
 		}

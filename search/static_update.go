@@ -286,6 +286,7 @@ func (b *StaticBundle) update(ctx context.Context, ix *Index, w FileWriter, chan
 	// The sorted lists: keys, surfaces, spellings.
 	d.postKeys = resorted(d.postKeys, postTouched, func(k string) bool { return d.post[k] != nil }, jsCompare)
 	d.wordKeys = resorted(d.wordKeys, wordTouched, func(k string) bool { return d.words[k] != nil }, jsCompare)
+	d.touchHeads(postTouched)
 	for k := range wordTouched {
 		surfTouched[k] = true
 	}

@@ -43,6 +43,8 @@ type staticManifest struct {
 	Words []string `json:"words"`
 	// Spell holds the first key of each chunk of s/ (see spellKey).
 	Spell []string `json:"spell"`
+	// Heads holds the first key (a term reversed) of each chunk of h/.
+	Heads []string `json:"heads"`
 	// PairShift: the bucket of pair hash h is x/(h >> PairShift).bin.
 	PairShift int           `json:"pair_shift"`
 	Ranking   staticRanking `json:"ranking"`
@@ -67,7 +69,11 @@ type staticRanking struct {
 	PrefScale, PrefBoost float64
 	// SplitFactor and JoinFactor weigh matches by a word's parts and by
 	// two words written joined (see joins.go).
-	SplitFactor, JoinFactor               float64
+	SplitFactor, JoinFactor float64
+	// HeadFactor weighs a match of a word as a compound's last part, on
+	// at most MaxHeads compounds (see heads.go).
+	HeadFactor                            float64
+	MaxHeads                              int
 	CompoundMin, MaxJoinForms             int
 	FuzzyMin, Fuzzy2Min                   int
 	PrefixMin, BodyPrefixMin              int
@@ -86,7 +92,7 @@ func ranking() staticRanking {
 		WordsPrefix: boostWordsPrefix, TitlePrefix: boostTitlePrefix, BodyPrefix: boostBodyPrefix,
 		FieldTie: fieldTie, AltTie: altTie, FuzzyFactor: fuzzyFactor, Pair: boostPair,
 		TierScale: tierScale, PrefScale: prefScale, PrefBoost: prefBoost,
-		SplitFactor: splitFactor, JoinFactor: joinFactor,
+		SplitFactor: splitFactor, JoinFactor: joinFactor, HeadFactor: headFactor, MaxHeads: maxHeads,
 		CompoundMin: compoundMinRunes, MaxJoinForms: maxJoinForms,
 		FuzzyMin: fuzzyMinRunes, Fuzzy2Min: fuzzy2MinRunes,
 		PrefixMin: prefixMinRunes, BodyPrefixMin: bodyPrefixMinRunes, StemPrefixMin: stemPrefixMinRunes,
@@ -201,12 +207,18 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 	for _, s := range d.dictKeys {
 		items = append(items, chunkItem{key: s, data: d.entry(s)})
 	}
-	var names []string
-	for _, c := range chunked(items, dictChunkBytes) {
-		man.Dict = append(man.Dict, c[0].key)
-		names = append(names, add("dict", "d", jsonArray(c)))
+	// jsonChunks writes items as chunks of JSON arrays of part in dir,
+	// noting each chunk's first key in firsts.
+	jsonChunks := func(items []chunkItem, firsts *[]string, part, dir string) {
+		var names []string
+		for _, c := range chunked(items, dictChunkBytes) {
+			*firsts = append(*firsts, c[0].key)
+			names = append(names, add(part, dir, jsonArray(c)))
+		}
+		man.Files[dir] = names
 	}
-	man.Files["d"] = names
+	jsonChunks(items, &man.Dict, "dict", "d")
+	var names []string
 
 	// p/ and w/: postings.
 	for _, s := range []struct {
@@ -250,12 +262,21 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		}
 		items = append(items, chunkItem{key: k, data: b})
 	}
-	names = nil
-	for _, c := range chunked(items, dictChunkBytes) {
-		man.Spell = append(man.Spell, c[0].key)
-		names = append(names, add("spell", "s", jsonArray(c)))
+	jsonChunks(items, &man.Spell, "spell", "s")
+
+	// h/: the terms that may be compounds, by their ends.
+	if !d.headsListed {
+		d.headList()
 	}
-	man.Files["s"] = names
+	items = items[:0]
+	for _, k := range d.headKeys {
+		b, err := json.Marshal(reverseRunes(k))
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, chunkItem{key: k, data: b})
+	}
+	jsonChunks(items, &man.Heads, "heads", "h")
 
 	// x/: word pairs, in buckets of hash ranges sized to the index.
 	pairs := map[uint16]*plist{}

@@ -114,9 +114,9 @@
     vs.forEach(function (v) { v.terms.forEach(function (t) { spelt = spelt || fuzziness(t.t, R) > 0; }); });
     if (!spelt) return false;
     var partial = this.q.partial && i === this.q.words.length - 1, docAn = this.meta.docAn;
-    var splits = this.splitTerms(w, vs);
+    var splits = this.splitTerms(w, vs), heads = this.headTerms(vs);
     for (var a = 0; a < ans.length; a++) {
-      var s = this.wordQuery(ans[a], w, vs, partial, 0, splits, null);
+      var s = this.wordQuery(ans[a], w, vs, partial, 0, splits, null, heads);
       if (s === undefined) return false;
       if (s) for (var d = 0; d < this.N; d++) if (s[d] > 0 && docAn[d] === ans[a]) return false;
     }
@@ -135,9 +135,10 @@
   // one typed word by its terms in every analysis in any text field, as a
   // tag, by prefix while typed, by spelling (weighed by spelling, see
   // P.spelling), by its parts (splits, see P.splitTerms) and written
-  // together with a neighbour (joined, see P.joinedWords). undefined when
-  // nothing is looked for.
-  P.wordQuery = function (an, w, vs, partial, spelling, splits, joined) {
+  // together with a neighbour (joined, see P.joinedWords), and on Dutch
+  // pages as the last part of compounds (heads, see P.headTerms).
+  // undefined when nothing is looked for.
+  P.wordQuery = function (an, w, vs, partial, spelling, splits, joined, heads) {
     var R = this.R, alts = [], stems = [], self = this;
     var several = K.tokenize(K.fold(K.lowerText(w))).length > 1;
     vs.forEach(function (v) {
@@ -152,6 +153,7 @@
     this.foldedTerms(w, vs).forEach(function (t) { alts.push(self.fields(an, { t: t }, 1)); });
     (splits || []).forEach(function (ts) { alts.push(self.seq(an, ts.map(function (t) { return { t: t }; }), R.SplitFactor)); });
     (joined || []).forEach(function (t) { alts.push(self.fields(an, { t: t }, R.JoinFactor)); });
+    if (an === "nl") (heads || []).forEach(function (c) { alts.push(self.fields(an, { t: c }, R.HeadFactor)); });
     var lw = K.lowerText(w), any = vs.length > 0;
     if (vs.length > 0 || this.meta.tagSet.has(lw)) { alts.push(this.tag(lw, R.Tag)); any = true; }
     var surface = K.tokenize(K.fold(lw));
@@ -229,7 +231,7 @@
     var clauses = [], free = [], strong = [];
     var joined = this.joinedWords(words.map(function (x) { return x.vs; }), ans);
     for (var k = 0; k < words.length; k++) {
-      var w = words[k], wq = this.wordQuery(an, w.text, w.vs, w.partial, this.spelling(k), this.splitTerms(w.text, w.vs), joined[k]);
+      var w = words[k], wq = this.wordQuery(an, w.text, w.vs, w.partial, this.spelling(k), this.splitTerms(w.text, w.vs), joined[k], this.headTerms(w.vs));
       if (wq === undefined) continue;
       clauses.push(wq);
       var freeIn = function (l) { return asked.has(l) && !w.vs.some(function (v) { return v.langs.indexOf(l) >= 0; }); };
@@ -263,7 +265,7 @@
     for (var x = 0; x < q.exclude.length; x++) {
       var one = this.variants(q.exclude[x], ans).filter(function (v) { return v.terms.length === 1; });
       if (one.length === 0) continue;
-      var xq = this.wordQuery(an, q.exclude[x], one, false, 0, null, null);
+      var xq = this.wordQuery(an, q.exclude[x], one, false, 0, null, null, null);
       if (xq) for (var d = 0; d < N; d++) if (xq[d] > 0) scores[d] = 0;
     }
     // Within a tier, the pages in the reader's language (req.pref) first.

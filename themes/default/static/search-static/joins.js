@@ -103,6 +103,61 @@
     return false;
   };
 
+  // reverse returns s with its characters in reverse order.
+  function reverse(s) { return K.runes(s).reverse().join(""); }
+
+  // headTerms mirrors search's plan.headTerms: the compounds of the
+  // vocabulary whose last part is the Dutch term of the typed word (vs:
+  // its analyses).
+  P.headTerms = function (vs) {
+    var out = [], min = this.R.CompoundMin;
+    for (var i = 0; i < vs.length; i++) {
+      var v = vs[i];
+      if (v.terms.length !== 1 || v.langs.indexOf("nl") < 0) continue;
+      var t = v.terms[0].t, n = K.runeCount(t);
+      if (n < min) continue;
+      var cs = this.endingWith(t);
+      for (var k = 0; k < cs.length; k++) {
+        var c = cs[k];
+        if (K.runeCount(c) < n + min || out.indexOf(c) >= 0) continue;
+        if (this.isFirstPart(c.slice(0, c.length - t.length))) {
+          out.push(c);
+          if (out.length === this.R.MaxHeads) return out;
+        }
+      }
+    }
+    return out;
+  };
+
+  // isFirstPart mirrors search's plan.isFirstPart: whether s, as itself or
+  // without a linking -s, -en or -e, is a Dutch term of CompoundMin
+  // letters or more of the vocabulary.
+  P.isFirstPart = function (s) {
+    var min = this.R.CompoundMin, forms = linkForms(s, min);
+    for (var k = 0; k < forms.length; k++) {
+      var ht = this.nlTerms(forms[k]);
+      if (ht.length === 1 && K.runeCount(ht[0]) >= min && this.inVocabulary(ht[0])) return true;
+    }
+    return false;
+  };
+
+  // endingWith mirrors search's plan.endingWith: the terms of h/ (long
+  // enough to be compounds) that end with t and are longer, in order.
+  P.endingWith = function (t) {
+    var key = reverse(t), firsts = this.man.heads, out = [];
+    if (!firsts || firsts.length === 0) return out;
+    var a = K.chunkOf(firsts, key), b = K.chunkOf(firsts, key + "\uffff");
+    for (var i = a; i <= b; i++) {
+      var c = this.need("h" + i);
+      if (!c) continue;
+      for (var k = 0; k < c.length; k++) {
+        var r = reverse(c[k]);
+        if (r !== key && r.slice(0, key.length) === key) out.push(c[k]);
+      }
+    }
+    return out.sort();
+  };
+
   // joinedWords mirrors search's plan.joinedWords: per query word (vss:
   // their variants), the terms of it written together with the word
   // before or after it.

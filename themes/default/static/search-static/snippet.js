@@ -33,6 +33,7 @@
       // make joined.
       p.splitTerms(q.words[i], vss[i]).forEach(function (parts) { parts.forEach(function (t) { add(t, i); }); });
       joined[i].forEach(function (t) { add(t, i); });
+      if (an === "nl") p.headTerms(vss[i]).forEach(function (t) { add(t, i); });
       p.foldedTerms(q.words[i], vss[i]).forEach(function (t) { add(t, i); });
       var all = [];
       langs.forEach(function (l) { p.terms(l, q.words[i]).forEach(function (t) { all.push(t.t); }); });

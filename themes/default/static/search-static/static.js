@@ -3,7 +3,7 @@
 // the dictionary, posting and spelling chunks, the pair buckets, the pages.
 (function (K) {
   "use strict";
-  var FORMAT = 5;
+  var FORMAT = 6;
   var text = new TextDecoder("utf-8", { ignoreBOM: true }); // a BOM inside a word is text
   // P holds the methods of a Pass (see search.js).
   var P = K.pass = K.pass || {};
@@ -125,7 +125,7 @@
     switch (id[0]) {
       case "m": return parseMeta(JSON.parse(text.decode(b)));
       case "d": return parseDict(JSON.parse(text.decode(b)));
-      case "s": return JSON.parse(text.decode(b));
+      case "s": case "h": return JSON.parse(text.decode(b));
       case "p": case "w": return new PostChunk(b, this.loaded.get("m").body_len);
       case "x": return new PairBucket(b);
       case "f": case "g": return JSON.parse(text.decode(b));
