@@ -11,7 +11,8 @@
 # after the other, each under /usr/bin/time -v (reports in WORK_DIR/runs/).
 # Prints the median wall time, CPU time (user+sys) and peak RSS of each side
 # and the ratio kb/peers. The peers' wall and CPU times are Hugo's plus
-# Pagefind's; their peak RSS is the larger of the two.
+# Pagefind's; their peak RSS is the larger of the two. Hugo and Pagefind are
+# also shown apart, with the ratio of kb's peak RSS to Hugo's.
 #
 # Environment:
 #   RUNS      runs of each side (default 3)
@@ -74,6 +75,8 @@ for i in $(seq 1 "$RUNS"); do
     cp "$work/peers/runs/pagefind-1.time" "$work/runs/pagefind-$i.time"
     echo "run $i: hugo+pagefind (wall cpu rss_mb) $(measure "$work/runs/hugo-$i.time" "$work/runs/pagefind-$i.time") | load $(cut -d' ' -f1-3 /proc/loadavg)"
     measure "$work/runs/hugo-$i.time" "$work/runs/pagefind-$i.time" >>"$work/runs/peers.txt"
+    measure "$work/runs/hugo-$i.time" >>"$work/runs/hugo.txt"
+    measure "$work/runs/pagefind-$i.time" >>"$work/runs/pagefind.txt"
   fi
 done
 
@@ -92,6 +95,11 @@ if [ -n "$peers" ]; then
   row hugo+pagefind "$work/runs/peers.txt"
   ratio() { awk -v a="$(median "$work/runs/kb.txt" "$1")" -v b="$(median "$work/runs/peers.txt" "$1")" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
   printf '%-15s %10s %10s %12s\n' kb/peers "$(ratio 1)" "$(ratio 2)" "$(ratio 3)"
+  echo "the peers apart:"
+  row "  hugo" "$work/runs/hugo.txt"
+  row "  pagefind" "$work/runs/pagefind.txt"
+  awk -v a="$(median "$work/runs/kb.txt" 3)" -v b="$(median "$work/runs/hugo.txt" 3)" \
+    'BEGIN { if (b > 0) printf "%-15s %34.2f\n", "kb/hugo RSS", a / b }'
 else
   echo "(peers not measured: hugo or pagefind not found)"
 fi
