@@ -10,6 +10,7 @@ import (
 	"kb/builder"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 )
@@ -33,7 +34,23 @@ var errHelp = errors.New("help")
 // errContent marks content errors already reported (exit status 1).
 var errContent = errors.New("content errors")
 
+// memoryLimit returns the soft memory limit kb sets when the environment
+// sets none (GOMEMLIMIT, "off" included; then it returns -1): a quarter of
+// the machine's memory (total bytes, 0 when unknown: no limit). Past it the
+// garbage collector runs more often, which keeps the build of a very large
+// site near it, at some cost in time, and leaves the rest of the machine to
+// the rest; a build that fits under it is not affected.
+func memoryLimit(env string, total uint64) int64 {
+	if env != "" || total == 0 {
+		return -1
+	}
+	return int64(total / 4)
+}
+
 func main() {
+	if limit := memoryLimit(os.Getenv("GOMEMLIMIT"), totalMemory()); limit >= 0 {
+		debug.SetMemoryLimit(limit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -47,5 +48,24 @@ func TestBuild_ProgressOnTerminalOnly(t *testing.T) {
 	}
 	if strings.ContainsAny(string(out), "\r\x1b") || strings.Contains(string(out), "kb: rendering") {
 		t.Errorf("on a pipe the output holds a progress line:\n%q", out)
+	}
+}
+
+// TestMemoryLimit: without GOMEMLIMIT kb sets a soft limit of a quarter of
+// the machine's memory; with it, "off" included, the environment's stands;
+// and the machine's memory is known here.
+func TestMemoryLimit(t *testing.T) {
+	const gib = 1 << 30
+	for _, c := range []struct {
+		env   string
+		total uint64
+		want  int64
+	}{{"", 16 * gib, 4 * gib}, {"", 0, -1}, {"off", 16 * gib, -1}, {"500MiB", 16 * gib, -1}} {
+		if got := memoryLimit(c.env, c.total); got != c.want {
+			t.Errorf("GOMEMLIMIT=%q, %d bytes: limit %d, want %d", c.env, c.total, got, c.want)
+		}
+	}
+	if runtime.GOOS == "linux" && totalMemory() < 64<<20 {
+		t.Errorf("total memory %d bytes", totalMemory())
 	}
 }
