@@ -239,7 +239,17 @@ func TestDiagram_HostileRunsNothing(t *testing.T) {
 		for _, b := range looks {
 			t.Errorf("%s: %s", what, b)
 		}
-		pageProblems(t, ctx, what)
+		if pwned := eval[any](t, ctx, `window.__pwned === undefined ? null : String(window.__pwned)`); pwned != nil {
+			t.Errorf("%s: a diagram ran script: window.__pwned = %v", what, pwned)
+		}
+		// Chromium reports the event-handler attributes of the labels
+		// as blocked (script-src-attr) while mermaid's script handles
+		// them under the CSP. That is the policy at work, not a problem:
+		// without the CSP the same handlers run nothing (window.__pwned
+		// stays unset, above). Any other report fails the test.
+		pageProblemsExcept(t, ctx, what, func(p string) bool {
+			return strings.HasPrefix(p, "CSP blocked script-src-attr at ") && strings.Contains(p, "/assets/mermaid.min.")
+		})
 		for _, d := range dialogs() {
 			t.Errorf("%s: a dialog opened: %q", what, d)
 		}
