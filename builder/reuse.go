@@ -91,11 +91,9 @@ func (s *Site) reparseStale(parse func(SourceFile) *Page) {
 		if np == nil || np.src == nil || len(np.Links) != len(p.Links) {
 			continue // the file changed since it was read: the next build sees it
 		}
-		p.doc, p.src = np.doc, np.src
-		for i, l := range p.Links {
-			l.node, l.raw, l.rawIndex = np.Links[i].node, np.Links[i].raw, np.Links[i].rawIndex
-			setDestination(l, l.href)
-		}
+		// renderBodies parses the source again with the links set to where
+		// they lead now (parseAgain).
+		p.doc, p.src = nil, np.src
 		p.Body, p.H1, p.reused = "", "", false
 	}
 }
