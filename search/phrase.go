@@ -130,14 +130,7 @@ func indexNonASCII(s string) int {
 	return -1
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
+func isASCII(s string) bool { return indexNonASCII(s) < 0 }
 
 // indexFold returns the index of the first instance of the lower-case
 // ASCII key in s, in any case, or -1.
