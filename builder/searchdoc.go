@@ -44,41 +44,47 @@ func (s *Site) searchDoc(p *Page) search.Doc {
 }
 
 // fieldText returns the text of the lists of p's kind-specific fields,
-// which its page shows, in the order the kind declares them: the names of
-// a meeting's agenda items and of a rollout's steps as headings (they head
-// the parts of the meeting or rollout, and are short); the items of other
-// lists (a symptom's signals, a channel's use_for, a meeting's
-// participants) and the titles of the pages a field links to (a symptom's
-// remedies) as body text. Single values (a cadence, a channel's name, a
-// symptom's impact) are not searched: they mostly repeat the title, and
-// indexing them ranked pages that only mention a query's words above
-// pages about them (see the relevance set). Fields whose name starts with
-// "not_" say what a page is not about (a channel's not_for): they are left
-// out, so that a search for those words does not find the page by them.
+// which its page shows, in the order the kind declares them, as headings
+// or as body text as each field's search setting says (config.Field's
+// SearchAs): by default a meeting's agenda items and a rollout's steps are
+// headings, a symptom's signals too (site.yaml's default kinds say so), and
+// the items of other lists and the titles of the pages a field links to (a
+// symptom's remedies) are body text. Single values (a cadence, a channel's
+// name, a symptom's impact) are not searched by default: they mostly repeat
+// the title, and indexing them ranked pages that only mention a query's
+// words above pages about them (see the relevance set). Nor are fields
+// whose name starts with "not_" (a channel's not_for), so that a search
+// for those words does not find the page by what it is not about.
 func (s *Site) fieldText(p *Page) (heads, body []string) {
 	k := s.Config.Kind(p.Kind)
 	if k == nil {
 		return nil, nil
 	}
 	for _, f := range k.Fields {
-		if strings.HasPrefix(f.Name, "not_") {
-			continue
-		}
+		var words []string
 		switch v := p.Fields[f.Name].(type) {
+		case string:
+			words = []string{v}
 		case []string:
-			body = append(body, v...)
+			words = v
 		case []PageRef:
 			for _, r := range v {
-				body = append(body, r.Title)
+				words = append(words, r.Title)
 			}
 		case []AgendaItem:
 			for _, a := range v {
-				heads = append(heads, a.Item)
+				words = append(words, a.Item)
 			}
 		case []Step:
 			for _, st := range v {
-				heads = append(heads, st.Name)
+				words = append(words, st.Name)
 			}
+		}
+		switch f.SearchAs() {
+		case "heading":
+			heads = append(heads, words...)
+		case "body":
+			body = append(body, words...)
 		}
 	}
 	return heads, body

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -102,5 +103,54 @@ func TestDocText_RawHTML(t *testing.T) {
 	}
 	if strings.Contains(got, "alert") || strings.Contains(got, "p{}") {
 		t.Errorf("removed markup is in the text: %q", got)
+	}
+}
+
+// TestFieldText_SearchSetting: each field of a kind is searched as its
+// search setting says, or by its type's default: a symptom's signals as
+// headings, a list as body text, a single value and a "not_" field not at
+// all, and a site's kind may change any of them.
+func TestFieldText_SearchSetting(t *testing.T) {
+	kinds := "kinds:\n  - name: note\n    fields:\n" +
+		"      - {name: cues, type: list, search: heading}\n" +
+		"      - {name: extras, type: list}\n" +
+		"      - {name: quiet, type: list, search: off}\n" +
+		"      - {name: owner_team, type: string, search: body}\n" +
+		"      - {name: cadence, type: string}\n" +
+		"      - {name: not_about, type: list, search: body}\n"
+	s, diags := loadFS(t, map[string]string{
+		"site.yaml": kinds,
+		"content/a.md": "---\ntitle: A\nkind: note\ncues: [Walrus sighting]\nextras: [Pelican]\nquiet: [Heron]\n" +
+			"owner_team: Narwhal crew\ncadence: Weekly\nnot_about: [Otter]\n---\n\nText.\n",
+	})
+	if diags.Errors() > 0 || s == nil {
+		t.Fatalf("load: %s", diagStrings(diags))
+	}
+	heads, body := s.fieldText(s.Pages[0])
+	if want := []string{"Walrus sighting"}; !slices.Equal(heads, want) {
+		t.Errorf("headings %q, want %q", heads, want)
+	}
+	if want := []string{"Pelican", "Narwhal crew", "Otter"}; !slices.Equal(body, want) {
+		t.Errorf("body %q, want %q", body, want)
+	}
+
+	def, diags := loadFS(t, map[string]string{
+		"content/s.md": "---\ntitle: S\nkind: symptom\nsignals: [Meetings end without a decision]\nimpact: Hours lost\nremedies: [r.md]\n---\n\nText.\n",
+		"content/r.md": "---\ntitle: Remedy\n---\n\nText.\n",
+	})
+	if def == nil {
+		t.Fatalf("load: %s", diagStrings(diags))
+	}
+	for _, p := range def.Pages {
+		if p.Kind != "symptom" {
+			continue
+		}
+		heads, body := def.fieldText(p)
+		if want := []string{"Meetings end without a decision"}; !slices.Equal(heads, want) {
+			t.Errorf("symptom headings %q, want %q", heads, want)
+		}
+		if want := []string{"Remedy"}; !slices.Equal(body, want) {
+			t.Errorf("symptom body %q, want %q (impact is not searched)", body, want)
+		}
 	}
 }

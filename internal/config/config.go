@@ -92,10 +92,36 @@ type Field struct {
 	Type     string   `yaml:"type"`
 	Required bool     `yaml:"required"`
 	Values   []string `yaml:"values"`
+	// Search says how search weighs the field's text: "heading", "body"
+	// or "off"; empty is the default of its type (see SearchAs).
+	Search string `yaml:"search"`
 }
 
 // fieldTypes are the types a kind's field may declare.
 var fieldTypes = []string{"string", "text", "list", "links", "date", "int", "bool", "enum", "agenda", "steps"}
+
+// fieldSearches are the values a field's search setting may take.
+var fieldSearches = []string{"heading", "body", "off"}
+
+// SearchAs returns how search weighs f's text: f.Search when set, else
+// "heading" for agenda items and rollout steps (they head the parts of a
+// page, and are short), "body" for the items of other lists and the titles
+// of linked pages, and "off" for single values (they mostly repeat the
+// title) and for fields whose name starts with "not_" (they say what a
+// page is not about).
+func (f Field) SearchAs() string {
+	switch {
+	case f.Search != "":
+		return f.Search
+	case strings.HasPrefix(f.Name, "not_"):
+		return "off"
+	case f.Type == "agenda" || f.Type == "steps":
+		return "heading"
+	case f.Type == "list" || f.Type == "links":
+		return "body"
+	}
+	return "off"
+}
 
 // commonKeys are the front-matter keys every page may carry.
 var commonKeys = map[string]bool{
@@ -251,7 +277,9 @@ func DefaultKinds() []Kind {
 			Label:  map[string]string{"en": "Symptom", "nl": "Symptoom"},
 			Plural: map[string]string{"en": "Symptoms", "nl": "Symptomen"},
 			Fields: []Field{
-				{Name: "signals", Type: "list", Required: true},
+				// Signals are how a reader recognises the symptom,
+				// the words they search with.
+				{Name: "signals", Type: "list", Required: true, Search: "heading"},
 				{Name: "impact", Type: "text", Required: true},
 				{Name: "remedies", Type: "links", Required: true},
 			}},

@@ -145,9 +145,10 @@ func TestParse_Strict(t *testing.T) {
 		"default_language: nll\n": "site.yaml:1: error: default_language \"nll\" is not one of the languages (did you mean nl?) [config]\n",
 		"base_url: /kb/\n":        "site.yaml:1: error: base URL \"/kb/\" must be an absolute http(s) URL [config]\n",
 		"content_dir: ../x\n":     "site.yaml:1: error: content_dir \"../x\" must be a folder inside the site [config]\n",
-		"kinds:\n  - name: x\n    fields:\n      - {name: title, type: string}\n": "site.yaml:1: error: kinds: x: field \"title\" is empty, repeated or a common front-matter key [config]\n",
-		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: lsit}\n":       "site.yaml:1: error: kinds: x: field a has unknown type \"lsit\" (did you mean list?) [config]\n",
-		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: enum}\n":       "site.yaml:1: error: kinds: x: enum field a needs values [config]\n",
+		"kinds:\n  - name: x\n    fields:\n      - {name: title, type: string}\n":                                                            "site.yaml:1: error: kinds: x: field \"title\" is empty, repeated or a common front-matter key [config]\n",
+		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: lsit}\n":                                                                  "site.yaml:1: error: kinds: x: field a has unknown type \"lsit\" (did you mean list?) [config]\n",
+		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: enum}\n":                                                                  "site.yaml:1: error: kinds: x: enum field a needs values [config]\n",
+		"kinds:\n  - name: x\n    fields:\n      - {name: a, type: list, search: heading}\n      - {name: b, type: list, search: haeding}\n": "site.yaml:1: error: kinds: x: field b: search must be heading, body or off, not \"haeding\" (did you mean heading?) [config]\n",
 	} {
 		if _, got := parse(t, src); got != want {
 			t.Errorf("%q:\ngot  %q\nwant %q", src, got, want)

@@ -380,6 +380,10 @@ func (p *parser) check(c *Config, rules Rules) {
 			if f.Type == "enum" && len(f.Values) == 0 {
 				p.bad(line("kinds"), "kinds: %s: enum field %s needs values", k.Name, f.Name)
 			}
+			if f.Search != "" && !slices.Contains(fieldSearches, f.Search) {
+				p.bad(line("kinds"), "kinds: %s: field %s: search must be heading, body or off, not %q%s", k.Name, f.Name, f.Search,
+					strings.TrimSuffix(suggest.DidYouMean(f.Search, fieldSearches), " (known: heading, body, off)"))
+			}
 		}
 	}
 	for _, dir := range []struct{ key, val string }{{"content_dir", c.ContentDir}, {"theme_dir", c.ThemeDir}} {
