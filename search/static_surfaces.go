@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -13,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/segment"
 
 	"kb/internal/workers"
 )
@@ -22,30 +22,27 @@ import (
 // each analysis makes of it: the surface dictionary the client normalises
 // queries with, in place of a stemmer.
 func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
-	// Each goroutine counts the pages each word is on in a map of its own:
-	// keeping every page's words until all are read took more memory than
-	// any other part of a large build.
+	// Each goroutine counts the pages each word is on in a counter of its
+	// own: keeping every page's words until all are read took more memory
+	// than any other part of a large build.
 	const goroutines = 4
-	counts := make([]map[string]int, goroutines)
+	counters := make([]*surfaceCounter, goroutines)
 	err := workers.Run(ctx, len(d.docs), goroutines, func(w, i int) error {
-		if counts[w] == nil {
-			counts[w] = map[string]int{}
+		if counters[w] == nil {
+			counters[w] = newSurfaceCounter()
 		}
-		for _, s := range docSurfaces(&d.docs[i]) {
-			counts[w][s]++
-		}
+		counters[w].add(&d.docs[i])
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	d.surf = counts[0]
-	if d.surf == nil {
-		d.surf = map[string]int{}
-	}
-	for _, c := range counts[1:] {
-		for s, n := range c {
-			d.surf[s] += n
+	d.surf = map[string]int{}
+	for _, c := range counters {
+		if c != nil {
+			for i, w := range c.words {
+				d.surf[w] += c.pages[i]
+			}
 		}
 	}
 	m := idx.Mapping()
@@ -89,18 +86,71 @@ func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 // docSurfaces returns the words of a page's title, summary, body and tags,
 // lower-cased, each once.
 func docSurfaces(sd *sdoc) []string {
-	tok := unicode.NewUnicodeTokenizer()
-	lower := lowercase.NewLowerCaseFilter()
-	set := map[string]bool{}
+	c := newSurfaceCounter()
+	c.add(sd)
+	return c.words
+}
+
+// surfaceCounter counts the pages holding each word of their title,
+// summary, body and tags, lower-cased, split as bleve's unicode tokenizer
+// splits and lower-cased as its lowercase filter does (which the analyses
+// do first), with the words it has seen once as its only allocations.
+type surfaceCounter struct {
+	at    map[string]int // index of a word in words
+	words []string
+	// pages counts the pages holding each word; last is the number of the
+	// last page counted (see page).
+	pages, last []int
+	page        int
+	lower       analysis.TokenFilter
+	tok         analysis.Token
+	one         analysis.TokenStream
+	buf         []byte
+}
+
+func newSurfaceCounter() *surfaceCounter {
+	c := &surfaceCounter{at: map[string]int{}, lower: lowercase.NewLowerCaseFilter()}
+	c.one = analysis.TokenStream{&c.tok}
+	return c
+}
+
+// add counts the words of sd.
+func (c *surfaceCounter) add(sd *sdoc) {
+	c.page++
 	for _, text := range []string{sd.title, sd.summary, sd.body} {
-		for _, t := range lower.Filter(tok.Tokenize([]byte(text))) {
-			set[string(t.Term)] = true
+		seg := segment.NewWordSegmenterDirect([]byte(text))
+		for seg.Segment() {
+			if seg.Type() == segment.None {
+				continue
+			}
+			// The filter lower-cases in place: a copy, so that the
+			// segmenter reads the text as written.
+			c.buf = append(c.buf[:0], seg.Bytes()...)
+			c.tok.Term = c.buf
+			c.lower.Filter(c.one)
+			c.count(c.tok.Term)
 		}
 	}
 	for _, tag := range sd.tags {
-		set[strings.ToLower(tag)] = true
+		c.count([]byte(strings.ToLower(tag)))
 	}
-	return slices.Collect(maps.Keys(set))
+}
+
+// count counts the word w once for the page being added.
+func (c *surfaceCounter) count(w []byte) {
+	i, ok := c.at[string(w)]
+	if !ok {
+		i = len(c.words)
+		word := string(w)
+		c.at[word] = i
+		c.words = append(c.words, word)
+		c.pages = append(c.pages, 0)
+		c.last = append(c.last, 0)
+	}
+	if c.last[i] != c.page {
+		c.last[i] = c.page
+		c.pages[i]++
+	}
 }
 
 // entry returns the dictionary entry of the surface s as JSON, [word, code
