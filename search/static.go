@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"kb/internal/workers"
 	"math"
 	"slices"
 	"strings"
@@ -134,7 +135,10 @@ type sdoc struct {
 	tags                                  []string
 	id                                    string // the index's _id
 	enc                                   []byte // f/ file, once encoded
-	an                                    string // analysis code: "en", "nl" or "*"
+	// file names the f/ file written as the page was read (docStream),
+	// which then let go of its title, summary and body.
+	file string
+	an   string // analysis code: "en", "nl" or "*"
 }
 
 // plist is one posting list, in page-number order.
@@ -206,8 +210,8 @@ func anCode(lang string) string {
 // file under dir (for example "_kb/static-search"). It reads the index
 // only. Identical indexes give identical files.
 func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*StaticStats, error) {
-	idx := ix.b
-	d, err := readIndex(ctx, idx)
+	docs := &docStream{w: w, dir: dir}
+	d, err := readIndex(ctx, ix.b, docs)
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}
@@ -219,23 +223,64 @@ func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*St
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}
-	return writeBundle(ctx, w, dir, files)
+	st, err := writeBundle(ctx, w, dir, files)
+	if err != nil {
+		return nil, err
+	}
+	p := st.Parts["docs"]
+	p.Files += docs.files
+	p.Bytes += docs.bytes
+	st.Parts["docs"] = p
+	st.Files += docs.files
+	st.Bytes += docs.bytes
+	return st, nil
 }
 
-// readIndex reads the pages, postings and surface forms of idx.
-func readIndex(ctx context.Context, idx bleve.Index) (*exportData, error) {
+// readGoroutines is how many goroutines read the pages of an index.
+const readGoroutines = 4
+
+// readIndex reads the pages, postings and surface forms of idx. With
+// docs, each page's file is written as it is read, and its text let go.
+func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportData, error) {
 	r, ids, urls, err := openExportReader(idx)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
 	d := &exportData{docs: make([]sdoc, len(urls))}
-	for i, u := range urls {
-		if i%256 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+	// Each goroutine counts the pages each word is on in a counter of its
+	// own: keeping every page's words until all are read took more memory
+	// than any other part of a large build.
+	counters := make([]*surfaceCounter, readGoroutines)
+	if docs != nil {
+		docs.gzs = make([]gzipper, readGoroutines)
+	}
+	err = workers.Run(ctx, len(urls), readGoroutines, func(w, i int) error {
+		sd, err := readDoc(r, urls[i])
+		if err != nil {
+			return err
 		}
-		if d.docs[i], err = readDoc(r, u); err != nil {
-			return nil, err
+		if counters[w] == nil {
+			counters[w] = newSurfaceCounter()
+		}
+		counters[w].add(&sd)
+		if docs != nil {
+			if err := docs.write(w, &sd); err != nil {
+				return err
+			}
+		}
+		d.docs[i] = sd
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.surf = map[string]int{}
+	for _, c := range counters {
+		if c != nil {
+			for i, w := range c.words {
+				d.surf[w] += c.pages[i]
+			}
 		}
 	}
 	d.setAnalyses()

@@ -13,38 +13,14 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/segment"
-
-	"kb/internal/workers"
 )
 
-// readSurfaces collects every word as written in the pages' stored text,
-// lower-cased and split as the unicode tokenizer splits, and records what
-// each analysis makes of it: the surface dictionary the client normalises
-// queries with, in place of a stemmer.
+// readSurfaces records what each analysis makes of every word as written
+// in the pages' stored text (counted by readIndex), lower-cased and split
+// as the unicode tokenizer splits, and of the folded words of titles and
+// headings: the surface dictionary the client normalises queries with, in
+// place of a stemmer.
 func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
-	// Each goroutine counts the pages each word is on in a counter of its
-	// own: keeping every page's words until all are read took more memory
-	// than any other part of a large build.
-	const goroutines = 4
-	counters := make([]*surfaceCounter, goroutines)
-	err := workers.Run(ctx, len(d.docs), goroutines, func(w, i int) error {
-		if counters[w] == nil {
-			counters[w] = newSurfaceCounter()
-		}
-		counters[w].add(&d.docs[i])
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	d.surf = map[string]int{}
-	for _, c := range counters {
-		if c != nil {
-			for i, w := range c.words {
-				d.surf[w] += c.pages[i]
-			}
-		}
-	}
 	m := idx.Mapping()
 	d.ans = map[string]analysis.Analyzer{}
 	for _, code := range []string{"en", "nl", "*"} {

@@ -37,7 +37,7 @@ type StaticUpdate struct {
 // LoadStatic reads the bundle ExportStatic writes of ix under dir, without
 // writing anything: the state of a bundle written before, for Update.
 func LoadStatic(ctx context.Context, ix *Index, dir string) (*StaticBundle, error) {
-	d, err := readIndex(ctx, ix.b)
+	d, err := readIndex(ctx, ix.b, nil)
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"kb/internal/workers"
@@ -125,6 +126,51 @@ type staticMeta struct {
 	Stop map[string][]string `json:"stop"`
 }
 
+// encode returns sd's f/ file, uncompressed.
+func (sd *sdoc) encode() ([]byte, error) {
+	tags := sd.tags
+	if tags == nil {
+		tags = []string{}
+	}
+	return json.Marshal(staticDoc{URL: sd.url, Title: sd.title, Kind: sd.kind, Lang: sd.lang, Tags: tags, Summary: sd.summary, Text: sd.body})
+}
+
+// docStream writes each page's f/ file as readIndex reads the page, and
+// has the page let go of its text: an export that is not kept for updates
+// (ExportStatic) holds no page's text, nor its file, once read.
+type docStream struct {
+	w   FileWriter
+	dir string
+	gzs []gzipper // one per reading goroutine
+	mu  sync.Mutex
+	// files and bytes count what was written.
+	files int
+	bytes int64
+}
+
+// write writes the f/ file of sd, read by goroutine w, notes its name in
+// sd.file and empties its text.
+func (s *docStream) write(w int, sd *sdoc) error {
+	data, err := sd.encode()
+	if err != nil {
+		return err
+	}
+	h := fileHash(data)
+	if data, err = s.gzs[w].compress(data); err != nil {
+		return err
+	}
+	if err := s.w.WriteFile(path.Join(s.dir, "f", h+".bin"), data); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.files++
+	s.bytes += int64(len(data))
+	s.mu.Unlock()
+	sd.file = h
+	sd.title, sd.summary, sd.body = "", "", ""
+	return nil
+}
+
 // staticDoc is f/N.bin: what the result list shows of a page.
 type staticDoc struct {
 	URL     string   `json:"url"`
@@ -145,8 +191,7 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 	var files []bundleFile
 	seen := map[string]bool{}
 	add := func(part, dir string, v []byte) string {
-		sum := sha256.Sum256(v)
-		h := hex.EncodeToString(sum[:nameBytes])
+		h := fileHash(v)
 		f := bundleFile{name: dir + "/" + h + ".bin", part: part}
 		if !have[f.name] && !seen[f.name] {
 			f.data = v
@@ -164,12 +209,13 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 			return nil, ctx.Err()
 		}
 		sd := &d.docs[i]
+		if sd.file != "" { // written as it was read (see docStream)
+			meta.DocFile[i] = sd.file
+			files = append(files, bundleFile{name: "f/" + sd.file + ".bin", part: "docs"})
+			continue
+		}
 		if sd.enc == nil {
-			tags := sd.tags
-			if tags == nil {
-				tags = []string{}
-			}
-			data, err := json.Marshal(staticDoc{URL: sd.url, Title: sd.title, Kind: sd.kind, Lang: sd.lang, Tags: tags, Summary: sd.summary, Text: sd.body})
+			data, err := sd.encode()
 			if err != nil {
 				return nil, err
 			}
@@ -315,6 +361,12 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 	}
 	files = append(files, bundleFile{name: "manifest.json", part: "manifest", data: append(data, '\n')})
 	return files, nil
+}
+
+// fileHash names a file of the bundle by its bytes, uncompressed.
+func fileHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:nameBytes])
 }
 
 // nameBytes is how many bytes of a file's SHA-256 name it: 48 bits, so
@@ -522,32 +574,38 @@ func (l *plist) appendTo(b []byte, lens bool) []byte {
 
 // compressAll gzips every file's data in place, on every core.
 func compressAll(ctx context.Context, files []bundleFile) error {
-	type gz struct {
-		buf bytes.Buffer
-		zw  *gzip.Writer
-	}
-	gzs := make([]*gz, runtime.GOMAXPROCS(0))
+	gzs := make([]gzipper, runtime.GOMAXPROCS(0))
 	return workers.Run(ctx, len(files), len(gzs), func(w, i int) error {
 		if files[i].data == nil || files[i].part == "manifest" {
 			return nil
 		}
-		g := gzs[w]
-		if g == nil {
-			g = &gz{}
-			g.zw, _ = gzip.NewWriterLevel(&g.buf, gzip.BestCompression)
-			gzs[w] = g
-		}
-		g.buf.Reset()
-		g.zw.Reset(&g.buf)
-		if _, err := g.zw.Write(files[i].data); err != nil {
-			return err
-		}
-		if err := g.zw.Close(); err != nil {
-			return err
-		}
-		files[i].data = bytes.Clone(g.buf.Bytes())
-		return nil
+		data, err := gzs[w].compress(files[i].data)
+		files[i].data = data
+		return err
 	})
+}
+
+// gzipper compresses one file after another, as the bundle's files are.
+type gzipper struct {
+	buf bytes.Buffer
+	zw  *gzip.Writer
+}
+
+// compress returns data gzipped, in a slice of its own.
+func (g *gzipper) compress(data []byte) ([]byte, error) {
+	g.buf.Reset()
+	if g.zw == nil {
+		g.zw, _ = gzip.NewWriterLevel(&g.buf, gzip.BestCompression)
+	} else {
+		g.zw.Reset(&g.buf)
+	}
+	if _, err := g.zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := g.zw.Close(); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(g.buf.Bytes()), nil
 }
 
 // writeBundle writes the files that have data under dir, on every core,
