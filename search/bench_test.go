@@ -137,12 +137,13 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
-// BenchmarkSearchKinds breaks the latency down by kind of query.
+// BenchmarkSearchKinds breaks the latency down by kind of query, on
+// 10,000 pages: -bench 'SearchKinds/pages=10000/phrase'.
 func BenchmarkSearchKinds(b *testing.B) {
 	c := corpusFor(b, 10000)
 	qs := benchQueries(c.markers)
 	for k, kind := range []string{"word", "two-words", "phrase", "prefix", "typo"} {
-		b.Run(kind, func(b *testing.B) {
+		b.Run("pages=10000/"+kind, func(b *testing.B) {
 			var mine []string
 			for i := k; i < len(qs); i += 5 {
 				mine = append(mine, qs[i])
