@@ -62,6 +62,9 @@ type staticResult struct {
 		Kind      string   `json:"kind"`
 		Lang      string   `json:"lang"`
 		Fragments []string `json:"fragments"`
+		AlsoIn    []struct {
+			URL string `json:"url"`
+		} `json:"also_in"`
 	} `json:"hits"`
 	Facets search.Facets `json:"facets"`
 	Fuzzy  bool          `json:"fuzzy"`

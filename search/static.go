@@ -23,14 +23,23 @@ import (
 // fetches only as a query needs them (see themes/default/static/
 // search-static/, which ranks with the same weights as Search):
 //
-//	manifest.json   the only file with a fixed name (JSON, staticManifest):
-//	                format, page count, analyses, the first key of every
-//	                chunk of d/, p/, w/ and s/, the pair bucket shift, the
-//	                ranking constants, and the name of every other file
-//	                but the pages' (see below):
+//	manifest.json   the only file with a fixed name (JSON, staticManifest),
+//	                kept small as it is read again on every visit:
+//	                format, page count, analyses, the ranking constants,
+//	                and the names of i/, m/, t/ and g/
+//	i/H.bin         the index (JSON, staticIndex): the first key of every
+//	                chunk of d/, p/, w/, s/ and h/, the pair bucket shift,
+//	                the name chunk shift, and the names of the chunks of
+//	                every part below but f/ (the pages' are in n/)
 //	m/H.bin         meta.bin, JSON (staticMeta): per page its language,
-//	                kind and tags as indexes into the names, its body's
-//	                length and the name of its file; the stop words
+//	                kind and the length of its body; the tag names; the
+//	                stop words
+//	t/H.bin         JSON (staticTags): per page its tags, as indexes into
+//	                meta.bin's; read only by a query that filters or
+//	                counts by tag or names a tag
+//	n/N.bin         the names of the f/ files of 2^shift pages in a row
+//	                (see nameShift), back to back: a query reads those of
+//	                the pages it shows
 //	d/N.bin         surface dictionary, a JSON array of entries
 //	                [word, code per analysis…]: every word as written
 //	                (lower-cased, split as bleve's unicode tokenizer
@@ -68,7 +77,7 @@ import (
 //
 // Above, N is a chunk's number, in order; on disk every file but the
 // manifest is named H, a hash of its bytes (see encode), listed in the
-// manifest (the pages' in meta.bin): it may be cached for good, and a
+// manifest or the index (the pages' in n/): it may be cached for good, and a
 // bundle updated after a change of some pages (StaticBundle.Update)
 // rewrites only the files whose bytes changed. Chunks are cut where their
 // own items say (see chunked), so a change moves only the cuts near it.
@@ -81,7 +90,7 @@ import (
 
 // StaticFormat is the version of the bundle's layout, checked by the
 // client.
-const StaticFormat = 6
+const StaticFormat = 7
 
 // Sizes of the bundle's parts.
 const (
@@ -117,8 +126,9 @@ type StaticStats struct {
 	Docs  int
 	Files int
 	Bytes int64
-	// Parts counts files and bytes per part: "manifest", "meta", "dict", "spell", "heads",
-	// "post", "words", "pairs", "docs".
+	// Parts counts files and bytes per part: "manifest", "index", "meta",
+	// "tags", "names", "dict", "spell", "heads", "post", "words", "pairs",
+	// "docs".
 	Parts map[string]PartStats
 }
 

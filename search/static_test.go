@@ -54,19 +54,27 @@ type bundle struct {
 	stats *search.StaticStats
 }
 
-// manifest is what the tests read of manifest.json.
+// manifest is what the tests read of manifest.json, and of the index it
+// names (i/H.bin).
 type manifest struct {
-	Format    int            `json:"format"`
-	Docs      int            `json:"docs"`
-	Files     map[string]any `json:"files"`
-	Analyses  []string       `json:"analyses"`
-	Dict      []string       `json:"dict"`
-	Post      []string       `json:"post"`
-	Words     []string       `json:"words"`
-	Spell     []string       `json:"spell"`
-	Heads     []string       `json:"heads"`
-	PairShift int            `json:"pair_shift"`
-	Ranking   map[string]any `json:"ranking"`
+	Format   int            `json:"format"`
+	Docs     int            `json:"docs"`
+	Files    map[string]any `json:"files"`
+	Analyses []string       `json:"analyses"`
+	Ranking  map[string]any `json:"ranking"`
+	index
+}
+
+// index is what the tests read of the index, i/H.bin.
+type index struct {
+	Dict      []string          `json:"dict"`
+	Post      []string          `json:"post"`
+	Words     []string          `json:"words"`
+	Spell     []string          `json:"spell"`
+	Heads     []string          `json:"heads"`
+	PairShift int               `json:"pair_shift"`
+	NameShift int               `json:"name_shift"`
+	Names     map[string]string `json:"files"`
 }
 
 const staticDir = "_kb/static-search"
@@ -78,25 +86,43 @@ func export(t testing.TB, idx *search.Index) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &bundle{files: w.files, stats: st}
-	data, ok := w.files[staticDir+"/manifest.json"]
+	return readBundle(t, w.files, st)
+}
+
+// readBundle reads the manifest and the index of the bundle whose files
+// (by path, under staticDir) are files.
+func readBundle(t testing.TB, files map[string][]byte, st *search.StaticStats) *bundle {
+	t.Helper()
+	b := &bundle{files: files, stats: st}
+	data, ok := files[staticDir+"/manifest.json"]
 	if !ok {
 		t.Fatal("no manifest.json")
 	}
 	if err := json.Unmarshal(data, &b.man); err != nil {
 		t.Fatalf("manifest.json: %v", err)
 	}
+	if err := json.Unmarshal(b.raw(t, "index"), &b.man.index); err != nil {
+		t.Fatalf("index: %v", err)
+	}
 	return b
 }
 
+// nameHex is the length of a file's name, in hex digits.
+const nameHex = 12
+
 // file returns the path under the bundle's folder of the file the client
-// names "meta.bin", "f/N.bin" (page N) or "X/N.bin" (chunk N of part X):
-// the manifest names the files by a hash of their bytes, and meta.bin the
-// pages'.
+// names "index", "meta.bin", "tags", "f/N.bin" (page N) or "X/N.bin"
+// (chunk N of part X): the manifest and the index name the files by a
+// hash of their bytes, and the chunks of n/ the pages'.
 func (b *bundle) file(t testing.TB, name string) string {
 	t.Helper()
-	if name == "meta.bin" {
+	switch name {
+	case "index":
+		return "i/" + b.man.Files["i"].(string) + ".bin"
+	case "meta.bin":
 		return "m/" + b.man.Files["m"].(string) + ".bin"
+	case "tags":
+		return "t/" + b.man.Files["t"].(string) + ".bin"
 	}
 	part, num, _ := strings.Cut(strings.TrimSuffix(name, ".bin"), "/")
 	n, err := strconv.Atoi(num)
@@ -104,19 +130,25 @@ func (b *bundle) file(t testing.TB, name string) string {
 		t.Fatalf("bundle file %s", name)
 	}
 	if part == "f" {
-		var meta struct {
-			DocFile []string `json:"doc_file"`
+		chunk := string(b.raw(t, fmt.Sprintf("n/%d.bin", n>>b.man.NameShift)))
+		at := n & (1<<b.man.NameShift - 1) * nameHex
+		if n >= b.man.Docs || at+nameHex > len(chunk) {
+			t.Fatalf("n/ names no page %d", n)
 		}
-		if err := json.Unmarshal(b.raw(t, "meta.bin"), &meta); err != nil || n >= len(meta.DocFile) {
-			t.Fatalf("meta.bin names no page %d (%v)", n, err)
+		return "f/" + chunk[at:at+nameHex] + ".bin"
+	}
+	if part == "g" {
+		names, _ := b.man.Files[part].([]any)
+		if n >= len(names) {
+			t.Fatalf("the manifest names no %s", name)
 		}
-		return "f/" + meta.DocFile[n] + ".bin"
+		return part + "/" + names[n].(string) + ".bin"
 	}
-	names, _ := b.man.Files[part].([]any)
-	if n >= len(names) {
-		t.Fatalf("the manifest names no %s", name)
+	names := b.man.Names[part]
+	if (n+1)*nameHex > len(names) {
+		t.Fatalf("the index names no %s", name)
 	}
-	return part + "/" + names[n].(string) + ".bin"
+	return part + "/" + names[n*nameHex:(n+1)*nameHex] + ".bin"
 }
 
 // raw returns the inflated content of the bundle file the client names
@@ -134,6 +166,26 @@ func (b *bundle) raw(t testing.TB, name string) []byte {
 	out, err := io.ReadAll(zr)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
+	}
+	return out
+}
+
+// named returns the files the manifest names, through the index and the
+// chunks of n/, by path under the bundle's folder: every part has some.
+func (b *bundle) named(t testing.TB) map[string]bool {
+	t.Helper()
+	m := b.man
+	out := map[string]bool{"manifest.json": true, b.file(t, "index"): true, b.file(t, "meta.bin"): true, b.file(t, "tags"): true, b.file(t, "g/0.bin"): true}
+	for _, s := range []struct {
+		dir string
+		n   int
+	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"s/", len(m.Spell)}, {"h/", len(m.Heads)}, {"x/", 1 << (16 - m.PairShift)}, {"n/", (m.Docs + 1<<m.NameShift - 1) >> m.NameShift}, {"f/", m.Docs}} {
+		if s.n == 0 {
+			t.Errorf("no %s files", s.dir)
+		}
+		for i := range s.n {
+			out[b.file(t, s.dir+strconv.Itoa(i)+".bin")] = true
+		}
 	}
 	return out
 }
@@ -162,20 +214,10 @@ func TestExportStatic_Files(t *testing.T) {
 			t.Errorf("ranking.%s = %v", k, m.Ranking[k])
 		}
 	}
-	want := map[string]bool{"manifest.json": true, b.file(t, "meta.bin"): true, b.file(t, "g/0.bin"): true}
-	for _, s := range []struct {
-		dir string
-		n   int
-	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"s/", len(m.Spell)}, {"h/", len(m.Heads)}, {"x/", 1 << (16 - m.PairShift)}, {"f/", m.Docs}} {
-		if s.n == 0 {
-			t.Errorf("no %s files", s.dir)
-		}
-		for i := range s.n {
-			name := b.file(t, s.dir+strconv.Itoa(i)+".bin")
-			if !regexp.MustCompile(`^[a-z]/[0-9a-f]{12}\.bin$`).MatchString(name) {
-				t.Errorf("%s%d.bin is %s", s.dir, i, name)
-			}
-			want[name] = true
+	want := b.named(t)
+	for name := range want {
+		if name != "manifest.json" && !regexp.MustCompile(`^[a-z]/[0-9a-f]{12}\.bin$`).MatchString(name) {
+			t.Errorf("bundle file named %s", name)
 		}
 	}
 	var total int64
@@ -221,6 +263,43 @@ func TestExportStatic_Files(t *testing.T) {
 		}
 	}
 	t.Logf("%d files, %d bytes compressed, %d bytes per page", b.stats.Files, b.stats.Bytes, b.stats.Bytes/int64(m.Docs))
+}
+
+// A page's file is named in one small chunk of n/ and nowhere else, so
+// that a query fetches the names of the pages it shows, not of them all.
+func TestExportStatic_PageNamesApart(t *testing.T) {
+	b := export(t, idx)
+	k := 1 << b.man.NameShift
+	if k >= b.man.Docs {
+		t.Fatalf("one chunk of n/ names all %d pages", b.man.Docs)
+	}
+	inflated := map[string][]byte{}
+	for name := range b.named(t) {
+		if name != "manifest.json" && !strings.HasPrefix(name, "f/") {
+			zr, err := gzip.NewReader(bytes.NewReader(b.files[staticDir+"/"+name]))
+			if err != nil {
+				t.Fatal(name, err)
+			}
+			inflated[name], _ = io.ReadAll(zr)
+		}
+	}
+	inflated["manifest.json"] = b.files[staticDir+"/manifest.json"]
+	for i := range b.man.Docs {
+		page := strings.TrimSuffix(strings.TrimPrefix(b.file(t, fmt.Sprintf("f/%d.bin", i)), "f/"), ".bin")
+		chunk := b.file(t, fmt.Sprintf("n/%d.bin", i/k))
+		for name, data := range inflated {
+			if in := bytes.Contains(data, []byte(page)); in && name != chunk {
+				t.Errorf("page %d's file %s is named in %s", i, page, name)
+			} else if !in && name == chunk {
+				t.Errorf("page %d's file %s is not named in its chunk %s", i, page, name)
+			}
+		}
+	}
+	for i := 0; i*k < b.man.Docs; i++ {
+		if n := len(b.raw(t, fmt.Sprintf("n/%d.bin", i))); n != min(k, b.man.Docs-i*k)*nameHex {
+			t.Errorf("n/%d.bin: %d bytes", i, n)
+		}
+	}
 }
 
 // The dictionary maps every word of the pages, as written, to what each
@@ -617,26 +696,19 @@ func TestExportStatic_Session(t *testing.T) {
 	if reflect.DeepEqual(after, before) {
 		t.Fatal("the manifest did not change after an edit")
 	}
-	b := &bundle{files: map[string][]byte{}, man: after}
+	files := map[string][]byte{}
 	for name, data := range tree {
-		b.files[staticDir+"/"+name] = data
+		files[staticDir+"/"+name] = data
 	}
-	named := map[string]bool{"manifest.json": true, b.file(t, "meta.bin"): true, b.file(t, "g/0.bin"): true}
-	for _, s := range []struct {
-		dir string
-		n   int
-	}{{"d/", len(after.Dict)}, {"p/", len(after.Post)}, {"w/", len(after.Words)}, {"s/", len(after.Spell)}, {"h/", len(after.Heads)}, {"x/", 1 << (16 - after.PairShift)}, {"f/", after.Docs}} {
-		for i := range s.n {
-			named[b.file(t, s.dir+strconv.Itoa(i)+".bin")] = true
-		}
-	}
+	b := readBundle(t, files, nil)
+	named := b.named(t)
 	found := false
 	for name := range tree {
 		if !named[name] {
 			t.Errorf("%s left from an older bundle", name)
 		}
 	}
-	for i := range after.Dict {
+	for i := range b.man.Dict {
 		found = found || bytes.Contains(b.raw(t, fmt.Sprintf("d/%d.bin", i)), []byte(`"quokkaword"`))
 	}
 	if !found {

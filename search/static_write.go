@@ -29,14 +29,27 @@ type bundleFile struct {
 	data []byte // nil when the reader has the file already
 }
 
-// staticManifest is manifest.json.
+// staticManifest is manifest.json: what the client reads before anything
+// else, kept small (it is fetched again on every visit).
 type staticManifest struct {
 	Format int `json:"format"`
 	Docs   int `json:"docs"`
 	// Analyses lists the analyses whose terms the dictionary entries hold,
 	// in order ("en", "nl", and "*" for the standard analyzer when pages
 	// of other languages need it).
-	Analyses []string `json:"analyses"`
+	Analyses []string      `json:"analyses"`
+	Ranking  staticRanking `json:"ranking"`
+	// Files names, by the hash of their bytes (so that they may be cached
+	// for good), the files every query reads: "i" the index of the other
+	// files (staticIndex), "m" meta.bin, "g" the pages' translation groups
+	// (one chunk); and "t" the pages' tags, read for a query that needs
+	// them. The file of part x and hash h is x/h.bin.
+	Files map[string]any `json:"files"`
+}
+
+// staticIndex is i/H.bin: where the chunks are, for the client to fetch
+// only those a query needs.
+type staticIndex struct {
 	// Dict, Post and Words hold the first key of each chunk of d/, p/ and
 	// w/.
 	Dict  []string `json:"dict"`
@@ -47,14 +60,13 @@ type staticManifest struct {
 	// Heads holds the first key (a term reversed) of each chunk of h/.
 	Heads []string `json:"heads"`
 	// PairShift: the bucket of pair hash h is x/(h >> PairShift).bin.
-	PairShift int           `json:"pair_shift"`
-	Ranking   staticRanking `json:"ranking"`
-	// Files names the files of each part, by the hash of their bytes (so
-	// that they may be cached for good): "m" meta.bin, "g" the pages'
-	// translation groups (one chunk), then per chunk of d/, p/, w/, s/
-	// and x/ in order; the file of part x and hash h is
-	// x/h.bin. The pages' files are named in meta.bin.
-	Files map[string]any `json:"files"`
+	PairShift int `json:"pair_shift"`
+	// NameShift: the name of page n's file is in chunk n >> NameShift of
+	// n/, at place n mod 2^NameShift.
+	NameShift int `json:"name_shift"`
+	// Files names the chunks of d/, p/, w/, s/, h/, x/ and n/, in order:
+	// per part the names back to back, nameHex hex digits each.
+	Files map[string]string `json:"files"`
 }
 
 // staticRanking hands Search's constants to the client, so both rank alike.
@@ -106,18 +118,15 @@ func ranking() staticRanking {
 	}
 }
 
-// staticMeta is meta.bin: the facet values of every page.
+// staticMeta is meta.bin: what every query needs of every page.
 type staticMeta struct {
 	Langs []string `json:"langs"`
 	Kinds []string `json:"kinds"`
 	Tags  []string `json:"tags"`
-	// DocLang, DocKind and DocTags index into Langs, Kinds and Tags, one
-	// item per page in page-number order.
-	DocLang []int   `json:"doc_lang"`
-	DocKind []int   `json:"doc_kind"`
-	DocTags [][]int `json:"doc_tags"`
-	// DocFile names each page's file: f/DocFile[n].bin.
-	DocFile []string `json:"doc_file"`
+	// DocLang and DocKind index into Langs and Kinds, one item per page in
+	// page-number order.
+	DocLang []int `json:"doc_lang"`
+	DocKind []int `json:"doc_kind"`
 	// BodyLen is each page's body length in terms, which body postings
 	// leave out.
 	BodyLen []uint32 `json:"body_len"`
@@ -171,6 +180,14 @@ func (s *docStream) write(w int, sd *sdoc) error {
 	return nil
 }
 
+// staticTags is t/H.bin: the tags of every page, for a query that filters
+// or counts by tag or holds a tag's name (most do neither).
+type staticTags struct {
+	// DocTags indexes into staticMeta.Tags, one item per page in
+	// page-number order.
+	DocTags [][]int `json:"doc_tags"`
+}
+
 // staticDoc is f/N.bin: what the result list shows of a page.
 type staticDoc struct {
 	URL     string   `json:"url"`
@@ -201,16 +218,17 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		return h
 	}
 	man := staticManifest{Format: StaticFormat, Docs: len(d.docs), Analyses: d.analyses, Ranking: ranking(), Files: map[string]any{}}
+	idx := staticIndex{Files: map[string]string{}}
 
-	// f/: one file per page, named in meta.bin.
-	meta := staticMeta{Stop: d.stop, DocLang: make([]int, len(d.docs)), DocKind: make([]int, len(d.docs)), DocTags: make([][]int, len(d.docs)), DocFile: make([]string, len(d.docs))}
+	// f/: one file per page, named in n/.
+	docFiles := make([]string, len(d.docs))
 	for i := range d.docs {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		sd := &d.docs[i]
 		if sd.file != "" { // written as it was read (see docStream)
-			meta.DocFile[i] = sd.file
+			docFiles[i] = sd.file
 			files = append(files, bundleFile{name: "f/" + sd.file + ".bin", part: "docs"})
 			continue
 		}
@@ -221,10 +239,21 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 			}
 			sd.enc = data
 		}
-		meta.DocFile[i] = add("docs", "f", sd.enc)
+		docFiles[i] = add("docs", "f", sd.enc)
 	}
+	// n/: the names of the pages' files, a few dozen pages a chunk, so
+	// that a query fetches the names of the pages it shows and not all.
+	idx.NameShift = nameShift(len(d.docs))
+	var names []string
+	for start := 0; start < len(docFiles); start += 1 << idx.NameShift {
+		chunk := docFiles[start:min(len(docFiles), start+1<<idx.NameShift)]
+		names = append(names, add("names", "n", []byte(strings.Join(chunk, ""))))
+	}
+	idx.Files["n"] = strings.Join(names, "")
 
-	// meta.bin
+	// meta.bin and t/
+	meta := staticMeta{Stop: d.stop, DocLang: make([]int, len(d.docs)), DocKind: make([]int, len(d.docs))}
+	docTags := staticTags{DocTags: make([][]int, len(d.docs))}
 	langs, kinds, tags := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, sd := range d.docs {
 		langs[sd.lang], kinds[sd.kind] = 0, 0
@@ -235,9 +264,9 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 	meta.Langs, meta.Kinds, meta.Tags = numbered(langs), numbered(kinds), numbered(tags)
 	for i, sd := range d.docs {
 		meta.DocLang[i], meta.DocKind[i] = langs[sd.lang], kinds[sd.kind]
-		meta.DocTags[i] = []int{}
+		docTags.DocTags[i] = []int{}
 		for _, t := range sd.tags {
-			meta.DocTags[i] = append(meta.DocTags[i], tags[t])
+			docTags.DocTags[i] = append(docTags.DocTags[i], tags[t])
 		}
 	}
 	meta.BodyLen = d.bodyLengths()
@@ -246,6 +275,10 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		return nil, err
 	}
 	man.Files["m"] = add("meta", "m", data)
+	if data, err = json.Marshal(docTags); err != nil {
+		return nil, err
+	}
+	man.Files["t"] = add("tags", "t", data)
 	man.Files["g"] = []string{add("meta", "g", d.groups())}
 
 	// d/: the surface dictionary, as JSON arrays.
@@ -261,10 +294,9 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 			*firsts = append(*firsts, c[0].key)
 			names = append(names, add(part, dir, jsonArray(c)))
 		}
-		man.Files[dir] = names
+		idx.Files[dir] = strings.Join(names, "")
 	}
-	jsonChunks(items, &man.Dict, "dict", "d")
-	var names []string
+	jsonChunks(items, &idx.Dict, "dict", "d")
 
 	// p/ and w/: postings.
 	for _, s := range []struct {
@@ -273,7 +305,7 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		dir     string
 		part    string
 		firsts  *[]string
-	}{{d.post, d.postKeys, "p", "post", &man.Post}, {d.words, d.wordKeys, "w", "words", &man.Words}} {
+	}{{d.post, d.postKeys, "p", "post", &idx.Post}, {d.words, d.wordKeys, "w", "words", &idx.Words}} {
 		items = items[:0]
 		for _, k := range s.keys {
 			e := s.entries[k]
@@ -291,7 +323,7 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 			*s.firsts = append(*s.firsts, c[0].key)
 			names = append(names, add(s.part, s.dir, b))
 		}
-		man.Files[s.dir] = names
+		idx.Files[s.dir] = strings.Join(names, "")
 	}
 
 	// s/: the terms of bodies and of the words field by first letter and
@@ -308,7 +340,7 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		}
 		items = append(items, chunkItem{key: k, data: b})
 	}
-	jsonChunks(items, &man.Spell, "spell", "s")
+	jsonChunks(items, &idx.Spell, "spell", "s")
 
 	// h/: the terms that may be compounds, by their ends.
 	if !d.headsListed {
@@ -322,7 +354,7 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		}
 		items = append(items, chunkItem{key: k, data: b})
 	}
-	jsonChunks(items, &man.Heads, "heads", "h")
+	jsonChunks(items, &idx.Heads, "heads", "h")
 
 	// x/: word pairs, in buckets of hash ranges sized to the index.
 	pairs := map[uint16]*plist{}
@@ -333,16 +365,16 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 			pairBytes += 2 + len(e.fields[fieldP].docs)*7/2
 		}
 	}
-	man.PairShift = 16
-	for man.PairShift > 0 && pairBytes>>(16-man.PairShift) > pairBucketBytes {
-		man.PairShift--
+	idx.PairShift = 16
+	for idx.PairShift > 0 && pairBytes>>(16-idx.PairShift) > pairBucketBytes {
+		idx.PairShift--
 	}
 	names = nil
-	for bucket := range 1 << (16 - man.PairShift) {
-		base := bucket << man.PairShift
+	for bucket := range 1 << (16 - idx.PairShift) {
+		base := bucket << idx.PairShift
 		var n int
 		var body []byte
-		for h := base; h < base+1<<man.PairShift; h++ {
+		for h := base; h < base+1<<idx.PairShift; h++ {
 			l := pairs[uint16(h)]
 			if l == nil {
 				continue
@@ -353,10 +385,13 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		}
 		names = append(names, add("pairs", "x", append(binary.AppendUvarint(nil, uint64(n)), body...)))
 	}
-	man.Files["x"] = names
+	idx.Files["x"] = strings.Join(names, "")
 
-	data, err = json.Marshal(man)
-	if err != nil {
+	if data, err = json.Marshal(idx); err != nil {
+		return nil, err
+	}
+	man.Files["i"] = add("index", "i", data)
+	if data, err = json.Marshal(man); err != nil {
 		return nil, err
 	}
 	files = append(files, bundleFile{name: "manifest.json", part: "manifest", data: append(data, '\n')})
@@ -369,10 +404,25 @@ func fileHash(data []byte) string {
 	return hex.EncodeToString(sum[:nameBytes])
 }
 
-// nameBytes is how many bytes of a file's SHA-256 name it: 48 bits, so
-// that two of the files of a bundle of millions share a name with odds of
-// about one in a hundred million.
-const nameBytes = 6
+// nameBytes is how many bytes of a file's SHA-256 name it (nameHex hex
+// digits): 48 bits, so that two of the files of a bundle of millions share
+// a name with odds of about one in a hundred million.
+const (
+	nameBytes = 6
+	nameHex   = 2 * nameBytes
+)
+
+// nameShift returns log2 of the number of pages whose file names one chunk
+// of n/ holds, for n pages: the least power of two K with K² ≥ n/16, so
+// that the index's list of the chunks (n/K names) and the chunks a query
+// showing 8 pages fetches (8K names at most) weigh about alike.
+func nameShift(n int) int {
+	s := 0
+	for 16<<(2*s) < n {
+		s++
+	}
+	return s
+}
 
 // bodyLengths returns the length in terms of every page's body, which its
 // body postings leave out (an edit that changes it changes none of them).

@@ -69,7 +69,7 @@
       s.onerror = function () { fail(new Error("search-static.js did not load")); };
       document.head.appendChild(s);
     }).then(function () {
-      // The manifest and the facet data, while the reader types.
+      // What every query needs, while the reader types.
       window.kbStaticSearch.preload().catch(function () {});
       return "static";
     });

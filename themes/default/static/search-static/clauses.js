@@ -64,7 +64,7 @@
 
   P.tag = function (tag, boost) {
     var m = this.meta, ti = m.tags.indexOf(tag);
-    if (ti < 0) return null;
+    if (ti < 0 || !this.need("t")) return null;
     var df = m.tagDf.get(ti) || 0, idf = 1 + Math.log(this.N / (df + 1)), qw = boost * idf, out = new Float64Array(this.N);
     for (var d = 0; d < this.N; d++) {
       var ts = m.doc_tags[d];

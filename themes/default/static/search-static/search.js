@@ -1,8 +1,10 @@
 // kb's search without a server: window.kbStaticSearch(params) answers like
 // GET {base}_search (same JSON), from the static bundle `kb build` writes to
 // {base}_kb/static-search/ (see search/static.go). It fetches only the parts
-// of the bundle a query needs: the dictionary chunk of each word, the
-// postings of its terms, the facet data once, and the pages it shows.
+// of the bundle a query needs: the index and the pages' data once, the
+// dictionary chunk of each word, the postings of its terms, the pages'
+// tags when it filters or counts by them, and the pages it shows (with the
+// chunks naming their files).
 // Ranking mirrors the server: bleve's tf-idf per field, title and headings
 // above summary and body, the words' best field plus a share of the others,
 // prefix matching of the word being typed, typo tolerance when nothing
@@ -129,6 +131,8 @@
       return res;
     }
     var ms = modes(q, R), r, sel, mode, only = null, hl;
+    // The pages' tags, for filtering or counting by them.
+    if (req.tags.length || !req.noFacets) await bd.load("t");
     for (var i = 0; i < ms.length; i++) {
       mode = ms[i];
       r = await run(bd, function () { return new Pass(bd, q, req, mode); });
@@ -192,7 +196,7 @@
   window.kbStaticSearch = search;
   // internals are the building blocks, for the tests.
   search.internals = K;
-  // preload fetches what every query needs (the manifest and the facet
-  // data), so that the first one only waits for its own chunks.
+  // preload fetches what every query needs (the manifest, the index and
+  // the pages' data), so that the first one only waits for its own chunks.
   search.preload = function () { return K.getBundle().then(function () {}); };
 })(self.kbSearch = self.kbSearch || {});

@@ -1,9 +1,11 @@
 // kb's static search client (see search.js): what search/static.go and static_write.go does.
-// Fetching and decoding the static bundle ExportStatic writes: the manifest,
-// the dictionary, posting and spelling chunks, the pair buckets, the pages.
+// Fetching and decoding the static bundle ExportStatic writes: the manifest
+// and the index, the dictionary, posting and spelling chunks, the pair
+// buckets, the pages and the chunks naming their files.
 (function (K) {
   "use strict";
-  var FORMAT = 6;
+  var FORMAT = 7;
+  var NAME = 12; // hex digits of a file's name
   var text = new TextDecoder("utf-8", { ignoreBOM: true }); // a BOM inside a word is text
   // P holds the methods of a Pass (see search.js).
   var P = K.pass = K.pass || {};
@@ -97,20 +99,23 @@
     this.N = man.docs; this.R = man.ranking;
     this.loaded = new Map(); this.pending = new Map();
   }
-  // path names the file of id: "m" meta.bin, "f" + n page n, else part
-  // id[0]'s chunk number id.slice(1); each file is named by a hash of its
-  // bytes, listed in the manifest (the pages' in meta.bin).
+  // path names the file of id: "i" the index, "m" meta.bin, "t" the
+  // tags, "f" + n page n, else part id[0]'s chunk number id.slice(1); each
+  // file is named by a hash of its bytes, listed in the manifest and the
+  // index (the pages' in n/).
   Bundle.prototype.path = function (id) {
-    var files = this.man.files, p = id[0];
-    if (id === "m") return "m/" + files.m + ".bin";
-    if (p === "f") return "f/" + this.loaded.get("m").doc_file[+id.slice(1)] + ".bin";
-    return p + "/" + files[p][+id.slice(1)] + ".bin";
+    var files = this.man.files, p = id[0], n = +id.slice(1);
+    if (id === "i" || id === "m" || id === "t") return p + "/" + files[p] + ".bin";
+    if (p === "f") return "f/" + this.loaded.get("n" + (n >> this.man.name_shift))[n & ((1 << this.man.name_shift) - 1)] + ".bin";
+    return p + "/" + files[p][n] + ".bin";
   };
   Bundle.prototype.load = function (id) {
     if (this.loaded.has(id)) return Promise.resolve();
     if (this.pending.has(id)) return this.pending.get(id);
     var self = this;
-    var p = bytes(this.root + this.path(id)).then(function (b) {
+    // A page's file is named in its chunk of n/.
+    var first = id[0] === "f" ? this.load("n" + (+id.slice(1) >> this.man.name_shift)) : Promise.resolve();
+    var p = first.then(function () { return bytes(self.root + self.path(id)); }).then(function (b) {
       self.loaded.set(id, self.parse(id, b));
       self.pending.delete(id);
     }, function (e) {
@@ -123,7 +128,10 @@
   };
   Bundle.prototype.parse = function (id, b) {
     switch (id[0]) {
+      case "i": return this.parseIndex(JSON.parse(text.decode(b)));
       case "m": return parseMeta(JSON.parse(text.decode(b)));
+      case "t": return this.parseTags(JSON.parse(text.decode(b)));
+      case "n": return names(text.decode(b));
       case "d": return parseDict(JSON.parse(text.decode(b)));
       case "s": case "h": return JSON.parse(text.decode(b));
       case "p": case "w": return new PostChunk(b, this.loaded.get("m").body_len);
@@ -132,20 +140,45 @@
     }
   };
 
+  // names splits file names written back to back.
+  function names(s) {
+    var out = [];
+    for (var i = 0; i < s.length; i += NAME) out.push(s.slice(i, i + NAME));
+    return out;
+  }
+  // parseIndex adds the index's tables to the manifest: the first keys of
+  // the chunks, the shifts, the names of each part's chunks.
+  Bundle.prototype.parseIndex = function (ix) {
+    var man = this.man;
+    ["dict", "post", "words", "spell", "heads", "pair_shift", "name_shift"].forEach(function (k) { man[k] = ix[k]; });
+    for (var p in ix.files) man.files[p] = names(ix.files[p]);
+    return ix;
+  };
+
+  // parseTags adds the pages' tags to meta.bin's data, and how many pages
+  // hold each tag.
+  Bundle.prototype.parseTags = function (t) {
+    var m = this.loaded.get("m");
+    m.doc_tags = t.doc_tags;
+    m.tagDf = new Map();
+    for (var i = 0; i < t.doc_tags.length; i++) {
+      var ts = t.doc_tags[i];
+      for (var j = 0; j < ts.length; j++) m.tagDf.set(ts[j], (m.tagDf.get(ts[j]) || 0) + 1);
+    }
+    return t;
+  };
+
   function parseMeta(m) {
     var n = m.doc_lang.length;
     m.docAn = new Array(n);
     m.docLangName = new Array(n);
     m.docKindName = new Array(n);
-    m.tagDf = new Map();
     m.tagSet = new Set(m.tags);
     for (var i = 0; i < n; i++) {
       var l = m.langs[m.doc_lang[i]];
       m.docLangName[i] = l;
       m.docAn[i] = anCode(l);
       m.docKindName[i] = m.kinds[m.doc_kind[i]];
-      var ts = m.doc_tags[i];
-      for (var j = 0; j < ts.length; j++) m.tagDf.set(ts[j], (m.tagDf.get(ts[j]) || 0) + 1);
     }
     m.stopSets = {};
     for (var k in m.stop) m.stopSets[k] = new Set(m.stop[k]);
@@ -183,7 +216,7 @@
         var man = JSON.parse(text.decode(b));
         if (man.format !== FORMAT) throw new Error("static search: bundle format " + man.format + ", this script reads " + FORMAT);
         var bd = new Bundle(root, man);
-        return Promise.all([bd.load("m"), bd.load("g0")]).then(function () { return bd; });
+        return Promise.all([bd.load("i"), bd.load("m"), bd.load("g0")]).then(function () { return bd; });
       });
       bundleP.catch(function () { bundleP = null; });
     }
