@@ -37,6 +37,9 @@ import (
 //	t/H.bin         JSON (staticTags): per page its tags, as indexes into
 //	                meta.bin's; read only by a query that filters or
 //	                counts by tag or names a tag
+//	k/N.bin         the pages holding tag N (of meta.bin's tags): for a
+//	                query naming the tag, the list as plist.appendTo
+//	                writes it, the length being the page's number of tags
 //	n/N.bin         the names of the f/ files of 2^shift pages in a row
 //	                (see nameShift), back to back: a query reads those of
 //	                the pages it shows

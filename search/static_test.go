@@ -179,7 +179,7 @@ func (b *bundle) named(t testing.TB) map[string]bool {
 	for _, s := range []struct {
 		dir string
 		n   int
-	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"s/", len(m.Spell)}, {"h/", len(m.Heads)}, {"x/", 1 << (16 - m.PairShift)}, {"n/", (m.Docs + 1<<m.NameShift - 1) >> m.NameShift}, {"f/", m.Docs}} {
+	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"s/", len(m.Spell)}, {"h/", len(m.Heads)}, {"x/", 1 << (16 - m.PairShift)}, {"n/", (m.Docs + 1<<m.NameShift - 1) >> m.NameShift}, {"k/", len(b.tags(t).Tags)}, {"f/", m.Docs}} {
 		if s.n == 0 {
 			t.Errorf("no %s files", s.dir)
 		}
@@ -188,6 +188,26 @@ func (b *bundle) named(t testing.TB) map[string]bool {
 		}
 	}
 	return out
+}
+
+// pageTags is what the tests read of the pages' tags: their names in
+// meta.bin, and per page the indexes of its tags in t/.
+type pageTags struct {
+	Tags    []string `json:"tags"`
+	DocTags [][]int  `json:"doc_tags"`
+}
+
+// tags reads the pages' tags.
+func (b *bundle) tags(t testing.TB) pageTags {
+	t.Helper()
+	var pt pageTags
+	if err := json.Unmarshal(b.raw(t, "meta.bin"), &pt); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b.raw(t, "tags"), &pt); err != nil {
+		t.Fatal(err)
+	}
+	return pt
 }
 
 // jsLess orders strings as JavaScript's < does: by UTF-16 code units.
@@ -298,6 +318,45 @@ func TestExportStatic_PageNamesApart(t *testing.T) {
 	for i := 0; i*k < b.man.Docs; i++ {
 		if n := len(b.raw(t, fmt.Sprintf("n/%d.bin", i))); n != min(k, b.man.Docs-i*k)*nameHex {
 			t.Errorf("n/%d.bin: %d bytes", i, n)
+		}
+	}
+}
+
+// Each tag's list in k/ holds the pages whose tags hold it, each with its
+// number of tags, as a query naming the tag scores them.
+func TestExportStatic_TagLists(t *testing.T) {
+	b := export(t, idx)
+	pt := b.tags(t)
+	if len(pt.Tags) < 3 || len(pt.DocTags) != b.man.Docs {
+		t.Fatalf("%d tags, %d pages' tags for %d pages", len(pt.Tags), len(pt.DocTags), b.man.Docs)
+	}
+	for i, tag := range pt.Tags {
+		r := bytes.NewReader(b.raw(t, fmt.Sprintf("k/%d.bin", i)))
+		uv := func() int {
+			v, err := binary.ReadUvarint(r)
+			if err != nil {
+				t.Fatalf("k/%d.bin: %v", i, err)
+			}
+			return int(v)
+		}
+		var docs, want []int
+		doc := 0
+		for range uv() {
+			doc += uv()
+			docs = append(docs, doc)
+		}
+		for _, d := range docs {
+			if freq, n := uv(), uv(); freq != 1 || n != len(pt.DocTags[d]) {
+				t.Errorf("%s: page %d with frequency %d and %d tags, has %v", tag, d, freq, n, pt.DocTags[d])
+			}
+		}
+		for d, ts := range pt.DocTags {
+			if slices.Contains(ts, i) {
+				want = append(want, d)
+			}
+		}
+		if !slices.Equal(docs, want) || r.Len() != 0 {
+			t.Errorf("%s: k/%d.bin lists pages %v (%d bytes left), t/ says %v", tag, i, docs, r.Len(), want)
 		}
 	}
 }

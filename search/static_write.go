@@ -64,8 +64,9 @@ type staticIndex struct {
 	// NameShift: the name of page n's file is in chunk n >> NameShift of
 	// n/, at place n mod 2^NameShift.
 	NameShift int `json:"name_shift"`
-	// Files names the chunks of d/, p/, w/, s/, h/, x/ and n/, in order:
-	// per part the names back to back, nameHex hex digits each.
+	// Files names the chunks of d/, p/, w/, s/, h/, x/ and n/, and the
+	// files of k/ (one per tag, in the order of staticMeta.Tags), in
+	// order: per part the names back to back, nameHex hex digits each.
 	Files map[string]string `json:"files"`
 }
 
@@ -279,6 +280,21 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		return nil, err
 	}
 	man.Files["t"] = add("tags", "t", data)
+	// k/: per tag, the pages holding it, for a query naming the tag.
+	lists := make([]plist, len(meta.Tags))
+	for i, ts := range docTags.DocTags {
+		for _, t := range ts {
+			l := &lists[t]
+			l.docs = append(l.docs, uint32(i))
+			l.freqs = append(l.freqs, 1)
+			l.lens = append(l.lens, uint32(len(ts)))
+		}
+	}
+	names = nil
+	for i := range lists {
+		names = append(names, add("tags", "k", lists[i].appendTo(nil, true)))
+	}
+	idx.Files["k"] = strings.Join(names, "")
 	man.Files["g"] = []string{add("meta", "g", d.groups())}
 
 	// d/: the surface dictionary, as JSON arrays.

@@ -62,14 +62,13 @@
     return this.multi(list, terms.size);
   };
 
+  // tag scores the pages holding the tag named tag, from its list in k/:
+  // each page's weight is the norm of its number of tags.
   P.tag = function (tag, boost) {
-    var m = this.meta, ti = m.tags.indexOf(tag);
-    if (ti < 0 || !this.need("t")) return null;
-    var df = m.tagDf.get(ti) || 0, idf = 1 + Math.log(this.N / (df + 1)), qw = boost * idf, out = new Float64Array(this.N);
-    for (var d = 0; d < this.N; d++) {
-      var ts = m.doc_tags[d];
-      if (ts.indexOf(ti) >= 0) out[d] = Math.fround(1 / Math.sqrt(ts.length)) * idf * qw;
-    }
+    var ti = this.meta.tags.indexOf(tag), l = ti < 0 ? null : this.need("k" + ti);
+    if (!l) return null;
+    var idf = 1 + Math.log(this.N / (l.docs.length + 1)), qw = boost * idf, out = new Float64Array(this.N);
+    for (var i = 0; i < l.docs.length; i++) out[l.docs[i]] = l.w[i] * idf * qw;
     return out;
   };
 

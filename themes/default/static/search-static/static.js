@@ -100,7 +100,8 @@
     this.loaded = new Map(); this.pending = new Map();
   }
   // path names the file of id: "i" the index, "m" meta.bin, "t" the
-  // tags, "f" + n page n, else part id[0]'s chunk number id.slice(1); each
+  // pages' tags, "f" + n page n, else part id[0]'s chunk (or tag, for
+  // "k") number id.slice(1); each
   // file is named by a hash of its bytes, listed in the manifest and the
   // index (the pages' in n/).
   Bundle.prototype.path = function (id) {
@@ -136,6 +137,7 @@
       case "s": case "h": return JSON.parse(text.decode(b));
       case "p": case "w": return new PostChunk(b, this.loaded.get("m").body_len);
       case "x": return new PairBucket(b);
+      case "k": return readList(new Reader(b));
       case "f": case "g": return JSON.parse(text.decode(b));
     }
   };
@@ -155,16 +157,9 @@
     return ix;
   };
 
-  // parseTags adds the pages' tags to meta.bin's data, and how many pages
-  // hold each tag.
+  // parseTags adds the pages' tags to meta.bin's data.
   Bundle.prototype.parseTags = function (t) {
-    var m = this.loaded.get("m");
-    m.doc_tags = t.doc_tags;
-    m.tagDf = new Map();
-    for (var i = 0; i < t.doc_tags.length; i++) {
-      var ts = t.doc_tags[i];
-      for (var j = 0; j < ts.length; j++) m.tagDf.set(ts[j], (m.tagDf.get(ts[j]) || 0) + 1);
-    }
+    this.loaded.get("m").doc_tags = t.doc_tags;
     return t;
   };
 
