@@ -73,7 +73,7 @@ import (
 //	                buckets of hash ranges: uvarint count, then per hash
 //	                uvarint (hash − bucket base), pages, frequencies and
 //	                lengths
-//	g/H.bin         JSON (staticGroups): per page its translation group
+//	g/H.bin         JSON (staticGroups): the translation groups, by page
 //	f/H.bin         JSON (staticDoc), one per page: URL,
 //	                title, kind, language, tags, summary and text, for
 //	                the result list, snippets and quoted phrases

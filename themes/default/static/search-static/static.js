@@ -138,7 +138,8 @@
       case "p": case "w": return new PostChunk(b, this.loaded.get("m").body_len);
       case "x": return new PairBucket(b);
       case "k": return readList(new Reader(b));
-      case "f": case "g": return JSON.parse(text.decode(b));
+      case "g": return parseGroups(JSON.parse(text.decode(b)).groups, this.N);
+      case "f": return JSON.parse(text.decode(b));
     }
   };
 
@@ -179,6 +180,19 @@
     for (var k in m.stop) m.stopSets[k] = new Set(m.stop[k]);
     m.stopSets["*"] = m.stopSets.en;
     return m;
+  }
+
+  // parseGroups numbers every page's translation group from 1 (0: none),
+  // from the groups listed as g/ lists them (see staticGroups).
+  function parseGroups(gs, n) {
+    var doc = new Array(n).fill(0), first = 0, num = 0;
+    for (var i = 0; i < gs.length; num++) {
+      first += gs[i];
+      doc[first] = num + 1;
+      for (var k = gs[i + 1], j = 0; j < k; j++) doc[first + gs[i + 2 + j]] = num + 1;
+      i += 2 + k;
+    }
+    return { doc_group: doc };
   }
 
   function parseDict(arr) {
