@@ -101,9 +101,8 @@
   }
   // path names the file of id: "i" the index, "m" meta.bin, "t" the
   // pages' tags, "f" + n page n, else part id[0]'s chunk (or tag, for
-  // "k") number id.slice(1); each
-  // file is named by a hash of its bytes, listed in the manifest and the
-  // index (the pages' in n/).
+  // "k") number id.slice(1); each file is named by a hash of its bytes,
+  // listed in the manifest or the index (the pages' in n/).
   Bundle.prototype.path = function (id) {
     var files = this.man.files, p = id[0], n = +id.slice(1);
     if (id === "i" || id === "m" || id === "t") return p + "/" + files[p] + ".bin";
@@ -149,6 +148,7 @@
     for (var i = 0; i < s.length; i += NAME) out.push(s.slice(i, i + NAME));
     return out;
   }
+
   // parseIndex adds the index's tables to the manifest: the first keys of
   // the chunks, the shifts, the names of each part's chunks.
   Bundle.prototype.parseIndex = function (ix) {
