@@ -307,9 +307,10 @@ func TestSession_BodyCapAfterEdit(t *testing.T) {
 }
 
 // TestSession_StaticSearchIncremental: kb build --watch updates the static
-// search bundle in place, and after each edit, addition and removal it
-// holds exactly the files a fresh build writes, byte for byte; an edit of
-// one page rewrites a few of its files, not all of them.
+// search bundle in place, and after each edit (of a body, a title, tags),
+// addition and removal it holds exactly the files a fresh build writes,
+// byte for byte; an edit of one page rewrites a few of its files, not all
+// of them.
 func TestSession_StaticSearchIncremental(t *testing.T) {
 	src := t.TempDir()
 	dest := filepath.Join(t.TempDir(), "public")
@@ -345,6 +346,10 @@ func TestSession_StaticSearchIncremental(t *testing.T) {
 		}, 12},
 		{"title edit", func() {
 			writeFile(t, filepath.Join(src, "p07.md"), page(7, "Retitled hotel page", "A zeppelinword appears."))
+		}, 0},
+		{"tags edit", func() {
+			p := page(7, "Retitled hotel page", "A zeppelinword appears.")
+			writeFile(t, filepath.Join(src, "p07.md"), strings.Replace(p, "tags: ["+words[7%5]+"]", "tags: [zulu, "+words[7%5]+"]", 1))
 		}, 0},
 		{"add", func() { writeFile(t, filepath.Join(src, "p07b.md"), page(41, "Added page", "Quasarword.")) }, 0},
 		{"remove", func() { os.Remove(filepath.Join(src, "p03.md")) }, 0},
