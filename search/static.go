@@ -36,7 +36,7 @@ import (
 //	                stop words
 //	t/H.bin         JSON (staticTags): per page its tags, as indexes into
 //	                meta.bin's; read only by a query that filters or
-//	                counts by tag or names a tag
+//	                counts by tag
 //	k/N.bin         the pages holding tag N (of meta.bin's tags): for a
 //	                query naming the tag, the list as plist.appendTo
 //	                writes it, the length being the page's number of tags

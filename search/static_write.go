@@ -182,7 +182,7 @@ func (s *docStream) write(w int, sd *sdoc) error {
 }
 
 // staticTags is t/H.bin: the tags of every page, for a query that filters
-// or counts by tag or holds a tag's name (most do neither).
+// or counts by tag (the search box's do neither).
 type staticTags struct {
 	// DocTags indexes into staticMeta.Tags, one item per page in
 	// page-number order.
