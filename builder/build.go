@@ -255,7 +255,8 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if len(site.Pages) == 0 && diags.Errors() == 0 {
 		site.noPages(&diags, opts.Source, len(mdFiles) > 0)
 	}
-	diags = append(diags, site.checkOutputs(site.outputs(theme))...)
+	site.outs = site.outputs(theme)
+	diags = append(diags, site.checkOutputs(site.outs)...)
 	return site, theme, diags, ctx.Err()
 }
 
@@ -591,7 +592,11 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 	if ds := bodyErrors(s.Pages); len(ds) > 0 {
 		return 0, ds, nil
 	}
-	outs := s.outputs(theme)
+	outs := s.outs
+	s.outs = nil // the views are let go of once written
+	if outs == nil {
+		outs = s.outputs(theme)
+	}
 	var jobs []*job
 	for _, o := range outs {
 		if o.job != nil {

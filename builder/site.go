@@ -81,7 +81,10 @@ type Site struct {
 	progress *Progress // nil unless the build reports its progress
 	git      *gitHistory
 	related  *relatedMemo // a session's related pages of the last build
-	scanned  *scan        // the content folder's files
+	// outs are the outputs Load checked, for write to write: listing
+	// them renders nothing but costs as much as a small rebuild.
+	outs    []output
+	scanned *scan // the content folder's files
 }
 
 // Section is a folder of the content tree. Its URL and Title are those in
