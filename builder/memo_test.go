@@ -67,6 +67,7 @@ func TestSession_MemoMatchesFull(t *testing.T) {
 	few := n / 3 // pages rendered again by an edit most pages do not show
 	steps := []memoStep{
 		{"title", page(11, "Renamed eleven", "", "See [the next](p012.md#part-two)."), few},
+		{"title of a page a field names", write("big/p010.md", "---\ntitle: Remedy ten\nsummary: About 10.\ntags: [it]\n---\n\n## Part two\n\nText.\n"), few},
 		{"body only", page(11, "Renamed eleven", "", "See [the next](p012.md#part-two), again."), 1},
 		{"summary", page(11, "Renamed eleven", "", "Other words."), few},
 		{"tags", page(11, "Renamed eleven", "tags: [sales, hr]\n", "Other words."), 0},
@@ -168,10 +169,35 @@ func runMemoSession(t *testing.T, src, dest string, steps []memoStep) {
 			t.Errorf("%s: diagnostics\n%s\nwant\n%s", st.name, got, want)
 		}
 		compareTrees(t, st.name, fresh, dest)
+		compareDocs(t, st.name, s, src, now)
 		if st.most > 0 && res.Rendered > st.most {
 			t.Errorf("%s: rendered %d of %d pages, want at most %d", st.name, res.Rendered, first.Rendered, st.most)
 		}
 		t.Logf("%s: rendered %d of %d", st.name, res.Rendered, first.Rendered)
+	}
+}
+
+// compareDocs fails unless the search documents the session indexed are
+// those of a fresh load of src.
+func compareDocs(t *testing.T, step string, s *Session, src string, now time.Time) {
+	t.Helper()
+	site, _, _, err := Load(context.Background(), Options{Source: src, Now: now})
+	if err != nil {
+		t.Fatal(step, err)
+	}
+	defer site.Close()
+	want := docHashes(site.SearchDocs())
+	for u, sum := range want {
+		if got, ok := s.docs[u]; !ok {
+			t.Errorf("%s: the document of %s is not indexed", step, u)
+		} else if got != sum {
+			t.Errorf("%s: the document of %s is not as a full build makes it", step, u)
+		}
+	}
+	for u := range s.docs {
+		if _, ok := want[u]; !ok {
+			t.Errorf("%s: the document of %s is left over", step, u)
+		}
 	}
 }
 

@@ -29,7 +29,9 @@ type Session struct {
 	stamp map[string]stamp  // site-relative source path → stamp
 	out   map[string]uint64 // output path → content hash
 	docs  map[string]uint64 // search document URL → hash
-	memo  *renderMemo       // what the pages written were rendered from
+	// docMemo knows the search documents of the last build's pages.
+	docMemo docMemo
+	memo    *renderMemo // what the pages written were rendered from
 	// static is the static search bundle as last written (see
 	// loadStatic), and staticTook how long its last update took.
 	static     *search.StaticBundle
@@ -160,7 +162,8 @@ func (s *Session) full(ctx context.Context, stamps map[string]stamp) (*Result, e
 	s.index = idx
 	s.mu.Unlock()
 	s.site, s.theme, s.out, s.stamp, s.ok = res.Site, theme, out, stamps, true
-	s.docs = docHashes(res.Site.SearchDocs())
+	s.docs = map[string]uint64{}
+	_, s.docs, s.docMemo = s.siteDocs(res.Site)
 	if err := s.loadStatic(ctx); err != nil {
 		return res, err
 	}
@@ -348,7 +351,7 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 	for i, np := range fresh {
 		docs[i] = site.searchDoc(np)
 	}
-	if err := s.commit(ctx, w, nil, docs, false); err != nil {
+	if err := s.commit(ctx, w, nil, docs, docHashes(docs), false); err != nil {
 		return res, err
 	}
 	pass.commit()
@@ -417,10 +420,12 @@ func (s *Session) rebuild(ctx context.Context, changed []string, stamps map[stri
 	}
 	slices.Sort(removed)
 	t = time.Now()
-	if err := s.commit(ctx, w, removed, site.SearchDocs(), true); err != nil {
+	docs, hashes, docMemo := s.siteDocs(site)
+	if err := s.commit(ctx, w, removed, docs, hashes, true); err != nil {
 		site.Close()
 		return res, err
 	}
+	s.docMemo = docMemo
 	res.Phases["write"] = time.Since(t)
 	s.out = w.all
 	pass.commit()

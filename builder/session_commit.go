@@ -20,13 +20,11 @@ import (
 )
 
 // commit publishes a rebuild: it writes the changed files, updates the
-// search index with docs (every document when all is set, documents not
-// among them being deleted; else only those given) and removes the output
-// of removed pages. Every changed file is first written beside its final
+// search index (see updateIndex) and removes the output of removed pages. Every changed file is first written beside its final
 // name, so that a full disk or an I/O error leaves the published output as
 // it was; only once all of them and the index update have succeeded are
 // they renamed into place, each rename atomic.
-func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, docs []search.Doc, all bool) error {
+func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, docs []search.Doc, hashes map[string]uint64, all bool) error {
 	root, err := os.OpenRoot(s.opts.Dest)
 	if err != nil {
 		return err
@@ -65,7 +63,7 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 		undo()
 		return err
 	}
-	changed, gone, err := s.updateIndex(ctx, docs, all)
+	changed, gone, err := s.updateIndex(ctx, docs, hashes, all)
 	if err != nil {
 		undo()
 		return err
@@ -106,12 +104,12 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 	return s.updateStatic(ctx, changed, gone)
 }
 
-// updateIndex updates the search index with the documents that changed
-// since the last build; when all is set, docs are every document, and those
-// not among them are removed. It returns the documents indexed and the
+// updateIndex updates the search index with the documents among docs that
+// changed since the last build; hashes are the hashes of documents by URL,
+// of every page of the site when all is set (the documents of the others
+// are removed), else of docs. It returns the documents indexed and the
 // URLs removed.
-func (s *Session) updateIndex(ctx context.Context, docs []search.Doc, all bool) ([]search.Doc, []string, error) {
-	hashes := docHashes(docs)
+func (s *Session) updateIndex(ctx context.Context, docs []search.Doc, hashes map[string]uint64, all bool) ([]search.Doc, []string, error) {
 	var changed []search.Doc
 	for _, d := range docs {
 		if s.docs[d.URL] != hashes[d.URL] {
@@ -141,13 +139,91 @@ func (s *Session) updateIndex(ctx context.Context, docs []search.Doc, all bool) 
 func docHashes(docs []search.Doc) map[string]uint64 {
 	out := make(map[string]uint64, len(docs))
 	for _, d := range docs {
-		var h maphash.Hash
-		h.SetSeed(docSeed)
-		hashStrings(&h, d.URL, d.Title, d.Summary, d.Headings, d.Body, d.Kind, d.Lang, d.Owner, d.Group)
-		hashStrings(&h, d.Tags...)
-		out[d.URL] = h.Sum64()
+		out[d.URL] = docHash(d)
 	}
 	return out
+}
+
+// docHash digests every field of a search document.
+func docHash(d search.Doc) uint64 {
+	var h maphash.Hash
+	h.SetSeed(docSeed)
+	hashStrings(&h, d.URL, d.Title, d.Summary, d.Headings, d.Body, d.Kind, d.Lang, d.Owner, d.Group)
+	hashStrings(&h, d.Tags...)
+	return h.Sum64()
+}
+
+// docMemo is what a session knows of the search document of each page
+// of the last build, by source path: a page read from the same file as
+// then (its pristine copy is the same), whose docKey is the same, has the
+// same document, which is not made again.
+type docMemo map[string]docMemoEntry
+
+type docMemoEntry struct {
+	from *loaded
+	key  uint64
+	url  string
+	sum  uint64
+}
+
+// docKey digests what a page's search document reads beyond the page as
+// loaded: its URL, folder and translations, and the titles of the pages
+// its fields name.
+func (s *Site) docKey(p *Page) uint64 {
+	var h maphash.Hash
+	h.SetSeed(docSeed)
+	index := "\x00"
+	if p.IsIndex {
+		index = "\x01"
+	}
+	hashStrings(&h, s.searchURL(p), s.searchGroup(p), p.Section, index)
+	if k := s.Config.Kind(p.Kind); k != nil {
+		for _, f := range k.Fields {
+			if refs, ok := p.Fields[f.Name].([]PageRef); ok {
+				for _, r := range refs {
+					hashStrings(&h, r.Title)
+				}
+			}
+		}
+	}
+	return h.Sum64()
+}
+
+// siteDocs returns the hash of every page's search document, by URL, the
+// documents whose hash is not the one indexed (s.docs), and the memo of
+// the site's documents. Only the documents of pages that changed, or whose
+// document the memo lacks, are made.
+func (s *Session) siteDocs(site *Site) (docs []search.Doc, hashes map[string]uint64, memo docMemo) {
+	entries := make([]docMemoEntry, len(site.Pages))
+	made := make([]*search.Doc, len(site.Pages))
+	parallel(len(site.Pages), func(i int) {
+		p := site.Pages[i]
+		key := site.docKey(p)
+		if old, ok := s.docMemo[p.Path]; ok && p.pristine != nil && old.from == p.pristine && old.key == key {
+			entries[i] = old
+			if s.docs[old.url] == old.sum {
+				return
+			}
+		}
+		d := site.searchDoc(p)
+		entries[i] = docMemoEntry{from: p.pristine, key: key, url: d.URL, sum: docHash(d)}
+		if s.docs[d.URL] != entries[i].sum {
+			made[i] = &d
+		}
+	})
+	hashes = make(map[string]uint64, len(site.Pages))
+	memo = make(docMemo, len(site.Pages))
+	for i, p := range site.Pages {
+		e := entries[i]
+		hashes[e.url] = e.sum
+		if e.from != nil {
+			memo[p.Path] = e
+		}
+		if made[i] != nil {
+			docs = append(docs, *made[i])
+		}
+	}
+	return docs, hashes, memo
 }
 
 // docSeed seeds docHashes: the hashes are compared within one process.

@@ -114,6 +114,7 @@ func runSession(t *testing.T, src, dest string, steps []sessionStep) {
 			t.Errorf("%s: rendered %d pages, want quick=%v", st.name, res.Rendered, st.wantQuick)
 		}
 		compareTrees(t, st.name, fresh, dest)
+		compareDocs(t, st.name, s, src, now)
 	}
 }
 
