@@ -109,6 +109,9 @@ type Page struct {
 	pristine  *loaded
 	reused    bool
 	bodyHrefs []string
+	// rank is the page's place among the site's pages by weight and
+	// title (Site.ordered).
+	rank int
 }
 
 // Heading is one heading of a page's body.

@@ -118,14 +118,7 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		base := "/kinds/" + k.Name + "/"
 		v := view("list", at(base), k.PluralFor(lang), lang)
 		v.Kind, v.base, v.Crumbs = k, base, home
-		var pages []*Page
-		for _, p := range s.Pages {
-			if p.Kind == k.Name {
-				pages = append(pages, p)
-			}
-		}
-		slices.SortFunc(pages, byWeightTitle)
-		v.List, v.Others = s.byLanguage(pages, lang)
+		v.List, v.Others = s.byLanguage(s.kindPages()[k.Name], lang)
 		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's list of the kind " + k.Name)}})
 	}
 	tags := theme.ui.text(lang, "tags")
@@ -175,6 +168,19 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's " + special.layout + " page")}})
 	}
 	return jobs
+}
+
+// kindPages returns the pages of each kind, in the site's order.
+func (s *Site) kindPages() map[string][]*Page {
+	s.cacheMu.Lock()
+	defer s.cacheMu.Unlock()
+	if s.byKind == nil {
+		s.byKind = map[string][]*Page{}
+		for _, p := range s.ordered {
+			s.byKind[p.Kind] = append(s.byKind[p.Kind], p)
+		}
+	}
+	return s.byKind
 }
 
 // listSection makes v the page of the folder sec in v's language: its

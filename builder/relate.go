@@ -29,35 +29,29 @@ func (s *Site) relate(ds *Diagnostics) {
 }
 
 // relateBacklinks gives every page the pages that link to it, in body text
-// or in a field naming pages.
+// or in a field naming pages, in the site's order: the pages that link are
+// taken in that order, each once.
 func (s *Site) relateBacklinks() {
-	back := map[*Page]map[*Page]bool{}
-	addBack := func(from, to *Page) {
-		if to == nil || to == from {
-			return
+	for _, from := range s.ordered {
+		addBack := func(to *Page) {
+			if to == nil || to == from || !s.published(to) {
+				return // no link, a link to itself or to a page not published
+			}
+			if n := len(to.Backlinks); n > 0 && to.Backlinks[n-1] == from {
+				return
+			}
+			to.Backlinks = append(to.Backlinks, from)
 		}
-		if back[to] == nil {
-			back[to] = map[*Page]bool{}
+		for _, l := range from.Links {
+			addBack(l.Target)
 		}
-		back[to][from] = true
-	}
-	for _, p := range s.Pages {
-		for _, l := range p.Links {
-			addBack(p, l.Target)
-		}
-		for _, v := range p.Fields {
+		for _, v := range from.Fields {
 			if refs, ok := v.([]PageRef); ok {
 				for _, r := range refs {
-					addBack(p, r.Page)
+					addBack(r.Page)
 				}
 			}
 		}
-	}
-	for _, p := range s.Pages {
-		for from := range back[p] {
-			p.Backlinks = append(p.Backlinks, from)
-		}
-		slices.SortFunc(p.Backlinks, byWeightTitle)
 	}
 }
 
@@ -144,11 +138,12 @@ func checkUnknownTags(s *Site, ds *Diagnostics) {
 	}
 }
 
-// terms returns the site's tags and owners, each with its pages, sorted.
+// terms returns the site's tags and owners, sorted, each with its pages in
+// the site's order.
 func (s *Site) terms() (tags, owners []*Term) {
 	byTag := map[string]*Term{}
 	byOwner := map[string]*Term{}
-	for _, p := range s.Pages {
+	for _, p := range s.ordered {
 		for _, t := range p.Tags {
 			term(byTag, t, "/tags/"+Slug(t)+"/").Pages = append(byTag[t].Pages, p)
 		}
@@ -226,14 +221,28 @@ func (m *relatedMemo) keys(pages []*Page, byTag map[secTag][]*Page) []uint64 {
 	if m == nil {
 		return nil
 	}
-	// what related reads of a candidate
+	// what related reads of a candidate, digested once per page
+	sumOf := func(q *Page) uint64 {
+		var h maphash.Hash
+		h.SetSeed(m.seed)
+		hashStrings(&h, q.Path, q.Lang, q.Kind)
+		hashStrings(&h, q.Tags...)
+		return h.Sum64()
+	}
+	sums := make(map[*Page]uint64, len(pages))
+	for _, p := range pages {
+		sums[p] = sumOf(p)
+	}
 	cand := func(h *maphash.Hash, q *Page) {
 		if q == nil {
 			h.WriteString("\x01")
 			return
 		}
-		hashStrings(h, q.Path, q.Lang, q.Kind)
-		hashStrings(h, q.Tags...)
+		sum, ok := sums[q]
+		if !ok {
+			sum = sumOf(q) // a page not published
+		}
+		maphash.WriteComparable(h, sum)
 	}
 	tagSums := make(map[secTag]uint64, len(byTag))
 	for k, list := range byTag {
@@ -379,7 +388,6 @@ func term(m map[string]*Term, name, u string) *Term {
 func sortedTerms(m map[string]*Term) []*Term {
 	out := make([]*Term, 0, len(m))
 	for _, t := range m {
-		slices.SortFunc(t.Pages, byWeightTitle)
 		out = append(out, t)
 	}
 	slices.SortFunc(out, func(a, b *Term) int { return cmp.Compare(a.Name, b.Name) })

@@ -511,6 +511,11 @@ func (s *Site) replace(np *Page) {
 		}
 	}
 	swap(s.Pages)
+	swap(s.ordered)
+	np.rank = old.rank
+	for _, list := range s.byKind {
+		swap(list)
+	}
 	s.byPath[np.Path] = np
 	s.byURL[np.URL] = np
 	for _, sec := range s.Sections {

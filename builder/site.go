@@ -73,9 +73,15 @@ type Site struct {
 	invalid map[string]*Page
 	// redirects are the pages with redirect_to, sorted by source path.
 	redirects []*Page
+	// ordered are the pages sorted by weight and title (byWeightTitle),
+	// each page's rank its index: the lists of a folder, tag, kind and
+	// backlinks keep that order, and take it from there instead of each
+	// being sorted.
+	ordered []*Page
 
 	cacheMu    sync.Mutex
 	groupCache map[string][]Group
+	byKind     map[string][]*Page        // see kindPages
 	cards      map[cardKey]template.HTML // see View.Card
 	navCache
 	progress *Progress // nil unless the build reports its progress
@@ -235,6 +241,7 @@ func (s *Site) link() Diagnostics {
 		kept = append(kept, p)
 	}
 	s.Pages = kept
+	s.order()
 	s.buildSections()
 
 	for _, p := range s.Pages {
@@ -491,7 +498,7 @@ func (s *Site) buildSections() {
 	s.adoptFolderPages()
 	for _, sec := range s.sections {
 		s.Sections = append(s.Sections, sec)
-		slices.SortFunc(sec.Pages, byWeightTitle)
+		slices.SortFunc(sec.Pages, byRank)
 		slices.SortFunc(sec.Children, func(a, b *Section) int {
 			return cmp.Or(compareWeights(weightOf(a.Index), weightOf(b.Index)), cmp.Compare(a.Title, b.Title))
 		})
@@ -578,8 +585,33 @@ func weightOf(p *Page) int {
 // byWeightTitle orders pages by weight, lower first and unweighted ones
 // (weight 0) after every weighted one, then by title and path.
 func byWeightTitle(a, b *Page) int {
-	return cmp.Or(compareWeights(a.Weight, b.Weight), cmp.Compare(a.titleKey(), b.titleKey()), cmp.Compare(a.Path, b.Path))
+	if c := compareWeights(a.Weight, b.Weight); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.titleKey(), b.titleKey()); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Path, b.Path)
 }
+
+// order sorts the site's pages by weight and title into ordered and ranks
+// them.
+func (s *Site) order() {
+	s.ordered = slices.Clone(s.Pages)
+	slices.SortFunc(s.ordered, byWeightTitle)
+	for i, p := range s.ordered {
+		p.rank = i
+	}
+}
+
+// published reports whether p is one of the site's pages (not a page left
+// out for its front matter, nor a redirect).
+func (s *Site) published(p *Page) bool {
+	return p.rank < len(s.ordered) && s.ordered[p.rank] == p
+}
+
+// byRank orders pages of the site as byWeightTitle does, by their rank.
+func byRank(a, b *Page) int { return cmp.Compare(a.rank, b.rank) }
 
 // compareWeights orders weights ascending, with 0 (no weight) last.
 func compareWeights(a, b int) int {
