@@ -218,6 +218,12 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 		now = time.Now()
 	}
 	site = &Site{md: md, git: &gitHistory{git}, related: opts.related, scanned: scanned, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	if opts.reuse != nil && opts.theme != nil && opts.theme.defaultLayouts {
+		// The same theme and site.yaml, and the default theme's layouts:
+		// the sidebar's entries of pages whose title is the same are as
+		// they were.
+		site.navPieces = opts.reuse.old.renderedPieces()
+	}
 	for _, p := range loaded {
 		if p == nil {
 			continue
@@ -594,6 +600,11 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 	}
 	outs := s.outs
 	s.outs = nil // the views are let go of once written
+	defer func() {
+		s.navMu.Lock()
+		s.navPieces = nil
+		s.navMu.Unlock()
+	}()
 	if outs == nil {
 		outs = s.outputs(theme)
 	}

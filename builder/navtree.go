@@ -141,7 +141,11 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 				continue
 			}
 			f.pages = append(f.pages, p.URL)
-			t.pages[p.URL] = &navPage{title: p.Title}
+			pg := &navPage{title: p.Title}
+			if old, ok := s.navPieces[lang][p.URL]; ok && old.title == p.Title {
+				pg.closed, pg.selected = old.closed, old.selected
+			}
+			t.pages[p.URL] = pg
 		}
 		if len(f.pages) > 0 {
 			var err error
@@ -162,8 +166,10 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 			if !t.full && entries > 0 {
 				break
 			}
-			if err := t.pieces(u, t.pages[u]); err != nil {
-				return nil, err
+			if pg := t.pages[u]; pg.closed == "" && pg.selected == "" {
+				if err := t.pieces(u, pg); err != nil {
+					return nil, err
+				}
 			}
 			entries++
 		}
@@ -400,4 +406,32 @@ func (t *navTree) window(f *navFolder, current string) string {
 type navCache struct {
 	navMu    sync.Mutex
 	navTrees map[string]*navTree
+	// navPieces are the page entries the last build of a session
+	// rendered, by language and URL, for its next build with the same
+	// theme and configuration to reuse those of pages whose title is the
+	// same (see pieces).
+	navPieces map[string]map[string]navPage
+}
+
+// renderedPieces returns the page entries the site's trees rendered, by
+// language and URL.
+func (s *Site) renderedPieces() map[string]map[string]navPage {
+	s.navMu.Lock()
+	defer s.navMu.Unlock()
+	out := make(map[string]map[string]navPage, len(s.navTrees))
+	for lang, t := range s.navTrees {
+		if t == nil {
+			continue
+		}
+		t.mu.Lock()
+		m := make(map[string]navPage, len(t.pages))
+		for u, pg := range t.pages {
+			if pg.closed != "" || pg.selected != "" {
+				m[u] = navPage{title: pg.title, closed: pg.closed, selected: pg.selected}
+			}
+		}
+		t.mu.Unlock()
+		out[lang] = m
+	}
+	return out
 }
