@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // A rebuild in watch mode renders again only the pages whose output can
@@ -34,6 +35,18 @@ type renderMemo struct {
 	cards map[string]memoCard
 	// dest reads the last build's output, for changing its tree in place.
 	dest string
+	// facts are the digests of the last build's pages (factsOf), by path.
+	facts map[string]memoFacts
+}
+
+// memoFacts is a page's factsOf and what it was computed from: the page
+// as loaded, and what building the site changes of what factsOf reads.
+type memoFacts struct {
+	from    *loaded
+	index   bool
+	aliases []string
+	updated time.Time
+	sum     uint64
 }
 
 // memoCard is a rendered card, with the digests it was rendered from.
@@ -71,7 +84,9 @@ type memoPass struct {
 	facts   map[*Page]uint64  // digest of pageFacts and the date of each page
 	changed map[string]bool   // by page path
 	next    map[string]memoOut
-	mu      sync.Mutex
+	// nextFacts are the facts of this pass's pages, for the next.
+	nextFacts map[string]memoFacts
+	mu        sync.Mutex
 	// partial is set for a pass that renders some pages only: commit
 	// adds its outputs to the memo's instead of replacing them.
 	partial bool
@@ -114,8 +129,16 @@ func (m *renderMemo) pass(site *Site, theme *Theme, changed map[string]bool, par
 		return ps // the few digests it takes read the pages' facts as needed
 	}
 	ps.facts = make(map[*Page]uint64, len(site.Pages))
+	ps.nextFacts = make(map[string]memoFacts, len(site.Pages))
 	for _, p := range site.Pages {
-		ps.facts[p] = ps.factsOf(p)
+		f, ok := m.facts[p.Path]
+		if !ok || p.pristine == nil || f.from != p.pristine || f.index != p.IsIndex || !f.updated.Equal(p.Updated) || !slices.Equal(f.aliases, p.Aliases) {
+			f = memoFacts{from: p.pristine, index: p.IsIndex, aliases: p.Aliases, updated: p.Updated, sum: ps.factsOf(p)}
+		}
+		ps.facts[p] = f.sum
+		if f.from != nil {
+			ps.nextFacts[p.Path] = f
+		}
 	}
 	// The cards of pages whose facts did not change are as they were.
 	m.mu.Lock()
@@ -364,6 +387,9 @@ func (ps *memoPass) commit() {
 		maps.Copy(ps.m.outs, ps.next)
 	} else {
 		ps.m.outs = ps.next
+		if ps.nextFacts != nil {
+			ps.m.facts = ps.nextFacts
+		}
 	}
 	if len(ps.global) == 0 || ps.partial {
 		return // a partial pass rendered no card anew

@@ -86,6 +86,8 @@ func TestSession_MemoMatchesFull(t *testing.T) {
 			os.Remove(filepath.Join(src, "small-extra.md"))
 			os.Remove(filepath.Join(src, "small", "s3.md"))
 		}, 0},
+		{"page beside no folder yet", write("later.md", "---\ntitle: Later\ntags: [hr]\n---\n\nSee [small](small/s1.md).\n"), 0},
+		{"folder added beside that page", write("later/l1.md", "---\ntitle: Later one\ntags: [hr]\n---\n\nSee [later](../later.md).\n"), 0},
 		{"page turned Dutch under a link", page(11, "Elf", "lang: nl\n", "Other words."), 0},
 		{"image added", write("small/pic.png", "first bytes"), 0},
 		{"page edited beside the image", page(13, "Thirteen", "", "Text."), few},
