@@ -8,7 +8,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -245,13 +244,25 @@ func (ps *memoPass) digest(j *job) uint64 {
 	facts(p.Related...)
 	facts(p.Backlinks...)
 	facts(p.Prev, p.Next)
-	for _, f := range slices.Sorted(maps.Keys(p.Fields)) {
-		if refs, ok := p.Fields[f].([]PageRef); ok {
+	// The fields naming pages, in any order: each digested on its own
+	// with its name, the digests summed.
+	var refSum uint64
+	for f, v := range p.Fields {
+		if refs, ok := v.([]PageRef); ok {
+			var fh maphash.Hash
+			fh.SetSeed(ps.m.seed)
+			hashStrings(&fh, f)
 			for _, r := range refs {
-				facts(r.Page)
+				sum, ok := ps.facts[r.Page]
+				if !ok {
+					sum = ps.factsOf(r.Page)
+				}
+				maphash.WriteComparable(&fh, sum)
 			}
+			refSum += fh.Sum64()
 		}
 	}
+	maphash.WriteComparable(&h, refSum)
 	return h.Sum64()
 }
 
@@ -271,7 +282,8 @@ func hashView(h *maphash.Hash, v *View) {
 		hashStrings(h, c.Title, c.URL)
 	}
 	for _, l := range v.Switch() {
-		hashStrings(h, l.Code, l.Name, l.URL, strconv.FormatBool(l.Alternate))
+		hashStrings(h, l.Code, l.Name, l.URL)
+		maphash.WriteComparable(h, l.Alternate)
 	}
 	h.WriteByte('|')
 }

@@ -287,9 +287,12 @@ func (t *navTree) key(v *View) uint64 {
 	current, branch, folderCurrent := t.branch(v)
 	var h maphash.Hash
 	h.SetSeed(navSeed)
-	fmt.Fprintf(&h, "%x\x00%s\x00%t", t.sum, current, folderCurrent)
+	maphash.WriteComparable(&h, t.sum)
+	maphash.WriteComparable(&h, folderCurrent)
+	hashStrings(&h, current)
 	for _, f := range branch {
-		fmt.Fprintf(&h, "\x00%s\x00%x", f.sec.Path, f.sum)
+		hashStrings(&h, f.sec.Path)
+		maphash.WriteComparable(&h, f.sum)
 	}
 	return h.Sum64()
 }
