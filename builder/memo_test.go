@@ -78,6 +78,8 @@ func TestSession_MemoMatchesFull(t *testing.T) {
 		{"heading renamed", write("big/p050.md", "---\ntitle: Page 050\ntags: [it]\n---\n\n## Only part\n\n## Part two\n\nText.\n"), 0},
 		{"link to a page added", page(12, "Page 012 again", "", "See [eleven](p011.md) and [small](../small/s1.md)."), few},
 		{"Dutch title", write("big/p020.nl.md", "---\ntitle: Pagina twintig\ntranslation_key: k20\ntags: [it]\n---\n\nTekst.\n"), few},
+		{"page added among many", write("big/p100b.md", "---\ntitle: Page 100b\ntags: [it]\n---\n\nText.\n"), 0},
+		{"page removed among many", func() { os.Remove(filepath.Join(src, "big", "p100b.md")) }, 0},
 		{"page added", write("small/s9.md", "---\ntitle: Small nine\ntags: [hr]\n---\n\nNew.\n"), 0},
 		{"page removed", func() { os.Remove(filepath.Join(src, "small", "s9.md")) }, 0},
 		{"page added in a new folder named like another", write("small-extra/e1.md", "---\ntitle: Extra one\n---\n\nSee [small](../small/s1.md).\n"), 0},

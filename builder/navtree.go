@@ -88,6 +88,9 @@ type navPage struct {
 	at, end          int
 	title            string
 	closed, selected string
+	// folder lists the page at pos of its pages.
+	folder *navFolder
+	pos    int
 }
 
 // NavTree is the sidebar's tree of folders and pages in the view's
@@ -141,7 +144,7 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 				continue
 			}
 			f.pages = append(f.pages, p.URL)
-			pg := &navPage{title: p.Title}
+			pg := &navPage{title: p.Title, folder: f, pos: len(f.pages) - 1}
 			if old, ok := s.navPieces[lang][p.URL]; ok && old.title == p.Title {
 				pg.closed, pg.selected = old.closed, old.selected
 			}
@@ -281,8 +284,9 @@ func (t *navTree) entry(u string, current bool) string {
 var navSeed = maphash.MakeSeed()
 
 // key digests what the tree shows on the view's page: the tree's text,
-// and the folders on the way to the page with their pages' titles. Two
-// views with the same key show the same tree.
+// and the folders on the way to the page with their pages' titles, or in
+// a tree over the budget, with the pages of theirs it shows. Two views
+// with the same key show the same tree.
 func (t *navTree) key(v *View) uint64 {
 	current, branch, folderCurrent := t.branch(v)
 	var h maphash.Hash
@@ -290,9 +294,24 @@ func (t *navTree) key(v *View) uint64 {
 	maphash.WriteComparable(&h, t.sum)
 	maphash.WriteComparable(&h, folderCurrent)
 	hashStrings(&h, current)
-	for _, f := range branch {
+	for i, f := range branch {
 		hashStrings(&h, f.sec.Path)
-		maphash.WriteComparable(&h, f.sum)
+		if t.full {
+			maphash.WriteComparable(&h, f.sum)
+			continue
+		}
+		// What render puts in: the folder's entries, and the pages of
+		// its window unless it shows the link to its list instead.
+		maphash.WriteComparable(&h, [2]bool{f.holds, f.branch})
+		hashStrings(&h, f.open, f.openCurrent, f.more)
+		if f.holds && i > 0 && f.sec.Path != "" {
+			continue
+		}
+		pages, more := t.windowPages(f, current)
+		for _, u := range pages {
+			hashStrings(&h, u, t.pages[u].title)
+		}
+		maphash.WriteComparable(&h, more)
 	}
 	return h.Sum64()
 }
@@ -389,20 +408,30 @@ func (t *navTree) branch(v *View) (current string, branch []*navFolder, folderCu
 // window lists a folder's pages in a tree over the budget: all of them,
 // or navWindow around the current page and a link to the whole list.
 func (t *navTree) window(f *navFolder, current string) string {
-	pages := f.pages
-	if len(pages) > navWindow {
-		at := max(slices.Index(pages, current), 0)
-		lo := min(max(at-navWindow/2, 0), len(pages)-navWindow)
-		pages = pages[lo : lo+navWindow]
-	}
+	pages, more := t.windowPages(f, current)
 	var b strings.Builder
 	for _, u := range pages {
 		b.WriteString(t.entry(u, u == current))
 	}
-	if len(pages) < len(f.pages) {
+	if more {
 		b.WriteString(f.more)
 	}
 	return b.String()
+}
+
+// windowPages returns the URLs of the pages window lists, and whether
+// it links to the folder's whole list after them.
+func (t *navTree) windowPages(f *navFolder, current string) (pages []string, more bool) {
+	pages = f.pages
+	if len(pages) > navWindow {
+		at := 0
+		if pg := t.pages[current]; pg != nil && pg.folder == f {
+			at = pg.pos
+		}
+		lo := min(max(at-navWindow/2, 0), len(pages)-navWindow)
+		pages = pages[lo : lo+navWindow]
+	}
+	return pages, len(pages) < len(f.pages)
 }
 
 // navCache holds the sidebar trees of a site, one per language.
