@@ -74,12 +74,15 @@ type navFolder struct {
 	// open and openCurrent are the entry on the current page's branch,
 	// the second for the folder's own page.
 	open, openCurrent string
-	// pages are the URLs of its pages in the tree's language, in order;
-	// more links to all of them (navmore).
+	// pages are the URLs of its pages in the tree's language, in order,
+	// sums digests of their URLs and titles; more links to all of them
+	// (navmore).
 	pages []string
+	sums  []uint64
 	more  string
-	// sum digests the folder's pieces and its pages' URLs and titles.
-	sum uint64
+	// sum digests the folder's pieces and its pages' URLs and titles,
+	// own its pieces only.
+	sum, own uint64
 }
 
 // navPage is a page's entry: where it is in the full tree's text, and its
@@ -144,6 +147,7 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 				continue
 			}
 			f.pages = append(f.pages, p.URL)
+			f.sums = append(f.sums, maphash.String(navSeed, p.URL+"\x00"+p.Title))
 			pg := &navPage{title: p.Title, folder: f, pos: len(f.pages) - 1}
 			if old, ok := s.navPieces[lang][p.URL]; ok && old.title == p.Title {
 				pg.closed, pg.selected = old.closed, old.selected
@@ -243,6 +247,7 @@ func (s *Site) buildNavTree(th *Theme, lang string) (*navTree, error) {
 		var h maphash.Hash
 		h.SetSeed(navSeed)
 		hashStrings(&h, f.open, f.openCurrent, f.more)
+		f.own = h.Sum64()
 		for _, u := range f.pages {
 			hashStrings(&h, u, t.pages[u].title)
 		}
@@ -303,15 +308,15 @@ func (t *navTree) key(v *View) uint64 {
 		// What render puts in: the folder's entries, and the pages of
 		// its window unless it shows the link to its list instead.
 		maphash.WriteComparable(&h, [2]bool{f.holds, f.branch})
-		hashStrings(&h, f.open, f.openCurrent, f.more)
+		maphash.WriteComparable(&h, f.own)
 		if f.holds && i > 0 && f.sec.Path != "" {
 			continue
 		}
-		pages, more := t.windowPages(f, current)
-		for _, u := range pages {
-			hashStrings(&h, u, t.pages[u].title)
+		lo, hi := t.windowRange(f, current)
+		for _, sum := range f.sums[lo:hi] {
+			maphash.WriteComparable(&h, sum)
 		}
-		maphash.WriteComparable(&h, more)
+		maphash.WriteComparable(&h, hi-lo < len(f.pages))
 	}
 	return h.Sum64()
 }
@@ -422,16 +427,21 @@ func (t *navTree) window(f *navFolder, current string) string {
 // windowPages returns the URLs of the pages window lists, and whether
 // it links to the folder's whole list after them.
 func (t *navTree) windowPages(f *navFolder, current string) (pages []string, more bool) {
-	pages = f.pages
-	if len(pages) > navWindow {
-		at := 0
-		if pg := t.pages[current]; pg != nil && pg.folder == f {
-			at = pg.pos
-		}
-		lo := min(max(at-navWindow/2, 0), len(pages)-navWindow)
-		pages = pages[lo : lo+navWindow]
+	lo, hi := t.windowRange(f, current)
+	return f.pages[lo:hi], hi-lo < len(f.pages)
+}
+
+// windowRange returns where in the folder's pages its window is.
+func (t *navTree) windowRange(f *navFolder, current string) (lo, hi int) {
+	if len(f.pages) <= navWindow {
+		return 0, len(f.pages)
 	}
-	return pages, len(pages) < len(f.pages)
+	at := 0
+	if pg := t.pages[current]; pg != nil && pg.folder == f {
+		at = pg.pos
+	}
+	lo = min(max(at-navWindow/2, 0), len(f.pages)-navWindow)
+	return lo, lo + navWindow
 }
 
 // navCache holds the sidebar trees of a site, one per language.
