@@ -195,15 +195,20 @@ func (s *Site) listSection(v *View, sec *Section) {
 // each once, in the first of its languages among pages (the default
 // language, then site.yaml's order).
 func (s *Site) byLanguage(pages []*Page, lang string) (native, others []*Page) {
-	listed := map[*Page]bool{}
 	for _, p := range pages {
 		switch {
 		case p.Lang == lang:
 			native = append(native, p)
 		case p.TranslationIn(lang) == nil:
 			others = append(others, p)
-			listed[p] = true
 		}
+	}
+	if len(others) == 0 {
+		return native, nil
+	}
+	listed := make(map[*Page]bool, len(others))
+	for _, p := range others {
+		listed[p] = true
 	}
 	rank := func(p *Page) int {
 		if p.Lang == s.Config.DefaultLanguage {
