@@ -533,6 +533,13 @@ func (s *Site) replace(np *Page) {
 	for _, t := range s.Owners {
 		swap(t.Pages)
 	}
+	s.cacheMu.Lock()
+	for _, gs := range s.groupCache {
+		for _, g := range gs {
+			swap(g.Pages)
+		}
+	}
+	s.cacheMu.Unlock()
 	for _, p := range s.Pages {
 		swap(p.Backlinks)
 		swap(p.Translations)

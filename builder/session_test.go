@@ -442,3 +442,31 @@ func TestWalkOrder(t *testing.T) {
 		t.Errorf("walkOrder:\n%q\nfs.WalkDir:\n%q", sorted, walked)
 	}
 }
+
+// TestSite_ReplaceInKindGroups: a page replaced in place (a body edit) is
+// the one the kind lists computed before hold, not its old version.
+func TestSite_ReplaceInKindGroups(t *testing.T) {
+	s, diags := loadFS(t, map[string]string{
+		"content/a.md": "---\ntitle: A\nkind: symptom\nsignals: [x]\nimpact: Hours lost\nremedies: [b.md]\n---\n\nText.\n",
+		"content/b.md": "---\ntitle: B\n---\n\nText.\n",
+	})
+	if s == nil {
+		t.Fatalf("load: %s", diagStrings(diags))
+	}
+	old := s.byPath["a.md"]
+	if old == nil {
+		t.Fatalf("no page a.md among %d: %s", len(s.Pages), diagStrings(diags))
+	}
+	before := s.kindGroups("", "en")
+	np := *old
+	s.replace(&np)
+	for _, gs := range [][]Group{before, s.kindGroups("", "en")} {
+		for _, g := range gs {
+			for _, p := range g.Pages {
+				if p == old {
+					t.Errorf("kind %s still lists the replaced page", g.ID)
+				}
+			}
+		}
+	}
+}
