@@ -20,10 +20,11 @@ import (
 )
 
 // commit publishes a rebuild: it writes the changed files, updates the
-// search index (see updateIndex) and removes the output of removed pages. Every changed file is first written beside its final
-// name, so that a full disk or an I/O error leaves the published output as
-// it was; only once all of them and the index update have succeeded are
-// they renamed into place, each rename atomic.
+// search index (see updateIndex) and removes the output of removed pages.
+// Every changed file is first written beside its final name, so that a
+// full disk or an I/O error leaves the published output as it was; only
+// once all of them and the index update have succeeded are they renamed
+// into place, each rename atomic.
 func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, docs []search.Doc, hashes map[string]uint64, all bool) error {
 	root, err := os.OpenRoot(s.opts.Dest)
 	if err != nil {
@@ -167,8 +168,9 @@ type docMemoEntry struct {
 }
 
 // docKey digests what a page's search document reads beyond the page as
-// loaded: its URL, folder and translations, and the titles of the pages
-// its fields name.
+// loaded: its URL, folder and translations, and the text of its kind's
+// fields as searched (fieldText), which holds the titles of the pages
+// they name.
 func (s *Site) docKey(p *Page) uint64 {
 	var h maphash.Hash
 	h.SetSeed(docSeed)
@@ -177,15 +179,9 @@ func (s *Site) docKey(p *Page) uint64 {
 		index = "\x01"
 	}
 	hashStrings(&h, s.searchURL(p), s.searchGroup(p), p.Section, index)
-	if k := s.Config.Kind(p.Kind); k != nil {
-		for _, f := range k.Fields {
-			if refs, ok := p.Fields[f.Name].([]PageRef); ok {
-				for _, r := range refs {
-					hashStrings(&h, r.Title)
-				}
-			}
-		}
-	}
+	heads, body := s.fieldText(p)
+	hashStrings(&h, heads...)
+	hashStrings(&h, body...)
 	return h.Sum64()
 }
 

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"kb/internal/workers"
 	"math"
 	"slices"
 	"strings"
@@ -14,6 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
 	"github.com/blevesearch/bleve/v2/registry"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"kb/internal/workers"
 )
 
 // The static search bundle lets the theme's search box work on a plain
