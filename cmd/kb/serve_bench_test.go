@@ -26,73 +26,121 @@ import (
 
 var svRebuiltRE = regexp.MustCompile(`re-rendered in ([0-9.]+)(µs|ms|s)\b`)
 
-// BenchmarkServeEdit measures change-to-rebuilt latency in kb serve: from
-// writing one playbook to the browsers' reload event (the rebuilt page is
-// then served), with real file system events, the watcher's debounce
+// BenchmarkServeEdit measures change-to-reload latency in kb serve: from
+// writing one file to the browsers' reload event (the rebuilt page is then
+// served), with real file system events, the watcher's debounce
 // (watch.DefaultDebounce, 40 ms) and the incremental build. rebuild-ms is
-// the build alone.
+// the build alone, as kb serve reports it.
+//
+// "body" appends a line to a playbook; "title" changes its title, which
+// every page listing it shows; "tags" its tags; "weight" its place in its
+// folder; "add" adds a page on odd runs and "remove" deletes it on even
+// ones (both are reported under add).
 //
 //	go test ./cmd/kb -run '^$' -bench ServeEdit -benchtime 20x
 func BenchmarkServeEdit(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
-		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
-			src := filepath.Join(b.TempDir(), "src")
-			corpus, err := filepath.EvalSymlinks(benchcorpus.Dir(b, n)) // copy the files, not a link to them
-			if err != nil {
-				b.Fatal(err)
-			}
-			if out, err := exec.Command("cp", "-r", corpus, src).CombinedOutput(); err != nil {
-				b.Fatalf("%v %s", err, out)
-			}
-			var page string
-			_ = filepath.WalkDir(filepath.Join(src, "symptoms"), func(p string, d fs.DirEntry, err error) error {
-				if page == "" && err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") && !strings.EqualFold(d.Name(), "README.md") {
-					page = p
-				}
-				return nil
-			})
-			if fi, err := os.Lstat(src); err != nil || !fi.IsDir() {
-				b.Fatalf("%s is not a copy of the corpus", src)
-			}
-			orig, err := os.ReadFile(page)
-			if err != nil {
-				b.Fatal(err)
-			}
-			s := svStart(b, src)
-			ev := s.events(b)
-			ev.next(b, "hello")
-			rel, _ := filepath.Rel(src, page)
-			url := s.url + strings.TrimSuffix(filepath.ToSlash(rel), ".md") + "/"
-			var rebuild time.Duration
-			b.ResetTimer()
-			i := 0
-			for b.Loop() {
-				i++
-				word := fmt.Sprintf("benchedit%d", i)
-				if err := os.WriteFile(page, fmt.Appendf(append([]byte{}, orig...), "\nEdit %s.\n", word), 0o644); err != nil {
-					b.Fatal(err)
-				}
-				if name, data := ev.next(b, "reload", "error"); name != "reload" {
-					b.Fatalf("%s %s", name, data)
-				}
-				b.StopTimer()
-				if _, body := svGet(b, url); !strings.Contains(body, word) {
-					b.Fatalf("%s does not show the edit", url)
-				}
-				svWait(b, "the rebuild line", func() bool { return s.lines("rebuilt") >= i })
-				lines := strings.Split(strings.TrimSpace(s.out.String()), "\n")
-				last := lines[len(lines)-1]
-				m := svRebuiltRE.FindStringSubmatch(last)
-				if m == nil || !strings.Contains(last, "1 page re-rendered") {
-					b.Fatalf("rebuild line %q: want one page re-rendered", last)
-				}
-				v, _ := strconv.ParseFloat(m[1], 64)
-				rebuild += time.Duration(v * float64(map[string]time.Duration{"µs": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[m[2]]))
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(rebuild.Microseconds())/1000/float64(i), "rebuild-ms")
-		})
+		for _, edit := range []string{"body", "title", "tags", "weight", "add"} {
+			b.Run(fmt.Sprintf("pages=%d/%s", n, edit), func(b *testing.B) { benchServeEdit(b, n, edit) })
+		}
 	}
+}
+
+// svTitled and svTagged find the title and tags lines of a generated
+// page's front matter.
+var (
+	svTitled = regexp.MustCompile(`(?m)^(title: ).*$`)
+	svTagged = regexp.MustCompile(`(?m)^(tags: ).*$`)
+)
+
+func benchServeEdit(b *testing.B, n int, edit string) {
+	src := filepath.Join(b.TempDir(), "src")
+	corpus, err := filepath.EvalSymlinks(benchcorpus.Dir(b, n)) // copy the files, not a link to them
+	if err != nil {
+		b.Fatal(err)
+	}
+	if out, err := exec.Command("cp", "-r", corpus, src).CombinedOutput(); err != nil {
+		b.Fatalf("%v %s", err, out)
+	}
+	// An English playbook: its URL is its path (a Dutch one's starts
+	// with /nl/).
+	var page string
+	_ = filepath.WalkDir(filepath.Join(src, "symptoms"), func(p string, d fs.DirEntry, err error) error {
+		if page == "" && err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") && !strings.EqualFold(d.Name(), "README.md") {
+			if data, err := os.ReadFile(p); err == nil && bytes.Contains(data, []byte("\nlang: en\n")) {
+				page = p
+			}
+		}
+		return nil
+	})
+	if fi, err := os.Lstat(src); err != nil || !fi.IsDir() {
+		b.Fatalf("%s is not a copy of the corpus", src)
+	}
+	orig, err := os.ReadFile(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if edit == "title" && !svTitled.Match(orig) || edit == "tags" && !svTagged.Match(orig) {
+		b.Fatalf("%s has no %s line", page, edit)
+	}
+	s := svStart(b, src)
+	ev := s.events(b)
+	ev.next(b, "hello")
+	urlOf := func(p string) string {
+		rel, _ := filepath.Rel(src, p)
+		return s.url + strings.TrimSuffix(filepath.ToSlash(rel), ".md") + "/"
+	}
+	added := filepath.Join(filepath.Dir(page), "added-page.md")
+	var rebuild time.Duration
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		i++
+		word := fmt.Sprintf("benchedit%d", i)
+		target, data := page, fmt.Appendf(append([]byte{}, orig...), "\nEdit %s.\n", word)
+		switch edit {
+		case "title":
+			data = svTitled.ReplaceAll(orig, fmt.Appendf(nil, "${1}Edited title %s", word))
+		case "tags":
+			word = fmt.Sprintf("edited-%d", i)
+			data = svTagged.ReplaceAll(orig, fmt.Appendf(nil, "${1}[%s, meetings]", word))
+		case "weight":
+			word = ""
+			data = fmt.Appendf(nil, "---\nweight: %d\n%s", i%50+1, bytes.TrimPrefix(orig, []byte("---\n")))
+		case "add":
+			target, data = added, fmt.Appendf(nil, "---\ntitle: Added page %s\n---\n\nA new page.\n", word)
+		}
+		if edit == "add" && i%2 == 0 {
+			svMust(b, os.Remove(added))
+		} else {
+			svMust(b, os.WriteFile(target, data, 0o644))
+		}
+		if name, data := ev.next(b, "reload", "error"); name != "reload" {
+			b.Fatalf("%s %s", name, data)
+		}
+		b.StopTimer()
+		switch {
+		case edit == "add" && i%2 == 0:
+			if code, _ := svGet(b, urlOf(added)); code != http.StatusNotFound {
+				b.Fatalf("%s: %d after its removal, want 404", urlOf(added), code)
+			}
+		case word != "":
+			if _, body := svGet(b, urlOf(target)); !strings.Contains(body, word) {
+				b.Fatalf("%s does not show the edit %q", urlOf(target), word)
+			}
+		}
+		svWait(b, "the rebuild line", func() bool { return s.lines("rebuilt") >= i })
+		lines := strings.Split(strings.TrimSpace(s.out.String()), "\n")
+		last := lines[len(lines)-1]
+		m := svRebuiltRE.FindStringSubmatch(last)
+		if m == nil || edit == "body" && !strings.Contains(last, "1 page re-rendered") {
+			b.Fatalf("rebuild line %q: want one page re-rendered", last)
+		}
+		v, _ := strconv.ParseFloat(m[1], 64)
+		rebuild += time.Duration(v * float64(map[string]time.Duration{"µs": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[m[2]]))
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(rebuild.Microseconds())/1000/float64(i), "rebuild-ms")
 }
 
 // BenchmarkServeLoad is a load test of kb serve serving a finished build
