@@ -138,11 +138,49 @@ func (u *uiStrings) text(lang, key string, args ...string) string {
 	if len(args) == 0 {
 		return s
 	}
-	pairs := make([]string, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs[i], pairs[i+1] = "{"+args[i]+"}", args[i+1]
+	return fill(s, args)
+}
+
+// fill returns s with each {name} replaced by the value that follows name
+// in args (the first such name), from left to right; a {name} that args
+// do not name, and a value's own braces, stay as they are. Dates and
+// counts are filled in for every row of a long list: no replacer is built
+// per call.
+func fill(s string, args []string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		name, v, found := s[i+1:i+j], "", false
+		for k := 0; k+1 < len(args); k += 2 {
+			if args[k] == name {
+				v, found = args[k+1], true
+				break
+			}
+		}
+		if !found {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(s) + len(v))
+		}
+		b.WriteString(s[:i])
+		b.WriteString(v)
+		s = s[i+j+1:]
 	}
-	return strings.NewReplacer(pairs...).Replace(s)
+	if b.Cap() == 0 {
+		return s
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // missingLanguages returns the languages of cfg that have no strings file.

@@ -224,3 +224,25 @@ func TestBuild_SourcesShown(t *testing.T) {
 		}
 	}
 }
+
+// TestFill checks fill against strings.Replacer, which it stands in for,
+// on placeholders that repeat, are unknown, nest or are left open.
+func TestFill(t *testing.T) {
+	args := []string{"day", "2", "month", "{day} March", "year", "2026", "n", ""}
+	for _, s := range []string{
+		"", "plain", "{day} {month} {year}", "{year}-{year}", "{unknown} {day}", "{{day}}",
+		"{day", "day}", "}{day}{", "{n} pages", "{} {day}", "{ day}", "é{month}ü",
+	} {
+		var pairs []string
+		for i := 0; i+1 < len(args); i += 2 {
+			pairs = append(pairs, "{"+args[i]+"}", args[i+1])
+		}
+		want := strings.NewReplacer(pairs...).Replace(s)
+		if got := fill(s, args); got != want {
+			t.Errorf("fill(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if got := fill("{a} and {a}", []string{"a", "x", "a", "y"}); got != "x and x" {
+		t.Errorf("the first value of a name wins: got %q", got)
+	}
+}
