@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"syscall"
 	"testing"
 	"time"
@@ -107,9 +106,9 @@ func benchSessionEdit(b *testing.B, n int, edit string, static bool) {
 		target, data := page, fmt.Appendf(append([]byte{}, orig...), "\nEdit number %d.\n", i)
 		switch edit {
 		case "title":
-			data = titled.ReplaceAll(orig, fmt.Appendf(nil, "${1}Edited title %d", i))
+			data = benchcorpus.TitleLine.ReplaceAll(orig, fmt.Appendf(nil, "${1}Edited title %d", i))
 		case "tags":
-			data = tagged.ReplaceAll(orig, fmt.Appendf(nil, "${1}[edited-%d, meetings]", i%3))
+			data = benchcorpus.TagsLine.ReplaceAll(orig, fmt.Appendf(nil, "${1}[edited-%d, meetings]", i%3))
 		case "weight":
 			data = fmt.Appendf(nil, "---\nweight: %d\n%s", i%50, bytes.TrimPrefix(orig, []byte("---\n")))
 		case "add":
@@ -146,10 +145,3 @@ func benchSessionEdit(b *testing.B, n int, edit string, static bool) {
 	b.ReportMetric(float64(rendered)/float64(i), "rendered/op")
 	b.ReportMetric(float64(written)/float64(i), "written/op")
 }
-
-// titled and tagged find the title and tags lines of a generated page's
-// front matter.
-var (
-	titled = regexp.MustCompile(`(?m)^(title: ).*$`)
-	tagged = regexp.MustCompile(`(?m)^(tags: ).*$`)
-)

@@ -169,15 +169,15 @@ func fill(s string, args []string) string {
 			s = s[i+1:]
 			continue
 		}
-		if b.Cap() == 0 {
+		if b.Len() == 0 {
 			b.Grow(len(s) + len(v))
 		}
 		b.WriteString(s[:i])
 		b.WriteString(v)
 		s = s[i+j+1:]
 	}
-	if b.Cap() == 0 {
-		return s
+	if b.Len() == 0 {
+		return s // all that came before s was left out
 	}
 	b.WriteString(s)
 	return b.String()

@@ -46,13 +46,6 @@ func BenchmarkServeEdit(b *testing.B) {
 	}
 }
 
-// svTitled and svTagged find the title and tags lines of a generated
-// page's front matter.
-var (
-	svTitled = regexp.MustCompile(`(?m)^(title: ).*$`)
-	svTagged = regexp.MustCompile(`(?m)^(tags: ).*$`)
-)
-
 func benchServeEdit(b *testing.B, n int, edit string) {
 	src := filepath.Join(b.TempDir(), "src")
 	corpus, err := filepath.EvalSymlinks(benchcorpus.Dir(b, n)) // copy the files, not a link to them
@@ -80,7 +73,7 @@ func benchServeEdit(b *testing.B, n int, edit string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if edit == "title" && !svTitled.Match(orig) || edit == "tags" && !svTagged.Match(orig) {
+	if edit == "title" && !benchcorpus.TitleLine.Match(orig) || edit == "tags" && !benchcorpus.TagsLine.Match(orig) {
 		b.Fatalf("%s has no %s line", page, edit)
 	}
 	s := svStart(b, src)
@@ -100,10 +93,10 @@ func benchServeEdit(b *testing.B, n int, edit string) {
 		target, data := page, fmt.Appendf(append([]byte{}, orig...), "\nEdit %s.\n", word)
 		switch edit {
 		case "title":
-			data = svTitled.ReplaceAll(orig, fmt.Appendf(nil, "${1}Edited title %s", word))
+			data = benchcorpus.TitleLine.ReplaceAll(orig, fmt.Appendf(nil, "${1}Edited title %s", word))
 		case "tags":
 			word = fmt.Sprintf("edited-%d", i)
-			data = svTagged.ReplaceAll(orig, fmt.Appendf(nil, "${1}[%s, meetings]", word))
+			data = benchcorpus.TagsLine.ReplaceAll(orig, fmt.Appendf(nil, "${1}[%s, meetings]", word))
 		case "weight":
 			word = ""
 			data = fmt.Appendf(nil, "---\nweight: %d\n%s", i%50+1, bytes.TrimPrefix(orig, []byte("---\n")))

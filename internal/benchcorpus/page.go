@@ -2,8 +2,17 @@ package benchcorpus
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
+)
+
+// TitleLine and TagsLine find the title and tags lines of a generated
+// page's front matter, the key and its space in the first group: what
+// benchmarks replace to retitle or retag a page.
+var (
+	TitleLine = regexp.MustCompile(`(?m)^(title: ).*$`)
+	TagsLine  = regexp.MustCompile(`(?m)^(tags: ).*$`)
 )
 
 // BrokenLink is a link that leads nowhere: to a missing page or to a
