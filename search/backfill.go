@@ -121,11 +121,48 @@ func (q *tierQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 		}
 		q.words.tiers = t
 	}
+	ts := &tierSearcher{t: t, ft: ft, pref: pref}
+	if denseOn && denseOf(q.q) {
+		if s, err := ts.dense(ctx, r, q.q); err != errNotDense {
+			return s, err
+		}
+	}
 	s, err := q.q.Searcher(ctx, r, m, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &tierSearcher{Searcher: s, t: t, ft: ft, pref: pref}, nil
+	ts.Searcher = s
+	return ts, nil
+}
+
+// dense scores q over r densely (see dense.go), each page by tier and
+// relevance as score does.
+func (s *tierSearcher) dense(ctx context.Context, r index.IndexReader, q query.Query) (search.Searcher, error) {
+	total, err := r.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	e := &evaluator{ctx: ctx, r: r, total: total, n: len(s.ft.docs), ft: s.ft, lists: map[postingKey]*posting{}}
+	defer e.release()
+	v, err := e.eval(q)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		v = e.get()
+	}
+	if v.docs != nil {
+		for _, d := range v.docs {
+			v.s[d] = s.final(uint64(d), v.s[d])
+		}
+	} else {
+		for d, x := range v.s {
+			if x > 0 {
+				v.s[d] = s.final(uint64(d), x)
+			}
+		}
+	}
+	return newVecSearcher(v), nil
 }
 
 // tierSearcher scores its matches by tier and relevance.
@@ -155,16 +192,22 @@ func (s *tierSearcher) Advance(ctx *search.SearchContext, id index.IndexInternal
 }
 
 func (s *tierSearcher) score(d *search.DocumentMatch) {
-	num := d.IndexInternalID.Value()
+	d.Score = s.final(d.IndexInternalID.Value(), d.Score)
+}
+
+// final is the score of document num, whose relevance is score: its tier
+// times tierScale plus the relevance, at float32 precision, prefBoost
+// times in the reader's language.
+func (s *tierSearcher) final(num uint64, score float64) float64 {
 	tier := 0
 	if s.t != nil && num < uint64(len(s.t.tiers)) {
 		tier = int(s.t.tiers[num])
 	}
-	rel := min(float64(float32(d.Score)), prefScale-1)
+	rel := min(float64(float32(score)), prefScale-1)
 	if s.pref > 0 && num < uint64(len(s.ft.docs)) && s.ft.docs[num].lang == s.pref {
 		rel *= prefBoost
 	}
-	d.Score = float64(tier)*tierScale + rel
+	return float64(tier)*tierScale + rel
 }
 
 // tierOf returns the tier of a score.

@@ -5,3 +5,11 @@ import "github.com/blevesearch/bleve/v2"
 // Bleve returns the library index under ix, for tests that compare with
 // the library's own answers.
 func Bleve(ix *Index) bleve.Index { return ix.b }
+
+// SetDense turns dense evaluation (dense.go) on or off, for tests that
+// compare it with bleve's searchers; it returns the previous setting.
+func SetDense(on bool) bool {
+	was := denseOn
+	denseOn = on
+	return was
+}

@@ -198,6 +198,38 @@ func newFacetCounter(fields []string) *facetCounter {
 	return c
 }
 
+// release hands the counter's arrays back for other searches; c is not
+// used after.
+func (c *facetCounter) release() {
+	if c == nil || c.hit == nil {
+		return
+	}
+	clear(c.hit)
+	clear(c.score)
+	boolPool.Put(&c.hit)
+	vecPool.Put(&c.score)
+	c.hit, c.score = nil, nil
+}
+
+// boolPool keeps zeroed []bool between searches.
+var boolPool sync.Pool
+
+// zeroBools returns n falses.
+func zeroBools(n int) []bool {
+	if p, ok := boolPool.Get().(*[]bool); ok && len(*p) == n {
+		return *p
+	}
+	return make([]bool, n)
+}
+
+// zeroFloats returns n zeroes.
+func zeroFloats(n int) []float64 {
+	if p, ok := vecPool.Get().(*[]float64); ok && len(*p) == n {
+		return *p
+	}
+	return make([]float64, n)
+}
+
 func (c *facetCounter) add(id index.IndexInternalID, score float64) {
 	num := id.Value()
 	if num >= uint64(len(c.t.docs)) {
@@ -208,7 +240,7 @@ func (c *facetCounter) add(id index.IndexInternalID, score float64) {
 	if c.grouped && d.group > 0 {
 		group = c.t.groupDocs[d.group-1]
 		if c.hit == nil {
-			c.hit, c.score = make([]bool, len(c.t.docs)), make([]float64, len(c.t.docs))
+			c.hit, c.score = zeroBools(len(c.t.docs)), zeroFloats(len(c.t.docs))
 		}
 	}
 	// earlier reports whether a page of d's group that matched before d

@@ -1,0 +1,834 @@
+package search
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Dense evaluation: the query for the text typed is scored one clause at
+// a time over an array of every page's score (by document number), the
+// way the static client scores it (see search-static/anyof.js), instead of
+// one page at a time through a tree of searchers. A word's query has a
+// dozen or more clauses over the same few postings lists (its terms in
+// four fields, the same terms again as prefixes); here each list is read
+// once per search, and combining clauses costs a pass over an array
+// instead of a searcher call per page per clause.
+//
+// Every score is the one bleve's searchers give (term: tf·norm·idf·boost·idf
+// with a query norm of 1; disjunction: sum times coord; conjunction and
+// boolean: sums), added in the order of the clauses, as the static client
+// adds them. A query holding a clause of another kind is searched the
+// usual way (see denseOf).
+
+// denseOn turns dense evaluation on; tests turn it off to compare.
+var denseOn = true
+
+// vec holds a score per document number; 0 is no match. A nil *vec
+// matches nothing. When docs is not nil it lists, in order, every
+// document with a score, and the operations visit only those: most words
+// are on few pages.
+type vec struct {
+	s    []float64
+	docs []uint32
+}
+
+// sparseShare: a result on at most one page in sparseShare lists its
+// pages (see vec).
+const sparseShare = 8
+
+// posting is a term's postings list in one field, as the term scorer
+// needs it: the documents and tf·norm of each, and the document frequency.
+type posting struct {
+	docs []uint32
+	w    []float64
+	df   uint64
+}
+
+type postingKey struct{ field, term string }
+
+// evaluator scores queries densely over one index snapshot.
+type evaluator struct {
+	ctx   context.Context
+	r     index.IndexReader
+	total uint64 // live documents, for the idf
+	n     int    // document numbers are below n
+	ft    *facetTable
+	lists map[postingKey]*posting
+	// prefixes holds the terms of a field beginning with a prefix.
+	prefixes map[postingKey][]string
+	free     [][]float64 // zeroed arrays of length n
+	cnt      []uint16    // zeroed counts, for multi and disjunction
+	// cur is the slab postings lists are cut from, used those full.
+	cur  *slabs
+	used []*slabs
+}
+
+// vecPool keeps zeroed score arrays between searches.
+var vecPool sync.Pool
+
+// get returns a vec of zeroes, listing its (no) documents.
+func (e *evaluator) get() *vec {
+	if k := len(e.free); k > 0 {
+		s := e.free[k-1]
+		e.free = e.free[:k-1]
+		return &vec{s: s, docs: []uint32{}}
+	}
+	return &vec{s: zeroFloats(e.n), docs: []uint32{}}
+}
+
+// put takes v back, zeroing it.
+func (e *evaluator) put(v *vec) {
+	if v == nil {
+		return
+	}
+	v.zero()
+	e.free = append(e.free, v.s)
+}
+
+func (v *vec) zero() {
+	if v.docs != nil {
+		for _, d := range v.docs {
+			v.s[d] = 0
+		}
+	} else {
+		clear(v.s)
+	}
+}
+
+// sparse reports whether v lists its documents.
+func (v *vec) sparse() bool { return v.docs != nil }
+
+// dense stops listing v's documents once they are many.
+func (e *evaluator) settle(v *vec) {
+	if v.docs != nil && len(v.docs) > e.n/sparseShare {
+		v.docs = nil
+	}
+}
+
+// release hands the evaluator's arrays back to the pool.
+func (e *evaluator) release() {
+	for _, s := range e.free {
+		vecPool.Put(&s)
+	}
+	e.free = nil
+	if e.cnt != nil {
+		countPool.Put(&e.cnt)
+		e.cnt = nil
+	}
+	if e.cur != nil {
+		e.used = append(e.used, e.cur)
+	}
+	for _, sl := range e.used {
+		sl.docs, sl.w = sl.docs[:0], sl.w[:0]
+		slabPool.Put(sl)
+	}
+	e.cur, e.used, e.lists = nil, nil, nil
+}
+
+// union lists the documents of vs, which all list theirs, in order.
+func unionDocs(vs []*vec) []uint32 {
+	k := 0
+	for _, v := range vs {
+		k += len(v.docs)
+	}
+	out := make([]uint32, 0, k)
+	for _, v := range vs {
+		out = append(out, v.docs...)
+	}
+	if len(vs) > 1 {
+		slices.Sort(out)
+		out = slices.Compact(out)
+	}
+	return out
+}
+
+// allSparse reports whether every vec of vs lists its documents, and
+// they are few together.
+func (e *evaluator) allSparse(vs []*vec) bool {
+	k := 0
+	for _, v := range vs {
+		if !v.sparse() {
+			return false
+		}
+		k += len(v.docs)
+	}
+	return k <= e.n/sparseShare
+}
+
+// each calls f for every document that may have a score in one of vs:
+// the listed ones when all list theirs, else every document. It returns
+// the documents listed, nil for every document.
+func (e *evaluator) each(vs []*vec, f func(d uint32)) []uint32 {
+	if e.allSparse(vs) {
+		docs := unionDocs(vs)
+		for _, d := range docs {
+			f(d)
+		}
+		return docs
+	}
+	for d := range e.n {
+		f(uint32(d))
+	}
+	return nil
+}
+
+// keepScored makes out list the documents of docs (nil: all) that have a
+// score.
+func (e *evaluator) keepScored(out *vec, docs []uint32) *vec {
+	if docs == nil {
+		out.docs = nil
+		return out
+	}
+	kept := docs[:0]
+	for _, d := range docs {
+		if out.s[d] != 0 {
+			kept = append(kept, d)
+		}
+	}
+	out.docs = kept
+	return out
+}
+
+// denseOf reports whether dense evaluation knows every clause of q.
+func denseOf(q query.Query) bool {
+	switch x := q.(type) {
+	case *anyOfQuery:
+		return allDense(x.children)
+	case *unionQuery:
+		return allDense(x.children)
+	case *query.TermQuery:
+		return x.FieldVal != ""
+	case *query.PrefixQuery:
+		return x.FieldVal != ""
+	case *fuzzyQuery:
+		return true
+	case *langOnlyQuery:
+		return denseOf(x.q)
+	case *query.ConjunctionQuery:
+		return allDense(x.Conjuncts)
+	case *query.DisjunctionQuery:
+		return x.Min == 0 && allDense(x.Disjuncts)
+	case *query.BooleanQuery:
+		return x.Filter == nil && x.Must != nil && denseOf(x.Must) &&
+			(x.Should == nil || denseOf(x.Should)) && (x.MustNot == nil || denseOf(x.MustNot))
+	}
+	return false
+}
+
+func allDense(qs []query.Query) bool {
+	for _, c := range qs {
+		if !denseOf(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// eval scores q; the result is the caller's to put back.
+func (e *evaluator) eval(q query.Query) (*vec, error) {
+	if err := e.ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch x := q.(type) {
+	case *anyOfQuery:
+		return e.anyOf(x.children, x.tie)
+	case *unionQuery:
+		return e.union(x)
+	case *query.TermQuery:
+		return e.term(x.FieldVal, x.Term, x.Boost())
+	case *query.PrefixQuery:
+		return e.prefix(x)
+	case *fuzzyQuery:
+		return e.fuzzy(x)
+	case *langOnlyQuery:
+		return e.langOnly(x)
+	case *query.ConjunctionQuery:
+		return e.conjunction(x.Conjuncts)
+	case *query.DisjunctionQuery:
+		kids, err := e.evalAll(x.Disjuncts)
+		if err != nil {
+			return nil, err
+		}
+		return e.disjunction(kids, len(kids)), nil
+	case *query.BooleanQuery:
+		return e.boolean(x)
+	}
+	panic("search: dense evaluation of an unknown query") // see denseOf
+}
+
+func (e *evaluator) evalAll(qs []query.Query) ([]*vec, error) {
+	out := make([]*vec, 0, len(qs))
+	for _, c := range qs {
+		v, err := e.eval(c)
+		if err != nil {
+			e.putAll(out)
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func (e *evaluator) putAll(vs []*vec) {
+	for _, v := range vs {
+		e.put(v)
+	}
+}
+
+func dropNil(vs []*vec) []*vec {
+	out := vs[:0]
+	for _, v := range vs {
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// postings reads the postings list of term in field, once per search.
+func (e *evaluator) postings(field, term string) (*posting, error) {
+	k := postingKey{field, term}
+	if p, ok := e.lists[k]; ok {
+		return p, nil
+	}
+	tfr, err := e.r.TermFieldReader(e.ctx, []byte(term), field, true, true, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	p := &posting{df: tfr.Count()}
+	if p.df > 0 {
+		p.docs, p.w = e.slab(int(p.df))
+	}
+	var d index.TermFieldDoc
+	for i := 0; ; i++ {
+		if i&1023 == 1023 {
+			if err := e.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		m, err := tfr.Next(d.Reset())
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			break
+		}
+		num := m.ID.Value()
+		if num >= uint64(e.n) {
+			continue // not a live page of the facet table (cannot happen)
+		}
+		p.docs = append(p.docs, uint32(num))
+		p.w = append(p.w, math.Sqrt(float64(m.Freq))*m.Norm)
+	}
+	e.lists[k] = p
+	return p, nil
+}
+
+// slabSize is the length of the arrays postings lists are cut from.
+const slabSize = 16 << 10
+
+// slabs are the arrays postings lists are cut from, kept between searches.
+type slabs struct {
+	docs []uint32
+	w    []float64
+}
+
+var slabPool sync.Pool
+
+// slab returns empty arrays with room for n postings, cut from the
+// evaluator's slabs where they fit.
+func (e *evaluator) slab(n int) ([]uint32, []float64) {
+	if n > slabSize/4 {
+		return make([]uint32, 0, n), make([]float64, 0, n)
+	}
+	if e.cur == nil || cap(e.cur.docs)-len(e.cur.docs) < n {
+		if e.cur != nil {
+			e.used = append(e.used, e.cur)
+		}
+		if sl, ok := slabPool.Get().(*slabs); ok {
+			e.cur = sl
+		} else {
+			e.cur = &slabs{docs: make([]uint32, 0, slabSize), w: make([]float64, 0, slabSize)}
+		}
+	}
+	c := e.cur
+	k := len(c.docs)
+	c.docs, c.w = c.docs[:k+n], c.w[:k+n]
+	return c.docs[k : k : k+n], c.w[k : k : k+n]
+}
+
+// idf is the term scorer's inverse document frequency.
+func (e *evaluator) idf(df uint64) float64 {
+	return 1.0 + math.Log(float64(e.total)/float64(df+1.0))
+}
+
+func (e *evaluator) term(field, term string, boost float64) (*vec, error) {
+	p, err := e.postings(field, term)
+	if err != nil || len(p.docs) == 0 {
+		return nil, err
+	}
+	out := e.get()
+	idf := e.idf(p.df)
+	qw := boost * idf
+	for i, d := range p.docs {
+		s := p.w[i] * idf
+		if qw != 1.0 {
+			s *= qw
+		}
+		out.s[d] = s
+	}
+	out.docs = append(out.docs, p.docs...)
+	e.settle(out)
+	return out, nil
+}
+
+// counts returns the evaluator's zeroed counts.
+func (e *evaluator) counts() []uint16 {
+	if e.cnt == nil {
+		if p, ok := countPool.Get().(*[]uint16); ok && len(*p) == e.n {
+			e.cnt = *p
+		} else {
+			e.cnt = make([]uint16, e.n)
+		}
+	}
+	return e.cnt
+}
+
+// countPool keeps zeroed count arrays between searches.
+var countPool sync.Pool
+
+// multi scores expansions of one term (prefix or spelling) in field as
+// bleve's disjunction of term searchers: the sum of the expansions a page
+// holds, times their share of all the expansions.
+func (e *evaluator) multi(field string, terms []string, boosts func(i int) float64) (*vec, error) {
+	var ps []*posting
+	k := 0
+	for _, t := range terms {
+		p, err := e.postings(field, t)
+		if err != nil {
+			return nil, err
+		}
+		if len(p.docs) > 0 {
+			ps = append(ps, p)
+			k += len(p.docs)
+		} else {
+			ps = append(ps, nil)
+		}
+	}
+	if k == 0 {
+		return nil, nil
+	}
+	out, cnt := e.get(), e.counts()
+	if k > e.n/sparseShare {
+		out.docs = nil
+	}
+	for i, p := range ps {
+		if p == nil {
+			continue
+		}
+		idf := e.idf(p.df)
+		qw := boosts(i) * idf
+		for j, d := range p.docs {
+			s := p.w[j] * idf
+			if qw != 1.0 {
+				s *= qw
+			}
+			out.s[d] += s
+			if cnt[d] == 0 && out.docs != nil {
+				out.docs = append(out.docs, d)
+			}
+			cnt[d]++
+		}
+	}
+	total := float64(len(terms))
+	if out.docs != nil {
+		slices.Sort(out.docs)
+		for _, d := range out.docs {
+			out.s[d] *= float64(cnt[d]) / total
+			cnt[d] = 0
+		}
+	} else {
+		for d, c := range cnt {
+			if c > 0 {
+				out.s[d] *= float64(c) / total
+			}
+		}
+		clear(cnt)
+	}
+	e.settle(out)
+	return out, nil
+}
+
+// prefix scores a prefix query as bleve's prefix searcher does.
+func (e *evaluator) prefix(q *query.PrefixQuery) (*vec, error) {
+	k := postingKey{q.FieldVal, q.Prefix}
+	terms, ok := e.prefixes[k]
+	if !ok {
+		dict, err := e.r.FieldDictPrefix(q.FieldVal, []byte(q.Prefix))
+		if err != nil {
+			return nil, err
+		}
+		eachTerm(dict, nil, func(t string) bool {
+			terms = append(terms, t)
+			return true
+		})
+		if e.prefixes == nil {
+			e.prefixes = map[postingKey][]string{}
+		}
+		e.prefixes[k] = terms
+	}
+	if len(terms) == 0 || len(terms) == 1 && terms[0] == q.Prefix {
+		return e.term(q.FieldVal, q.Prefix, q.Boost())
+	}
+	b := q.Boost()
+	return e.multi(q.FieldVal, terms, func(int) float64 { return b })
+}
+
+// fuzzy scores a fuzzyQuery: the terms found, each weighted by
+// 1/(edits+1).
+func (e *evaluator) fuzzy(q *fuzzyQuery) (*vec, error) {
+	fr, ok := e.r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil, errNotDense
+	}
+	key := fuzzyKey{q.field, q.term, q.fuzziness}
+	sp, ok := e.ft.spelt(key)
+	if !ok {
+		var err error
+		if sp, err = q.find(fr); err != nil {
+			return nil, err
+		}
+		e.ft.keepSpelt(key, sp)
+	}
+	if len(sp.terms) == 0 || len(sp.terms) == 1 && sp.terms[0] == q.term {
+		return e.term(q.field, q.term, q.boost)
+	}
+	return e.multi(q.field, sp.terms, func(i int) float64 { return q.boost * (1 / float64(sp.edits[i]+1)) })
+}
+
+// errNotDense stops a dense evaluation that cannot go on; the query is
+// then searched the usual way.
+var errNotDense = denseError("search: not densely evaluable")
+
+type denseError string
+
+func (e denseError) Error() string { return string(e) }
+
+func (e *evaluator) langOnly(q *langOnlyQuery) (*vec, error) {
+	v, err := e.eval(q.q)
+	if err != nil || v == nil {
+		return v, err
+	}
+	lang := uint16(slices.Index(e.ft.names[1], q.lang) + 1)
+	drop := func(d uint32) {
+		if v.s[d] != 0 && (lang == 0 || e.ft.docs[d].lang != lang) {
+			v.s[d] = 0
+		}
+	}
+	if v.docs != nil {
+		for _, d := range v.docs {
+			drop(d)
+		}
+		return e.keepScored(v, v.docs), nil
+	}
+	for d := range v.s {
+		drop(uint32(d))
+	}
+	return v, nil
+}
+
+// anyOf: the best child plus tie times the others.
+func (e *evaluator) anyOf(qs []query.Query, tie float64) (*vec, error) {
+	kids, err := e.evalAll(qs)
+	if err != nil {
+		return nil, err
+	}
+	kids = dropNil(kids)
+	switch len(kids) {
+	case 0:
+		return nil, nil
+	case 1:
+		return kids[0], nil
+	}
+	out := e.get()
+	docs := e.each(kids, func(d uint32) {
+		var best, sum float64
+		for _, k := range kids {
+			v := k.s[d]
+			sum += v
+			if v > best {
+				best = v
+			}
+		}
+		if sum > 0 {
+			out.s[d] = best + tie*(sum-best)
+		}
+	})
+	e.putAll(kids)
+	return e.keepScored(out, docs), nil
+}
+
+// disjunction: the sum of the children matched times their share
+// (bleve's coord); total counts the children that matched nothing too.
+func (e *evaluator) disjunction(kids []*vec, total int) *vec {
+	kids = dropNil(kids)
+	if len(kids) == 0 {
+		return nil
+	}
+	out := e.get()
+	t := float64(total)
+	docs := e.each(kids, func(d uint32) {
+		var sum float64
+		n := 0
+		for _, k := range kids {
+			if v := k.s[d]; v > 0 {
+				sum += v
+				n++
+			}
+		}
+		if n > 0 {
+			out.s[d] = sum * (float64(n) / t)
+		}
+	})
+	e.putAll(kids)
+	return e.keepScored(out, docs)
+}
+
+// conjunction: every child must match; the sum.
+func (e *evaluator) conjunction(qs []query.Query) (*vec, error) {
+	kids, err := e.evalAll(qs)
+	if err != nil {
+		return nil, err
+	}
+	if len(kids) == 0 || slices.Contains(kids, nil) {
+		e.putAll(dropNil(kids))
+		return nil, nil
+	}
+	if len(kids) == 1 {
+		return kids[0], nil
+	}
+	// The pages of the child on fewest pages, when it lists them.
+	var few []uint32
+	for _, k := range kids {
+		if k.docs != nil && (few == nil || len(k.docs) < len(few)) {
+			few = k.docs
+		}
+	}
+	out := e.get()
+	f := func(d uint32) {
+		var sum float64
+		for _, k := range kids {
+			v := k.s[d]
+			if v <= 0 {
+				return
+			}
+			sum += v
+		}
+		out.s[d] = sum
+	}
+	if few != nil {
+		for _, d := range few {
+			f(d)
+		}
+		few = slices.Clone(few)
+	} else {
+		for d := range e.n {
+			f(uint32(d))
+		}
+	}
+	e.putAll(kids)
+	return e.keepScored(out, few), nil
+}
+
+// boolean: must, plus what should adds where it matches, less what
+// mustNot matches.
+func (e *evaluator) boolean(q *query.BooleanQuery) (*vec, error) {
+	must, err := e.eval(q.Must)
+	if err != nil || must == nil {
+		return nil, err
+	}
+	each := func(f func(d uint32)) {
+		if must.docs != nil {
+			for _, d := range must.docs {
+				f(d)
+			}
+			return
+		}
+		for d := range e.n {
+			f(uint32(d))
+		}
+	}
+	if q.Should != nil {
+		should, err := e.eval(q.Should)
+		if err != nil {
+			e.put(must)
+			return nil, err
+		}
+		if should != nil {
+			each(func(d uint32) {
+				if v := must.s[d]; v > 0 {
+					must.s[d] = v + should.s[d]
+				}
+			})
+			e.put(should)
+		}
+	}
+	if q.MustNot != nil {
+		not, err := e.eval(q.MustNot)
+		if err != nil {
+			e.put(must)
+			return nil, err
+		}
+		if not != nil {
+			each(func(d uint32) {
+				if not.s[d] > 0 {
+					must.s[d] = 0
+				}
+			})
+			e.put(not)
+			if must.docs != nil {
+				e.keepScored(must, must.docs)
+			}
+		}
+	}
+	return must, nil
+}
+
+// union scores the pages holding at least one of the words: the sum of
+// the words' scores, in order; each page's tier goes to q.tiers (see
+// unionQuery).
+func (e *evaluator) union(q *unionQuery) (*vec, error) {
+	kids, err := e.evalAll(q.children)
+	if err != nil {
+		return nil, err
+	}
+	live := dropNil(slices.Clone(kids))
+	if len(live) == 0 {
+		return nil, nil
+	}
+	out := e.get()
+	matched := make([]bool, len(kids))
+	docs := e.each(live, func(d uint32) {
+		hit := false
+		var sum float64
+		for i, k := range kids {
+			v := 0.0
+			if k != nil {
+				v = k.s[d]
+			}
+			matched[i] = v > 0
+			if v > 0 {
+				sum += v
+				hit = true
+			}
+		}
+		if !hit {
+			return
+		}
+		tier := q.tiers.tier(uint64(d), matched)
+		if tier < 0 {
+			return
+		}
+		q.tiers.tiers[d] = uint8(tier)
+		out.s[d] = sum
+	})
+	e.putAll(live)
+	return e.keepScored(out, docs), nil
+}
+
+// vecSearcher yields the pages of a score array in document order.
+type vecSearcher struct {
+	v     *vec
+	next  int
+	count uint64
+}
+
+func newVecSearcher(v *vec) *vecSearcher {
+	s := &vecSearcher{v: v}
+	if v.docs != nil {
+		s.count = uint64(len(v.docs))
+		return s
+	}
+	for _, x := range v.s {
+		if x != 0 {
+			s.count++
+		}
+	}
+	return s
+}
+
+// Next implements search.Searcher.
+func (s *vecSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	v := s.v
+	if v.docs != nil {
+		if s.next >= len(v.docs) {
+			return nil, nil
+		}
+		d := v.docs[s.next]
+		s.next++
+		return s.match(ctx, int(d)), nil
+	}
+	for s.next < len(v.s) {
+		d := s.next
+		s.next++
+		if v.s[d] != 0 {
+			return s.match(ctx, d), nil
+		}
+	}
+	return nil, nil
+}
+
+func (s *vecSearcher) match(ctx *search.SearchContext, d int) *search.DocumentMatch {
+	m := ctx.DocumentMatchPool.Get()
+	m.IndexInternalID = index.NewIndexInternalID(m.IndexInternalID, uint64(d))
+	m.Score = s.v.s[d]
+	return m
+}
+
+// Advance implements search.Searcher.
+func (s *vecSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	t := id.Value()
+	if s.v.docs != nil {
+		for s.next < len(s.v.docs) && uint64(s.v.docs[s.next]) < t {
+			s.next++
+		}
+	} else if t > uint64(s.next) {
+		s.next = int(min(t, uint64(len(s.v.s))))
+	}
+	return s.Next(ctx)
+}
+
+// Close implements search.Searcher; the array goes back to the pool.
+func (s *vecSearcher) Close() error {
+	if s.v != nil {
+		s.v.zero()
+		vecPool.Put(&s.v.s)
+		s.v = nil
+	}
+	return nil
+}
+
+// Weight implements search.Searcher: the scores are final.
+func (s *vecSearcher) Weight() float64 { return 0 }
+
+// SetQueryNorm implements search.Searcher: the scores are final.
+func (s *vecSearcher) SetQueryNorm(float64) {}
+
+// Count implements search.Searcher.
+func (s *vecSearcher) Count() uint64 { return s.count }
+
+// Min implements search.Searcher.
+func (s *vecSearcher) Min() int { return 0 }
+
+// Size implements search.Searcher.
+func (s *vecSearcher) Size() int { return 64 + 8*len(s.v.s) }
+
+// DocumentMatchPoolSize implements search.Searcher.
+func (s *vecSearcher) DocumentMatchPoolSize() int { return 1 }
