@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -131,7 +132,9 @@ func (p *plan) groupedHits(entries []entry) ([]*search.DocumentMatch, error) {
 			if !slices.Contains(storedFields, name) {
 				return
 			}
-			v := string(f.Value())
+			// The document's values are its own copies (see storedTexts).
+			b := f.Value()
+			v := unsafe.String(unsafe.SliceData(b), len(b))
 			switch old := fields[name].(type) {
 			case nil:
 				fields[name] = v

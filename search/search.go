@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -151,6 +154,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 	}
 	var sr *bleve.SearchResult
 	var fc *facetCounter
+	defer func() { fc.release() }()
 	for _, m := range p.modes() {
 		p.mode, p.only, p.found = m, nil, nil
 		p.text, p.all = p.textQuery(p.langs), nil
@@ -292,19 +296,14 @@ func (p *plan) phraseIDs(ctx context.Context) (ids []string, found *foundQuery, 
 	if err != nil {
 		return nil, nil, false, err
 	}
-	hl := p.highlighter()
+	keep, err := p.holdPhrases(sr.Hits, r, own)
+	if err != nil {
+		return nil, nil, false, err
+	}
 	ids = []string{}
 	var docs []scoredDoc
-	for _, d := range sr.Hits {
-		fields := d.Fields
-		if own {
-			if fields, err = storedTexts(r, d.ID); err != nil {
-				return nil, nil, false, err
-			}
-		}
-		m := hl.matcher(str(fields[FieldLang]))
-		texts := []string{str(fields[FieldTitle]), str(fields[FieldSummary]), str(fields[FieldBody])}
-		if m.holdsPhrases(p.q.Phrases, texts) && !m.holdsAny(p.q.Exclude, texts) {
+	for i, d := range sr.Hits {
+		if keep[i] {
 			ids = append(ids, d.ID)
 			docs = append(docs, scoredDoc{id: d.IndexInternalID, score: d.Score})
 		}
@@ -315,6 +314,52 @@ func (p *plan) phraseIDs(ctx context.Context) (ids []string, found *foundQuery, 
 	}
 	return ids, found, sr.Total > uint64(len(sr.Hits)), nil
 }
+
+// holdPhrases tells, for each of hits, whether its text holds every
+// phrase of the query and none of those excluded: the texts are read from
+// r when own, else they are the hits' fields. The hits are shared out
+// among the processors: reading and checking a page's text is most of the
+// time a query with a phrase takes.
+func (p *plan) holdPhrases(hits search.DocumentMatchCollection, r index.IndexReader, own bool) ([]bool, error) {
+	keep := make([]bool, len(hits))
+	workers := min(runtime.GOMAXPROCS(0), (len(hits)+phraseShare-1)/phraseShare)
+	errs := make([]error, max(workers, 1))
+	check := func(w int) {
+		// Each worker has its own matchers: they cache stems.
+		ms := map[string]*matcher{}
+		for i := w; i < len(hits); i += workers {
+			d := hits[i]
+			fields := d.Fields
+			if own {
+				var err error
+				if fields, err = storedTexts(r, d.ID); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+			key := langKey(str(fields[FieldLang]))
+			m := ms[key]
+			if m == nil {
+				m = &matcher{an: p.an[key], cache: map[string]string{}}
+				ms[key] = m
+			}
+			texts := []string{str(fields[FieldTitle]), str(fields[FieldSummary]), str(fields[FieldBody])}
+			keep[i] = m.holdsPhrases(p.q.Phrases, texts) && !m.holdsAny(p.q.Exclude, texts)
+		}
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Go(func() { check(w) })
+	}
+	if workers > 0 {
+		check(0)
+	}
+	wg.Wait()
+	return keep, errors.Join(errs...)
+}
+
+// phraseShare is the fewest pages a worker checks for phrases.
+const phraseShare = 32
 
 // storedTexts returns the title, summary, body and language the page id
 // of r stores, as the search library returns them (see str).
