@@ -224,29 +224,45 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 // marks, and apostrophes between letters, as in "team's") at or after i,
 // or -1, -1.
 func nextWord(s string, i int) (int, int) {
-	start := -1
 	for i < len(s) {
-		r, n := rune(s[i]), 1
-		var word bool
-		if r < utf8.RuneSelf {
-			word = asciiWord[r]
-		} else {
-			r, n = utf8.DecodeRuneInString(s[i:])
-			word = isWordRune(r)
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiWord[c] {
+				break
+			}
+			i++
+			continue
 		}
-		if !word && start >= 0 && (r == '\'' || r == '’') && i+n < len(s) {
-			next, _ := utf8.DecodeRuneInString(s[i+n:])
-			word = unicode.IsLetter(next)
-		}
-		if word && start < 0 {
-			start = i
-		} else if !word && start >= 0 {
-			return start, i
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isWordRune(r) {
+			break
 		}
 		i += n
 	}
-	if start < 0 {
+	if i >= len(s) {
 		return -1, -1
+	}
+	start := i
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf && asciiWord[c] {
+			i++
+			continue
+		}
+		r, n := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+			if isWordRune(r) {
+				i += n
+				continue
+			}
+		}
+		if (r == '\'' || r == '’') && i+n < len(s) {
+			if next, _ := utf8.DecodeRuneInString(s[i+n:]); unicode.IsLetter(next) {
+				i += n
+				continue
+			}
+		}
+		return start, i
 	}
 	return start, len(s)
 }
