@@ -117,8 +117,8 @@ func (e *evaluator) release() {
 		vecPool.Put(&s)
 	}
 	e.free = nil
-	if e.cnt != nil {
-		countPool.Put(&e.cnt)
+	if c := e.cnt; c != nil {
+		countPool.Put(&c) // a copy of the slice: e.cnt changes below
 		e.cnt = nil
 	}
 	if e.cur != nil {
@@ -809,7 +809,8 @@ func (s *vecSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalI
 func (s *vecSearcher) Close() error {
 	if s.v != nil {
 		s.v.zero()
-		vecPool.Put(&s.v.s)
+		a := s.v.s
+		vecPool.Put(&a)
 		s.v = nil
 	}
 	return nil

@@ -204,10 +204,11 @@ func (c *facetCounter) release() {
 	if c == nil || c.hit == nil {
 		return
 	}
-	clear(c.hit)
-	clear(c.score)
-	boolPool.Put(&c.hit)
-	vecPool.Put(&c.score)
+	hit, score := c.hit, c.score // copies: the fields change below
+	clear(hit)
+	clear(score)
+	boolPool.Put(&hit)
+	vecPool.Put(&score)
 	c.hit, c.score = nil, nil
 }
 
