@@ -144,6 +144,9 @@ func (s *tierSearcher) dense(ctx context.Context, r index.IndexReader, q query.Q
 	}
 	e := &evaluator{ctx: ctx, r: r, total: total, n: len(s.ft.docs), ft: s.ft, lists: map[postingKey]*posting{}}
 	defer e.release()
+	if err := e.prefetch(q); err != nil {
+		return nil, err
+	}
 	v, err := e.eval(q)
 	if err != nil {
 		return nil, err

@@ -1,14 +1,18 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"kb/internal/workers"
 )
 
 // Dense evaluation: the query for the text typed is scored one clause at
@@ -64,9 +68,10 @@ type evaluator struct {
 	prefixes map[postingKey][]string
 	free     [][]float64 // zeroed arrays of length n
 	cnt      []uint16    // zeroed counts, for multi and disjunction
-	// cur is the slab postings lists are cut from, used those full.
-	cur  *slabs
-	used []*slabs
+	// slabs cut the postings lists' arrays; wslabs those read by the
+	// workers of prefetch.
+	slabs  slabber
+	wslabs []slabber
 }
 
 // vecPool keeps zeroed score arrays between searches.
@@ -121,14 +126,11 @@ func (e *evaluator) release() {
 		countPool.Put(&c) // a copy of the slice: e.cnt changes below
 		e.cnt = nil
 	}
-	if e.cur != nil {
-		e.used = append(e.used, e.cur)
+	e.slabs.release()
+	for i := range e.wslabs {
+		e.wslabs[i].release()
 	}
-	for _, sl := range e.used {
-		sl.docs, sl.w = sl.docs[:0], sl.w[:0]
-		slabPool.Put(sl)
-	}
-	e.cur, e.used, e.lists = nil, nil, nil
+	e.lists = nil
 }
 
 // union lists the documents of vs, which all list theirs, in order.
@@ -297,14 +299,24 @@ func (e *evaluator) postings(field, term string) (*posting, error) {
 	if p, ok := e.lists[k]; ok {
 		return p, nil
 	}
-	tfr, err := e.r.TermFieldReader(e.ctx, []byte(term), field, true, true, false)
+	p, err := e.readPostings(e.ctx, k, &e.slabs)
+	if err != nil {
+		return nil, err
+	}
+	e.lists[k] = p
+	return p, nil
+}
+
+// readPostings reads the postings list k, its arrays cut by a.
+func (e *evaluator) readPostings(ctx context.Context, k postingKey, a *slabber) (*posting, error) {
+	tfr, err := e.r.TermFieldReader(ctx, []byte(k.term), k.field, true, true, false)
 	if err != nil {
 		return nil, err
 	}
 	defer tfr.Close()
 	p := &posting{df: tfr.Count()}
 	if p.df > 0 {
-		p.docs, p.w = e.slab(int(p.df))
+		p.docs, p.w = a.cut(int(p.df))
 	}
 	var d index.TermFieldDoc
 	for i := 0; ; i++ {
@@ -327,8 +339,116 @@ func (e *evaluator) postings(field, term string) (*posting, error) {
 		p.docs = append(p.docs, uint32(num))
 		p.w = append(p.w, math.Sqrt(float64(m.Freq))*m.Norm)
 	}
-	e.lists[k] = p
 	return p, nil
+}
+
+// prefetch reads, on every processor, the postings lists the clauses of
+// q need, after expanding its prefix and fuzzy clauses into their terms:
+// reading them is most of a dense evaluation, and they are independent
+// of each other. eval then finds them read.
+func (e *evaluator) prefetch(q query.Query) error {
+	var keys []postingKey
+	var expand []query.Query
+	var walk func(q query.Query)
+	walk = func(q query.Query) {
+		switch x := q.(type) {
+		case *anyOfQuery:
+			for _, c := range x.children {
+				walk(c)
+			}
+		case *unionQuery:
+			for _, c := range x.children {
+				walk(c)
+			}
+		case *langOnlyQuery:
+			walk(x.q)
+		case *query.ConjunctionQuery:
+			for _, c := range x.Conjuncts {
+				walk(c)
+			}
+		case *query.DisjunctionQuery:
+			for _, c := range x.Disjuncts {
+				walk(c)
+			}
+		case *query.BooleanQuery:
+			for _, c := range []query.Query{x.Must, x.Should, x.MustNot} {
+				if c != nil {
+					walk(c)
+				}
+			}
+		case *query.TermQuery:
+			keys = append(keys, postingKey{x.FieldVal, x.Term})
+		case *query.PrefixQuery, *fuzzyQuery:
+			expand = append(expand, q)
+		}
+	}
+	walk(q)
+	procs := runtime.GOMAXPROCS(0)
+	if procs < 2 {
+		return nil
+	}
+	// The expansions first, each into the field's terms.
+	found := make([][]postingKey, len(expand))
+	err := workers.Run(e.ctx, len(expand), 0, func(_, i int) error {
+		switch x := expand[i].(type) {
+		case *query.PrefixQuery:
+			terms, err := e.prefixTerms(x.FieldVal, x.Prefix)
+			for _, t := range terms {
+				found[i] = append(found[i], postingKey{x.FieldVal, t})
+			}
+			found[i] = append(found[i], postingKey{x.FieldVal, x.Prefix})
+			return err
+		case *fuzzyQuery:
+			sp, err := e.spelt(x)
+			for _, t := range sp.terms {
+				found[i] = append(found[i], postingKey{x.field, t})
+			}
+			found[i] = append(found[i], postingKey{x.field, x.term})
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, f := range found {
+		keys = append(keys, f...)
+		switch x := expand[i].(type) {
+		case *query.PrefixQuery:
+			var terms []string
+			for _, k := range f[:len(f)-1] {
+				terms = append(terms, k.term)
+			}
+			e.keepPrefix(postingKey{x.FieldVal, x.Prefix}, terms)
+		}
+	}
+	slices.SortFunc(keys, func(a, b postingKey) int { return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(a.term, b.term)) })
+	keys = slices.Compact(keys)
+	lists := make([]*posting, len(keys))
+	e.wslabs = make([]slabber, procs)
+	// A postings reader reports the bytes it read to the search, through
+	// a function that is not safe for concurrent use.
+	ctx := e.ctx
+	if f, ok := ctx.Value(search.SearchIOStatsCallbackKey).(search.SearchIOStatsCallbackFunc); ok {
+		var mu sync.Mutex
+		ctx = context.WithValue(ctx, search.SearchIOStatsCallbackKey, search.SearchIOStatsCallbackFunc(func(n uint64) {
+			mu.Lock()
+			defer mu.Unlock()
+			f(n)
+		}))
+	}
+	err = workers.Run(ctx, len(keys), 0, func(w, i int) error {
+		p, err := e.readPostings(ctx, keys[i], &e.wslabs[w])
+		lists[i] = p
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, k := range keys {
+		e.lists[k] = lists[i]
+	}
+	return nil
 }
 
 // slabSize is the length of the arrays postings lists are cut from.
@@ -342,26 +462,44 @@ type slabs struct {
 
 var slabPool sync.Pool
 
-// slab returns empty arrays with room for n postings, cut from the
-// evaluator's slabs where they fit.
-func (e *evaluator) slab(n int) ([]uint32, []float64) {
+// slabber cuts postings arrays from slabs.
+type slabber struct {
+	cur  *slabs
+	used []*slabs
+}
+
+// cut returns empty arrays with room for n postings, cut from the
+// slabs where they fit.
+func (a *slabber) cut(n int) ([]uint32, []float64) {
 	if n > slabSize/4 {
 		return make([]uint32, 0, n), make([]float64, 0, n)
 	}
-	if e.cur == nil || cap(e.cur.docs)-len(e.cur.docs) < n {
-		if e.cur != nil {
-			e.used = append(e.used, e.cur)
+	if a.cur == nil || cap(a.cur.docs)-len(a.cur.docs) < n {
+		if a.cur != nil {
+			a.used = append(a.used, a.cur)
 		}
 		if sl, ok := slabPool.Get().(*slabs); ok {
-			e.cur = sl
+			a.cur = sl
 		} else {
-			e.cur = &slabs{docs: make([]uint32, 0, slabSize), w: make([]float64, 0, slabSize)}
+			a.cur = &slabs{docs: make([]uint32, 0, slabSize), w: make([]float64, 0, slabSize)}
 		}
 	}
-	c := e.cur
+	c := a.cur
 	k := len(c.docs)
 	c.docs, c.w = c.docs[:k+n], c.w[:k+n]
 	return c.docs[k : k : k+n], c.w[k : k : k+n]
+}
+
+// release hands the slabs back to the pool.
+func (a *slabber) release() {
+	if a.cur != nil {
+		a.used = append(a.used, a.cur)
+	}
+	for _, sl := range a.used {
+		sl.docs, sl.w = sl.docs[:0], sl.w[:0]
+		slabPool.Put(sl)
+	}
+	a.cur, a.used = nil, nil
 }
 
 // idf is the term scorer's inverse document frequency.
@@ -471,18 +609,11 @@ func (e *evaluator) prefix(q *query.PrefixQuery) (*vec, error) {
 	k := postingKey{q.FieldVal, q.Prefix}
 	terms, ok := e.prefixes[k]
 	if !ok {
-		dict, err := e.r.FieldDictPrefix(q.FieldVal, []byte(q.Prefix))
-		if err != nil {
+		var err error
+		if terms, err = e.prefixTerms(q.FieldVal, q.Prefix); err != nil {
 			return nil, err
 		}
-		eachTerm(dict, nil, func(t string) bool {
-			terms = append(terms, t)
-			return true
-		})
-		if e.prefixes == nil {
-			e.prefixes = map[postingKey][]string{}
-		}
-		e.prefixes[k] = terms
+		e.keepPrefix(k, terms)
 	}
 	if len(terms) == 0 || len(terms) == 1 && terms[0] == q.Prefix {
 		return e.term(q.FieldVal, q.Prefix, q.Boost())
@@ -491,26 +622,56 @@ func (e *evaluator) prefix(q *query.PrefixQuery) (*vec, error) {
 	return e.multi(q.FieldVal, terms, func(int) float64 { return b })
 }
 
+// prefixTerms lists the terms of field that begin with pre.
+func (e *evaluator) prefixTerms(field, pre string) ([]string, error) {
+	dict, err := e.r.FieldDictPrefix(field, []byte(pre))
+	if err != nil {
+		return nil, err
+	}
+	var terms []string
+	eachTerm(dict, nil, func(t string) bool {
+		terms = append(terms, t)
+		return true
+	})
+	return terms, nil
+}
+
+func (e *evaluator) keepPrefix(k postingKey, terms []string) {
+	if e.prefixes == nil {
+		e.prefixes = map[postingKey][]string{}
+	}
+	e.prefixes[k] = terms
+}
+
 // fuzzy scores a fuzzyQuery: the terms found, each weighted by
 // 1/(edits+1).
 func (e *evaluator) fuzzy(q *fuzzyQuery) (*vec, error) {
+	sp, err := e.spelt(q)
+	if err != nil {
+		return nil, err
+	}
+	if len(sp.terms) == 0 || len(sp.terms) == 1 && sp.terms[0] == q.term {
+		return e.term(q.field, q.term, q.boost)
+	}
+	return e.multi(q.field, sp.terms, func(i int) float64 { return q.boost * (1 / float64(sp.edits[i]+1)) })
+}
+
+// spelt returns the terms q finds, kept with the snapshot's table.
+func (e *evaluator) spelt(q *fuzzyQuery) (spelt, error) {
 	fr, ok := e.r.(index.IndexReaderFuzzy)
 	if !ok {
-		return nil, errNotDense
+		return spelt{}, errNotDense
 	}
 	key := fuzzyKey{q.field, q.term, q.fuzziness}
 	sp, ok := e.ft.spelt(key)
 	if !ok {
 		var err error
 		if sp, err = q.find(fr); err != nil {
-			return nil, err
+			return spelt{}, err
 		}
 		e.ft.keepSpelt(key, sp)
 	}
-	if len(sp.terms) == 0 || len(sp.terms) == 1 && sp.terms[0] == q.term {
-		return e.term(q.field, q.term, q.boost)
-	}
-	return e.multi(q.field, sp.terms, func(i int) float64 { return q.boost * (1 / float64(sp.edits[i]+1)) })
+	return sp, nil
 }
 
 // errNotDense stops a dense evaluation that cannot go on; the query is
