@@ -2,12 +2,16 @@ package search
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
 
 // stem returns the stem of a lower-cased word, "" for a stop word.
 func (m *matcher) stem(low string) string {
+	if m.shared != nil {
+		return m.shared.stem(m, low)
+	}
 	st, ok := m.cache[low]
 	if !ok {
 		if ts := m.an.Analyze([]byte(low)); len(ts) > 0 {
@@ -15,6 +19,30 @@ func (m *matcher) stem(low string) string {
 		}
 		m.cache[low] = st
 	}
+	return st
+}
+
+// stemCache is a cache of stems shared by the matchers of several
+// goroutines (see plan.holdPhrases): stemming is most of the time a check
+// of a page's text takes, and the pages share most of their words.
+type stemCache struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+func (c *stemCache) stem(m *matcher, low string) string {
+	c.mu.RLock()
+	st, ok := c.m[low]
+	c.mu.RUnlock()
+	if ok {
+		return st
+	}
+	if ts := m.an.Analyze([]byte(low)); len(ts) > 0 {
+		st = string(ts[0].Term)
+	}
+	c.mu.Lock()
+	c.m[low] = st
+	c.mu.Unlock()
 	return st
 }
 

@@ -324,8 +324,12 @@ func (p *plan) holdPhrases(hits search.DocumentMatchCollection, r index.IndexRea
 	keep := make([]bool, len(hits))
 	workers := min(runtime.GOMAXPROCS(0), (len(hits)+phraseShare-1)/phraseShare)
 	errs := make([]error, max(workers, 1))
+	// The workers' matchers share their languages' stems.
+	caches := map[string]*stemCache{}
+	for _, l := range p.allLangs {
+		caches[l] = &stemCache{m: map[string]string{}}
+	}
 	check := func(w int) {
-		// Each worker has its own matchers: they cache stems.
 		ms := map[string]*matcher{}
 		for i := w; i < len(hits); i += workers {
 			d := hits[i]
@@ -340,7 +344,7 @@ func (p *plan) holdPhrases(hits search.DocumentMatchCollection, r index.IndexRea
 			key := langKey(str(fields[FieldLang]))
 			m := ms[key]
 			if m == nil {
-				m = &matcher{an: p.an[key], cache: map[string]string{}}
+				m = &matcher{an: p.an[key], cache: map[string]string{}, shared: caches[key]}
 				ms[key] = m
 			}
 			texts := []string{str(fields[FieldTitle]), str(fields[FieldSummary]), str(fields[FieldBody])}
