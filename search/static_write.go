@@ -661,7 +661,7 @@ type gzipper struct {
 func (g *gzipper) compress(data []byte) ([]byte, error) {
 	g.buf.Reset()
 	if g.zw == nil {
-		g.zw, _ = gzip.NewWriterLevel(&g.buf, gzip.BestCompression)
+		g.zw, _ = gzip.NewWriterLevel(&g.buf, gzip.DefaultCompression)
 	} else {
 		g.zw.Reset(&g.buf)
 	}
