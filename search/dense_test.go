@@ -14,10 +14,14 @@ import (
 func TestDenseMatchesSearchers(t *testing.T) {
 	var reqs []search.Request
 	for _, c := range relevanceCases(t) {
+		var tags []string
+		if c.Tag != "" {
+			tags = []string{c.Tag}
+		}
 		for _, q := range []string{c.Query, c.Query + " ", `"` + c.Query + `"`, c.Query + " -meeting", swapped(c.Query)} {
 			reqs = append(reqs,
 				search.Request{Query: q, Limit: 20},
-				search.Request{Query: q, Lang: c.Lang, Kind: c.Kind, Pref: c.Pref, Limit: 20},
+				search.Request{Query: q, Lang: c.Lang, Kind: c.Kind, Pref: c.Pref, Tags: tags, Limit: 20},
 				search.Request{Query: q, Pref: "nl", Limit: 5, Offset: 3},
 			)
 		}
