@@ -217,7 +217,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if now.IsZero() {
 		now = time.Now()
 	}
-	site = &Site{md: md, git: &gitHistory{git}, related: opts.related, scanned: scanned, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	site = &Site{md: md, reparser: newReparser(cfg.Markdown.UnsafeHTML, theme.ui), git: &gitHistory{git}, related: opts.related, scanned: scanned, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	if opts.reuse != nil && opts.theme != nil && opts.theme.defaultLayouts {
 		// The same theme and site.yaml, and the default theme's layouts:
 		// the sidebar's entries of pages whose title is the same are as
@@ -514,7 +514,7 @@ func (s *Site) parseAgain(p *Page) bool {
 	info := &docInfo{lang: p.Lang}
 	pc := parser.NewContext()
 	pc.Set(docInfoKey, info)
-	doc := s.md.Parser().Parse(text.NewReader(p.src), parser.WithContext(pc))
+	doc := s.reparser.Parser().Parse(text.NewReader(p.src), parser.WithContext(pc))
 	if len(info.links) != len(p.Links) {
 		p.renderErr = fmt.Errorf("%d links on the second reading, %d on the first", len(info.links), len(p.Links))
 		return false

@@ -31,6 +31,20 @@ import (
 // titles and task list states from ui in the page's language; an instance
 // that only renders parsed pages needs no strings (ui nil).
 func newMarkdown(unsafe bool, ui *uiStrings) goldmark.Markdown {
+	return buildMarkdown(unsafe, ui, meta.Meta)
+}
+
+// newReparser returns the instance that parses a loaded page again to
+// render it (see Site.parseAgain): newMarkdown's, but its front matter,
+// which parsed as YAML the first time (else the page is not rendered), is
+// only recognised and dropped, as the front matter extension drops it,
+// without parsing the YAML again (twice, as the extension does: at 10,000
+// pages, 2 of a build's 72 CPU-seconds).
+func newReparser(unsafe bool, ui *uiStrings) goldmark.Markdown {
+	return buildMarkdown(unsafe, ui, frontMatterSkipper{})
+}
+
+func buildMarkdown(unsafe bool, ui *uiStrings, frontMatter goldmark.Extender) goldmark.Markdown {
 	rendererOpts := []renderer.Option{
 		renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{}, 500), util.Prioritized(taskCheckBoxRenderer{}, 100),
 			util.Prioritized(placeholderRenderer{}, 500), util.Prioritized(codeBlockRenderer{}, 500), util.Prioritized(rawHTMLRenderer{}, 100)),
@@ -40,7 +54,7 @@ func newMarkdown(unsafe bool, ui *uiStrings) goldmark.Markdown {
 	}
 	return goldmark.New(
 		goldmark.WithRenderer(balancingRenderer{goldmark.DefaultRenderer()}),
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.Typographer, meta.Meta, emoji.Emoji),
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.Typographer, frontMatter, emoji.Emoji),
 		goldmark.WithParserOptions(
 			parser.WithHeadingAttribute(),
 			parser.WithASTTransformers(util.Prioritized(pageTransformer{ui, unsafe}, 10000)),
@@ -445,4 +459,63 @@ func docText(doc ast.Node, src []byte) string {
 		return ast.WalkContinue, nil
 	})
 	return b.String()
+}
+
+// frontMatterSkipper recognises a front matter block exactly as the front
+// matter extension (goldmark-meta) does, a block of lines between two
+// lines of dashes at the very start, and drops it, as that extension does
+// with front matter that is valid YAML.
+type frontMatterSkipper struct{}
+
+// Extend implements goldmark.Extender, with the extension's priority.
+func (frontMatterSkipper) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithBlockParsers(util.Prioritized(frontMatterSkipper{}, 0)))
+}
+
+// Trigger implements parser.BlockParser.
+func (frontMatterSkipper) Trigger() []byte { return []byte{'-'} }
+
+// Open implements parser.BlockParser.
+func (frontMatterSkipper) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	if n, _ := reader.Position(); n != 0 {
+		return nil, parser.NoChildren
+	}
+	if line, _ := reader.PeekLine(); isDashLine(line) {
+		return ast.NewTextBlock(), parser.NoChildren
+	}
+	return nil, parser.NoChildren
+}
+
+// Continue implements parser.BlockParser.
+func (frontMatterSkipper) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
+	line, seg := reader.PeekLine()
+	if isDashLine(line) && !util.IsBlank(line) {
+		reader.Advance(seg.Len())
+		return parser.Close
+	}
+	node.Lines().Append(seg)
+	return parser.Continue | parser.NoChildren
+}
+
+// Close implements parser.BlockParser: the block goes.
+func (frontMatterSkipper) Close(node ast.Node, reader text.Reader, pc parser.Context) {
+	node.Parent().RemoveChild(node.Parent(), node)
+}
+
+// CanInterruptParagraph implements parser.BlockParser.
+func (frontMatterSkipper) CanInterruptParagraph() bool { return false }
+
+// CanAcceptIndentedLine implements parser.BlockParser.
+func (frontMatterSkipper) CanAcceptIndentedLine() bool { return false }
+
+// isDashLine reports whether line, spaces aside, holds only dashes (or
+// nothing), as the front matter extension's separator test does.
+func isDashLine(line []byte) bool {
+	line = util.TrimRightSpace(util.TrimLeftSpace(line))
+	for _, c := range line {
+		if c != '-' {
+			return false
+		}
+	}
+	return true
 }

@@ -55,6 +55,8 @@ type Site struct {
 	// they were parsed with.
 	read readOptions
 	md   goldmark.Markdown
+	// reparser parses a page again to render it (see newReparser).
+	reparser goldmark.Markdown
 
 	fsys fs.FS
 	// contentDir is the content folder relative to the site folder ("" when
