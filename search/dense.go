@@ -109,7 +109,7 @@ func (v *vec) zero() {
 // sparse reports whether v lists its documents.
 func (v *vec) sparse() bool { return v.docs != nil }
 
-// dense stops listing v's documents once they are many.
+// settle stops listing v's documents once they are many.
 func (e *evaluator) settle(v *vec) {
 	if v.docs != nil && len(v.docs) > e.n/sparseShare {
 		v.docs = nil
@@ -133,7 +133,7 @@ func (e *evaluator) release() {
 	e.lists = nil
 }
 
-// union lists the documents of vs, which all list theirs, in order.
+// unionDocs lists the documents of vs, which all list theirs, in order.
 func unionDocs(vs []*vec) []uint32 {
 	k := 0
 	for _, v := range vs {
