@@ -154,17 +154,11 @@ func (s *tierSearcher) dense(ctx context.Context, r index.IndexReader, q query.Q
 	if v == nil {
 		v = e.get()
 	}
-	if v.docs != nil {
-		for _, d := range v.docs {
-			v.s[d] = s.final(uint64(d), v.s[d])
+	v.each(func(d uint32) {
+		if x := v.s[d]; x > 0 {
+			v.s[d] = s.final(uint64(d), x)
 		}
-	} else {
-		for d, x := range v.s {
-			if x > 0 {
-				v.s[d] = s.final(uint64(d), x)
-			}
-		}
-	}
+	})
 	return newVecSearcher(v), nil
 }
 

@@ -77,6 +77,14 @@ type evaluator struct {
 // vecPool keeps zeroed score arrays between searches.
 var vecPool sync.Pool
 
+// zeroFloats returns n zeroes, from the pool when it has them.
+func zeroFloats(n int) []float64 {
+	if p, ok := vecPool.Get().(*[]float64); ok && len(*p) == n {
+		return *p
+	}
+	return make([]float64, n)
+}
+
 // get returns a vec of zeroes, listing its (no) documents.
 func (e *evaluator) get() *vec {
 	if k := len(e.free); k > 0 {
@@ -103,6 +111,20 @@ func (v *vec) zero() {
 		}
 	} else {
 		clear(v.s)
+	}
+}
+
+// each calls f for every document that may have a score in v: those
+// listed, else every one.
+func (v *vec) each(f func(d uint32)) {
+	if v.docs != nil {
+		for _, d := range v.docs {
+			f(d)
+		}
+		return
+	}
+	for d := range v.s {
+		f(uint32(d))
 	}
 }
 
@@ -200,36 +222,56 @@ func (e *evaluator) keepScored(out *vec, docs []uint32) *vec {
 // denseOf reports whether dense evaluation knows every clause of q.
 func denseOf(q query.Query) bool {
 	switch x := q.(type) {
-	case *anyOfQuery:
-		return allDense(x.children)
-	case *unionQuery:
-		return allDense(x.children)
 	case *query.TermQuery:
 		return x.FieldVal != ""
 	case *query.PrefixQuery:
 		return x.FieldVal != ""
 	case *fuzzyQuery:
 		return true
-	case *langOnlyQuery:
-		return denseOf(x.q)
-	case *query.ConjunctionQuery:
-		return allDense(x.Conjuncts)
 	case *query.DisjunctionQuery:
-		return x.Min == 0 && allDense(x.Disjuncts)
+		if x.Min != 0 {
+			return false
+		}
 	case *query.BooleanQuery:
-		return x.Filter == nil && x.Must != nil && denseOf(x.Must) &&
-			(x.Should == nil || denseOf(x.Should)) && (x.MustNot == nil || denseOf(x.MustNot))
+		if x.Filter != nil || x.Must == nil {
+			return false
+		}
+	case *anyOfQuery, *unionQuery, *langOnlyQuery, *query.ConjunctionQuery:
+	default:
+		return false
 	}
-	return false
-}
-
-func allDense(qs []query.Query) bool {
-	for _, c := range qs {
+	for _, c := range clauses(q) {
 		if !denseOf(c) {
 			return false
 		}
 	}
 	return true
+}
+
+// clauses returns the clauses q combines, none for a term, prefix or
+// fuzzy query.
+func clauses(q query.Query) []query.Query {
+	switch x := q.(type) {
+	case *anyOfQuery:
+		return x.children
+	case *unionQuery:
+		return x.children
+	case *langOnlyQuery:
+		return []query.Query{x.q}
+	case *query.ConjunctionQuery:
+		return x.Conjuncts
+	case *query.DisjunctionQuery:
+		return x.Disjuncts
+	case *query.BooleanQuery:
+		var out []query.Query
+		for _, c := range []query.Query{x.Must, x.Should, x.MustNot} {
+			if c != nil {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // eval scores q; the result is the caller's to put back.
@@ -321,7 +363,7 @@ func (e *evaluator) readPostings(ctx context.Context, k postingKey, a *slabber) 
 	var d index.TermFieldDoc
 	for i := 0; ; i++ {
 		if i&1023 == 1023 {
-			if err := e.ctx.Err(); err != nil {
+			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
@@ -347,79 +389,56 @@ func (e *evaluator) readPostings(ctx context.Context, k postingKey, a *slabber) 
 // reading them is most of a dense evaluation, and they are independent
 // of each other. eval then finds them read.
 func (e *evaluator) prefetch(q query.Query) error {
+	procs := runtime.GOMAXPROCS(0)
+	if procs < 2 {
+		return nil
+	}
 	var keys []postingKey
 	var expand []query.Query
 	var walk func(q query.Query)
 	walk = func(q query.Query) {
 		switch x := q.(type) {
-		case *anyOfQuery:
-			for _, c := range x.children {
-				walk(c)
-			}
-		case *unionQuery:
-			for _, c := range x.children {
-				walk(c)
-			}
-		case *langOnlyQuery:
-			walk(x.q)
-		case *query.ConjunctionQuery:
-			for _, c := range x.Conjuncts {
-				walk(c)
-			}
-		case *query.DisjunctionQuery:
-			for _, c := range x.Disjuncts {
-				walk(c)
-			}
-		case *query.BooleanQuery:
-			for _, c := range []query.Query{x.Must, x.Should, x.MustNot} {
-				if c != nil {
-					walk(c)
-				}
-			}
 		case *query.TermQuery:
 			keys = append(keys, postingKey{x.FieldVal, x.Term})
 		case *query.PrefixQuery, *fuzzyQuery:
 			expand = append(expand, q)
+		default:
+			for _, c := range clauses(q) {
+				walk(c)
+			}
 		}
 	}
 	walk(q)
-	procs := runtime.GOMAXPROCS(0)
-	if procs < 2 {
-		return nil
-	}
-	// The expansions first, each into the field's terms.
-	found := make([][]postingKey, len(expand))
+	// The expansions first, each into its field's terms; a query also
+	// reads its own term when it expands to none.
+	found := make([][]string, len(expand))
 	err := workers.Run(e.ctx, len(expand), 0, func(_, i int) error {
+		var err error
 		switch x := expand[i].(type) {
 		case *query.PrefixQuery:
-			terms, err := e.prefixTerms(x.FieldVal, x.Prefix)
-			for _, t := range terms {
-				found[i] = append(found[i], postingKey{x.FieldVal, t})
-			}
-			found[i] = append(found[i], postingKey{x.FieldVal, x.Prefix})
-			return err
+			found[i], err = e.prefixTerms(x.FieldVal, x.Prefix)
 		case *fuzzyQuery:
-			sp, err := e.spelt(x)
-			for _, t := range sp.terms {
-				found[i] = append(found[i], postingKey{x.field, t})
-			}
-			found[i] = append(found[i], postingKey{x.field, x.term})
-			return err
+			var sp spelt
+			sp, err = e.spelt(x)
+			found[i] = sp.terms
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	for i, f := range found {
-		keys = append(keys, f...)
+	for i, terms := range found {
+		var field, own string
 		switch x := expand[i].(type) {
 		case *query.PrefixQuery:
-			var terms []string
-			for _, k := range f[:len(f)-1] {
-				terms = append(terms, k.term)
-			}
-			e.keepPrefix(postingKey{x.FieldVal, x.Prefix}, terms)
+			field, own = x.FieldVal, x.Prefix
+			e.keepPrefix(postingKey{field, own}, terms)
+		case *fuzzyQuery:
+			field, own = x.field, x.term
+		}
+		keys = append(keys, postingKey{field, own})
+		for _, t := range terms {
+			keys = append(keys, postingKey{field, t})
 		}
 	}
 	slices.SortFunc(keys, func(a, b postingKey) int { return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(a.term, b.term)) })
@@ -502,6 +521,17 @@ func (a *slabber) release() {
 	a.cur, a.used = nil, nil
 }
 
+// termScore is the term scorer's score of a posting of tf·norm w, for a
+// term of inverse document frequency idf and query weight qw (its boost
+// times idf), in the scorer's order of operations.
+func termScore(w, idf, qw float64) float64 {
+	s := w * idf
+	if qw != 1.0 {
+		s *= qw
+	}
+	return s
+}
+
 // idf is the term scorer's inverse document frequency.
 func (e *evaluator) idf(df uint64) float64 {
 	return 1.0 + math.Log(float64(e.total)/float64(df+1.0))
@@ -516,11 +546,7 @@ func (e *evaluator) term(field, term string, boost float64) (*vec, error) {
 	idf := e.idf(p.df)
 	qw := boost * idf
 	for i, d := range p.docs {
-		s := p.w[i] * idf
-		if qw != 1.0 {
-			s *= qw
-		}
-		out.s[d] = s
+		out.s[d] = termScore(p.w[i], idf, qw)
 	}
 	out.docs = append(out.docs, p.docs...)
 	e.settle(out)
@@ -574,11 +600,7 @@ func (e *evaluator) multi(field string, terms []string, boosts func(i int) float
 		idf := e.idf(p.df)
 		qw := boosts(i) * idf
 		for j, d := range p.docs {
-			s := p.w[j] * idf
-			if qw != 1.0 {
-				s *= qw
-			}
-			out.s[d] += s
+			out.s[d] += termScore(p.w[j], idf, qw)
 			if cnt[d] == 0 && out.docs != nil {
 				out.docs = append(out.docs, d)
 			}
@@ -688,21 +710,12 @@ func (e *evaluator) langOnly(q *langOnlyQuery) (*vec, error) {
 		return v, err
 	}
 	lang := uint16(slices.Index(e.ft.names[1], q.lang) + 1)
-	drop := func(d uint32) {
+	v.each(func(d uint32) {
 		if v.s[d] != 0 && (lang == 0 || e.ft.docs[d].lang != lang) {
 			v.s[d] = 0
 		}
-	}
-	if v.docs != nil {
-		for _, d := range v.docs {
-			drop(d)
-		}
-		return e.keepScored(v, v.docs), nil
-	}
-	for d := range v.s {
-		drop(uint32(d))
-	}
-	return v, nil
+	})
+	return e.keepScored(v, v.docs), nil
 }
 
 // anyOf: the best child plus tie times the others.
@@ -815,51 +828,37 @@ func (e *evaluator) boolean(q *query.BooleanQuery) (*vec, error) {
 	if err != nil || must == nil {
 		return nil, err
 	}
-	each := func(f func(d uint32)) {
-		if must.docs != nil {
-			for _, d := range must.docs {
-				f(d)
+	// apply scores q's clause c and passes each page must has to f with
+	// c's score there.
+	apply := func(c query.Query, f func(d uint32, score float64)) error {
+		if c == nil {
+			return nil
+		}
+		v, err := e.eval(c)
+		if err != nil || v == nil {
+			return err
+		}
+		must.each(func(d uint32) {
+			if must.s[d] > 0 {
+				f(d, v.s[d])
 			}
-			return
-		}
-		for d := range e.n {
-			f(uint32(d))
-		}
+		})
+		e.put(v)
+		return nil
 	}
-	if q.Should != nil {
-		should, err := e.eval(q.Should)
-		if err != nil {
-			e.put(must)
-			return nil, err
-		}
-		if should != nil {
-			each(func(d uint32) {
-				if v := must.s[d]; v > 0 {
-					must.s[d] = v + should.s[d]
-				}
-			})
-			e.put(should)
-		}
-	}
-	if q.MustNot != nil {
-		not, err := e.eval(q.MustNot)
-		if err != nil {
-			e.put(must)
-			return nil, err
-		}
-		if not != nil {
-			each(func(d uint32) {
-				if not.s[d] > 0 {
-					must.s[d] = 0
-				}
-			})
-			e.put(not)
-			if must.docs != nil {
-				e.keepScored(must, must.docs)
+	err = apply(q.Should, func(d uint32, score float64) { must.s[d] += score })
+	if err == nil {
+		err = apply(q.MustNot, func(d uint32, score float64) {
+			if score > 0 {
+				must.s[d] = 0
 			}
-		}
+		})
 	}
-	return must, nil
+	if err != nil {
+		e.put(must)
+		return nil, err
+	}
+	return e.keepScored(must, must.docs), nil
 }
 
 // union scores the pages holding at least one of the words: the sum of

@@ -223,14 +223,6 @@ func zeroBools(n int) []bool {
 	return make([]bool, n)
 }
 
-// zeroFloats returns n zeroes.
-func zeroFloats(n int) []float64 {
-	if p, ok := vecPool.Get().(*[]float64); ok && len(*p) == n {
-		return *p
-	}
-	return make([]float64, n)
-}
-
 func (c *facetCounter) add(id index.IndexInternalID, score float64) {
 	num := id.Value()
 	if num >= uint64(len(c.t.docs)) {
