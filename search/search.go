@@ -17,6 +17,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"kb/internal/workers"
 )
 
 // Timeout bounds one search, facets and snippets included.
@@ -296,7 +298,7 @@ func (p *plan) phraseIDs(ctx context.Context) (ids []string, found *foundQuery, 
 	if err != nil {
 		return nil, nil, false, err
 	}
-	keep, err := p.holdPhrases(sr.Hits, r, own)
+	keep, err := p.holdPhrases(ctx, sr.Hits, r, own)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -320,46 +322,45 @@ func (p *plan) phraseIDs(ctx context.Context) (ids []string, found *foundQuery, 
 // r when own, else they are the hits' fields. The hits are shared out
 // among the processors: reading and checking a page's text is most of the
 // time a query with a phrase takes.
-func (p *plan) holdPhrases(hits search.DocumentMatchCollection, r index.IndexReader, own bool) ([]bool, error) {
+func (p *plan) holdPhrases(ctx context.Context, hits search.DocumentMatchCollection, r index.IndexReader, own bool) ([]bool, error) {
 	keep := make([]bool, len(hits))
-	workers := min(runtime.GOMAXPROCS(0), (len(hits)+phraseShare-1)/phraseShare)
-	errs := make([]error, max(workers, 1))
-	// The workers' matchers share their languages' stems.
+	procs := min(runtime.GOMAXPROCS(0), max(1, (len(hits)+phraseShare-1)/phraseShare))
+	// Each worker has its matchers (they note the phrases' stems), all
+	// of one language share the stems of its words.
+	ms := make([]map[string]*matcher, procs)
+	var mu sync.Mutex
 	caches := map[string]*stemCache{}
-	for _, l := range p.allLangs {
-		caches[l] = &stemCache{m: map[string]string{}}
-	}
-	check := func(w int) {
-		ms := map[string]*matcher{}
-		for i := w; i < len(hits); i += workers {
-			d := hits[i]
-			fields := d.Fields
-			if own {
-				var err error
-				if fields, err = storedTexts(r, d.ID); err != nil {
-					errs[w] = err
-					return
-				}
-			}
-			key := langKey(str(fields[FieldLang]))
-			m := ms[key]
-			if m == nil {
-				m = &matcher{an: p.an[key], cache: map[string]string{}, shared: caches[key]}
-				ms[key] = m
-			}
-			texts := []string{str(fields[FieldTitle]), str(fields[FieldSummary]), str(fields[FieldBody])}
-			keep[i] = m.holdsPhrases(p.q.Phrases, texts) && !m.holdsAny(p.q.Exclude, texts)
+	matcherFor := func(w int, key string) *matcher {
+		if m := ms[w][key]; m != nil {
+			return m
 		}
+		mu.Lock()
+		c := caches[key]
+		if c == nil {
+			c = &stemCache{m: map[string]string{}}
+			caches[key] = c
+		}
+		mu.Unlock()
+		if ms[w] == nil {
+			ms[w] = map[string]*matcher{}
+		}
+		ms[w][key] = &matcher{an: p.an[key], shared: c}
+		return ms[w][key]
 	}
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Go(func() { check(w) })
-	}
-	if workers > 0 {
-		check(0)
-	}
-	wg.Wait()
-	return keep, errors.Join(errs...)
+	err := workers.Run(ctx, len(hits), procs, func(w, i int) error {
+		fields := hits[i].Fields
+		if own {
+			var err error
+			if fields, err = storedTexts(r, hits[i].ID); err != nil {
+				return err
+			}
+		}
+		m := matcherFor(w, langKey(str(fields[FieldLang])))
+		texts := []string{str(fields[FieldTitle]), str(fields[FieldSummary]), str(fields[FieldBody])}
+		keep[i] = m.holdsPhrases(p.q.Phrases, texts) && !m.holdsAny(p.q.Exclude, texts)
+		return nil
+	})
+	return keep, err
 }
 
 // phraseShare is the fewest pages a worker checks for phrases.

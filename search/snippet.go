@@ -49,7 +49,7 @@ type matcher struct {
 	// ascii is what rejectsASCII lets through, listed when first needed.
 	ascii   *asciiSet
 	cache   map[string]string   // lower-cased word → stem, "" for a stop word
-	shared  *stemCache          // when set, the cache, instead of cache
+	shared  *stemCache          // when set, the cache of stems instead of cache
 	phrases map[string][]string // phrase → its stems (see holdsPhrase)
 }
 
