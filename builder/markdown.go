@@ -44,6 +44,7 @@ func newReparser(unsafe bool, ui *uiStrings) goldmark.Markdown {
 	return buildMarkdown(unsafe, ui, frontMatterSkipper{})
 }
 
+// buildMarkdown is newMarkdown with frontMatter for the front matter.
 func buildMarkdown(unsafe bool, ui *uiStrings, frontMatter goldmark.Extender) goldmark.Markdown {
 	rendererOpts := []renderer.Option{
 		renderer.WithNodeRenderers(util.Prioritized(&calloutRenderer{}, 500), util.Prioritized(taskCheckBoxRenderer{}, 100),
