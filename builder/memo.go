@@ -338,8 +338,8 @@ func (ps *memoPass) reuse(j *job, digest uint64, w FileWriter) bool {
 		old.navKey = key
 		return ps.keep(w, j.out, old)
 	}
-	if old.navLen == 0 {
-		return false
+	if old.navLen == 0 || len(nav) == 0 {
+		return false // the layout shows the tree's frame only when there is a tree
 	}
 	data, err := os.ReadFile(ps.m.dest + "/" + j.out)
 	if err != nil || hashBytes(data) != old.sum || old.navAt+old.navLen > len(data) {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"kb/internal/layout"
+	"kb/internal/testkit"
 	"kb/search"
 	"time"
 )
@@ -182,7 +183,7 @@ func compareDirs(t *testing.T, step, want, got string, skip ...string) {
 		if other, ok := g[name]; !ok {
 			t.Errorf("%s: %s is missing", step, name)
 		} else if other != data {
-			t.Errorf("%s: %s differs", step, name)
+			t.Errorf("%s: %s differs\n%s", step, name, testkit.FirstDiff(other, data))
 		}
 	}
 	for name := range g {

@@ -285,16 +285,26 @@ func (s *svServer) converge(t testing.TB) {
 	freshDir := svBuildFresh(t, s.dir, s.url)
 	fresh := svTree(t, freshDir)
 	var diffs []string
+	var served map[string]string
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		diffs = svDiff(svTree(t, s.dest), fresh)
+		served = svTree(t, s.dest)
+		diffs = svDiff(served, fresh)
 		if len(diffs) == 0 || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	if len(diffs) > 0 {
-		t.Fatalf("served site differs from a fresh build:\n%s\noutput:\n%s%s", strings.Join(diffs[:min(len(diffs), 30)], "\n"), s.out, s.errs)
+		// The differences come last: a CI log shows the end of a failure.
+		var lines []string
+		for _, d := range diffs[:min(len(diffs), 30)] {
+			if p, ok := strings.CutPrefix(d, "differs: "); ok {
+				d += "\n" + testkit.FirstDiff(served[p], fresh[p])
+			}
+			lines = append(lines, d)
+		}
+		t.Fatalf("output:\n%s%s\nserved site differs from a fresh build in %d files:\n%s", s.out, s.errs, len(diffs), strings.Join(lines, "\n"))
 	}
 	s.sameSearch(t, filepath.Join(freshDir, filepath.FromSlash(layout.IndexDir)))
 	tag := regexp.MustCompile(`<script src="/_kb/live\.js" data-build="\d+" defer></script>\n`)

@@ -3,6 +3,8 @@ package testkit
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -25,4 +27,23 @@ func (s *Buffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// FirstDiff shows the first line where got and want differ, for a test's
+// failure message.
+func FirstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range max(len(g), len(w)) {
+		var a, b string
+		if i < len(g) {
+			a = g[i]
+		}
+		if i < len(w) {
+			b = w[i]
+		}
+		if a != b {
+			return fmt.Sprintf("  line %d: %.400q\n  want:    %.400q", i+1, a, b)
+		}
+	}
+	return "  (same lines)"
 }
