@@ -54,7 +54,16 @@ type stamp struct {
 	mod  time.Time
 	mode fs.FileMode
 	hash uint64
+	// racy is set when the file was modified so shortly before the scan
+	// that a later write could leave its size and time as they are (a
+	// file system's clock ticks coarser than writes): its contents are
+	// read again by the next scan.
+	racy bool
 }
+
+// racyWindow is how recent a modification must be for a scan not to trust
+// the file's size and time alone next time.
+const racyWindow = 2 * time.Second
 
 // NewSession prepares incremental builds of opts.Source into opts.Dest.
 func NewSession(opts Options) *Session {
@@ -181,6 +190,7 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 	}
 	defer closeFS()
 	stamps = map[string]stamp{}
+	now := time.Now()
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
@@ -205,8 +215,9 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 			return nil
 		}
 		st := stamp{size: info.Size(), mod: info.ModTime(), mode: info.Mode()}
+		st.racy = st.mod.After(now.Add(-racyWindow))
 		old, seen := s.stamp[p]
-		if seen && old.size == st.size && old.mod.Equal(st.mod) && old.mode == st.mode {
+		if seen && !old.racy && old.size == st.size && old.mod.Equal(st.mod) && old.mode == st.mode {
 			stamps[p] = old
 			return nil
 		}

@@ -471,3 +471,32 @@ func TestSite_ReplaceInKindGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestSession_SameSizeEditWithinClockTick: a file rewritten with as many
+// bytes within one tick of the file system's clock keeps its size and
+// time; the next build still sees the new text.
+func TestSession_SameSizeEditWithinClockTick(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	a := filepath.Join(src, "a.md")
+	writeFile(t, a, "# Alpha\n\nOne.\n")
+	s := NewSession(Options{Source: src, Dest: dest})
+	defer s.Close()
+	if res, err := s.Build(context.Background()); err != nil {
+		t.Fatal(err, res.Diagnostics)
+	}
+	info, err := os.Stat(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, a, "# Alpha\n\nTwo.\n")
+	if err := os.Chtimes(a, info.ModTime(), info.ModTime()); err != nil { // the same tick
+		t.Fatal(err)
+	}
+	if res, err := s.Build(context.Background()); err != nil || len(res.Changed) != 1 {
+		t.Fatalf("changed %v, err %v", res.Changed, err)
+	}
+	if got := readFile(t, filepath.Join(dest, "a", "index.html")); !strings.Contains(got, "Two.") {
+		t.Error("the page shows the old text")
+	}
+}
