@@ -11,20 +11,35 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"kb/internal/layout"
 )
 
 // TestSession_RandomEditsMatchFull applies random batches of the changes
 // writers, editors and Git make (writes, saves through renames, new and
 // removed pages and folders, a folder's Dutch index, attachments) and
 // checks after each batch that the session's output equals a fresh build.
-// KB_RANDOM_SEEDS=N runs N seeds instead of 3.
+// KB_RANDOM_SEEDS=N runs N seeds instead of 3 (and N-1 instead of 2 with
+// the static search bundle, as kb build --watch makes it).
 func TestSession_RandomEditsMatchFull(t *testing.T) {
 	seeds := 3
 	if n, err := strconv.Atoi(os.Getenv("KB_RANDOM_SEEDS")); err == nil {
 		seeds = n
 	}
+	type run struct {
+		seed   int
+		static bool // kb build --watch: with the static search bundle
+	}
+	var runs []run
 	for seed := range seeds {
-		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+		runs = append(runs, run{seed, false})
+	}
+	for seed := range max(seeds-1, 1) {
+		runs = append(runs, run{seed, true})
+	}
+	for _, r := range runs {
+		seed := r.seed
+		t.Run(fmt.Sprintf("seed=%d/static=%v", seed, r.static), func(t *testing.T) {
 			src := t.TempDir()
 			dest := filepath.Join(t.TempDir(), "public")
 			content := filepath.Join(src, "content")
@@ -35,7 +50,7 @@ func TestSession_RandomEditsMatchFull(t *testing.T) {
 			writeFile(t, filepath.Join(content, "guides", "README.nl.md"), "# Handleidingen\n\nAlle handleidingen.\n")
 			writeFile(t, filepath.Join(content, "guides", "two.md"), randomPage(2, "gamma", "The second guide."))
 			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			opts := Options{Source: src, Dest: dest, Now: now, Preview: true, NoStaticSearch: true}
+			opts := Options{Source: src, Dest: dest, Now: now, Preview: !r.static, NoStaticSearch: !r.static}
 			s := NewSession(opts)
 			defer s.Close()
 			ctx := context.Background()
@@ -64,6 +79,10 @@ func TestSession_RandomEditsMatchFull(t *testing.T) {
 				}
 				before := t.Failed()
 				compareTrees(t, fmt.Sprint("step ", step), fresh, dest)
+				if r.static {
+					bundle := filepath.FromSlash(layout.StaticSearchDir)
+					compareDirs(t, fmt.Sprint("step ", step), filepath.Join(fresh, bundle), filepath.Join(dest, bundle))
+				}
 				if !before && t.Failed() {
 					t.Fatalf("after:\n%s", strings.Join(log, "\n"))
 				}
