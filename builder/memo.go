@@ -30,8 +30,8 @@ type renderMemo struct {
 	seed maphash.Seed
 	mu   sync.Mutex
 	outs map[string]memoOut // by output path
-	// cards are the cards of the last build, by page path and language.
-	cards map[string]memoCard
+	// cards are the cards and rows of the last build (see View.Row).
+	cards map[memoCardKey]memoCard
 	// dest reads the last build's output, for changing its tree in place.
 	dest string
 	// facts are the digests of the last build's pages (factsOf), by path.
@@ -47,6 +47,10 @@ type memoFacts struct {
 	updated time.Time
 	sum     uint64
 }
+
+// memoCardKey names a card or row of the last build: the page's path,
+// the language and the template's name.
+type memoCardKey struct{ path, lang, name string }
 
 // memoCard is a rendered card, with the digests it was rendered from.
 type memoCard struct {
@@ -147,12 +151,13 @@ func (m *renderMemo) pass(site *Site, theme *Theme, changed map[string]bool, par
 	if site.cards == nil {
 		site.cards = map[cardKey]template.HTML{}
 	}
-	for _, p := range site.Pages {
-		for _, l := range site.Languages {
-			c, ok := m.cards[p.Path+"\x00"+l.Code]
-			if ok && c.facts == ps.facts[p] && c.global == ps.global[l.Code] {
-				site.cards[cardKey{p, l.Code}] = c.html
-			}
+	for k, c := range m.cards {
+		p := site.byPath[k.path]
+		if p == nil {
+			continue
+		}
+		if f, ok := ps.facts[p]; ok && c.facts == f && c.global == ps.global[k.lang] {
+			site.cards[cardKey{p, k.lang, k.name}] = c.html
 		}
 	}
 	return ps
@@ -409,10 +414,10 @@ func (ps *memoPass) commit() {
 	site := ps.site
 	site.cacheMu.Lock()
 	defer site.cacheMu.Unlock()
-	cards := make(map[string]memoCard, len(site.cards))
+	cards := make(map[memoCardKey]memoCard, len(site.cards))
 	for k, html := range site.cards {
 		if f, ok := ps.facts[k.p]; ok {
-			cards[k.p.Path+"\x00"+k.lang] = memoCard{facts: f, global: ps.global[k.lang], html: html}
+			cards[memoCardKey{k.p.Path, k.lang, k.name}] = memoCard{facts: f, global: ps.global[k.lang], html: html}
 		}
 	}
 	ps.m.cards = cards

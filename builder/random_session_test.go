@@ -129,6 +129,9 @@ func (o *randomOps) page() string {
 	if o.n%3 == 0 {
 		p = strings.Replace(p, "---\n", "---\nlang: nl\n", 1)
 	}
+	if o.rng.IntN(2) == 0 { // listed on the owners and review pages
+		p = strings.Replace(p, "---\n", fmt.Sprintf("---\nowner: Team %d\nreview_by: 2025-%02d-01\n", o.rng.IntN(3), 1+o.rng.IntN(12)), 1)
+	}
 	return p
 }
 

@@ -226,8 +226,15 @@ func (v *View) With(p *Page) CardArgs { return CardArgs{v, p} }
 // cards cost little more than copying them: the card partial sees the
 // page and the language, never the list it is in (its view has no URL,
 // page or section).
-func (v *View) Card(p *Page) (template.HTML, error) {
-	key := cardKey{p, v.Lang}
+func (v *View) Card(p *Page) (template.HTML, error) { return v.Row("card", p) }
+
+// Row returns the layout's template name for p as the view's language
+// shows it, rendered once per build and language like a card (see Card):
+// for a list's rows, such as the review page's "review-row". The template
+// sees the page as .P and the view of its language as .V, and must show
+// nothing but what they say of the page.
+func (v *View) Row(name string, p *Page) (template.HTML, error) {
+	key := cardKey{p, v.Lang, name}
 	s := v.Site
 	s.cacheMu.Lock()
 	h, ok := s.cards[key]
@@ -237,7 +244,7 @@ func (v *View) Card(p *Page) (template.HTML, error) {
 	}
 	cv := &View{Site: s, Layout: v.Layout, Lang: v.Lang, theme: v.theme}
 	var buf bytes.Buffer
-	if err := v.theme.layouts[v.Layout].ExecuteTemplate(&buf, "card", cv.With(p)); err != nil {
+	if err := v.theme.layouts[v.Layout].ExecuteTemplate(&buf, name, cv.With(p)); err != nil {
 		return "", err
 	}
 	h = template.HTML(buf.String())
@@ -250,9 +257,9 @@ func (v *View) Card(p *Page) (template.HTML, error) {
 	return h, nil
 }
 
-// cardKey names a rendered card: the page and the language of the lists
-// that show it.
+// cardKey names a rendered card or row: the page, the language of the
+// lists that show it and the template's name.
 type cardKey struct {
-	p    *Page
-	lang string
+	p          *Page
+	lang, name string
 }
