@@ -7,12 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/pprof"
 	"syscall"
 	"testing"
 	"time"
 
 	"kb/internal/benchcorpus"
+	"kb/internal/testkit"
 	"kb/themes"
 )
 
@@ -97,21 +97,7 @@ func benchSessionEdit(b *testing.B, n int, edit string, static bool) {
 		}
 	}
 	orig, _ := os.ReadFile(page)
-	// KB_BENCH_CPUPROFILE=FILE profiles the edits only, not the first
-	// build (go test's -cpuprofile covers both).
-	if f := os.Getenv("KB_BENCH_CPUPROFILE"); f != "" {
-		out, err := os.Create(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := pprof.StartCPUProfile(out); err != nil {
-			b.Fatal(err)
-		}
-		defer func() {
-			pprof.StopCPUProfile()
-			out.Close()
-		}()
-	}
+	testkit.ProfileCPU(b) // KB_BENCH_CPUPROFILE=FILE: the edits only
 	b.ResetTimer()
 	i, rendered, written := 0, 0, 0
 	phases := map[string]time.Duration{}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"kb/internal/benchcorpus"
+	"kb/internal/testkit"
 )
 
 var svRebuiltRE = regexp.MustCompile(`re-rendered in ([0-9.]+)(µs|ms|s)\b`)
@@ -85,6 +86,7 @@ func benchServeEdit(b *testing.B, n int, edit string) {
 	}
 	added := filepath.Join(filepath.Dir(page), "added-page.md")
 	var rebuild time.Duration
+	testkit.ProfileCPU(b) // KB_BENCH_CPUPROFILE=FILE: the edits only
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {

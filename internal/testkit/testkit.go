@@ -4,8 +4,11 @@ package testkit
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"sync"
+	"testing"
 )
 
 // Buffer is an io.Writer a test can read while another goroutine writes to
@@ -46,4 +49,26 @@ func FirstDiff(got, want string) string {
 		}
 	}
 	return "  (same lines)"
+}
+
+// ProfileCPU writes a CPU profile of the rest of a benchmark to the file
+// KB_BENCH_CPUPROFILE names, when it is set: call it once the benchmark's
+// setup (a first build) is done, so that only what it measures is in the
+// profile (go test's -cpuprofile covers both).
+func ProfileCPU(tb testing.TB) {
+	name := os.Getenv("KB_BENCH_CPUPROFILE")
+	if name == "" {
+		return
+	}
+	out, err := os.Create(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		pprof.StopCPUProfile()
+		out.Close()
+	})
 }
