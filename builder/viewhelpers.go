@@ -257,6 +257,30 @@ func (v *View) Row(name string, p *Page) (template.HTML, error) {
 	return h, nil
 }
 
+// Cards returns the cards of pages, one after the other: a list of
+// thousands (the owners page) in one call from the template instead of
+// one a page.
+func (v *View) Cards(pages []*Page) (template.HTML, error) { return v.Rows("card", pages) }
+
+// Rows returns Row(name, p) for each of pages, one after the other.
+func (v *View) Rows(name string, pages []*Page) (template.HTML, error) {
+	rows := make([]template.HTML, len(pages))
+	n := 0
+	for i, p := range pages {
+		h, err := v.Row(name, p)
+		if err != nil {
+			return "", err
+		}
+		rows[i], n = h, n+len(h)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, h := range rows {
+		b.WriteString(string(h))
+	}
+	return template.HTML(b.String()), nil
+}
+
 // cardKey names a rendered card or row: the page, the language of the
 // lists that show it and the template's name.
 type cardKey struct {
