@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -712,6 +713,57 @@ func TestLoad_LetsTreesGo(t *testing.T) {
 	for _, want := range []string{`href="/a/#part"`, `href="/b/"`} {
 		if !strings.Contains(home, want) {
 			t.Errorf("home body lacks %s:\n%s", want, home)
+		}
+	}
+}
+
+// TestBuild_ManyPagesLinkSkippedFiles: links are resolved on every core,
+// and those to files Scan skipped (an image under _img/, a note under
+// .github/) or to nothing at all are resolved again page after page: each
+// image is copied once, each page's link leads to it, and every build of
+// the same pages reports the same diagnostics.
+func TestBuild_ManyPagesLinkSkippedFiles(t *testing.T) {
+	files := map[string]string{
+		"_img/shared.png":  "png",
+		".github/notes.md": "# Notes\n",
+	}
+	for i := range 60 {
+		body := fmt.Sprintf("# Page %d\n\n![Diagram](_img/shared.png) ![Own](_img/own%d.png)\n", i, i)
+		files[fmt.Sprintf("_img/own%d.png", i)] = "png"
+		if i%3 == 0 {
+			body += "\nSee [notes](.github/notes.md).\n"
+		}
+		if i%5 == 0 {
+			body += "\nSee [gone](gone.md).\n"
+		}
+		files[fmt.Sprintf("p%02d.md", i)] = body
+	}
+	src := site(t, files)
+	var first string
+	for run := range 3 {
+		res, dest, _ := build(t, src)
+		diags := diagStrings(res.Diagnostics)
+		if run == 0 {
+			first = diags
+			if n := strings.Count(diags, "is not published"); n != 20 {
+				t.Errorf("%d links to .github/notes.md reported, want 20:\n%s", n, diags)
+			}
+			if n := strings.Count(diags, `"gone.md"`); n != 12 {
+				t.Errorf("%d links to gone.md reported, want 12:\n%s", n, diags)
+			}
+		} else if diags != first {
+			t.Fatalf("build %d reports\n%s\nbuild 1 reported\n%s", run+1, diags, first)
+		}
+		for i := range 60 {
+			page := readFile(t, filepath.Join(dest, fmt.Sprintf("p%02d", i), "index.html"))
+			for _, img := range []string{"/_img/shared.png", fmt.Sprintf("/_img/own%d.png", i)} {
+				if !strings.Contains(page, `src="`+img+`"`) {
+					t.Fatalf("p%02d does not show %s", i, img)
+				}
+				if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(img))); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 	}
 }

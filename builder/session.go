@@ -319,8 +319,8 @@ func (s *Session) quick(ctx context.Context, changed []string) (*Result, error) 
 		return res, ErrBuildFailed
 	}
 	for _, np := range fresh {
-		site.resolveBody(np, &diags)
-		site.resolveFields(np, &diags)
+		site.resolveBody(np, &diags, true)
+		site.resolveFields(np, &diags, true)
 		site.checkPlaceholders(np, &diags)
 	}
 	res := &Result{Site: site, Phases: map[string]time.Duration{}, Diagnostics: diags, Sections: len(site.Sections)}

@@ -246,10 +246,7 @@ func (s *Site) link() Diagnostics {
 	s.order()
 	s.buildSections()
 
-	for _, p := range s.Pages {
-		s.resolveBody(p, &ds)
-		s.resolveFields(p, &ds)
-	}
+	s.resolveLinks(&ds)
 	s.resolveRedirects(&ds)
 	s.checkAliases(&ds)
 	s.findMoved()
@@ -258,23 +255,55 @@ func (s *Site) link() Diagnostics {
 	return ds
 }
 
+// resolveLinks resolves the links and page fields of every page, on every
+// core. Resolving a link to a file Scan skipped adopts it, which changes
+// the site: a page with a link that leads to no file is resolved again on
+// its own, in the pages' order, so the outcome is that of resolving page
+// after page.
+func (s *Site) resolveLinks(ds *Diagnostics) {
+	found := make([]Diagnostics, len(s.Pages))
+	done := make([]bool, len(s.Pages))
+	parallel(len(s.Pages), func(i int) {
+		p := s.Pages[i]
+		done[i] = s.resolveBody(p, &found[i], false) && s.resolveFields(p, &found[i], false)
+	})
+	for i, p := range s.Pages {
+		if !done[i] {
+			found[i] = nil
+			s.resolveBody(p, &found[i], true)
+			s.resolveFields(p, &found[i], true)
+		}
+		*ds = append(*ds, found[i]...)
+	}
+}
+
 // resolve maps a relative reference written on page p to a page or a static
 // file. It returns the target page (nil for a static file), the target's
 // URL without base path, the anchor, and an error message. A file that
 // Scan skipped for its name (see adopt) is copied after all, or, when it
 // cannot be, reported with skipped set.
 func (s *Site) resolve(p *Page, dest string) (t *Page, u, anchor, problem string, skipped bool) {
+	t, u, anchor, problem, skipped, _ = s.resolveAdopting(p, dest, true)
+	return t, u, anchor, problem, skipped
+}
+
+// resolveAdopting is resolve, which without adopt leaves the site as it is
+// and returns ok false where it would look for a file Scan skipped.
+func (s *Site) resolveAdopting(p *Page, dest string, adopt bool) (t *Page, u, anchor, problem string, skipped, ok bool) {
 	var joined string
 	t, u, anchor, joined, problem = s.resolveRef(p, dest)
 	if problem == "no such file" {
+		if !adopt {
+			return nil, "", "", "", false, false
+		}
 		switch adopted, exists := s.adopt(joined); {
 		case adopted:
-			return nil, "/" + joined, anchor, "", false
+			return nil, "/" + joined, anchor, "", false, true
 		case exists:
-			return nil, "", "", fmt.Sprintf("%s is not published (kb skips names that start with '_' or '.')", joined), true
+			return nil, "", "", fmt.Sprintf("%s is not published (kb skips names that start with '_' or '.')", joined), true, true
 		}
 	}
-	return t, u, anchor, problem, false
+	return t, u, anchor, problem, false, true
 }
 
 // adopt finds the file at joined, which resolved to nothing, when Scan
@@ -370,9 +399,14 @@ func (s *Site) resolveRef(p *Page, dest string) (t *Page, u, anchor, joined, pro
 	return nil, "", "", joined, "no such file"
 }
 
-func (s *Site) resolveBody(p *Page, ds *Diagnostics) {
+// resolveBody resolves the links in p's body. Without adopt it stops,
+// returning false, at a link that leads to no file (see resolveAdopting).
+func (s *Site) resolveBody(p *Page, ds *Diagnostics, adopt bool) bool {
 	for _, l := range p.Links {
-		t, u, anchor, problem, skipped := s.resolve(p, l.Dest)
+		t, u, anchor, problem, skipped, ok := s.resolveAdopting(p, l.Dest, adopt)
+		if !ok {
+			return false
+		}
 		if skipped {
 			s.diagAtMost(ds, SeverityWarning, RuleSource, p.Path, l.Line, l.Col, "link %q: %s", l.Dest, problem)
 			continue
@@ -405,12 +439,15 @@ func (s *Site) resolveBody(p *Page, ds *Diagnostics) {
 		l.href = href
 		setDestination(l, href)
 	}
+	return true
 }
 
-func (s *Site) resolveFields(p *Page, ds *Diagnostics) {
+// resolveFields resolves the page references in p's fields; without
+// adopt, as resolveBody.
+func (s *Site) resolveFields(p *Page, ds *Diagnostics, adopt bool) bool {
 	k := s.Config.Kind(p.Kind)
 	if k == nil {
-		return
+		return true
 	}
 	for _, f := range k.Fields {
 		refs, ok := p.Fields[f.Name].([]PageRef)
@@ -418,7 +455,10 @@ func (s *Site) resolveFields(p *Page, ds *Diagnostics) {
 			continue
 		}
 		for i := range refs {
-			t, u, _, problem, _ := s.resolve(p, refs[i].Path)
+			t, u, _, problem, _, ok := s.resolveAdopting(p, refs[i].Path, adopt)
+			if !ok {
+				return false
+			}
 			if problem == "" && t == nil {
 				problem = "not a page"
 			}
@@ -429,6 +469,7 @@ func (s *Site) resolveFields(p *Page, ds *Diagnostics) {
 			refs[i].URL, refs[i].Title, refs[i].Page = u, t.Title, t
 		}
 	}
+	return true
 }
 
 var aliasRE = regexp.MustCompile(`^(/[\p{Ll}\p{N}_.~-]+)+/?$`)
