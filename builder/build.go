@@ -630,7 +630,7 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 			return
 		}
 		rendered.Add(1)
-		data, err := theme.Render(j.view.Layout, j.view)
+		data, err := theme.render(j.view.Layout, j.view, memo.sizeOf(j.out))
 		if err == nil {
 			memo.rendered(j, digest, data)
 			j.view.nav = "" // every page's copy of the tree would stay until the last is written

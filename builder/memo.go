@@ -62,6 +62,7 @@ type memoCard struct {
 type memoOut struct {
 	digest uint64 // 0 when the page must always be rendered
 	sum    uint64 // hashBytes of the file as written
+	size   int    // the file's size, a hint for rendering it again
 	// navAt and navLen locate the sidebar's tree in the file; navLen 0
 	// when the page has none (or it could not be found). navSum is the
 	// tree's hash; noNav is set when the layout does not show the tree.
@@ -355,8 +356,18 @@ func (ps *memoPass) reuse(j *job, digest uint64, w FileWriter) bool {
 	if w.WriteFile(j.out, out) != nil {
 		return false
 	}
-	ps.record(j.out, memoOut{digest: digest, sum: hashBytes(out), navAt: old.navAt, navLen: len(nav), navSum: maphash.String(ps.m.seed, string(nav)), navKey: key})
+	ps.record(j.out, memoOut{digest: digest, sum: hashBytes(out), size: len(out), navAt: old.navAt, navLen: len(nav), navSum: maphash.String(ps.m.seed, string(nav)), navKey: key})
 	return true
+}
+
+// sizeOf is the size of out as the last build wrote it, or 0.
+func (ps *memoPass) sizeOf(out string) int {
+	if ps == nil {
+		return 0
+	}
+	ps.m.mu.Lock()
+	defer ps.m.mu.Unlock()
+	return ps.m.outs[out].size
 }
 
 // keep counts out as written with the bytes the last build wrote, when w
@@ -375,7 +386,7 @@ func (ps *memoPass) rendered(j *job, digest uint64, data []byte) {
 	if ps == nil {
 		return
 	}
-	o := memoOut{digest: digest, sum: hashBytes(data), noNav: !j.view.navShown}
+	o := memoOut{digest: digest, sum: hashBytes(data), size: len(data), noNav: !j.view.navShown}
 	if nav := j.view.nav; !o.noNav {
 		o.navSum = maphash.String(ps.m.seed, nav)
 		o.navKey, _ = j.view.navKey()
