@@ -36,7 +36,10 @@ type Session struct {
 	// loadStatic), and staticTook how long its last update took.
 	static     *search.StaticBundle
 	staticTook time.Duration
-	ok         bool // the last build succeeded
+	// staticStale is set when an update of the bundle failed part way:
+	// the files on disk may not be those the index describes.
+	staticStale bool
+	ok          bool // the last build succeeded
 
 	gitDir, gitCommon string // the repository holding the source, if any
 	gitLooked         bool   // gitDir and gitCommon are known

@@ -331,12 +331,8 @@ func TestSession_StaticSearchIncremental(t *testing.T) {
 		writeFile(t, filepath.Join(src, fmt.Sprintf("p%02d.md", i)), page(i, fmt.Sprintf("Page %s %d", words[i%26], i), ""))
 	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := NewSession(Options{Source: src, Dest: dest, Now: now})
-	defer s.Close()
+	s := builtSession(t, Options{Source: src, Dest: dest, Now: now})
 	ctx := context.Background()
-	if res, err := s.Build(ctx); err != nil {
-		t.Fatal(err, res.Diagnostics)
-	}
 	bundle := filepath.Join(dest, filepath.FromSlash(layout.StaticSearchDir))
 	steps := []struct {
 		name string
@@ -499,4 +495,72 @@ func TestSession_SameSizeEditWithinClockTick(t *testing.T) {
 	if got := readFile(t, filepath.Join(dest, "a", "index.html")); !strings.Contains(got, "Two.") {
 		t.Error("the page shows the old text")
 	}
+}
+
+// TestSession_StaticBundleAfterFailedUpdate: an update of the static
+// search bundle that cannot write (its folder replaced by a file) fails
+// the build; once the folder is back, the next build leaves the bundle
+// equal to a fresh build's, though the index already took the failed
+// build's change.
+func TestSession_StaticBundleAfterFailedUpdate(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	writeFile(t, filepath.Join(src, "site.yaml"), "title: Static\n")
+	for i := range 12 {
+		writeFile(t, filepath.Join(src, fmt.Sprintf("p%02d.md", i)), fmt.Sprintf("# Page %d\n\nWords of page %d: alpha%d bravo.\n", i, i, i))
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := builtSession(t, Options{Source: src, Dest: dest, Now: now})
+	ctx := context.Background()
+	bundle := filepath.Join(dest, filepath.FromSlash(layout.StaticSearchDir))
+	if err := os.Rename(bundle, bundle+".away"); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, bundle, "not a folder")
+	writeFile(t, filepath.Join(src, "p03.md"), "# Page 3\n\nNew words: zeppelinword.\n")
+	if _, err := s.Build(ctx); err == nil {
+		t.Fatal("the build succeeded though the bundle's folder is a file")
+	}
+	if err := os.Remove(bundle); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(bundle+".away", bundle); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(src, "p07.md"), "# Page 7\n\nOther words: quasarword.\n")
+	if res, err := s.Build(ctx); err != nil {
+		t.Fatal(err, res.Diagnostics)
+	}
+	fresh := filepath.Join(t.TempDir(), "public")
+	if res, err := Build(ctx, Options{Source: src, Dest: fresh, Now: now}); err != nil {
+		t.Fatal(err, res.Diagnostics)
+	}
+	freshBundle := filepath.Join(fresh, filepath.FromSlash(layout.StaticSearchDir))
+	// Every file of the fresh bundle is there with the same bytes (files
+	// of the old bundle may stay, named by nothing).
+	filepath.WalkDir(freshBundle, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(freshBundle, p)
+		got, err := os.ReadFile(filepath.Join(bundle, rel))
+		if err != nil {
+			t.Errorf("%s: %v", rel, err)
+		} else if string(got) != readFile(t, p) {
+			t.Errorf("%s differs from a fresh build's", rel)
+		}
+		return nil
+	})
+}
+
+// builtSession returns a session of opts that has made its first build,
+// closed when the test ends.
+func builtSession(t *testing.T, opts Options) *Session {
+	t.Helper()
+	s := NewSession(opts)
+	t.Cleanup(func() { s.Close() })
+	if res, err := s.Build(context.Background()); err != nil {
+		t.Fatal(err, res.Diagnostics)
+	}
+	return s
 }

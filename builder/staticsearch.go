@@ -25,11 +25,25 @@ func exportStatic(ctx context.Context, indexDir string, w search.FileWriter) (*s
 
 // loadStatic reads the state of the static search bundle the last build
 // wrote, for updateStatic, unless the session has it or writes no bundle:
-// after the first build, and again after an update failed. It must run
-// before the index changes.
+// after the first build, and again after an update failed. The state is
+// derived from the index, which a failed update has already changed, so
+// then the whole bundle is written again first. It must run before the
+// index changes.
 func (s *Session) loadStatic(ctx context.Context) error {
 	if s.opts.NoStaticSearch || s.static != nil {
 		return nil
+	}
+	if s.staticStale {
+		root, err := os.OpenRoot(s.opts.Dest)
+		if err != nil {
+			return err
+		}
+		_, err = search.ExportStatic(ctx, s.Index(), rootWriter{root}, layout.StaticSearchDir)
+		root.Close()
+		if err != nil {
+			return err
+		}
+		s.staticStale = false
 	}
 	b, err := search.LoadStatic(ctx, s.Index(), layout.StaticSearchDir)
 	if err != nil {
@@ -61,7 +75,7 @@ func (s *Session) updateStatic(ctx context.Context, changed []search.Doc, remove
 	defer root.Close()
 	up, err := s.static.Update(ctx, s.Index(), rootWriter{root}, changed, removed)
 	if err != nil {
-		s.static = nil // read again before the next change
+		s.static, s.staticStale = nil, true // written again before the next change
 		return err
 	}
 	for _, name := range up.Stale {
