@@ -65,8 +65,24 @@ func TestSession_RandomEditsMatchFull(t *testing.T) {
 				for range 1 + rng.IntN(4) {
 					batch = append(batch, ops.step())
 				}
-				log = append(log, strings.Join(batch, ", "))
+				// Now and then a file changes during the build, between its
+				// scan and the rest; the watcher then runs another build.
+				var during string
+				var finish func()
+				if rng.IntN(3) == 0 {
+					s.afterScan = func() {
+						s.afterScan = nil
+						during, finish = ops.during()
+					}
+				}
 				_, err := s.Build(ctx)
+				s.afterScan = nil
+				if during != "" {
+					finish()
+					batch = append(batch, "during the build: "+during)
+					_, err = s.Build(ctx)
+				}
+				log = append(log, strings.Join(batch, ", "))
 				fresh := filepath.Join(t.TempDir(), "public")
 				fo := opts
 				fo.Dest = fresh
@@ -133,6 +149,41 @@ func (o *randomOps) page() string {
 		p = strings.Replace(p, "---\n", fmt.Sprintf("---\nowner: Team %d\nreview_by: 2025-%02d-01\n", o.rng.IntN(3), 1+o.rng.IntN(12)), 1)
 	}
 	return p
+}
+
+// during makes a change while a build runs, and returns what to do
+// before the next build: any step; a new page renamed before the next
+// build; or a save that leaves a page as it was but is not there for a
+// moment (an editor renaming the old file away first).
+func (o *randomOps) during() (string, func()) {
+	rel := func(p string) string { r, _ := filepath.Rel(o.content, p); return r }
+	p := o.pick(o.list(false))
+	switch k := o.rng.IntN(3); {
+	case k == 0:
+		o.n++
+		q := filepath.Join(o.content, fmt.Sprintf("f%d", o.n), fmt.Sprintf("p%d.md", o.n))
+		writeFile(o.t, q, o.page())
+		return "create " + rel(q) + ", renamed before the next build", func() {
+			if err := os.Rename(filepath.Dir(q), filepath.Dir(q)+"x"); err != nil {
+				o.t.Fatal(err)
+			}
+		}
+	case k == 1 && p != "":
+		data, err := os.ReadFile(p)
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		if err := os.Rename(p, p+"~"); err != nil {
+			o.t.Fatal(err)
+		}
+		return "unchanged save " + rel(p), func() {
+			writeFile(o.t, p, string(data))
+			if err := os.Remove(p + "~"); err != nil {
+				o.t.Fatal(err)
+			}
+		}
+	}
+	return o.step(), func() {}
 }
 
 func (o *randomOps) step() string {

@@ -47,6 +47,10 @@ type Session struct {
 
 	mu    sync.RWMutex
 	index *search.Index
+
+	// afterScan, when set, is called between a build's scan and the rest
+	// of it: tests change files there, as a writer saving during a build.
+	afterScan func()
 }
 
 // stamp is what a scan compares with the last build: a file whose size,
@@ -57,6 +61,9 @@ type stamp struct {
 	mod  time.Time
 	mode fs.FileMode
 	hash uint64
+	// unknown is set for a file the build found but the scan did not:
+	// the next scan takes it for changed.
+	unknown bool
 	// racy is set when the file was modified so shortly before the scan
 	// that a later write could leave its size and time as they are (a
 	// file system's clock ticks coarser than writes): its contents are
@@ -112,10 +119,14 @@ func (s *Session) Build(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return &Result{Phases: map[string]time.Duration{}}, err
 	}
+	if s.afterScan != nil {
+		s.afterScan()
+	}
 	if s.site == nil || s.index == nil {
 		res, err := s.full(ctx, stamps)
 		if err == nil {
-			s.head = head
+			s.reconcile(stamps)
+			s.stamp, s.head = stamps, head
 		}
 		res.Changed = changed
 		return res, err
@@ -135,6 +146,7 @@ func (s *Session) Build(ctx context.Context) (*Result, error) {
 		res, err = s.rebuild(ctx, changed, stamps, global, history)
 	}
 	if err == nil {
+		s.reconcile(stamps)
 		s.stamp, s.head = stamps, head
 	}
 	s.ok = err == nil
@@ -230,7 +242,7 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 		}
 		st.hash = hashBytes(data)
 		stamps[p] = st
-		if !seen || old.hash != st.hash {
+		if !seen || old.unknown || old.hash != st.hash {
 			changed = append(changed, p)
 			page := IsMarkdown(p) && s.inContent(p)
 			structural = structural || !seen || !page
@@ -247,6 +259,38 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 	}
 	slices.Sort(changed)
 	return stamps, changed, structural, global, err
+}
+
+// reconcile brings the stamps of a successful build's scan in line with
+// the files the build itself found, when it listed the content folder
+// again (a change to something other than pages): a file created or
+// removed between the two listings, while a writer saves, would otherwise
+// be taken for unchanged by the next scans. A file the build found and
+// the scan did not gets an unknown stamp, so that the next scan takes it
+// for changed (or removed); a page the scan found and the build did not
+// loses its stamp, so that the next scan takes it for new.
+func (s *Session) reconcile(stamps map[string]stamp) {
+	sc := s.site.scanned
+	if sc == nil {
+		return
+	}
+	prefix := s.contentPrefix()
+	listed := make(map[string]bool, len(sc.md)+len(sc.static))
+	for _, list := range [][]SourceFile{sc.md, sc.static} {
+		for _, f := range list {
+			p := prefix + f.Path
+			listed[p] = true
+			if _, ok := stamps[p]; !ok {
+				stamps[p] = stamp{unknown: true}
+			}
+		}
+	}
+	theme := s.site.Config.ThemeDir + "/"
+	for p := range stamps {
+		if !listed[p] && IsMarkdown(p) && s.inContent(p) && (prefix != "" || !strings.HasPrefix(p, theme)) {
+			delete(stamps, p)
+		}
+	}
 }
 
 func (s *Session) sourceFS() (fs.FS, func(), error) {
