@@ -17,7 +17,7 @@ func (m *matcher) stem(low string) string {
 		if ts := m.an.Analyze([]byte(low)); len(ts) > 0 {
 			st = string(ts[0].Term)
 		}
-		m.cache[low] = st
+		m.cache[strings.Clone(low)] = st // low may be a part of a reused buffer (segmentTexts)
 	}
 	return st
 }
@@ -41,7 +41,7 @@ func (c *stemCache) stem(m *matcher, low string) string {
 		st = string(ts[0].Term)
 	}
 	c.mu.Lock()
-	c.m[low] = st
+	c.m[strings.Clone(low)] = st
 	c.mu.Unlock()
 	return st
 }

@@ -347,16 +347,30 @@ func (p *plan) holdPhrases(ctx context.Context, hits search.DocumentMatchCollect
 		ms[w][key] = &matcher{an: p.an[key], shared: c}
 		return ms[w][key]
 	}
+	var seg *segmentTexts
+	if own {
+		seg = newSegmentTexts(r)
+	}
+	bufs := make([][]byte, procs)
 	err := workers.Run(ctx, len(hits), procs, func(w, i int) error {
-		fields := hits[i].Fields
-		if own {
+		var t pageTexts
+		switch fields := hits[i].Fields; {
+		case seg != nil:
+			var err error
+			if t, err = seg.read(hits[i].IndexInternalID, &bufs[w]); err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+		case own:
 			var err error
 			if fields, err = storedTexts(r, hits[i].ID); err != nil {
 				return err
 			}
+			fallthrough
+		default:
+			t = pageTexts{str(fields[FieldTitle]), str(fields[FieldSummary]), str(fields[FieldBody]), str(fields[FieldLang])}
 		}
-		m := matcherFor(w, langKey(str(fields[FieldLang])))
-		texts := []string{str(fields[FieldTitle]), str(fields[FieldSummary]), str(fields[FieldBody])}
+		m := matcherFor(w, langKey(t.lang))
+		texts := []string{t.title, t.summary, t.body}
 		keep[i] = m.holdsPhrases(p.q.Phrases, texts) && !m.holdsAny(p.q.Exclude, texts)
 		return nil
 	})
