@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"hash/maphash"
 	"io/fs"
 	"maps"
@@ -316,8 +315,9 @@ func (w *diffWriter) keep(name string, sum uint64) bool {
 	return true
 }
 
-func hashBytes(b []byte) uint64 {
-	h := fnv.New64a()
-	_, _ = h.Write(b)
-	return h.Sum64()
-}
+// hashBytes sums up a file's bytes, to tell whether a file changed within
+// one process: the sums are kept in memory only, and the seed is the
+// process's own.
+func hashBytes(b []byte) uint64 { return maphash.Bytes(fileSeed, b) }
+
+var fileSeed = maphash.MakeSeed()
