@@ -102,6 +102,9 @@ func NewMapping() mapping.IndexMapping {
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
+	// The word tokenizer takes the unicode tokenizer's name first, so that
+	// bleve's own language analyzers, which ask for it by name, use it.
+	mustDefine(im.AddCustomTokenizer(unicode.Name, map[string]any{"type": wordTokenizer}))
 	mustDefine(im.AddCustomAnalyzer(wordsAnalyzer, map[string]any{
 		"type": custom.Name, "char_filters": []string{asciifolding.Name},
 		"tokenizer": unicode.Name, "token_filters": []string{lowercase.Name},

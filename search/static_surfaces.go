@@ -11,7 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/segment"
 )
 
@@ -35,7 +34,7 @@ func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 		d.ans[code] = a
 	}
 	d.entries = map[string][]byte{}
-	d.tok = unicode.NewUnicodeTokenizer()
+	d.tok = words{}
 	// The folded words of titles and headings, which are not stored.
 	var keys []string
 	for s := range d.surf {

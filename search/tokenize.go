@@ -1,0 +1,157 @@
+package search
+
+import (
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/segment"
+)
+
+// wordTokenizer is the type of the tokenizer every analyzer of the index
+// uses: it splits text into the same tokens as bleve's unicode tokenizer
+// (Unicode's word boundaries, UAX #29), with the same offsets, positions
+// and types, and reads plain ASCII words itself, several times faster than
+// the general segmenter. The mapping defines it under the unicode
+// tokenizer's own name (see NewMapping), so that the language analyzers
+// bleve provides use it.
+const wordTokenizer = "kb_words"
+
+// words is the tokenizer.
+type words struct{}
+
+// Tokenize implements analysis.Tokenizer. Text is taken a piece at a time,
+// a piece being what lies between runs of ASCII white space, where Unicode
+// always puts a word boundary. A piece of ASCII letters and digits with
+// punctuation that touches no letter or digit on both sides, and no
+// underscore, splits at every character that is not a letter or digit,
+// and its runs of letters and of digits are its words; any other piece
+// (beginning with the white space before it, which a following mark
+// would join) goes through the segmenter.
+//
+// Text that is not valid UTF-8 goes whole to the unicode tokenizer, whose
+// segmenter stops at the first invalid byte.
+func (words) Tokenize(input []byte) analysis.TokenStream {
+	if !utf8.Valid(input) {
+		return unicodeTokenizer.Tokenize(input)
+	}
+	rv := make(analysis.TokenStream, 0, len(input)/7+1)
+	block := make([]analysis.Token, 0, min(len(input)/7+1, 1024))
+	pos := 1
+	add := func(term []byte, start, end int, typ analysis.TokenType) {
+		if len(block) == cap(block) {
+			block = make([]analysis.Token, 0, cap(block))
+		}
+		block = append(block, analysis.Token{Term: term, Start: start, End: end, Position: pos, Type: typ})
+		rv = append(rv, &block[len(block)-1])
+		pos++
+	}
+	for i := 0; i < len(input); {
+		space := i
+		for i < len(input) && asciiSpace(input[i]) {
+			i++
+		}
+		start := i
+		for i < len(input) && !asciiSpace(input[i]) {
+			i++
+		}
+		piece := input[start:i]
+		if len(piece) == 0 {
+			break
+		}
+		if !plainPiece(piece) {
+			seg := segment.NewWordSegmenterDirect(input[space:i])
+			at := space
+			for seg.Segment() {
+				b := seg.Bytes()
+				if t := seg.Type(); t != segment.None {
+					add(b, at, at+len(b), tokenType(t))
+				}
+				at += len(b)
+			}
+			continue
+		}
+		for j := 0; j < len(piece); {
+			c := piece[j]
+			switch {
+			case asciiLetter(c):
+				k := j + 1
+				for k < len(piece) && asciiLetter(piece[k]) {
+					k++
+				}
+				add(piece[j:k], start+j, start+k, analysis.AlphaNumeric)
+				j = k
+			case asciiDigit(c):
+				k := j + 1
+				for k < len(piece) && asciiDigit(piece[k]) {
+					k++
+				}
+				add(piece[j:k], start+j, start+k, analysis.Numeric)
+				j = k
+			default:
+				j++
+			}
+		}
+	}
+	return rv
+}
+
+// plainPiece reports whether a piece of text without white space is
+// ASCII whose words are runs of letters or of digits alone: no underscore
+// (which joins words), no letter next to a digit, and none of the
+// characters that join two letters or two digits (. , ; : ') between two
+// letters or digits.
+func plainPiece(p []byte) bool {
+	for j, c := range p {
+		switch {
+		case c >= 0x80 || c == '_':
+			return false
+		case asciiLetter(c):
+			if j > 0 && asciiDigit(p[j-1]) {
+				return false
+			}
+		case asciiDigit(c):
+			if j > 0 && asciiLetter(p[j-1]) {
+				return false
+			}
+		case c == '.' || c == ',' || c == ';' || c == ':' || c == '\'':
+			if j > 0 && j+1 < len(p) && asciiAlnum(p[j-1]) && asciiAlnum(p[j+1]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func asciiDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func asciiAlnum(c byte) bool { return asciiLetter(c) || asciiDigit(c) }
+
+// tokenType is the unicode tokenizer's type of a segment's.
+func tokenType(t int) analysis.TokenType {
+	switch t {
+	case segment.Ideo, segment.Kana:
+		return analysis.Ideographic
+	case segment.Number:
+		return analysis.Numeric
+	}
+	return analysis.AlphaNumeric
+}
+
+func init() {
+	err := registry.RegisterTokenizer(wordTokenizer, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+		return words{}, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+}
+
+var unicodeTokenizer = unicode.NewUnicodeTokenizer()

@@ -1,0 +1,136 @@
+package search
+
+import (
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+)
+
+// sameTokens reports how the word tokenizer's tokens of text differ from
+// bleve's unicode tokenizer's, "" when they do not.
+func sameTokens(text string) string {
+	want := unicode.NewUnicodeTokenizer().Tokenize([]byte(text))
+	got := words{}.Tokenize([]byte(text))
+	show := func(ts analysis.TokenStream) string {
+		var b strings.Builder
+		for _, t := range ts {
+			fmt.Fprintf(&b, "%q@%d-%d#%d/%d ", t.Term, t.Start, t.End, t.Position, t.Type)
+		}
+		return b.String()
+	}
+	if g, w := show(got), show(want); g != w {
+		return fmt.Sprintf("text %q:\n got  %s\n want %s", text, g, w)
+	}
+	return ""
+}
+
+// TestWords_AsUnicodeTokenizer compares the word tokenizer with bleve's
+// unicode tokenizer on the example content, every page of it, and on
+// random strings of the characters where word boundaries are subtle.
+func TestWords_AsUnicodeTokenizer(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir(filepath.Join("..", "content"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		n++
+		if diff := sameTokens(string(data)); diff != "" {
+			t.Errorf("%s: %s", p, diff)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 50 {
+		t.Fatalf("%d pages read", n)
+	}
+	alphabet := []string{"a", "B", "z", "1", "9", "_", ".", ",", ";", ":", "'", "\"", "-", " ", "  ", "\t", "\n", "\r\n", "\r", "\v", "$", "#", "/", "(", ")",
+		"é", "ß", "\u0301", "\u200d", "\u00a0", "’", "日本", "カタ", "🙂", "١٢", "\u2028", "\ufeff", "\x85", "\xff"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		if diff := sameTokens(b.String()); diff != "" {
+			t.Fatal(diff)
+		}
+	}
+}
+
+// FuzzWords compares the word tokenizer with bleve's unicode tokenizer
+// on any text: go test ./search -run '^$' -fuzz FuzzWords
+func FuzzWords(f *testing.F) {
+	for _, s := range []string{"The weekly sync, e.g. at 9:30.", "don't 3.5 a_b x1 1x", "coördinatie \u0301x", "a .b. c:d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if diff := sameTokens(s); diff != "" {
+			t.Fatal(diff)
+		}
+	})
+}
+
+// TestWords_InEveryAnalyzer checks that the analyzers of a new mapping and
+// of an index opened again from disk split words with the word tokenizer.
+func TestWords_InEveryAnalyzer(t *testing.T) {
+	dir := t.TempDir()
+	if err := Build(t.Context(), filepath.Join(dir, "index"), dir, []Doc{{URL: "/a/", Title: "A", Lang: "en"}}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for name, m := range map[string]interface {
+		AnalyzerNamed(string) analysis.Analyzer
+	}{"new": NewMapping(), "opened": ix.b.Mapping()} {
+		for _, a := range []string{Analyzer("en"), Analyzer("nl"), Analyzer(""), wordsAnalyzer, pairsAnalyzer("en"), pairsAnalyzer("nl"), pairsAnalyzer("")} {
+			da, ok := m.AnalyzerNamed(a).(*analysis.DefaultAnalyzer)
+			if !ok {
+				t.Fatalf("%s mapping: analyzer %s is %T", name, a, m.AnalyzerNamed(a))
+			}
+			if _, ok := da.Tokenizer.(words); !ok {
+				t.Errorf("%s mapping: analyzer %s splits with %T", name, a, da.Tokenizer)
+			}
+		}
+	}
+}
+
+// BenchmarkWords measures splitting the example content into words, with
+// the word tokenizer and with bleve's unicode tokenizer:
+// go test ./search -run '^$' -bench Words
+func BenchmarkWords(b *testing.B) {
+	var text []byte
+	_ = filepath.WalkDir(filepath.Join("..", "content"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			data, _ := os.ReadFile(p)
+			text = append(append(text, data...), '\n')
+		}
+		return nil
+	})
+	for _, tk := range []struct {
+		name string
+		t    analysis.Tokenizer
+	}{{"words", words{}}, {"unicode", unicode.NewUnicodeTokenizer()}} {
+		b.Run(tk.name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				tk.t.Tokenize(text)
+			}
+		})
+	}
+}
