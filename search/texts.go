@@ -2,6 +2,7 @@ package search
 
 import (
 	"sort"
+	"strings"
 	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -43,8 +44,9 @@ type pageTexts struct {
 }
 
 // read returns the texts of the page with internal number id, held in
-// *buf (grown as needed): they are valid until the next read into *buf.
-// A field with several values reads as empty, as str reads it.
+// *buf (grown as needed): they are valid until the next read into *buf,
+// but for the language, a string of its own (it names the page's matcher
+// in a map). A field with several values reads as empty, as str reads it.
 func (st *segmentTexts) read(id index.IndexInternalID, buf *[]byte) (pageTexts, error) {
 	num := id.Value()
 	i := sort.Search(len(st.offsets), func(i int) bool { return st.offsets[i] > num }) - 1
@@ -82,5 +84,5 @@ func (st *segmentTexts) read(id index.IndexInternalID, buf *[]byte) (pageTexts, 
 		}
 		return unsafe.String(&b[f.start], f.end-f.start)
 	}
-	return pageTexts{text(fields[0]), text(fields[1]), text(fields[2]), text(fields[3])}, nil
+	return pageTexts{text(fields[0]), text(fields[1]), text(fields[2]), strings.Clone(text(fields[3]))}, nil
 }

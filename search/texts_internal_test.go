@@ -55,6 +55,8 @@ func TestSegmentTexts(t *testing.T) {
 	}
 	var buf []byte
 	seen := 0
+	var last pageTexts // the language must outlive the next read
+	lastLang := ""
 	for i := range 40 {
 		id := fmt.Sprintf("/p%d/", i)
 		internal, err := r.InternalID(id)
@@ -80,6 +82,10 @@ func TestSegmentTexts(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: read %+v, stored %+v", id, got, want)
 		}
+		if last.lang != lastLang {
+			t.Errorf("after reading %s, the language of the page before reads %q, not %q", id, last.lang, lastLang)
+		}
+		last, lastLang = got, strings.Clone(got.lang)
 		if !strings.Contains(got.title, "Page "+fmt.Sprint(i)+" ") {
 			t.Errorf("%s: title %q", id, got.title)
 		}
