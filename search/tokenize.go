@@ -72,26 +72,23 @@ func (words) Tokenize(input []byte) analysis.TokenStream {
 			}
 			continue
 		}
+		// plainPiece let no letter touch a digit: a run of either is
+		// one word.
 		for j := 0; j < len(piece); {
-			c := piece[j]
-			switch {
-			case asciiLetter(c):
-				k := j + 1
-				for k < len(piece) && asciiLetter(piece[k]) {
-					k++
-				}
-				add(piece[j:k], start+j, start+k, analysis.AlphaNumeric)
-				j = k
-			case asciiDigit(c):
-				k := j + 1
-				for k < len(piece) && asciiDigit(piece[k]) {
-					k++
-				}
-				add(piece[j:k], start+j, start+k, analysis.Numeric)
-				j = k
-			default:
+			if !asciiAlnum(piece[j]) {
 				j++
+				continue
 			}
+			k := j + 1
+			for k < len(piece) && asciiAlnum(piece[k]) {
+				k++
+			}
+			typ := analysis.AlphaNumeric
+			if asciiDigit(piece[j]) {
+				typ = analysis.Numeric
+			}
+			add(piece[j:k], start+j, start+k, typ)
+			j = k
 		}
 	}
 	return rv
