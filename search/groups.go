@@ -132,7 +132,8 @@ func (p *plan) groupedHits(entries []entry) ([]*search.DocumentMatch, error) {
 			if !slices.Contains(storedFields, name) {
 				return
 			}
-			// The document's values are its own copies (see storedTexts).
+			// The document's values are its own copies, read by nothing
+			// else: the text need not be copied again.
 			b := f.Value()
 			v := unsafe.String(unsafe.SliceData(b), len(b))
 			switch old := fields[name].(type) {

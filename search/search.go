@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -277,9 +276,9 @@ func (p *plan) checksText() bool {
 // searched (see foundQuery). approx is true when more pages matched than
 // were checked.
 func (p *plan) phraseIDs(ctx context.Context) (ids []string, found *foundQuery, approx bool, err error) {
-	// The candidates' texts are read from the snapshot searched, without
-	// the copies the search library makes of every stored field; should
-	// the index have changed in between, the search loads them.
+	// The candidates' texts are read from the segments of the snapshot
+	// searched (see segmentTexts); should the index have changed in
+	// between, the search loads them.
 	r, err := openReader(p.idx)
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("search: %w", err)
@@ -290,15 +289,18 @@ func (p *plan) phraseIDs(ctx context.Context) (ids []string, found *foundQuery, 
 	grouping := p.grouping
 	p.grouping = false
 	sr, _, err := p.run(ctx, &readerQuery{q: p.filtered(noFilters), r: &searched}, phraseCandidates, 0, nil)
-	own := err == nil && searched == r
-	if err == nil && !own {
+	var seg *segmentTexts
+	if err == nil && searched == r {
+		seg = newSegmentTexts(r)
+	}
+	if err == nil && seg == nil {
 		sr, _, err = p.run(ctx, p.filtered(noFilters), phraseCandidates, 0, []string{FieldTitle, FieldSummary, FieldBody, FieldLang})
 	}
 	p.grouping = grouping
 	if err != nil {
 		return nil, nil, false, err
 	}
-	keep, err := p.holdPhrases(ctx, sr.Hits, r, own)
+	keep, err := p.holdPhrases(ctx, sr.Hits, seg)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -310,7 +312,7 @@ func (p *plan) phraseIDs(ctx context.Context) (ids []string, found *foundQuery, 
 			docs = append(docs, scoredDoc{id: d.IndexInternalID, score: d.Score})
 		}
 	}
-	if own {
+	if seg != nil {
 		slices.SortFunc(docs, func(a, b scoredDoc) int { return a.id.Compare(b.id) })
 		found = &foundQuery{docs: docs, snapshot: searched}
 	}
@@ -319,10 +321,10 @@ func (p *plan) phraseIDs(ctx context.Context) (ids []string, found *foundQuery, 
 
 // holdPhrases tells, for each of hits, whether its text holds every
 // phrase of the query and none of those excluded: the texts are read from
-// r when own, else they are the hits' fields. The hits are shared out
+// seg when it is set, else they are the hits' fields. The hits are shared out
 // among the processors: reading and checking a page's text is most of the
 // time a query with a phrase takes.
-func (p *plan) holdPhrases(ctx context.Context, hits search.DocumentMatchCollection, r index.IndexReader, own bool) ([]bool, error) {
+func (p *plan) holdPhrases(ctx context.Context, hits search.DocumentMatchCollection, seg *segmentTexts) ([]bool, error) {
 	keep := make([]bool, len(hits))
 	procs := min(runtime.GOMAXPROCS(0), max(1, (len(hits)+phraseShare-1)/phraseShare))
 	// Each worker has its matchers (they note the phrases' stems), all
@@ -347,27 +349,17 @@ func (p *plan) holdPhrases(ctx context.Context, hits search.DocumentMatchCollect
 		ms[w][key] = &matcher{an: p.an[key], shared: c}
 		return ms[w][key]
 	}
-	var seg *segmentTexts
-	if own {
-		seg = newSegmentTexts(r)
-	}
 	bufs := make([][]byte, procs)
 	err := workers.Run(ctx, len(hits), procs, func(w, i int) error {
 		var t pageTexts
-		switch fields := hits[i].Fields; {
-		case seg != nil:
+		if seg != nil {
 			var err error
 			if t, err = seg.read(hits[i].IndexInternalID, &bufs[w]); err != nil {
 				return fmt.Errorf("search: %w", err)
 			}
-		case own:
-			var err error
-			if fields, err = storedTexts(r, hits[i].ID); err != nil {
-				return err
-			}
-			fallthrough
-		default:
-			t = pageTexts{str(fields[FieldTitle]), str(fields[FieldSummary]), str(fields[FieldBody]), str(fields[FieldLang])}
+		} else {
+			f := hits[i].Fields
+			t = pageTexts{str(f[FieldTitle]), str(f[FieldSummary]), str(f[FieldBody]), str(f[FieldLang])}
 		}
 		m := matcherFor(w, langKey(t.lang))
 		texts := []string{t.title, t.summary, t.body}
@@ -379,33 +371,6 @@ func (p *plan) holdPhrases(ctx context.Context, hits search.DocumentMatchCollect
 
 // phraseShare is the fewest pages a worker checks for phrases.
 const phraseShare = 32
-
-// storedTexts returns the title, summary, body and language the page id
-// of r stores, as the search library returns them (see str).
-func storedTexts(r index.IndexReader, id string) (map[string]any, error) {
-	doc, err := r.Document(id)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	out := map[string]any{}
-	if doc == nil {
-		return out, nil
-	}
-	doc.VisitFields(func(f index.Field) {
-		switch name := f.Name(); name {
-		case FieldTitle, FieldSummary, FieldBody, FieldLang:
-			if _, ok := out[name]; ok {
-				out[name] = nil // several values: not one text
-			} else {
-				// The document's values are its own copies, read by
-				// nothing else: the text need not be copied again.
-				v := f.Value()
-				out[name] = unsafe.String(unsafe.SliceData(v), len(v))
-			}
-		}
-	})
-	return out, nil
-}
 
 // check validates and normalises the request's limits and filters.
 func (r *Request) check() error {

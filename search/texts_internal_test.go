@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // TestSegmentTexts reads every live page of an index of several segments,
@@ -118,4 +120,32 @@ func TestStemCaches_CopyWords(t *testing.T) {
 			}
 		}
 	}
+}
+
+// storedTexts returns the title, summary, body and language the page id
+// of r stores, as the search library loads them (see str): what
+// segmentTexts must read.
+func storedTexts(r index.IndexReader, id string) (map[string]any, error) {
+	doc, err := r.Document(id)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := map[string]any{}
+	if doc == nil {
+		return out, nil
+	}
+	doc.VisitFields(func(f index.Field) {
+		switch name := f.Name(); name {
+		case FieldTitle, FieldSummary, FieldBody, FieldLang:
+			if _, ok := out[name]; ok {
+				out[name] = nil // several values: not one text
+			} else {
+				// The document's values are its own copies, read by
+				// nothing else: the text need not be copied again.
+				v := f.Value()
+				out[name] = unsafe.String(unsafe.SliceData(v), len(v))
+			}
+		}
+	})
+	return out, nil
 }
