@@ -98,6 +98,29 @@ type tierQuery struct {
 
 // Searcher implements query.Query.
 func (q *tierQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	ts, err := q.tiers(ctx, r, m)
+	if err != nil {
+		return nil, err
+	}
+	if denseOn && denseOf(q.q) {
+		if v, err := ts.dense(ctx, r, q.q); err != errNotDense {
+			if err != nil {
+				return nil, err
+			}
+			return newVecSearcher(v), nil
+		}
+	}
+	s, err := q.q.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	ts.Searcher = s
+	return ts, nil
+}
+
+// tiers returns the scorer of q's matches in the snapshot r, its searcher
+// not set, and tells q's words query where to note their tiers.
+func (q *tierQuery) tiers(ctx context.Context, r index.IndexReader, m mapping.IndexMapping) (*tierSearcher, error) {
 	ft, err := q.tables.tableFor(ctx, r, m)
 	if err != nil {
 		return nil, err
@@ -121,23 +144,13 @@ func (q *tierQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 		}
 		q.words.tiers = t
 	}
-	ts := &tierSearcher{t: t, ft: ft, pref: pref}
-	if denseOn && denseOf(q.q) {
-		if s, err := ts.dense(ctx, r, q.q); err != errNotDense {
-			return s, err
-		}
-	}
-	s, err := q.q.Searcher(ctx, r, m, opts)
-	if err != nil {
-		return nil, err
-	}
-	ts.Searcher = s
-	return ts, nil
+	return &tierSearcher{t: t, ft: ft, pref: pref}, nil
 }
 
 // dense scores q over r densely (see dense.go), each page by tier and
-// relevance as score does.
-func (s *tierSearcher) dense(ctx context.Context, r index.IndexReader, q query.Query) (search.Searcher, error) {
+// relevance as score does. The array returned is the caller's, to hand
+// back to vecPool (see vecSearcher.Close).
+func (s *tierSearcher) dense(ctx context.Context, r index.IndexReader, q query.Query) (*vec, error) {
 	total, err := r.DocCount()
 	if err != nil {
 		return nil, err
@@ -159,7 +172,7 @@ func (s *tierSearcher) dense(ctx context.Context, r index.IndexReader, q query.Q
 			v.s[d] = s.final(uint64(d), x)
 		}
 	})
-	return newVecSearcher(v), nil
+	return v, nil
 }
 
 // tierSearcher scores its matches by tier and relevance.

@@ -8,8 +8,9 @@ import (
 )
 
 // TestDenseMatchesSearchers runs every query of the relevance set, as
-// typed, completed, filtered and misspelt, with dense evaluation and
-// through bleve's searchers, and requires the same answer: hits, scores,
+// typed, completed, filtered and misspelt, with dense evaluation (its
+// matches collected directly or by bleve's collector) and through bleve's
+// searchers, and requires the same answer: hits, scores,
 // totals, facets and flags.
 func TestDenseMatchesSearchers(t *testing.T) {
 	var reqs []search.Request
@@ -37,9 +38,15 @@ func TestDenseMatchesSearchers(t *testing.T) {
 	matched := 0
 	for _, req := range reqs {
 		dense := answer(req)
-		was := search.SetDense(false)
+		was := search.SetDirect(false)
+		collected := answer(req)
+		search.SetDirect(was)
+		was = search.SetDense(false)
 		slow := answer(req)
 		search.SetDense(was)
+		if dense != collected {
+			t.Errorf("%+v:\ndense, collected directly:\n%s\ndense, by bleve's collector:\n%s", req, dense, collected)
+		}
 		if dense != slow {
 			t.Errorf("%+v:\ndense:\n%s\nsearchers:\n%s", req, dense, slow)
 		}

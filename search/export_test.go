@@ -13,3 +13,11 @@ func SetDense(on bool) bool {
 	denseOn = on
 	return was
 }
+
+// SetDirect turns direct collection (direct.go) on or off, for tests that
+// compare it with bleve's collector; it returns the previous setting.
+func SetDirect(on bool) bool {
+	was := directOn
+	directOn = on
+	return was
+}

@@ -223,8 +223,16 @@ func zeroBools(n int) []bool {
 	return make([]bool, n)
 }
 
-func (c *facetCounter) add(id index.IndexInternalID, score float64) {
-	num := id.Value()
+// start readies c to count the matches of a search of the snapshot whose
+// table is t.
+func (c *facetCounter) start(t *facetTable) {
+	c.t = t
+	for i := range c.counts {
+		c.counts[i] = make([]int, len(t.names[i]))
+	}
+}
+
+func (c *facetCounter) add(num uint64, score float64) {
 	if num >= uint64(len(c.t.docs)) {
 		return
 	}
@@ -308,10 +316,7 @@ func (q *countingQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 	if err != nil {
 		return nil, err
 	}
-	q.c.t = t
-	for i := range q.c.counts {
-		q.c.counts[i] = make([]int, len(t.names[i]))
-	}
+	q.c.start(t)
 	s, err := q.q.Searcher(ctx, r, m, opts)
 	if err != nil {
 		return nil, err
@@ -328,7 +333,7 @@ type countingSearcher struct {
 func (s *countingSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	d, err := s.Searcher.Next(ctx)
 	if d != nil {
-		s.c.add(d.IndexInternalID, d.Score)
+		s.c.add(d.IndexInternalID.Value(), d.Score)
 	}
 	return d, err
 }
@@ -337,7 +342,7 @@ func (s *countingSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatc
 func (s *countingSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
 	d, err := s.Searcher.Advance(ctx, id)
 	if d != nil {
-		s.c.add(d.IndexInternalID, d.Score)
+		s.c.add(d.IndexInternalID.Value(), d.Score)
 	}
 	return d, err
 }

@@ -119,33 +119,42 @@ func (p *plan) groupedHits(entries []entry) ([]*search.DocumentMatch, error) {
 	defer r.Close()
 	out := make([]*search.DocumentMatch, len(entries))
 	for i, e := range entries {
-		doc, err := r.Document(e.id)
+		fields, err := loadFields(r, e.id, storedFields)
 		if err != nil {
 			return nil, err
 		}
-		if doc == nil {
-			continue
+		if fields != nil {
+			out[i] = &search.DocumentMatch{ID: e.id, Score: e.score, Fields: fields}
 		}
-		fields := map[string]any{}
-		doc.VisitFields(func(f index.Field) {
-			name := f.Name()
-			if !slices.Contains(storedFields, name) {
-				return
-			}
-			// The document's values are its own copies, read by nothing
-			// else: the text need not be copied again.
-			b := f.Value()
-			v := unsafe.String(unsafe.SliceData(b), len(b))
-			switch old := fields[name].(type) {
-			case nil:
-				fields[name] = v
-			case []any:
-				fields[name] = append(old, v)
-			default:
-				fields[name] = []any{old, v}
-			}
-		})
-		out[i] = &search.DocumentMatch{ID: e.id, Score: e.score, Fields: fields}
 	}
 	return out, nil
+}
+
+// loadFields reads the stored fields named of page id as bleve gives a
+// hit's fields (a value, or a list of several); nil when the page is gone.
+func loadFields(r index.IndexReader, id string, names []string) (map[string]any, error) {
+	doc, err := r.Document(id)
+	if err != nil || doc == nil {
+		return nil, err
+	}
+	fields := map[string]any{}
+	doc.VisitFields(func(f index.Field) {
+		name := f.Name()
+		if !slices.Contains(names, name) {
+			return
+		}
+		// The document's values are its own copies, read by nothing
+		// else: the text need not be copied again.
+		b := f.Value()
+		v := unsafe.String(unsafe.SliceData(b), len(b))
+		switch old := fields[name].(type) {
+		case nil:
+			fields[name] = v
+		case []any:
+			fields[name] = append(old, v)
+		default:
+			fields[name] = []any{old, v}
+		}
+	})
+	return fields, nil
 }

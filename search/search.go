@@ -600,6 +600,12 @@ func (p *plan) filtered(skip string) query.Query {
 func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []string, facets ...string) (*bleve.SearchResult, *facetCounter, error) {
 	fc := newFacetCounter(facets)
 	fc.grouped = p.grouping
+	if sr, ok, err := p.runDirect(ctx, q, size, from, fields, fc); ok {
+		if err != nil {
+			return nil, nil, searchErr(err)
+		}
+		return sr, fc, nil
+	}
 	q = &scoredQuery{q: q}
 	if len(facets) > 0 || p.grouping {
 		q = &countingQuery{q: q, c: fc, tables: &p.ix.tables}
@@ -612,12 +618,18 @@ func (p *plan) run(ctx context.Context, q query.Query, size, from int, fields []
 	}
 	res, err := p.idx.SearchInContext(ctx, sr)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-			return nil, nil, err
-		}
-		return nil, nil, fmt.Errorf("search: %w", err)
+		return nil, nil, searchErr(err)
 	}
 	return res, fc, nil
+}
+
+// searchErr is err, a search's, as Search returns it: the context's own,
+// or else marked as the index's.
+func searchErr(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return fmt.Errorf("search: %w", err)
 }
 
 func str(v any) string {
