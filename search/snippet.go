@@ -232,14 +232,6 @@ func (m *matcher) listStarts() {
 // making a lower-cased copy of tok: most words of a text are rejected so.
 // (An ASCII word is its own folded form.)
 func (m *matcher) rejectsASCII(tok string) bool {
-	if m.prefix != "" && hasLowerPrefix(tok, m.prefix) {
-		return false
-	}
-	for _, sp := range m.stemPrefixes {
-		if hasLowerPrefix(tok, sp.folded) {
-			return false
-		}
-	}
 	if len(tok) == 0 {
 		return false
 	}
@@ -268,7 +260,9 @@ func (a *asciiSet) has(w string) bool {
 
 // asciiStarts lists what rejectsASCII lets through on the first letters
 // of a word: those of the matcher's stems (starts), of its fuzzy terms
-// (first) and, when it has stem prefixes, those mayStem lets through.
+// (first), of the word being typed (prefix) and, when it has stem
+// prefixes, those mayStem lets through (which include the stem prefixes,
+// as analysed and folded).
 func (m *matcher) asciiStarts() *asciiSet {
 	a := &asciiSet{}
 	// key is a word's first one or two runes: it matches words that
@@ -293,6 +287,12 @@ func (m *matcher) asciiStarts() *asciiSet {
 	for r := range m.first {
 		every(r)
 	}
+	// A word starting with the word being typed matches it.
+	if k := firstRunes(m.prefix, 2); len(k) == 1 {
+		every(rune(k[0]))
+	} else {
+		key(k)
+	}
 	if len(m.stemPrefixes) > 0 {
 		m.listStarts()
 		for k := range m.pstarts {
@@ -304,20 +304,6 @@ func (m *matcher) asciiStarts() *asciiSet {
 		}
 	}
 	return a
-}
-
-// hasLowerPrefix reports whether the ASCII word tok, lower-cased, starts
-// with pre.
-func hasLowerPrefix(tok, pre string) bool {
-	if len(tok) < len(pre) {
-		return false
-	}
-	for i := 0; i < len(pre); i++ {
-		if lowerASCII(tok[i]) != pre[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // lowerASCII lower-cases an ASCII letter.
