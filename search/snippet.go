@@ -320,15 +320,36 @@ type span struct {
 	group      int
 }
 
-// find returns the matched words of text, in order.
+// find returns the matched words of text, in order. A word of plain
+// ASCII letters and digits, most of any text, is read and most often
+// rejected on its first two letters here (see rejectsASCII); any other
+// goes through nextWord and match.
 func (m *matcher) find(text string) []span {
+	if m.ascii == nil {
+		m.ascii = m.asciiStarts()
+	}
 	var out []span
 	for i := 0; i < len(text); {
-		s, e := nextWord(text, i)
-		if s < 0 {
-			break
+		c := text[i]
+		if c < utf8.RuneSelf && !asciiWord[c] {
+			i++
+			continue
 		}
-		if g := m.match(text[s:e]); g >= 0 {
+		s, e := i, i
+		for e < len(text) && text[e] < utf8.RuneSelf && asciiWord[text[e]] {
+			e++
+		}
+		g := -1
+		if e == s || e < len(text) && (text[e] >= utf8.RuneSelf || text[e] == '\'') {
+			// Not plain ASCII, or a word going on with an apostrophe.
+			if s, e = nextWord(text, s); s < 0 {
+				break
+			}
+			g = m.match(text[s:e])
+		} else if m.ascii.has(text[s:e]) {
+			g = m.match(text[s:e])
+		}
+		if g >= 0 {
 			out = append(out, span{s, e, g})
 		}
 		i = e

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -82,5 +83,77 @@ func TestMatcher_QuickSameAnswers(t *testing.T) {
 	}
 	if matched == 0 {
 		t.Error("no word matched")
+	}
+}
+
+// TestMatcher_FindSameAsWordByWord: find, which reads plain ASCII words
+// itself, returns the spans that taking each word from nextWord and
+// asking match gives, on every page of the example content and on text
+// with accents, apostrophes, digits and odd punctuation, for queries of
+// every kind in each language's matcher.
+func TestMatcher_FindSameAsWordByWord(t *testing.T) {
+	texts := []string{"", "a", "'", "team's teams' Team’s ’s café-au-lait naïve Łódź 3x4 x86_64 a1b2 ÉÉN één",
+		"Retrospective; retro's RETRO retro—sprint retrō ﬁnance ĳssel l'équipe o'clock 's-Hertogenbosch",
+		"\xff\xfe broken \xc3 utf8 retro\xc3\xa9 end", "ends with a word", "ends with an apostrophe'", "1999 2024-01-02 v2.3"}
+	err := filepath.Walk("../content", func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || !strings.HasSuffix(p, ".md") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		texts = append(texts, string(data))
+		return err
+	})
+	if err != nil || len(texts) < 50 {
+		t.Fatalf("%d texts: %v", len(texts), err)
+	}
+	dir := t.TempDir()
+	docs := []Doc{{URL: "/a/", Title: "Weekly sync", Body: "Retrospective team's café.", Lang: "en"},
+		{URL: "/b/", Title: "Samenwerken", Body: "Teamafspraken één.", Lang: "nl"}}
+	if err := Build(context.Background(), filepath.Join(dir, "index"), dir, docs); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	found := 0
+	for _, q := range []string{"retro", "team's ", "meetnig ", "café ", "een ", "the", "s", "weekly sync ", "samenwerken afdeling ",
+		`"weekly sync" team`, "lodz ", "x86 ", "2024 ", "o'clock ", "finance "} {
+		pq, err := ParseQuery(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mode := range []mode{modeExact, modeFuzzy} {
+			p, err := newPlan(ix, pq, Request{Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.mode = mode
+			for _, lang := range []string{"en", "nl", ""} {
+				m := p.highlighter().matcher(lang)
+				for _, text := range texts {
+					var want []span
+					for i := 0; i < len(text); {
+						s, e := nextWord(text, i)
+						if s < 0 {
+							break
+						}
+						if g := m.match(text[s:e]); g >= 0 {
+							want = append(want, span{s, e, g})
+						}
+						i = e
+					}
+					got := m.find(text)
+					if !slices.Equal(got, want) {
+						t.Fatalf("%q (%s, mode %d) in %.60q: find gives %v, word by word %v", q, lang, mode, text, got, want)
+					}
+					found += len(got)
+				}
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no word found")
 	}
 }
