@@ -44,42 +44,20 @@ func TestMatcher_QuickSameAnswers(t *testing.T) {
 		Doc{URL: "/c/", Title: "Kaffee", Body: "Große Straße.", Lang: "de"})
 	matched := 0
 	for _, docs := range [][]Doc{en, mixed} {
-		dir := t.TempDir()
-		if err := Build(context.Background(), filepath.Join(dir, "index"), dir, docs); err != nil {
-			t.Fatal(err)
-		}
-		ix, err := Open(filepath.Join(dir, "index"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ix.Close()
-		for _, q := range []string{"meeting us ", "retros", "weekly sync ", "escalation -sales ", "samenwerken afdeling ", "meetnig ",
+		queries := []string{"meeting us ", "retros", "weekly sync ", "escalation -sales ", "samenwerken afdeling ", "meetnig ",
 			"één naïve coördinatie ", "lodz strasse ", "daily stand-up ", "as is ", "u s a ", "werk overleg ", "teamafspraken ",
-			"kennis vastleggen", "lead", "ideeen ", "ijssel ", "finance ", `"weekly sync" team`, "één overleg ", "öl meeting ", "the", "thi", "Œuvr", "ĳss", "ĳs", "Æbel", "ﬁna", "naï", "strass", "Straß", "with", "wh", "us"} {
-			pq, err := ParseQuery(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, mode := range []mode{modeExact, modeFuzzy} {
-				p, err := newPlan(ix, pq, Request{Query: q})
-				if err != nil {
-					t.Fatal(err)
+			"kennis vastleggen", "lead", "ideeen ", "ijssel ", "finance ", `"weekly sync" team`, "één overleg ", "öl meeting ", "the", "thi", "Œuvr", "ĳss", "ĳs", "Æbel", "ﬁna", "naï", "strass", "Straß", "with", "wh", "us"}
+		eachMatcher(t, docs, queries, []string{"en", "nl", "de"}, func(q, lang string, mode mode, m *matcher) {
+			for w := range words {
+				slow, quick := m.matchWord(w, false), m.matchWord(w, true)
+				if slow != quick {
+					t.Errorf("%q (%s, mode %d): %q matches word %d, quickly %d", q, lang, mode, w, slow, quick)
 				}
-				p.mode = mode
-				for _, lang := range []string{"en", "nl", "de"} {
-					m := p.highlighter().matcher(lang)
-					for w := range words {
-						slow, quick := m.matchWord(w, false), m.matchWord(w, true)
-						if slow != quick {
-							t.Errorf("%q (%s, mode %d): %q matches word %d, quickly %d", q, lang, mode, w, slow, quick)
-						}
-						if slow >= 0 {
-							matched++
-						}
-					}
+				if slow >= 0 {
+					matched++
 				}
 			}
-		}
+		})
 	}
 	if matched == 0 {
 		t.Error("no word matched")
@@ -106,9 +84,41 @@ func TestMatcher_FindSameAsWordByWord(t *testing.T) {
 	if err != nil || len(texts) < 50 {
 		t.Fatalf("%d texts: %v", len(texts), err)
 	}
-	dir := t.TempDir()
 	docs := []Doc{{URL: "/a/", Title: "Weekly sync", Body: "Retrospective team's café.", Lang: "en"},
 		{URL: "/b/", Title: "Samenwerken", Body: "Teamafspraken één.", Lang: "nl"}}
+	queries := []string{"retro", "team's ", "meetnig ", "café ", "een ", "the", "s", "weekly sync ", "samenwerken afdeling ",
+		`"weekly sync" team`, "lodz ", "x86 ", "2024 ", "o'clock ", "finance "}
+	found := 0
+	eachMatcher(t, docs, queries, []string{"en", "nl", ""}, func(q, lang string, mode mode, m *matcher) {
+		for _, text := range texts {
+			var want []span
+			for i := 0; i < len(text); {
+				s, e := nextWord(text, i)
+				if s < 0 {
+					break
+				}
+				if g := m.match(text[s:e]); g >= 0 {
+					want = append(want, span{s, e, g})
+				}
+				i = e
+			}
+			got := m.find(text)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%q (%s, mode %d) in %.60q: find gives %v, word by word %v", q, lang, mode, text, got, want)
+			}
+			found += len(got)
+		}
+	})
+	if found == 0 {
+		t.Error("no word found")
+	}
+}
+
+// eachMatcher calls f with the matcher of each language of langs, for
+// each query in each mode, over an index of docs.
+func eachMatcher(t *testing.T, docs []Doc, queries, langs []string, f func(q, lang string, mode mode, m *matcher)) {
+	t.Helper()
+	dir := t.TempDir()
 	if err := Build(context.Background(), filepath.Join(dir, "index"), dir, docs); err != nil {
 		t.Fatal(err)
 	}
@@ -117,9 +127,7 @@ func TestMatcher_FindSameAsWordByWord(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	found := 0
-	for _, q := range []string{"retro", "team's ", "meetnig ", "café ", "een ", "the", "s", "weekly sync ", "samenwerken afdeling ",
-		`"weekly sync" team`, "lodz ", "x86 ", "2024 ", "o'clock ", "finance "} {
+	for _, q := range queries {
 		pq, err := ParseQuery(q)
 		if err != nil {
 			t.Fatal(err)
@@ -130,30 +138,9 @@ func TestMatcher_FindSameAsWordByWord(t *testing.T) {
 				t.Fatal(err)
 			}
 			p.mode = mode
-			for _, lang := range []string{"en", "nl", ""} {
-				m := p.highlighter().matcher(lang)
-				for _, text := range texts {
-					var want []span
-					for i := 0; i < len(text); {
-						s, e := nextWord(text, i)
-						if s < 0 {
-							break
-						}
-						if g := m.match(text[s:e]); g >= 0 {
-							want = append(want, span{s, e, g})
-						}
-						i = e
-					}
-					got := m.find(text)
-					if !slices.Equal(got, want) {
-						t.Fatalf("%q (%s, mode %d) in %.60q: find gives %v, word by word %v", q, lang, mode, text, got, want)
-					}
-					found += len(got)
-				}
+			for _, lang := range langs {
+				f(q, lang, mode, p.highlighter().matcher(lang))
 			}
 		}
-	}
-	if found == 0 {
-		t.Error("no word found")
 	}
 }
