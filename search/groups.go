@@ -7,7 +7,6 @@ import (
 	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -44,6 +43,7 @@ func (p *plan) currentTable(ctx context.Context) (*facetTable, error) {
 // its translations that match too.
 type entry struct {
 	id     string
+	num    uint64 // the page's internal number in the snapshot searched
 	score  float64
 	alsoIn []Translation
 }
@@ -72,7 +72,7 @@ func (p *plan) groupEntries(sr *bleve.SearchResult, fc *facetCounter) ([]entry, 
 			g = ft.docs[num].group
 		}
 		if g == 0 {
-			out = append(out, entry{id: d.ID, score: d.Score})
+			out = append(out, entry{id: d.ID, num: num, score: d.Score})
 			continue
 		}
 		if seen[g] {
@@ -85,7 +85,7 @@ func (p *plan) groupEntries(sr *bleve.SearchResult, fc *facetCounter) ([]entry, 
 				rep = m
 			}
 		}
-		e := entry{id: ft.urls[rep], score: fc.score[rep]}
+		e := entry{id: ft.urls[rep], num: rep, score: fc.score[rep]}
 		for _, m := range ft.groupDocs[g-1] {
 			if m != rep && fc.hit[m] {
 				e.alsoIn = append(e.alsoIn, Translation{Lang: langName(ft, m), URL: ft.urls[m]})
@@ -105,29 +105,44 @@ func langName(ft *facetTable, num uint64) string {
 	return ""
 }
 
-// groupedHits loads the stored fields of the pages the entries show, in
-// order, as the search would have loaded them; nil for a page that is
-// gone. The search already scored them: no second search is needed.
-func (p *plan) groupedHits(entries []entry) ([]*search.DocumentMatch, error) {
+// groupedFields calls f with the stored fields of each page the entries
+// show, in order, but a page that is gone. The search already scored
+// them: no second search is needed. The fields are read straight from
+// the segments of searched, the snapshot the entries come from (see
+// segmentTexts), valid during the call; should the index have changed
+// in between, the pages are loaded by URL.
+func (p *plan) groupedFields(entries []entry, searched index.IndexReader, f func(i int, fs pageFields)) error {
 	if len(entries) == 0 {
-		return nil, nil
+		return nil
 	}
 	r, err := openReader(p.idx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer r.Close()
-	out := make([]*search.DocumentMatch, len(entries))
+	var seg *segmentTexts
+	if r == searched {
+		seg = newSegmentTexts(r)
+	}
+	var buf []byte
 	for i, e := range entries {
+		if seg != nil {
+			fs, err := seg.fields(e.num, &buf)
+			if err != nil {
+				return err
+			}
+			f(i, fs)
+			continue
+		}
 		fields, err := loadFields(r, e.id, storedFields)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if fields != nil {
-			out[i] = &search.DocumentMatch{ID: e.id, Score: e.score, Fields: fields}
+			f(i, fieldsOf(fields))
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // loadFields reads the stored fields named of page id as bleve gives a

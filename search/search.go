@@ -155,6 +155,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 	}
 	var sr *bleve.SearchResult
 	var fc *facetCounter
+	var searched index.IndexReader // the snapshot sr comes from
 	defer func() { fc.release() }()
 	for _, m := range p.modes() {
 		p.mode, p.only, p.found = m, nil, nil
@@ -176,7 +177,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 		if !req.NoFacets {
 			facets = []string{FieldKind, FieldTags, FieldLang}
 		}
-		sr, fc, err = p.run(ctx, p.filtered(""), size, from, fields, facets...)
+		sr, fc, err = p.run(ctx, &readerQuery{q: p.filtered(""), r: &searched}, size, from, fields, facets...)
 		if err != nil {
 			return nil, err
 		}
@@ -208,39 +209,43 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 		*f.dst = fc.result(f.field, facetSize[f.field])
 	}
 
-	hits := sr.Hits
-	var entries []entry
+	hl := p.highlighter()
+	show := func(f pageFields, id string, score float64, alsoIn []Translation) {
+		h := Hit{
+			URL:     strings.Clone(f.url),
+			Title:   strings.Clone(f.title),
+			Kind:    strings.Clone(f.kind),
+			Lang:    strings.Clone(f.lang),
+			Tags:    make([]string, len(f.tags)),
+			Summary: strings.Clone(f.summary),
+			Score:   score,
+			AlsoIn:  alsoIn,
+		}
+		for i, t := range f.tags {
+			h.Tags[i] = strings.Clone(t)
+		}
+		if h.URL == "" {
+			h.URL = id
+		}
+		h.TitleHTML = hl.mark(h.Lang, h.Title)
+		h.Fragments = hl.fragments(h.Lang, f.body, h.Summary)
+		res.Hits = append(res.Hits, h)
+	}
 	if p.grouping {
+		var entries []entry
 		entries, res.Total = p.groupEntries(sr, fc)
 		entries = entries[min(req.Offset, len(entries)):]
 		p.grouping = false
-		if hits, err = p.groupedHits(entries); err != nil {
+		err := p.groupedFields(entries, searched, func(i int, f pageFields) {
+			show(f, entries[i].id, entries[i].score, entries[i].alsoIn)
+		})
+		if err != nil {
 			return nil, err
 		}
-	}
-	hl := p.highlighter()
-	for i, d := range hits {
-		if d == nil {
-			continue
+	} else {
+		for _, d := range sr.Hits {
+			show(fieldsOf(d.Fields), d.ID, d.Score, nil)
 		}
-		h := Hit{
-			URL:     str(d.Fields[FieldURL]),
-			Title:   str(d.Fields[FieldTitle]),
-			Kind:    str(d.Fields[FieldKind]),
-			Lang:    str(d.Fields[FieldLang]),
-			Tags:    strs(d.Fields[FieldTags]),
-			Summary: str(d.Fields[FieldSummary]),
-			Score:   d.Score,
-		}
-		if h.URL == "" {
-			h.URL = d.ID
-		}
-		h.TitleHTML = hl.mark(h.Lang, h.Title)
-		h.Fragments = hl.fragments(h.Lang, str(d.Fields[FieldBody]), h.Summary)
-		if entries != nil {
-			h.AlsoIn = entries[i].alsoIn
-		}
-		res.Hits = append(res.Hits, h)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

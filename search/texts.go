@@ -48,41 +48,70 @@ type pageTexts struct {
 // but for the language, a string of its own (it names the page's matcher
 // in a map). A field with several values reads as empty, as str reads it.
 func (st *segmentTexts) read(id index.IndexInternalID, buf *[]byte) (pageTexts, error) {
-	num := id.Value()
+	f, err := st.fields(id.Value(), buf)
+	return pageTexts{f.title, f.summary, f.body, strings.Clone(f.lang)}, err
+}
+
+// pageFields are the stored fields of a page that a result shows.
+type pageFields struct {
+	url, title, summary, body, kind, lang string
+	tags                                  []string
+}
+
+// fieldsOf reads a hit's fields as bleve loads them (see str and strs).
+func fieldsOf(fs map[string]any) pageFields {
+	return pageFields{url: str(fs[FieldURL]), title: str(fs[FieldTitle]), summary: str(fs[FieldSummary]), body: str(fs[FieldBody]),
+		kind: str(fs[FieldKind]), lang: str(fs[FieldLang]), tags: strs(fs[FieldTags])}
+}
+
+// storedText are the fields fields reads, in the order of its slots.
+var storedText = [...]string{FieldURL, FieldTitle, FieldSummary, FieldBody, FieldKind, FieldLang, FieldTags}
+
+// fields returns the stored fields of the page with internal number num,
+// as fieldsOf reads them from a loaded hit; the texts are held in *buf
+// (grown as needed) and valid until the next read into it, the list of
+// tags is the caller's. A page no segment holds reads as empty.
+func (st *segmentTexts) fields(num uint64, buf *[]byte) (pageFields, error) {
 	i := sort.Search(len(st.offsets), func(i int) bool { return st.offsets[i] > num }) - 1
 	if i < 0 {
-		return pageTexts{}, nil
+		return pageFields{}, nil
 	}
-	type at struct{ start, end, n int }
-	var fields [4]at
+	type at struct{ start, end int }
+	var slots [len(storedText)][]at
 	b := (*buf)[:0]
 	err := st.segs[i].VisitDocument(num-st.offsets[i], func(field string, typ byte, value []byte, _ []uint64) bool {
-		k := -1
-		switch field {
-		case FieldTitle:
-			k = 0
-		case FieldSummary:
-			k = 1
-		case FieldBody:
-			k = 2
-		case FieldLang:
-			k = 3
+		if typ != 't' {
+			return true
 		}
-		if k >= 0 && typ == 't' {
-			fields[k] = at{len(b), len(b) + len(value), fields[k].n + 1}
-			b = append(b, value...)
+		for k, name := range storedText {
+			if name == field {
+				slots[k] = append(slots[k], at{len(b), len(b) + len(value)})
+				b = append(b, value...)
+				break
+			}
 		}
 		return true
 	})
 	*buf = b
 	if err != nil {
-		return pageTexts{}, err
+		return pageFields{}, err
 	}
-	text := func(f at) string {
-		if f.n != 1 || f.end == f.start {
+	text := func(a at) string {
+		if a.end == a.start {
 			return ""
 		}
-		return unsafe.String(&b[f.start], f.end-f.start)
+		return unsafe.String(&b[a.start], a.end-a.start)
 	}
-	return pageTexts{text(fields[0]), text(fields[1]), text(fields[2]), strings.Clone(text(fields[3]))}, nil
+	one := func(k int) string {
+		if len(slots[k]) != 1 {
+			return ""
+		}
+		return text(slots[k][0])
+	}
+	f := pageFields{url: one(0), title: one(1), summary: one(2), body: one(3), kind: one(4), lang: one(5),
+		tags: make([]string, 0, len(slots[6]))}
+	for _, a := range slots[6] {
+		f.tags = append(f.tags, text(a))
+	}
+	return f, nil
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
 	"unsafe"
 
 	index "github.com/blevesearch/bleve_index_api"
@@ -13,12 +15,14 @@ import (
 
 // TestSegmentTexts reads every live page of an index of several segments,
 // some of whose pages were replaced or removed, straight from the
-// segments, and compares the texts with the stored document the search
-// library loads.
+// segments, and compares the texts a phrase is looked for in, and the
+// fields a result shows, with the stored document the search library
+// loads.
 func TestSegmentTexts(t *testing.T) {
 	dir := t.TempDir()
 	doc := func(i int, v string) Doc {
 		return Doc{URL: fmt.Sprintf("/p%d/", i), Title: fmt.Sprintf("Page %d %s", i, v), Lang: []string{"en", "nl"}[i%2],
+			Kind: []string{"", "symptom", "meeting"}[i%3], Tags: []string{"a", "b", "c", v}[:i%5],
 			Summary: "Over de wekelijkse afstemming " + v, Body: strings.Repeat(fmt.Sprintf("Body of page %d, version %s. Łódź straße. ", i, v), 1+i%7)}
 	}
 	var docs []Doc
@@ -55,7 +59,7 @@ func TestSegmentTexts(t *testing.T) {
 	if len(seg.segs) < 2 {
 		t.Fatalf("%d segments: the test needs several", len(seg.segs))
 	}
-	var buf []byte
+	var buf, buf2 []byte
 	seen := 0
 	var last pageTexts // the language must outlive the next read
 	lastLang := ""
@@ -76,13 +80,21 @@ func TestSegmentTexts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fields, err := storedTexts(r, id)
+		fields, err := loadFields(r, id, storedFields)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := pageTexts{str(fields[FieldTitle]), str(fields[FieldSummary]), str(fields[FieldBody]), str(fields[FieldLang])}
+		stored := fieldsOf(fields)
+		want := pageTexts{stored.title, stored.summary, stored.body, stored.lang}
 		if got != want {
 			t.Errorf("%s: read %+v, stored %+v", id, got, want)
+		}
+		all, err := seg.fields(internal.Value(), &buf2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(all, stored) {
+			t.Errorf("%s: read %+v, stored %+v", id, all, stored)
 		}
 		if last.lang != lastLang {
 			t.Errorf("after reading %s, the language of the page before reads %q, not %q", id, last.lang, lastLang)
@@ -122,30 +134,67 @@ func TestStemCaches_CopyWords(t *testing.T) {
 	}
 }
 
-// storedTexts returns the title, summary, body and language the page id
-// of r stores, as the search library loads them (see str): what
-// segmentTexts must read.
-func storedTexts(r index.IndexReader, id string) (map[string]any, error) {
-	doc, err := r.Document(id)
+// TestGroupedFields_SegmentsOrURLs: the fields of the pages a grouped list
+// shows are the same whether read from the segments of the snapshot
+// searched or, when the index changed in between, loaded by URL; a page
+// gone by then is left out.
+func TestGroupedFields_SegmentsOrURLs(t *testing.T) {
+	dir := t.TempDir()
+	var docs []Doc
+	for i := range 12 {
+		docs = append(docs, Doc{URL: fmt.Sprintf("/p%d/", i), Title: fmt.Sprintf("Page %d", i), Lang: []string{"en", "nl"}[i%2],
+			Group: fmt.Sprintf("g%d", i/2), Kind: "meeting", Tags: []string{"x", "y"}[:i%3], Summary: "Sum", Body: "Body of the page."})
+	}
+	ctx := context.Background()
+	if err := Build(ctx, filepath.Join(dir, "index"), dir, docs); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(filepath.Join(dir, "index"))
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		t.Fatal(err)
 	}
-	out := map[string]any{}
-	if doc == nil {
-		return out, nil
+	defer ix.Close()
+	q, err := ParseQuery("page")
+	if err != nil {
+		t.Fatal(err)
 	}
-	doc.VisitFields(func(f index.Field) {
-		switch name := f.Name(); name {
-		case FieldTitle, FieldSummary, FieldBody, FieldLang:
-			if _, ok := out[name]; ok {
-				out[name] = nil // several values: not one text
-			} else {
-				// The document's values are its own copies, read by
-				// nothing else: the text need not be copied again.
-				v := f.Value()
-				out[name] = unsafe.String(unsafe.SliceData(v), len(v))
-			}
+	p, err := newPlan(ix, q, Request{Query: "page"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := openReader(ix.b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var entries []entry
+	for _, d := range append(docs, Doc{URL: "/gone/"}) {
+		id, err := r.InternalID(d.URL)
+		if err != nil {
+			t.Fatal(err)
 		}
-	})
-	return out, nil
+		e := entry{id: d.URL}
+		if id != nil {
+			e.num = id.Value()
+		}
+		entries = append(entries, e)
+	}
+	read := func(searched index.IndexReader) []string {
+		var out []string
+		err := p.groupedFields(entries[:len(docs)], searched, func(i int, f pageFields) {
+			out = append(out, fmt.Sprintf("%d %q %q %q %q %q %q %q", i, f.url, f.title, f.summary, f.body, f.kind, f.lang, f.tags))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	segs, urls := read(r), read(nil)
+	if len(segs) != len(docs) || !reflect.DeepEqual(segs, urls) {
+		t.Errorf("from the segments:\n%s\nby URL:\n%s", strings.Join(segs, "\n"), strings.Join(urls, "\n"))
+	}
+	n := 0
+	if err := p.groupedFields(entries[len(docs):], nil, func(int, pageFields) { n++ }); err != nil || n != 0 {
+		t.Errorf("a page gone: %d fields, %v", n, err)
+	}
 }
