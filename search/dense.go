@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -481,6 +482,10 @@ type slabs struct {
 
 var slabPool sync.Pool
 
+// bigPools keep the arrays of the longer postings lists between searches,
+// by size class: bigPools[k] holds arrays of 2^k postings.
+var bigPools [33]sync.Pool
+
 // slabber cuts postings arrays from slabs.
 type slabber struct {
 	cur  *slabs
@@ -488,10 +493,17 @@ type slabber struct {
 }
 
 // cut returns empty arrays with room for n postings, cut from the
-// slabs where they fit.
+// slabs where they fit; a longer list has arrays of its own, from
+// bigPools.
 func (a *slabber) cut(n int) ([]uint32, []float64) {
 	if n > slabSize/4 {
-		return make([]uint32, 0, n), make([]float64, 0, n)
+		k := bits.Len(uint(n - 1))
+		sl, ok := bigPools[k].Get().(*slabs)
+		if !ok {
+			sl = &slabs{docs: make([]uint32, 0, 1<<k), w: make([]float64, 0, 1<<k)}
+		}
+		a.used = append(a.used, sl)
+		return sl.docs[:0:n], sl.w[:0:n]
 	}
 	if a.cur == nil || cap(a.cur.docs)-len(a.cur.docs) < n {
 		if a.cur != nil {
@@ -516,6 +528,10 @@ func (a *slabber) release() {
 	}
 	for _, sl := range a.used {
 		sl.docs, sl.w = sl.docs[:0], sl.w[:0]
+		if c := cap(sl.docs); c != slabSize {
+			bigPools[bits.Len(uint(c-1))].Put(sl)
+			continue
+		}
 		slabPool.Put(sl)
 	}
 	a.cur, a.used = nil, nil
@@ -548,8 +564,11 @@ func (e *evaluator) term(field, term string, boost float64) (*vec, error) {
 	for i, d := range p.docs {
 		out.s[d] = termScore(p.w[i], idf, qw)
 	}
-	out.docs = append(out.docs, p.docs...)
-	e.settle(out)
+	if len(p.docs) > e.n/sparseShare {
+		out.docs = nil // as settle would have it
+	} else {
+		out.docs = append(out.docs, p.docs...)
+	}
 	return out, nil
 }
 

@@ -1,7 +1,9 @@
 package search_test
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"kb/search"
@@ -69,4 +71,53 @@ func swapped(s string) string {
 		}
 	}
 	return s
+}
+
+// TestDense_LongPostings: words on thousands of pages, whose postings
+// lists have arrays of their own kept between searches, score as bleve's
+// searchers score them, search after search, lists of other lengths in
+// between.
+func TestDense_LongPostings(t *testing.T) {
+	var docs []search.Doc
+	for i := range 9000 {
+		body := "common"
+		if i%2 == 0 {
+			body += " half"
+		}
+		if i%3 == 0 {
+			body += " third"
+		}
+		docs = append(docs, search.Doc{URL: fmt.Sprintf("/p%05d/", i), Title: fmt.Sprintf("Page %d", i), Body: body, Lang: "en"})
+	}
+	dir := t.TempDir()
+	if err := search.Build(context.Background(), filepath.Join(dir, "index"), dir, docs); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	answer := func(q string) string {
+		res, err := search.Search(context.Background(), ix, search.Request{Query: q, Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := fmt.Sprintf("total %d facets %v\n", res.Total, res.Facets)
+		for _, h := range res.Hits {
+			s += fmt.Sprintf("%s %v %q\n", h.URL, h.Score, h.Fragments)
+		}
+		return s
+	}
+	for round := range 3 {
+		for _, q := range []string{"common", "half third", "third", "common half page", "comm", "page 42"} {
+			dense := answer(q)
+			was := search.SetDense(false)
+			slow := answer(q)
+			search.SetDense(was)
+			if dense != slow {
+				t.Fatalf("round %d, %q:\ndense:\n%.2000s\nsearchers:\n%.2000s", round, q, dense, slow)
+			}
+		}
+	}
 }
