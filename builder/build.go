@@ -213,6 +213,11 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	loaded, ds := loadPages(ctx, contentFS, mdFiles, cfg, read, md, opts.Drafts, opts.Progress)
 	diags = append(diags, ds...)
 	gitDone.Wait()
+	if err := ctx.Err(); err != nil {
+		// Interrupted while reading: the pages not read yet would show as
+		// missing, every link to them as broken.
+		return nil, nil, nil, err
+	}
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()

@@ -113,6 +113,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if errors.Is(err, builder.ErrUnsafeDest) {
 		return err // refused before anything was read or written
 	}
+	if err != nil && ctx.Err() != nil {
+		// Interrupted: what it found of pages it had not all read says
+		// nothing of the content.
+		return ctx.Err()
+	}
 	printDiagnostics(stderr, relocate(res.Site, res.Diagnostics))
 	summary(stdout, res, err)
 	if errors.Is(err, builder.ErrBuildFailed) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -20,14 +19,15 @@ import (
 )
 
 // TestMain lets the test binary act as the kb command for tests that run it
-// as a separate process (KB_TEST_MAIN=1), or as a plain static file server
+// as a separate process (KB_TEST_MAIN=1: as main runs it, signals
+// included), or as a plain static file server
 // of a folder (KB_TEST_FILESERVER=ADDR, the folder as the argument).
 func TestMain(m *testing.M) {
 	if os.Getenv("KB_TEST_MAIN") == "1" {
 		if os.Getenv("KB_TEST_PROGRESS_AT_ONCE") == "1" {
 			progressDelay, progressEvery = 0, time.Millisecond
 		}
-		os.Exit(Run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(command(os.Args[1:]))
 	}
 	if addr := os.Getenv("KB_TEST_FILESERVER"); addr != "" {
 		srv := &http.Server{Addr: addr, Handler: http.FileServer(http.Dir(os.Args[1])), ReadHeaderTimeout: 5 * time.Second}

@@ -23,6 +23,9 @@ const (
 	exitOK      = 0
 	exitContent = 1
 	exitUsage   = 2
+	// exitInterrupted is a build or check stopped by a signal, as a shell
+	// reports a command ended by Ctrl-C.
+	exitInterrupted = 130
 )
 
 // errUsage marks a command-line mistake (exit status 2).
@@ -47,14 +50,17 @@ func memoryLimit(env string, total uint64) int64 {
 	return int64(total / 4)
 }
 
-func main() {
+func main() { os.Exit(command(os.Args[1:])) }
+
+// command runs kb as the process does: with its memory limit, and a
+// context that Ctrl-C or SIGTERM ends. It returns the exit status.
+func command(args []string) int {
 	if limit := memoryLimit(os.Getenv("GOMEMLIMIT"), totalMemory()); limit >= 0 {
 		debug.SetMemoryLimit(limit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return Run(ctx, args, os.Stdout, os.Stderr)
 }
 
 const usage = `kb turns a folder of Markdown playbooks into a static intranet knowledge base.
@@ -115,6 +121,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	case errors.Is(err, errContent):
 		return exitContent
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "kb: interrupted")
+		return exitInterrupted
 	default:
 		fmt.Fprintf(stderr, "kb: %v\n", err)
 		return exitContent
