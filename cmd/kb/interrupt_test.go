@@ -47,7 +47,7 @@ func TestBuild_InterruptedSaysSo(t *testing.T) {
 // TestBuild_InterruptedBySignal sends SIGINT to `kb build` at random
 // moments of its first half (reading and linking come first): each run
 // either finished, or says it was interrupted, exits 130, reports no
-// content problem and leaves the last site in place.
+// content problem, leaves the last site in place and nothing beside it.
 func TestBuild_InterruptedBySignal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("signal test: skipped with -short")
@@ -92,6 +92,13 @@ func TestBuild_InterruptedBySignal(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(dest, "p7", "index.html")); err != nil {
 			t.Fatalf("round %d: the last site is gone: %v", round, err)
+		}
+		if code == exitInterrupted {
+			// An interrupted build takes its staging folder away.
+			entries, err := os.ReadDir(filepath.Dir(dest))
+			if err != nil || len(entries) != 1 {
+				t.Fatalf("round %d: next to the output after an interrupted build: %v (%v)", round, entries, err)
+			}
 		}
 	}
 	t.Logf("%d of 10 builds interrupted", interrupted)
