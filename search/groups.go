@@ -134,7 +134,7 @@ func (p *plan) groupedFields(entries []entry, searched index.IndexReader, f func
 			f(i, fs)
 			continue
 		}
-		fields, err := loadFields(r, e.id, storedFields)
+		fields, err := loadFields(r, e.id, storedFields[:])
 		if err != nil {
 			return err
 		}

@@ -103,8 +103,9 @@ const (
 
 var facetSize = map[string]int{FieldKind: facetKinds, FieldTags: facetTags, FieldLang: facetLangs}
 
-// storedFields are what a hit needs from the index.
-var storedFields = []string{FieldURL, FieldTitle, FieldSummary, FieldBody, FieldKind, FieldLang, FieldTags}
+// storedFields are what a hit needs from the index (segmentTexts.fields
+// reads them in this order).
+var storedFields = [...]string{FieldURL, FieldTitle, FieldSummary, FieldBody, FieldKind, FieldLang, FieldTags}
 
 // Search answers req from idx. A *QueryError means the request itself is
 // wrong; any other error means the index could not answer (a panic inside
@@ -142,7 +143,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 	// is asked for: then the first matches are read without their fields,
 	// enough of them for Offset+Limit results, and the pages shown are
 	// loaded after (see groups.go).
-	size, from, fields := req.Limit, req.Offset, storedFields
+	size, from, fields := req.Limit, req.Offset, storedFields[:]
 	if req.Lang == "" {
 		ft, err := p.currentTable(ctx)
 		if err != nil {

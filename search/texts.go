@@ -9,12 +9,12 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// segmentTexts reads the title, summary, body and language of pages
-// straight from the segments of an index snapshot, into a buffer the
-// caller reuses from page to page. A search checking hundreds of pages
-// for a phrase otherwise has the search library copy every stored field
-// of each into a document of its own: most of the memory such a search
-// allocates.
+// segmentTexts reads the stored fields of pages straight from the
+// segments of an index snapshot, into a buffer the caller reuses from page
+// to page. A search checking hundreds of pages for a phrase, or loading
+// the pages it shows, otherwise has the search library copy every stored
+// field of each into a document of its own: most of the memory such a
+// search allocates.
 type segmentTexts struct {
 	segs []*scorch.SegmentSnapshot
 	// offsets are the internal numbers of each segment's first page.
@@ -64,9 +64,6 @@ func fieldsOf(fs map[string]any) pageFields {
 		kind: str(fs[FieldKind]), lang: str(fs[FieldLang]), tags: strs(fs[FieldTags])}
 }
 
-// storedText are the fields fields reads, in the order of its slots.
-var storedText = [...]string{FieldURL, FieldTitle, FieldSummary, FieldBody, FieldKind, FieldLang, FieldTags}
-
 // fields returns the stored fields of the page with internal number num,
 // as fieldsOf reads them from a loaded hit; the texts are held in *buf
 // (grown as needed) and valid until the next read into it, the list of
@@ -77,13 +74,13 @@ func (st *segmentTexts) fields(num uint64, buf *[]byte) (pageFields, error) {
 		return pageFields{}, nil
 	}
 	type at struct{ start, end int }
-	var slots [len(storedText)][]at
+	var slots [len(storedFields)][]at
 	b := (*buf)[:0]
 	err := st.segs[i].VisitDocument(num-st.offsets[i], func(field string, typ byte, value []byte, _ []uint64) bool {
 		if typ != 't' {
 			return true
 		}
-		for k, name := range storedText {
+		for k, name := range storedFields {
 			if name == field {
 				slots[k] = append(slots[k], at{len(b), len(b) + len(value)})
 				b = append(b, value...)

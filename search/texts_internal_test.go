@@ -80,7 +80,7 @@ func TestSegmentTexts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fields, err := loadFields(r, id, storedFields)
+		fields, err := loadFields(r, id, storedFields[:])
 		if err != nil {
 			t.Fatal(err)
 		}
