@@ -149,7 +149,7 @@ func (q *tierQuery) tiers(ctx context.Context, r index.IndexReader, m mapping.In
 
 // dense scores q over r densely (see dense.go), each page by tier and
 // relevance as score does. The array returned is the caller's, to hand
-// back to vecPool (see vecSearcher.Close).
+// back with vec.release.
 func (s *tierSearcher) dense(ctx context.Context, r index.IndexReader, q query.Query) (*vec, error) {
 	total, err := r.DocCount()
 	if err != nil {

@@ -129,12 +129,23 @@ func (v *vec) each(f func(d uint32)) {
 	}
 }
 
+// release zeroes v's array and hands it back to vecPool; v is not used
+// after.
+func (v *vec) release() {
+	v.zero()
+	a := v.s
+	vecPool.Put(&a)
+}
+
 // sparse reports whether v lists its documents.
 func (v *vec) sparse() bool { return v.docs != nil }
 
+// listed reports whether a result on k pages lists them (see vec).
+func (e *evaluator) listed(k int) bool { return k <= e.n/sparseShare }
+
 // settle stops listing v's documents once they are many.
 func (e *evaluator) settle(v *vec) {
-	if v.docs != nil && len(v.docs) > e.n/sparseShare {
+	if v.docs != nil && !e.listed(len(v.docs)) {
 		v.docs = nil
 	}
 }
@@ -183,7 +194,7 @@ func (e *evaluator) allSparse(vs []*vec) bool {
 		}
 		k += len(v.docs)
 	}
-	return k <= e.n/sparseShare
+	return e.listed(k)
 }
 
 // each calls f for every document that may have a score in one of vs:
@@ -564,10 +575,10 @@ func (e *evaluator) term(field, term string, boost float64) (*vec, error) {
 	for i, d := range p.docs {
 		out.s[d] = termScore(p.w[i], idf, qw)
 	}
-	if len(p.docs) > e.n/sparseShare {
-		out.docs = nil // as settle would have it
-	} else {
+	if e.listed(len(p.docs)) {
 		out.docs = append(out.docs, p.docs...)
+	} else {
+		out.docs = nil
 	}
 	return out, nil
 }
@@ -609,7 +620,7 @@ func (e *evaluator) multi(field string, terms []string, boosts func(i int) float
 		return nil, nil
 	}
 	out, cnt := e.get(), e.counts()
-	if k > e.n/sparseShare {
+	if !e.listed(k) {
 		out.docs = nil
 	}
 	for i, p := range ps {
@@ -987,9 +998,7 @@ func (s *vecSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalI
 // Close implements search.Searcher; the array goes back to the pool.
 func (s *vecSearcher) Close() error {
 	if s.v != nil {
-		s.v.zero()
-		a := s.v.s
-		vecPool.Put(&a)
+		s.v.release()
 		s.v = nil
 	}
 	return nil

@@ -51,11 +51,7 @@ func (p *plan) runDirect(ctx context.Context, q query.Query, size, from int, fie
 	if noted != nil {
 		*noted = r
 	}
-	defer func() {
-		v.zero()
-		a := v.s
-		vecPool.Put(&a)
-	}()
+	defer v.release()
 	counting := fc.fields != [3]bool{} || fc.grouped
 	if counting {
 		fc.start(ts.ft)
