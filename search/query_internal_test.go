@@ -85,12 +85,8 @@ func TestFragmentWindow(t *testing.T) {
 // TestHandler_Busy: when every search slot is taken, a request is turned
 // away at once with 503 and Retry-After instead of queueing.
 func TestHandler_Busy(t *testing.T) {
-	dir := t.TempDir()
 	docs := []Doc{{URL: "/a/", Title: "Weekly sync", Body: "The weekly sync.", Lang: "en", Kind: "meeting-format"}}
-	if err := Build(context.Background(), filepath.Join(dir, "index"), dir, docs); err != nil {
-		t.Fatal(err)
-	}
-	idx, err := Open(filepath.Join(dir, "index"))
+	idx, err := Open(indexOf(t, docs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,11 +114,7 @@ func TestHandler_Busy(t *testing.T) {
 // TestSearch_ClosedIndex: a search on an index that has gone away is an
 // error, not a panic.
 func TestSearch_ClosedIndex(t *testing.T) {
-	dir := t.TempDir()
-	if err := Build(context.Background(), filepath.Join(dir, "index"), dir, []Doc{{URL: "/a/", Title: "A", Lang: "en"}}); err != nil {
-		t.Fatal(err)
-	}
-	idx, err := Open(filepath.Join(dir, "index"))
+	idx, err := Open(indexOf(t, []Doc{{URL: "/a/", Title: "A", Lang: "en"}}))
 	if err != nil {
 		t.Fatal(err)
 	}

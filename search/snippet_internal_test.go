@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -118,11 +117,7 @@ func TestMatcher_FindSameAsWordByWord(t *testing.T) {
 // each query in each mode, over an index of docs.
 func eachMatcher(t *testing.T, docs []Doc, queries, langs []string, f func(q, lang string, mode mode, m *matcher)) {
 	t.Helper()
-	dir := t.TempDir()
-	if err := Build(context.Background(), filepath.Join(dir, "index"), dir, docs); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(filepath.Join(dir, "index"))
+	ix, err := Open(indexOf(t, docs))
 	if err != nil {
 		t.Fatal(err)
 	}

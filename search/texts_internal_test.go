@@ -19,7 +19,6 @@ import (
 // fields a result shows, with the stored document the search library
 // loads.
 func TestSegmentTexts(t *testing.T) {
-	dir := t.TempDir()
 	doc := func(i int, v string) Doc {
 		return Doc{URL: fmt.Sprintf("/p%d/", i), Title: fmt.Sprintf("Page %d %s", i, v), Lang: []string{"en", "nl"}[i%2],
 			Kind: []string{"", "symptom", "meeting"}[i%3], Tags: []string{"a", "b", "c", v}[:i%5],
@@ -30,10 +29,7 @@ func TestSegmentTexts(t *testing.T) {
 		docs = append(docs, doc(i, "one"))
 	}
 	ctx := context.Background()
-	if err := Build(ctx, filepath.Join(dir, "index"), dir, docs); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := OpenForUpdate(filepath.Join(dir, "index"))
+	ix, err := OpenForUpdate(indexOf(t, docs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,17 +135,12 @@ func TestStemCaches_CopyWords(t *testing.T) {
 // searched or, when the index changed in between, loaded by URL; a page
 // gone by then is left out.
 func TestGroupedFields_SegmentsOrURLs(t *testing.T) {
-	dir := t.TempDir()
 	var docs []Doc
 	for i := range 12 {
 		docs = append(docs, Doc{URL: fmt.Sprintf("/p%d/", i), Title: fmt.Sprintf("Page %d", i), Lang: []string{"en", "nl"}[i%2],
 			Group: fmt.Sprintf("g%d", i/2), Kind: "meeting", Tags: []string{"x", "y"}[:i%3], Summary: "Sum", Body: "Body of the page."})
 	}
-	ctx := context.Background()
-	if err := Build(ctx, filepath.Join(dir, "index"), dir, docs); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(filepath.Join(dir, "index"))
+	ix, err := Open(indexOf(t, docs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,4 +188,15 @@ func TestGroupedFields_SegmentsOrURLs(t *testing.T) {
 	if err := p.groupedFields(entries[len(docs):], nil, func(int, pageFields) { n++ }); err != nil || n != 0 {
 		t.Errorf("a page gone: %d fields, %v", n, err)
 	}
+}
+
+// indexOf builds an index of docs in a temporary folder and returns its
+// path, for Open or OpenForUpdate.
+func indexOf(t *testing.T, docs []Doc) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := Build(context.Background(), filepath.Join(dir, "index"), dir, docs); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, "index")
 }

@@ -27,11 +27,12 @@ func TestBuild_InterruptedSaysSo(t *testing.T) {
 		}
 	}
 	dest := filepath.Join(t.TempDir(), "public")
-	for _, cmd := range []string{"build", "check"} {
+	for _, args := range [][]string{{"build", "--source", src, "--dest", dest}, {"check", "--source", src}} {
+		cmd := args[0]
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		var out, errs bytes.Buffer
-		code := Run(ctx, []string{cmd, "--source", src, "--dest", dest}[:map[string]int{"build": 5, "check": 3}[cmd]], &out, &errs)
+		code := Run(ctx, args, &out, &errs)
 		if code != exitInterrupted {
 			t.Errorf("kb %s, interrupted: exit status %d, want %d\n%s%s", cmd, code, exitInterrupted, out.String(), errs.String())
 		}
