@@ -73,6 +73,9 @@ type Options struct {
 	git     *gitHistory
 	related *relatedMemo
 	scanned *scan
+	// oneShot marks a build of its own, not a session's: it keeps nothing
+	// for a next build (see Site.transient).
+	oneShot bool
 }
 
 // scan is what Scan found in the content folder, less site.yaml and the
@@ -209,6 +212,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 			Message: fmt.Sprintf("language %s has no strings file (%s/%s): its pages show the English strings", lang, cfg.ThemeDir, stringsFile(lang))})
 	}
 	md := newMarkdown(cfg.Markdown.UnsafeHTML, theme.ui)
+	read.transient = opts.oneShot && !opts.Check && theme.defaultLayouts
 	opts.Progress.start("reading", len(mdFiles))
 	loaded, ds := loadPages(ctx, contentFS, mdFiles, cfg, read, md, opts.Drafts, opts.Progress)
 	diags = append(diags, ds...)
@@ -222,7 +226,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if now.IsZero() {
 		now = time.Now()
 	}
-	site = &Site{md: md, reparser: newReparser(cfg.Markdown.UnsafeHTML, theme.ui), git: &gitHistory{git}, related: opts.related, scanned: scanned, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	site = &Site{md: md, reparser: newReparser(cfg.Markdown.UnsafeHTML, theme.ui), git: &gitHistory{git}, related: opts.related, scanned: scanned, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, transient: read.transient, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	if opts.reuse != nil && opts.theme != nil && opts.theme.defaultLayouts {
 		// The same theme and site.yaml, and the default theme's layouts:
 		// the sidebar's entries of pages whose title is the same are as
@@ -305,6 +309,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 // when it is not nil. The caller closes res.Site.
 func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo *renderMemo) (*Result, *Theme, error) {
 	start := time.Now()
+	opts.oneShot = record == nil
 	res := &Result{Phases: map[string]time.Duration{}}
 	if !opts.Check {
 		Recover(opts.Dest)
@@ -343,31 +348,29 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 	if record != nil {
 		w = &hashingWriter{w: stage, record: record}
 	}
-	// Bodies first: each page's syntax tree (several times the size of
-	// its HTML) is let go as soon as its body is rendered, before the
-	// index builder takes its share of memory.
-	site.renderBodies()
+	// Bodies first: each page's syntax tree kept from loading (several
+	// times the size of its HTML) is let go as soon as its body is
+	// rendered, before the index builder takes its share of memory. Pages
+	// that kept none are parsed again when rendered (renderPageBody).
+	if site.transient {
+		parallel(len(site.Pages), func(i int) {
+			if p := site.Pages[i]; p.doc != nil {
+				site.renderPageBody(p)
+			}
+		})
+	} else {
+		site.renderBodies()
+	}
 	// The search index is built while the pages render: both only read the
 	// site, and the index is mostly CPU while rendering waits on writes.
 	ictx, cancelIndex := context.WithCancel(ctx)
 	defer cancelIndex()
 	indexDone := make(chan error, 1)
 	var indexTime, staticTime time.Duration
-	// A build of its own (not a session's, which keeps the site for the
-	// next edit) lets go of each page's text once the index has it, and of
-	// its body once it is written: the static search export, which reads
-	// the index back, is the part of a large build that takes the most
-	// memory, and it runs after both.
-	oneShot := record == nil
 	go func() {
 		t := time.Now()
 		err := buildIndex(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage.Dir(), site)
 		indexTime = time.Since(t)
-		if oneShot {
-			for _, p := range site.Pages {
-				p.Text = ""
-			}
-		}
 		if err == nil && !opts.NoStaticSearch {
 			// Through stage, not w: a session's later rebuilds do not
 			// write it the way they write pages (see updateStatic).
@@ -381,11 +384,6 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 	pass := memo.pass(site, theme, nil, false)
 	written, rdiags, err := site.write(ctx, theme, w, pass)
 	res.Written, res.Rendered = written, written
-	if oneShot {
-		for _, p := range site.Pages {
-			p.Body, p.H1 = "", ""
-		}
-	}
 	res.Diagnostics = append(res.Diagnostics, rdiags...)
 	if err == nil && rdiags.Errors() > 0 {
 		err = ErrBuildFailed
@@ -432,7 +430,13 @@ func buildIndex(ctx context.Context, dir, tmp string, site *Site) (err error) {
 		urls[p] = site.searchURL(p)
 	}
 	slices.SortFunc(pages, func(a, b *Page) int { return strings.Compare(urls[a], urls[b]) })
-	return search.BuildFrom(ctx, dir, tmp, len(pages), func(i int) search.Doc { return site.searchDoc(pages[i]) })
+	return search.BuildFrom(ctx, dir, tmp, len(pages), func(i int) search.Doc {
+		d := site.searchDoc(pages[i])
+		if site.transient {
+			pages[i].Text = ""
+		}
+		return d
+	})
 }
 
 // collapseTemplateErrors reports a template error that breaks many pages
@@ -486,24 +490,29 @@ func (s *Site) SearchDocs() []search.Doc {
 // renderBodies renders every page's Markdown to HTML, concurrently. A page
 // whose body fails to render keeps no body and records why (bodyErrors).
 func (s *Site) renderBodies() {
-	parallel(len(s.Pages), func(i int) {
-		p := s.Pages[i]
-		if p.doc == nil && !s.parseAgain(p) {
-			return
-		}
-		var head, buf bytes.Buffer
-		p.H1, p.Body, p.renderErr = "", "", renderBody(s.md, p, &head, &buf)
-		if p.renderErr == nil {
-			p.H1, p.Body = trustedHTML(head.Bytes()), trustedHTML(buf.Bytes())
-		}
-		if p.pristine != nil {
-			p.bodyHrefs = p.hrefs()
-		}
-		p.doc, p.src = nil, nil
-		for _, l := range p.Links {
-			l.node, l.raw = nil, nil // they would keep the whole tree alive
-		}
-	})
+	parallel(len(s.Pages), func(i int) { s.renderPageBody(s.Pages[i]) })
+}
+
+// renderPageBody renders p's Markdown to HTML from its syntax tree, or
+// from its source parsed again (read again from the file when p let it go,
+// see Page.reread), and lets tree and source go: a page rendered already
+// has neither, and is left as it is.
+func (s *Site) renderPageBody(p *Page) {
+	if p.doc == nil && !s.parseAgain(p) {
+		return
+	}
+	var head, buf bytes.Buffer
+	p.H1, p.Body, p.renderErr = "", "", renderBody(s.md, p, &head, &buf)
+	if p.renderErr == nil {
+		p.H1, p.Body = trustedHTML(head.Bytes()), trustedHTML(buf.Bytes())
+	}
+	if p.pristine != nil {
+		p.bodyHrefs = p.hrefs()
+	}
+	p.doc, p.src = nil, nil
+	for _, l := range p.Links {
+		l.node, l.raw = nil, nil // they would keep the whole tree alive
+	}
 }
 
 // parseAgain parses p's source a second time, for rendering, with its
@@ -513,6 +522,15 @@ func (s *Site) renderBodies() {
 // size of their source, and a site's worth of them is most of a large
 // build's memory.
 func (s *Site) parseAgain(p *Page) bool {
+	if p.src == nil && p.reread {
+		p.reread = false
+		src, err := s.sourceAgain(p)
+		if err != nil {
+			p.renderErr = err
+			return false
+		}
+		p.src = src
+	}
 	if p.src == nil {
 		return false
 	}
@@ -533,6 +551,22 @@ func (s *Site) parseAgain(p *Page) bool {
 	}
 	p.doc = doc
 	return true
+}
+
+// sourceAgain reads p's source again, as loading made it (without a byte
+// order mark, Liquid tags done), for a page that let go of it once parsed
+// (Page.reread). A file that changed since is an error: its links and
+// headings were checked as they were.
+func (s *Site) sourceAgain(p *Page) ([]byte, error) {
+	src, err := fs.ReadFile(s.fsys, p.Path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read it again: %v", unwrapPathError(err))
+	}
+	src, _ = liquidPage(bytes.TrimPrefix(src, []byte("\uFEFF")), p, s.Config)
+	if hashBytes(src) != p.srcSum {
+		return nil, errors.New("the file changed while the site was built: build again")
+	}
+	return src, nil
 }
 
 // renderBody renders p's syntax tree into w, all but a level-1 heading it
@@ -597,11 +631,15 @@ type FileWriter = search.FileWriter
 
 // write renders every page and list and writes them, the static files,
 // the theme's assets and the other generated files through w: every file
-// of s.outputs. It writes nothing when a page's body failed to render.
+// of s.outputs. It writes nothing when a page's body failed to render,
+// unless the bodies are rendered with their pages (Site.transient): then
+// it reports them once all pages are written.
 func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *memoPass) (int, Diagnostics, error) {
-	s.renderBodies()
-	if ds := bodyErrors(s.Pages); len(ds) > 0 {
-		return 0, ds, nil
+	if !s.transient {
+		s.renderBodies()
+		if ds := bodyErrors(s.Pages); len(ds) > 0 {
+			return 0, ds, nil
+		}
 	}
 	outs := s.outs
 	s.outs = nil // the views are let go of once written
@@ -635,6 +673,10 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 			return
 		}
 		rendered.Add(1)
+		if s.transient && j.page != nil {
+			s.renderPageBody(j.page)
+			defer func() { j.page.Body, j.page.H1 = "", "" }()
+		}
 		data, err := theme.render(j.view.Layout, j.view, memo.sizeOf(j.out))
 		if err == nil {
 			memo.rendered(j, digest, data)
@@ -664,6 +706,14 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 	}
 	if err := ctx.Err(); err != nil {
 		return 0, diags, err
+	}
+	if s.transient {
+		// The pages no job showed are rendered too: their errors are
+		// the build's all the same.
+		s.renderBodies()
+		if ds := bodyErrors(s.Pages); len(ds) > 0 {
+			return 0, ds, nil
+		}
 	}
 	for _, o := range outs {
 		if o.data == nil {

@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"bytes"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -535,31 +536,83 @@ func TestBuild_TemplateErrorReportedOnce(t *testing.T) {
 // TestWrite_BodyRenderFailure: a page whose Markdown fails to render (here
 // its source no longer matches its syntax tree, so goldmark reads past the
 // end) is an error naming the page, and nothing of the site is written,
-// least of all the page with an empty body.
+// least of all the page with an empty body. When bodies are rendered with
+// their pages (a build of its own), the pages are written to the staging
+// folder the build then drops, and the error is the same.
 func TestWrite_BodyRenderFailure(t *testing.T) {
-	src := site(t, map[string]string{"README.md": "# Home\n\n[A](a.md)\n", "a.md": "# A\n\nA paragraph of some length.\n"})
-	s, theme, ds, err := Load(context.Background(), Options{Source: src, Now: testNow})
-	if err != nil || ds.Errors() > 0 {
-		t.Fatalf("load: %v\n%s", err, diagStrings(ds))
+	for _, onWrite := range []bool{false, true} {
+		t.Run(fmt.Sprintf("transient=%v", onWrite), func(t *testing.T) {
+			src := site(t, map[string]string{"README.md": "# Home\n\n[A](a.md)\n", "a.md": "# A\n\nA paragraph of some length.\n"})
+			s, theme, ds, err := Load(context.Background(), Options{Source: src, Now: testNow})
+			if err != nil || ds.Errors() > 0 {
+				t.Fatalf("load: %v\n%s", err, diagStrings(ds))
+			}
+			defer s.Close()
+			s.transient = onWrite
+			p := s.PageByPath("a.md")
+			p.doc = s.md.Parser().Parse(text.NewReader(p.src))
+			p.src = p.src[:3:3]
+			w := &diffWriter{}
+			n, ds, err := s.write(context.Background(), theme, w, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := diagStrings(ds)
+			if !strings.HasPrefix(got, "a.md: error: the Markdown could not be rendered: runtime error: slice bounds out of range") || ds.Errors() != 1 {
+				t.Errorf("diagnostics:\n%s", got)
+			}
+			if n != 0 || !onWrite && len(w.files) != 0 {
+				t.Errorf("%d pages, %d files written despite the failure", n, len(w.files))
+			}
+			if p.Body != "" {
+				t.Errorf("the failed page has a body: %q", p.Body)
+			}
+		})
 	}
-	defer s.Close()
-	p := s.PageByPath("a.md")
-	p.doc = s.md.Parser().Parse(text.NewReader(p.src))
-	p.src = p.src[:3:3]
-	w := &diffWriter{}
-	n, ds, err := s.write(context.Background(), theme, w, nil)
-	if err != nil {
-		t.Fatal(err)
+}
+
+// TestBuild_BodiesLetGoOnceWritten: a build of its own renders each body
+// with its page and keeps none of them once written, nor the pages' texts
+// once indexed; a theme with its own layouts (which may show any page's
+// body or text on another page) gets every body before the first page is
+// rendered, and keeps them and the texts.
+func TestBuild_BodiesLetGoOnceWritten(t *testing.T) {
+	files := map[string]string{
+		"README.md": "# Home\n\n[A](a.md) and [B](b.md)\n",
+		"a.md":      "# A\n\nAlpha words.\n",
+		"b.md":      "# B\n\nBeta words with a TODO placeholder.\n",
 	}
-	got := diagStrings(ds)
-	if !strings.HasPrefix(got, "a.md: error: the Markdown could not be rendered: runtime error: slice bounds out of range") || ds.Errors() != 1 {
-		t.Errorf("diagnostics:\n%s", got)
-	}
-	if n != 0 || len(w.files) != 0 {
-		t.Errorf("%d pages, %d files written despite the failure", n, len(w.files))
-	}
-	if p.Body != "" {
-		t.Errorf("the failed page has a body: %q", p.Body)
+	for _, own := range []bool{false, true} {
+		t.Run(fmt.Sprintf("own layouts=%v", own), func(t *testing.T) {
+			if own {
+				// The home page lists the bodies of the other pages.
+				files["theme/layouts/home.html"] = `{{range .Site.Pages}}<section>{{.Body}}</section><p>{{.Text}}</p>{{end}}`
+			}
+			src := site(t, files)
+			dest := filepath.Join(t.TempDir(), "public")
+			res, err := Build(context.Background(), Options{Source: src, Dest: dest, Now: testNow})
+			if err != nil {
+				t.Fatalf("%v\n%s", err, diagStrings(res.Diagnostics))
+			}
+			for _, p := range res.Site.Pages {
+				if kept := p.Body != ""; kept != own {
+					t.Errorf("%s: body kept: %v", p.Path, kept)
+				}
+				if kept := p.Text != ""; kept != own {
+					t.Errorf("%s: text kept: %v", p.Path, kept)
+				}
+			}
+			a, err := os.ReadFile(filepath.Join(dest, "a", "index.html"))
+			if err != nil || !strings.Contains(string(a), "Alpha words.") {
+				t.Errorf("a's page lacks its body: %v\n%s", err, a)
+			}
+			if own {
+				home, err := os.ReadFile(filepath.Join(dest, "index.html"))
+				if err != nil || !strings.Contains(string(home), "Alpha words.") || !strings.Contains(string(home), "Beta words") {
+					t.Errorf("home lacks the other pages' bodies: %v\n%s", err, home)
+				}
+			}
+		})
 	}
 }
 
@@ -765,5 +818,66 @@ func TestBuild_ManyPagesLinkSkippedFiles(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestBuild_SourceReadAgain: a build of its own lets go of each source once
+// parsed and reads it again to render it, as loading made it (byte order
+// mark dropped, Liquid tags done), so its pages are those of a build that
+// kept every source; a file changed in between is an error naming it, not
+// a page rendered from text that was never checked.
+func TestBuild_SourceReadAgain(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md":      "\uFEFF# Home\n\n[A](a.md) and [guide]({% link docs/guide.md %})\n",
+		"a.md":           "---\ntitle: A\n---\n\nAlpha {% comment %}hidden{% endcomment %}words, [home](README.md).\n\n{% raw %}{{ kept }}{% endraw %}\n",
+		"docs/guide.md":  "# Guide\n\nSteps.\n",
+		"docs/README.md": "# Docs\n\n[Guide](guide.md)\n",
+	})
+	load := func(oneShot bool) (*Site, *Theme) {
+		s, theme, ds, err := Load(context.Background(), Options{Source: src, Now: testNow, oneShot: oneShot})
+		if err != nil || ds.Errors() > 0 {
+			t.Fatalf("load: %v\n%s", err, diagStrings(ds))
+		}
+		t.Cleanup(s.Close)
+		return s, theme
+	}
+	write := func(s *Site, theme *Theme) (map[string][]byte, Diagnostics) {
+		w := &diffWriter{}
+		if _, ds, err := s.write(context.Background(), theme, w, nil); err != nil || ds.Errors() > 0 {
+			return w.files, ds
+		}
+		return w.files, nil
+	}
+	kept, keptTheme := load(false)
+	want, ds := write(kept, keptTheme)
+	if ds != nil {
+		t.Fatalf("build keeping the sources:\n%s", diagStrings(ds))
+	}
+	again, theme := load(true)
+	for _, p := range again.Pages {
+		if p.src != nil || !p.reread {
+			t.Errorf("%s: source kept after loading", p.Path)
+		}
+	}
+	got, ds := write(again, theme)
+	if ds != nil {
+		t.Fatalf("build reading the sources again:\n%s", diagStrings(ds))
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d files, want %d", len(got), len(want))
+	}
+	for name, data := range want {
+		if !bytes.Equal(got[name], data) {
+			t.Errorf("%s differs from the build that kept the sources", name)
+		}
+	}
+	if a := string(got["a/index.html"]); !strings.Contains(a, "Alpha words") || !strings.Contains(a, "{{ kept }}") {
+		t.Errorf("a's page:\n%s", a)
+	}
+
+	changed, theme := load(true)
+	writeFile(t, filepath.Join(src, "a.md"), "---\ntitle: A\n---\n\nAlpha words, [home](README.md), [gone](gone.md).\n")
+	if _, ds := write(changed, theme); diagStrings(ds) != "a.md: error: the Markdown could not be rendered: the file changed while the site was built: build again [source]\n" {
+		t.Errorf("diagnostics:\n%s", diagStrings(ds))
 	}
 }

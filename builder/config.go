@@ -47,6 +47,10 @@ type readOptions struct {
 	// did not change (see reuse.go).
 	keep  bool
 	reuse *reuser
+	// transient has each page let go of its source once parsed, unless
+	// it keeps its syntax tree: rendering reads it again (see
+	// Site.transient).
+	transient bool
 }
 
 // severity returns the severity configured for rule. In a preview,

@@ -329,6 +329,8 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 		p.doc = nil
 		if read.checkOnly {
 			p.src = nil
+		} else if read.transient {
+			p.src, p.srcSum, p.reread = nil, hashBytes(src), true
 		}
 		for _, l := range p.Links {
 			l.node, l.raw = nil, nil

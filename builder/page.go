@@ -82,7 +82,11 @@ type Page struct {
 	Related      []*Page
 	Prev, Next   *Page
 
-	src        []byte
+	src []byte
+	// reread is set on a page that let go of its source once parsed,
+	// whose hash is srcSum: rendering reads it again (Site.sourceAgain).
+	reread     bool
+	srcSum     uint64
 	doc        ast.Node
 	lowerTitle string // see titleKey
 	fmLines    map[string]int
