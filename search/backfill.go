@@ -155,7 +155,7 @@ func (s *tierSearcher) dense(ctx context.Context, r index.IndexReader, q query.Q
 	if err != nil {
 		return nil, err
 	}
-	e := &evaluator{ctx: ctx, r: r, total: total, n: len(s.ft.docs), ft: s.ft, lists: map[postingKey]*posting{}}
+	e := &evaluator{ctx: ctx, r: r, segs: newSegments(r), total: total, n: len(s.ft.docs), ft: s.ft, lists: map[postingKey]*posting{}}
 	defer e.release()
 	if err := e.prefetch(q); err != nil {
 		return nil, err

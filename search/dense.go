@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"kb/internal/workers"
 )
@@ -61,8 +62,9 @@ type postingKey struct{ field, term string }
 type evaluator struct {
 	ctx   context.Context
 	r     index.IndexReader
-	total uint64 // live documents, for the idf
-	n     int    // document numbers are below n
+	segs  *segments // r's, nil when r is not a snapshot of segments
+	total uint64    // live documents, for the idf
+	n     int       // document numbers are below n
 	ft    *facetTable
 	lists map[postingKey]*posting
 	// prefixes holds the terms of a field beginning with a prefix.
@@ -363,6 +365,9 @@ func (e *evaluator) postings(field, term string) (*posting, error) {
 
 // readPostings reads the postings list k, its arrays cut by a.
 func (e *evaluator) readPostings(ctx context.Context, k postingKey, a *slabber) (*posting, error) {
+	if e.segs != nil {
+		return e.segs.postings(ctx, k, e.n, a)
+	}
 	tfr, err := e.r.TermFieldReader(ctx, []byte(k.term), k.field, true, true, false)
 	if err != nil {
 		return nil, err
@@ -395,6 +400,83 @@ func (e *evaluator) readPostings(ctx context.Context, k postingKey, a *slabber) 
 	}
 	return p, nil
 }
+
+// postings reads k's postings list from every segment, as the search
+// library's term reader reads it (the pages deleted left out, the same
+// pages in the same order, the same frequencies and norms) but without
+// making a match of each posting: for a common word or prefix, that was a
+// third of reading its lists. Pages numbered n or above are left out (see
+// readPostings).
+func (ss *segments) postings(ctx context.Context, k postingKey, n int, a *slabber) (*posting, error) {
+	term := []byte(k.term)
+	lists := make([]segment.PostingsList, len(ss.segs))
+	p := &posting{}
+	for i, s := range ss.segs {
+		dict, err := s.Segment().Dictionary(k.field)
+		if err != nil {
+			return nil, err
+		}
+		if lists[i], err = dict.PostingsList(term, s.Deleted(), nil); err != nil {
+			return nil, err
+		}
+		p.df += lists[i].Count()
+	}
+	if p.df > 0 {
+		p.docs, p.w = a.cut(int(p.df))
+	}
+	read := 0
+	for i, l := range lists {
+		it := l.Iterator(true, true, false, nil)
+		for {
+			if read++; read&1023 == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			m, err := it.Next()
+			if err != nil {
+				return nil, err
+			}
+			if m == nil {
+				break
+			}
+			num := ss.offsets[i] + m.Number()
+			if num >= uint64(n) {
+				continue // not a live page of the facet table (cannot happen)
+			}
+			p.docs = append(p.docs, uint32(num))
+			p.w = append(p.w, postingWeight(m))
+		}
+	}
+	return p, nil
+}
+
+// postingWeight is m's weight as the term reader gives it to the scorer,
+// √frequency × norm, from tables for the frequencies and field lengths
+// most postings have: a square root and a division a posting were a
+// fifth of reading a long list.
+func postingWeight(m segment.Posting) float64 {
+	f := m.Frequency()
+	if nb, ok := m.(interface{ NormUint64() uint64 }); ok && f < uint64(len(sqrtTable)) {
+		if l := nb.NormUint64(); l < uint64(len(normTable)) {
+			return sqrtTable[f] * normTable[l]
+		}
+	}
+	return math.Sqrt(float64(f)) * m.Norm()
+}
+
+// sqrtTable holds √f, and normTable the norm of a field of length l, as
+// the segments compute it (zapx's Posting.Norm), for small f and l.
+var sqrtTable, normTable = func() (s, n []float64) {
+	s, n = make([]float64, 256), make([]float64, 8192)
+	for f := range s {
+		s[f] = math.Sqrt(float64(f))
+	}
+	for l := range n {
+		n[l] = float64(float32(1.0 / math.Sqrt(float64(l))))
+	}
+	return s, n
+}()
 
 // prefetch reads, on every processor, the postings lists the clauses of
 // q need, after expanding its prefix and fuzzy clauses into their terms:

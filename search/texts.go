@@ -15,26 +15,40 @@ import (
 // the pages it shows, otherwise has the search library copy every stored
 // field of each into a document of its own: most of the memory such a
 // search allocates.
-type segmentTexts struct {
+type segmentTexts struct{ segments }
+
+// segments are the segments of an index snapshot, which kb reads straight
+// where the search library's readers would copy what they read.
+type segments struct {
 	segs []*scorch.SegmentSnapshot
 	// offsets are the internal numbers of each segment's first page.
 	offsets []uint64
 }
 
-// newSegmentTexts returns a reader of r's texts, or nil when r is not a
-// snapshot of segments.
-func newSegmentTexts(r index.IndexReader) *segmentTexts {
+// newSegments returns r's segments, or nil when r is not a snapshot of
+// segments.
+func newSegments(r index.IndexReader) *segments {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil
 	}
-	st := &segmentTexts{segs: snap.Segments()}
+	ss := &segments{segs: snap.Segments()}
 	var running uint64
-	for _, s := range st.segs {
-		st.offsets = append(st.offsets, running)
+	for _, s := range ss.segs {
+		ss.offsets = append(ss.offsets, running)
 		running += s.Segment().Count() // the deleted pages' numbers included, as scorch counts
 	}
-	return st
+	return ss
+}
+
+// newSegmentTexts returns a reader of r's texts, or nil when r is not a
+// snapshot of segments.
+func newSegmentTexts(r index.IndexReader) *segmentTexts {
+	ss := newSegments(r)
+	if ss == nil {
+		return nil
+	}
+	return &segmentTexts{*ss}
 }
 
 // pageTexts are the texts of one page a phrase is looked for in, and its

@@ -19,30 +19,7 @@ import (
 // fields a result shows, with the stored document the search library
 // loads.
 func TestSegmentTexts(t *testing.T) {
-	doc := func(i int, v string) Doc {
-		return Doc{URL: fmt.Sprintf("/p%d/", i), Title: fmt.Sprintf("Page %d %s", i, v), Lang: []string{"en", "nl"}[i%2],
-			Kind: []string{"", "symptom", "meeting"}[i%3], Tags: []string{"a", "b", "c", v}[:i%5],
-			Summary: "Over de wekelijkse afstemming " + v, Body: strings.Repeat(fmt.Sprintf("Body of page %d, version %s. Łódź straße. ", i, v), 1+i%7)}
-	}
-	var docs []Doc
-	for i := range 40 {
-		docs = append(docs, doc(i, "one"))
-	}
-	ctx := context.Background()
-	ix, err := OpenForUpdate(indexOf(t, docs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	for round, v := range []string{"two", "three"} {
-		var batch []Doc
-		for i := round; i < 40; i += 3 {
-			batch = append(batch, doc(i, v))
-		}
-		if err := ix.Update(ctx, batch, []string{fmt.Sprintf("/p%d/", 5+round)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ix := updatedIndex(t)
 	r, err := openReader(ix.b)
 	if err != nil {
 		t.Fatal(err)
@@ -102,6 +79,89 @@ func TestSegmentTexts(t *testing.T) {
 	}
 	if seen != 38 {
 		t.Errorf("%d pages read, want 38", seen)
+	}
+}
+
+// updatedIndex returns an index of 40 pages (segmentDoc, version "one")
+// updated twice, a third of its pages replaced each time and a page
+// removed: several segments, with pages deleted in them.
+func updatedIndex(t *testing.T) *Index {
+	t.Helper()
+	var docs []Doc
+	for i := range 40 {
+		docs = append(docs, segmentDoc(i, "one"))
+	}
+	ix, err := OpenForUpdate(indexOf(t, docs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	for round, v := range []string{"two", "three"} {
+		var batch []Doc
+		for i := round; i < 40; i += 3 {
+			batch = append(batch, segmentDoc(i, v))
+		}
+		if err := ix.Update(context.Background(), batch, []string{fmt.Sprintf("/p%d/", 5+round)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ix
+}
+
+// segmentDoc is page i of updatedIndex in version v.
+func segmentDoc(i int, v string) Doc {
+	return Doc{URL: fmt.Sprintf("/p%d/", i), Title: fmt.Sprintf("Page %d %s", i, v), Lang: []string{"en", "nl"}[i%2],
+		Kind: []string{"", "symptom", "meeting"}[i%3], Tags: []string{"a", "b", "c", v}[:i%5],
+		Summary: "Over de wekelijkse afstemming " + v, Body: strings.Repeat(fmt.Sprintf("Body of page %d, version %s. Łódź straße. ", i, v), 1+i%7)}
+}
+
+// TestSegmentPostings_SameAsTermReader: the postings lists dense
+// evaluation reads straight from the segments of an updated index are the
+// search library's term reader's: for every term of every text field, the
+// same pages in the same order, the same weights, the same document
+// frequency; and nothing for a term no page holds.
+func TestSegmentPostings_SameAsTermReader(t *testing.T) {
+	ix := updatedIndex(t)
+	r, err := openReader(ix.b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ss := newSegments(r)
+	if ss == nil || len(ss.segs) < 2 {
+		t.Fatal("the index reader is not a snapshot of several segments")
+	}
+	const n = 1000
+	ctx := context.Background()
+	byReader := &evaluator{r: r, n: n} // no segments: the term reader
+	checked, deleted := 0, false
+	for _, f := range textFields {
+		terms, err := ix.Terms(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, term := range append(terms, "nowhere") {
+			k := postingKey{f, term}
+			var a, b slabber
+			want, err := byReader.readPostings(ctx, k, &a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ss.postings(ctx, k, n, &b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s %q: read from the segments %+v, by the term reader %+v", f, term, got, want)
+			}
+			if term == "one" && len(want.docs) < 40 {
+				deleted = true // pages of version one replaced
+			}
+			checked++
+		}
+	}
+	if checked < 100 || !deleted {
+		t.Errorf("%d terms compared (deleted pages among them: %v): the test needs more", checked, deleted)
 	}
 }
 
