@@ -5,6 +5,7 @@ package builder
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -74,9 +75,19 @@ type Options struct {
 	related *relatedMemo
 	scanned *scan
 	// oneShot marks a build of its own, not a session's: it keeps nothing
-	// for a next build (see Site.transient).
-	oneShot bool
+	// for a next build (see Site.transient). transientAt is the size of
+	// the Markdown from which such a build keeps no more than it needs
+	// (0: transientBytes).
+	oneShot     bool
+	transientAt int64
 }
+
+// transientBytes is the size of a site's Markdown from which a build of its
+// own lets go of sources, bodies and texts as soon as it can (see
+// Site.transient): about 11,000 pages of 6 kB. Below it they take little
+// memory, and keeping them saves reading the files again and a few
+// collections of the heap: a few percent of a small build's time.
+const transientBytes = 64 << 20
 
 // scan is what Scan found in the content folder, less site.yaml and the
 // theme when they are in it. A session's rebuild after edits that add or
@@ -212,7 +223,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 			Message: fmt.Sprintf("language %s has no strings file (%s/%s): its pages show the English strings", lang, cfg.ThemeDir, stringsFile(lang))})
 	}
 	md := newMarkdown(cfg.Markdown.UnsafeHTML, theme.ui)
-	read.transient = opts.oneShot && !opts.Check && theme.defaultLayouts
+	read.transient = opts.oneShot && !opts.Check && theme.defaultLayouts && markdownSize(mdFiles) >= cmp.Or(opts.transientAt, transientBytes)
 	opts.Progress.start("reading", len(mdFiles))
 	loaded, ds := loadPages(ctx, contentFS, mdFiles, cfg, read, md, opts.Drafts, opts.Progress)
 	diags = append(diags, ds...)
@@ -551,6 +562,15 @@ func (s *Site) parseAgain(p *Page) bool {
 	}
 	p.doc = doc
 	return true
+}
+
+// markdownSize is the size of files together.
+func markdownSize(files []SourceFile) int64 {
+	var n int64
+	for _, f := range files {
+		n += f.Size
+	}
+	return n
 }
 
 // sourceAgain reads p's source again, as loading made it (without a byte

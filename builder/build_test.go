@@ -571,34 +571,44 @@ func TestWrite_BodyRenderFailure(t *testing.T) {
 	}
 }
 
-// TestBuild_BodiesLetGoOnceWritten: a build of its own renders each body
-// with its page and keeps none of them once written, nor the pages' texts
-// once indexed; a theme with its own layouts (which may show any page's
-// body or text on another page) gets every body before the first page is
-// rendered, and keeps them and the texts.
+// TestBuild_BodiesLetGoOnceWritten: a build of its own of a large site
+// renders each body with its page and keeps none of them once written, nor
+// the pages' texts once indexed; a theme with its own layouts (which may
+// show any page's body or text on another page) gets every body before the
+// first page is rendered, and keeps them and the texts, as does a site
+// smaller than transientBytes. Here "large" is any size at all.
 func TestBuild_BodiesLetGoOnceWritten(t *testing.T) {
 	files := map[string]string{
 		"README.md": "# Home\n\n[A](a.md) and [B](b.md)\n",
 		"a.md":      "# A\n\nAlpha words.\n",
 		"b.md":      "# B\n\nBeta words with a TODO placeholder.\n",
 	}
-	for _, own := range []bool{false, true} {
-		t.Run(fmt.Sprintf("own layouts=%v", own), func(t *testing.T) {
-			if own {
+	for _, c := range []struct {
+		name   string
+		own    bool
+		large  int64
+		letsGo bool
+	}{
+		{"large", false, 1, true},
+		{"small", false, 0, false},
+		{"own layouts", true, 1, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.own {
 				// The home page lists the bodies of the other pages.
 				files["theme/layouts/home.html"] = `{{range .Site.Pages}}<section>{{.Body}}</section><p>{{.Text}}</p>{{end}}`
 			}
 			src := site(t, files)
 			dest := filepath.Join(t.TempDir(), "public")
-			res, err := Build(context.Background(), Options{Source: src, Dest: dest, Now: testNow})
+			res, err := Build(context.Background(), Options{Source: src, Dest: dest, Now: testNow, transientAt: c.large})
 			if err != nil {
 				t.Fatalf("%v\n%s", err, diagStrings(res.Diagnostics))
 			}
 			for _, p := range res.Site.Pages {
-				if kept := p.Body != ""; kept != own {
+				if kept := p.Body != ""; kept == c.letsGo {
 					t.Errorf("%s: body kept: %v", p.Path, kept)
 				}
-				if kept := p.Text != ""; kept != own {
+				if kept := p.Text != ""; kept == c.letsGo {
 					t.Errorf("%s: text kept: %v", p.Path, kept)
 				}
 			}
@@ -606,7 +616,7 @@ func TestBuild_BodiesLetGoOnceWritten(t *testing.T) {
 			if err != nil || !strings.Contains(string(a), "Alpha words.") {
 				t.Errorf("a's page lacks its body: %v\n%s", err, a)
 			}
-			if own {
+			if c.own {
 				home, err := os.ReadFile(filepath.Join(dest, "index.html"))
 				if err != nil || !strings.Contains(string(home), "Alpha words.") || !strings.Contains(string(home), "Beta words") {
 					t.Errorf("home lacks the other pages' bodies: %v\n%s", err, home)
@@ -834,7 +844,7 @@ func TestBuild_SourceReadAgain(t *testing.T) {
 		"docs/README.md": "# Docs\n\n[Guide](guide.md)\n",
 	})
 	load := func(oneShot bool) (*Site, *Theme) {
-		s, theme, ds, err := Load(context.Background(), Options{Source: src, Now: testNow, oneShot: oneShot})
+		s, theme, ds, err := Load(context.Background(), Options{Source: src, Now: testNow, oneShot: oneShot, transientAt: 1})
 		if err != nil || ds.Errors() > 0 {
 			t.Fatalf("load: %v\n%s", err, diagStrings(ds))
 		}
