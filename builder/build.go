@@ -75,7 +75,7 @@ type Options struct {
 	related *relatedMemo
 	scanned *scan
 	// oneShot marks a build of its own, not a session's: it keeps nothing
-	// for a next build (see Site.transient). transientAt is the size of
+	// for a next build (see readOptions.transient). transientAt is the size of
 	// the Markdown from which such a build keeps no more than it needs
 	// (0: transientBytes).
 	oneShot     bool
@@ -84,7 +84,7 @@ type Options struct {
 
 // transientBytes is the size of a site's Markdown from which a build of its
 // own lets go of sources, bodies and texts as soon as it can (see
-// Site.transient): about 11,000 pages of 6 kB. Below it they take little
+// readOptions.transient): about 11,000 pages of 6 kB. Below it they take little
 // memory, and keeping them saves reading the files again and a few
 // collections of the heap: a few percent of a small build's time.
 const transientBytes = 64 << 20
@@ -237,7 +237,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if now.IsZero() {
 		now = time.Now()
 	}
-	site = &Site{md: md, reparser: newReparser(cfg.Markdown.UnsafeHTML, theme.ui), git: &gitHistory{git}, related: opts.related, scanned: scanned, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, transient: read.transient, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	site = &Site{md: md, reparser: newReparser(cfg.Markdown.UnsafeHTML, theme.ui), git: &gitHistory{git}, related: opts.related, scanned: scanned, Config: cfg, read: read, Files: static, fsys: contentFS, contentDir: contentDir, root: closer, progress: opts.Progress, Now: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	if opts.reuse != nil && opts.theme != nil && opts.theme.defaultLayouts {
 		// The same theme and site.yaml, and the default theme's layouts:
 		// the sidebar's entries of pages whose title is the same are as
@@ -363,7 +363,7 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 	// times the size of its HTML) is let go as soon as its body is
 	// rendered, before the index builder takes its share of memory. Pages
 	// that kept none are parsed again when rendered (renderPageBody).
-	if site.transient {
+	if site.read.transient {
 		parallel(len(site.Pages), func(i int) {
 			if p := site.Pages[i]; p.doc != nil {
 				site.renderPageBody(p)
@@ -443,7 +443,7 @@ func buildIndex(ctx context.Context, dir, tmp string, site *Site) (err error) {
 	slices.SortFunc(pages, func(a, b *Page) int { return strings.Compare(urls[a], urls[b]) })
 	return search.BuildFrom(ctx, dir, tmp, len(pages), func(i int) search.Doc {
 		d := site.searchDoc(pages[i])
-		if site.transient {
+		if site.read.transient {
 			pages[i].Text = ""
 		}
 		return d
@@ -502,6 +502,13 @@ func (s *Site) SearchDocs() []search.Doc {
 // whose body fails to render keeps no body and records why (bodyErrors).
 func (s *Site) renderBodies() {
 	parallel(len(s.Pages), func(i int) { s.renderPageBody(s.Pages[i]) })
+}
+
+// renderRest renders the bodies not rendered yet and reports every page
+// whose body failed to render.
+func (s *Site) renderRest() Diagnostics {
+	s.renderBodies()
+	return bodyErrors(s.Pages)
 }
 
 // renderPageBody renders p's Markdown to HTML from its syntax tree, or
@@ -652,12 +659,11 @@ type FileWriter = search.FileWriter
 // write renders every page and list and writes them, the static files,
 // the theme's assets and the other generated files through w: every file
 // of s.outputs. It writes nothing when a page's body failed to render,
-// unless the bodies are rendered with their pages (Site.transient): then
+// unless the bodies are rendered with their pages (readOptions.transient): then
 // it reports them once all pages are written.
 func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *memoPass) (int, Diagnostics, error) {
-	if !s.transient {
-		s.renderBodies()
-		if ds := bodyErrors(s.Pages); len(ds) > 0 {
+	if !s.read.transient {
+		if ds := s.renderRest(); len(ds) > 0 {
 			return 0, ds, nil
 		}
 	}
@@ -693,7 +699,7 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 			return
 		}
 		rendered.Add(1)
-		if s.transient && j.page != nil {
+		if s.read.transient && j.page != nil {
 			s.renderPageBody(j.page)
 			defer func() { j.page.Body, j.page.H1 = "", "" }()
 		}
@@ -727,11 +733,10 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 	if err := ctx.Err(); err != nil {
 		return 0, diags, err
 	}
-	if s.transient {
+	if s.read.transient {
 		// The pages no job showed are rendered too: their errors are
 		// the build's all the same.
-		s.renderBodies()
-		if ds := bodyErrors(s.Pages); len(ds) > 0 {
+		if ds := s.renderRest(); len(ds) > 0 {
 			return 0, ds, nil
 		}
 	}

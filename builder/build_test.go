@@ -548,7 +548,7 @@ func TestWrite_BodyRenderFailure(t *testing.T) {
 				t.Fatalf("load: %v\n%s", err, diagStrings(ds))
 			}
 			defer s.Close()
-			s.transient = onWrite
+			s.read.transient = onWrite
 			p := s.PageByPath("a.md")
 			p.doc = s.md.Parser().Parse(text.NewReader(p.src))
 			p.src = p.src[:3:3]

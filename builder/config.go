@@ -47,9 +47,14 @@ type readOptions struct {
 	// did not change (see reuse.go).
 	keep  bool
 	reuse *reuser
-	// transient has each page let go of its source once parsed, unless
-	// it keeps its syntax tree: rendering reads it again (see
-	// Site.transient).
+	// transient is set for a build of its own of a large site (see
+	// transientBytes) with the default layouts, which show a page's body
+	// on its own page only and its text nowhere: pages let go of their
+	// sources once parsed, unless they keep their syntax tree (rendering
+	// reads them again, see Site.sourceAgain), write renders each body
+	// when it renders the page and lets it go once written, and the index
+	// lets go of each page's text once it has it, so that a site's worth
+	// of none of them is held at once.
 	transient bool
 }
 

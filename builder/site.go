@@ -93,15 +93,6 @@ type Site struct {
 	// them renders nothing but costs as much as a small rebuild.
 	outs    []output
 	scanned *scan // the content folder's files
-	// transient is set for a build of its own of a large site (see
-	// transientBytes) with the default layouts, which show a page's body on
-	// its own page only and its text nowhere:
-	// pages let go of their sources once parsed (rendering reads them
-	// again, see sourceAgain), write renders each body when it renders the
-	// page and lets it go once written, and the index lets go of each
-	// page's text once it has it, so that a site's worth of none of them
-	// is held at once.
-	transient bool
 }
 
 // Section is a folder of the content tree. Its URL and Title are those in
