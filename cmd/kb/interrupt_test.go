@@ -50,9 +50,6 @@ func TestBuild_InterruptedSaysSo(t *testing.T) {
 // either finished, or says it was interrupted, exits 130, reports no
 // content problem, leaves the last site in place and nothing beside it.
 func TestBuild_InterruptedBySignal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("signal test: skipped with -short")
-	}
 	src := t.TempDir()
 	for i := range 400 {
 		body := fmt.Sprintf("---\ntitle: Page %d\n---\n\n%s\n\n[next](p%d.md) and [back](p%d.md#page-%d)\n",
