@@ -322,7 +322,13 @@ func (e *evaluator) eval(q query.Query) (*vec, error) {
 
 func (e *evaluator) evalAll(qs []query.Query) ([]*vec, error) {
 	out := make([]*vec, 0, len(qs))
-	for _, c := range qs {
+	for i, c := range qs {
+		// A clause the same as an earlier one (a word whose stem is
+		// the same in both languages) shares its scores.
+		if j := sameLeaf(qs[:i], c); j >= 0 {
+			out = append(out, out[j])
+			continue
+		}
 		v, err := e.eval(c)
 		if err != nil {
 			e.putAll(out)
@@ -333,10 +339,31 @@ func (e *evaluator) evalAll(qs []query.Query) ([]*vec, error) {
 	return out, nil
 }
 
+// putAll puts each of vs, once however often it is listed.
 func (e *evaluator) putAll(vs []*vec) {
-	for _, v := range vs {
-		e.put(v)
+	for i, v := range vs {
+		if v != nil && !slices.Contains(vs[:i], v) {
+			e.put(v)
+		}
 	}
+}
+
+// sameLeaf returns the index of the term or prefix query of qs that
+// is the same as q, or -1.
+func sameLeaf(qs []query.Query, q query.Query) int {
+	switch x := q.(type) {
+	case *query.PrefixQuery:
+		return slices.IndexFunc(qs, func(o query.Query) bool {
+			y, ok := o.(*query.PrefixQuery)
+			return ok && y.FieldVal == x.FieldVal && y.Prefix == x.Prefix && y.Boost() == x.Boost()
+		})
+	case *query.TermQuery:
+		return slices.IndexFunc(qs, func(o query.Query) bool {
+			y, ok := o.(*query.TermQuery)
+			return ok && y.FieldVal == x.FieldVal && y.Term == x.Term && y.Boost() == x.Boost()
+		})
+	}
+	return -1
 }
 
 func dropNil(vs []*vec) []*vec {

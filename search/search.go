@@ -210,7 +210,7 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 		*f.dst = fc.result(f.field, facetSize[f.field])
 	}
 
-	hl := p.highlighter()
+	var bodies []string // each hit's body, highlighted once all are listed
 	show := func(f pageFields, id string, score float64, alsoIn []Translation) {
 		h := Hit{
 			URL:     strings.Clone(f.url),
@@ -228,9 +228,8 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 		if h.URL == "" {
 			h.URL = id
 		}
-		h.TitleHTML = hl.mark(h.Lang, h.Title)
-		h.Fragments = hl.fragments(h.Lang, f.body, h.Summary)
 		res.Hits = append(res.Hits, h)
+		bodies = append(bodies, strings.Clone(f.body))
 	}
 	if p.grouping {
 		var entries []entry
@@ -248,12 +247,39 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 			show(fieldsOf(d.Fields), d.ID, d.Score, nil)
 		}
 	}
-	if err := ctx.Err(); err != nil {
+	if err := p.highlight(ctx, res.Hits, bodies); err != nil {
 		return nil, err
 	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
 }
+
+// highlight marks the query's words in each hit's title and picks the
+// fragments of its body (bodies[i]) to show. The hits are shared out
+// among the processors, each with its own highlighter: scanning the
+// bodies is most of the time a query matching many pages takes once they
+// are ranked.
+func (p *plan) highlight(ctx context.Context, hits []Hit, bodies []string) error {
+	procs := min(runtime.GOMAXPROCS(0), max(1, (len(hits)+highlightShare-1)/highlightShare))
+	// The matchers are made here, as they read the plan, which is not
+	// safe to share; they are used on their own after.
+	hls := make([]*highlighter, procs)
+	for w := range hls {
+		hls[w] = newHighlighter(p)
+		for _, h := range hits {
+			hls[w].matcher(h.Lang)
+		}
+	}
+	return workers.Run(ctx, len(hits), procs, func(w, i int) error {
+		h := &hits[i]
+		h.TitleHTML = hls[w].mark(h.Lang, h.Title)
+		h.Fragments = hls[w].fragments(h.Lang, bodies[i], h.Summary)
+		return nil
+	})
+}
+
+// highlightShare is the fewest hits a worker highlights.
+const highlightShare = 4
 
 // phraseCandidates is how many of the best pages matching a query are
 // checked for its quoted phrases.
