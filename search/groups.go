@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"context"
+	"kb/internal/workers"
 	"slices"
 	"unsafe"
 
@@ -106,12 +107,13 @@ func langName(ft *facetTable, num uint64) string {
 }
 
 // groupedFields calls f with the stored fields of each page the entries
-// show, in order, but a page that is gone. The search already scored
-// them: no second search is needed. The fields are read straight from
-// the segments of searched, the snapshot the entries come from (see
-// segmentTexts), valid during the call; should the index have changed
-// in between, the pages are loaded by URL.
-func (p *plan) groupedFields(entries []entry, searched index.IndexReader, f func(i int, fs pageFields)) error {
+// show, but a page that is gone: f(w, i, fs) for entries[i], on procs
+// goroutines (w names the goroutine, as in workers.Run). The search
+// already scored them: no second search is needed. The fields are read
+// straight from the segments of searched, the snapshot the entries come
+// from (see segmentTexts), valid during the call; should the index have
+// changed in between, the pages are loaded by URL.
+func (p *plan) groupedFields(ctx context.Context, entries []entry, searched index.IndexReader, procs int, f func(w, i int, fs pageFields)) error {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -124,25 +126,25 @@ func (p *plan) groupedFields(entries []entry, searched index.IndexReader, f func
 	if r == searched {
 		seg = newSegmentTexts(r)
 	}
-	var buf []byte
-	for i, e := range entries {
+	bufs := make([][]byte, procs)
+	return workers.Run(ctx, len(entries), procs, func(w, i int) error {
 		if seg != nil {
-			fs, err := seg.fields(e.num, &buf)
+			fs, err := seg.fields(entries[i].num, &bufs[w])
 			if err != nil {
 				return err
 			}
-			f(i, fs)
-			continue
+			f(w, i, fs)
+			return nil
 		}
-		fields, err := loadFields(r, e.id, storedFields[:])
+		fields, err := loadFields(r, entries[i].id, storedFields[:])
 		if err != nil {
 			return err
 		}
 		if fields != nil {
-			f(i, fieldsOf(fields))
+			f(w, i, fieldsOf(fields))
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // loadFields reads the stored fields named of page id as bleve gives a

@@ -210,72 +210,84 @@ func Search(ctx context.Context, idx *Index, req Request) (res *Result, err erro
 		*f.dst = fc.result(f.field, facetSize[f.field])
 	}
 
-	var bodies []string // each hit's body, highlighted once all are listed
-	show := func(f pageFields, id string, score float64, alsoIn []Translation) {
-		h := Hit{
-			URL:     strings.Clone(f.url),
-			Title:   strings.Clone(f.title),
-			Kind:    strings.Clone(f.kind),
-			Lang:    strings.Clone(f.lang),
-			Tags:    make([]string, len(f.tags)),
-			Summary: strings.Clone(f.summary),
-			Score:   score,
-			AlsoIn:  alsoIn,
-		}
-		for i, t := range f.tags {
-			h.Tags[i] = strings.Clone(t)
-		}
-		if h.URL == "" {
-			h.URL = id
-		}
-		res.Hits = append(res.Hits, h)
-		bodies = append(bodies, strings.Clone(f.body))
-	}
 	if p.grouping {
 		var entries []entry
 		entries, res.Total = p.groupEntries(sr, fc)
 		entries = entries[min(req.Offset, len(entries)):]
 		p.grouping = false
-		err := p.groupedFields(entries, searched, func(i int, f pageFields) {
-			show(f, entries[i].id, entries[i].score, entries[i].alsoIn)
+		hl := p.highlighters(len(entries))
+		hits := make([]Hit, len(entries))
+		found := make([]bool, len(entries))
+		err := p.groupedFields(ctx, entries, searched, len(hl), func(w, i int, f pageFields) {
+			e := entries[i]
+			hits[i], found[i] = hl[w].hit(f, e.id, e.score, e.alsoIn), true
 		})
 		if err != nil {
 			return nil, err
 		}
+		for i, h := range hits {
+			if found[i] {
+				res.Hits = append(res.Hits, h)
+			}
+		}
 	} else {
-		for _, d := range sr.Hits {
-			show(fieldsOf(d.Fields), d.ID, d.Score, nil)
+		hl := p.highlighters(len(sr.Hits))
+		res.Hits = make([]Hit, len(sr.Hits))
+		err := workers.Run(ctx, len(sr.Hits), len(hl), func(w, i int) error {
+			d := sr.Hits[i]
+			res.Hits[i] = hl[w].hit(fieldsOf(d.Fields), d.ID, d.Score, nil)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
-	if err := p.highlight(ctx, res.Hits, bodies); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
 }
 
-// highlight marks the query's words in each hit's title and picks the
-// fragments of its body (bodies[i]) to show. The hits are shared out
-// among the processors, each with its own highlighter: scanning the
-// bodies is most of the time a query matching many pages takes once they
-// are ranked.
-func (p *plan) highlight(ctx context.Context, hits []Hit, bodies []string) error {
-	procs := min(runtime.GOMAXPROCS(0), max(1, (len(hits)+highlightShare-1)/highlightShare))
-	// The matchers are made here, as they read the plan, which is not
-	// safe to share; they are used on their own after.
+// highlighters returns the highlighters of the goroutines that make n
+// hits (see hit): the hits are shared out among the processors, as
+// reading a page's fields and scanning its body for the fragments to show
+// is most of the time a query matching many pages takes once they are
+// ranked. They make their matchers one at a time, as they read the plan.
+func (p *plan) highlighters(n int) []*highlighter {
+	procs := min(runtime.GOMAXPROCS(0), max(1, (n+highlightShare-1)/highlightShare))
 	hls := make([]*highlighter, procs)
+	mu := &sync.Mutex{}
 	for w := range hls {
 		hls[w] = newHighlighter(p)
-		for _, h := range hits {
-			hls[w].matcher(h.Lang)
-		}
+		hls[w].mu = mu
 	}
-	return workers.Run(ctx, len(hits), procs, func(w, i int) error {
-		h := &hits[i]
-		h.TitleHTML = hls[w].mark(h.Lang, h.Title)
-		h.Fragments = hls[w].fragments(h.Lang, bodies[i], h.Summary)
-		return nil
-	})
+	return hls
+}
+
+// hit returns the hit showing page id, of fields f: its fields copied (f
+// may be read from a buffer used again), its title and fragments of its
+// body highlighted.
+func (h *highlighter) hit(f pageFields, id string, score float64, alsoIn []Translation) Hit {
+	out := Hit{
+		URL:     strings.Clone(f.url),
+		Title:   strings.Clone(f.title),
+		Kind:    strings.Clone(f.kind),
+		Lang:    strings.Clone(f.lang),
+		Tags:    make([]string, len(f.tags)),
+		Summary: strings.Clone(f.summary),
+		Score:   score,
+		AlsoIn:  alsoIn,
+	}
+	for i, t := range f.tags {
+		out.Tags[i] = strings.Clone(t)
+	}
+	if out.URL == "" {
+		out.URL = id
+	}
+	out.TitleHTML = h.mark(out.Lang, out.Title)
+	out.Fragments = h.fragments(out.Lang, f.body, out.Summary)
+	return out
 }
 
 // highlightShare is the fewest hits a worker highlights.

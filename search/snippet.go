@@ -3,6 +3,7 @@ package search
 import (
 	"html"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,6 +29,9 @@ const (
 type highlighter struct {
 	p     *plan
 	langs map[string]*matcher
+	// mu, when set, is held while a matcher is made: highlighters of
+	// several goroutines share their plan.
+	mu *sync.Mutex
 }
 
 // matcher holds what one language's analysis of the query looks for.
@@ -75,6 +79,10 @@ func (h *highlighter) matcher(lang string) *matcher {
 	key := langKey(lang)
 	if m := h.langs[key]; m != nil {
 		return m
+	}
+	if h.mu != nil {
+		h.mu.Lock()
+		defer h.mu.Unlock()
 	}
 	p := h.p
 	m := &matcher{an: p.an[key], stems: map[string]int{}, starts: map[string]bool{}, first: map[rune]bool{}, cache: map[string]string{}, pgroup: -1}

@@ -231,9 +231,9 @@ func TestGroupedFields_SegmentsOrURLs(t *testing.T) {
 		entries = append(entries, e)
 	}
 	read := func(searched index.IndexReader) []string {
-		var out []string
-		err := p.groupedFields(entries[:len(docs)], searched, func(i int, f pageFields) {
-			out = append(out, fmt.Sprintf("%d %q %q %q %q %q %q %q", i, f.url, f.title, f.summary, f.body, f.kind, f.lang, f.tags))
+		out := make([]string, len(docs))
+		err := p.groupedFields(context.Background(), entries[:len(docs)], searched, 2, func(_, i int, f pageFields) {
+			out[i] = fmt.Sprintf("%d %q %q %q %q %q %q %q", i, f.url, f.title, f.summary, f.body, f.kind, f.lang, f.tags)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -245,7 +245,7 @@ func TestGroupedFields_SegmentsOrURLs(t *testing.T) {
 		t.Errorf("from the segments:\n%s\nby URL:\n%s", strings.Join(segs, "\n"), strings.Join(urls, "\n"))
 	}
 	n := 0
-	if err := p.groupedFields(entries[len(docs):], nil, func(int, pageFields) { n++ }); err != nil || n != 0 {
+	if err := p.groupedFields(context.Background(), entries[len(docs):], nil, 1, func(int, int, pageFields) { n++ }); err != nil || n != 0 {
 		t.Errorf("a page gone: %d fields, %v", n, err)
 	}
 }
