@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"kb/internal/beneath"
 	"kb/internal/layout"
 )
 
@@ -22,11 +23,12 @@ type Staging struct {
 	// layout.OutputMarker: it is moved aside (see CheckDest), never deleted.
 	Force bool
 
-	dir  string
-	dest string
-	root *os.Root
-	lock *os.File // the parent folder, locked (shared) until Commit or Abort
-	dirs sync.Map // folders already created
+	dir   string
+	dest  string
+	root  *os.Root
+	files *beneath.Folder // root's, for writing files
+	lock  *os.File        // the parent folder, locked (shared) until Commit or Abort
+	dirs  sync.Map        // folders already created
 }
 
 // Names of the folders a build makes next to the output folder: the
@@ -77,7 +79,7 @@ func NewStaging(dest string) (*Staging, error) {
 		_ = lock.Close()
 		return nil, err
 	}
-	return &Staging{dir: dir, dest: dest, root: root, lock: lock}, nil
+	return &Staging{dir: dir, dest: dest, root: root, files: beneath.New(root), lock: lock}, nil
 }
 
 // removeStale removes the staging and old-output folders that builds
@@ -123,15 +125,28 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 	if !isSafeOutPath(name) {
 		return fmt.Errorf("refusing to write %q: not a path inside the output folder", name)
 	}
-	if dir := path.Dir(name); dir != "." {
-		if _, done := s.dirs.Load(dir); !done {
-			if err := s.root.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			s.dirs.Store(dir, true)
-		}
+	if err := s.mkdirAll(path.Dir(name)); err != nil {
+		return err
 	}
-	return s.root.WriteFile(name, data, 0o644)
+	return s.files.WriteFile(name, data, 0o644)
+}
+
+// mkdirAll makes the folder dir and those above it, each once.
+func (s *Staging) mkdirAll(dir string) error {
+	if dir == "." {
+		return nil
+	}
+	if _, done := s.dirs.Load(dir); done {
+		return nil
+	}
+	if err := s.mkdirAll(path.Dir(dir)); err != nil {
+		return err
+	}
+	if err := s.files.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	s.dirs.Store(dir, true)
+	return nil
 }
 
 func isSafeOutPath(name string) bool {
@@ -148,6 +163,7 @@ func isSafeOutPath(name string) bool {
 
 // Abort removes the staging folder; the published output is untouched.
 func (s *Staging) Abort() {
+	_ = s.files.Close()
 	_ = s.root.Close()
 	_ = os.RemoveAll(s.dir)
 	_ = s.lock.Close()
@@ -162,6 +178,7 @@ func (s *Staging) Abort() {
 // (0755 and 0644 less the umask), the search index's included.
 func (s *Staging) Commit() error {
 	defer s.lock.Close() // last, once the old output is gone
+	_ = s.files.Close()
 	_ = s.root.Close()
 	if err := publicModes(s.dir); err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sync"
 
+	"kb/internal/beneath"
 	"kb/internal/layout"
 	"kb/internal/workers"
 	"kb/search"
@@ -25,7 +26,7 @@ import (
 // once all of them and the index update have succeeded are they renamed
 // into place, each rename atomic.
 func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, docs []search.Doc, hashes map[string]uint64, all bool) error {
-	root, err := os.OpenRoot(s.opts.Dest)
+	root, err := openOut(s.opts.Dest)
 	if err != nil {
 		return err
 	}
@@ -37,9 +38,9 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 			if tmp == "" {
 				continue
 			}
-			_ = root.Remove(tmp)
+			_ = root.root.Remove(tmp)
 			for dir := path.Dir(tmp); dir != "."; dir = path.Dir(dir) {
-				if root.Remove(dir) != nil { // not empty: it was there before
+				if root.root.Remove(dir) != nil { // not empty: it was there before
 					break
 				}
 			}
@@ -72,7 +73,7 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 	// if the build is cancelled meanwhile.
 	renamed := make([]bool, len(names))
 	err = workers.Run(context.Background(), len(names), 0, func(_, i int) error {
-		if err := root.Rename(temps[i], names[i]); err != nil {
+		if err := root.files.Rename(temps[i], names[i]); err != nil {
 			return fmt.Errorf("writing %s: %w", names[i], err)
 		}
 		renamed[i] = true
@@ -88,12 +89,12 @@ func (s *Session) commit(ctx context.Context, w *diffWriter, removed []string, d
 		return err
 	}
 	for _, name := range removed {
-		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := root.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		delete(s.out, name)
 		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
-			if root.Remove(dir) != nil {
+			if root.root.Remove(dir) != nil {
 				break
 			}
 		}
@@ -224,15 +225,35 @@ func (s *Session) siteDocs(site *Site) (docs []search.Doc, hashes map[string]uin
 // docSeed seeds docHashes: the hashes are compared within one process.
 var docSeed = maphash.MakeSeed()
 
+// outDir is the published output folder, open for writing: no name
+// leads out of it (see beneath).
+type outDir struct {
+	root  *os.Root
+	files *beneath.Folder
+}
+
+func openOut(dir string) (*outDir, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &outDir{root: root, files: beneath.New(root)}, nil
+}
+
+func (o *outDir) Close() error {
+	_ = o.files.Close()
+	return o.root.Close()
+}
+
 // atomicWrite replaces one file through a temporary file and a rename, so
 // readers see the old bytes or the new, never a mix.
-func atomicWrite(root *os.Root, name string, data []byte) error {
-	tmp, err := writeTemp(root, name, data)
+func atomicWrite(out *outDir, name string, data []byte) error {
+	tmp, err := writeTemp(out, name, data)
 	if err != nil {
 		return err
 	}
-	if err := root.Rename(tmp, name); err != nil {
-		_ = root.Remove(tmp)
+	if err := out.files.Rename(tmp, name); err != nil {
+		_ = out.root.Remove(tmp)
 		return err
 	}
 	return nil
@@ -241,21 +262,21 @@ func atomicWrite(root *os.Root, name string, data []byte) error {
 // writeTemp writes data to a temporary file beside name (creating its
 // folders) and returns the temporary file's name; on error nothing of it
 // is left.
-func writeTemp(root *os.Root, name string, data []byte) (string, error) {
+func writeTemp(out *outDir, name string, data []byte) (string, error) {
 	if !isSafeOutPath(name) {
 		return "", fmt.Errorf("refusing to write %q: not a path inside the output folder", name)
 	}
 	tmp := path.Join(path.Dir(name), ".kb-tmp-"+path.Base(name))
-	err := root.WriteFile(tmp, data, 0o644)
+	err := out.files.WriteFile(tmp, data, 0o644)
 	if errors.Is(err, fs.ErrNotExist) && path.Dir(name) != "." {
 		// A new page's folder: made only when needed, as it rarely is.
-		if err := root.MkdirAll(path.Dir(name), 0o755); err != nil {
+		if err := out.root.MkdirAll(path.Dir(name), 0o755); err != nil {
 			return "", err
 		}
-		err = root.WriteFile(tmp, data, 0o644)
+		err = out.files.WriteFile(tmp, data, 0o644)
 	}
 	if err != nil {
-		_ = root.Remove(tmp)
+		_ = out.root.Remove(tmp)
 		return "", err
 	}
 	return tmp, nil

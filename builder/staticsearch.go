@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"path"
 	"time"
 
@@ -34,7 +33,7 @@ func (s *Session) loadStatic(ctx context.Context) error {
 		return nil
 	}
 	if s.staticStale {
-		root, err := os.OpenRoot(s.opts.Dest)
+		root, err := openOut(s.opts.Dest)
 		if err != nil {
 			return err
 		}
@@ -68,7 +67,7 @@ func (s *Session) updateStatic(ctx context.Context, changed []search.Doc, remove
 	if s.static == nil {
 		return errors.New("static search: the bundle's state was not loaded")
 	}
-	root, err := os.OpenRoot(s.opts.Dest)
+	root, err := openOut(s.opts.Dest)
 	if err != nil {
 		return err
 	}
@@ -80,17 +79,17 @@ func (s *Session) updateStatic(ctx context.Context, changed []search.Doc, remove
 	}
 	for _, name := range up.Stale {
 		name = path.Join(layout.StaticSearchDir, name)
-		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := root.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 	}
 	return nil
 }
 
-// rootWriter writes each file atomically inside root.
-type rootWriter struct{ root *os.Root }
+// rootWriter writes each file atomically inside the output folder.
+type rootWriter struct{ out *outDir }
 
 // WriteFile implements search.FileWriter.
 func (w rootWriter) WriteFile(name string, data []byte) error {
-	return atomicWrite(w.root, name, data)
+	return atomicWrite(w.out, name, data)
 }
