@@ -561,6 +561,47 @@ func TestBuild_NotFoundPerLanguage(t *testing.T) {
 	want(t, "one language's 404 next steps", links(first(htmlFile(t, dest, "404.html"), is("ul", "next-steps"))), []string{"Go to the home page → /", "Search → /search/"})
 }
 
+// TestBuild_OwnerPages: the owners page links to a page per owner, which
+// lists that owner's pages in its language, then those in another; a
+// playbook's owner links to that page. Names that make the same slug are
+// one owner, named as the first page names it; a name with no letter or
+// digit still has a page.
+func TestBuild_OwnerPages(t *testing.T) {
+	files := langFixture()
+	owned := func(name, owner string) {
+		files[name] = strings.Replace(files[name], "kind: symptom\n", "kind: symptom\nowner: "+owner+"\n", 1)
+	}
+	owned("content/symptoms/blame.md", "IT Service Desk")
+	owned("content/symptoms/overload.md", "it service-desk")
+	owned("content/symptoms/wantrouwen.md", "IT Service Desk")
+	owned("content/symptoms/silos.md", `"???"`)
+	_, dest := mustBuild(t, site(t, files))
+
+	want(t, "the owners", links(first(htmlFile(t, dest, "owners/index.html"), is("ul", "owner-index"))), []string{
+		"??? → /kb" + OwnerPath("???"),
+		"IT Service Desk → /kb/owners/it-service-desk/",
+	})
+	want(t, "the Dutch owners", links(first(htmlFile(t, dest, "nl/owners/index.html"), is("ul", "owner-index"))), []string{
+		"IT Service Desk → /kb/nl/owners/it-service-desk/",
+	})
+	want(t, "IT Service Desk's page", cards(htmlFile(t, dest, "owners/it-service-desk/index.html")), []string{"Blame", "Overload", "Wantrouwen [nl]"})
+	want(t, "IT Service Desk's Dutch page", cards(htmlFile(t, dest, "nl/owners/it-service-desk/index.html")), []string{"Wantrouwen", "Blame [en]"})
+	want(t, "???'s page", cards(htmlFile(t, dest, strings.TrimPrefix(OwnerPath("???"), "/")+"index.html")), []string{"Silos"})
+	// The page's owner, as the page names it, in its facts and at its foot.
+	for page, owner := range map[string]string{
+		"symptoms/overload/index.html":      "it service-desk → /kb/owners/it-service-desk/",
+		"nl/symptoms/wantrouwen/index.html": "IT Service Desk → /kb/nl/owners/it-service-desk/",
+	} {
+		var got []string
+		for _, l := range links(first(htmlFile(t, dest, page), is("main", ""))) {
+			if strings.Contains(l, "/owners/") {
+				got = append(got, l)
+			}
+		}
+		want(t, page+"'s owner", got, []string{owner, owner})
+	}
+}
+
 // TestBuild_CountOfOne: a count of one reads "1 playbook" (Dutch "1
 // draaiboek", "1 page" on a site without kinds), not "1 playbooks", on the
 // home page's kind cards, a list's count and the owners page; two are
@@ -584,7 +625,9 @@ func TestBuild_CountOfOne(t *testing.T) {
 		}
 		return nil
 	}
-	want(t, "owners", counts("owners/index.html", "count"), []string{"1", "2", "1 playbook", "2 playbooks"})
+	want(t, "owners", counts("owners/index.html", "count"), []string{"1 playbook", "2 playbooks"})
+	want(t, "the owner it", listCount("owners/it/index.html"), []string{"2 playbooks"})
+	want(t, "the owner hr", listCount("owners/hr/index.html"), []string{"1 playbook"})
 	want(t, "the tag trust in Dutch", listCount("nl/tags/trust/index.html"), []string{"1 draaiboek"})
 	want(t, "the tag trust", listCount("tags/trust/index.html"), []string{"0 playbooks"})
 

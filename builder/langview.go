@@ -102,17 +102,26 @@ func (v *View) TagCounts() []Group {
 }
 
 // OwnerGroups lists the owners of pages in the view's language, each with
-// those pages (Count of them), then their pages only in another language.
+// the URL of its page and how many of its pages are in that language.
 func (v *View) OwnerGroups() []Group {
 	var out []Group
 	for _, o := range v.Site.Owners {
-		native, others := v.Site.byLanguage(o.Pages, v.Lang)
-		if len(native) > 0 {
-			out = append(out, Group{Title: o.Name, ID: GitHubSlug(o.Name), Pages: append(native, others...), Count: len(native)})
+		n := 0
+		for _, p := range o.Pages {
+			if p.Lang == v.Lang {
+				n++
+			}
+		}
+		if n > 0 {
+			out = append(out, Group{Title: o.Name, URL: v.Site.Config.LangURL(v.Lang, o.URL), Count: n})
 		}
 	}
 	return out
 }
+
+// OwnerURL is the URL of the page of owner name in the view's language,
+// relative to the page shown (see Rel).
+func (v *View) OwnerURL(name string) string { return v.LangRel(OwnerPath(name)) }
 
 // FeedTitle is the title of the feed of the view's language, which its
 // pages link to.

@@ -134,6 +134,17 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		v.Crumbs = []Crumb{home[0], {Title: tags, URL: at("/tags/")}}
 		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's page of the tag " + t.Name)}})
 	}
+	// A page per owner, listed on the owners page.
+	if theme.HasLayout("owners") {
+		owners := theme.ui.text(lang, "owners")
+		for _, o := range s.Owners {
+			v := view("list", at(o.URL), o.Name, lang)
+			v.Term, v.base = o, o.URL
+			v.List, v.Others = s.byLanguage(o.Pages, lang)
+			v.Crumbs = []Crumb{home[0], {Title: owners, URL: at("/owners/")}}
+			jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's page of the owner " + o.Name)}})
+		}
+	}
 	// The owners and review pages only when some page has an owner or a
 	// review date: nothing links to them otherwise.
 	for _, special := range []struct {
@@ -284,6 +295,9 @@ func (s *Site) sitemap() []byte {
 		}
 		for _, t := range s.Tags {
 			add(at(t.URL), time.Time{})
+		}
+		for _, o := range s.Owners {
+			add(at(o.URL), time.Time{})
 		}
 	}
 	slices.SortFunc(urls, func(a, b entry) int { return strings.Compare(a.Loc, b.Loc) })

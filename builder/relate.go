@@ -2,6 +2,8 @@ package builder
 
 import (
 	"cmp"
+	"fmt"
+	"hash/crc32"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -139,7 +141,8 @@ func checkUnknownTags(s *Site, ds *Diagnostics) {
 }
 
 // terms returns the site's tags and owners, sorted, each with its pages in
-// the site's order.
+// the site's order. Owners whose names make the same slug ("IT", "it")
+// are one, named as the first of their pages names it.
 func (s *Site) terms() (tags, owners []*Term) {
 	byTag := map[string]*Term{}
 	byOwner := map[string]*Term{}
@@ -148,10 +151,27 @@ func (s *Site) terms() (tags, owners []*Term) {
 			term(byTag, t, "/tags/"+Slug(t)+"/").Pages = append(byTag[t].Pages, p)
 		}
 		if p.Owner != "" {
-			term(byOwner, p.Owner, "/owners/#"+Slug(p.Owner)).Pages = append(byOwner[p.Owner].Pages, p)
+			u := OwnerPath(p.Owner)
+			t := byOwner[u]
+			if t == nil {
+				t = &Term{Name: p.Owner, URL: u}
+				byOwner[u] = t
+			}
+			t.Pages = append(t.Pages, p)
 		}
 	}
 	return sortedTerms(byTag), sortedTerms(byOwner)
+}
+
+// OwnerPath is the path of the page listing the pages of owner name,
+// without base path or language: /owners/ and the name's slug (or, for a
+// name with no letter or digit, a hash of it).
+func OwnerPath(name string) string {
+	slug := Slug(name)
+	if slug == "" {
+		slug = fmt.Sprintf("owner-%08x", crc32.ChecksumIEEE([]byte(name)))
+	}
+	return "/owners/" + slug + "/"
 }
 
 // maxRelated is how many related pages a playbook lists.

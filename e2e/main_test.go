@@ -276,16 +276,18 @@ func pageTypes(t *testing.T) []pageType {
 		}
 	}
 	sec := site.Section("symptoms")
-	if sec == nil || guide == nil || len(site.Tags) == 0 {
-		t.Fatal("the example site lacks a symptoms section, a guide page or tags")
+	if sec == nil || guide == nil || len(site.Tags) == 0 || len(site.Owners) == 0 {
+		t.Fatal("the example site lacks a symptoms section, a guide page, tags or owners")
 	}
 	tag := slices.MaxFunc(site.Tags, func(a, b *builder.Term) int { return len(a.Pages) - len(b.Pages) })
+	owner := slices.MaxFunc(site.Owners, func(a, b *builder.Term) int { return len(a.Pages) - len(b.Pages) })
 	types = append(types,
 		pageType{name: "section", path: sec.URL, page: sec.Index},
 		pageType{name: "kind", path: "/kinds/symptom/"},
 		pageType{name: "tag", path: tag.URL},
 		pageType{name: "tags", path: "/tags/"},
 		pageType{name: "owners", path: "/owners/"},
+		pageType{name: "owner", path: owner.URL},
 		pageType{name: "review", path: "/review/"},
 		pageType{name: "home-nl", path: "/nl/", page: site.PageByURL("/nl/")},
 		pageType{name: "section-nl", path: "/nl/guides/"},

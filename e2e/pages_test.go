@@ -93,7 +93,7 @@ func TestPageTypes(t *testing.T) {
 				checkPage(t, pt, p, f)
 			}
 			switch pt.name {
-			case "kind", "tag", "section", "section-nl", "owners":
+			case "kind", "tag", "section", "section-nl", "owner":
 				if f.Cards == 0 {
 					t.Error("list page shows no cards")
 				}
