@@ -85,9 +85,17 @@ func (v *View) Subsections() []SectionLink {
 
 // TagCounts lists the tags that pages in the view's language carry, each
 // linked to its page in that language with the number of those pages.
-func (v *View) TagCounts() []Group {
+func (v *View) TagCounts() []Group { return v.termCounts(v.Site.Tags) }
+
+// OwnerGroups lists the owners of pages in the view's language, each with
+// the URL of its page and how many of its pages are in that language.
+func (v *View) OwnerGroups() []Group { return v.termCounts(v.Site.Owners) }
+
+// termCounts lists the terms some page in the view's language carries,
+// each with its URL in that language and the number of those pages.
+func (v *View) termCounts(terms []*Term) []Group {
 	var out []Group
-	for _, t := range v.Site.Tags {
+	for _, t := range terms {
 		n := 0
 		for _, p := range t.Pages {
 			if p.Lang == v.Lang {
@@ -96,24 +104,6 @@ func (v *View) TagCounts() []Group {
 		}
 		if n > 0 {
 			out = append(out, Group{Title: t.Name, URL: v.Site.Config.LangURL(v.Lang, t.URL), Count: n})
-		}
-	}
-	return out
-}
-
-// OwnerGroups lists the owners of pages in the view's language, each with
-// the URL of its page and how many of its pages are in that language.
-func (v *View) OwnerGroups() []Group {
-	var out []Group
-	for _, o := range v.Site.Owners {
-		n := 0
-		for _, p := range o.Pages {
-			if p.Lang == v.Lang {
-				n++
-			}
-		}
-		if n > 0 {
-			out = append(out, Group{Title: o.Name, URL: v.Site.Config.LangURL(v.Lang, o.URL), Count: n})
 		}
 	}
 	return out
