@@ -319,6 +319,9 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 	p.doc = doc
 	p.Headings = info.headings
 	p.Links = info.links
+	for _, l := range p.Links {
+		l.ref = parseRef(p.Path, l.Dest)
+	}
 	if !read.checkOnly {
 		p.Text = docText(doc, src)
 	}

@@ -147,6 +147,8 @@ type Link struct {
 	// rawIndex its place among the fragment's references.
 	raw      *rawFragment
 	rawIndex int
+	// ref is Dest parsed, when the page was loaded.
+	ref linkRef
 }
 
 // PageRef is a resolved link from front matter to another page.

@@ -283,15 +283,16 @@ func (s *Site) resolveLinks(ds *Diagnostics) {
 // Scan skipped for its name (see adopt) is copied after all, or, when it
 // cannot be, reported with skipped set.
 func (s *Site) resolve(p *Page, dest string) (t *Page, u, anchor, problem string, skipped bool) {
-	t, u, anchor, problem, skipped, _ = s.resolveAdopting(p, dest, true)
+	t, u, anchor, problem, skipped, _ = s.resolveAdopting(p, parseRef(p.Path, dest), true)
 	return t, u, anchor, problem, skipped
 }
 
-// resolveAdopting is resolve, which without adopt leaves the site as it is
-// and returns ok false where it would look for a file Scan skipped.
-func (s *Site) resolveAdopting(p *Page, dest string, adopt bool) (t *Page, u, anchor, problem string, skipped, ok bool) {
+// resolveAdopting is resolve of a reference parsed, which without adopt
+// leaves the site as it is and returns ok false where it would look for a
+// file Scan skipped.
+func (s *Site) resolveAdopting(p *Page, r linkRef, adopt bool) (t *Page, u, anchor, problem string, skipped, ok bool) {
 	var joined string
-	t, u, anchor, joined, problem = s.resolveRef(p, dest)
+	t, u, anchor, joined, problem = s.resolveRef(p, r)
 	if problem == "no such file" {
 		if !adopt {
 			return nil, "", "", "", false, false
@@ -336,33 +337,58 @@ func (s *Site) adopt(joined string) (adopted, exists bool) {
 	return true, true
 }
 
-// resolveRef is resolve among the files Scan found; joined is the path
-// the reference names in the content folder.
-func (s *Site) resolveRef(p *Page, dest string) (t *Page, u, anchor, joined, problem string) {
+// linkRef is a reference written on a page, parsed: what it names
+// whatever the site holds. A page's links are parsed once, when it is
+// loaded, and the copies of it a session's rebuilds make keep them.
+type linkRef struct {
+	joined string // the path named in the content folder
+	anchor string // the fragment, unescaped
+	// problem says why the reference names nothing; self is set for a
+	// fragment alone, site for a path from the site's root ("/x/").
+	problem    string
+	self, site bool
+}
+
+// parseRef parses dest, written on the page at pagePath.
+func parseRef(pagePath, dest string) linkRef {
 	raw, anchor, _ := strings.Cut(dest, "#")
 	raw, _, _ = strings.Cut(raw, "?")
 	if a, err := url.PathUnescape(anchor); err == nil {
 		anchor = a
 	}
 	if raw == "" {
-		return p, p.URL, anchor, p.Path, ""
+		return linkRef{joined: pagePath, anchor: anchor, self: true}
 	}
 	target, err := url.PathUnescape(raw)
 	if err != nil {
-		return nil, "", "", "", "not a valid URL path"
+		return linkRef{problem: "not a valid URL path"}
 	}
 	target = strings.ReplaceAll(target, `\`, "/")
-	if strings.HasPrefix(target, "/") {
-		joined = path.Clean(target[1:])
+	r := linkRef{anchor: anchor, site: strings.HasPrefix(target, "/")}
+	if r.site {
+		r.joined = path.Clean(target[1:])
 	} else {
-		joined = path.Join(path.Dir(p.Path), target)
+		r.joined = path.Join(path.Dir(pagePath), target)
 	}
-	if joined == ".." || strings.HasPrefix(joined, "../") {
-		return nil, "", "", "", "points outside the content folder"
+	if r.joined == ".." || strings.HasPrefix(r.joined, "../") {
+		return linkRef{problem: "points outside the content folder"}
 	}
-	if joined == "." {
-		joined = ""
+	if r.joined == "." {
+		r.joined = ""
 	}
+	return r
+}
+
+// resolveRef is resolve among the files Scan found; joined is the path
+// the reference names in the content folder.
+func (s *Site) resolveRef(p *Page, r linkRef) (t *Page, u, anchor, joined, problem string) {
+	if r.problem != "" {
+		return nil, "", "", "", r.problem
+	}
+	if r.self {
+		return p, p.URL, r.anchor, p.Path, ""
+	}
+	anchor, joined = r.anchor, r.joined
 	if t := cmp.Or(s.byPath[joined], s.invalid[joined]); t != nil {
 		return t, t.URL, anchor, joined, ""
 	}
@@ -378,7 +404,7 @@ func (s *Site) resolveRef(p *Page, dest string) (t *Page, u, anchor, joined, pro
 		return nil, u, anchor, joined, ""
 	}
 	// A link written as a site URL ("/tags/sales/" or "/meeting-formats/x/").
-	if strings.HasPrefix(target, "/") {
+	if r.site {
 		u := "/" + strings.Trim(joined, "/") + "/"
 		if u == "//" {
 			u = "/"
@@ -403,7 +429,7 @@ func (s *Site) resolveRef(p *Page, dest string) (t *Page, u, anchor, joined, pro
 // returning false, at a link that leads to no file (see resolveAdopting).
 func (s *Site) resolveBody(p *Page, ds *Diagnostics, adopt bool) bool {
 	for _, l := range p.Links {
-		t, u, anchor, problem, skipped, ok := s.resolveAdopting(p, l.Dest, adopt)
+		t, u, anchor, problem, skipped, ok := s.resolveAdopting(p, l.ref, adopt)
 		if !ok {
 			return false
 		}
@@ -455,7 +481,7 @@ func (s *Site) resolveFields(p *Page, ds *Diagnostics, adopt bool) bool {
 			continue
 		}
 		for i := range refs {
-			t, u, _, problem, _, ok := s.resolveAdopting(p, refs[i].Path, adopt)
+			t, u, _, problem, _, ok := s.resolveAdopting(p, parseRef(p.Path, refs[i].Path), adopt)
 			if !ok {
 				return false
 			}
