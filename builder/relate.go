@@ -146,12 +146,20 @@ func checkUnknownTags(s *Site, ds *Diagnostics) {
 func (s *Site) terms() (tags, owners []*Term) {
 	byTag := map[string]*Term{}
 	byOwner := map[string]*Term{}
+	paths := map[string]string{} // OwnerPath by name, made once a name
 	for _, p := range s.ordered {
 		for _, t := range p.Tags {
-			term(byTag, t, "/tags/"+Slug(t)+"/").Pages = append(byTag[t].Pages, p)
+			if byTag[t] == nil {
+				term(byTag, t, "/tags/"+Slug(t)+"/")
+			}
+			byTag[t].Pages = append(byTag[t].Pages, p)
 		}
 		if p.Owner != "" {
-			u := OwnerPath(p.Owner)
+			u, ok := paths[p.Owner]
+			if !ok {
+				u = OwnerPath(p.Owner)
+				paths[p.Owner] = u
+			}
 			t := byOwner[u]
 			if t == nil {
 				t = &Term{Name: p.Owner, URL: u}
