@@ -524,6 +524,7 @@ func (s *Site) renderPageBody(p *Page) {
 	if p.renderErr == nil {
 		p.H1, p.Body = trustedHTML(head.Bytes()), trustedHTML(buf.Bytes())
 	}
+	p.bodySum = bodyDigest(p.H1, p.Body)
 	if p.pristine != nil {
 		p.bodyHrefs = p.hrefs()
 	}

@@ -234,8 +234,7 @@ func (ps *memoPass) digest(j *job) uint64 {
 		facts(v.Others...)
 		if p != nil {
 			facts(p)
-			h.WriteString(string(p.H1))
-			h.WriteString(string(p.Body))
+			maphash.WriteComparable(&h, p.bodyKey())
 		}
 		return h.Sum64()
 	case p == nil || p.IsIndex || v.Page != p || !ps.knownLayout(v.Layout):
@@ -243,8 +242,7 @@ func (ps *memoPass) digest(j *job) uint64 {
 	}
 	hashView(&h, v)
 	facts(p)
-	h.WriteString(string(p.H1))
-	h.WriteString(string(p.Body))
+	maphash.WriteComparable(&h, p.bodyKey())
 	hashStrings(&h, p.Authors...)
 	facts(p.Translations...)
 	facts(p.Related...)
@@ -432,4 +430,26 @@ func (ps *memoPass) commit() {
 		}
 	}
 	ps.m.cards = cards
+}
+
+// bodySeed seeds bodyDigest: the digests are compared within one process.
+var bodySeed = maphash.MakeSeed()
+
+// bodyDigest digests a page's rendered heading and body.
+func bodyDigest(h1, body template.HTML) uint64 {
+	var h maphash.Hash
+	h.SetSeed(bodySeed)
+	h.WriteString(string(h1))
+	h.WriteByte(0)
+	h.WriteString(string(body))
+	return h.Sum64()
+}
+
+// bodyKey is p's bodySum, or, should it not be known, the digest made now
+// (and not kept: several jobs may show p at once).
+func (p *Page) bodyKey() uint64 {
+	if p.bodySum != 0 {
+		return p.bodySum
+	}
+	return bodyDigest(p.H1, p.Body)
 }

@@ -38,7 +38,7 @@ func (r *reuser) page(p string) (*Page, Diagnostics) {
 	}
 	np := old.pristine.page.clone()
 	np.pristine = old.pristine
-	np.Body, np.H1, np.bodyHrefs, np.reused = old.Body, old.H1, old.bodyHrefs, true
+	np.Body, np.H1, np.bodySum, np.bodyHrefs, np.reused = old.Body, old.H1, old.bodySum, old.bodyHrefs, true
 	return np, slices.Clone(old.pristine.diags)
 }
 
@@ -94,6 +94,6 @@ func (s *Site) reparseStale(parse func(SourceFile) *Page) {
 		// renderBodies parses the source again with the links set to where
 		// they lead now (parseAgain).
 		p.doc, p.src = nil, np.src
-		p.Body, p.H1, p.reused = "", "", false
+		p.Body, p.H1, p.bodySum, p.reused = "", "", 0, false
 	}
 }
