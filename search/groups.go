@@ -3,12 +3,13 @@ package search
 import (
 	"cmp"
 	"context"
-	"kb/internal/workers"
 	"slices"
 	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"kb/internal/workers"
 )
 
 // Translations grouped: a page and its translations (Doc.Group) that both

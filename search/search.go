@@ -474,7 +474,6 @@ type plan struct {
 	// found, when not nil, gives the same pages with the scores text
 	// gave them.
 	found *foundQuery
-	hl    *highlighter
 	// typos[i] says word i matches nothing as typed (see plan.spelling).
 	typos []bool
 	ctx   context.Context
@@ -490,14 +489,6 @@ type plan struct {
 	vocab map[string]bool
 	// heads caches the compounds ending with a Dutch term (see headTerms).
 	heads map[string][]string
-}
-
-// highlighter returns the plan's highlighter, which also checks phrases.
-func (p *plan) highlighter() *highlighter {
-	if p.hl == nil {
-		p.hl = newHighlighter(p)
-	}
-	return p.hl
 }
 
 func newPlan(ix *Index, q Query, req Request) (*plan, error) {

@@ -134,7 +134,7 @@ func eachMatcher(t *testing.T, docs []Doc, queries, langs []string, f func(q, la
 			}
 			p.mode = mode
 			for _, lang := range langs {
-				f(q, lang, mode, p.highlighter().matcher(lang))
+				f(q, lang, mode, newHighlighter(p).matcher(lang))
 			}
 		}
 	}
