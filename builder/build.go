@@ -524,9 +524,8 @@ func (s *Site) renderPageBody(p *Page) {
 	if p.renderErr == nil {
 		p.H1, p.Body = trustedHTML(head.Bytes()), trustedHTML(buf.Bytes())
 	}
-	p.bodySum = bodyDigest(p.H1, p.Body)
-	if p.pristine != nil {
-		p.bodyHrefs = p.hrefs()
+	if p.pristine != nil { // kept for a session's next build
+		p.bodyHrefs, p.bodySum = p.hrefs(), bodyDigest(p.H1, p.Body)
 	}
 	p.doc, p.src = nil, nil
 	for _, l := range p.Links {

@@ -95,7 +95,7 @@ type Page struct {
 	// renderErr is why the body failed to render (see bodyErrors).
 	renderErr error
 	// bodySum is bodyDigest of H1 and Body, set with them when they are
-	// rendered (0: not known).
+	// rendered for a session (0: not known).
 	bodySum uint64
 	// redirect is where a page with RedirectTo leads, under the base
 	// path or absolute; redirectPage is the page it leads to, if any.

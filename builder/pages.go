@@ -127,22 +127,23 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		tv.base, tv.Crumbs = "/tags/", home
 		jobs = append(jobs, job{out: outPath(tv.URL), view: tv, by: claim{what: what("kb's list of tags")}})
 	}
-	for _, t := range s.Tags {
-		v := view("list", at(t.URL), "#"+t.Name, lang)
+	// termJob is the list of the pages of a tag or owner t, titled title,
+	// below the list of them all (up).
+	termJob := func(t *Term, title string, up Crumb, what string) job {
+		v := view("list", at(t.URL), title, lang)
 		v.Term, v.base = t, t.URL
 		v.List, v.Others = s.byLanguage(t.Pages, lang)
-		v.Crumbs = []Crumb{home[0], {Title: tags, URL: at("/tags/")}}
-		jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's page of the tag " + t.Name)}})
+		v.Crumbs = []Crumb{home[0], up}
+		return job{out: outPath(v.URL), view: v, by: claim{what: what}}
+	}
+	for _, t := range s.Tags {
+		jobs = append(jobs, termJob(t, "#"+t.Name, Crumb{Title: tags, URL: at("/tags/")}, what("kb's page of the tag "+t.Name)))
 	}
 	// A page per owner, listed on the owners page.
 	if theme.HasLayout("owners") {
-		owners := theme.ui.text(lang, "owners")
+		up := Crumb{Title: theme.ui.text(lang, "owners"), URL: at("/owners/")}
 		for _, o := range s.Owners {
-			v := view("list", at(o.URL), o.Name, lang)
-			v.Term, v.base = o, o.URL
-			v.List, v.Others = s.byLanguage(o.Pages, lang)
-			v.Crumbs = []Crumb{home[0], {Title: owners, URL: at("/owners/")}}
-			jobs = append(jobs, job{out: outPath(v.URL), view: v, by: claim{what: what("kb's page of the owner " + o.Name)}})
+			jobs = append(jobs, termJob(o, o.Name, up, what("kb's page of the owner "+o.Name)))
 		}
 	}
 	// The owners and review pages only when some page has an owner or a

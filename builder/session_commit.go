@@ -240,14 +240,15 @@ func openOut(dir string) (*outDir, error) {
 	return &outDir{root: root, files: beneath.New(root)}, nil
 }
 
-func (o *outDir) Close() error {
-	_ = o.files.Close()
-	return o.root.Close()
+func (out *outDir) Close() error {
+	_ = out.files.Close()
+	return out.root.Close()
 }
 
-// atomicWrite replaces one file through a temporary file and a rename, so
-// readers see the old bytes or the new, never a mix.
-func atomicWrite(out *outDir, name string, data []byte) error {
+// WriteFile implements search.FileWriter: it replaces one file through a
+// temporary file and a rename, so readers see the old bytes or the new,
+// never a mix.
+func (out *outDir) WriteFile(name string, data []byte) error {
 	tmp, err := writeTemp(out, name, data)
 	if err != nil {
 		return err

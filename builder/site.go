@@ -341,7 +341,7 @@ func (s *Site) adopt(joined string) (adopted, exists bool) {
 // whatever the site holds. A page's links are parsed once, when it is
 // loaded, and the copies of it a session's rebuilds make keep them.
 type linkRef struct {
-	joined string // the path named in the content folder
+	joined string // the path named in the content folder (not for self)
 	anchor string // the fragment, unescaped
 	// problem says why the reference names nothing; self is set for a
 	// fragment alone, site for a path from the site's root ("/x/").
@@ -357,7 +357,7 @@ func parseRef(pagePath, dest string) linkRef {
 		anchor = a
 	}
 	if raw == "" {
-		return linkRef{joined: pagePath, anchor: anchor, self: true}
+		return linkRef{anchor: anchor, self: true}
 	}
 	target, err := url.PathUnescape(raw)
 	if err != nil {

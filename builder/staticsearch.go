@@ -37,7 +37,7 @@ func (s *Session) loadStatic(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		_, err = search.ExportStatic(ctx, s.Index(), rootWriter{root}, layout.StaticSearchDir)
+		_, err = search.ExportStatic(ctx, s.Index(), root, layout.StaticSearchDir)
 		root.Close()
 		if err != nil {
 			return err
@@ -72,7 +72,7 @@ func (s *Session) updateStatic(ctx context.Context, changed []search.Doc, remove
 		return err
 	}
 	defer root.Close()
-	up, err := s.static.Update(ctx, s.Index(), rootWriter{root}, changed, removed)
+	up, err := s.static.Update(ctx, s.Index(), root, changed, removed)
 	if err != nil {
 		s.static, s.staticStale = nil, true // written again before the next change
 		return err
@@ -84,12 +84,4 @@ func (s *Session) updateStatic(ctx context.Context, changed []search.Doc, remove
 		}
 	}
 	return nil
-}
-
-// rootWriter writes each file atomically inside the output folder.
-type rootWriter struct{ out *outDir }
-
-// WriteFile implements search.FileWriter.
-func (w rootWriter) WriteFile(name string, data []byte) error {
-	return atomicWrite(w.out, name, data)
 }

@@ -112,7 +112,10 @@ func (s *sysFolder) rename(oldname, newname string) (bool, error) {
 	defer unix.Close(oldDir)
 	newDir := oldDir
 	if path.Dir(newname) != path.Dir(oldname) {
-		if newDir, _, err = s.open(path.Dir(newname), dirFlags, 0); err != nil {
+		if newDir, ok, err = s.open(path.Dir(newname), dirFlags, 0); !ok {
+			return false, nil
+		}
+		if err != nil {
 			return true, &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: err}
 		}
 		defer unix.Close(newDir)
