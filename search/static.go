@@ -26,24 +26,28 @@ import (
 //
 //	manifest.json   the only file with a fixed name (JSON, staticManifest),
 //	                kept small as it is read again on every visit:
-//	                format, page count, analyses, the ranking constants,
-//	                and the names of i/, m/, t/ and g/
+//	                format, counts of pages and of page numbers
+//	                (slots), analyses, the ranking constants,
+//	                and the names of i/, m/, t/, r/ and g/
 //	i/H.bin         the index (JSON, staticIndex): the first key of every
 //	                chunk of d/, p/, w/, s/ and h/, the pair bucket shift,
 //	                the name chunk shift, and the names of the chunks of
 //	                every part below but f/ (the pages' are in n/)
-//	m/H.bin         meta.bin, JSON (staticMeta): per page its language,
-//	                kind and the length of its body; the tag names; the
-//	                stop words
+//	m/H.bin         meta.bin, JSON (staticMeta): per page its number,
+//	                its language, kind and the length of its body; the
+//	                tag names; the stop words
 //	t/H.bin         JSON (staticTags): per page its tags, as indexes into
 //	                meta.bin's; read only by a query that filters or
 //	                counts by tag
+//	r/H.bin         JSON (staticRanks): per page its place in URL order,
+//	                which breaks ties between equal scores; read only by
+//	                a query whose results it orders
 //	k/N.bin         the pages holding tag N (of meta.bin's tags): for a
 //	                query naming the tag, the list as plist.appendTo
 //	                writes it, the length being the page's number of tags
-//	n/N.bin         the names of the f/ files of 2^shift pages in a row
-//	                (see nameShift), back to back: a query reads those of
-//	                the pages it shows
+//	n/N.bin         the names of the f/ files of 2^shift page numbers in
+//	                a row (see nameShift), back to back, dashes for an
+//	                empty slot: a query reads those of the pages it shows
 //	d/N.bin         surface dictionary, a JSON array of entries
 //	                [word, code per analysis…]: every word as written
 //	                (lower-cased, split as bleve's unicode tokenizer
@@ -86,7 +90,7 @@ import (
 // rewrites only the files whose bytes changed. Chunks are cut where their
 // own items say (see chunked), so a change moves only the cuts near it.
 //
-// Pages are numbered by URL, the index's tie-break order. Every file but
+// Pages are numbered by slot (see slotted). Every file but
 // the manifest is gzip data (the browser inflates it with
 // DecompressionStream unless the server already did), so what travels is
 // compressed whatever the web server does. The same index gives the same
@@ -94,7 +98,7 @@ import (
 
 // StaticFormat is the version of the bundle's layout, checked by the
 // client.
-const StaticFormat = 7
+const StaticFormat = 8
 
 // Sizes of the bundle's parts.
 const (
@@ -261,7 +265,8 @@ func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportDa
 		return nil, err
 	}
 	defer r.Close()
-	d := &exportData{docs: make([]sdoc, len(urls))}
+	slots := slotted(urls)
+	d := &exportData{docs: make([]sdoc, len(slots))}
 	// Each goroutine counts the pages each word is on in a counter of its
 	// own: keeping every page's words until all are read took more memory
 	// than any other part of a large build.
@@ -269,8 +274,11 @@ func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportDa
 	if docs != nil {
 		docs.gzs = make([]gzipper, readGoroutines)
 	}
-	err = workers.Run(ctx, len(urls), readGoroutines, func(w, i int) error {
-		sd, err := readDoc(r, urls[i])
+	err = workers.Run(ctx, len(slots), readGoroutines, func(w, i int) error {
+		if slots[i] == "" {
+			return nil
+		}
+		sd, err := readDoc(r, slots[i])
 		if err != nil {
 			return err
 		}
@@ -344,8 +352,8 @@ func openExportReader(idx bleve.Index) (index.IndexReader, map[string]string, []
 }
 
 // readIDs returns the internal ID → URL of every page of the index, and
-// the URLs in order: pages are numbered in the order of their URL (the
-// index's _id order, which breaks ties between equal scores).
+// the URLs in order (the index's _id order, which breaks ties between
+// equal scores).
 func readIDs(r index.IndexReader) (map[string]string, []string, error) {
 	ids := map[string]string{}
 	dr, err := r.DocIDReaderAll()
@@ -375,11 +383,13 @@ func readIDs(r index.IndexReader) (map[string]string, []string, error) {
 	return ids, urls, nil
 }
 
-// docNumbers maps internal IDs (see readIDs) to page numbers.
+// docNumbers maps internal IDs (see readIDs) to page numbers (slots).
 func (d *exportData) docNumbers(ids map[string]string) map[string]uint32 {
 	num := make(map[string]uint32, len(d.docs))
 	for i, sd := range d.docs {
-		num[sd.id] = uint32(i)
+		if sd.id != "" {
+			num[sd.id] = uint32(i)
+		}
 	}
 	docnum := make(map[string]uint32, len(ids))
 	for id, u := range ids {
@@ -392,7 +402,9 @@ func (d *exportData) docNumbers(ids map[string]string) map[string]uint32 {
 func (d *exportData) setAnalyses() {
 	seen := map[string]bool{}
 	for _, sd := range d.docs {
-		seen[sd.an] = true
+		if sd.id != "" {
+			seen[sd.an] = true
+		}
 	}
 	d.analyses = d.analyses[:0]
 	for _, a := range []string{"en", "nl", "*"} {

@@ -59,6 +59,7 @@ type bundle struct {
 type manifest struct {
 	Format   int            `json:"format"`
 	Docs     int            `json:"docs"`
+	Slots    int            `json:"slots"`
 	Files    map[string]any `json:"files"`
 	Analyses []string       `json:"analyses"`
 	Ranking  map[string]any `json:"ranking"`
@@ -111,7 +112,7 @@ func readBundle(t testing.TB, files map[string][]byte, st *search.StaticStats) *
 const nameHex = 12
 
 // file returns the path under the bundle's folder of the file the client
-// names "index", "meta.bin", "tags", "f/N.bin" (page N) or "X/N.bin"
+// names "index", "meta.bin", "tags", "ranks", "f/N.bin" (page N) or "X/N.bin"
 // (chunk N of part X): the manifest and the index name the files by a
 // hash of their bytes, and the chunks of n/ the pages'.
 func (b *bundle) file(t testing.TB, name string) string {
@@ -123,6 +124,8 @@ func (b *bundle) file(t testing.TB, name string) string {
 		return "m/" + b.man.Files["m"].(string) + ".bin"
 	case "tags":
 		return "t/" + b.man.Files["t"].(string) + ".bin"
+	case "ranks":
+		return "r/" + b.man.Files["r"].(string) + ".bin"
 	}
 	part, num, _ := strings.Cut(strings.TrimSuffix(name, ".bin"), "/")
 	n, err := strconv.Atoi(num)
@@ -132,7 +135,7 @@ func (b *bundle) file(t testing.TB, name string) string {
 	if part == "f" {
 		chunk := string(b.raw(t, fmt.Sprintf("n/%d.bin", n>>b.man.NameShift)))
 		at := n & (1<<b.man.NameShift - 1) * nameHex
-		if n >= b.man.Docs || at+nameHex > len(chunk) {
+		if n >= b.man.Slots || at+nameHex > len(chunk) || chunk[at] == '-' {
 			t.Fatalf("n/ names no page %d", n)
 		}
 		return "f/" + chunk[at:at+nameHex] + ".bin"
@@ -175,17 +178,65 @@ func (b *bundle) raw(t testing.TB, name string) []byte {
 func (b *bundle) named(t testing.TB) map[string]bool {
 	t.Helper()
 	m := b.man
-	out := map[string]bool{"manifest.json": true, b.file(t, "index"): true, b.file(t, "meta.bin"): true, b.file(t, "tags"): true, b.file(t, "g/0.bin"): true}
+	out := map[string]bool{"manifest.json": true, b.file(t, "index"): true, b.file(t, "meta.bin"): true, b.file(t, "tags"): true, b.file(t, "ranks"): true, b.file(t, "g/0.bin"): true}
 	for _, s := range []struct {
 		dir string
 		n   int
-	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"s/", len(m.Spell)}, {"h/", len(m.Heads)}, {"x/", 1 << (16 - m.PairShift)}, {"n/", (m.Docs + 1<<m.NameShift - 1) >> m.NameShift}, {"k/", len(b.tags(t).Tags)}, {"f/", m.Docs}} {
+	}{{"d/", len(m.Dict)}, {"p/", len(m.Post)}, {"w/", len(m.Words)}, {"s/", len(m.Spell)}, {"h/", len(m.Heads)}, {"x/", 1 << (16 - m.PairShift)}, {"n/", (m.Slots + 1<<m.NameShift - 1) >> m.NameShift}, {"k/", len(b.tags(t).Tags)}} {
 		if s.n == 0 {
 			t.Errorf("no %s files", s.dir)
 		}
 		for i := range s.n {
 			out[b.file(t, s.dir+strconv.Itoa(i)+".bin")] = true
 		}
+	}
+	for _, n := range b.meta(t).pages {
+		out[b.file(t, fmt.Sprintf("f/%d.bin", n))] = true
+	}
+	return out
+}
+
+// slotMeta is what the tests read of meta.bin, its lists of one item per
+// page spread over the pages' numbers.
+type slotMeta struct {
+	Slots   []int `json:"slots"`
+	Rank    []int `json:"rank"`
+	BodyLen []int `json:"body_len"`
+	// pages holds the number of every page, in order.
+	pages []int
+}
+
+// meta reads meta.bin.
+func (b *bundle) meta(t testing.TB) *slotMeta {
+	t.Helper()
+	var m slotMeta
+	if err := json.Unmarshal(b.raw(t, "meta.bin"), &m); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b.raw(t, "ranks"), &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Slots) != b.man.Docs || len(m.Rank) != b.man.Docs || len(m.BodyLen) != b.man.Docs {
+		t.Fatalf("meta.bin: %d slots, %d ranks, %d lengths for %d pages", len(m.Slots), len(m.Rank), len(m.BodyLen), b.man.Docs)
+	}
+	n := -1
+	for _, gap := range m.Slots {
+		n += gap + 1
+		m.pages = append(m.pages, n)
+	}
+	if n >= b.man.Slots {
+		t.Fatalf("meta.bin numbers a page %d of %d slots", n, b.man.Slots)
+	}
+	m.Rank, m.BodyLen = spread(m.pages, m.Rank, b.man.Slots), spread(m.pages, m.BodyLen, b.man.Slots)
+	return &m
+}
+
+// spread returns per slot the item of list (one per page) of the page
+// there.
+func spread[T any](pages []int, list []T, slots int) []T {
+	out := make([]T, slots)
+	for i, n := range pages {
+		out[n] = list[i]
 	}
 	return out
 }
@@ -207,6 +258,10 @@ func (b *bundle) tags(t testing.TB) pageTags {
 	if err := json.Unmarshal(b.raw(t, "tags"), &pt); err != nil {
 		t.Fatal(err)
 	}
+	if len(pt.DocTags) != b.man.Docs {
+		t.Fatalf("%d pages' tags for %d pages", len(pt.DocTags), b.man.Docs)
+	}
+	pt.DocTags = spread(b.meta(t).pages, pt.DocTags, b.man.Slots)
 	return pt
 }
 
@@ -261,9 +316,9 @@ func TestExportStatic_Files(t *testing.T) {
 	if total != b.stats.Bytes || len(b.files) != b.stats.Files {
 		t.Errorf("stats say %d files, %d bytes; wrote %d, %d", b.stats.Files, b.stats.Bytes, len(b.files), total)
 	}
-	// Per-page fragments: in URL order, one per page.
+	// Per-page fragments, one per page.
 	var urls []string
-	for i := range m.Docs {
+	for _, i := range b.meta(t).pages {
 		var d struct{ URL, Title, Lang, Kind, Text string }
 		if err := json.Unmarshal(b.raw(t, fmt.Sprintf("f/%d.bin", i)), &d); err != nil {
 			t.Fatal(err)
@@ -274,8 +329,14 @@ func TestExportStatic_Files(t *testing.T) {
 		}
 		urls = append(urls, d.URL)
 	}
-	if !slices.IsSorted(urls) {
-		t.Error("pages are not numbered in URL order")
+	// r/ orders them by URL.
+	meta := b.meta(t)
+	byRank := make([]string, len(urls))
+	for i, n := range meta.pages {
+		byRank[meta.Rank[n]] = urls[i]
+	}
+	if !slices.IsSorted(byRank) || slices.Contains(byRank, "") {
+		t.Error("r/ does not give the pages' order by URL")
 	}
 	for _, p := range site.Pages {
 		if u := site.Config.BasePath() + p.URL[1:]; !slices.Contains(urls, u) {
@@ -304,7 +365,7 @@ func TestExportStatic_PageNamesApart(t *testing.T) {
 		}
 	}
 	inflated["manifest.json"] = b.files[staticDir+"/manifest.json"]
-	for i := range b.man.Docs {
+	for _, i := range b.meta(t).pages {
 		page := strings.TrimSuffix(strings.TrimPrefix(b.file(t, fmt.Sprintf("f/%d.bin", i)), "f/"), ".bin")
 		chunk := b.file(t, fmt.Sprintf("n/%d.bin", i/k))
 		for name, data := range inflated {
@@ -315,8 +376,8 @@ func TestExportStatic_PageNamesApart(t *testing.T) {
 			}
 		}
 	}
-	for i := 0; i*k < b.man.Docs; i++ {
-		if n := len(b.raw(t, fmt.Sprintf("n/%d.bin", i))); n != min(k, b.man.Docs-i*k)*nameHex {
+	for i := 0; i*k < b.man.Slots; i++ {
+		if n := len(b.raw(t, fmt.Sprintf("n/%d.bin", i))); n != min(k, b.man.Slots-i*k)*nameHex {
 			t.Errorf("n/%d.bin: %d bytes", i, n)
 		}
 	}
@@ -327,8 +388,8 @@ func TestExportStatic_PageNamesApart(t *testing.T) {
 func TestExportStatic_TagLists(t *testing.T) {
 	b := export(t, idx)
 	pt := b.tags(t)
-	if len(pt.Tags) < 3 || len(pt.DocTags) != b.man.Docs {
-		t.Fatalf("%d tags, %d pages' tags for %d pages", len(pt.Tags), len(pt.DocTags), b.man.Docs)
+	if len(pt.Tags) < 3 {
+		t.Fatalf("%d tags", len(pt.Tags))
 	}
 	for i, tag := range pt.Tags {
 		r := bytes.NewReader(b.raw(t, fmt.Sprintf("k/%d.bin", i)))
@@ -481,12 +542,7 @@ type postList struct {
 func readPosts(t testing.TB, b *bundle, series string, firsts []string) []postEntry {
 	t.Helper()
 	var out []postEntry
-	var meta struct {
-		BodyLen []int `json:"body_len"`
-	}
-	if err := json.Unmarshal(b.raw(t, "meta.bin"), &meta); err != nil {
-		t.Fatal(err)
-	}
+	meta := b.meta(t)
 	for i, first := range firsts {
 		data := b.raw(t, fmt.Sprintf("%s/%d.bin", series, i))
 		r := bytes.NewReader(data)
@@ -555,11 +611,11 @@ func readPosts(t testing.TB, b *bundle, series string, firsts []string) []postEn
 // bleve's idf counts them.
 func TestExportStatic_Postings(t *testing.T) {
 	b := export(t, idx)
-	var urls []string
-	for i := range b.man.Docs {
+	urls := make([]string, b.man.Slots)
+	for _, i := range b.meta(t).pages {
 		var d struct{ URL string }
 		_ = json.Unmarshal(b.raw(t, fmt.Sprintf("f/%d.bin", i)), &d)
-		urls = append(urls, d.URL)
+		urls[i] = d.URL
 	}
 	fields := []string{search.FieldTitle, search.FieldHeadings, search.FieldSummary, search.FieldBody, search.FieldWords}
 	type fieldTerm struct{ field, term string }

@@ -194,28 +194,38 @@ func (b *StaticBundle) update(ctx context.Context, ix *Index, w FileWriter, chan
 		}
 	}
 
-	// The pages as they are: numbered anew when some came or went.
-	same := len(urls) == len(d.docs)
-	for i := 0; same && i < len(urls); i++ {
-		same = urls[i] == d.docs[i].id
+	// The pages as they are, in their slots (see slotted): a page moves
+	// only when one came or went in the run of slots ahead of it, and
+	// keeps its place among the others, so the lists holding the pages
+	// that moved stay sorted when renumbered.
+	slots := slotted(urls)
+	newNum := make(map[string]uint32, len(urls))
+	for i, u := range slots {
+		if u != "" {
+			newNum[u] = uint32(i)
+		}
 	}
-	if !same {
-		remap := make([]uint32, len(d.docs))
-		docs := make([]sdoc, len(urls))
-		for i, u := range urls {
-			if n, ok := oldNum[u]; ok {
-				docs[i] = d.docs[n]
-				remap[n] = uint32(i)
+	remap := make([]uint32, len(d.docs))
+	var moved []uint32
+	docs := make([]sdoc, len(slots))
+	for n, sd := range d.docs {
+		if m, ok := newNum[sd.id]; ok && sd.id != "" && !gone[sd.id] {
+			docs[m] = sd
+			remap[n] = m
+			if m != uint32(n) {
+				moved = append(moved, uint32(n))
 			}
 		}
+	}
+	if len(moved) > 0 {
 		for _, s := range []map[string]*pentry{d.post, d.words, d.pairs} {
 			for _, e := range s {
-				e.enc = nil
 				for _, l := range e.fields {
-					if l != nil {
+					if l != nil && holdsAny(l.docs, moved) {
 						for i, n := range l.docs {
 							l.docs[i] = remap[n]
 						}
+						e.enc = nil
 					}
 				}
 			}
@@ -227,10 +237,10 @@ func (b *StaticBundle) update(ctx context.Context, ix *Index, w FileWriter, chan
 				}
 			}
 		}
-		d.docs = docs
 	}
-	for i, u := range urls {
-		if _, ok := oldNum[u]; ok && !gone[u] {
+	d.docs = docs
+	for i, u := range slots {
+		if u == "" || d.docs[i].id != "" {
 			continue
 		}
 		if d.docs[i], err = readDoc(r, u); err != nil {

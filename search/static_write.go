@@ -33,7 +33,9 @@ type bundleFile struct {
 // else, kept small (it is fetched again on every visit).
 type staticManifest struct {
 	Format int `json:"format"`
-	Docs   int `json:"docs"`
+	// Docs counts the pages, Slots the page numbers (see slotted).
+	Docs  int `json:"docs"`
+	Slots int `json:"slots"`
 	// Analyses lists the analyses whose terms the dictionary entries hold,
 	// in order ("en", "nl", and "*" for the standard analyzer when pages
 	// of other languages need it).
@@ -42,8 +44,8 @@ type staticManifest struct {
 	// Files names, by the hash of their bytes (so that they may be cached
 	// for good), the files every query reads: "i" the index of the other
 	// files (staticIndex), "m" meta.bin, "g" the pages' translation groups
-	// (one chunk); and "t" the pages' tags, read for a query that needs
-	// them. The file of part x and hash h is x/h.bin.
+	// (one chunk); and "t" the pages' tags and "r" their order by URL,
+	// read for a query that needs them. The file of part x and hash h is x/h.bin.
 	Files map[string]any `json:"files"`
 }
 
@@ -124,8 +126,11 @@ type staticMeta struct {
 	Langs []string `json:"langs"`
 	Kinds []string `json:"kinds"`
 	Tags  []string `json:"tags"`
-	// DocLang and DocKind index into Langs and Kinds, one item per page in
-	// page-number order.
+	// Slots gives the pages' numbers (see slotted): per page in slot
+	// order, how many empty slots come before it since the page before.
+	// The lists below hold one item per page in that order.
+	Slots []int `json:"slots"`
+	// DocLang and DocKind index into Langs and Kinds.
 	DocLang []int `json:"doc_lang"`
 	DocKind []int `json:"doc_kind"`
 	// BodyLen is each page's body length in terms, which body postings
@@ -184,9 +189,17 @@ func (s *docStream) write(w int, sd *sdoc) error {
 // staticTags is t/H.bin: the tags of every page, for a query that filters
 // or counts by tag (the search box's do neither).
 type staticTags struct {
-	// DocTags indexes into staticMeta.Tags, one item per page in
-	// page-number order.
+	// DocTags indexes into staticMeta.Tags, one item per page in the
+	// order of staticMeta.Slots.
 	DocTags [][]int `json:"doc_tags"`
+}
+
+// staticRanks is r/H.bin: the pages' order by URL, which breaks ties
+// between equal scores, read for a query whose order depends on it.
+type staticRanks struct {
+	// Rank is each page's place in URL order, one item per page in the
+	// order of staticMeta.Slots.
+	Rank []int `json:"rank"`
 }
 
 // staticDoc is f/N.bin: what the result list shows of a page.
@@ -218,7 +231,7 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		files = append(files, f)
 		return h
 	}
-	man := staticManifest{Format: StaticFormat, Docs: len(d.docs), Analyses: d.analyses, Ranking: ranking(), Files: map[string]any{}}
+	man := staticManifest{Format: StaticFormat, Docs: d.count(), Slots: len(d.docs), Analyses: d.analyses, Ranking: ranking(), Files: map[string]any{}}
 	idx := staticIndex{Files: map[string]string{}}
 
 	// f/: one file per page, named in n/.
@@ -228,6 +241,10 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 			return nil, ctx.Err()
 		}
 		sd := &d.docs[i]
+		if sd.id == "" { // an empty slot
+			docFiles[i] = noFile
+			continue
+		}
 		if sd.file != "" { // written as it was read (see docStream)
 			docFiles[i] = sd.file
 			files = append(files, bundleFile{name: "f/" + sd.file + ".bin", part: "docs"})
@@ -253,24 +270,44 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 	idx.Files["n"] = strings.Join(names, "")
 
 	// meta.bin and t/
-	meta := staticMeta{Stop: d.stop, DocLang: make([]int, len(d.docs)), DocKind: make([]int, len(d.docs))}
-	docTags := staticTags{DocTags: make([][]int, len(d.docs))}
+	meta := staticMeta{Stop: d.stop, Slots: []int{}, DocLang: []int{}, DocKind: []int{}}
+	docTags := staticTags{DocTags: [][]int{}}
 	langs, kinds, tags := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, sd := range d.docs {
+		if sd.id == "" {
+			continue
+		}
 		langs[sd.lang], kinds[sd.kind] = 0, 0
 		for _, t := range sd.tags {
 			tags[t] = 0
 		}
 	}
 	meta.Langs, meta.Kinds, meta.Tags = numbered(langs), numbered(kinds), numbered(tags)
+	// k/: per tag, the pages holding it, for a query naming the tag.
+	lists := make([]plist, len(meta.Tags))
+	bodyLen := d.bodyLengths()
+	prev := -1
 	for i, sd := range d.docs {
-		meta.DocLang[i], meta.DocKind[i] = langs[sd.lang], kinds[sd.kind]
-		docTags.DocTags[i] = []int{}
+		if sd.id == "" {
+			continue
+		}
+		meta.Slots = append(meta.Slots, i-prev-1)
+		prev = i
+		meta.DocLang = append(meta.DocLang, langs[sd.lang])
+		meta.DocKind = append(meta.DocKind, kinds[sd.kind])
+		meta.BodyLen = append(meta.BodyLen, bodyLen[i])
+		ts := []int{}
 		for _, t := range sd.tags {
-			docTags.DocTags[i] = append(docTags.DocTags[i], tags[t])
+			ts = append(ts, tags[t])
+		}
+		docTags.DocTags = append(docTags.DocTags, ts)
+		for _, t := range ts {
+			l := &lists[t]
+			l.docs = append(l.docs, uint32(i))
+			l.freqs = append(l.freqs, 1)
+			l.lens = append(l.lens, uint32(len(ts)))
 		}
 	}
-	meta.BodyLen = d.bodyLengths()
 	data, err := json.Marshal(meta)
 	if err != nil {
 		return nil, err
@@ -280,16 +317,10 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		return nil, err
 	}
 	man.Files["t"] = add("tags", "t", data)
-	// k/: per tag, the pages holding it, for a query naming the tag.
-	lists := make([]plist, len(meta.Tags))
-	for i, ts := range docTags.DocTags {
-		for _, t := range ts {
-			l := &lists[t]
-			l.docs = append(l.docs, uint32(i))
-			l.freqs = append(l.freqs, 1)
-			l.lens = append(l.lens, uint32(len(ts)))
-		}
+	if data, err = json.Marshal(staticRanks{Rank: urlRanks(d.docs)}); err != nil {
+		return nil, err
 	}
+	man.Files["r"] = add("meta", "r", data)
 	names = nil
 	for i := range lists {
 		names = append(names, add("tags", "k", lists[i].appendTo(nil, true)))
@@ -440,7 +471,21 @@ func nameShift(n int) int {
 	return s
 }
 
-// bodyLengths returns the length in terms of every page's body, which its
+// count returns the number of pages.
+func (d *exportData) count() int {
+	n := 0
+	for i := range d.docs {
+		if d.docs[i].id != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// noFile stands in n/ for the file of an empty slot.
+var noFile = strings.Repeat("-", nameHex)
+
+// bodyLengths returns the length in terms of every page's body (by slot), which its
 // body postings leave out (an edit that changes it changes none of them).
 func (d *exportData) bodyLengths() []uint32 {
 	out := make([]uint32, len(d.docs))

@@ -67,7 +67,7 @@
   P.tag = function (tag, boost) {
     var ti = this.meta.tags.indexOf(tag), l = ti < 0 ? null : this.need("k" + ti);
     if (!l) return null;
-    var idf = 1 + Math.log(this.N / (l.docs.length + 1)), qw = boost * idf, out = new Float64Array(this.N);
+    var idf = 1 + Math.log(this.D / (l.docs.length + 1)), qw = boost * idf, out = new Float64Array(this.N);
     for (var i = 0; i < l.docs.length; i++) out[l.docs[i]] = l.w[i] * idf * qw;
     return out;
   };

@@ -5,13 +5,17 @@
 (function (K) {
   "use strict";
 
-  // group turns the ranked pages order into results [{n, also}]: the
-  // page n shown and the group's other matching pages, by language and
-  // URL (page order). groups holds each page's group number (0: none);
-  // without it every page is a result of its own.
+  // group turns the ranked pages order into results [{n, also, at}]:
+  // the page n shown, the group's other matching pages, by language and
+  // URL, and the place in order of the group's best page. groups holds
+  // each page's group number (0: none); without it every page is a
+  // result of its own. A result whose group has two matching pages of
+  // one language is marked byURL: which is shown, and the order of the
+  // others, then depend on the pages' order by URL (meta.rank, page
+  // numbers until r/ is loaded).
   function group(order, groups, meta, pref) {
-    if (!groups) return order.map(function (n) { return { n: n, also: [] }; });
-    var members = new Map();
+    if (!groups) return order.map(function (n, i) { return { n: n, also: [], at: i }; });
+    var members = new Map(), rank = meta.rank;
     order.forEach(function (n) {
       var g = groups[n];
       if (g > 0) {
@@ -20,19 +24,24 @@
       }
     });
     var out = [];
-    order.forEach(function (n) {
+    order.forEach(function (n, i) {
       var g = groups[n];
-      if (!(g > 0)) { out.push({ n: n, also: [] }); return; }
+      if (!(g > 0)) { out.push({ n: n, also: [], at: i }); return; }
       var ms = members.get(g);
       if (ms[0] !== n) return; // the group is listed at its best page
-      var rep = n;
-      ms.forEach(function (m) { if (pref && meta.docLangName[m] === pref) rep = m; });
+      var rep = n, langs = new Set(), byURL = false;
+      ms.forEach(function (m) {
+        var l = meta.docLangName[m];
+        if (pref && l === pref) rep = m;
+        if (langs.has(l)) byURL = true;
+        langs.add(l);
+      });
       var also = ms.filter(function (m) { return m !== rep; });
       also.sort(function (a, b) {
         var la = meta.docLangName[a], lb = meta.docLangName[b];
-        return la < lb ? -1 : la > lb ? 1 : a - b;
+        return la < lb ? -1 : la > lb ? 1 : rank ? rank[a] - rank[b] : a - b;
       });
-      out.push({ n: rep, also: also });
+      out.push({ n: rep, also: also, at: i, byURL: byURL });
     });
     return out;
   }

@@ -22,7 +22,7 @@
   // Pass is one evaluation of a query against what is loaded; what is
   // missing is noted, fetched, and the pass run again.
   function Pass(bd, q, req, mode) {
-    this.bd = bd; this.R = bd.R; this.N = bd.N; this.man = bd.man;
+    this.bd = bd; this.R = bd.R; this.N = bd.N; this.D = bd.D; this.man = bd.man;
     this.meta = bd.loaded.get("m");
     this.q = q; this.req = req; this.mode = mode;
     this.missing = new Set();
@@ -119,6 +119,13 @@
     return { main: main, all: all };
   };
 
+  // byURL reports whether the results shown depend on the pages' order
+  // by URL: a tie at or before the last one's place, or a group of two
+  // pages of one language among them (see K.group).
+  function byURL(shown, tie) {
+    return shown.length > 0 && (tie <= shown[shown.length - 1].at || shown.some(function (e) { return e.byURL; }));
+  }
+
   async function search(params) {
     var t0 = performance.now();
     var bd = await K.getBundle();
@@ -142,11 +149,16 @@
         // Quoted phrases, and excluded ones, are checked on the text of
         // the best pages matching every word (the filters aside), as
         // search's plan.phraseIDs does.
-        var cands = K.ranked(r.out.main, null, N).slice(0, R.PhraseCandidates);
+        var best = K.ranked(r.out.main, null, meta);
+        if (best.tie < R.PhraseCandidates && !meta.rank) {
+          await bd.load("r");
+          best = K.ranked(r.out.main, null, meta);
+        }
+        var cands = best.slice(0, R.PhraseCandidates);
         await Promise.all(cands.map(function (n) { return bd.load("f" + n); }));
         only = new Uint8Array(N);
         for (var c = 0; c < cands.length; c++) if (hl.verify(bd.loaded.get("f" + cands[c]))) only[cands[c]] = 1;
-        res.approximate = K.ranked(r.out.main, null, N).length > cands.length || undefined;
+        res.approximate = best.length > cands.length || undefined;
       }
       sel = K.filtered(r.out.main, req, meta, N, "", only);
       var any = false;
@@ -156,11 +168,19 @@
     if (!res.approximate) delete res.approximate;
     if (mode !== "exact" || (r.pass.typos || []).some(Boolean)) res.fuzzy = true;
 
-    var order = q.empty ? K.ranked(r.out.main, sel, N, true) : K.ranked(r.out.main, sel, N);
     // Translations are grouped unless a language is asked for (see
     // search/groups.go).
     var groups = req.lang ? null : bd.loaded.get("g0").doc_group;
+    // A listing is in URL order; results of equal scores too, which
+    // needs r/ only when it orders what is shown.
+    if (q.empty) await bd.load("r");
+    var order = K.ranked(r.out.main, sel, meta, q.empty);
     var entries = K.group(order, groups, meta, req.pref);
+    if (!meta.rank && byURL(entries.slice(req.offset, req.offset + req.limit), order.tie)) {
+      await bd.load("r");
+      order = K.ranked(r.out.main, sel, meta);
+      entries = K.group(order, groups, meta, req.pref);
+    }
     res.total = entries.length;
     // Partial: no page holds every word (see search/backfill.go).
     if (r.pass.nwords > 1 && order.length > 0 && Math.floor(r.out.main[order[0]] / R.TierScale) < r.pass.nwords) res.partial = true;

@@ -4,7 +4,7 @@
 // buckets, the pages and the chunks naming their files.
 (function (K) {
   "use strict";
-  var FORMAT = 7;
+  var FORMAT = 8;
   var NAME = 12; // hex digits of a file's name
   var text = new TextDecoder("utf-8", { ignoreBOM: true }); // a BOM inside a word is text
   // P holds the methods of a Pass (see search.js).
@@ -96,16 +96,16 @@
 
   function Bundle(root, man) {
     this.root = root; this.man = man;
-    this.N = man.docs; this.R = man.ranking;
+    this.N = man.slots; this.D = man.docs; this.R = man.ranking;
     this.loaded = new Map(); this.pending = new Map();
   }
   // path names the file of id: "i" the index, "m" meta.bin, "t" the
-  // pages' tags, "f" + n page n, else part id[0]'s chunk (or tag, for
+  // pages' tags, "r" their order by URL, "f" + n page n, else part id[0]'s chunk (or tag, for
   // "k") number id.slice(1); each file is named by a hash of its bytes,
   // listed in the manifest or the index (the pages' in n/).
   Bundle.prototype.path = function (id) {
     var files = this.man.files, p = id[0], n = +id.slice(1);
-    if (id === "i" || id === "m" || id === "t") return p + "/" + files[p] + ".bin";
+    if (id === "i" || id === "m" || id === "t" || id === "r") return p + "/" + files[p] + ".bin";
     if (p === "f") return "f/" + this.loaded.get("n" + (n >> this.man.name_shift))[n & ((1 << this.man.name_shift) - 1)] + ".bin";
     return p + "/" + files[p][n] + ".bin";
   };
@@ -129,8 +129,9 @@
   Bundle.prototype.parse = function (id, b) {
     switch (id[0]) {
       case "i": return this.parseIndex(JSON.parse(text.decode(b)));
-      case "m": return parseMeta(JSON.parse(text.decode(b)));
+      case "m": return parseMeta(JSON.parse(text.decode(b)), this.N);
       case "t": return this.parseTags(JSON.parse(text.decode(b)));
+      case "r": return this.parseRanks(JSON.parse(text.decode(b)));
       case "n": return names(text.decode(b));
       case "d": return parseDict(JSON.parse(text.decode(b)));
       case "s": case "h": return JSON.parse(text.decode(b));
@@ -158,23 +159,45 @@
     return ix;
   };
 
-  // parseTags adds the pages' tags to meta.bin's data.
+  // parseRanks adds the pages' order by URL to meta.bin's data, by page
+  // number: rank, which breaks ties between equal scores.
+  Bundle.prototype.parseRanks = function (r) {
+    var m = this.loaded.get("m"), rank = new Uint32Array(this.N);
+    for (var i = 0; i < r.rank.length; i++) rank[m.slotOf[i]] = r.rank[i];
+    m.rank = rank;
+    return r;
+  };
+
+  var none = [];
+  // parseTags adds the pages' tags to meta.bin's data, by page number.
   Bundle.prototype.parseTags = function (t) {
-    this.loaded.get("m").doc_tags = t.doc_tags;
+    var m = this.loaded.get("m"), tags = new Array(this.N);
+    for (var s = 0; s < this.N; s++) tags[s] = none;
+    for (var i = 0; i < t.doc_tags.length; i++) tags[m.slotOf[i]] = t.doc_tags[i];
+    m.doc_tags = tags;
     return t;
   };
 
-  function parseMeta(m) {
-    var n = m.doc_lang.length;
+  // parseMeta spreads meta.bin's lists, one item per page, over the
+  // pages' numbers (see search/static_slots.go): n slots, some empty.
+  function parseMeta(m, n) {
+    var lang = m.doc_lang, kind = m.doc_kind, len = m.body_len;
+    m.slotOf = new Uint32Array(lang.length);
+    m.doc_lang = new Int32Array(n).fill(-1);
+    m.doc_kind = new Int32Array(n).fill(-1);
+    m.body_len = new Uint32Array(n);
     m.docAn = new Array(n);
     m.docLangName = new Array(n);
     m.docKindName = new Array(n);
     m.tagSet = new Set(m.tags);
-    for (var i = 0; i < n; i++) {
-      var l = m.langs[m.doc_lang[i]];
-      m.docLangName[i] = l;
-      m.docAn[i] = anCode(l);
-      m.docKindName[i] = m.kinds[m.doc_kind[i]];
+    for (var i = 0, s = -1; i < lang.length; i++) {
+      s += m.slots[i] + 1;
+      m.slotOf[i] = s;
+      m.doc_lang[s] = lang[i]; m.doc_kind[s] = kind[i]; m.body_len[s] = len[i];
+      var l = m.langs[lang[i]];
+      m.docLangName[s] = l;
+      m.docAn[s] = anCode(l);
+      m.docKindName[s] = m.kinds[kind[i]];
     }
     m.stopSets = {};
     for (var k in m.stop) m.stopSets[k] = new Set(m.stop[k]);
