@@ -11,7 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/segment"
 )
 
 // readSurfaces records what each analysis makes of every word as written
@@ -93,22 +92,21 @@ func newSurfaceCounter() *surfaceCounter {
 func (c *surfaceCounter) add(sd *sdoc) {
 	c.page++
 	for _, text := range []string{sd.title, sd.summary, sd.body} {
-		seg := segment.NewWordSegmenterDirect([]byte(text))
-		for seg.Segment() {
-			if seg.Type() == segment.None {
-				continue
-			}
-			// The filter lower-cases in place: a copy, so that the
-			// segmenter reads the text as written.
-			c.buf = append(c.buf[:0], seg.Bytes()...)
-			c.tok.Term = c.buf
-			c.lower.Filter(c.one)
-			c.count(c.tok.Term)
-		}
+		eachWord([]byte(text), c.word)
 	}
 	for _, tag := range sd.tags {
 		c.count([]byte(strings.ToLower(tag)))
 	}
+}
+
+// word counts a word of the text (see eachWord), lower-cased.
+func (c *surfaceCounter) word(term []byte, _, _ int, _ analysis.TokenType) {
+	// The filter lower-cases in place: a copy, so that the text stays as
+	// written.
+	c.buf = append(c.buf[:0], term...)
+	c.tok.Term = c.buf
+	c.lower.Filter(c.one)
+	c.count(c.tok.Term)
 }
 
 // count counts the word w once for the page being added.

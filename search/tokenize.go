@@ -21,17 +21,7 @@ const wordTokenizer = "kb_words"
 // words is the tokenizer.
 type words struct{}
 
-// Tokenize implements analysis.Tokenizer. Text is taken a piece at a time,
-// a piece being what lies between runs of ASCII white space, where Unicode
-// always puts a word boundary. A piece of ASCII letters and digits with
-// punctuation that touches no letter or digit on both sides, and no
-// underscore, splits at every character that is not a letter or digit,
-// and its runs of letters and of digits are its words; any other piece
-// (beginning with the white space before it, which a following mark
-// would join) goes through the segmenter.
-//
-// Text that is not valid UTF-8 goes whole to the unicode tokenizer, whose
-// segmenter stops at the first invalid byte.
+// Tokenize implements analysis.Tokenizer (see eachWord).
 func (words) Tokenize(input []byte) analysis.TokenStream {
 	if !utf8.Valid(input) {
 		return unicodeTokenizer.Tokenize(input)
@@ -39,13 +29,36 @@ func (words) Tokenize(input []byte) analysis.TokenStream {
 	rv := make(analysis.TokenStream, 0, len(input)/7+1)
 	block := make([]analysis.Token, 0, min(len(input)/7+1, 1024))
 	pos := 1
-	add := func(term []byte, start, end int, typ analysis.TokenType) {
+	eachWord(input, func(term []byte, start, end int, typ analysis.TokenType) {
 		if len(block) == cap(block) {
 			block = make([]analysis.Token, 0, cap(block))
 		}
 		block = append(block, analysis.Token{Term: term, Start: start, End: end, Position: pos, Type: typ})
 		rv = append(rv, &block[len(block)-1])
 		pos++
+	})
+	return rv
+}
+
+// eachWord calls fn with every word of input, in order, as bleve's
+// unicode tokenizer splits it: its bytes (a part of input), its offsets
+// and its type. Text is taken a piece at a time, a piece being what lies
+// between runs of ASCII white space, where Unicode always puts a word
+// boundary. A piece of ASCII letters and digits with punctuation that
+// touches no letter or digit on both sides, and no underscore, splits at
+// every character that is not a letter or digit, and its runs of letters
+// and of digits are its words; any other piece (beginning with the white
+// space before it, which a following mark would join) goes through the
+// segmenter.
+//
+// Text that is not valid UTF-8 goes whole to the unicode tokenizer, whose
+// segmenter stops at the first invalid byte.
+func eachWord(input []byte, fn func(term []byte, start, end int, typ analysis.TokenType)) {
+	if !utf8.Valid(input) {
+		for _, t := range unicodeTokenizer.Tokenize(input) {
+			fn(t.Term, t.Start, t.End, t.Type)
+		}
+		return
 	}
 	for i := 0; i < len(input); {
 		space := i
@@ -66,7 +79,7 @@ func (words) Tokenize(input []byte) analysis.TokenStream {
 			for seg.Segment() {
 				b := seg.Bytes()
 				if t := seg.Type(); t != segment.None {
-					add(b, at, at+len(b), tokenType(t))
+					fn(b, at, at+len(b), tokenType(t))
 				}
 				at += len(b)
 			}
@@ -87,11 +100,10 @@ func (words) Tokenize(input []byte) analysis.TokenStream {
 			if asciiDigit(piece[j]) {
 				typ = analysis.Numeric
 			}
-			add(piece[j:k], start+j, start+k, typ)
+			fn(piece[j:k], start+j, start+k, typ)
 			j = k
 		}
 	}
-	return rv
 }
 
 // plainPiece reports whether a piece of text without white space is
