@@ -916,3 +916,81 @@ func fieldTerms(t *testing.T, field string) []string {
 		terms = append(terms, e.Term)
 	}
 }
+
+// An updated bundle equals a fresh export of the same index, byte for
+// byte, when pages come and go across the sizes of the table of page
+// numbers (every page moves) as well as within one (a few move).
+func TestStaticBundle_UpdateAcrossTableSizes(t *testing.T) {
+	ctx := context.Background()
+	doc := func(i int) search.Doc {
+		words := []string{"standup", "retro", "ambassador", "pilot", "overleg", "afspraken", "mail", "chat"}
+		return search.Doc{
+			URL: fmt.Sprintf("/en/page-%02d/", i), Title: fmt.Sprintf("Page %d %s", i, words[i%8]), Lang: "en",
+			Kind: "meeting-format", Tags: []string{words[i%3]},
+			Body: fmt.Sprintf("The %s and the %s of team %d, with %s.", words[i%8], words[(i+3)%8], i, words[(i*5)%8]),
+		}
+	}
+	var docs []search.Doc
+	for i := range 40 { // 80 slots; 41 pages take 88
+		docs = append(docs, doc(i))
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := search.Build(ctx, dir, t.TempDir(), docs); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.OpenForUpdate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	have := &memWriter{files: map[string][]byte{}}
+	if _, err := search.ExportStatic(ctx, ix, have, staticDir); err != nil {
+		t.Fatal(err)
+	}
+	b, err := search.LoadStatic(ctx, ix, staticDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name    string
+		changed []search.Doc
+		removed []string
+	}{
+		{"a page added: the table grows", []search.Doc{doc(40)}, nil},
+		{"a page added within the size", []search.Doc{doc(41)}, nil},
+		{"two pages removed: the table shrinks", nil, []string{doc(5).URL, doc(17).URL}},
+		{"a page edited, one added, one removed", []search.Doc{func() search.Doc { d := doc(8); d.Body += " Quokka."; return d }(), doc(42)}, []string{doc(30).URL}},
+	}
+	for _, st := range steps {
+		if err := ix.Update(ctx, st.changed, st.removed); err != nil {
+			t.Fatal(st.name, err)
+		}
+		w := &memWriter{files: map[string][]byte{}}
+		up, err := b.Update(ctx, ix, w, st.changed, st.removed)
+		if err != nil {
+			t.Fatal(st.name, err)
+		}
+		delete(have.files, staticDir+"/manifest.json")
+		maps.Copy(have.files, w.files)
+		for _, name := range up.Stale {
+			delete(have.files, staticDir+"/"+name)
+		}
+		fresh := &memWriter{files: map[string][]byte{}}
+		if _, err := search.ExportStatic(ctx, ix, fresh, staticDir); err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range fresh.files {
+			if got, ok := have.files[name]; !ok {
+				t.Errorf("%s: %s missing", st.name, name)
+			} else if !bytes.Equal(got, data) {
+				t.Errorf("%s: %s differs", st.name, name)
+			}
+		}
+		for name := range have.files {
+			if _, ok := fresh.files[name]; !ok {
+				t.Errorf("%s: %s left over", st.name, name)
+			}
+		}
+		t.Logf("%s: %d of %d files written", st.name, len(w.files), len(fresh.files))
+	}
+}
