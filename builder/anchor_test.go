@@ -143,3 +143,30 @@ README.md:3:209: warning: link "guide.md#heading=h.abc123": #heading=h.abc123 is
 		t.Errorf("with site.yaml:\n%s", diagStrings(res.Diagnostics))
 	}
 }
+
+// A link may lead to a raw HTML anchor kept on the page (<a id>, <a name>,
+// as handbooks keep an old permalink), by its exact ID or as GitHub finds
+// it; an ID the sanitizer drops is no anchor.
+func TestBuild_RawHTMLAnchors(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md": "# Home\n\nSee [test code](guide.md#test_code), [old](guide.md#Old-Name), [named](guide.md#legacy) and [gone](guide.md#dropped).\n",
+		"guide.md":  "# Guide\n\n## Keep tests close\n\n<a id=\"test_code\"></a> <!-- the old permalink -->\n\nText <a name=\"legacy\"></a> and <a id=\"old-name\"></a>.\n\n<div id=\"dropped\">gone</div>\n",
+	})
+	res, dest := mustBuild(t, src)
+	got := diagStrings(res.Diagnostics)
+	if want := `README.md:3:93: warning: broken link "guide.md#dropped": guide.md has no heading #dropped [broken-anchor]`; strings.TrimSpace(got) != want {
+		t.Errorf("diagnostics:\n%s\nwant only:\n%s", got, want)
+	}
+	home := readFile(t, filepath.Join(dest, "index.html"))
+	for _, want := range []string{`href="/guide/#test_code"`, `href="/guide/#old-name"`, `href="/guide/#legacy"`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home lacks %s", want)
+		}
+	}
+	guide := readFile(t, filepath.Join(dest, "guide/index.html"))
+	for _, want := range []string{`id="test_code"`, `name="legacy"`, `id="old-name"`} {
+		if !strings.Contains(guide, want) {
+			t.Errorf("guide lacks %s", want)
+		}
+	}
+}

@@ -317,7 +317,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 		p.Lang = cfg.DefaultLanguage
 	}
 	p.doc = doc
-	p.Headings = info.headings
+	p.Headings, p.anchors = info.headings, info.anchors
 	p.Links = info.links
 	for _, l := range p.Links {
 		l.ref = parseRef(p.Path, l.Dest)
@@ -366,7 +366,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 // mistake in it is one message, not one more per page that links to it.
 func unpublishable(p *Page, info *docInfo, cfg *Config) *Page {
 	p.unpublishable = true
-	p.Headings = info.headings
+	p.Headings, p.anchors = info.headings, info.anchors
 	p.Title = cmp.Or(p.Title, info.h1, titleFromPath(p, cfg))
 	p.Kind, p.Fields, p.Links, p.src = "", nil, nil, nil
 	return p

@@ -69,6 +69,7 @@ func buildMarkdown(unsafe bool, ui *uiStrings, frontMatter goldmark.Extender) go
 type docInfo struct {
 	lang     string
 	headings []Heading
+	anchors  []string // see Page.anchors
 	links    []*Link
 	hasH1    bool
 	h1       string

@@ -2,6 +2,7 @@ package builder
 
 import (
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,10 @@ type Page struct {
 
 	// Headings lists the body's headings in order, with their IDs.
 	Headings []Heading
+	// anchors are the IDs and names of the body's raw HTML elements that
+	// are kept (<a id="…">, as GitHub keeps them), which a link's #anchor
+	// may lead to as to a heading.
+	anchors []string
 	// Links lists the body's links and images to local files.
 	Links []*Link
 	// Body is the rendered Markdown. It is the one place where HTML from
@@ -211,7 +216,7 @@ func (p *Page) HeadingID(id string) bool {
 			return true
 		}
 	}
-	return false
+	return slices.Contains(p.anchors, id)
 }
 
 // HeadingAnchor returns the ID of the heading that a link's #anchor leads
@@ -228,6 +233,11 @@ func (p *Page) HeadingAnchor(anchor string) (string, bool) {
 		for _, h := range p.Headings {
 			if strings.ToLower(h.ID) == a {
 				return h.ID, true
+			}
+		}
+		for _, id := range p.anchors {
+			if strings.ToLower(id) == a {
+				return id, true
 			}
 		}
 	}

@@ -125,6 +125,7 @@ func (info *docInfo) collectRaw(doc *ast.Document, n ast.Node, src []byte, unsaf
 		doc.SetAttribute(rawDocAttr, true)
 	}
 	n.SetAttribute(rawFragmentAttr, frag)
+	info.anchors = append(info.anchors, rawAnchors(frag.html)...)
 	// Positions are in the source as written: the sanitiser keeps the
 	// references it lets through in order, so each is found there again.
 	type written struct {
@@ -160,6 +161,26 @@ func (info *docInfo) collectRaw(doc *ast.Document, n ast.Node, src []byte, unsaf
 		info.links = append(info.links, l)
 		return ""
 	})
+}
+
+// rawAnchors returns the IDs of the elements of a raw HTML fragment, and
+// the names of its <a> elements: where a link's #anchor may lead.
+func rawAnchors(frag []byte) []string {
+	var out []string
+	z := html.NewTokenizer(bytes.NewReader(frag))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			t := z.Token()
+			for _, a := range t.Attr {
+				if a.Key == "id" || a.Key == "name" && t.DataAtom == atom.A {
+					out = append(out, a.Val)
+				}
+			}
+		}
+	}
 }
 
 func attrValue(t *html.Token, name string) string {
