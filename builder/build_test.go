@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -889,5 +890,77 @@ func TestBuild_SourceReadAgain(t *testing.T) {
 	writeFile(t, filepath.Join(src, "a.md"), "---\ntitle: A\n---\n\nAlpha words, [home](README.md), [gone](gone.md).\n")
 	if _, ds := write(changed, theme); diagStrings(ds) != "a.md: error: the Markdown could not be rendered: the file changed while the site was built: build again [source]\n" {
 		t.Errorf("diagnostics:\n%s", diagStrings(ds))
+	}
+}
+
+// A handbook whose own folders are named like kb's pages (review/,
+// search/, tags/) keeps its URLs; kb's pages of those names move under
+// /_kb-site/, and every link to them follows. The others stay.
+func TestBuild_OwnFoldersKeepReservedNames(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md":                 "# Engineering practices\n\n- [Code review](review/)\n- [Search](search.md)\n",
+		"review/README.md":          "# Code review\n\nSee [the standard](reviewer/standard.md) and [search](../search.md).\n",
+		"review/reviewer/README.md": "# The reviewer's guide\n\n[The standard](standard.md).\n",
+		"review/reviewer/standard.md": "---\ntags: [review]\nreview_by: 2025-01-01\n---\n\n# The standard of code review\n\n" +
+			"[Back](../).\n",
+		"search.md": "# Search\n\nHow our search team works. [Review](review/).\n",
+		"team.md":   "---\ntags: [team]\nowner: Platform\n---\n\n# Team\n\n[Home](README.md).\n",
+	})
+	res, dest := mustBuild(t, src)
+	if res.Diagnostics.Errors() != 0 {
+		t.Fatal(diagStrings(res.Diagnostics))
+	}
+	for name, want := range map[string]string{
+		"review/index.html":                   ">Code review</h1>",
+		"review/reviewer/standard/index.html": ">The standard of code review</h1>",
+		"search/index.html":                   "How our search team works.",
+		"_kb-site/review/index.html":          "/review/reviewer/standard/", // kb's review list names the overdue page
+		"_kb-site/search/index.html":          `role="search"`,
+		"tags/index.html":                     `href="/tags/team/"`,
+		"owners/index.html":                   `href="/owners/platform/"`,
+	} {
+		if got := readFile(t, filepath.Join(dest, filepath.FromSlash(name))); !strings.Contains(got, want) {
+			t.Errorf("%s lacks %s", name, want)
+		}
+	}
+	home := readFile(t, filepath.Join(dest, "index.html"))
+	for _, want := range []string{`action="/_kb-site/search/"`, `href="/_kb-site/review/"`, `href="/review/"`, `href="/search/"`, `href="/tags/"`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home lacks %s", want)
+		}
+	}
+	if strings.Contains(home, `action="/search/"`) {
+		t.Error("the search box sends queries to the handbook's own search page")
+	}
+}
+
+// A handbook with pages in assets/ keeps them there, and the theme's files
+// move to /_kb-site/assets/, where every page's links lead.
+func TestBuild_OwnAssetsFolder(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md":        "# Home\n\n![Our logo](assets/logo.png) and [the assets](assets/).\n",
+		"assets/README.md": "# Assets\n\nThe logo and the slides.\n",
+		"assets/logo.png":  "PNG",
+	})
+	res, dest := mustBuild(t, src)
+	if res.Diagnostics.Errors() != 0 {
+		t.Fatal(diagStrings(res.Diagnostics))
+	}
+	if got := readFile(t, filepath.Join(dest, "assets", "index.html")); !strings.Contains(got, "The logo and the slides.") {
+		t.Error("the handbook's assets/ page is missing")
+	}
+	if got := readFile(t, filepath.Join(dest, "assets", "logo.png")); got != "PNG" {
+		t.Errorf("assets/logo.png = %q", got)
+	}
+	home := readFile(t, filepath.Join(dest, "index.html"))
+	css := regexp.MustCompile(`href="/(_kb-site/assets/style\.[0-9a-f]{8}\.css)"`).FindStringSubmatch(home)
+	if css == nil {
+		t.Fatal("the home page does not link the theme's style sheet under /_kb-site/assets/")
+	}
+	if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(css[1]))); err != nil {
+		t.Error(err)
+	}
+	if strings.Contains(home, `src="/assets/kb.`) || strings.Contains(home, `href="/assets/style.`) {
+		t.Error("a link still leads to the theme's files in /assets/")
 	}
 }

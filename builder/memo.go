@@ -123,7 +123,7 @@ func (m *renderMemo) pass(site *Site, theme *Theme, changed map[string]bool, par
 	for _, l := range site.Languages {
 		var h maphash.Hash
 		h.SetSeed(m.seed)
-		fmt.Fprintf(&h, "%v|%v|%v|%d|", site.Now, site.Features, site.Languages, site.overdue[l.Code])
+		fmt.Fprintf(&h, "%v|%v|%v|%q|%d|", site.Now, site.Features, site.Languages, site.displaced, site.overdue[l.Code])
 		for _, g := range append(site.kindGroups(l.Code, l.Code), site.kindGroups("", l.Code)...) {
 			fmt.Fprintf(&h, "%q %q %q %d|", g.Title, g.URL, g.ID, g.Count)
 		}

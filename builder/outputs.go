@@ -6,6 +6,7 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"strings"
 
 	"kb/internal/layout"
 )
@@ -83,6 +84,7 @@ func (s *Site) outputs(theme *Theme) []output {
 			continue
 		}
 		data := theme.AssetData[out]
+		out = strings.TrimPrefix(s.genPath("/"+out), "/")
 		outs = append(outs, output{path: out, by: claim{what: "the theme's asset " + out}, source: true, data: func() ([]byte, error) { return data, nil }})
 	}
 	for _, f := range s.Files {

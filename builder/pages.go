@@ -63,7 +63,11 @@ func (s *Site) jobs(theme *Theme) []job {
 	}
 	for _, l := range s.Languages {
 		jobs = append(jobs, s.languageJobs(theme, l, view)...)
-		// The language's list of playbooks before it had a home of its own.
+		// The language's list of playbooks before it had a home of its own,
+		// unless the site's own pages are in /lang/.
+		if slices.Contains(s.displaced, "/lang/") {
+			continue
+		}
 		old := "/lang/" + l.Code + "/"
 		v := view("alias", old, l.Name, l.Code)
 		v.Redirect = v.LangRel("/")
@@ -115,7 +119,7 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 	}
 	for _, g := range s.kindGroups("", lang) {
 		k := s.Config.Kind(g.ID)
-		base := "/kinds/" + k.Name + "/"
+		base := s.genPath("/kinds/" + k.Name + "/")
 		v := view("list", at(base), k.PluralFor(lang), lang)
 		v.Kind, v.base, v.Crumbs = k, base, home
 		v.List, v.Others = s.byLanguage(s.kindPages()[k.Name], lang)
@@ -123,8 +127,8 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 	}
 	tags := theme.ui.text(lang, "tags")
 	if s.Features.Tags {
-		tv := view("terms", at("/tags/"), tags, lang)
-		tv.base, tv.Crumbs = "/tags/", home
+		tv := view("terms", at(s.genPath("/tags/")), tags, lang)
+		tv.base, tv.Crumbs = s.genPath("/tags/"), home
 		jobs = append(jobs, job{out: outPath(tv.URL), view: tv, by: claim{what: what("kb's list of tags")}})
 	}
 	// termJob is the list of the pages of a tag or owner t, titled title,
@@ -137,11 +141,11 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		return job{out: outPath(v.URL), view: v, by: claim{what: what}}
 	}
 	for _, t := range s.Tags {
-		jobs = append(jobs, termJob(t, "#"+t.Name, Crumb{Title: tags, URL: at("/tags/")}, what("kb's page of the tag "+t.Name)))
+		jobs = append(jobs, termJob(t, "#"+t.Name, Crumb{Title: tags, URL: at(s.genPath("/tags/"))}, what("kb's page of the tag "+t.Name)))
 	}
 	// A page per owner, listed on the owners page.
 	if theme.HasLayout("owners") {
-		up := Crumb{Title: theme.ui.text(lang, "owners"), URL: at("/owners/")}
+		up := Crumb{Title: theme.ui.text(lang, "owners"), URL: at(s.genPath("/owners/"))}
 		for _, o := range s.Owners {
 			jobs = append(jobs, termJob(o, o.Name, up, what("kb's page of the owner "+o.Name)))
 		}
@@ -155,8 +159,8 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		if !theme.HasLayout(special.layout) || !special.used {
 			continue
 		}
-		v := view(special.layout, at(special.url), "", lang)
-		v.base, v.Crumbs = special.url, home
+		v := view(special.layout, at(s.genPath(special.url)), "", lang)
+		v.base, v.Crumbs = s.genPath(special.url), home
 		if special.layout == "review" {
 			// Every page past its date, the reader's language first.
 			var overdue []*Page

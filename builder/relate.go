@@ -150,14 +150,14 @@ func (s *Site) terms() (tags, owners []*Term) {
 	for _, p := range s.ordered {
 		for _, t := range p.Tags {
 			if byTag[t] == nil {
-				term(byTag, t, "/tags/"+Slug(t)+"/")
+				term(byTag, t, s.genPath("/tags/"+Slug(t)+"/"))
 			}
 			byTag[t].Pages = append(byTag[t].Pages, p)
 		}
 		if p.Owner != "" {
 			u, ok := paths[p.Owner]
 			if !ok {
-				u = OwnerPath(p.Owner)
+				u = s.genPath(OwnerPath(p.Owner))
 				paths[p.Owner] = u
 			}
 			t := byOwner[u]

@@ -290,11 +290,13 @@ func (v *View) Rel(p string) string { return v.Site.Config.BasePath() + strings.
 
 // LangRel is Rel for a page kb makes in every language ("/", "/tags/",
 // "/search/"): the link to it in the view's language ("/kb/nl/tags/").
-func (v *View) LangRel(p string) string { return v.Rel(v.Site.Config.LangURL(v.Lang, p)) }
+func (v *View) LangRel(p string) string {
+	return v.Rel(v.Site.Config.LangURL(v.Lang, v.Site.genPath(p)))
+}
 
 // Here reports whether the view is the page kb makes at p ("/tags/") in
 // the view's language, for aria-current.
-func (v *View) Here(p string) bool { return v.URL == v.Site.Config.LangURL(v.Lang, p) }
+func (v *View) Here(p string) bool { return v.URL == v.Site.Config.LangURL(v.Lang, v.Site.genPath(p)) }
 
 // SearchEndpoint is the site path where kb serve answers searches.
 func (v *View) SearchEndpoint() string { return "/" + layout.SearchEndpoint }
@@ -324,7 +326,7 @@ func (v *View) Asset(name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("no theme asset %q", name)
 	}
-	return v.Site.Config.BasePath() + out, nil
+	return v.Rel(v.Site.genPath("/" + out)), nil
 }
 
 // T returns the UI string key in the view's language.
@@ -388,7 +390,7 @@ func (s *Site) kindGroups(lang, uiLang string) []Group {
 	var gs []Group
 	for i := range s.Config.Kinds {
 		k := &s.Config.Kinds[i]
-		gs = append(gs, Group{Title: k.PluralFor(uiLang), URL: s.Config.LangURL(uiLang, "/kinds/"+k.Name+"/"), ID: k.Name})
+		gs = append(gs, Group{Title: k.PluralFor(uiLang), URL: s.Config.LangURL(uiLang, s.genPath("/kinds/"+k.Name+"/")), ID: k.Name})
 	}
 	for _, p := range s.Pages {
 		if lang != "" && p.Lang != lang {

@@ -568,3 +568,24 @@ func builtSession(t *testing.T, opts Options) *Session {
 	}
 	return s
 }
+
+// TestSession_OwnFolderTakesReservedName: a review/ folder added to a site
+// moves kb's review page to /_kb-site/review/ and every link to it, and
+// taking it away moves the page back, as a fresh build does.
+func TestSession_OwnFolderTakesReservedName(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	write := func(name, data string) func() {
+		return func() { writeFile(t, filepath.Join(src, filepath.FromSlash(name)), data) }
+	}
+	write("README.md", "# Home\n\n[docs](docs/)\n")()
+	write("docs/a.md", "---\ntitle: Alpha\nreview_by: 2025-06-01\ntags: [x]\n---\n\nOne.\n")()
+	runSession(t, src, dest, []sessionStep{
+		{"review folder added", write("review/README.md", "# Code review\n\nHow we review.\n"), false, false},
+		{"review folder page edited", write("review/README.md", "# Code review\n\nHow we review code.\n"), false, false},
+		{"review folder removed", func() { os.RemoveAll(filepath.Join(src, "review")) }, false, false},
+	})
+	if home := readFile(t, filepath.Join(dest, "index.html")); !strings.Contains(home, `href="/review/"`) {
+		t.Error("kb's review page did not come back to /review/")
+	}
+}

@@ -42,6 +42,9 @@ type Site struct {
 	// Features are the theme's features the pages use (set by relate).
 	Features Features
 
+	// displaced lists the movable folders (see movable) that some of the
+	// site's own pages are in: kb's pages there move (see genPath).
+	displaced []string
 	// overdue counts the pages past their review date by language (set
 	// by relate).
 	overdue map[string]int
@@ -161,23 +164,65 @@ func (s *Site) Section(p string) *Section { return s.sections[p] }
 // reserved lists URLs the site generates itself, in the default
 // language's part of the site; the same paths are reserved in each other
 // language's folder (/nl/tags/).
-var reserved = []string{"/tags/", "/kinds/", "/owners/", "/review/", "/search/", "/lang/", "/assets/", "/" + layout.Reserved + "/"}
+var reserved = []string{"/tags/", "/kinds/", "/owners/", "/review/", "/search/", "/lang/", "/assets/", "/" + layout.Reserved + "/", "/" + layout.MovedPages + "/"}
+
+// movable are the reserved folders whose pages kb moves under
+// /_kb-site/ (layout.MovedPages) when the site's own pages are there: a
+// handbook with a review/ or search/ folder keeps its URLs, and kb's
+// review or search page goes to /_kb-site/review/ or /_kb-site/search/
+// (the theme's files to /_kb-site/assets/ when the site has pages in
+// assets/).
+var movable = []string{"/tags/", "/kinds/", "/owners/", "/review/", "/search/", "/lang/", "/assets/"}
 
 // generated reports whether kb writes its own pages at u: a reserved path
-// of the default language or one of a language's lists (/nl/tags/…).
+// of the default language or one of a language's lists (/nl/tags/…),
+// unless the site's own pages took its folder (see displaced).
 func (s *Site) generated(u string) bool {
 	under := func(u string) bool {
-		return slices.ContainsFunc(reserved, func(r string) bool { return strings.HasPrefix(u, r) })
+		return slices.ContainsFunc(reserved, func(r string) bool {
+			return strings.HasPrefix(u, r) && !slices.Contains(s.displaced, r)
+		})
 	}
-	if under(u) {
-		return true
-	}
+	return under(u) || under(s.langless(u))
+}
+
+// langless returns the site path u without the folder of its language
+// (/nl/tags/ → /tags/); a path of the default language as it is.
+func (s *Site) langless(u string) string {
 	for _, l := range s.Languages {
-		if rest, ok := strings.CutPrefix(u, s.Config.LangURL(l.Code, "/")); ok && l.Code != s.Config.DefaultLanguage && under("/"+rest) {
-			return true
+		if rest, ok := strings.CutPrefix(u, s.Config.LangURL(l.Code, "/")); ok && l.Code != s.Config.DefaultLanguage {
+			return "/" + rest
 		}
 	}
-	return false
+	return u
+}
+
+// displacedFolders returns the movable folders that some of the site's
+// pages are in, in any language.
+func (s *Site) displacedFolders() []string {
+	var out []string
+	for _, r := range movable {
+		for _, p := range s.Pages {
+			if strings.HasPrefix(s.langless(p.URL), r) {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// genPath returns the site path, without language, of kb's own page at p
+// ("/tags/", "/owners/x/"): p itself, or the same under /_kb-site/ when
+// the site's own pages are in p's folder (see displaced). It leaves any
+// other path as it is.
+func (s *Site) genPath(p string) string {
+	for _, d := range s.displaced {
+		if strings.HasPrefix(p, d) {
+			return "/" + layout.MovedPages + p
+		}
+	}
+	return p
 }
 
 // languages returns the languages the site is published in (see
@@ -229,6 +274,7 @@ func (s *Site) link() Diagnostics {
 	}
 	kept := s.Pages[:0]
 	s.Languages = s.languages()
+	s.displaced = s.displacedFolders()
 	for _, p := range s.Pages {
 		s.byPath[p.Path] = p
 		if other, dup := s.byURL[p.URL]; dup {

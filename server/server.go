@@ -20,6 +20,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -325,8 +326,8 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string) 
 	h := w.Header()
 	if s.live != nil {
 		h.Set("Cache-Control", "no-cache")
-	} else if strings.HasPrefix(name, "assets/") {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable") // fingerprinted names
+	} else if fingerprinted.MatchString(name) {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	}
 	if s.live != nil && strings.HasSuffix(name, ".html") {
 		data, err := io.ReadAll(io.LimitReader(f, 64<<20))
@@ -358,6 +359,12 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name string) 
 	}
 	http.ServeContent(w, r, name, fi.ModTime(), f)
 }
+
+// fingerprinted matches the theme's CSS and JavaScript files, whose names
+// hold a hash of their bytes (assets/style.3f2a9c1e.css, or under
+// _kb-site/ when the site's own pages are in assets/): they may be cached
+// for good. A site's own files in assets/ may change under the same name.
+var fingerprinted = regexp.MustCompile(`^(_kb-site/)?assets/[^/]+\.[0-9a-f]{8}\.(css|js)$`)
 
 // safeName reports whether a request path (relative to the base path) may
 // name a file: no dot segments (.., ., .git, .well-known), no empty inner

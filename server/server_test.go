@@ -687,3 +687,32 @@ func TestServer_NotFoundInLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestServer_CachesOnlyFingerprints: the theme's CSS and JavaScript, whose
+// names hold a hash of their bytes, may be cached for good, wherever kb
+// put them; a site's own file in assets/, which may change under the same
+// name, may not; the preview caches nothing.
+func TestServer_CachesOnlyFingerprints(t *testing.T) {
+	pub := outputTree(t)
+	write(t, filepath.Join(pub, "assets", "style.3f2a9c1e.css"), "body{}")
+	write(t, filepath.Join(pub, "_kb-site", "assets", "kb.0badf00d.js"), "1")
+	write(t, filepath.Join(pub, "assets", "logo.png"), "PNG")
+	write(t, filepath.Join(pub, "assets", "diagrams", "flow.3f2a9c1e.css"), "x")
+	_, addr := serve(t, Options{Dir: pub, AllowedHosts: DevHosts(":1414")})
+	_, live := serve(t, Options{Dir: pub, Live: true, AllowedHosts: DevHosts(":1414")})
+	for target, want := range map[string]bool{
+		"/assets/style.3f2a9c1e.css":         true,
+		"/_kb-site/assets/kb.0badf00d.js":    true,
+		"/assets/logo.png":                   false,
+		"/assets/diagrams/flow.3f2a9c1e.css": false,
+		"/style.css":                         false,
+	} {
+		res, _ := raw(t, addr, "GET", target, "localhost")
+		if got := strings.Contains(res.Header.Get("Cache-Control"), "immutable"); res.StatusCode != 200 || got != want {
+			t.Errorf("%s: %d, Cache-Control %q, want immutable %v", target, res.StatusCode, res.Header.Get("Cache-Control"), want)
+		}
+		if res, _ := raw(t, live, "GET", target, "localhost"); res.Header.Get("Cache-Control") != "no-cache" {
+			t.Errorf("preview %s: Cache-Control %q", target, res.Header.Get("Cache-Control"))
+		}
+	}
+}

@@ -25,6 +25,12 @@ const (
 	// written inside it, and the preview server answers only its endpoints
 	// there.
 	Reserved = "_kb"
+	// MovedPages holds kb's own pages whose usual folder the site's own
+	// pages take (a handbook's review/ or search/ folder): kb's review page
+	// is then MovedPages/review/. It is outside Reserved, which the
+	// preview server does not serve, and, its name starting with '_',
+	// never a folder of the site's pages.
+	MovedPages = "_kb-site"
 	// IndexDir holds the search index.
 	IndexDir = Reserved + "/search"
 	// StaticSearchDir holds the static search bundle, read by the theme's
