@@ -170,3 +170,18 @@ func TestBuild_RawHTMLAnchors(t *testing.T) {
 		}
 	}
 }
+
+// #top (HTML's top of the document) and #readme (the rendered file on
+// GitHub, as handbooks' indexes link their pages) lead to the top of any
+// page; other anchors still need a heading.
+func TestBuild_TopAnchors(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md": "# Home\n\n- [Guide](guide.md#readme)\n- [Top](guide.md#top)\n- [Up](#TOP)\n- [Nowhere](guide.md#readmes)\n",
+		"guide.md":  "# Guide\n\nText.\n",
+	})
+	res, _ := mustBuild(t, src)
+	got := strings.TrimSpace(diagStrings(res.Diagnostics))
+	if want := `README.md:6:3: warning: broken link "guide.md#readmes": guide.md has no heading #readmes [broken-anchor]`; got != want {
+		t.Errorf("diagnostics:\n%s\nwant only:\n%s", got, want)
+	}
+}

@@ -223,12 +223,17 @@ func (p *Page) HeadingID(id string) bool {
 // to, found as GitHub finds it: the heading with exactly that ID, else the
 // one whose ID is the anchor in lower case, with or without GitHub's
 // "user-content-" prefix. So "#Setup-Steps", copied from an old version
-// of a page or typed by hand, leads to the heading "Setup steps".
+// of a page or typed by hand, leads to the heading "Setup steps". Two
+// anchors lead to the top of any page: #top, as in HTML, and #readme, the
+// rendered file on GitHub.
 func (p *Page) HeadingAnchor(anchor string) (string, bool) {
 	if p.HeadingID(anchor) {
 		return anchor, true
 	}
 	lower := strings.ToLower(anchor)
+	if lower == "top" || lower == "readme" {
+		return anchor, true
+	}
 	for _, a := range []string{lower, strings.TrimPrefix(lower, "user-content-")} {
 		for _, h := range p.Headings {
 			if strings.ToLower(h.ID) == a {
