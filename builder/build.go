@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -169,7 +170,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 			contentDir = cfg.ContentDir
 		}
 	}
-	read := readOptions{parseTimeout: opts.ParseTimeout, checkOnly: opts.Check, preview: opts.Preview, keep: opts.keep, reuse: opts.reuse}
+	read := readOptions{parseTimeout: opts.ParseTimeout, checkOnly: opts.Check, preview: opts.Preview, keep: opts.keep, reuse: opts.reuse, lenient: !hasConfig}
 	if opts.BaseURL != "" {
 		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
 			return nil, nil, nil, err
@@ -552,7 +553,7 @@ func (s *Site) parseAgain(p *Page) bool {
 	if p.src == nil {
 		return false
 	}
-	info := &docInfo{lang: p.Lang}
+	info := &docInfo{lang: p.Lang, badFrontMatter: p.badFrontMatter}
 	pc := parser.NewContext()
 	pc.Set(docInfoKey, info)
 	doc := s.reparser.Parser().Parse(text.NewReader(p.src), parser.WithContext(pc))
@@ -588,6 +589,9 @@ func (s *Site) sourceAgain(p *Page) ([]byte, error) {
 	src, err := fs.ReadFile(s.fsys, p.Path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read it again: %v", unwrapPathError(err))
+	}
+	if !utf8.Valid(src) { // a lenient read shows such bytes as U+FFFD
+		src = asBrowsersRead(src)
 	}
 	src, _ = liquidPage(bytes.TrimPrefix(src, []byte("\uFEFF")), p, s.Config)
 	if hashBytes(src) != p.srcSum {

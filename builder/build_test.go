@@ -296,7 +296,7 @@ func TestBuild_FrontMatterErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src := site(t, map[string]string{"p.md": c.page, "ok.md": "# Fine\n"})
+			src := site(t, map[string]string{"p.md": c.page, "ok.md": "# Fine\n", "site.yaml": "title: Checked\n"})
 			res, dest, err := build(t, src)
 			if !errors.Is(err, ErrBuildFailed) {
 				t.Fatalf("err = %v, want ErrBuildFailed", err)
@@ -962,5 +962,58 @@ func TestBuild_OwnAssetsFolder(t *testing.T) {
 	}
 	if strings.Contains(home, `src="/assets/kb.`) || strings.Contains(home, `href="/assets/style.`) {
 		t.Error("a link still leads to the theme's files in /assets/")
+	}
+}
+
+// In a folder of Markdown without site.yaml, as GitHub shows such files, a
+// page whose front matter is not valid YAML is published without it, the
+// YAML shown as code, and bytes that are not UTF-8 as U+FFFD, each with a
+// warning at its line; front matter that is YAML but wrong for kb is
+// still an error, and with a site.yaml all three are.
+func TestBuild_NoConfigShowsUnreadablePages(t *testing.T) {
+	files := map[string]string{
+		"README.md":  "# Handbook\n\n[Tracing](tracing.md), [notes](notes.md), [inject](inject.md).\n",
+		"tracing.md": "---\nname: tracer\ndescription: Use it. Trigger phrases: \"add a trace\".\n---\n\n## Instrumenting\n\nSpans and traces.\n",
+		"notes.md":   "# Notes\n\nBob said \xa6\xa6 code vs. talk.\n",
+		"inject.md":  "---\n!%2D%2D%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E foo\n---\nbody\n",
+	}
+	res, dest := mustBuild(t, site(t, files))
+	got := diagStrings(res.Diagnostics)
+	for _, want := range []string{
+		"tracing.md:3:1: warning: front matter is not valid YAML: mapping values are not allowed in this context: the page is published without it, its text shown [front-matter]",
+		"notes.md:3: warning: not valid UTF-8 text",
+		"inject.md:2:1: warning: front matter is not valid YAML",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, want)
+		}
+	}
+	tracing := readFile(t, filepath.Join(dest, "tracing", "index.html"))
+	for _, want := range []string{"<pre", "Trigger phrases: &quot;add a trace&quot;.", ">Instrumenting</h2>", "Spans and traces."} {
+		if !strings.Contains(tracing, want) {
+			t.Errorf("tracing page lacks %s", want)
+		}
+	}
+	if notes := readFile(t, filepath.Join(dest, "notes", "index.html")); !strings.Contains(notes, "Bob said \uFFFD\uFFFD code") {
+		t.Error("the notes page does not show its text with U+FFFD")
+	}
+	if inject := readFile(t, filepath.Join(dest, "inject", "index.html")); strings.Contains(inject, "<img") || !strings.Contains(inject, "body") {
+		t.Error("the front matter of inject.md is not shown as text")
+	}
+
+	files["site.yaml"] = "title: Checked\n"
+	res, _, err := build(t, site(t, files))
+	if !errors.Is(err, ErrBuildFailed) {
+		t.Fatalf("with site.yaml: err = %v, want ErrBuildFailed", err)
+	}
+	got = diagStrings(res.Diagnostics)
+	for _, want := range []string{"tracing.md:3:1: error: front matter is not valid YAML", "notes.md:3: error: not valid UTF-8 text", "inject.md:2:1: error: front matter is not valid YAML"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("with site.yaml: diagnostics:\n%s\nwant a line containing:\n%s", got, want)
+		}
+	}
+	bad := site(t, map[string]string{"README.md": "# H\n", "p.md": "---\ntitle: X\nreview_by: next week\n---\n\nText.\n"})
+	if _, _, err := build(t, bad); !errors.Is(err, ErrBuildFailed) {
+		t.Errorf("a date kb cannot read: err = %v, want ErrBuildFailed", err)
 	}
 }

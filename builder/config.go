@@ -56,6 +56,14 @@ type readOptions struct {
 	// lets go of each page's text once it has it, so that a site's worth
 	// of none of them is held at once.
 	transient bool
+	// lenient is set for a folder of Markdown without site.yaml, written
+	// for GitHub's renderer, which shows a page whatever its front matter
+	// or encoding: a page whose front matter is not valid YAML is published
+	// without it, the YAML shown as text, and bytes that are not UTF-8 as
+	// U+FFFD, each with a warning (see loadPage). Front matter that is
+	// YAML but not what kb expects (a kind's fields, dates) is still an
+	// error.
+	lenient bool
 }
 
 // severity returns the severity configured for rule. In a preview,

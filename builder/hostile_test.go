@@ -26,15 +26,19 @@ func TestBuild_HostileContent(t *testing.T) {
 		// check inspects the output of a successful build.
 		check func(t *testing.T, dest string)
 	}{
-		{name: "invalid YAML", files: map[string]string{"p.md": "---\ntitle: [unclosed\n---\n"},
+		// With a site.yaml; without one such pages are published, their
+		// front matter shown as text (see TestBuild_NoConfigShowsUnreadablePages).
+		{name: "invalid YAML", files: map[string]string{"p.md": "---\ntitle: [unclosed\n---\n", "site.yaml": strictLinks},
 			want: "p.md:2:1: error: front matter is not valid YAML"},
-		{name: "YAML alias bomb", files: map[string]string{"p.md": "---\n" + yamlBomb + "---\n"},
+		{name: "YAML alias bomb", files: map[string]string{"p.md": "---\n" + yamlBomb + "---\n", "site.yaml": strictLinks},
 			want: "p.md:"},
+		{name: "YAML alias bomb without site.yaml", files: map[string]string{"p.md": "---\n" + yamlBomb + "---\n"},
+			check: exists("p/index.html")},
 		{name: "50 MB file", files: map[string]string{"p.md": strings.Repeat("word ", 10<<20)},
 			want: "p.md: error: file is 52428800 bytes, larger than the limit of 524288 (markdown.max_file_size) [source]"},
 		{name: "binary named .md", files: map[string]string{"p.md": "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"},
 			want: "p.md:3: error: binary file: contains a NUL byte [source]"},
-		{name: "invalid UTF-8", files: map[string]string{"p.md": "# Title\n\nbad \xff\xfe here\n"},
+		{name: "invalid UTF-8", files: map[string]string{"p.md": "# Title\n\nbad \xff\xfe here\n", "site.yaml": strictLinks},
 			want: "p.md:3: error: not valid UTF-8 text [source]"},
 		{name: "NUL byte", files: map[string]string{"p.md": "# A\n\ntext\x00more\n"},
 			want: "p.md:3: error: binary file: contains a NUL byte [source]"},
@@ -182,7 +186,7 @@ func assertNothingOutside(t *testing.T, parent, src string) {
 }
 
 func TestBuild_YAMLBombIsCheap(t *testing.T) {
-	src := site(t, map[string]string{"p.md": "---\n" + yamlBomb + "---\n"})
+	src := site(t, map[string]string{"p.md": "---\n" + yamlBomb + "---\n", "site.yaml": "title: Checked\n"})
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()

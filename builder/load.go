@@ -226,6 +226,12 @@ func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config,
 	return pages, all
 }
 
+// asBrowsersRead returns src with every byte that is not part of valid
+// UTF-8 replaced by U+FFFD, one for each, as a browser decodes it.
+func asBrowsersRead(src []byte) []byte {
+	return []byte(string([]rune(string(src))))
+}
+
 func sourceError(p string, line int, format string, args ...any) Diagnostics {
 	return Diagnostics{{File: p, Line: line, Severity: SeverityError, Rule: RuleSource, Message: fmt.Sprintf(format, args...)}}
 }
@@ -252,6 +258,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 		line, _ := offsetPos(src, i)
 		return nil, sourceError(f.Path, line, "binary file: contains a NUL byte")
 	}
+	var lenient Diagnostics // problems a lenient read publishes the page with
 	if !utf8.Valid(src) {
 		i := 0
 		for i < len(src) {
@@ -262,7 +269,12 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 			i += n
 		}
 		line, _ := offsetPos(src, i)
-		return nil, sourceError(f.Path, line, "not valid UTF-8 text")
+		if !read.lenient {
+			return nil, sourceError(f.Path, line, "not valid UTF-8 text")
+		}
+		lenient = append(lenient, Diagnostic{File: f.Path, Line: line, Severity: SeverityWarning, Rule: RuleSource,
+			Message: "not valid UTF-8 text: what is not is shown as the replacement character \uFFFD (save the file as UTF-8)"})
+		src = asBrowsersRead(src)
 	}
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	if line, depth := deepestNesting(src); depth > MaxNesting {
@@ -306,13 +318,19 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 		} else {
 			line = 1
 		}
-		return unpublishable(p, info, cfg), Diagnostics{{File: f.Path, Line: line, Col: 1, Severity: SeverityError, Rule: RuleFrontMatter, Message: "front matter is not valid YAML: " + msg}}
+		if !read.lenient {
+			return unpublishable(p, info, cfg), Diagnostics{{File: f.Path, Line: line, Col: 1, Severity: SeverityError, Rule: RuleFrontMatter, Message: "front matter is not valid YAML: " + msg}}
+		}
+		lenient = append(lenient, Diagnostic{File: f.Path, Line: line, Col: 1, Severity: SeverityWarning, Rule: RuleFrontMatter,
+			Message: "front matter is not valid YAML: " + msg + ": the page is published without it, its text shown"})
+		m, p.badFrontMatter = nil, true
 	}
 	dec := fmDecoder{p: p, cfg: cfg}
 	dec.decode(m)
 	if dec.diags.Errors() > 0 {
 		return unpublishable(p, info, cfg), dec.diags
 	}
+	dec.diags = append(lenient, dec.diags...)
 	if p.Lang == "" {
 		p.Lang = cfg.DefaultLanguage
 	}

@@ -70,11 +70,14 @@ type docInfo struct {
 	lang     string
 	headings []Heading
 	anchors  []string // see Page.anchors
-	links    []*Link
-	hasH1    bool
-	h1       string
-	firstPar string
-	diagrams bool
+	// badFrontMatter is set, before a page is parsed again, when its front
+	// matter was not valid YAML (see showBadFrontMatter).
+	badFrontMatter bool
+	links          []*Link
+	hasH1          bool
+	h1             string
+	firstPar       string
+	diagrams       bool
 }
 
 var docInfoKey = parser.NewContextKey()
@@ -94,6 +97,7 @@ func (t pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 		return
 	}
 	src := reader.Source()
+	showBadFrontMatter(doc, pc, info)
 	used := map[string]bool{}
 	var headings []*ast.Heading
 	var quotes []*ast.Blockquote
@@ -159,6 +163,24 @@ func (t pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 		toCallout(q, src, func(variant string) string { return t.ui.text(info.lang, "callout_"+variant) })
 	}
 	markPlaceholders(doc, src)
+}
+
+// showBadFrontMatter turns front matter that is not valid YAML, which the
+// front matter parser (or, parsing again, frontMatterSkipper) leaves in the
+// document as a block of text, into a code block, as GitHub shows it: a
+// page published with it (see readOptions.lenient) shows the text as
+// written.
+func showBadFrontMatter(doc *ast.Document, pc parser.Context, info *docInfo) {
+	if _, err := meta.TryGet(pc); err == nil && !info.badFrontMatter {
+		return
+	}
+	tb, ok := doc.FirstChild().(*ast.TextBlock)
+	if !ok {
+		return
+	}
+	code := ast.NewFencedCodeBlock(nil)
+	code.SetLines(tb.Lines())
+	doc.ReplaceChild(doc, tb, code)
 }
 
 func (info *docInfo) addLink(n ast.Node, dest string, image bool, alt string, src []byte) {
@@ -499,9 +521,12 @@ func (frontMatterSkipper) Continue(node ast.Node, reader text.Reader, pc parser.
 	return parser.Continue | parser.NoChildren
 }
 
-// Close implements parser.BlockParser: the block goes.
+// Close implements parser.BlockParser: the block goes, unless it was not
+// valid YAML (see showBadFrontMatter).
 func (frontMatterSkipper) Close(node ast.Node, reader text.Reader, pc parser.Context) {
-	node.Parent().RemoveChild(node.Parent(), node)
+	if info, _ := pc.Get(docInfoKey).(*docInfo); info == nil || !info.badFrontMatter {
+		node.Parent().RemoveChild(node.Parent(), node)
+	}
 }
 
 // CanInterruptParagraph implements parser.BlockParser.

@@ -60,6 +60,9 @@ type Page struct {
 	// are kept (<a id="…">, as GitHub keeps them), which a link's #anchor
 	// may lead to as to a heading.
 	anchors []string
+	// badFrontMatter is set on a page published with front matter that is
+	// not valid YAML, shown as text (see readOptions.lenient).
+	badFrontMatter bool
 	// Links lists the body's links and images to local files.
 	Links []*Link
 	// Body is the rendered Markdown. It is the one place where HTML from

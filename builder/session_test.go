@@ -589,3 +589,25 @@ func TestSession_OwnFolderTakesReservedName(t *testing.T) {
 		t.Error("kb's review page did not come back to /review/")
 	}
 }
+
+// TestSession_UnreadableFrontMatter: in a folder without site.yaml, a
+// page whose front matter is not valid YAML is published with it shown,
+// through a session's edits as in a fresh build, and again once fixed.
+func TestSession_UnreadableFrontMatter(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	write := func(name, data string) func() {
+		return func() { writeFile(t, filepath.Join(src, filepath.FromSlash(name)), data) }
+	}
+	write("README.md", "# Home\n\n[trace](trace.md) [other](other.md)\n")()
+	write("other.md", "# Other\n\nText.\n")()
+	runSession(t, src, dest, []sessionStep{
+		{"bad front matter added", write("trace.md", "---\nname: t\ndescription: Use it. Trigger phrases: x\n---\n\n## Spans\n\nOne.\n"), false, false},
+		{"its body edited", write("trace.md", "---\nname: t\ndescription: Use it. Trigger phrases: x\n---\n\n## Spans\n\nTwo.\n"), false, false},
+		{"another page edited", write("other.md", "# Other\n\nMore text.\n"), false, false},
+		{"front matter fixed", write("trace.md", "---\nname: t\ndescription: \"Use it. Trigger phrases: x\"\n---\n\n## Spans\n\nTwo.\n"), false, false},
+	})
+	if page := readFile(t, filepath.Join(dest, "trace", "index.html")); strings.Contains(page, "<pre") || !strings.Contains(page, "Two.") {
+		t.Error("the fixed page still shows its front matter, or lost its text")
+	}
+}
