@@ -1017,3 +1017,38 @@ func TestBuild_NoConfigShowsUnreadablePages(t *testing.T) {
 		t.Errorf("a date kb cannot read: err = %v, want ErrBuildFailed", err)
 	}
 }
+
+// An HTML file that starts with front matter is a Jekyll page (a layout
+// and Liquid kb does not render): it is skipped with a warning, so the
+// README is the home page; other HTML files are copied as they are.
+func TestBuild_JekyllHTMLPagesSkipped(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md":     "# Open source guides\n\n[Plain](plain.html)\n",
+		"index.html":    "---\nlayout: index\nlang: en\n---\n",
+		"docs/a.htm":    "\uFEFF---\r\ntitle: A\r\n---\r\n{{ content }}\n",
+		"plain.html":    "<!doctype html><p>Plain</p>\n",
+		"not-fm.html":   "---- not front matter\n",
+		"data/list.txt": "---\nlayout: x\n---\n",
+	})
+	res, dest := mustBuild(t, src)
+	got := diagStrings(res.Diagnostics)
+	for _, want := range []string{
+		"index.html:1: warning: skipped: an HTML file with front matter is a Jekyll page",
+		"docs/a.htm:1: warning: skipped: an HTML file with front matter is a Jekyll page",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, want)
+		}
+	}
+	if home := readFile(t, filepath.Join(dest, "index.html")); !strings.Contains(home, "Open source guides") {
+		t.Error("the README is not the home page")
+	}
+	for _, name := range []string{"plain.html", "not-fm.html", "data/list.txt"} {
+		if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(name))); err != nil {
+			t.Errorf("%s not copied: %v", name, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dest, "docs", "a.htm")); err == nil {
+		t.Error("docs/a.htm, a Jekyll page, was copied")
+	}
+}

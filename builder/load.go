@@ -131,7 +131,13 @@ func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error)
 				Message: fmt.Sprintf("skipped: cannot read: %v", unwrapPathError(err))})
 			return nil
 		}
+		template := isTemplate(p, fh)
 		_ = fh.Close()
+		if template {
+			problems = append(problems, Diagnostic{File: p, Line: 1, Severity: SeverityWarning, Rule: RuleSource,
+				Message: "skipped: an HTML file with front matter is a Jekyll page, whose layout and Liquid kb does not render"})
+			return nil
+		}
 		static = append(static, f)
 		return nil
 	})
@@ -224,6 +230,19 @@ func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config,
 		all = append(all, d...)
 	}
 	return pages, all
+}
+
+// isTemplate reports whether the static file p, open as r, is an HTML
+// page that starts with front matter: a Jekyll page, which a static host
+// would serve as its raw template.
+func isTemplate(p string, r io.Reader) bool {
+	if ext := strings.ToLower(path.Ext(p)); ext != ".html" && ext != ".htm" {
+		return false
+	}
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(r, head)
+	head = bytes.TrimPrefix(head[:n], []byte("\uFEFF"))
+	return bytes.HasPrefix(head, []byte("---\n")) || bytes.HasPrefix(head, []byte("---\r\n"))
 }
 
 // asBrowsersRead returns src with every byte that is not part of valid
