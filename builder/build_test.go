@@ -1052,3 +1052,90 @@ func TestBuild_JekyllHTMLPagesSkipped(t *testing.T) {
 		t.Error("docs/a.htm, a Jekyll page, was copied")
 	}
 }
+
+// Without site.yaml, pages whose URLs collide are all published: a
+// folder's page keeps the folder's URL and the other page moves to the
+// URL with "-1" (or the next free suffix), with a warning naming both,
+// and links to it lead there; with a site.yaml the collision is an error.
+func TestBuild_NoConfigMovesDuplicateURLs(t *testing.T) {
+	files := map[string]string{
+		"README.md":                  "# Handbook\n\n[Spending](finance/spending.md), [the folder](finance/spending/), [restart](Restart-DB.md), [again](restart-db.md)\n",
+		"finance/spending.md":        "# Spending company money\n\nDraft page.\n",
+		"finance/spending/README.md": "# Spending\n\nLanding page.\n",
+		"finance/spending-1.md":      "# Taken\n\nA page of its own at /finance/spending-1/.\n",
+		"Restart-DB.md":              "# Restart the database\n",
+		"restart-db.md":              "# Restart, the other one\n",
+		"index.md":                   "# Also a home\n",
+	}
+	res, dest := mustBuild(t, site(t, files))
+	got := diagStrings(res.Diagnostics)
+	for _, want := range []string{
+		"finance/spending.md:1:1: warning: finance/spending/README.md and finance/spending.md both publish the URL /finance/spending/: finance/spending.md is published at /finance/spending-2/ [duplicate-url]",
+		"restart-db.md:1:1: warning: Restart-DB.md and restart-db.md both publish the URL /restart-db/: restart-db.md is published at /restart-db-1/ [duplicate-url]",
+		"README.md and index.md both publish the URL /: index.md is published at /index-1/",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, want)
+		}
+	}
+	for name, want := range map[string]string{
+		"finance/spending/index.html":   "Landing page.",
+		"finance/spending-2/index.html": "Draft page.",
+		"finance/spending-1/index.html": "A page of its own",
+		"restart-db/index.html":         "Restart the database",
+		"restart-db-1/index.html":       "Restart, the other one",
+		"index-1/index.html":            "Also a home",
+		"index.html":                    `href="/finance/spending-2/"`,
+	} {
+		if got := readFile(t, filepath.Join(dest, filepath.FromSlash(name))); !strings.Contains(got, want) {
+			t.Errorf("%s lacks %s", name, want)
+		}
+	}
+	files["site.yaml"] = "title: Checked\n"
+	if _, _, err := build(t, site(t, files)); !errors.Is(err, ErrBuildFailed) {
+		t.Errorf("with site.yaml: err = %v, want ErrBuildFailed", err)
+	}
+}
+
+// An image a page shows from a folder whose name starts with '.' (GitBook
+// keeps them in .gitbook/assets/) is published, under _.gitbook/, where
+// web servers serve it; a dotfile, a file of another kind or anything in
+// .git/ is not, with a warning.
+func TestBuild_ImagesFromDotFolders(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md": "# Handbook\n\n![Flow](.gitbook/assets/flow%20(1).png)\n\n<img src=\".github/images/logo.svg\" alt=\"Logo\">\n\n" +
+			"[workflow](.github/workflows/ci.yml) [secret](.gitbook/assets/.env) [config](.git/logo.png)\n",
+		".gitbook/assets/flow (1).png": "PNG",
+		".github/images/logo.svg":      "<svg/>",
+		".github/workflows/ci.yml":     "on: push\n",
+		".gitbook/assets/.env":         "TOKEN=1\n",
+		".git/logo.png":                "PNG",
+	})
+	res, dest := mustBuild(t, src)
+	got := diagStrings(res.Diagnostics)
+	for _, want := range []string{
+		`README.md:7:1: warning: link ".github/workflows/ci.yml": .github/workflows/ci.yml is not published`,
+		`warning: link ".gitbook/assets/.env": .gitbook/assets/.env is not published`,
+		`warning: link ".git/logo.png": .git/logo.png is not published`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, want)
+		}
+	}
+	home := readFile(t, filepath.Join(dest, "index.html"))
+	for _, want := range []string{`src="/_.gitbook/assets/flow%20(1).png"`, `src="/_.github/images/logo.svg"`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home lacks %s", want)
+		}
+	}
+	for _, name := range []string{"_.gitbook/assets/flow (1).png", "_.github/images/logo.svg"} {
+		if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(name))); err != nil {
+			t.Error(err)
+		}
+	}
+	for _, name := range []string{".gitbook", ".github", "_.github/workflows", "_.gitbook/assets/.env", "_.gitbook/assets/_.env", ".git", "_.git"} {
+		if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(name))); err == nil {
+			t.Errorf("%s published", name)
+		}
+	}
+}

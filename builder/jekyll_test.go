@@ -7,12 +7,15 @@ import (
 )
 
 // A permalink is checked like any URL: one that another page already
-// publishes fails the build; one with Jekyll placeholders keeps the
-// page's own URL; published: false is a draft and nav_order a weight.
+// publishes fails the build with a site.yaml (without one, the other page
+// moves, see TestBuild_NoConfigMovesDuplicateURLs); one with Jekyll
+// placeholders keeps the page's own URL; published: false is a draft and
+// nav_order a weight.
 func TestBuild_JekyllFrontMatter(t *testing.T) {
 	src := site(t, map[string]string{
-		"a.md": "---\ntitle: A\npermalink: /b/\n---\nA\n",
-		"b.md": "# B\n",
+		"a.md":      "---\ntitle: A\npermalink: /b/\n---\nA\n",
+		"b.md":      "# B\n",
+		"site.yaml": "title: Jekyll\n",
 	})
 	res, _, err := build(t, src)
 	if err == nil || !strings.Contains(diagStrings(res.Diagnostics), "publish the URL /b/ [duplicate-url]") {

@@ -2,6 +2,7 @@ package builder
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"hash/maphash"
 	"html/template"
@@ -103,7 +104,7 @@ type memoPass struct {
 // unchanged reports whether o is a static file or theme asset that this
 // pass knows to be as the last build wrote it.
 func (ps *memoPass) unchanged(o output) bool {
-	return ps != nil && ps.sourcesOnly && o.source && !ps.changed[o.path]
+	return ps != nil && ps.sourcesOnly && o.source && !ps.changed[cmp.Or(o.by.file, o.path)]
 }
 
 // pass starts a rebuild of site, with the pages at the content-relative

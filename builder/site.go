@@ -166,6 +166,22 @@ func (s *Site) Section(p string) *Section { return s.sections[p] }
 // language's folder (/nl/tags/).
 var reserved = []string{"/tags/", "/kinds/", "/owners/", "/review/", "/search/", "/lang/", "/assets/", "/" + layout.Reserved + "/", "/" + layout.MovedPages + "/"}
 
+// freeURL returns the URL u with the least suffix "-1", "-2"… that no
+// page, nor kb, publishes, and notes it in taken.
+func (s *Site) freeURL(u string, taken map[string]bool) string {
+	base := strings.TrimSuffix(u, "/")
+	if s.langless(u) == "/" {
+		base += "/index" // a home: /index-1/, /nl/index-1/
+	}
+	for n := 1; ; n++ {
+		c := fmt.Sprintf("%s-%d/", base, n)
+		if !taken[c] && !s.generated(c) {
+			taken[c] = true
+			return c
+		}
+	}
+}
+
 // movable are the reserved folders whose pages kb moves under
 // /_kb-site/ (layout.MovedPages) when the site's own pages are there: a
 // handbook with a review/ or search/ folder keeps its URLs, and kb's
@@ -275,10 +291,32 @@ func (s *Site) link() Diagnostics {
 	kept := s.Pages[:0]
 	s.Languages = s.languages()
 	s.displaced = s.displacedFolders()
+	var taken map[string]bool // every page's URL, for a lenient read's moves
 	for _, p := range s.Pages {
 		s.byPath[p.Path] = p
 		if other, dup := s.byURL[p.URL]; dup {
-			s.diag(&ds, RuleDuplicateURL, p.Path, 1, 1, "%s and %s both publish the URL %s", other.Path, p.Path, p.URL)
+			if !s.read.lenient {
+				s.diag(&ds, RuleDuplicateURL, p.Path, 1, 1, "%s and %s both publish the URL %s", other.Path, p.Path, p.URL)
+				continue
+			}
+			if taken == nil {
+				taken = map[string]bool{}
+				for _, q := range s.Pages {
+					taken[q.URL] = true
+				}
+			}
+			// A folder's page keeps the folder's URL; the other page moves,
+			// and is no folder's page (README.md beside index.md).
+			holder, moved := other, p
+			if p.IsIndex && !other.IsIndex {
+				holder, moved, s.byURL[p.URL] = p, other, p
+			}
+			u := p.URL
+			moved.URL, moved.IsIndex = s.freeURL(u, taken), false
+			s.diagAtMost(&ds, SeverityWarning, RuleDuplicateURL, moved.Path, 1, 1, "%s and %s both publish the URL %s: %s is published at %s",
+				holder.Path, moved.Path, u, moved.Path, moved.URL)
+			s.byURL[moved.URL] = moved
+			kept = append(kept, p)
 			continue
 		}
 		if s.generated(p.URL) {
@@ -345,7 +383,7 @@ func (s *Site) resolveAdopting(p *Page, r linkRef, adopt bool) (t *Page, u, anch
 		}
 		switch adopted, exists := s.adopt(joined); {
 		case adopted:
-			return nil, "/" + joined, anchor, "", false, true
+			return nil, "/" + publishedPath(joined), anchor, "", false, true
 		case exists:
 			return nil, "", "", fmt.Sprintf("%s is not published (kb skips names that start with '_' or '.')", joined), true, true
 		}
@@ -355,25 +393,31 @@ func (s *Site) resolveAdopting(p *Page, r linkRef, adopt bool) (t *Page, u, anch
 
 // adopt finds the file at joined, which resolved to nothing, when Scan
 // skipped it for its name (a folder called _img, a file called
-// _logo.png). A regular file that is not Markdown and has no name
-// starting with '.' along its path is added to the site's static files,
-// so a page never loses an image because of its folder's name: adopted is
-// true. Otherwise exists says whether there is such a file (a draft in
-// _drafts/, a file in .github/).
+// _logo.png). A regular file that is not Markdown is added to the site's
+// static files, so a page never loses an image because of its folder's
+// name, when no name along its path starts with '.', or it is an image or
+// other media file (by its extension) in a folder such as .gitbook/assets/
+// or .github/images/, its own name not starting with '.' and no folder of
+// version control on the way: adopted is true. Otherwise exists says
+// whether there is such a file (a draft in _drafts/, a workflow in
+// .github/).
 func (s *Site) adopt(joined string) (adopted, exists bool) {
 	if s.fsys == nil || !fs.ValidPath(joined) || joined == "." {
 		return false, false
 	}
-	hidden, dotted := false, false
-	for _, seg := range strings.Split(joined, "/") {
+	segs := strings.Split(joined, "/")
+	hidden, dotted, vcs := false, false, false
+	for _, seg := range segs {
 		hidden = hidden || layout.Ignored(seg)
 		dotted = dotted || strings.HasPrefix(seg, ".")
+		vcs = vcs || seg == ".git" || seg == ".hg" || seg == ".svn"
 	}
 	fi, err := fs.Stat(s.fsys, joined)
 	if err != nil || !hidden {
 		return false, false
 	}
-	if dotted || IsMarkdown(joined) || !fi.Mode().IsRegular() {
+	media := mediaExts[strings.ToLower(path.Ext(joined))] && !strings.HasPrefix(segs[len(segs)-1], ".") && !vcs
+	if dotted && !media || IsMarkdown(joined) || !fi.Mode().IsRegular() {
 		return false, true // dotfiles are never published
 	}
 	f := SourceFile{Path: joined, Size: fi.Size()}
@@ -381,6 +425,31 @@ func (s *Site) adopt(joined string) (adopted, exists bool) {
 	s.Files = slices.Insert(s.Files, i, f)
 	s.files[joined] = true
 	return true, true
+}
+
+// publishedPath is where a static file at the content path p is written:
+// p, but for a file adopted from a folder whose name starts with '.'
+// (.gitbook/assets/a.png), written as _.gitbook/assets/a.png, since web
+// servers, kb serve among them, serve no path with such a folder.
+func publishedPath(p string) string {
+	if !strings.HasPrefix(p, ".") && !strings.Contains(p, "/.") {
+		return p
+	}
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, ".") {
+			segs[i] = "_" + seg
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// mediaExts are the extensions of the files adopt publishes from a folder
+// whose name starts with '.': images, sound, video and PDF.
+var mediaExts = map[string]bool{
+	".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".svg": true, ".webp": true, ".avif": true,
+	".ico": true, ".bmp": true, ".mp4": true, ".webm": true, ".mov": true, ".mp3": true, ".ogg": true,
+	".wav": true, ".pdf": true,
 }
 
 // linkRef is a reference written on a page, parsed: what it names
@@ -439,7 +508,7 @@ func (s *Site) resolveRef(p *Page, r linkRef) (t *Page, u, anchor, joined, probl
 		return t, t.URL, anchor, joined, ""
 	}
 	if s.files[joined] {
-		return nil, "/" + joined, anchor, joined, ""
+		return nil, "/" + publishedPath(joined), anchor, joined, ""
 	}
 	if sec := s.sections[joined]; sec != nil {
 		// A folder is its page in the language of the page that links to it.
