@@ -185,3 +185,25 @@ func TestBuild_TopAnchors(t *testing.T) {
 		t.Errorf("diagnostics:\n%s\nwant only:\n%s", got, want)
 	}
 }
+
+// A link's destination is read as the browser gets it: backslash escapes
+// and entity references resolved, so links written that way lead to their
+// pages and headings (free-programming-books writes #1---agn&#x00F3;sticos).
+func TestBuild_EscapedLinkDestinations(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md": "# Home\n\n## 1 - Agnósticos\n\n[x](#1---agn&#x00F3;sticos) [y](a\\_b.md) [z](q&amp;a.md) [w](guide.md#caf&eacute;)\n",
+		"a_b.md":    "# AB\n\nText.\n",
+		"q&a.md":    "# Q and A\n\nText.\n",
+		"guide.md":  "# Guide\n\n## Café\n\nText.\n",
+	})
+	res, dest := mustBuild(t, src)
+	if got := diagStrings(res.Diagnostics); got != "" {
+		t.Errorf("diagnostics:\n%s", got)
+	}
+	home := readFile(t, filepath.Join(dest, "index.html"))
+	for _, want := range []string{`href="/#1---agn%C3%B3sticos"`, `href="/a-b/"`, `href="/q-a/"`, `href="/guide/#caf%C3%A9"`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home lacks %s", want)
+		}
+	}
+}

@@ -122,9 +122,9 @@ func (t pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 				}
 			}
 		case *ast.Link:
-			info.addLink(n, string(n.Destination), false, "", src)
+			info.addLink(n, destination(n.Destination), false, "", src)
 		case *ast.Image:
-			info.addLink(n, string(n.Destination), true, plainText(n, src), src)
+			info.addLink(n, destination(n.Destination), true, plainText(n, src), src)
 		case *ast.RawHTML, *ast.HTMLBlock:
 			info.collectRaw(doc, n, src, t.unsafe)
 		case *ast.FencedCodeBlock:
@@ -181,6 +181,14 @@ func showBadFrontMatter(doc *ast.Document, pc parser.Context, info *docInfo) {
 	code := ast.NewFencedCodeBlock(nil)
 	code.SetLines(tb.Lines())
 	doc.ReplaceChild(doc, tb, code)
+}
+
+// destination returns a link's destination as written in Markdown the way
+// a reader's browser gets it: backslash escapes, entity and numeric
+// references resolved ([x](a\_b.md), [x](#agn&#xF3;sticos)), as
+// goldmark's renderer resolves them.
+func destination(raw []byte) string {
+	return string(util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(raw))))
 }
 
 func (info *docInfo) addLink(n ast.Node, dest string, image bool, alt string, src []byte) {
