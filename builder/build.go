@@ -26,6 +26,7 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"kb/internal/config"
+	"kb/internal/jekyll"
 	"kb/internal/layout"
 	"kb/internal/workers"
 	"kb/search"
@@ -170,7 +171,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 			contentDir = cfg.ContentDir
 		}
 	}
-	read := readOptions{parseTimeout: opts.ParseTimeout, checkOnly: opts.Check, preview: opts.Preview, keep: opts.keep, reuse: opts.reuse, lenient: !hasConfig}
+	read := readOptions{parseTimeout: opts.ParseTimeout, checkOnly: opts.Check, preview: opts.Preview, keep: opts.keep, reuse: opts.reuse, lenient: !hasConfig, published: jekyll.Folders(contentFS)}
 	if opts.BaseURL != "" {
 		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
 			return nil, nil, nil, err

@@ -64,6 +64,10 @@ type readOptions struct {
 	// YAML but not what kb expects (a kind's fields, dates) is still an
 	// error.
 	lenient bool
+	// published are the folders starting with '_' that a Jekyll site's
+	// _config.yml publishes (see jekyll.Folders): a collection's pages
+	// take their URLs by its permalink pattern.
+	published map[string]string
 }
 
 // severity returns the severity configured for rule. In a preview,

@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,6 +61,57 @@ func TestBuild_RedirectToOtherSchemes(t *testing.T) {
 		"js": `href="/JavaScript:alert%281%29"`, "data": `href="/data:text/html,%3cscript%3ealert%281%29%3c/script%3e"`, "mail": `href="/mailto:a@example.com"`} {
 		if html := readFile(t, filepath.Join(dest, page, "index.html")); !strings.Contains(html, want) {
 			t.Errorf("%s redirects with no %s:\n%s", page, want, html)
+		}
+	}
+}
+
+// jekyllCollectionSite is a GitHub Pages handbook shaped like
+// 18F/development-guide: its pages in a collection folder published at
+// /:path/, README.md excluded, links written against the pages' URLs.
+var jekyllCollectionSite = map[string]string{
+	"_config.yml":     "permalink: pretty\nexclude:\n  - README.md\n  - Gemfile\ncollections:\n  pages:\n    output: true\n    permalink: /:path/\n",
+	"README.md":       "# The repository\n\nHow to run the site locally.\n",
+	"Gemfile":         "source 'https://rubygems.org'\n",
+	"_pages/index.md": "---\ntitle: Engineering guide\n---\n\nStart with [security](security/) and [Docker](docker/).\n",
+	"_pages/security.md": "---\ntitle: Security\n---\n\nUse [Docker](../docker/) and see the ![text box](text_box.png).\n\n" +
+		"The [review](/architecture-reviews/micro-purchase/) has a ![diagram](/architecture-reviews/micro-purchase/roles.png).\n",
+	"_pages/security/text_box.png":                         "PNG",
+	"_pages/docker.md":                                     "---\ntitle: Docker\n---\n\nContainers. [Back](../)\n",
+	"_pages/architecture-reviews/micro-purchase.md":        "---\ntitle: Micro-purchase\n---\n\nA review. [Security](../../security/)\n",
+	"_pages/architecture-reviews/micro-purchase/roles.png": "PNG",
+	"_drafts/wip.md":                                       "# Not published\n",
+}
+
+// A Jekyll site's collection published by _config.yml is content: its
+// pages at the URLs its permalink pattern gives, its images beside them,
+// links written against the pages' URLs resolved as a browser resolves
+// them; exclude: leaves files out; other '_' folders stay skipped.
+func TestBuild_JekyllCollections(t *testing.T) {
+	res, dest := mustBuild(t, site(t, jekyllCollectionSite))
+	if got := diagStrings(res.Diagnostics); got != "" {
+		t.Errorf("diagnostics:\n%s", got)
+	}
+	for name, want := range map[string]string{
+		"index.html":          "Start with",
+		"security/index.html": `href="/docker/"`,
+		"docker/index.html":   "Containers.",
+		"architecture-reviews/micro-purchase/index.html": `href="/security/"`,
+		"security/text_box.png":                          "PNG",
+		"architecture-reviews/micro-purchase/roles.png":  "PNG",
+	} {
+		if got := readFile(t, filepath.Join(dest, filepath.FromSlash(name))); !strings.Contains(got, want) {
+			t.Errorf("%s lacks %s", name, want)
+		}
+	}
+	security := readFile(t, filepath.Join(dest, "security", "index.html"))
+	for _, want := range []string{`src="/security/text_box.png"`, `href="/architecture-reviews/micro-purchase/"`, `src="/architecture-reviews/micro-purchase/roles.png"`} {
+		if !strings.Contains(security, want) {
+			t.Errorf("security page lacks %s", want)
+		}
+	}
+	for _, name := range []string{"Gemfile", "the-repository", "readme", "wip", "_pages", "pages"} {
+		if _, err := os.Stat(filepath.Join(dest, name)); err == nil {
+			t.Errorf("%s published", name)
 		}
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 
+	"kb/internal/jekyll"
 	"kb/internal/layout"
 	"kb/internal/workers"
 )
@@ -64,6 +65,7 @@ type SourceFile struct {
 // and left out. A folder or static file that cannot be read (permission
 // denied) is left out with a warning.
 func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error) {
+	published, excluded := jekyll.Folders(fsys), jekyll.Excluded(fsys)
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
@@ -76,7 +78,7 @@ func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error)
 		if p == "." {
 			return nil
 		}
-		if layout.Ignored(d.Name()) {
+		if layout.Ignored(d.Name()) && !(d.IsDir() && hasFolder(published, p)) || excluded != nil && excluded(p) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -232,6 +234,13 @@ func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config,
 	return pages, all
 }
 
+// hasFolder reports whether the content path p is one of the folders
+// Jekyll publishes though its name starts with '_' (see jekyll.Folders).
+func hasFolder(published map[string]string, p string) bool {
+	_, ok := published[p]
+	return ok
+}
+
 // isTemplate reports whether the static file p, open as r, is an HTML
 // page that starts with front matter: a Jekyll page, which a static host
 // would serve as its raw template.
@@ -301,7 +310,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 	}
 	p := &Page{Path: f.Path}
 	var uerr error
-	p.URL, p.Section, p.Lang, p.IsIndex, uerr = pageURL(f.Path, cfg)
+	p.URL, p.Section, p.Lang, p.IsIndex, uerr = pageURL(jekyll.PagePath(f.Path, read.published), cfg)
 	if uerr != nil {
 		return nil, sourceError(f.Path, 0, "%v", uerr)
 	}

@@ -88,7 +88,7 @@ func (s *Site) outputs(theme *Theme) []output {
 		outs = append(outs, output{path: out, by: claim{what: "the theme's asset " + out}, source: true, data: func() ([]byte, error) { return data, nil }})
 	}
 	for _, f := range s.Files {
-		outs = append(outs, output{path: publishedPath(f.Path), by: claim{what: "the static file " + f.Path, file: f.Path, rank: rankStatic}, source: true,
+		outs = append(outs, output{path: s.outFile(f.Path), by: claim{what: "the static file " + f.Path, file: f.Path, rank: rankStatic}, source: true,
 			data: func() ([]byte, error) { return fs.ReadFile(s.fsys, f.Path) }})
 	}
 	type generated struct {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kb/internal/gitrepo"
+	"kb/internal/jekyll"
 	"kb/internal/layout"
 	"kb/search"
 )
@@ -206,6 +207,21 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 	defer closeFS()
 	stamps = map[string]stamp{}
 	now := time.Now()
+	// The folders a Jekyll site publishes though their names start with
+	// '_', by site-relative path (a change of _config.yml is seen by the
+	// next session).
+	published := map[string]string{}
+	prefix := s.contentPrefix()
+	contentFS := fsys
+	if prefix != "" {
+		if sub, err := fs.Sub(fsys, strings.TrimSuffix(prefix, "/")); err == nil {
+			contentFS = sub
+		}
+	}
+	for name, pattern := range jekyll.Folders(contentFS) {
+		published[prefix+name] = pattern
+	}
+	excluded := jekyll.Excluded(contentFS)
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
@@ -213,7 +229,8 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 			}
 			return nil
 		}
-		if p != "." && layout.Ignored(d.Name()) {
+		if p != "." && layout.Ignored(d.Name()) && !(d.IsDir() && hasFolder(published, p)) ||
+			excluded != nil && strings.HasPrefix(p, prefix) && excluded(strings.TrimPrefix(p, prefix)) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}

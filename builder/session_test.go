@@ -611,3 +611,25 @@ func TestSession_UnreadableFrontMatter(t *testing.T) {
 		t.Error("the fixed page still shows its front matter, or lost its text")
 	}
 }
+
+// TestSession_JekyllCollection: edits of a Jekyll collection's pages, a
+// page added to it and one removed are seen by a session, whose output
+// equals a fresh build's after each.
+func TestSession_JekyllCollection(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	write := func(name, data string) func() {
+		return func() { writeFile(t, filepath.Join(src, filepath.FromSlash(name)), data) }
+	}
+	for name, data := range jekyllCollectionSite {
+		write(name, data)()
+	}
+	runSession(t, src, dest, []sessionStep{
+		{"collection page edited", write("_pages/docker.md", "---\ntitle: Docker\n---\n\nContainers, edited. [Back](../)\n"), false, false},
+		{"collection page added", write("_pages/python.md", "---\ntitle: Python\n---\n\nSee [Docker](../docker/).\n"), false, false},
+		{"collection page removed", func() { os.Remove(filepath.Join(src, "_pages", "python.md")) }, false, false},
+	})
+	if page := readFile(t, filepath.Join(dest, "docker", "index.html")); !strings.Contains(page, "Containers, edited.") {
+		t.Error("the edit of the collection's page is not in the output")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"kb/internal/jekyll"
 	"kb/internal/layout"
 
 	"github.com/yuin/goldmark"
@@ -42,6 +43,9 @@ type Site struct {
 	// Features are the theme's features the pages use (set by relate).
 	Features Features
 
+	// byOut holds the output path of every static file Scan found (see
+	// outFile), for resolveURL.
+	byOut map[string]bool
 	// displaced lists the movable folders (see movable) that some of the
 	// site's own pages are in: kb's pages there move (see genPath).
 	displaced []string
@@ -285,8 +289,10 @@ func (s *Site) link() Diagnostics {
 	s.byPath = make(map[string]*Page, len(s.Pages))
 	s.byURL = make(map[string]*Page, len(s.Pages))
 	s.files = make(map[string]bool, len(s.Files))
+	s.byOut = make(map[string]bool, len(s.Files))
 	for _, f := range s.Files {
 		s.files[f.Path] = true
+		s.byOut[s.outFile(f.Path)] = true
 	}
 	kept := s.Pages[:0]
 	s.Languages = s.languages()
@@ -377,13 +383,19 @@ func (s *Site) resolve(p *Page, dest string) (t *Page, u, anchor, problem string
 func (s *Site) resolveAdopting(p *Page, r linkRef, adopt bool) (t *Page, u, anchor, problem string, skipped, ok bool) {
 	var joined string
 	t, u, anchor, joined, problem = s.resolveRef(p, r)
+	if problem == "no such file" || problem == outsideContent {
+		// A Jekyll site's links lead to URLs, relative to the page's own.
+		if t, u, ok := s.resolveURL(p, r); ok {
+			return t, u, r.anchor, "", false, true
+		}
+	}
 	if problem == "no such file" {
 		if !adopt {
 			return nil, "", "", "", false, false
 		}
 		switch adopted, exists := s.adopt(joined); {
 		case adopted:
-			return nil, "/" + publishedPath(joined), anchor, "", false, true
+			return nil, "/" + s.outFile(joined), anchor, "", false, true
 		case exists:
 			return nil, "", "", fmt.Sprintf("%s is not published (kb skips names that start with '_' or '.')", joined), true, true
 		}
@@ -457,6 +469,9 @@ var mediaExts = map[string]bool{
 // loaded, and the copies of it a session's rebuilds make keep them.
 type linkRef struct {
 	joined string // the path named in the content folder (not for self)
+	// rel is the path as written, unescaped, when it is relative: what a
+	// browser resolves against the page's URL (see resolveURL).
+	rel    string
 	anchor string // the fragment, unescaped
 	// problem says why the reference names nothing; self is set for a
 	// fragment alone, site for a path from the site's root ("/x/").
@@ -483,15 +498,55 @@ func parseRef(pagePath, dest string) linkRef {
 	if r.site {
 		r.joined = path.Clean(target[1:])
 	} else {
-		r.joined = path.Join(path.Dir(pagePath), target)
+		r.joined, r.rel = path.Join(path.Dir(pagePath), target), target
 	}
 	if r.joined == ".." || strings.HasPrefix(r.joined, "../") {
-		return linkRef{problem: "points outside the content folder"}
+		return linkRef{problem: outsideContent, rel: r.rel, anchor: anchor}
 	}
 	if r.joined == "." {
 		r.joined = ""
 	}
 	return r
+}
+
+// outsideContent is the problem of a relative path that leads out of the
+// content folder.
+const outsideContent = "points outside the content folder"
+
+// resolveURL resolves r as a browser does, against the page's URL (a
+// Jekyll site's pretty URLs are folders: from /a/b/, ../c/ is /a/c/),
+// when it names no file of the content folder: the page published at
+// that URL (with or without its trailing slash, index.html or .html), or
+// the static file written there.
+func (s *Site) resolveURL(p *Page, r linkRef) (*Page, string, bool) {
+	var target string
+	switch {
+	case r.site:
+		target = "/" + r.joined
+	case r.rel != "":
+		target = path.Join(p.URL, r.rel)
+	default:
+		return nil, "", false
+	}
+	page := strings.TrimSuffix(strings.TrimSuffix(target, "index.html"), ".html")
+	if !strings.HasSuffix(page, "/") {
+		page += "/"
+	}
+	if t := s.byURL[page]; t != nil && t.URL == page {
+		return t, t.URL, true
+	}
+	if out := strings.TrimPrefix(target, "/"); s.byOut[out] {
+		return nil, target, true
+	}
+	return nil, "", false
+}
+
+// outFile is where the static file at the content path p is written: in
+// a folder a Jekyll site publishes by a permalink pattern, by its pattern
+// (see jekyll.PagePath), in a folder whose name starts with '.', under
+// _.name (see publishedPath).
+func (s *Site) outFile(p string) string {
+	return publishedPath(jekyll.PagePath(p, s.read.published))
 }
 
 // resolveRef is resolve among the files Scan found; joined is the path
@@ -508,7 +563,7 @@ func (s *Site) resolveRef(p *Page, r linkRef) (t *Page, u, anchor, joined, probl
 		return t, t.URL, anchor, joined, ""
 	}
 	if s.files[joined] {
-		return nil, "/" + publishedPath(joined), anchor, joined, ""
+		return nil, "/" + s.outFile(joined), anchor, joined, ""
 	}
 	if sec := s.sections[joined]; sec != nil {
 		// A folder is its page in the language of the page that links to it.
@@ -630,7 +685,12 @@ func (s *Site) checkAliases(ds *Diagnostics) {
 				continue
 			}
 			if t := s.byURL[norm]; t != nil {
-				s.diag(ds, RuleDuplicateURL, p.Path, p.fmLines["aliases"], 1, "alias %s is the URL of %s", norm, t.Path)
+				// Without site.yaml, the page there wins, as on GitHub Pages.
+				most := SeverityError
+				if s.read.lenient {
+					most = SeverityWarning
+				}
+				s.diagAtMost(ds, most, RuleDuplicateURL, p.Path, p.fmLines["aliases"], 1, "alias %s is the URL of %s", norm, t.Path)
 				continue
 			}
 			if s.generated(norm) {

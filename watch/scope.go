@@ -4,12 +4,14 @@ import (
 	"context"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"kb/internal/config"
 	"kb/internal/gitrepo"
+	"kb/internal/jekyll"
 	"kb/internal/layout"
 )
 
@@ -27,6 +29,10 @@ type Scope struct {
 	Files []string
 	// Exclude are absolute paths left out wherever they are (the output folder).
 	Exclude []string
+	// Published are folders relative to Root whose names start with '_'
+	// but which a Jekyll site's _config.yml publishes (see
+	// jekyll.Folders): they are part of the trees they are in.
+	Published []string
 	// GitDir and GitCommon are the Git folders of the repository holding
 	// Root (the same folder unless Root is in a linked worktree), absolute,
 	// or empty. Their HEAD, packed-refs and refs/ are part of the scope,
@@ -67,9 +73,15 @@ func SiteScope(source, dest string) (func() Scope, error) {
 			}
 		} else if fi, err := os.Stat(filepath.Join(root, content)); err != nil || !fi.IsDir() {
 			sc.Trees = []string{"."}
-			return sc
+			content = "."
 		}
-		sc.Trees = []string{content, theme}
+		for name := range jekyll.Folders(os.DirFS(filepath.Join(root, content))) {
+			sc.Published = append(sc.Published, path.Join(content, name))
+		}
+		slices.Sort(sc.Published)
+		if sc.Trees == nil {
+			sc.Trees = []string{content, theme}
+		}
 		return sc
 	}, nil
 }
@@ -125,8 +137,9 @@ func (sc *Scope) Contains(p string) bool {
 	if r == "." {
 		return true
 	}
-	for _, seg := range strings.Split(r, "/") {
-		if layout.Ignored(seg) {
+	segs := strings.Split(r, "/")
+	for i, seg := range segs {
+		if layout.Ignored(seg) && !slices.Contains(sc.Published, strings.Join(segs[:i+1], "/")) {
 			return false
 		}
 	}

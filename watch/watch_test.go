@@ -887,3 +887,34 @@ func TestWatch_ModeChangesReadability(t *testing.T) {
 	h.rec.waitBuild(t, 1, "a build after the file became readable", func(b build) bool { return slices.Contains(b.batch.Paths, p) })
 	settle(t, h.rec, 3)
 }
+
+// A Jekyll site's collection folder, which its _config.yml publishes
+// though its name starts with '_', is watched like any content folder;
+// other '_' folders are not: an edit there gives a build, an edit in
+// _drafts/ none.
+func TestWatch_JekyllCollection(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "_config.yml"), "collections:\n  pages:\n    output: true\n    permalink: /:path/\n")
+	write(t, filepath.Join(root, "_pages", "a.md"), "a")
+	write(t, filepath.Join(root, "_drafts", "b.md"), "b")
+	scopeOf, err := SiteScope(root, filepath.Join(root, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := scopeOf()
+	for p, want := range map[string]bool{"_pages": true, "_pages/a.md": true, "_pages/x/y.png": true, "_drafts/b.md": false, "_config.yml": false, "x/_pages/a.md": false} {
+		if got := sc.Contains(filepath.Join(sc.Root, p)); got != want {
+			t.Errorf("Contains(%s) = %v, want %v", p, got, want)
+		}
+	}
+	h := start(t, root, Options{Scope: scopeOf})
+	write(t, filepath.Join(root, "_drafts", "b.md"), "draft edited")
+	write(t, filepath.Join(root, "_pages", "a.md"), "edited")
+	page, draft := filepath.Join(sc.Root, "_pages", "a.md"), filepath.Join(sc.Root, "_drafts", "b.md")
+	h.rec.waitBuild(t, 0, "a build after an edit in _pages/", func(b build) bool { return slices.Contains(b.batch.Paths, page) })
+	for _, b := range h.rec.all() {
+		if slices.Contains(b.batch.Paths, draft) {
+			t.Error("an edit in _drafts/ is part of a build's batch")
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package jekyll
+
+import (
+	"maps"
+	"testing"
+	"testing/fstest"
+)
+
+// Folders reads the collections a _config.yml publishes and the folders it
+// includes; Excluded its exclude list; PagePath places a collection's
+// pages by its permalink pattern.
+func TestConfig(t *testing.T) {
+	fsys := fstest.MapFS{ConfigFile: {Data: []byte(`
+permalink: pretty
+exclude: [README.md, Gemfile*, node_modules, docs/drafts/]
+include: [_redirects_here, .well-known, _pages]
+collections:
+  pages:
+    output: true
+    permalink: /:path/
+  people:
+    output: true
+  posts_hidden:
+    output: false
+  teams:
+    output: true
+    permalink: /:collection/:title/
+`)}}
+	got := Folders(fsys)
+	want := map[string]string{"_pages": "/:path/", "_people": "/:collection/:path/", "_teams": "/:collection/:title/", "_redirects_here": ""}
+	if !maps.Equal(got, want) {
+		t.Errorf("Folders = %v, want %v", got, want)
+	}
+	for p, want := range map[string]string{
+		"_pages/security.md":             "security.md",
+		"_pages/reviews/micro.md":        "reviews/micro.md",
+		"_pages/sharepoint/text_box.png": "sharepoint/text_box.png",
+		"_people/ana.md":                 "people/ana.md",
+		"_teams/a/b/platform.md":         "teams/platform.md",
+		"_redirects_here/x.md":           "_redirects_here/x.md",
+		"_hidden/x.md":                   "_hidden/x.md",
+		"docs/a.md":                      "docs/a.md",
+	} {
+		if got := PagePath(p, got); got != want {
+			t.Errorf("PagePath(%s) = %s, want %s", p, got, want)
+		}
+	}
+	ex := Excluded(fsys)
+	for p, want := range map[string]bool{
+		"README.md": true, "Gemfile": true, "Gemfile.lock": true, "node_modules/x/y.js": true, "docs/drafts/a.md": true,
+		"docs/README.md": false, "docs/a.md": false, "_pages/security.md": false, "READMEs.md": false,
+	} {
+		if got := ex(p); got != want {
+			t.Errorf("Excluded(%s) = %v, want %v", p, got, want)
+		}
+	}
+	if Folders(fstest.MapFS{}) != nil || Excluded(fstest.MapFS{}) != nil {
+		t.Error("a site without _config.yml has folders or exclusions")
+	}
+	if Folders(fstest.MapFS{ConfigFile: {Data: []byte("collections: [\n")}}) != nil {
+		t.Error("a _config.yml that is not YAML has folders")
+	}
+}
