@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,5 +114,28 @@ func TestBuild_JekyllCollections(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dest, name)); err == nil {
 			t.Errorf("%s published", name)
 		}
+	}
+}
+
+// A link that names no file resolves against the page's URL only where
+// links may have been written that way: without site.yaml, or on a
+// Jekyll site; on a kb site with site.yaml it is broken.
+func TestBuild_URLRelativeLinksOnlyWithoutConfig(t *testing.T) {
+	files := map[string]string{
+		"README.md": "# Home\n\n[a](docs/a.md)\n",
+		"docs/a.md": "# A\n\nSee [b](../b/).\n",
+		"docs/b.md": "# B\n\nText.\n",
+	}
+	res, dest := mustBuild(t, site(t, files))
+	if got := diagStrings(res.Diagnostics); got != "" {
+		t.Errorf("without site.yaml: diagnostics:\n%s", got)
+	}
+	if a := readFile(t, filepath.Join(dest, "docs", "a", "index.html")); !strings.Contains(a, `href="/docs/b/"`) {
+		t.Error("without site.yaml, ../b/ from /docs/a/ does not lead to /docs/b/")
+	}
+	files["site.yaml"] = "title: Checked\n"
+	res, _, err := build(t, site(t, files))
+	if !errors.Is(err, ErrBuildFailed) || !strings.Contains(diagStrings(res.Diagnostics), `docs/a.md:3:5: error: broken link "../b/"`) {
+		t.Errorf("with site.yaml: err %v, diagnostics:\n%s", err, diagStrings(res.Diagnostics))
 	}
 }

@@ -383,8 +383,9 @@ func (s *Site) resolve(p *Page, dest string) (t *Page, u, anchor, problem string
 func (s *Site) resolveAdopting(p *Page, r linkRef, adopt bool) (t *Page, u, anchor, problem string, skipped, ok bool) {
 	var joined string
 	t, u, anchor, joined, problem = s.resolveRef(p, r)
-	if problem == "no such file" || problem == outsideContent {
-		// A Jekyll site's links lead to URLs, relative to the page's own.
+	if (problem == "no such file" || problem == outsideContent) && (s.read.lenient || s.read.published != nil) {
+		// A Jekyll site's links lead to URLs, relative to the page's own
+		// (a site with site.yaml and no _config.yml links files).
 		if t, u, ok := s.resolveURL(p, r); ok {
 			return t, u, r.anchor, "", false, true
 		}

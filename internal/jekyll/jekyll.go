@@ -21,7 +21,8 @@ const ConfigFile = "_config.yml"
 // output: true (_pages for the collection "pages"), with its permalink
 // pattern (Jekyll's default when it has none), and each folder named in
 // include:, with "" (its files are pages where they are). A site without
-// _config.yml, or with one that is not YAML, has none.
+// _config.yml, or with one that is not YAML, has none (nil); one with a
+// _config.yml that publishes none, an empty map.
 func Folders(fsys fs.FS) map[string]string {
 	data, err := fs.ReadFile(fsys, ConfigFile)
 	if err != nil {
