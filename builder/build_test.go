@@ -1139,3 +1139,24 @@ func TestBuild_ImagesFromDotFolders(t *testing.T) {
 		}
 	}
 }
+
+// Without site.yaml, a lang the site does not have (a Jekyll site's
+// lang: ar) is a warning and the page is published in the default
+// language; with a site.yaml it is an error.
+func TestBuild_NoConfigUnknownLanguage(t *testing.T) {
+	files := map[string]string{
+		"README.md":   "# Guides\n\n[Legal](ar/legal.md)\n",
+		"ar/legal.md": "---\nlang: ar\ntitle: الجانب القانوني\n---\n\nنص.\n",
+	}
+	res, dest := mustBuild(t, site(t, files))
+	if got := diagStrings(res.Diagnostics); !strings.Contains(got, `ar/legal.md:2:1: warning: lang "ar" is not one of the site's languages: the page is published in the default language`) {
+		t.Errorf("diagnostics:\n%s", got)
+	}
+	if page := readFile(t, filepath.Join(dest, "ar", "legal", "index.html")); !strings.Contains(page, "نص.") {
+		t.Error("the page is not published at /ar/legal/")
+	}
+	files["site.yaml"] = "title: Checked\n"
+	if _, _, err := build(t, site(t, files)); !errors.Is(err, ErrBuildFailed) {
+		t.Errorf("with site.yaml: err = %v, want ErrBuildFailed", err)
+	}
+}

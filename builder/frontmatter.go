@@ -53,6 +53,9 @@ type fmDecoder struct {
 	p     *Page
 	cfg   *Config
 	diags Diagnostics
+	// lenient reads a folder without site.yaml (see readOptions.lenient):
+	// a lang the site does not have is a warning there.
+	lenient bool
 }
 
 func (d *fmDecoder) errf(key string, format string, args ...any) {
@@ -84,7 +87,10 @@ func (d *fmDecoder) decode(m map[string]any) {
 	p.Owner = d.str(m, "owner")
 	p.TranslationKey = d.str(m, "translation_key")
 	if l := d.str(m, "lang"); l != "" {
-		if !d.cfg.HasLanguage(l) {
+		if !d.cfg.HasLanguage(l) && d.lenient {
+			d.errf("lang", "lang %q is not one of the site's languages: the page is published in the default language (site.yaml's languages: adds one)", l)
+			d.diags[len(d.diags)-1].Severity = SeverityWarning
+		} else if !d.cfg.HasLanguage(l) {
 			d.errf("lang", "lang %q is not one of the site's languages", l)
 		} else {
 			p.Lang = l

@@ -353,7 +353,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 			Message: "front matter is not valid YAML: " + msg + ": the page is published without it, its text shown"})
 		m, p.badFrontMatter = nil, true
 	}
-	dec := fmDecoder{p: p, cfg: cfg}
+	dec := fmDecoder{p: p, cfg: cfg, lenient: read.lenient}
 	dec.decode(m)
 	if dec.diags.Errors() > 0 {
 		return unpublishable(p, info, cfg), dec.diags
