@@ -355,10 +355,10 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 	}
 	dec := fmDecoder{p: p, cfg: cfg, lenient: read.lenient}
 	dec.decode(m)
+	dec.diags = append(lenient, dec.diags...)
 	if dec.diags.Errors() > 0 {
 		return unpublishable(p, info, cfg), dec.diags
 	}
-	dec.diags = append(lenient, dec.diags...)
 	if p.Lang == "" {
 		p.Lang = cfg.DefaultLanguage
 	}
