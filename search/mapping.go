@@ -105,6 +105,9 @@ func NewMapping() mapping.IndexMapping {
 	// The word tokenizer takes the unicode tokenizer's name first, so that
 	// bleve's own language analyzers, which ask for it by name, use it.
 	mustDefine(im.AddCustomTokenizer(unicode.Name, map[string]any{"type": wordTokenizer}))
+	// So do the stemmers with a cache (see stemcache.go).
+	mustDefine(im.AddCustomTokenFilter(porter.Name, map[string]any{"type": cachedPorter}))
+	mustDefine(im.AddCustomTokenFilter(nl.SnowballStemmerName, map[string]any{"type": cachedDutch}))
 	mustDefine(im.AddCustomAnalyzer(wordsAnalyzer, map[string]any{
 		"type": custom.Name, "char_filters": []string{asciifolding.Name},
 		"tokenizer": unicode.Name, "token_filters": []string{lowercase.Name},
