@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"kb/builder"
+	"kb/internal/browsertest"
 )
 
 // plainRepo builds a copy of builder/testdata/generic-repo, a handbook
@@ -166,4 +167,77 @@ func TestPlainRepo_Chrome(t *testing.T) {
 		t.Errorf("search page: %d filter chips, result meta %q; want none and no language", got.Chips, got.Meta)
 	}
 	axeCheck(t, ctx, "/search/?q=deployment")
+}
+
+// TestOwnFoldersTakeKbNames_Chrome: a handbook with pages in assets/,
+// search/ and review/ keeps them there, and in Chromium the pages still
+// get the theme's style sheet and scripts (moved to /_kb-site/assets/),
+// and the search box leads to kb's search page (moved to
+// /_kb-site/search/), which finds the handbook's pages.
+func TestOwnFoldersTakeKbNames_Chrome(t *testing.T) {
+	src := t.TempDir()
+	for name, data := range map[string]string{
+		"README.md":           "# Team handbook\n\nSee [code review](review/) and [our search service](search/).\n",
+		"assets/README.md":    "# Assets\n\nThe logos and slide templates we share.\n",
+		"review/README.md":    "# Code review\n\nEvery change is reviewed by a second engineer.\n",
+		"search/README.md":    "# Search service\n\nHow the search service is run and who answers its pager.\n",
+		"review/checklist.md": "# Review checklist\n\nTests pass, the change is small, the description says why.\n",
+	} {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	srv := httptest.NewServer(siteHandler(dest))
+	t.Cleanup(srv.Close)
+	if res, err := builder.Build(context.Background(), builder.Options{Source: src, Dest: dest, BaseURL: srv.URL + "/kb/"}); err != nil {
+		t.Fatalf("build: %v\n%v", err, res.Diagnostics)
+	}
+	base := srv.URL + "/kb/"
+	ctx := tab(t)
+	for _, path := range []string{"", "assets/", "review/checklist/", "search/"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+path)); err != nil {
+			t.Fatal(err)
+		}
+		pageProblems(t, ctx, "/"+path)
+		got := eval[struct {
+			Sheets []string
+			Rules  int
+			H1     string
+		}](t, ctx, `({Sheets: Array.from(document.styleSheets).map(s => new URL(s.href).pathname),
+  Rules: Array.from(document.styleSheets).reduce((n, s) => n + s.cssRules.length, 0),
+  H1: (document.querySelector("h1") || {textContent: ""}).textContent.trim()})`)
+		if len(got.Sheets) == 0 || got.Rules == 0 {
+			t.Errorf("/%s: style sheets %q with %d rules", path, got.Sheets, got.Rules)
+		}
+		for _, s := range got.Sheets {
+			if !strings.HasPrefix(s, "/kb/_kb-site/assets/") {
+				t.Errorf("/%s: style sheet %s, want it under /kb/_kb-site/assets/", path, s)
+			}
+		}
+		if got.H1 == "" {
+			t.Errorf("/%s: no h1", path)
+		}
+	}
+	// The handbook's own search/ page is its page; the search box leads to kb's.
+	if h1 := eval[string](t, ctx, `document.querySelector("h1").textContent.trim()`); h1 != "Search service" {
+		t.Errorf("/search/ shows %q, want the handbook's page", h1)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "checklist")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "results in the popup", `!document.querySelector("#search-results").hidden`)
+	browsertest.Press(t, ctx, "Enter", "Enter", 13, "\r")
+	waitFor(t, ctx, "kb's search page with results", `location.pathname === "/kb/_kb-site/search/" && document.querySelectorAll(".search-list li").length > 0`)
+	if links := eval[[]string](t, ctx, `Array.from(document.querySelectorAll(".search-list li a")).map(a => new URL(a.href).pathname)`); !contains(links, "/kb/review/checklist/") {
+		t.Errorf("search results %q lack /kb/review/checklist/", links)
+	}
+	pageProblems(t, ctx, "kb's search page")
 }
