@@ -1160,3 +1160,26 @@ func TestBuild_NoConfigUnknownLanguage(t *testing.T) {
 		t.Errorf("with site.yaml: err = %v, want ErrBuildFailed", err)
 	}
 }
+
+// Without site.yaml, a folder named as a language (a Jekyll site's nl/
+// of Dutch pages) gives no folder list of its own, which would take that
+// language's home: the build succeeds, the home lists the pages.
+func TestBuild_NoConfigLanguageFolder(t *testing.T) {
+	files := map[string]string{
+		"README.md":          "# Guides\n\n[Legal](legal.md), [Juridisch](nl/legal.md)\n",
+		"legal.md":           "# The legal side\n\nLicences.\n",
+		"nl/legal.md":        "---\nlang: nl\ntitle: De juridische kant\n---\n\nLicenties.\n",
+		"nl/samenwerking.md": "---\nlang: nl\ntitle: Samenwerken\n---\n\nSamen.\n",
+	}
+	res, dest := mustBuild(t, site(t, files))
+	if n := res.Diagnostics.Errors(); n != 0 {
+		t.Fatal(diagStrings(res.Diagnostics))
+	}
+	if home := readFile(t, filepath.Join(dest, "nl", "index.html")); !strings.Contains(home, "De juridische kant") || !strings.Contains(home, "Samenwerken") {
+		t.Error("the Dutch home does not list the Dutch pages")
+	}
+	files["site.yaml"] = "title: Checked\nlanguages:\n  - {code: en, name: English}\n  - {code: nl, name: Nederlands}\n"
+	if _, _, err := build(t, site(t, files)); !errors.Is(err, ErrBuildFailed) {
+		t.Errorf("with site.yaml: err = %v, want ErrBuildFailed (the folder's list and the Dutch home)", err)
+	}
+}

@@ -105,6 +105,12 @@ func (s *Site) languageJobs(theme *Theme, l Language, view func(layout, url, tit
 		if idx := sec.IndexIn(lang); idx != nil && s.byURL[u] == idx {
 			continue // the index page is the folder's page
 		}
+		if s.read.lenient && sec.Path != "" && s.langless(u) == "/" {
+			// A folder named as a language (nl/, a Jekyll site's pages in
+			// Dutch): its list would take that language's home, which
+			// lists its pages.
+			continue
+		}
 		layout := "list"
 		if sec.Path == "" {
 			layout = "home"
