@@ -208,8 +208,8 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 	stamps = map[string]stamp{}
 	now := time.Now()
 	// The folders a Jekyll site publishes though their names start with
-	// '_', by site-relative path (a change of _config.yml is seen by the
-	// next session).
+	// '_', by site-relative path; its _config.yml is a file of the site
+	// (a change of it is a change of everything).
 	published := map[string]string{}
 	prefix := s.contentPrefix()
 	contentFS := fsys
@@ -229,7 +229,7 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 			}
 			return nil
 		}
-		if p != "." && layout.Ignored(d.Name()) && !(d.IsDir() && hasFolder(published, p)) ||
+		if p != "." && layout.Ignored(d.Name()) && !(d.IsDir() && hasFolder(published, p)) && p != prefix+jekyll.ConfigFile ||
 			excluded != nil && strings.HasPrefix(p, prefix) && excluded(strings.TrimPrefix(p, prefix)) {
 			if d.IsDir() {
 				return fs.SkipDir

@@ -633,3 +633,24 @@ func TestSession_JekyllCollection(t *testing.T) {
 		t.Error("the edit of the collection's page is not in the output")
 	}
 }
+
+// TestSession_JekyllConfigEdited: a change of a Jekyll site's _config.yml
+// (a collection published, then an exclusion) is seen by a session, whose
+// output equals a fresh build's.
+func TestSession_JekyllConfigEdited(t *testing.T) {
+	src := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "public")
+	write := func(name, data string) func() {
+		return func() { writeFile(t, filepath.Join(src, filepath.FromSlash(name)), data) }
+	}
+	write("_config.yml", "collections:\n  pages:\n    output: false\n")()
+	write("README.md", "# Guide\n\nThe start.\n")()
+	write("_pages/docker.md", "---\ntitle: Docker\n---\n\nContainers.\n")()
+	runSession(t, src, dest, []sessionStep{
+		{"collection published", write("_config.yml", "collections:\n  pages:\n    output: true\n    permalink: /:path/\n"), false, false},
+		{"README excluded", write("_config.yml", "exclude: [README.md]\ncollections:\n  pages:\n    output: true\n    permalink: /:path/\n"), false, false},
+	})
+	if page := readFile(t, filepath.Join(dest, "docker", "index.html")); !strings.Contains(page, "Containers.") {
+		t.Error("the collection's page is not published after _config.yml changed")
+	}
+}

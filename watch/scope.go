@@ -25,7 +25,8 @@ type Scope struct {
 	// Trees are folders, slash-separated and relative to Root, watched with
 	// everything below them; "." is Root itself.
 	Trees []string
-	// Files are single files relative to Root (site.yaml).
+	// Files are single files relative to Root (site.yaml, a Jekyll site's
+	// _config.yml).
 	Files []string
 	// Exclude are absolute paths left out wherever they are (the output folder).
 	Exclude []string
@@ -78,6 +79,8 @@ func SiteScope(source, dest string) (func() Scope, error) {
 		for name := range jekyll.Folders(os.DirFS(filepath.Join(root, content))) {
 			sc.Published = append(sc.Published, path.Join(content, name))
 		}
+		// A Jekyll site's _config.yml decides what is published.
+		sc.Files = append(sc.Files, path.Join(content, jekyll.ConfigFile))
 		slices.Sort(sc.Published)
 		if sc.Trees == nil {
 			sc.Trees = []string{content, theme}
@@ -134,7 +137,7 @@ func (sc *Scope) Contains(p string) bool {
 	if !ok || sc.excluded(p) {
 		return false
 	}
-	if r == "." {
+	if r == "." || slices.Contains(sc.Files, r) {
 		return true
 	}
 	segs := strings.Split(r, "/")
@@ -142,9 +145,6 @@ func (sc *Scope) Contains(p string) bool {
 		if layout.Ignored(seg) && !slices.Contains(sc.Published, strings.Join(segs[:i+1], "/")) {
 			return false
 		}
-	}
-	if slices.Contains(sc.Files, r) {
-		return true
 	}
 	for _, t := range sc.Trees {
 		if t == "." || r == t || strings.HasPrefix(r, t+"/") || strings.HasPrefix(t, r+"/") {

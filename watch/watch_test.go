@@ -889,9 +889,9 @@ func TestWatch_ModeChangesReadability(t *testing.T) {
 }
 
 // A Jekyll site's collection folder, which its _config.yml publishes
-// though its name starts with '_', is watched like any content folder;
-// other '_' folders are not: an edit there gives a build, an edit in
-// _drafts/ none.
+// though its name starts with '_', is watched like any content folder, and
+// so is _config.yml; other '_' folders are not: an edit there gives a
+// build, an edit in _drafts/ none.
 func TestWatch_JekyllCollection(t *testing.T) {
 	root := t.TempDir()
 	write(t, filepath.Join(root, "_config.yml"), "collections:\n  pages:\n    output: true\n    permalink: /:path/\n")
@@ -902,7 +902,7 @@ func TestWatch_JekyllCollection(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := scopeOf()
-	for p, want := range map[string]bool{"_pages": true, "_pages/a.md": true, "_pages/x/y.png": true, "_drafts/b.md": false, "_config.yml": false, "x/_pages/a.md": false} {
+	for p, want := range map[string]bool{"_pages": true, "_pages/a.md": true, "_pages/x/y.png": true, "_drafts/b.md": false, "_config.yml": true, "x/_pages/a.md": false} {
 		if got := sc.Contains(filepath.Join(sc.Root, p)); got != want {
 			t.Errorf("Contains(%s) = %v, want %v", p, got, want)
 		}
