@@ -43,7 +43,7 @@ var (
 )
 
 func init() {
-	for _, name := range []string{"endcomment", "endraw", "endhighlight"} {
+	for _, name := range []string{"endcomment", "endraw", "endhighlight", "endhint"} {
 		liquidEndRE[name] = regexp.MustCompile(`\{%-?\s*` + name + `\s*-?%\}`)
 	}
 }
@@ -59,6 +59,7 @@ func init() {
 //     becomes /x/;
 //   - {% link path %} and {% post_url name %} become relative links to
 //     those files;
+//   - GitBook's {% hint style="…" %}…{% endhint %} becomes a GitHub alert;
 //   - any other tag or output is dropped, with a note.
 //
 // Text that only looks like Liquid ("{{ name of customer }}", a "{%"
@@ -93,7 +94,7 @@ func liquid(src []byte, start int, pagePath string) ([]byte, []liquidNote) {
 			i++
 		}
 	}
-	return l.out.Bytes(), l.notes
+	return quoteHints(l.out.Bytes(), l.hints), l.notes
 }
 
 type liquidPass struct {
@@ -101,7 +102,14 @@ type liquidPass struct {
 	dir   string
 	out   bytes.Buffer
 	notes []liquidNote
+	// hints are the spans of out inside GitBook hints (see hint), and
+	// open the starts of those not closed yet.
+	hints []span
+	open  []int
 }
+
+// span is a range of bytes.
+type span struct{ from, to int }
 
 func (l *liquidPass) atLineStart() bool {
 	b := l.out.Bytes()
@@ -181,6 +189,16 @@ func (l *liquidPass) tag(i int) int {
 		}
 		l.drop(next+m[0], next+m[1])
 		return next + m[1]
+	case "hint":
+		return l.hint(i, next, arg)
+	case "endhint":
+		if len(l.open) > 0 {
+			from := l.open[len(l.open)-1]
+			l.open = l.open[:len(l.open)-1]
+			l.hints = append(l.hints, span{from, l.out.Len()})
+		}
+		l.drop(i, next)
+		return next
 	case "link", "post_url":
 		target := strings.Trim(arg, `"'`)
 		if target == "" || strings.ContainsAny(target, "{} ") {
@@ -199,6 +217,56 @@ func (l *liquidPass) tag(i int) int {
 	}
 	l.drop(i, next)
 	return next
+}
+
+// hintAlerts maps a GitBook hint's style to the GitHub alert it is.
+var hintAlerts = map[string]string{"info": "NOTE", "success": "TIP", "warning": "WARNING", "danger": "CAUTION"}
+
+// hint handles a GitBook hint that opens at i, its tag ending at next:
+// {% hint style="warning" %}…{% endhint %} on lines of their own becomes
+// a block quote marked as a GitHub alert (> [!WARNING]), its lines
+// quoted once the pass is done (see quoteHints), so that the Liquid in
+// it is read as anywhere else. A hint that does not start a line, or is
+// never closed, only loses its tags.
+func (l *liquidPass) hint(i, next int, arg string) int {
+	style := strings.Trim(strings.TrimPrefix(strings.TrimSpace(arg), "style="), `"'`)
+	alert, ok := hintAlerts[style]
+	if !ok {
+		alert = "NOTE"
+	}
+	if !l.atLineStart() || liquidEndRE["endhint"].FindIndex(l.src[next:]) == nil {
+		l.drop(i, next)
+		return next
+	}
+	l.out.WriteString("> [!" + alert + "]")
+	if next < len(l.src) && l.src[next] != '\n' && l.src[next] != ' ' {
+		l.out.WriteByte(' ') // text on the tag's line follows the marker
+	}
+	l.drop(i, next)
+	l.open = append(l.open, l.out.Len())
+	return next
+}
+
+// quoteHints puts "> " after every line break inside the hints of out,
+// once for each hint a line is in.
+func quoteHints(out []byte, hints []span) []byte {
+	if len(hints) == 0 {
+		return out
+	}
+	var b bytes.Buffer
+	b.Grow(len(out) + len(out)/16)
+	for k, c := range out {
+		b.WriteByte(c)
+		if c != '\n' {
+			continue
+		}
+		for _, h := range hints {
+			if h.from <= k && k < h.to {
+				b.WriteString("> ")
+			}
+		}
+	}
+	return b.Bytes()
 }
 
 // highlightLang is the language a {% highlight %} tag names (its first

@@ -35,6 +35,13 @@ func TestLiquid_Rewrites(t *testing.T) {
 		{"highlight on the tags' lines is a code span", "a.md", "{% highlight go %}x := `a`{% endhighlight %}\n", "`` x := `a` ``\n"},
 		{"highlight's language cleaned", "a.md", "{% highlight c++`x linenos %}\nx\n{% endhighlight %}\n", "```c++x\nx\n```\n"},
 		{"highlight never closed", "a.md", "{% highlight go %}\nx\n", "\nx\n"},
+		{"GitBook hint is an alert", "a.md", "A\n\n{% hint style=\"warning\" %}\nAsk [first]({{ site.baseurl }}/x/).\n\n- one\n{% endhint %}\n\nB\n",
+			"A\n\n> [!WARNING]\n> Ask [first](/x/).\n> \n> - one\n> \n\nB\n"},
+		{"GitBook hint on one line", "a.md", "{% hint style='success' %}Done.{% endhint %}\n", "> [!TIP] Done.\n"},
+		{"GitBook hints nested", "a.md", "{% hint style=\"info\" %}\nOut\n{% hint style=\"danger\" %}\nIn\n{% endhint %}\n{% endhint %}\n",
+			"> [!NOTE]\n> Out\n> > [!CAUTION]\n> > In\n> > \n> \n"},
+		{"GitBook hint mid-line or never closed loses its tags", "a.md", "See {% hint style=\"info\" %}this{% endhint %}.\n{% hint style=\"info\" %}\nopen\n",
+			"See this.\n\nopen\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _ := liquid([]byte(tc.in), 0, tc.page)
@@ -92,5 +99,28 @@ func TestBuild_LiquidWarningsAtTheirLine(t *testing.T) {
 	}
 	if !strings.Contains(body, "{% include shown.html %}") {
 		t.Errorf("Liquid in a code block not shown as written:\n%s", body)
+	}
+}
+
+// GitBook's hints are shown as GitHub's alerts are, with no warning.
+func TestBuild_GitBookHints(t *testing.T) {
+	src := site(t, map[string]string{
+		"README.md": "# Spending\n\n{% hint style=\"warning\" %}\nAsk your **manager** first, see [budget](budget.md).\n\n- one\n- two\n{% endhint %}\n\nAfter the hint.\n",
+		"budget.md": "# Budget\n\nMoney.\n",
+	})
+	res, dest := mustBuild(t, src)
+	if got := diagStrings(res.Diagnostics); got != "" {
+		t.Errorf("diagnostics:\n%s", got)
+	}
+	home := readFile(t, filepath.Join(dest, "index.html"))
+	callout := home[strings.Index(home, `<div class="callout callout-warning"`):]
+	callout = callout[:strings.Index(callout, "</div>")]
+	for _, want := range []string{"<strong>manager</strong>", `href="/budget/"`, "<li>two</li>"} {
+		if !strings.Contains(callout, want) {
+			t.Errorf("the warning lacks %s:\n%s", want, callout)
+		}
+	}
+	if strings.Contains(callout, "After the hint.") || strings.Contains(home, "endhint") || strings.Contains(home, "style=&quot;warning") {
+		t.Error("the hint's tags or the text after it are in the callout")
 	}
 }
