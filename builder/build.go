@@ -171,7 +171,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 			contentDir = cfg.ContentDir
 		}
 	}
-	read := readOptions{parseTimeout: opts.ParseTimeout, checkOnly: opts.Check, preview: opts.Preview, keep: opts.keep, reuse: opts.reuse, lenient: !hasConfig, published: jekyll.Folders(contentFS)}
+	read := readOptions{parseTimeout: opts.ParseTimeout, checkOnly: opts.Check, preview: opts.Preview, keep: opts.keep, reuse: opts.reuse, lenient: !hasConfig, jekyll: jekyll.Read(contentFS)}
 	if opts.BaseURL != "" {
 		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
 			return nil, nil, nil, err
@@ -191,7 +191,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 
 	scanned := opts.scanned
 	if scanned == nil {
-		mdFiles, static, problems, err := Scan(contentFS)
+		mdFiles, static, problems, err := scanSite(contentFS, read.jekyll)
 		if err != nil {
 			return nil, nil, diags, fmt.Errorf("reading content: %w", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"kb/internal/config"
+	"kb/internal/jekyll"
 )
 
 // Config is a site's configuration, read from site.yaml (see config.Config).
@@ -64,10 +65,10 @@ type readOptions struct {
 	// YAML but not what kb expects (a kind's fields, dates) is still an
 	// error.
 	lenient bool
-	// published are the folders starting with '_' that a Jekyll site's
-	// _config.yml publishes (see jekyll.Folders): a collection's pages
-	// take their URLs by its permalink pattern.
-	published map[string]string
+	// jekyll is what a Jekyll site's _config.yml says (nil without one):
+	// the folders starting with '_' it publishes, a collection's pages at
+	// the URLs its permalink pattern gives, and what it excludes.
+	jekyll *jekyll.Site
 }
 
 // severity returns the severity configured for rule. In a preview,

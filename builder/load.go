@@ -65,7 +65,11 @@ type SourceFile struct {
 // and left out. A folder or static file that cannot be read (permission
 // denied) is left out with a warning.
 func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error) {
-	published, excluded := jekyll.Folders(fsys), jekyll.Excluded(fsys)
+	return scanSite(fsys, jekyll.Read(fsys))
+}
+
+// scanSite is Scan of a site whose _config.yml says jk.
+func scanSite(fsys fs.FS, jk *jekyll.Site) (md, static []SourceFile, problems Diagnostics, err error) {
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
@@ -78,7 +82,7 @@ func Scan(fsys fs.FS) (md, static []SourceFile, problems Diagnostics, err error)
 		if p == "." {
 			return nil
 		}
-		if layout.Ignored(d.Name()) && !(d.IsDir() && hasFolder(published, p)) || excluded != nil && excluded(p) {
+		if layout.Ignored(d.Name()) && !(d.IsDir() && jk.Publishes(p)) || jk.Excluded(p) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -234,13 +238,6 @@ func loadPages(ctx context.Context, fsys fs.FS, files []SourceFile, cfg *Config,
 	return pages, all
 }
 
-// hasFolder reports whether the content path p is one of the folders
-// Jekyll publishes though its name starts with '_' (see jekyll.Folders).
-func hasFolder(published map[string]string, p string) bool {
-	_, ok := published[p]
-	return ok
-}
-
 // isTemplate reports whether the static file p, open as r, is an HTML
 // page that starts with front matter: a Jekyll page, which a static host
 // would serve as its raw template.
@@ -310,7 +307,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 	}
 	p := &Page{Path: f.Path}
 	var uerr error
-	p.URL, p.Section, p.Lang, p.IsIndex, uerr = pageURL(jekyll.PagePath(f.Path, read.published), cfg)
+	p.URL, p.Section, p.Lang, p.IsIndex, uerr = pageURL(read.jekyll.PagePath(f.Path), cfg)
 	if uerr != nil {
 		return nil, sourceError(f.Path, 0, "%v", uerr)
 	}

@@ -207,10 +207,9 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 	defer closeFS()
 	stamps = map[string]stamp{}
 	now := time.Now()
-	// The folders a Jekyll site publishes though their names start with
-	// '_', by site-relative path; its _config.yml is a file of the site
-	// (a change of it is a change of everything).
-	published := map[string]string{}
+	// What a Jekyll site's _config.yml publishes and excludes, by content
+	// path; the file itself is a file of the site (a change of it is a
+	// change of everything).
 	prefix := s.contentPrefix()
 	contentFS := fsys
 	if prefix != "" {
@@ -218,10 +217,7 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 			contentFS = sub
 		}
 	}
-	for name, pattern := range jekyll.Folders(contentFS) {
-		published[prefix+name] = pattern
-	}
-	excluded := jekyll.Excluded(contentFS)
+	jk := jekyll.Read(contentFS)
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
@@ -229,8 +225,9 @@ func (s *Session) scan() (stamps map[string]stamp, changed []string, structural,
 			}
 			return nil
 		}
-		if p != "." && layout.Ignored(d.Name()) && !(d.IsDir() && hasFolder(published, p)) && p != prefix+jekyll.ConfigFile ||
-			excluded != nil && strings.HasPrefix(p, prefix) && excluded(strings.TrimPrefix(p, prefix)) {
+		content, inContent := strings.CutPrefix(p, prefix)
+		if p != "." && layout.Ignored(d.Name()) && !(d.IsDir() && inContent && jk.Publishes(content)) && p != prefix+jekyll.ConfigFile ||
+			inContent && jk.Excluded(content) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}

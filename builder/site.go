@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"kb/internal/jekyll"
 	"kb/internal/layout"
 
 	"github.com/yuin/goldmark"
@@ -383,7 +382,7 @@ func (s *Site) resolve(p *Page, dest string) (t *Page, u, anchor, problem string
 func (s *Site) resolveAdopting(p *Page, r linkRef, adopt bool) (t *Page, u, anchor, problem string, skipped, ok bool) {
 	var joined string
 	t, u, anchor, joined, problem = s.resolveRef(p, r)
-	if (problem == "no such file" || problem == outsideContent) && (s.read.lenient || s.read.published != nil) {
+	if (problem == "no such file" || problem == outsideContent) && (s.read.lenient || s.read.jekyll != nil) {
 		// A Jekyll site's links lead to URLs, relative to the page's own
 		// (a site with site.yaml and no _config.yml links files).
 		if t, u, ok := s.resolveURL(p, r); ok {
@@ -533,7 +532,7 @@ func (s *Site) resolveURL(p *Page, r linkRef) (*Page, string, bool) {
 	if !strings.HasSuffix(page, "/") {
 		page += "/"
 	}
-	if t := s.byURL[page]; t != nil && t.URL == page {
+	if t := s.byURL[page]; t != nil {
 		return t, t.URL, true
 	}
 	if out := strings.TrimPrefix(target, "/"); s.byOut[out] {
@@ -544,10 +543,10 @@ func (s *Site) resolveURL(p *Page, r linkRef) (*Page, string, bool) {
 
 // outFile is where the static file at the content path p is written: in
 // a folder a Jekyll site publishes by a permalink pattern, by its pattern
-// (see jekyll.PagePath), in a folder whose name starts with '.', under
-// _.name (see publishedPath).
+// (see jekyll.Site.PagePath), in a folder whose name starts with '.',
+// under _.name (see publishedPath).
 func (s *Site) outFile(p string) string {
-	return publishedPath(jekyll.PagePath(p, s.read.published))
+	return publishedPath(s.read.jekyll.PagePath(p))
 }
 
 // resolveRef is resolve among the files Scan found; joined is the path

@@ -32,7 +32,7 @@ type Scope struct {
 	Exclude []string
 	// Published are folders relative to Root whose names start with '_'
 	// but which a Jekyll site's _config.yml publishes (see
-	// jekyll.Folders): they are part of the trees they are in.
+	// jekyll.Site): they are part of the trees they are in.
 	Published []string
 	// GitDir and GitCommon are the Git folders of the repository holding
 	// Root (the same folder unless Root is in a linked worktree), absolute,
@@ -76,8 +76,10 @@ func SiteScope(source, dest string) (func() Scope, error) {
 			sc.Trees = []string{"."}
 			content = "."
 		}
-		for name := range jekyll.Folders(os.DirFS(filepath.Join(root, content))) {
-			sc.Published = append(sc.Published, path.Join(content, name))
+		if jk := jekyll.Read(os.DirFS(filepath.Join(root, content))); jk != nil {
+			for name := range jk.Folders {
+				sc.Published = append(sc.Published, path.Join(content, name))
+			}
 		}
 		// A Jekyll site's _config.yml decides what is published.
 		sc.Files = append(sc.Files, path.Join(content, jekyll.ConfigFile))

@@ -6,9 +6,9 @@ import (
 	"testing/fstest"
 )
 
-// Folders reads the collections a _config.yml publishes and the folders it
-// includes; Excluded its exclude list; PagePath places a collection's
-// pages by its permalink pattern.
+// Read reads the collections a _config.yml publishes and the folders it
+// includes, and its exclude list; PagePath places a collection's pages by
+// its permalink pattern.
 func TestConfig(t *testing.T) {
 	fsys := fstest.MapFS{ConfigFile: {Data: []byte(`
 permalink: pretty
@@ -26,7 +26,8 @@ collections:
     output: true
     permalink: /:collection/:title/
 `)}}
-	got := Folders(fsys)
+	site := Read(fsys)
+	got := site.Folders
 	want := map[string]string{"_pages": "/:path/", "_people": "/:collection/:path/", "_teams": "/:collection/:title/", "_redirects_here": ""}
 	if !maps.Equal(got, want) {
 		t.Errorf("Folders = %v, want %v", got, want)
@@ -41,11 +42,11 @@ collections:
 		"_hidden/x.md":                   "_hidden/x.md",
 		"docs/a.md":                      "docs/a.md",
 	} {
-		if got := PagePath(p, got); got != want {
+		if got := site.PagePath(p); got != want {
 			t.Errorf("PagePath(%s) = %s, want %s", p, got, want)
 		}
 	}
-	ex := Excluded(fsys)
+	ex := site.Excluded
 	for p, want := range map[string]bool{
 		"README.md": true, "Gemfile": true, "Gemfile.lock": true, "node_modules/x/y.js": true, "docs/drafts/a.md": true,
 		"docs/README.md": false, "docs/a.md": false, "_pages/security.md": false, "READMEs.md": false,
@@ -54,10 +55,11 @@ collections:
 			t.Errorf("Excluded(%s) = %v, want %v", p, got, want)
 		}
 	}
-	if Folders(fstest.MapFS{}) != nil || Excluded(fstest.MapFS{}) != nil {
+	var none *Site
+	if Read(fstest.MapFS{}) != nil || none.Excluded("README.md") || none.Publishes("_pages") || none.PagePath("_pages/a.md") != "_pages/a.md" {
 		t.Error("a site without _config.yml has folders or exclusions")
 	}
-	if Folders(fstest.MapFS{ConfigFile: {Data: []byte("collections: [\n")}}) != nil {
+	if Read(fstest.MapFS{ConfigFile: {Data: []byte("collections: [\n")}}) != nil {
 		t.Error("a _config.yml that is not YAML has folders")
 	}
 }
