@@ -87,13 +87,14 @@ func (d *fmDecoder) decode(m map[string]any) {
 	p.Owner = d.str(m, "owner")
 	p.TranslationKey = d.str(m, "translation_key")
 	if l := d.str(m, "lang"); l != "" {
-		if !d.cfg.HasLanguage(l) && d.lenient {
+		switch {
+		case d.cfg.HasLanguage(l):
+			p.Lang = l
+		case d.lenient:
 			d.errf("lang", "lang %q is not one of the site's languages: the page is published in the default language (site.yaml's languages: adds one)", l)
 			d.diags[len(d.diags)-1].Severity = SeverityWarning
-		} else if !d.cfg.HasLanguage(l) {
+		default:
 			d.errf("lang", "lang %q is not one of the site's languages", l)
-		} else {
-			p.Lang = l
 		}
 	}
 	// A page in another language than the default lives in that

@@ -77,15 +77,14 @@ func urlRanks(docs []sdoc) []int {
 			order = append(order, i)
 		}
 	}
-	byURL := slices.Clone(order)
-	slices.SortFunc(byURL, func(a, b int) int { return strings.Compare(docs[a].id, docs[b].id) })
-	rank := make([]int, len(docs))
-	for r, i := range byURL {
-		rank[i] = r
+	byURL := make([]int, len(order)) // places in order, sorted by URL
+	for k := range byURL {
+		byURL[k] = k
 	}
+	slices.SortFunc(byURL, func(a, b int) int { return strings.Compare(docs[order[a]].id, docs[order[b]].id) })
 	out := make([]int, len(order))
-	for k, i := range order {
-		out[k] = rank[i]
+	for r, k := range byURL {
+		out[k] = r
 	}
 	return out
 }

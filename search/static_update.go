@@ -209,7 +209,7 @@ func (b *StaticBundle) update(ctx context.Context, ix *Index, w FileWriter, chan
 	var moved []uint32
 	docs := make([]sdoc, len(slots))
 	for n, sd := range d.docs {
-		if m, ok := newNum[sd.id]; ok && sd.id != "" && !gone[sd.id] {
+		if m, ok := newNum[sd.id]; ok && !gone[sd.id] {
 			docs[m] = sd
 			remap[n] = m
 			if m != uint32(n) {
