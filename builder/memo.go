@@ -150,8 +150,8 @@ func (m *renderMemo) pass(site *Site, theme *Theme, changed map[string]bool, par
 	defer m.mu.Unlock()
 	site.cacheMu.Lock()
 	defer site.cacheMu.Unlock()
-	if site.cards == nil {
-		site.cards = map[cardKey]template.HTML{}
+	if site.parts == nil {
+		site.parts = map[partKey]template.HTML{}
 	}
 	for k, c := range m.cards {
 		p := site.byPath[k.path]
@@ -159,7 +159,7 @@ func (m *renderMemo) pass(site *Site, theme *Theme, changed map[string]bool, par
 			continue
 		}
 		if f, ok := ps.facts[p]; ok && c.facts == f && c.global == ps.global[k.lang] {
-			site.cards[cardKey{p, k.lang, k.name}] = c.html
+			site.parts[partKey{p: p, lang: k.lang, name: k.name}] = c.html
 		}
 	}
 	return ps
@@ -424,8 +424,11 @@ func (ps *memoPass) commit() {
 	site := ps.site
 	site.cacheMu.Lock()
 	defer site.cacheMu.Unlock()
-	cards := make(map[memoCardKey]memoCard, len(site.cards))
-	for k, html := range site.cards {
+	cards := make(map[memoCardKey]memoCard, len(site.parts))
+	for k, html := range site.parts {
+		if k.p == nil {
+			continue // a shared part: rendered again on every build
+		}
 		if f, ok := ps.facts[k.p]; ok {
 			cards[memoCardKey{k.p.Path, k.lang, k.name}] = memoCard{facts: f, global: ps.global[k.lang], html: html}
 		}

@@ -90,7 +90,7 @@ type Site struct {
 	cacheMu    sync.Mutex
 	groupCache map[string][]Group
 	byKind     map[string][]*Page        // see kindPages
-	cards      map[cardKey]template.HTML // see View.Card
+	parts      map[partKey]template.HTML // see View.Row and View.Shared
 	navCache
 	progress *Progress // nil unless the build reports its progress
 	git      *gitHistory

@@ -234,27 +234,7 @@ func (v *View) Card(p *Page) (template.HTML, error) { return v.Row("card", p) }
 // sees the page as .P and the view of its language as .V, and must show
 // nothing but what they say of the page.
 func (v *View) Row(name string, p *Page) (template.HTML, error) {
-	key := cardKey{p, v.Lang, name}
-	s := v.Site
-	s.cacheMu.Lock()
-	h, ok := s.cards[key]
-	s.cacheMu.Unlock()
-	if ok {
-		return h, nil
-	}
-	cv := &View{Site: s, Layout: v.Layout, Lang: v.Lang, theme: v.theme}
-	var buf bytes.Buffer
-	if err := v.theme.layouts[v.Layout].ExecuteTemplate(&buf, name, cv.With(p)); err != nil {
-		return "", err
-	}
-	h = template.HTML(buf.String())
-	s.cacheMu.Lock()
-	if s.cards == nil {
-		s.cards = map[cardKey]template.HTML{}
-	}
-	s.cards[key] = h
-	s.cacheMu.Unlock()
-	return h, nil
+	return v.once(partKey{p: p, lang: v.Lang, name: name}, func(cv *View) any { return cv.With(p) })
 }
 
 // Cards returns the cards of pages, one after the other: a list of
@@ -281,9 +261,45 @@ func (v *View) Rows(name string, pages []*Page) (template.HTML, error) {
 	return template.HTML(b.String()), nil
 }
 
-// cardKey names a rendered card or row: the page, the language of the
-// lists that show it and the template's name.
-type cardKey struct {
-	p          *Page
-	lang, name string
+// Shared returns the layout's template name rendered once per build and
+// language: a part of every page that shows nothing of the page itself,
+// such as the header's search form or the footer. The template sees a
+// view with the site, the layout and the language only (its URL and Page
+// are empty, as a card's are, see Row), so what it shows is the same on
+// every page of the language.
+func (v *View) Shared(name string) (template.HTML, error) {
+	return v.once(partKey{layout: v.Layout, lang: v.Lang, name: name}, func(sv *View) any { return sv })
+}
+
+// once returns the layout's template key.name rendered once per build for
+// key, on data(a view with the site, the layout and the language only).
+func (v *View) once(key partKey, data func(*View) any) (template.HTML, error) {
+	s := v.Site
+	s.cacheMu.Lock()
+	h, ok := s.parts[key]
+	s.cacheMu.Unlock()
+	if ok {
+		return h, nil
+	}
+	pv := &View{Site: s, Layout: v.Layout, Lang: v.Lang, theme: v.theme}
+	var buf bytes.Buffer
+	if err := v.theme.layouts[v.Layout].ExecuteTemplate(&buf, key.name, data(pv)); err != nil {
+		return "", err
+	}
+	h = template.HTML(buf.String())
+	s.cacheMu.Lock()
+	if s.parts == nil {
+		s.parts = map[partKey]template.HTML{}
+	}
+	s.parts[key] = h
+	s.cacheMu.Unlock()
+	return h, nil
+}
+
+// partKey names a rendered card or row (the page, the language of the
+// lists that show it and the template's name) or a shared part (the
+// layout, the language and the template's name).
+type partKey struct {
+	p                  *Page
+	layout, lang, name string
 }

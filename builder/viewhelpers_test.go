@@ -241,3 +241,72 @@ func TestSectionTitlesPerLanguage(t *testing.T) {
 		t.Errorf("sections as a list: %v, want an error on line 4", ds)
 	}
 }
+
+// TestShared checks that the parts of a page the layouts show through
+// View.Shared are rendered once per layout and language, in that language,
+// and see nothing of the page they are shown on.
+func TestShared(t *testing.T) {
+	src := fstest.MapFS{
+		"site.yaml":         {Data: []byte("title: Handbook\n")},
+		"content/README.md": {Data: []byte("# Home\n")},
+		"content/a.md":      {Data: []byte("# Alpha\n")},
+		"content/b.md":      {Data: []byte("# Beta\n")},
+		"content/c.md":      {Data: []byte("---\nlang: nl\n---\n# Gamma\n")},
+		"content/d.md":      {Data: []byte("---\nlang: nl\n---\n# Delta\n")},
+		"theme/layouts/page.html": {Data: []byte(`{{define "main"}}{{.Page.Title}}{{end}}{{template "baseof.html" .}}` +
+			`{{define "spy"}}[{{.URL}}|{{with .Page}}{{.Title}}{{end}}|{{.Lang}}]{{end}}` +
+			`<p id="spy">{{.Shared "spy"}}</p>`)},
+	}
+	site, th, diags, err := Load(t.Context(), Options{SourceFS: src})
+	if err != nil || site == nil || diags.Errors() > 0 {
+		t.Fatalf("load: %v %v", err, diags)
+	}
+	defer site.Close()
+	spy := regexp.MustCompile(`<p id="spy">(.*?)</p>`)
+	placeholder := map[string]string{}
+	for _, lang := range []string{"en", "nl"} {
+		placeholder[lang], _ = th.ui.get(lang, "search_placeholder_plain") // the pages have no kind
+	}
+	if placeholder["en"] == placeholder["nl"] {
+		t.Fatalf("the strings files give one placeholder for both languages: %q", placeholder["en"])
+	}
+	pages := 0
+	for _, o := range site.outs {
+		if o.job == nil || o.job.view.Layout != "page" {
+			continue
+		}
+		pages++
+		v := o.job.view
+		out, err := th.Render(v.Layout, v)
+		if err != nil {
+			t.Fatalf("%s: %v", o.path, err)
+		}
+		if m := spy.FindSubmatch(out); m == nil || string(m[1]) != "[||"+v.Lang+"]" {
+			t.Errorf("%s: the shared part shows %q, want only its language %q", o.path, m, v.Lang)
+		}
+		other := map[string]string{"en": "nl", "nl": "en"}[v.Lang]
+		if !strings.Contains(string(out), html.EscapeString(placeholder[v.Lang])) || strings.Contains(string(out), html.EscapeString(placeholder[other])) {
+			t.Errorf("%s (%s): the search bar is not in the page's language", o.path, v.Lang)
+		}
+	}
+	if pages != 4 {
+		t.Fatalf("%d pages rendered, want 4", pages)
+	}
+	var keys []string
+	for k := range site.parts {
+		if k.p != nil {
+			continue // a card
+		}
+		keys = append(keys, fmt.Sprintf("%s/%s/%s", k.layout, k.lang, k.name))
+	}
+	slices.Sort(keys)
+	want := []string{}
+	for _, lang := range []string{"en", "nl"} {
+		for _, name := range []string{"headlinks", "headscripts", "sidebar-kinds", "sidebar-links", "sitefooter", "spy", "topbar"} {
+			want = append(want, "page/"+lang+"/"+name)
+		}
+	}
+	if !slices.Equal(keys, want) {
+		t.Errorf("shared parts rendered: %q\nwant once per language: %q", keys, want)
+	}
+}
