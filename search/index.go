@@ -19,6 +19,8 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	zap "github.com/blevesearch/zapx/v15"
+
+	"kb/internal/workers"
 )
 
 // MaxBodyBytes caps the body text indexed per document.
@@ -97,21 +99,22 @@ func build(ctx context.Context, dir, tmpDir string, total int, doc func(int) Doc
 	}
 	// Merge consecutive segments, so that the documents keep their order.
 	for round := 0; len(segs) > 1; round++ {
-		var merged []string
-		for i := 0; i < len(segs); i += mergeMax {
-			group := segs[i:min(i+mergeMax, len(segs))]
+		// The merges of a round are independent: they run on every core.
+		merged := make([]string, (len(segs)+mergeMax-1)/mergeMax)
+		err := workers.Run(ctx, len(merged), 0, func(_, g int) error {
+			group := segs[g*mergeMax : min((g+1)*mergeMax, len(segs))]
 			if len(group) == 1 {
-				merged = append(merged, group[0])
-				continue
+				merged[g] = group[0]
+				return nil
 			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			path := filepath.Join(work, fmt.Sprintf("merged-%d-%d.zap", round, len(merged)))
-			if err := mergeSegments(group, path); err != nil {
-				return err
-			}
-			merged = append(merged, path)
+			merged[g] = filepath.Join(work, fmt.Sprintf("merged-%d-%d.zap", round, g))
+			return mergeSegments(group, merged[g])
+		})
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		segs = merged
 	}
@@ -147,18 +150,22 @@ func writeIndexMeta(dir string) error {
 }
 
 // writeSegment writes one segment of docs, numbered in their order, at
-// path.
+// path. The documents are analysed on every core.
 func writeSegment(m mapping.IndexMapping, docs []Doc, path string) error {
-	results := make([]index.Document, 0, len(docs))
-	for _, d := range docs {
-		d = d.normalized().capped()
+	results := make([]index.Document, len(docs))
+	err := workers.Run(context.Background(), len(docs), 0, func(_, i int) error {
+		d := docs[i].normalized().capped()
 		doc := document.NewDocument(d.URL)
 		if err := m.MapDocument(doc, d); err != nil {
 			return fmt.Errorf("%s: %w", d.URL, err)
 		}
 		doc.AddIDField()
 		analyzeDoc(doc)
-		results = append(results, doc)
+		results[i] = doc
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	seg, _, err := segmentPlugin.New(results)
 	if err != nil {
