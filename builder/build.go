@@ -672,6 +672,11 @@ func outPath(u string) string {
 	return u + "/index.html"
 }
 
+// pageChrome is about the size of a page without its body, in the default
+// theme: a page's buffer starts that much larger than its body, and does
+// not grow (and copy itself) half a dozen times while it renders.
+const pageChrome = 20 << 10
+
 type job struct {
 	out  string
 	view *View
@@ -731,7 +736,13 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 			s.renderPageBody(j.page)
 			defer func() { j.page.Body, j.page.H1 = "", "" }()
 		}
-		data, err := theme.render(j.view.Layout, j.view, memo.sizeOf(j.out))
+		size := memo.sizeOf(j.out)
+		if size == 0 && j.page != nil {
+			// A first rendering: the page's body and about as much
+			// around it (the head, the sidebar, links to other pages).
+			size = len(j.page.H1) + len(j.page.Body) + pageChrome
+		}
+		data, err := theme.render(j.view.Layout, j.view, size)
 		if err == nil {
 			memo.rendered(j, digest, data)
 			j.view.nav = "" // every page's copy of the tree would stay until the last is written
