@@ -3,7 +3,9 @@ package search
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -538,13 +540,12 @@ func stopList(lang string) ([]string, error) {
 // side, in one chunk) when text is set, else by the
 // term alone.
 func readPostings(ctx context.Context, r index.IndexReader, docnum map[string]uint32, docs []sdoc, fields []int, text bool) (map[string]*pentry, error) {
-	out := map[string]*pentry{}
-	for _, f := range fields {
+	terms := make([][]string, len(fields))
+	for fi, f := range fields {
 		dict, err := r.FieldDict(staticFields[f])
 		if err != nil {
 			return nil, err
 		}
-		var terms []string
 		for {
 			e, err := dict.Next()
 			if err != nil {
@@ -554,19 +555,53 @@ func readPostings(ctx context.Context, r index.IndexReader, docnum map[string]ui
 			if e == nil {
 				break
 			}
-			terms = append(terms, e.Term)
+			terms[fi] = append(terms[fi], e.Term)
 		}
 		_ = dict.Close()
-		for i, t := range terms {
-			if i%1024 == 0 && ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if err := readTerm(ctx, r, docnum, docs, f, t, text, out); err != nil {
-				return nil, err
+	}
+	// The terms are read on every core, each goroutine taking those of
+	// one share of their hashes in every field, so that a term's entry
+	// is one goroutine's.
+	shares := runtime.GOMAXPROCS(0)
+	outs := make([]map[string]*pentry, shares)
+	err := workers.Run(ctx, shares, shares, func(_, g int) error {
+		out := map[string]*pentry{}
+		for fi, f := range fields {
+			for i, t := range terms[fi] {
+				if termShare(t, shares) != g {
+					continue
+				}
+				if i%1024 == 0 && ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if err := readTerm(ctx, r, docnum, docs, f, t, text, out); err != nil {
+					return err
+				}
 			}
 		}
+		outs[g] = out
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := outs[0]
+	for _, o := range outs[1:] {
+		maps.Copy(out, o)
 	}
 	return out, nil
+}
+
+// termShare is the share of n that t is read in (see readPostings).
+func termShare(t string, n int) int {
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(t); i++ {
+		h = (h ^ uint32(t[i])) * 16777619
+	}
+	return int(h % uint32(n))
 }
 
 // readTerm reads the postings of t in staticFields[f] into the entries of
