@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -80,6 +81,7 @@ func build(ctx context.Context, dir, tmpDir string, total int, doc func(int) Doc
 		return err
 	}
 	defer os.RemoveAll(work)
+	ams := make([]mapping.IndexMapping, runtime.GOMAXPROCS(0))
 	var segs []string
 	n := batchSize(total)
 	batch := make([]Doc, 0, n)
@@ -92,7 +94,7 @@ func build(ctx context.Context, dir, tmpDir string, total int, doc func(int) Doc
 			batch = append(batch, doc(i))
 		}
 		path := filepath.Join(work, fmt.Sprintf("new-%d.zap", len(segs)))
-		if err := writeSegment(m, batch, path); err != nil {
+		if err := writeSegment(ams, batch, path); err != nil {
 			return err
 		}
 		segs = append(segs, path)
@@ -150,10 +152,15 @@ func writeIndexMeta(dir string) error {
 }
 
 // writeSegment writes one segment of docs, numbered in their order, at
-// path. The documents are analysed on every core.
-func writeSegment(m mapping.IndexMapping, docs []Doc, path string) error {
+// path. The documents are analysed on every core, goroutine w with
+// mappings[w] (an analysisMapping, made on first use).
+func writeSegment(mappings []mapping.IndexMapping, docs []Doc, path string) error {
 	results := make([]index.Document, len(docs))
-	err := workers.Run(context.Background(), len(docs), 0, func(_, i int) error {
+	err := workers.Run(context.Background(), len(docs), len(mappings), func(w, i int) error {
+		if mappings[w] == nil {
+			mappings[w] = analysisMapping()
+		}
+		m := mappings[w]
 		d := docs[i].normalized().capped()
 		doc := document.NewDocument(d.URL)
 		if err := m.MapDocument(doc, d); err != nil {

@@ -96,7 +96,14 @@ const wordsAnalyzer = "kb_words"
 // language with its analyzer, text fields indexed without term vectors,
 // keyword fields for filters and facets, and only what the result list
 // shows stored. Nothing is mapped dynamically.
-func NewMapping() mapping.IndexMapping {
+func NewMapping() mapping.IndexMapping { return newMapping(false) }
+
+// analysisMapping is NewMapping for one goroutine of the index builder,
+// whose word tokenizer reuses its tokens (see words): it analyses
+// documents as NewMapping's does, and is never written into an index.
+func analysisMapping() mapping.IndexMapping { return newMapping(true) }
+
+func newMapping(reuse bool) mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
 	im.DefaultAnalyzer = standard.Name
 	im.StoreDynamic = false
@@ -104,7 +111,11 @@ func NewMapping() mapping.IndexMapping {
 	im.DocValuesDynamic = false
 	// The word tokenizer takes the unicode tokenizer's name first, so that
 	// bleve's own language analyzers, which ask for it by name, use it.
-	mustDefine(im.AddCustomTokenizer(unicode.Name, map[string]any{"type": wordTokenizer}))
+	tokenizer := map[string]any{"type": wordTokenizer}
+	if reuse {
+		tokenizer[reuseTokens] = true
+	}
+	mustDefine(im.AddCustomTokenizer(unicode.Name, tokenizer))
 	// So do the stemmers with a cache (see stemcache.go).
 	mustDefine(im.AddCustomTokenFilter(porter.Name, map[string]any{"type": cachedPorter}))
 	mustDefine(im.AddCustomTokenFilter(nl.SnowballStemmerName, map[string]any{"type": cachedDutch}))

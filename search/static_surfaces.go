@@ -33,7 +33,7 @@ func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 		d.ans[code] = a
 	}
 	d.entries = map[string][]byte{}
-	d.tok = words{}
+	d.tok = &words{}
 	// The folded words of titles and headings, which are not stored.
 	var keys []string
 	for s := range d.surf {

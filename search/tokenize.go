@@ -18,13 +18,35 @@ import (
 // bleve provides use it.
 const wordTokenizer = "kb_words"
 
-// words is the tokenizer.
-type words struct{}
+// words is the tokenizer. One made with reuse set (the index builder's, see
+// analysisMapping) hands out the same tokens again on its next call:
+// bleve counts a field's tokens (analysis.TokenFrequency) before it
+// analyses the next field, and keeps their terms but no token, so a
+// document's fields, one after the other, need one field's worth of
+// tokens. Such a tokenizer serves one goroutine.
+type words struct {
+	reuse  bool
+	tokens []analysis.Token
+	stream analysis.TokenStream
+}
 
 // Tokenize implements analysis.Tokenizer (see eachWord).
-func (words) Tokenize(input []byte) analysis.TokenStream {
+func (t *words) Tokenize(input []byte) analysis.TokenStream {
 	if !utf8.Valid(input) {
 		return unicodeTokenizer.Tokenize(input)
+	}
+	if t.reuse {
+		t.tokens = t.tokens[:0]
+		pos := 1
+		eachWord(input, func(term []byte, start, end int, typ analysis.TokenType) {
+			t.tokens = append(t.tokens, analysis.Token{Term: term, Start: start, End: end, Position: pos, Type: typ})
+			pos++
+		})
+		t.stream = t.stream[:0]
+		for i := range t.tokens {
+			t.stream = append(t.stream, &t.tokens[i])
+		}
+		return t.stream
 	}
 	rv := make(analysis.TokenStream, 0, len(input)/7+1)
 	block := make([]analysis.Token, 0, min(len(input)/7+1, 1024))
@@ -155,8 +177,9 @@ func tokenType(t int) analysis.TokenType {
 }
 
 func init() {
-	err := registry.RegisterTokenizer(wordTokenizer, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
-		return words{}, nil
+	err := registry.RegisterTokenizer(wordTokenizer, func(config map[string]any, _ *registry.Cache) (analysis.Tokenizer, error) {
+		reuse, _ := config[reuseTokens].(bool)
+		return &words{reuse: reuse}, nil
 	})
 	if err != nil {
 		panic(err)
@@ -164,3 +187,7 @@ func init() {
 }
 
 var unicodeTokenizer = unicode.NewUnicodeTokenizer()
+
+// reuseTokens is the word tokenizer's setting that makes it reuse its
+// tokens (see words).
+const reuseTokens = "reuse_tokens"

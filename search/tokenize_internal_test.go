@@ -6,18 +6,22 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // sameTokens reports how the word tokenizer's tokens of text differ from
 // bleve's unicode tokenizer's, "" when they do not.
 func sameTokens(text string) string {
 	want := unicode.NewUnicodeTokenizer().Tokenize([]byte(text))
-	got := words{}.Tokenize([]byte(text))
+	got := (&words{}).Tokenize([]byte(text))
 	show := func(ts analysis.TokenStream) string {
 		var b strings.Builder
 		for _, t := range ts {
@@ -103,7 +107,7 @@ func TestWords_InEveryAnalyzer(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s mapping: analyzer %s is %T", name, a, m.AnalyzerNamed(a))
 			}
-			if _, ok := da.Tokenizer.(words); !ok {
+			if _, ok := da.Tokenizer.(*words); !ok {
 				t.Errorf("%s mapping: analyzer %s splits with %T", name, a, da.Tokenizer)
 			}
 		}
@@ -125,12 +129,57 @@ func BenchmarkWords(b *testing.B) {
 	for _, tk := range []struct {
 		name string
 		t    analysis.Tokenizer
-	}{{"words", words{}}, {"unicode", unicode.NewUnicodeTokenizer()}} {
+	}{{"words", &words{}}, {"unicode", unicode.NewUnicodeTokenizer()}} {
 		b.Run(tk.name, func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			for b.Loop() {
 				tk.t.Tokenize(text)
 			}
 		})
+	}
+}
+
+// TestWords_ReusedTokens checks that documents analysed with the index
+// builder's mapping, whose tokenizer hands out the same tokens on each
+// call, give every field the same terms and counts as NewMapping's: no
+// field's counts keep a token the next field's analysis overwrites.
+func TestWords_ReusedTokens(t *testing.T) {
+	docs := []Doc{
+		{URL: "/a/", Lang: "en", Title: "Weekly sync: running the meeting", Summary: "Plan the weekly sync and keep it short.",
+			Headings: "Agenda\nCheck-in round\nDecisions", Body: strings.Repeat("The team's check-in starts the weekly sync; decisions go to the project tool. ", 40), Tags: []string{"meetings"}},
+		{URL: "/b/", Lang: "nl", Title: "Wekelijks overleg", Summary: "Het teamoverleg kort en bondig.",
+			Headings: "Agenda\nAfspraken", Body: strings.Repeat("Afspraken van het team staan in de projecttool; het café-overleg niet. ", 30)},
+		{URL: "/c/", Lang: "de", Title: "Übergabe", Body: "Straße, naïve café — 12 items; ünïcödé words."},
+	}
+	plain, reused := NewMapping(), analysisMapping()
+	for round := range 2 { // the second round starts with tokens the first left
+		for _, d := range docs {
+			fields := func(m mapping.IndexMapping) map[string]string {
+				doc := document.NewDocument(d.URL)
+				if err := m.MapDocument(doc, d.normalized().capped()); err != nil {
+					t.Fatal(err)
+				}
+				analyzeDoc(doc)
+				out := map[string]string{}
+				doc.VisitFields(func(f index.Field) {
+					var terms []string
+					for term, tf := range f.AnalyzedTokenFrequencies() {
+						terms = append(terms, fmt.Sprintf("%s×%d", term, tf.Frequency()))
+					}
+					slices.Sort(terms)
+					out[fmt.Sprintf("%s/%d", f.Name(), len(out))] = fmt.Sprintf("%d %v", f.AnalyzedLength(), terms)
+				})
+				return out
+			}
+			want, got := fields(plain), fields(reused)
+			if len(want) == 0 {
+				t.Fatalf("%s: no fields", d.URL)
+			}
+			for k, w := range want {
+				if got[k] != w {
+					t.Errorf("round %d, %s field %s:\n got  %s\n want %s", round, d.URL, k, got[k], w)
+				}
+			}
+		}
 	}
 }
