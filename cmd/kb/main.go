@@ -38,16 +38,18 @@ var errHelp = errors.New("help")
 var errContent = errors.New("content errors")
 
 // memoryLimit returns the soft memory limit kb sets when the environment
-// sets none (GOMEMLIMIT, "off" included; then it returns -1): a quarter of
+// sets none (GOMEMLIMIT, "off" included; then it returns -1): an eighth of
 // the machine's memory (total bytes, 0 when unknown: no limit). Past it the
 // garbage collector runs more often, which keeps the build of a very large
 // site near it, at some cost in time, and leaves the rest of the machine to
-// the rest; a build that fits under it is not affected.
+// the rest; a build that fits under it is not affected. (100,000 pages on a
+// machine with 23.5 GB: 3.6 GB peak in 3:21 with an eighth, 4.4 GB in 3:08
+// with a quarter.)
 func memoryLimit(env string, total uint64) int64 {
 	if env != "" || total == 0 {
 		return -1
 	}
-	return int64(total / 4)
+	return int64(total / 8)
 }
 
 func main() { os.Exit(command(os.Args[1:])) }

@@ -51,7 +51,7 @@ func TestBuild_ProgressOnTerminalOnly(t *testing.T) {
 	}
 }
 
-// TestMemoryLimit: without GOMEMLIMIT kb sets a soft limit of a quarter of
+// TestMemoryLimit: without GOMEMLIMIT kb sets a soft limit of an eighth of
 // the machine's memory; with it, "off" included, the environment's stands;
 // and the machine's memory is known here.
 func TestMemoryLimit(t *testing.T) {
@@ -60,7 +60,7 @@ func TestMemoryLimit(t *testing.T) {
 		env   string
 		total uint64
 		want  int64
-	}{{"", 16 * gib, 4 * gib}, {"", 0, -1}, {"off", 16 * gib, -1}, {"500MiB", 16 * gib, -1}} {
+	}{{"", 16 * gib, 2 * gib}, {"", 0, -1}, {"off", 16 * gib, -1}, {"500MiB", 16 * gib, -1}} {
 		if got := memoryLimit(c.env, c.total); got != c.want {
 			t.Errorf("GOMEMLIMIT=%q, %d bytes: limit %d, want %d", c.env, c.total, got, c.want)
 		}
