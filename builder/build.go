@@ -106,6 +106,32 @@ const (
 	transientGCBytes = 256 << 20
 )
 
+// gcPace counts the builds running at transientGC: the collector's pace is
+// the process's, set by the first of them and set back by the last.
+var gcPace struct {
+	sync.Mutex
+	builds int
+	was    int
+}
+
+// paceGC sets the collector's pace to transientGC until the function it
+// returns is called, as long as no other build needs it.
+func paceGC() (done func()) {
+	gcPace.Lock()
+	defer gcPace.Unlock()
+	if gcPace.builds == 0 {
+		gcPace.was = debug.SetGCPercent(transientGC)
+	}
+	gcPace.builds++
+	return sync.OnceFunc(func() {
+		gcPace.Lock()
+		defer gcPace.Unlock()
+		if gcPace.builds--; gcPace.builds == 0 {
+			debug.SetGCPercent(gcPace.was)
+		}
+	})
+}
+
 // scan is what Scan found in the content folder, less site.yaml and the
 // theme when they are in it. A session's rebuild after edits that add or
 // remove no file uses the last build's, with the sizes of the edited
@@ -243,8 +269,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	size := markdownSize(mdFiles)
 	read.transient = opts.oneShot && !opts.Check && theme.defaultLayouts && size >= cmp.Or(opts.transientAt, transientBytes)
 	if read.transient && size < transientGCBytes && os.Getenv("GOGC") == "" {
-		// Process-wide: buildFull sets it back once the build is done.
-		read.gcWas, read.gcSet = debug.SetGCPercent(transientGC), true
+		read.gcDone = paceGC() // buildFull calls it once the build is done
 	}
 	opts.Progress.start("reading", len(mdFiles))
 	loaded, ds := loadPages(ctx, contentFS, mdFiles, cfg, read, md, opts.Drafts, opts.Progress)
@@ -253,6 +278,9 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	if err := ctx.Err(); err != nil {
 		// Interrupted while reading: the pages not read yet would show as
 		// missing, every link to them as broken.
+		if read.gcDone != nil {
+			read.gcDone()
+		}
 		return nil, nil, nil, err
 	}
 	now := opts.Now
@@ -351,8 +379,8 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 		}
 	}
 	site, theme, diags, err := Load(ctx, opts)
-	if site != nil && site.read.gcSet {
-		defer debug.SetGCPercent(site.read.gcWas)
+	if site != nil && site.read.gcDone != nil {
+		defer site.read.gcDone()
 	}
 	res.Site, res.Diagnostics = site, diags
 	res.Phases["load"] = time.Since(start)

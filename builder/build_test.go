@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -624,6 +625,40 @@ func TestBuild_BodiesLetGoOnceWritten(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPaceGC: a build that lets go of its pages' text runs the collector at
+// transientGC while it runs, and the pace the process had comes back when
+// the last of the builds running at once is done, not before.
+func TestPaceGC(t *testing.T) {
+	pace := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	defer debug.SetGCPercent(debug.SetGCPercent(70))
+	a, b := paceGC(), paceGC()
+	if got := pace(); got != transientGC {
+		t.Fatalf("two builds running: GOGC %d, want %d", got, transientGC)
+	}
+	a()
+	a() // once is once
+	if got := pace(); got != transientGC {
+		t.Errorf("one build done, one running: GOGC %d, want %d", got, transientGC)
+	}
+	b()
+	if got := pace(); got != 70 {
+		t.Errorf("both done: GOGC %d, want the process's 70", got)
+	}
+
+	t.Setenv("GOGC", "")
+	src := site(t, map[string]string{"README.md": "# Home\n\n[A](a.md)\n", "a.md": "# A\n\nAlpha.\n"})
+	res, err := Build(context.Background(), Options{Source: src, Dest: filepath.Join(t.TempDir(), "public"), Now: testNow, transientAt: 1})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, diagStrings(res.Diagnostics))
+	}
+	if !res.Site.read.transient || res.Site.read.gcDone == nil {
+		t.Fatalf("the build let go of its pages' text: %v, paced the collector: %v", res.Site.read.transient, res.Site.read.gcDone != nil)
+	}
+	if got := pace(); got != 70 {
+		t.Errorf("after a build: GOGC %d, want the process's 70", got)
 	}
 }
 

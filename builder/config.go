@@ -57,10 +57,9 @@ type readOptions struct {
 	// lets go of each page's text once it has it, so that a site's worth
 	// of none of them is held at once.
 	transient bool
-	// gcSet says Load set the collector's percentage for a transient
-	// build (transientGC), which was gcWas before.
-	gcSet bool
-	gcWas int
+	// gcDone, when set, sets the collector's pace back once a transient
+	// build is done (see paceGC).
+	gcDone func()
 	// lenient is set for a folder of Markdown without site.yaml, written
 	// for GitHub's renderer, which shows a page whatever its front matter
 	// or encoding: a page whose front matter is not valid YAML is published
