@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"kb/internal/workers"
+	"runtime"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -44,12 +46,31 @@ func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 			keys = append(keys, k)
 		}
 	}
+	// The entries are made on every core, each goroutine taking every
+	// n-th word with a tokenizer and stop-word memo of its own.
+	entries := make([][]byte, len(keys))
+	shares := runtime.GOMAXPROCS(0)
+	err := workers.Run(ctx, shares, shares, func(_, g int) error {
+		tok, isStop := &words{}, map[string]map[string]bool{}
+		stopped := func(code, t string) bool { return stopMemo(isStop, d.ans, code, t) }
+		for i := g; i < len(keys); i += shares {
+			if i/shares%4096 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			entries[i] = surfaceEntry(keys[i], tok, d.analyses, d.ans, stopped)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	d.dictKeys = d.dictKeys[:0]
 	for i, s := range keys {
-		if i%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if d.entry(s) != nil {
+		d.entries[s] = entries[i]
+		if entries[i] != nil {
 			d.dictKeys = append(d.dictKeys, s)
 		}
 	}
@@ -133,22 +154,31 @@ func (d *exportData) entry(s string) []byte {
 	if b, ok := d.entries[s]; ok {
 		return b
 	}
-	var b []byte
-	if ts := d.tok.Tokenize([]byte(s)); len(ts) == 1 && string(ts[0].Term) == s {
-		e := []any{s}
-		for _, code := range d.analyses {
-			var terms []string
-			for _, t := range d.ans[code].Analyze([]byte(s)) {
-				terms = append(terms, string(t.Term))
-			}
-			e = append(e, termCode(s, terms, func(t string) bool { return d.stopped(code, t) }))
-		}
-		for len(e) > 1 && e[len(e)-1] == "" {
-			e = e[:len(e)-1]
-		}
-		b, _ = json.Marshal(e)
-	}
+	b := surfaceEntry(s, d.tok, d.analyses, d.ans, d.stopped)
 	d.entries[s] = b
+	return b
+}
+
+// surfaceEntry makes the entry of s (see exportData.entry) with tok, the
+// analyses' analyzers ans and stopped, which reports whether the analysis
+// code drops a term.
+func surfaceEntry(s string, tok analysis.Tokenizer, analyses []string, ans map[string]analysis.Analyzer, stopped func(code, t string) bool) []byte {
+	ts := tok.Tokenize([]byte(s))
+	if len(ts) != 1 || string(ts[0].Term) != s {
+		return nil
+	}
+	e := []any{s}
+	for _, code := range analyses {
+		var terms []string
+		for _, t := range ans[code].Analyze([]byte(s)) {
+			terms = append(terms, string(t.Term))
+		}
+		e = append(e, termCode(s, terms, func(t string) bool { return stopped(code, t) }))
+	}
+	for len(e) > 1 && e[len(e)-1] == "" {
+		e = e[:len(e)-1]
+	}
+	b, _ := json.Marshal(e)
 	return b
 }
 
@@ -157,14 +187,20 @@ func (d *exportData) stopped(code, t string) bool {
 	if d.isStop == nil {
 		d.isStop = map[string]map[string]bool{}
 	}
-	m := d.isStop[code]
+	return stopMemo(d.isStop, d.ans, code, t)
+}
+
+// stopMemo reports whether the analysis code (its analyzer in ans) drops
+// the term t, remembering the answers in memo.
+func stopMemo(memo map[string]map[string]bool, ans map[string]analysis.Analyzer, code, t string) bool {
+	m := memo[code]
 	if m == nil {
 		m = map[string]bool{}
-		d.isStop[code] = m
+		memo[code] = m
 	}
 	v, ok := m[t]
 	if !ok {
-		v = len(d.ans[code].Analyze([]byte(t))) == 0
+		v = len(ans[code].Analyze([]byte(t))) == 0
 		m[t] = v
 	}
 	return v
