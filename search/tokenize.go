@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -35,31 +36,23 @@ func (t *words) Tokenize(input []byte) analysis.TokenStream {
 	if !utf8.Valid(input) {
 		return unicodeTokenizer.Tokenize(input)
 	}
-	if t.reuse {
-		t.tokens = t.tokens[:0]
-		pos := 1
-		eachWord(input, func(term []byte, start, end int, typ analysis.TokenType) {
-			t.tokens = append(t.tokens, analysis.Token{Term: term, Start: start, End: end, Position: pos, Type: typ})
-			pos++
-		})
-		t.stream = t.stream[:0]
-		for i := range t.tokens {
-			t.stream = append(t.stream, &t.tokens[i])
-		}
-		return t.stream
+	tokens, stream := t.tokens[:0], t.stream[:0]
+	if !t.reuse {
+		tokens, stream = make([]analysis.Token, 0, len(input)/7+1), nil
 	}
-	rv := make(analysis.TokenStream, 0, len(input)/7+1)
-	block := make([]analysis.Token, 0, min(len(input)/7+1, 1024))
 	pos := 1
 	eachWord(input, func(term []byte, start, end int, typ analysis.TokenType) {
-		if len(block) == cap(block) {
-			block = make([]analysis.Token, 0, cap(block))
-		}
-		block = append(block, analysis.Token{Term: term, Start: start, End: end, Position: pos, Type: typ})
-		rv = append(rv, &block[len(block)-1])
+		tokens = append(tokens, analysis.Token{Term: term, Start: start, End: end, Position: pos, Type: typ})
 		pos++
 	})
-	return rv
+	stream = slices.Grow(stream, len(tokens))
+	for i := range tokens {
+		stream = append(stream, &tokens[i])
+	}
+	if t.reuse {
+		t.tokens, t.stream = tokens, stream
+	}
+	return stream
 }
 
 // eachWord calls fn with every word of input, in order, as bleve's
