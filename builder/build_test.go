@@ -662,6 +662,18 @@ func TestPaceGC(t *testing.T) {
 	}
 }
 
+// wantDiagnostics fails t unless ds has a line containing each of wants;
+// what names the build they come from ("" for the test's main one).
+func wantDiagnostics(t *testing.T, what string, ds Diagnostics, wants ...string) {
+	t.Helper()
+	got := diagStrings(ds)
+	for _, want := range wants {
+		if !strings.Contains(got, want) {
+			t.Errorf("%sdiagnostics:\n%s\nwant a line containing:\n%s", what, got, want)
+		}
+	}
+}
+
 // Lists put weighted pages first, lower weights before higher, and pages
 // without a weight after them, by title.
 func TestBuild_WeightOrder(t *testing.T) {
@@ -1013,16 +1025,11 @@ func TestBuild_NoConfigShowsUnreadablePages(t *testing.T) {
 		"inject.md":  "---\n!%2D%2D%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E foo\n---\nbody\n",
 	}
 	res, dest := mustBuild(t, site(t, files))
-	got := diagStrings(res.Diagnostics)
-	for _, want := range []string{
+	wantDiagnostics(t, "", res.Diagnostics,
 		"tracing.md:3:1: warning: front matter is not valid YAML: mapping values are not allowed in this context: the page is published without it, its text shown [front-matter]",
 		"notes.md:3: warning: not valid UTF-8 text",
 		"inject.md:2:1: warning: front matter is not valid YAML",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, want)
-		}
-	}
+	)
 	tracing := readFile(t, filepath.Join(dest, "tracing", "index.html"))
 	for _, want := range []string{"<pre", "Trigger phrases: &quot;add a trace&quot;.", ">Instrumenting</h2>", "Spans and traces."} {
 		if !strings.Contains(tracing, want) {
@@ -1041,12 +1048,7 @@ func TestBuild_NoConfigShowsUnreadablePages(t *testing.T) {
 	if !errors.Is(err, ErrBuildFailed) {
 		t.Fatalf("with site.yaml: err = %v, want ErrBuildFailed", err)
 	}
-	got = diagStrings(res.Diagnostics)
-	for _, want := range []string{"tracing.md:3:1: error: front matter is not valid YAML", "notes.md:3: error: not valid UTF-8 text", "inject.md:2:1: error: front matter is not valid YAML"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("with site.yaml: diagnostics:\n%s\nwant a line containing:\n%s", got, want)
-		}
-	}
+	wantDiagnostics(t, "with site.yaml: ", res.Diagnostics, "tracing.md:3:1: error: front matter is not valid YAML", "notes.md:3: error: not valid UTF-8 text", "inject.md:2:1: error: front matter is not valid YAML")
 	bad := site(t, map[string]string{"README.md": "# H\n", "p.md": "---\ntitle: X\nreview_by: next week\n---\n\nText.\n"})
 	if _, _, err := build(t, bad); !errors.Is(err, ErrBuildFailed) {
 		t.Errorf("a date kb cannot read: err = %v, want ErrBuildFailed", err)
@@ -1066,15 +1068,10 @@ func TestBuild_JekyllHTMLPagesSkipped(t *testing.T) {
 		"data/list.txt": "---\nlayout: x\n---\n",
 	})
 	res, dest := mustBuild(t, src)
-	got := diagStrings(res.Diagnostics)
-	for _, want := range []string{
+	wantDiagnostics(t, "", res.Diagnostics,
 		"index.html:1: warning: skipped: an HTML file with front matter is a Jekyll page",
 		"docs/a.htm:1: warning: skipped: an HTML file with front matter is a Jekyll page",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, want)
-		}
-	}
+	)
 	if home := readFile(t, filepath.Join(dest, "index.html")); !strings.Contains(home, "Open source guides") {
 		t.Error("the README is not the home page")
 	}
@@ -1103,16 +1100,11 @@ func TestBuild_NoConfigMovesDuplicateURLs(t *testing.T) {
 		"index.md":                   "# Also a home\n",
 	}
 	res, dest := mustBuild(t, site(t, files))
-	got := diagStrings(res.Diagnostics)
-	for _, want := range []string{
+	wantDiagnostics(t, "", res.Diagnostics,
 		"finance/spending.md:1:1: warning: finance/spending/README.md and finance/spending.md both publish the URL /finance/spending/: finance/spending.md is published at /finance/spending-2/ [duplicate-url]",
 		"restart-db.md:1:1: warning: Restart-DB.md and restart-db.md both publish the URL /restart-db/: restart-db.md is published at /restart-db-1/ [duplicate-url]",
 		"README.md and index.md both publish the URL /: index.md is published at /index-1/",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, want)
-		}
-	}
+	)
 	for name, want := range map[string]string{
 		"finance/spending/index.html":   "Landing page.",
 		"finance/spending-2/index.html": "Draft page.",
@@ -1147,16 +1139,11 @@ func TestBuild_ImagesFromDotFolders(t *testing.T) {
 		".git/logo.png":                "PNG",
 	})
 	res, dest := mustBuild(t, src)
-	got := diagStrings(res.Diagnostics)
-	for _, want := range []string{
+	wantDiagnostics(t, "", res.Diagnostics,
 		`README.md:7:1: warning: link ".github/workflows/ci.yml": .github/workflows/ci.yml is not published`,
 		`warning: link ".gitbook/assets/.env": .gitbook/assets/.env is not published`,
 		`warning: link ".git/logo.png": .git/logo.png is not published`,
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("diagnostics:\n%s\nwant a line containing:\n%s", got, want)
-		}
-	}
+	)
 	home := readFile(t, filepath.Join(dest, "index.html"))
 	for _, want := range []string{`src="/_.gitbook/assets/flow%20(1).png"`, `src="/_.github/images/logo.svg"`} {
 		if !strings.Contains(home, want) {
