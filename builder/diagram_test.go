@@ -5,9 +5,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"kb/internal/layout"
+	"kb/themes"
 )
 
 // TestDiagram_RendersAsDiagramElement: a ```mermaid block becomes the
@@ -105,5 +107,65 @@ func TestDiagram_ScriptOnlyOnPagesWithDiagrams(t *testing.T) {
 	}
 	if pages < 15 {
 		t.Errorf("only %d other pages checked", pages)
+	}
+}
+
+// openCounter is a file system that counts the opens of each file.
+type openCounter struct {
+	fs.FS
+	mu    sync.Mutex
+	opens map[string]int
+}
+
+func (c *openCounter) Open(name string) (fs.File, error) {
+	c.mu.Lock()
+	c.opens[name]++
+	c.mu.Unlock()
+	return c.FS.Open(name)
+}
+
+func (c *openCounter) count(name string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.opens[name]
+}
+
+// TestDiagram_AssetsReadWhenUsed: loading a theme reads none of the
+// diagram assets (mermaid.min.js is 5.5 MB); the first page that shows a
+// diagram reads each once, with the same fingerprint as a full read, and
+// the output then lists them.
+func TestDiagram_AssetsReadWhenUsed(t *testing.T) {
+	fsys := &openCounter{FS: themes.Default(), opens: map[string]int{}}
+	th, err := LoadTheme(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range diagramAssets {
+		if n := fsys.count("static/" + name); n != 0 {
+			t.Errorf("loading the theme opened static/%s %d times", name, n)
+		}
+		if _, ok := th.Assets[name]; ok {
+			t.Errorf("%s is among the assets every site writes", name)
+		}
+	}
+	if n := fsys.count("static/style.css"); n != 1 {
+		t.Errorf("static/style.css opened %d times, want 1", n)
+	}
+	v := &View{theme: th, Site: &Site{Config: &Config{}}}
+	for range 2 {
+		got, err := v.Asset("mermaid.min.js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := fs.ReadFile(themes.Default(), "static/mermaid.min.js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := assetPath("mermaid.min.js", data); !strings.HasSuffix(got, want) {
+			t.Errorf("Asset(mermaid.min.js) = %q, want a link ending in %q", got, want)
+		}
+	}
+	if n := fsys.count("static/mermaid.min.js"); n != 1 {
+		t.Errorf("two pages with diagrams opened static/mermaid.min.js %d times, want 1", n)
 	}
 }

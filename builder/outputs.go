@@ -53,8 +53,9 @@ const (
 )
 
 // diagramAssets are the theme's files that only pages with diagrams use:
-// the site writes them only when it has such a page (mermaid.min.js alone
-// is 5.5 MB).
+// the theme reads them only when a page shows a diagram, and the site
+// writes them only when it has such a page (mermaid.min.js alone is
+// 5.5 MB).
 var diagramAssets = map[string]bool{"mermaid.min.js": true, "mermaid.LICENSE.txt": true, "diagrams.js": true}
 
 // hasDiagrams reports whether a page of the site shows diagrams.
@@ -73,17 +74,20 @@ func (s *Site) outputs(theme *Theme) []output {
 	for i := range jobs {
 		outs = append(outs, output{path: jobs[i].out, by: jobs[i].by, job: &jobs[i]})
 	}
-	unused := map[string]bool{}
-	if !s.hasDiagrams() {
-		for name := range diagramAssets {
-			unused[theme.Assets[name]] = true
+	assets := theme.AssetData
+	if s.hasDiagrams() && len(theme.diagrams) > 0 {
+		assets = maps.Clone(assets)
+		for _, name := range slices.Sorted(maps.Keys(theme.diagrams)) {
+			a, err := theme.diagrams[name]()
+			if err != nil {
+				outs = append(outs, output{path: "assets/" + name, by: claim{what: "the theme's asset " + name}, source: true, data: func() ([]byte, error) { return nil, err }})
+				continue
+			}
+			assets[a.out] = a.data
 		}
 	}
-	for _, out := range slices.Sorted(maps.Keys(theme.AssetData)) {
-		if unused[out] {
-			continue
-		}
-		data := theme.AssetData[out]
+	for _, out := range slices.Sorted(maps.Keys(assets)) {
+		data := assets[out]
 		out = strings.TrimPrefix(s.genPath("/"+out), "/")
 		outs = append(outs, output{path: out, by: claim{what: "the theme's asset " + out}, source: true, data: func() ([]byte, error) { return data, nil }})
 	}

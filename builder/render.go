@@ -28,7 +28,11 @@ type Theme struct {
 	Assets map[string]string
 	// AssetData maps an output path to the asset's bytes.
 	AssetData map[string][]byte
-	ui        *uiStrings
+	// diagrams holds the assets only pages with diagrams use, by name,
+	// read and fingerprinted the first time a page or the output asks
+	// (mermaid.min.js alone is 5.5 MB); they are not in Assets.
+	diagrams map[string]func() (asset, error)
+	ui       *uiStrings
 	// defaultLayouts is set when the layouts are the default theme's, none
 	// of them a site's own: what a page shows is then known (renderMemo).
 	defaultLayouts bool
@@ -36,7 +40,7 @@ type Theme struct {
 
 // LoadTheme parses a theme's layouts, static files and UI strings from fsys.
 func LoadTheme(fsys fs.FS) (*Theme, error) {
-	th := &Theme{layouts: map[string]*template.Template{}, Assets: map[string]string{}, AssetData: map[string][]byte{}}
+	th := &Theme{layouts: map[string]*template.Template{}, Assets: map[string]string{}, AssetData: map[string][]byte{}, diagrams: map[string]func() (asset, error){}}
 	ui, err := loadStrings(fsys)
 	if err != nil {
 		return nil, err
@@ -105,6 +109,10 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if name := strings.TrimPrefix(p, "static/"); diagramAssets[name] {
+			th.diagrams[name] = sync.OnceValues(func() (asset, error) { return readAsset(fsys, p) })
+			return nil
+		}
 		a, err := readAsset(fsys, p)
 		if err != nil {
 			return err
@@ -123,7 +131,7 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
 	for name, data := range scripts {
-		if _, dup := th.Assets[name]; dup {
+		if _, dup := th.Assets[name]; dup || th.diagrams[name] != nil {
 			return nil, fmt.Errorf("theme: static/%s and the folder static/%s both make %s", name, strings.TrimSuffix(name, ".js"), name)
 		}
 		th.addAsset(name, data)
@@ -323,6 +331,13 @@ func (v *View) RedirectAbs() string {
 // Asset returns the link to a theme asset by its name ("style.css").
 func (v *View) Asset(name string) (string, error) {
 	out, ok := v.theme.Assets[name]
+	if read := v.theme.diagrams[name]; !ok && read != nil {
+		a, err := read()
+		if err != nil {
+			return "", fmt.Errorf("theme: %w", err)
+		}
+		out, ok = a.out, true
+	}
 	if !ok {
 		return "", fmt.Errorf("no theme asset %q", name)
 	}
