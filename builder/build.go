@@ -83,6 +83,9 @@ type Options struct {
 	// (0: transientBytes).
 	oneShot     bool
 	transientAt int64
+	// noPreRender has a build of its own parse every page again to render
+	// it, as the largest sites do (see preRenderBytes).
+	noPreRender bool
 }
 
 // transientBytes is the size of a site's Markdown from which a build of its
@@ -268,6 +271,7 @@ func Load(ctx context.Context, opts Options) (site *Site, theme *Theme, diags Di
 	md := newMarkdown(cfg.Markdown.UnsafeHTML, theme.ui)
 	size := markdownSize(mdFiles)
 	read.transient = opts.oneShot && !opts.Check && theme.defaultLayouts && size >= cmp.Or(opts.transientAt, transientBytes)
+	read.preRender = opts.oneShot && !opts.Check && !opts.noPreRender && size <= preRenderBytes
 	if read.transient && size < transientGCBytes && os.Getenv("GOGC") == "" {
 		read.gcDone = paceGC() // buildFull calls it once the build is done
 	}
@@ -569,6 +573,13 @@ func (s *Site) renderRest() Diagnostics {
 // see Page.reread), and lets tree and source go: a page rendered already
 // has neither, and is left as it is.
 func (s *Site) renderPageBody(p *Page) {
+	if pre := p.pre; pre != nil {
+		p.pre = nil
+		if h1, body, ok := pre.fill(p.Links, s.Config.Markdown.UnsafeHTML); ok {
+			p.H1, p.Body, p.renderErr, p.reread = trustedHTML(h1), trustedHTML(body), nil, false
+			return
+		}
+	}
 	if p.doc == nil && !s.parseAgain(p) {
 		return
 	}

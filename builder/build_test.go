@@ -879,7 +879,8 @@ func TestBuild_ManyPagesLinkSkippedFiles(t *testing.T) {
 	}
 }
 
-// TestBuild_SourceReadAgain: a build of its own lets go of each source once
+// TestBuild_SourceReadAgain: a build of its own that does not render bodies
+// as it loads them (a site over preRenderBytes) lets go of each source once
 // parsed and reads it again to render it, as loading made it (byte order
 // mark dropped, Liquid tags done), so its pages are those of a build that
 // kept every source; a file changed in between is an error naming it, not
@@ -892,7 +893,7 @@ func TestBuild_SourceReadAgain(t *testing.T) {
 		"docs/README.md": "# Docs\n\n[Guide](guide.md)\n",
 	})
 	load := func(oneShot bool) (*Site, *Theme) {
-		s, theme, ds, err := Load(context.Background(), Options{Source: src, Now: testNow, oneShot: oneShot, transientAt: 1})
+		s, theme, ds, err := Load(context.Background(), Options{Source: src, Now: testNow, oneShot: oneShot, transientAt: 1, noPreRender: true})
 		if err != nil || ds.Errors() > 0 {
 			t.Fatalf("load: %v\n%s", err, diagStrings(ds))
 		}

@@ -57,6 +57,10 @@ type readOptions struct {
 	// lets go of each page's text once it has it, so that a site's worth
 	// of none of them is held at once.
 	transient bool
+	// preRender is set for a build of its own of a site of up to
+	// preRenderBytes of Markdown: each page's body is rendered once the
+	// page is parsed (see preRendered), not parsed again to be rendered.
+	preRender bool
 	// gcDone, when set, sets the collector's pace back once a transient
 	// build is done (see paceGC).
 	gcDone func()

@@ -368,24 +368,27 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 	if !read.checkOnly {
 		p.Text = docText(doc, src)
 	}
+	p.HasH1 = info.hasH1
+	// Nothing to show but perhaps the title heading.
+	first := doc.FirstChild()
+	p.empty = first == nil || first.NextSibling() == nil && info.hasH1 && first.Kind() == ast.KindHeading
 	if !mayHavePlaceholders(src) {
 		// Let the syntax tree go now, unless the placeholder rule needs
-		// it: a build parses the source again to render it (parseAgain),
-		// a check renders nothing.
+		// it: a build renders the body now (preRender) or parses the
+		// source again to render it (parseAgain), a check renders nothing.
+		if read.preRender && !p.badFrontMatter {
+			p.pre = preRender(md, p, doc, src)
+		}
 		p.doc = nil
 		if read.checkOnly {
 			p.src = nil
-		} else if read.transient {
+		} else if read.transient || p.pre != nil {
 			p.src, p.srcSum, p.reread = nil, hashBytes(src), true
 		}
 		for _, l := range p.Links {
 			l.node, l.raw = nil, nil
 		}
 	}
-	p.HasH1 = info.hasH1
-	// Nothing to show but perhaps the title heading.
-	first := doc.FirstChild()
-	p.empty = first == nil || first.NextSibling() == nil && info.hasH1 && first.Kind() == ast.KindHeading
 	p.Diagrams = info.diagrams
 	if p.Title == "" {
 		p.Title = info.h1

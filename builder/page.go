@@ -121,7 +121,10 @@ type Page struct {
 	// pristine is the page as loaded, kept in a session for the next
 	// build; reused is set on a page that build copied from it, whose Body
 	// was rendered with links leading to bodyHrefs (see reuse.go).
-	pristine  *loaded
+	pristine *loaded
+	// pre is the body rendered when the page was loaded, its links'
+	// destinations still to fill in (see preRendered).
+	pre       *preRendered
 	reused    bool
 	bodyHrefs []string
 	// rank is the page's place among the site's pages by weight and

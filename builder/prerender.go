@@ -1,0 +1,131 @@
+package builder
+
+import (
+	"bytes"
+	"strconv"
+	"sync"
+
+	"github.com/klauspost/compress/s2"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	ghtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
+)
+
+// preRenderBytes is the size of a site's Markdown up to which a build of
+// its own renders each page's body as soon as the page is parsed (see
+// preRendered), instead of parsing the page a second time once its links
+// are resolved (Site.parseAgain): a body waits for its page as HTML, a
+// little larger than its source, so the largest sites parse again.
+const preRenderBytes = 128 << 20
+
+// preRendered is a page's body rendered when the page was loaded, before
+// its links were resolved: the destination of each link of the page's
+// Links is a marker (linkMarker), which fill replaces with where the link
+// leads once it is resolved, written as goldmark writes a destination.
+// The body waits compressed (S2: a third of the bytes, at a few hundred
+// MB a second; a site's worth of bodies is live until its pages are
+// written).
+type preRendered struct {
+	h1, body []byte
+	// dests are the links' destinations as parsed, for a link that
+	// resolving leaves as it is.
+	dests [][]byte
+}
+
+// The marker of a link's destination is linkMarkerOpen, the link's index
+// among the page's links and linkMarkerClose: goldmark writes it as it is
+// (percent signs before hex digits and letters are not escaped).
+const (
+	linkMarkerOpen  = "%FFkb%FF"
+	linkMarkerClose = "%FF"
+)
+
+func linkMarker(i int) []byte {
+	return []byte(linkMarkerOpen + strconv.Itoa(i) + linkMarkerClose)
+}
+
+// preRender renders the body of p, parsed as doc from its source, with a
+// marker for each link's destination. It returns nil for a page that
+// must be parsed again to be rendered: one with raw HTML (its references
+// are written again after sanitising and balancing) or whose body cannot
+// be rendered (rendering it again reports why). doc is spent.
+func preRender(md goldmark.Markdown, p *Page, doc ast.Node, src []byte) *preRendered {
+	if _, ok := doc.Attribute(rawDocAttr); ok {
+		return nil
+	}
+	pr := &preRendered{dests: make([][]byte, len(p.Links))}
+	for i, l := range p.Links {
+		// A copy: a destination is most often a slice of the source,
+		// which the page lets go.
+		switch n := l.node.(type) {
+		case *ast.Link:
+			pr.dests[i], n.Destination = bytes.Clone(n.Destination), linkMarker(i)
+		case *ast.Image:
+			pr.dests[i], n.Destination = bytes.Clone(n.Destination), linkMarker(i)
+		default:
+			return nil
+		}
+	}
+	var head bytes.Buffer
+	body := bytes.NewBuffer(make([]byte, 0, len(src)+len(src)/2))
+	q := &Page{doc: doc, src: src}
+	if err := renderBody(md, q, &head, body); err != nil {
+		return nil
+	}
+	buf := encodeBuffers.Get().(*[]byte)
+	*buf = s2.Encode((*buf)[:cap(*buf)], body.Bytes())
+	pr.h1, pr.body = head.Bytes(), bytes.Clone(*buf)
+	encodeBuffers.Put(buf)
+	return pr
+}
+
+// encodeBuffers are buffers for compressing bodies, whose compressed bytes
+// are copied out at their length.
+var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// fill returns the heading and body with each link's destination in
+// place of its marker: where the link was resolved to (Link.href), else
+// as it was written, escaped as goldmark escapes a destination and left
+// out as goldmark leaves out a dangerous one unless unsafe. ok is false
+// when the markers are not each once where they were put, in order (the
+// page's own text has something like one): the page is then parsed again.
+func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body []byte, ok bool) {
+	next := 0
+	put := func(b []byte) ([]byte, bool) {
+		out := make([]byte, 0, len(b)+64*len(links))
+		for {
+			i := bytes.Index(b, []byte(linkMarkerOpen))
+			if i < 0 {
+				return append(out, b...), true
+			}
+			out = append(out, b[:i]...)
+			b = b[i+len(linkMarkerOpen):]
+			j := bytes.Index(b, []byte(linkMarkerClose))
+			n, err := strconv.Atoi(string(b[:max(j, 0)]))
+			if j < 0 || err != nil || n != next || n >= len(links) {
+				return nil, false
+			}
+			b = b[j+len(linkMarkerClose):]
+			dest := pr.dests[n]
+			if links[n].href != "" {
+				dest = []byte(links[n].href)
+			}
+			if unsafe || !ghtml.IsDangerousURL(dest) {
+				out = append(out, util.EscapeHTML(util.URLEscape(dest, true))...)
+			}
+			next++
+		}
+	}
+	if h1, ok = put(pr.h1); !ok {
+		return nil, nil, false
+	}
+	raw, err := s2.Decode(nil, pr.body)
+	if err != nil {
+		return nil, nil, false
+	}
+	if body, ok = put(raw); !ok || next != len(links) {
+		return nil, nil, false
+	}
+	return h1, body, true
+}
