@@ -13,8 +13,10 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/registry"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"kb/internal/workers"
 )
@@ -473,8 +475,9 @@ func (d *exportData) readJoins(ctx context.Context, r index.IndexReader, docnum 
 	}
 	_ = dict.Close()
 	d.joinDocs = map[string][]uint32{}
+	ps := newPostings(r)
 	for _, t := range terms {
-		if err := d.readJoin(ctx, r, docnum, t); err != nil {
+		if err := d.readJoin(ctx, ps, docnum, t); err != nil {
 			return err
 		}
 	}
@@ -485,9 +488,9 @@ func (d *exportData) readJoins(ctx context.Context, r index.IndexReader, docnum 
 }
 
 // readJoin reads the pages holding the FieldJoins term t.
-func (d *exportData) readJoin(ctx context.Context, r index.IndexReader, docnum map[string]uint32, t string) error {
+func (d *exportData) readJoin(ctx context.Context, ps *postings, docnum map[string]uint32, t string) error {
 	var docs []uint32
-	err := eachPosting(ctx, r, FieldJoins, t, false, func(id index.IndexInternalID, _ uint64, _ float64) {
+	err := ps.each(ctx, FieldJoins, t, false, func(id index.IndexInternalID, _ uint64, _ float64) {
 		if n, ok := docnum[string(id)]; ok {
 			docs = append(docs, n)
 		}
@@ -566,6 +569,7 @@ func readPostings(ctx context.Context, r index.IndexReader, docnum map[string]ui
 	outs := make([]map[string]*pentry, shares)
 	err := workers.Run(ctx, shares, shares, func(_, g int) error {
 		out := map[string]*pentry{}
+		ps := newPostings(r)
 		for fi, f := range fields {
 			for i, t := range terms[fi] {
 				if termShare(t, shares) != g {
@@ -574,7 +578,7 @@ func readPostings(ctx context.Context, r index.IndexReader, docnum map[string]ui
 				if i%1024 == 0 && ctx.Err() != nil {
 					return ctx.Err()
 				}
-				if err := readTerm(ctx, r, docnum, docs, f, t, text, out); err != nil {
+				if err := readTerm(ctx, ps, docnum, docs, f, t, text, out); err != nil {
 					return err
 				}
 			}
@@ -606,10 +610,10 @@ func termShare(t string, n int) int {
 
 // readTerm reads the postings of t in staticFields[f] into the entries of
 // out (see readPostings), making those it needs.
-func readTerm(ctx context.Context, r index.IndexReader, docnum map[string]uint32, docs []sdoc, f int, t string, text bool, out map[string]*pentry) error {
+func readTerm(ctx context.Context, ps *postings, docnum map[string]uint32, docs []sdoc, f int, t string, text bool, out map[string]*pentry) error {
 	lists := map[string]*plist{}
 	var total uint32
-	err := eachPosting(ctx, r, staticFields[f], t, true, func(id index.IndexInternalID, freq uint64, norm float64) {
+	err := ps.each(ctx, staticFields[f], t, true, func(id index.IndexInternalID, freq uint64, norm float64) {
 		n, ok := docnum[string(id)]
 		if !ok {
 			return
@@ -661,23 +665,79 @@ func pairHash(t string) (uint16, bool) {
 	return h, true
 }
 
-// eachPosting calls fn with every posting of t in field.
-func eachPosting(ctx context.Context, r index.IndexReader, field, t string, freqNorm bool, fn func(index.IndexInternalID, uint64, float64)) error {
-	tfr, err := r.TermFieldReader(ctx, []byte(t), field, freqNorm, freqNorm, false)
-	if err != nil {
-		return err
+// postings reads the postings of terms for one goroutine: through the
+// index's segment when it has only one, as an index kb builds has, with a
+// dictionary per field and one postings list and iterator reused from
+// term to term; else through a term reader per term, as searches do.
+type postings struct {
+	r     index.IndexReader
+	seg   segment.Segment
+	dicts map[string]segment.TermDictionary
+	list  segment.PostingsList
+	iter  segment.PostingsIterator
+	id    index.IndexInternalID
+}
+
+func newPostings(r index.IndexReader) *postings {
+	p := &postings{r: r}
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		if segs := snap.Segments(); len(segs) == 1 {
+			if del := segs[0].Deleted(); del == nil || del.IsEmpty() {
+				p.seg = segs[0].Segment()
+			}
+		}
 	}
-	defer tfr.Close()
-	var d index.TermFieldDoc
-	for {
-		m, err := tfr.Next(d.Reset())
+	return p
+}
+
+// each calls fn with every posting of t in field: the page's internal ID
+// and, with freqNorm, the term's frequency and the field's norm.
+func (p *postings) each(ctx context.Context, field, t string, freqNorm bool, fn func(index.IndexInternalID, uint64, float64)) error {
+	if p.seg == nil {
+		tfr, err := p.r.TermFieldReader(ctx, []byte(t), field, freqNorm, freqNorm, false)
 		if err != nil {
 			return err
 		}
-		if m == nil {
-			return nil
+		defer tfr.Close()
+		var d index.TermFieldDoc
+		for {
+			m, err := tfr.Next(d.Reset())
+			if err != nil || m == nil {
+				return err
+			}
+			fn(m.ID, m.Freq, m.Norm)
 		}
-		fn(m.ID, m.Freq, m.Norm)
+	}
+	dict := p.dicts[field]
+	if dict == nil {
+		var err error
+		if dict, err = p.seg.Dictionary(field); err != nil {
+			return err
+		}
+		if p.dicts == nil {
+			p.dicts = map[string]segment.TermDictionary{}
+		}
+		p.dicts[field] = dict
+	}
+	list, err := dict.PostingsList([]byte(t), nil, p.list)
+	if err != nil {
+		return err
+	}
+	p.list = list
+	p.iter = list.Iterator(freqNorm, freqNorm, false, p.iter)
+	for {
+		next, err := p.iter.Next()
+		if err != nil || next == nil {
+			return err
+		}
+		// The segment is the index's first: its page numbers are the
+		// index's.
+		p.id = index.NewIndexInternalID(p.id, next.Number())
+		if freqNorm {
+			fn(p.id, next.Frequency(), next.Norm())
+		} else {
+			fn(p.id, 0, 0)
+		}
 	}
 }
 

@@ -259,17 +259,18 @@ func (b *StaticBundle) update(ctx context.Context, ix *Index, w FileWriter, chan
 
 	// The postings of the touched terms, as they are.
 	docnum := d.docNumbers(ids)
+	ps := newPostings(r)
 	for tm := range touched {
 		var err error
 		switch {
 		case tm.f < 0:
-			err = d.readJoin(ctx, r, docnum, tm.t)
+			err = d.readJoin(ctx, ps, docnum, tm.t)
 		case tm.f == fieldW:
-			err = readTerm(ctx, r, docnum, d.docs, tm.f, tm.t, false, d.words)
+			err = readTerm(ctx, ps, docnum, d.docs, tm.f, tm.t, false, d.words)
 		case tm.f == fieldP:
-			err = readTerm(ctx, r, docnum, d.docs, tm.f, tm.t, false, d.pairs)
+			err = readTerm(ctx, ps, docnum, d.docs, tm.f, tm.t, false, d.pairs)
 		default:
-			err = readTerm(ctx, r, docnum, d.docs, tm.f, tm.t, true, d.post)
+			err = readTerm(ctx, ps, docnum, d.docs, tm.f, tm.t, true, d.post)
 		}
 		if err != nil {
 			return nil, err
