@@ -3,11 +3,13 @@ package search_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -327,5 +329,28 @@ func TestSearch_ConcurrentSameAnswers(t *testing.T) {
 				t.Errorf("%q at once: %+v, one after the other: %+v", q, res, want)
 			}
 		}
+	}
+}
+
+// TestIndex_BuildCancelled: a build cancelled while segments are being
+// written (one analysed while the one before is made) stops with the
+// context's error and leaves none of its temporary files.
+func TestIndex_BuildCancelled(t *testing.T) {
+	docs := synthCorpus(600)
+	slices.SortFunc(docs, func(a, b search.Doc) int { return strings.Compare(a.URL, b.URL) })
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err := search.BuildFrom(ctx, filepath.Join(dir, "index"), dir, len(docs), func(i int) search.Doc {
+		if i == 350 {
+			cancel()
+		}
+		return docs[i]
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "kb-index-*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
 	}
 }
