@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -435,7 +436,9 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 	defer cancelIndex()
 	indexDone := make(chan error, 1)
 	var indexTime, staticTime time.Duration
+	site.indexed = make(chan struct{})
 	go func() {
+		defer close(site.indexed)
 		t := time.Now()
 		err := buildIndex(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage.Dir(), site)
 		indexTime = time.Since(t)
@@ -694,6 +697,34 @@ func bodyErrors(pages []*Page) Diagnostics {
 	return ds
 }
 
+// writeWorkers runs fn(0…n-1) on all cores, but while the search index is
+// being built (Site.indexed) on one: the pages can wait, and the index,
+// then the static search export, is the longer path of a build; given
+// the other core, its phases that run on one core leave no core idle.
+func (s *Site) writeWorkers(n int, fn func(i int)) {
+	if s.indexed == nil {
+		parallel(n, fn)
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			if w > 0 {
+				<-s.indexed
+			}
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // parallel runs fn(0…n-1) on all cores.
 func parallel(n int, fn func(i int)) {
 	_ = workers.Run(context.Background(), n, 0, func(_, i int) error {
@@ -760,7 +791,7 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 	var firstErr error
 	var rendered atomic.Int64
 	s.progress.start("rendering", len(jobs))
-	parallel(len(jobs), func(i int) {
+	s.writeWorkers(len(jobs), func(i int) {
 		j := jobs[i]
 		if ctx.Err() != nil {
 			return

@@ -97,7 +97,10 @@ type Site struct {
 	related  *relatedMemo // a session's related pages of the last build
 	// outs are the outputs Load checked, for write to write: listing
 	// them renders nothing but costs as much as a small rebuild.
-	outs    []output
+	outs []output
+	// indexed, when set, is closed once the search index is built: until
+	// then write renders pages on one core (see writeWorkers).
+	indexed chan struct{}
 	scanned *scan // the content folder's files
 }
 
