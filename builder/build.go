@@ -438,10 +438,10 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 	var indexTime, staticTime time.Duration
 	site.indexed = make(chan struct{})
 	go func() {
-		defer close(site.indexed)
 		t := time.Now()
 		err := buildIndex(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage.Dir(), site)
 		indexTime = time.Since(t)
+		close(site.indexed)
 		if err == nil && !opts.NoStaticSearch {
 			// Through stage, not w: a session's later rebuilds do not
 			// write it the way they write pages (see updateStatic).
@@ -699,8 +699,9 @@ func bodyErrors(pages []*Page) Diagnostics {
 
 // writeWorkers runs fn(0…n-1) on all cores, but while the search index is
 // being built (Site.indexed) on one: the pages can wait, and the index,
-// then the static search export, is the longer path of a build; given
-// the other core, its phases that run on one core leave no core idle.
+// which the static search export then reads, is on a build's longer path;
+// given the other core, its phases that run on one core leave no core
+// idle. During the export the pages fill its pauses on every core.
 func (s *Site) writeWorkers(n int, fn func(i int)) {
 	if s.indexed == nil {
 		parallel(n, fn)
