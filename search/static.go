@@ -312,19 +312,28 @@ func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportDa
 	d.setAnalyses()
 	docnum := d.docNumbers(ids)
 
-	if d.post, err = readPostings(ctx, r, docnum, d.docs, []int{0, 1, 2, 3}, true); err != nil {
-		return nil, err
-	}
 	if d.words, err = readPostings(ctx, r, docnum, d.docs, []int{fieldW}, false); err != nil {
 		return nil, err
 	}
-	if d.pairs, err = readPostings(ctx, r, docnum, d.docs, []int{fieldP}, false); err != nil {
-		return nil, err
+	// The surface dictionary needs the words and nothing after them: it
+	// is made while the other postings are read, each filling in the
+	// other's pauses on one core.
+	surfaces := make(chan error, 1)
+	go func() { surfaces <- d.readSurfaces(ctx, idx) }()
+	err = func() error {
+		var err error
+		if d.post, err = readPostings(ctx, r, docnum, d.docs, []int{0, 1, 2, 3}, true); err != nil {
+			return err
+		}
+		if d.pairs, err = readPostings(ctx, r, docnum, d.docs, []int{fieldP}, false); err != nil {
+			return err
+		}
+		return d.readJoins(ctx, r, docnum)
+	}()
+	if serr := <-surfaces; err == nil {
+		err = serr
 	}
-	if err := d.readJoins(ctx, r, docnum); err != nil {
-		return nil, err
-	}
-	if err := d.readSurfaces(ctx, idx); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	d.stop = map[string][]string{}
