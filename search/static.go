@@ -237,10 +237,10 @@ func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*St
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}
-	d.prepare()
-	files, err := d.encode(ctx, nil)
-	if err == nil {
-		err = compressAll(ctx, files)
+	c := newCompressor()
+	files, err := d.encode(ctx, nil, c.add)
+	if cerr := c.done(files); err == nil {
+		err = cerr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
@@ -261,8 +261,9 @@ func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*St
 // readGoroutines is how many goroutines read the pages of an index.
 const readGoroutines = 4
 
-// readIndex reads the pages, postings and surface forms of idx. With
-// docs, each page's file is written as it is read, and its text let go.
+// readIndex reads the pages, postings and surface forms of idx, and
+// prepares them to be encoded (see prepare). With docs, each page's file
+// is written as it is read, and its text let go.
 func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportData, error) {
 	r, ids, urls, err := openExportReader(idx)
 	if err != nil {
@@ -328,7 +329,11 @@ func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportDa
 		if d.pairs, err = readPostings(ctx, r, docnum, d.docs, []int{fieldP}, false); err != nil {
 			return err
 		}
-		return d.readJoins(ctx, r, docnum)
+		if err := d.readJoins(ctx, r, docnum); err != nil {
+			return err
+		}
+		d.prepare()
+		return nil
 	}()
 	if serr := <-surfaces; err == nil {
 		err = serr

@@ -41,8 +41,7 @@ func LoadStatic(ctx context.Context, ix *Index, dir string) (*StaticBundle, erro
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}
-	d.prepare()
-	files, err := d.encode(ctx, nil)
+	files, err := d.encode(ctx, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}
@@ -328,7 +327,7 @@ func (b *StaticBundle) update(ctx context.Context, ix *Index, w FileWriter, chan
 		return d.spell[k[strings.IndexByte(k, ' ')+1:]] != 0
 	}, jsCompare)
 
-	files, err := d.encode(ctx, b.have)
+	files, err := d.encode(ctx, b.have, nil)
 	if err == nil {
 		err = compressAll(ctx, files)
 	}

@@ -218,8 +218,9 @@ type staticDoc struct {
 
 // encode turns what was read into the bundle's files, each named by a
 // hash of its bytes, uncompressed. Files whose name is in have are listed
-// without their data (the reader has them already).
-func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundleFile, error) {
+// without their data (the reader has them already). made, when set, is
+// called with each file that has data as soon as it is made.
+func (d *exportData) encode(ctx context.Context, have map[string]bool, made func(bundleFile)) ([]bundleFile, error) {
 	var files []bundleFile
 	seen := map[string]bool{}
 	add := func(part, dir string, v []byte) string {
@@ -227,6 +228,9 @@ func (d *exportData) encode(ctx context.Context, have map[string]bool) ([]bundle
 		f := bundleFile{name: dir + "/" + h + ".bin", part: part}
 		if !have[f.name] && !seen[f.name] {
 			f.data = v
+			if made != nil {
+				made(f)
+			}
 		}
 		seen[f.name] = true
 		files = append(files, f)
@@ -682,6 +686,55 @@ func (l *plist) appendTo(b []byte, lens bool) []byte {
 		}
 	}
 	return b
+}
+
+// compressor gzips the bundle's files on every core as encode makes them
+// (see exportData.encode), so that the files made last wait the least.
+type compressor struct {
+	queue chan bundleFile
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	gz    map[string][]byte
+	err   error
+}
+
+func newCompressor() *compressor {
+	c := &compressor{queue: make(chan bundleFile, 64), gz: map[string][]byte{}}
+	for range runtime.GOMAXPROCS(0) {
+		c.wg.Go(func() {
+			var g gzipper
+			for f := range c.queue {
+				data, err := g.compress(f.data)
+				c.mu.Lock()
+				c.gz[f.name] = data
+				if err != nil && c.err == nil {
+					c.err = err
+				}
+				c.mu.Unlock()
+			}
+		})
+	}
+	return c
+}
+
+// add queues f to be compressed, unless it is the manifest.
+func (c *compressor) add(f bundleFile) {
+	if f.part != "manifest" {
+		c.queue <- f
+	}
+}
+
+// done waits for the files queued and puts each one's gzipped bytes in
+// place of its data in files.
+func (c *compressor) done(files []bundleFile) error {
+	close(c.queue)
+	c.wg.Wait()
+	for i := range files {
+		if gz, ok := c.gz[files[i].name]; ok && files[i].data != nil {
+			files[i].data = gz
+		}
+	}
+	return c.err
 }
 
 // compressAll gzips every file's data in place, on every core.
