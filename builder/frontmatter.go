@@ -12,7 +12,26 @@ import (
 	"kb/internal/config"
 )
 
-var fmKeyRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
+// fmKey returns the key a front matter line starts with, as the regular
+// expression ^([A-Za-z_][A-Za-z0-9_-]*)\s*: matches it, or nil.
+func fmKey(line []byte) []byte {
+	letter := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
+	if len(line) == 0 || !letter(line[0]) {
+		return nil
+	}
+	i := 1
+	for i < len(line) && (letter(line[i]) || line[i] >= '0' && line[i] <= '9' || line[i] == '-') {
+		i++
+	}
+	j := i
+	for j < len(line) && (line[j] == ' ' || line[j] == '\t' || line[j] == '\n' || line[j] == '\f' || line[j] == '\r') {
+		j++
+	}
+	if j < len(line) && line[j] == ':' {
+		return line[:i]
+	}
+	return nil
+}
 
 // frontMatterLines maps each top-level front-matter key to its line in the
 // file, and returns the line the body starts on (1 when there is no front
@@ -39,9 +58,9 @@ func frontMatterLines(src []byte) (map[string]int, int) {
 		if len(line) >= 3 && len(bytes.Trim(line, "-")) == 0 {
 			return lines, n + 1
 		}
-		if m := fmKeyRE.FindSubmatch(line); m != nil {
-			if _, seen := lines[string(m[1])]; !seen {
-				lines[string(m[1])] = n
+		if key := fmKey(line); key != nil {
+			if _, seen := lines[string(key)]; !seen {
+				lines[string(key)] = n
 			}
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // only place where content becomes template.HTML: raw HTML has gone through
 // the allow-list sanitizer (rawhtml.go) and goldmark drops dangerous URLs,
 // unless the site opts in to unsafe HTML.
-func trustedHTML(b []byte) template.HTML { return template.HTML(b) }
+func trustedHTML[T string | []byte](b T) template.HTML { return template.HTML(b) }
 
 // jobs lists every HTML file of the site with the view it is rendered from.
 // Each language of the site has its own home, folder, kind, tag, owners,

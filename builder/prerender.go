@@ -3,6 +3,7 @@ package builder
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/klauspost/compress/s2"
@@ -81,8 +82,11 @@ func preRender(md goldmark.Markdown, p *Page, doc ast.Node, src []byte) *preRend
 }
 
 // encodeBuffers are buffers for compressing bodies, whose compressed bytes
-// are copied out at their length.
-var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+// are copied out at their length; decodeBuffers for decompressing them.
+var (
+	encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+	decodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+)
 
 // fill returns the heading and body with each link's destination in
 // place of its marker: where the link was resolved to (Link.href), else
@@ -90,21 +94,23 @@ var encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // out as goldmark leaves out a dangerous one unless unsafe. ok is false
 // when the markers are not each once where they were put, in order (the
 // page's own text has something like one): the page is then parsed again.
-func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body []byte, ok bool) {
+func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body string, ok bool) {
 	next := 0
-	put := func(b []byte) ([]byte, bool) {
-		out := make([]byte, 0, len(b)+64*len(links))
+	put := func(b []byte) (string, bool) {
+		var out strings.Builder
+		out.Grow(len(b) + 64*len(links))
 		for {
 			i := bytes.Index(b, []byte(linkMarkerOpen))
 			if i < 0 {
-				return append(out, b...), true
+				out.Write(b)
+				return out.String(), true
 			}
-			out = append(out, b[:i]...)
+			out.Write(b[:i])
 			b = b[i+len(linkMarkerOpen):]
 			j := bytes.Index(b, []byte(linkMarkerClose))
 			n, err := strconv.Atoi(string(b[:max(j, 0)]))
 			if j < 0 || err != nil || n != next || n >= len(links) {
-				return nil, false
+				return "", false
 			}
 			b = b[j+len(linkMarkerClose):]
 			dest := pr.dests[n]
@@ -112,20 +118,23 @@ func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body []byte, ok boo
 				dest = []byte(links[n].href)
 			}
 			if unsafe || !ghtml.IsDangerousURL(dest) {
-				out = append(out, util.EscapeHTML(util.URLEscape(dest, true))...)
+				out.Write(util.EscapeHTML(util.URLEscape(dest, true)))
 			}
 			next++
 		}
 	}
 	if h1, ok = put(pr.h1); !ok {
-		return nil, nil, false
+		return "", "", false
 	}
-	raw, err := s2.Decode(nil, pr.body)
+	buf := decodeBuffers.Get().(*[]byte)
+	defer decodeBuffers.Put(buf)
+	raw, err := s2.Decode((*buf)[:cap(*buf)], pr.body)
 	if err != nil {
-		return nil, nil, false
+		return "", "", false
 	}
+	*buf = raw
 	if body, ok = put(raw); !ok || next != len(links) {
-		return nil, nil, false
+		return "", "", false
 	}
 	return h1, body, true
 }

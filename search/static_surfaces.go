@@ -102,6 +102,7 @@ type surfaceCounter struct {
 	tok         analysis.Token
 	one         analysis.TokenStream
 	buf         []byte
+	text        []byte // the text being counted, reused
 }
 
 func newSurfaceCounter() *surfaceCounter {
@@ -114,7 +115,8 @@ func newSurfaceCounter() *surfaceCounter {
 func (c *surfaceCounter) add(sd *sdoc) {
 	c.page++
 	for _, text := range []string{sd.title, sd.summary, sd.body} {
-		eachWord([]byte(text), c.word)
+		c.text = append(c.text[:0], text...)
+		eachWord(c.text, c.word)
 	}
 	for _, tag := range sd.tags {
 		c.count([]byte(strings.ToLower(tag)))
