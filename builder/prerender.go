@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
+	"golang.org/x/net/html"
 )
 
 // preRenderBytes is the size of a site's Markdown up to which a build of
@@ -30,8 +31,11 @@ const preRenderBytes = 128 << 20
 type preRendered struct {
 	h1, body []byte
 	// dests are the links' destinations as parsed, for a link that
-	// resolving leaves as it is.
+	// resolving leaves as it is; nil for a reference in raw HTML.
 	dests [][]byte
+	// balanced is set when the body was parsed and written out again
+	// (balancingRenderer), which writes attributes as x/net/html does.
+	balanced bool
 }
 
 // The marker of a link's destination is linkMarkerOpen, the link's index
@@ -47,15 +51,12 @@ func linkMarker(i int) []byte {
 }
 
 // preRender renders the body of p, parsed as doc from its source, with a
-// marker for each link's destination. It returns nil for a page that
-// must be parsed again to be rendered: one with raw HTML (its references
-// are written again after sanitising and balancing) or whose body cannot
+// marker for each link's destination, in raw HTML too. It returns nil for
+// a page that must be parsed again to be rendered: one whose body cannot
 // be rendered (rendering it again reports why). doc is spent.
 func preRender(md goldmark.Markdown, p *Page, doc ast.Node, src []byte) *preRendered {
-	if _, ok := doc.Attribute(rawDocAttr); ok {
-		return nil
-	}
-	pr := &preRendered{dests: make([][]byte, len(p.Links))}
+	_, balanced := doc.Attribute(rawDocAttr)
+	pr := &preRendered{dests: make([][]byte, len(p.Links)), balanced: balanced}
 	for i, l := range p.Links {
 		// A copy: a destination is most often a slice of the source,
 		// which the page lets go.
@@ -65,7 +66,10 @@ func preRender(md goldmark.Markdown, p *Page, doc ast.Node, src []byte) *preRend
 		case *ast.Image:
 			pr.dests[i], n.Destination = bytes.Clone(n.Destination), linkMarker(i)
 		default:
-			return nil
+			if l.raw == nil {
+				return nil
+			}
+			l.raw.hrefs[l.rawIndex] = string(linkMarker(i))
 		}
 	}
 	var head bytes.Buffer
@@ -91,12 +95,15 @@ var (
 // fill returns the heading and body with each link's destination in
 // place of its marker: where the link was resolved to (Link.href), else
 // as it was written, escaped as goldmark escapes a destination and left
-// out as goldmark leaves out a dangerous one unless unsafe. ok is false
-// when the markers are not each once where they were put, in order (the
-// page's own text has something like one): the page is then parsed again.
+// out as goldmark leaves out a dangerous one unless unsafe; in a balanced
+// body, and for a reference in raw HTML, as x/net/html writes an
+// attribute. ok is false when the markers are not each once where they
+// were put, in order (the page's own text has something like one, or
+// balancing moved raw HTML), or a reference in raw HTML stays as written
+// (its tag is then kept as written): the page is then parsed again.
 func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body string, ok bool) {
 	next := 0
-	put := func(b []byte) (string, bool) {
+	put := func(b []byte, balanced bool) (string, bool) {
 		var out strings.Builder
 		out.Grow(len(b) + 64*len(links))
 		for {
@@ -113,17 +120,30 @@ func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body string, ok boo
 				return "", false
 			}
 			b = b[j+len(linkMarkerClose):]
+			href := links[n].href
+			if pr.dests[n] == nil { // in raw HTML
+				if href == "" || strings.ContainsFunc(href, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+					return "", false
+				}
+				out.WriteString(html.EscapeString(href))
+				next++
+				continue
+			}
 			dest := pr.dests[n]
-			if links[n].href != "" {
-				dest = []byte(links[n].href)
+			if href != "" {
+				dest = []byte(href)
 			}
 			if unsafe || !ghtml.IsDangerousURL(dest) {
-				out.Write(util.EscapeHTML(util.URLEscape(dest, true)))
+				if balanced {
+					out.WriteString(html.EscapeString(string(util.URLEscape(dest, true))))
+				} else {
+					out.Write(util.EscapeHTML(util.URLEscape(dest, true)))
+				}
 			}
 			next++
 		}
 	}
-	if h1, ok = put(pr.h1); !ok {
+	if h1, ok = put(pr.h1, false); !ok {
 		return "", "", false
 	}
 	buf := decodeBuffers.Get().(*[]byte)
@@ -133,7 +153,7 @@ func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body string, ok boo
 		return "", "", false
 	}
 	*buf = raw
-	if body, ok = put(raw); !ok || next != len(links) {
+	if body, ok = put(raw, pr.balanced); !ok || next != len(links) {
 		return "", "", false
 	}
 	return h1, body, true
