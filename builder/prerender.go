@@ -31,8 +31,9 @@ const preRenderBytes = 128 << 20
 type preRendered struct {
 	h1, body []byte
 	// dests are the links' destinations as parsed, for a link that
-	// resolving leaves as it is; nil for a reference in raw HTML.
+	// resolving leaves as it is; inRaw marks the references in raw HTML.
 	dests [][]byte
+	inRaw []bool
 	// balanced is set when the body was parsed and written out again
 	// (balancingRenderer), which writes attributes as x/net/html does.
 	balanced bool
@@ -56,7 +57,7 @@ func linkMarker(i int) []byte {
 // be rendered (rendering it again reports why). doc is spent.
 func preRender(md goldmark.Markdown, p *Page, doc ast.Node, src []byte) *preRendered {
 	_, balanced := doc.Attribute(rawDocAttr)
-	pr := &preRendered{dests: make([][]byte, len(p.Links)), balanced: balanced}
+	pr := &preRendered{dests: make([][]byte, len(p.Links)), inRaw: make([]bool, len(p.Links)), balanced: balanced}
 	for i, l := range p.Links {
 		// A copy: a destination is most often a slice of the source,
 		// which the page lets go.
@@ -69,7 +70,7 @@ func preRender(md goldmark.Markdown, p *Page, doc ast.Node, src []byte) *preRend
 			if l.raw == nil {
 				return nil
 			}
-			l.raw.hrefs[l.rawIndex] = string(linkMarker(i))
+			pr.inRaw[i], l.raw.hrefs[l.rawIndex] = true, string(linkMarker(i))
 		}
 	}
 	var head bytes.Buffer
@@ -121,7 +122,7 @@ func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body string, ok boo
 			}
 			b = b[j+len(linkMarkerClose):]
 			href := links[n].href
-			if pr.dests[n] == nil { // in raw HTML
+			if pr.inRaw[n] {
 				if href == "" || strings.ContainsFunc(href, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 					return "", false
 				}
