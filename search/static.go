@@ -237,11 +237,7 @@ func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*St
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}
-	c := newCompressor()
-	files, err := d.encode(ctx, nil, c.add)
-	if cerr := c.done(files); err == nil {
-		err = cerr
-	}
+	files, err := d.encodeGzipped(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}

@@ -327,10 +327,7 @@ func (b *StaticBundle) update(ctx context.Context, ix *Index, w FileWriter, chan
 		return d.spell[k[strings.IndexByte(k, ' ')+1:]] != 0
 	}, jsCompare)
 
-	files, err := d.encode(ctx, b.have, nil)
-	if err == nil {
-		err = compressAll(ctx, files)
-	}
+	files, err := d.encodeGzipped(ctx, b.have)
 	if err != nil {
 		return nil, err
 	}

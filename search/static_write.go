@@ -688,8 +688,20 @@ func (l *plist) appendTo(b []byte, lens bool) []byte {
 	return b
 }
 
-// compressor gzips the bundle's files on every core as encode makes them
-// (see exportData.encode), so that the files made last wait the least.
+// encodeGzipped is encode (with have) with every file but the manifest
+// gzipped, on every core as encode makes them, so that the files made
+// last wait the least.
+func (d *exportData) encodeGzipped(ctx context.Context, have map[string]bool) ([]bundleFile, error) {
+	c := newCompressor()
+	files, err := d.encode(ctx, have, c.add)
+	if cerr := c.done(files); err == nil {
+		err = cerr
+	}
+	return files, err
+}
+
+// compressor gzips the bundle's files on every core as they are queued
+// (see encodeGzipped).
 type compressor struct {
 	queue chan bundleFile
 	wg    sync.WaitGroup
@@ -735,19 +747,6 @@ func (c *compressor) done(files []bundleFile) error {
 		}
 	}
 	return c.err
-}
-
-// compressAll gzips every file's data in place, on every core.
-func compressAll(ctx context.Context, files []bundleFile) error {
-	gzs := make([]gzipper, runtime.GOMAXPROCS(0))
-	return workers.Run(ctx, len(files), len(gzs), func(w, i int) error {
-		if files[i].data == nil || files[i].part == "manifest" {
-			return nil
-		}
-		data, err := gzs[w].compress(files[i].data)
-		files[i].data = data
-		return err
-	})
 }
 
 // gzipper compresses one file after another, as the bundle's files are.
