@@ -587,7 +587,7 @@ func (s *Site) renderPageBody(p *Page) {
 		return
 	}
 	var head, buf bytes.Buffer
-	p.H1, p.Body, p.renderErr = "", "", renderBody(s.md, p, &head, &buf)
+	p.H1, p.Body, p.renderErr = "", "", renderBody(s.md, p.doc, p.src, &head, &buf)
 	if p.renderErr == nil {
 		p.H1, p.Body = trustedHTML(head.Bytes()), trustedHTML(buf.Bytes())
 	}
@@ -670,19 +670,19 @@ func (s *Site) sourceAgain(p *Page) ([]byte, error) {
 // starts with, which goes to head (the layout shows it as the page's
 // title, above what it says of the page). A panic in the renderer is
 // returned as an error, so one page cannot bring down a build or a preview.
-func renderBody(md goldmark.Markdown, p *Page, head, w io.Writer) (err error) {
+func renderBody(md goldmark.Markdown, doc ast.Node, src []byte, head, w io.Writer) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	if h, ok := p.doc.FirstChild().(*ast.Heading); ok && h.Level == 1 {
-		if err := md.Renderer().Render(head, p.src, h); err != nil {
+	if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+		if err := md.Renderer().Render(head, src, h); err != nil {
 			return err
 		}
-		p.doc.RemoveChild(p.doc, h)
+		doc.RemoveChild(doc, h)
 	}
-	return md.Renderer().Render(w, p.src, p.doc)
+	return md.Renderer().Render(w, src, doc)
 }
 
 // bodyErrors reports each page of pages whose body failed to render.

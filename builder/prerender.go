@@ -75,8 +75,7 @@ func preRender(md goldmark.Markdown, p *Page, doc ast.Node, src []byte) *preRend
 	}
 	var head bytes.Buffer
 	body := bytes.NewBuffer(make([]byte, 0, len(src)+len(src)/2))
-	q := &Page{doc: doc, src: src}
-	if err := renderBody(md, q, &head, body); err != nil {
+	if err := renderBody(md, doc, src, &head, body); err != nil {
 		return nil
 	}
 	buf := encodeBuffers.Get().(*[]byte)
@@ -121,26 +120,11 @@ func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body string, ok boo
 				return "", false
 			}
 			b = b[j+len(linkMarkerClose):]
-			href := links[n].href
-			if pr.inRaw[n] {
-				if href == "" || strings.ContainsFunc(href, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-					return "", false
-				}
-				out.WriteString(html.EscapeString(href))
-				next++
-				continue
+			dest, ok := pr.dest(n, links[n].href, unsafe, balanced)
+			if !ok {
+				return "", false
 			}
-			dest := pr.dests[n]
-			if href != "" {
-				dest = []byte(href)
-			}
-			if unsafe || !ghtml.IsDangerousURL(dest) {
-				if balanced {
-					out.WriteString(html.EscapeString(string(util.URLEscape(dest, true))))
-				} else {
-					out.Write(util.EscapeHTML(util.URLEscape(dest, true)))
-				}
-			}
+			out.WriteString(dest)
 			next++
 		}
 	}
@@ -158,4 +142,28 @@ func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body string, ok boo
 		return "", "", false
 	}
 	return h1, body, true
+}
+
+// dest returns link n's destination, href once resolved, as fill writes
+// it in place of its marker, and false for a reference in raw HTML that
+// stays as written.
+func (pr *preRendered) dest(n int, href string, unsafe, balanced bool) (string, bool) {
+	if pr.inRaw[n] {
+		if href == "" || strings.ContainsFunc(href, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+			return "", false
+		}
+		return html.EscapeString(href), true
+	}
+	dest := pr.dests[n]
+	if href != "" {
+		dest = []byte(href)
+	}
+	switch {
+	case !unsafe && ghtml.IsDangerousURL(dest):
+		return "", true
+	case balanced:
+		return html.EscapeString(string(util.URLEscape(dest, true))), true
+	default:
+		return string(util.EscapeHTML(util.URLEscape(dest, true))), true
+	}
 }
