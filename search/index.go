@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -194,11 +195,13 @@ func writeSegments(ctx context.Context, work string, ams []mapping.IndexMapping,
 	}
 	batches := make(chan analysed)
 	persisted := make(chan error, 1)
+	var failed atomic.Bool // no use analysing the batches left
 	go func() {
 		var err error
 		defer func() {
 			if r := recover(); r != nil { // as the index library reports a full disk
 				err = fmt.Errorf("%v", r)
+				failed.Store(true)
 				for range batches {
 				}
 			}
@@ -207,6 +210,7 @@ func writeSegments(ctx context.Context, work string, ams []mapping.IndexMapping,
 		for b := range batches {
 			if err == nil {
 				err = persistSegment(b.results, b.path)
+				failed.Store(err != nil)
 			}
 		}
 	}()
@@ -215,7 +219,7 @@ func writeSegments(ctx context.Context, work string, ams []mapping.IndexMapping,
 		defer close(batches)
 		n := batchSize(total)
 		batch := make([]Doc, 0, n)
-		for start := 0; start == 0 || start < total; start += n {
+		for start := 0; (start == 0 || start < total) && !failed.Load(); start += n {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
