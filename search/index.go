@@ -82,7 +82,7 @@ func build(ctx context.Context, dir, tmpDir string, total int, doc func(int) Doc
 		return err
 	}
 	defer os.RemoveAll(work)
-	ams := make([]mapping.IndexMapping, runtime.GOMAXPROCS(0))
+	ams := make([]*analyzer, runtime.GOMAXPROCS(0))
 	segs, err := writeSegments(ctx, work, ams, total, doc)
 	if err != nil {
 		return err
@@ -146,22 +146,28 @@ func writeIndexMeta(dir string) error {
 	return f.Close()
 }
 
+// analyzer is what one goroutine analyses documents with.
+type analyzer struct {
+	m mapping.IndexMapping // an analysisMapping
+	f freqs
+}
+
 // analyzeBatch analyses docs for a segment, on every core: goroutine w
-// with mappings[w] (an analysisMapping, made on first use).
-func analyzeBatch(mappings []mapping.IndexMapping, docs []Doc) ([]index.Document, error) {
+// with analyzers[w] (made on first use).
+func analyzeBatch(analyzers []*analyzer, docs []Doc) ([]index.Document, error) {
 	results := make([]index.Document, len(docs))
-	err := workers.Run(context.Background(), len(docs), len(mappings), func(w, i int) error {
-		if mappings[w] == nil {
-			mappings[w] = analysisMapping()
+	err := workers.Run(context.Background(), len(docs), len(analyzers), func(w, i int) error {
+		if analyzers[w] == nil {
+			analyzers[w] = &analyzer{m: analysisMapping()}
 		}
-		m := mappings[w]
+		m := analyzers[w].m
 		d := docs[i].normalized().capped()
 		doc := document.NewDocument(d.URL)
 		if err := m.MapDocument(doc, d); err != nil {
 			return fmt.Errorf("%s: %w", d.URL, err)
 		}
 		doc.AddIDField()
-		analyzeDoc(doc)
+		analyzeDoc(doc, &analyzers[w].f)
 		results[i] = doc
 		return nil
 	})
@@ -188,7 +194,7 @@ func persistSegment(results []index.Document, path string) error {
 // into its segment on one core while the next is analysed on every core:
 // making a segment takes about as long as analysing its pages, and done
 // one after the other neither kept both cores busy.
-func writeSegments(ctx context.Context, work string, ams []mapping.IndexMapping, total int, doc func(int) Doc) ([]string, error) {
+func writeSegments(ctx context.Context, work string, ams []*analyzer, total int, doc func(int) Doc) ([]string, error) {
 	type analysed struct {
 		results []index.Document
 		path    string
@@ -241,22 +247,6 @@ func writeSegments(ctx context.Context, work string, ams []mapping.IndexMapping,
 		err = perr
 	}
 	return segs, err
-}
-
-// analyzeDoc analyzes doc's indexed fields and composes its composite fields
-// from them, as bleve's scorch does before it indexes a document.
-func analyzeDoc(doc index.Document) {
-	doc.VisitFields(func(f index.Field) {
-		if !f.Options().IsIndexed() {
-			return
-		}
-		f.Analyze()
-		if doc.HasComposite() && f.Name() != "_id" {
-			doc.VisitComposite(func(cf index.CompositeField) {
-				cf.Compose(f.Name(), f.AnalyzedLength(), f.AnalyzedTokenFrequencies())
-			})
-		}
-	})
 }
 
 // mergeSegments merges the segments at paths, in order, into one at path,

@@ -137,7 +137,7 @@ func (b *StaticBundle) update(ctx context.Context, ix *Index, w FileWriter, chan
 		if err := m.MapDocument(bd, doc.capped()); err != nil {
 			return nil, err
 		}
-		analyzeDoc(bd)
+		analyzeDoc(bd, nil)
 		bd.VisitFields(func(fl index.Field) {
 			f := slices.Index(staticFields, fl.Name())
 			if fl.Name() == FieldJoins {

@@ -159,7 +159,7 @@ func TestWords_ReusedTokens(t *testing.T) {
 				if err := m.MapDocument(doc, d.normalized().capped()); err != nil {
 					t.Fatal(err)
 				}
-				analyzeDoc(doc)
+				analyzeDoc(doc, nil)
 				out := map[string]string{}
 				doc.VisitFields(func(f index.Field) {
 					var terms []string

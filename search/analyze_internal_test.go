@@ -1,0 +1,100 @@
+package search
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// TestAnalyzeDoc_AsTextFieldAnalyze checks that the fields analyzeDoc makes
+// give a segment what bleve's own analysis gives it: for each field, in
+// order, its name, positions, options, length, terms with their counts and
+// bytes, its value when stored (and none when not), and the same composite
+// fields; with one freqs reused from field to field and document to
+// document.
+func TestAnalyzeDoc_AsTextFieldAnalyze(t *testing.T) {
+	docs := []Doc{
+		{URL: "/a/", Lang: "en", Title: "Weekly sync: running the meeting", Summary: "Plan the weekly sync and keep it short.",
+			Headings: "Agenda\nCheck-in round\nDecisions", Body: strings.Repeat("The team's check-in starts the weekly sync; decisions go to the project tool. ", 40),
+			Tags: []string{"meetings", "sync", "meetings"}, Kind: "meeting-format", Owner: "Team Ops"},
+		{URL: "/b/", Lang: "nl", Title: "Wekelijks overleg", Summary: "Het teamoverleg kort en bondig.",
+			Headings: "Agenda\nAfspraken", Body: strings.Repeat("Afspraken van het team staan in de projecttool; het café-overleg niet. ", 30)},
+		{URL: "/c/", Lang: "de", Title: "Übergabe", Body: "Straße, naïve café — 12 items; ünïcödé words."},
+		{URL: "/d/", Lang: "en"},
+	}
+	type fieldSummary struct {
+		Name, Options, Terms string
+		Positions            []uint64
+		Length               int
+		Value                string
+		Stored               bool
+	}
+	summarize := func(fl index.Field) fieldSummary {
+		var terms []string
+		for key, tf := range fl.AnalyzedTokenFrequencies() {
+			if string(tf.Term) != key {
+				t.Errorf("%s: term %q under key %q", fl.Name(), tf.Term, key)
+			}
+			terms = append(terms, fmt.Sprintf("%s×%d", key, tf.Frequency()))
+		}
+		slices.Sort(terms)
+		s := fieldSummary{Name: fl.Name(), Options: fmt.Sprint(fl.Options()), Terms: strings.Join(terms, " "),
+			Positions: fl.ArrayPositions(), Length: fl.AnalyzedLength(), Stored: fl.Options().IsStored()}
+		if s.Stored {
+			s.Value = string(fl.Value())
+		} else if _, ours := fl.(*textField); ours && fl.Value() != nil {
+			t.Errorf("%s: not stored, yet holds its value", fl.Name())
+		}
+		return s
+	}
+	analysed := func(m mapping.IndexMapping, d Doc, analyze func(*document.Document)) (fields, composite []fieldSummary, ours int) {
+		doc := document.NewDocument(d.URL)
+		if err := m.MapDocument(doc, d.normalized().capped()); err != nil {
+			t.Fatal(err)
+		}
+		doc.AddIDField()
+		analyze(doc)
+		doc.VisitFields(func(fl index.Field) {
+			if _, ok := fl.(*textField); ok {
+				ours++
+			}
+			fields = append(fields, summarize(fl))
+		})
+		doc.VisitComposite(func(cf index.CompositeField) { composite = append(composite, summarize(cf)) })
+		return fields, composite, ours
+	}
+	bleveAnalysis := func(doc *document.Document) { // as scorch analyses a document
+		doc.VisitFields(func(fl index.Field) {
+			if !fl.Options().IsIndexed() {
+				return
+			}
+			fl.Analyze()
+			if doc.HasComposite() && fl.Name() != "_id" {
+				doc.VisitComposite(func(cf index.CompositeField) {
+					cf.Compose(fl.Name(), fl.AnalyzedLength(), fl.AnalyzedTokenFrequencies())
+				})
+			}
+		})
+	}
+	var f freqs
+	for round := range 2 {
+		for _, d := range docs {
+			want, wantComposite, _ := analysed(NewMapping(), d, bleveAnalysis)
+			got, gotComposite, ours := analysed(analysisMapping(), d, func(doc *document.Document) { analyzeDoc(doc, &f) })
+			if ours == 0 {
+				t.Fatalf("%s: no field became a textField", d.URL)
+			}
+			if !slices.EqualFunc(got, want, func(a, b fieldSummary) bool { return fmt.Sprint(a) == fmt.Sprint(b) }) {
+				t.Errorf("round %d, %s: fields\n got %+v\nwant %+v", round, d.URL, got, want)
+			}
+			if fmt.Sprint(gotComposite) != fmt.Sprint(wantComposite) {
+				t.Errorf("round %d, %s: composite fields\n got %+v\nwant %+v", round, d.URL, gotComposite, wantComposite)
+			}
+		}
+	}
+}
