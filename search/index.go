@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -176,7 +175,12 @@ func analyzeBatch(analyzers []*analyzer, docs []Doc) ([]index.Document, error) {
 
 // persistSegment writes the segment of analysed documents, numbered in
 // their order, at path.
-func persistSegment(results []index.Document, path string) error {
+func persistSegment(results []index.Document, path string) (err error) {
+	defer func() {
+		if r := recover(); r != nil { // as the index library reports a full disk
+			err = fmt.Errorf("%v", r)
+		}
+	}()
 	seg, _, err := segmentPlugin.New(results)
 	if err != nil {
 		return err
@@ -190,63 +194,34 @@ func persistSegment(results []index.Document, path string) error {
 }
 
 // writeSegments writes the segments of total documents, batchSize(total)
-// a segment, in work, and returns their paths in order. A batch is made
-// into its segment on one core while the next is analysed on every core:
-// making a segment takes about as long as analysing its pages, and done
-// one after the other neither kept both cores busy.
+// a segment, in work, and returns their paths in order. A batch is
+// analysed on every core, then made into its segment on one, one batch
+// after the other: while a segment is made, the builder's other work (the
+// pages it renders meanwhile) has the other core. Analysing the next batch
+// meanwhile held two batches' analysis at once, for little time saved.
 func writeSegments(ctx context.Context, work string, ams []*analyzer, total int, doc func(int) Doc) ([]string, error) {
-	type analysed struct {
-		results []index.Document
-		path    string
-	}
-	batches := make(chan analysed)
-	persisted := make(chan error, 1)
-	var failed atomic.Bool // no use analysing the batches left
-	go func() {
-		var err error
-		defer func() {
-			if r := recover(); r != nil { // as the index library reports a full disk
-				err = fmt.Errorf("%v", r)
-				failed.Store(true)
-				for range batches {
-				}
-			}
-			persisted <- err
-		}()
-		for b := range batches {
-			if err == nil {
-				err = persistSegment(b.results, b.path)
-				failed.Store(err != nil)
-			}
-		}
-	}()
 	var segs []string
-	err := func() error {
-		defer close(batches)
-		n := batchSize(total)
-		batch := make([]Doc, 0, n)
-		for start := 0; (start == 0 || start < total) && !failed.Load(); start += n {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			batch = batch[:0]
-			for i := start; i < min(start+n, total); i++ {
-				batch = append(batch, doc(i))
-			}
-			results, err := analyzeBatch(ams, batch)
-			if err != nil {
-				return err
-			}
-			path := filepath.Join(work, fmt.Sprintf("new-%d.zap", len(segs)))
-			batches <- analysed{results, path}
-			segs = append(segs, path)
+	n := batchSize(total)
+	batch := make([]Doc, 0, n)
+	for start := 0; start == 0 || start < total; start += n {
+		if err := ctx.Err(); err != nil {
+			return segs, err
 		}
-		return nil
-	}()
-	if perr := <-persisted; err == nil {
-		err = perr
+		batch = batch[:0]
+		for i := start; i < min(start+n, total); i++ {
+			batch = append(batch, doc(i))
+		}
+		results, err := analyzeBatch(ams, batch)
+		if err != nil {
+			return segs, err
+		}
+		path := filepath.Join(work, fmt.Sprintf("new-%d.zap", len(segs)))
+		if err := persistSegment(results, path); err != nil {
+			return segs, err
+		}
+		segs = append(segs, path)
 	}
-	return segs, err
+	return segs, nil
 }
 
 // mergeSegments merges the segments at paths, in order, into one at path,
