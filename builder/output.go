@@ -119,6 +119,18 @@ func removeStale(dest string) {
 // Dir is the staging folder's path.
 func (s *Staging) Dir() string { return s.dir }
 
+// releasesData tells releasesData that Staging writes the data it is
+// given before WriteFile returns.
+func (s *Staging) releasesData() bool { return true }
+
+// releasesData reports whether w keeps nothing of the data it is given
+// once WriteFile returns, so that the caller may write into it again:
+// true only for writers that say so.
+func releasesData(w FileWriter) bool {
+	r, ok := w.(interface{ releasesData() bool })
+	return ok && r.releasesData()
+}
+
 // WriteFile writes one output file at a slash-separated path relative to
 // the output folder, creating its folders.
 func (s *Staging) WriteFile(name string, data []byte) error {

@@ -211,22 +211,21 @@ func (th *Theme) HasLayout(name string) bool { return th.layouts[name] != nil }
 
 // Render executes a layout with v into a fresh buffer.
 func (th *Theme) Render(layout string, v *View) ([]byte, error) {
-	return th.render(layout, v, 0)
+	return th.render(new(bytes.Buffer), layout, v, 0)
 }
 
-// render is Render into a buffer made for about size bytes (the page's
+// render is Render into buf, grown first for about size bytes (the page's
 // size last time), so that a page of megabytes is not copied each time
-// its buffer doubles.
-func (th *Theme) render(layout string, v *View, size int) ([]byte, error) {
+// the buffer doubles. The page it returns may be buf's bytes.
+func (th *Theme) render(buf *bytes.Buffer, layout string, v *View, size int) ([]byte, error) {
 	t := th.layouts[layout]
 	if t == nil {
 		return nil, fmt.Errorf("theme: no layout %q", layout)
 	}
-	var buf bytes.Buffer
 	if size > 0 {
 		buf.Grow(size + size/16 + 512)
 	}
-	if err := t.ExecuteTemplate(&buf, layout+".html", v); err != nil {
+	if err := t.ExecuteTemplate(buf, layout+".html", v); err != nil {
 		return nil, err
 	}
 	return markPagePlaceholders(buf.Bytes()), nil
