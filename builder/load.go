@@ -18,7 +18,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
-	meta "github.com/yuin/goldmark-meta"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
@@ -335,7 +334,7 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 	if !ok {
 		return nil, sourceError(f.Path, 0, "Markdown took longer than %s to parse: simplify the file (very deep nesting or long runs of brackets)", read.parseTimeout)
 	}
-	m, err := meta.TryGet(pc)
+	m, err := frontMatterOf(pc)
 	if err != nil {
 		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
 		if line > 0 {

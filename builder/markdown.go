@@ -11,7 +11,6 @@ import (
 	"github.com/yuin/goldmark"
 	emoji "github.com/yuin/goldmark-emoji"
 	emojiast "github.com/yuin/goldmark-emoji/ast"
-	meta "github.com/yuin/goldmark-meta"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
@@ -31,15 +30,14 @@ import (
 // titles and task list states from ui in the page's language; an instance
 // that only renders parsed pages needs no strings (ui nil).
 func newMarkdown(unsafe bool, ui *uiStrings) goldmark.Markdown {
-	return buildMarkdown(unsafe, ui, meta.Meta)
+	return buildMarkdown(unsafe, ui, frontMatterExt{})
 }
 
 // newReparser returns the instance that parses a loaded page again to
 // render it (see Site.parseAgain): newMarkdown's, but its front matter,
 // which parsed as YAML the first time (else the page is not rendered), is
 // only recognised and dropped, as the front matter extension drops it,
-// without parsing the YAML again (twice, as the extension does: at 10,000
-// pages, 2 of a build's 72 CPU-seconds).
+// without parsing the YAML again.
 func newReparser(unsafe bool, ui *uiStrings) goldmark.Markdown {
 	return buildMarkdown(unsafe, ui, frontMatterSkipper{})
 }
@@ -171,7 +169,7 @@ func (t pageTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 // page published with it (see readOptions.lenient) shows the text as
 // written.
 func showBadFrontMatter(doc *ast.Document, pc parser.Context, info *docInfo) {
-	if _, err := meta.TryGet(pc); err == nil && !info.badFrontMatter {
+	if _, err := frontMatterOf(pc); err == nil && !info.badFrontMatter {
 		return
 	}
 	tb, ok := doc.FirstChild().(*ast.TextBlock)
