@@ -73,11 +73,10 @@ func (joinsTok) Tokenize(input []byte) analysis.TokenStream {
 	s := string(input)
 	pos := 0
 	for off := 0; off < len(s); {
-		i := strings.IndexFunc(s[off:], isHyphen)
+		i := nextHyphen(s, off)
 		if i < 0 {
 			break
 		}
-		i += off
 		// The word before the hyphen.
 		start := i
 		for start > 0 {
@@ -134,22 +133,37 @@ func (joinsTok) Tokenize(input []byte) analysis.TokenStream {
 		term := fold(strings.Join(parts, "")) + "|" + strings.Join(parts, "-")
 		out = append(out, &analysis.Token{Term: []byte(term), Start: start, End: end, Position: pos, Type: analysis.AlphaNumeric})
 	}
-	// The words that folding changes, as "folded|wörd".
+	// The words that folding changes, as "folded|wörd": not those of
+	// ASCII letters alone, which skip the rune decoding.
 	for off := 0; off < len(s); {
-		i := strings.IndexFunc(s[off:], isLetterRune)
-		if i < 0 {
-			break
+		if c := s[off]; c < utf8.RuneSelf && !asciiLetter(c) {
+			off++
+			continue
 		}
-		start := off + i
-		end := start
+		start, end, ascii := off, off, true
 		for end < len(s) {
+			if c := s[end]; c < utf8.RuneSelf {
+				if !asciiLetter(c) {
+					break
+				}
+				end++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(s[end:])
 			if !isLetterRune(r) {
 				break
 			}
-			end += n
+			end, ascii = end+n, false
+		}
+		if end == start { // not a letter
+			_, n := utf8.DecodeRuneInString(s[off:])
+			off += n
+			continue
 		}
 		off = end
+		if ascii {
+			continue
+		}
 		w := s[start:end]
 		if f := fold(w); f != w {
 			pos++
@@ -157,6 +171,23 @@ func (joinsTok) Tokenize(input []byte) analysis.TokenStream {
 		}
 	}
 	return out
+}
+
+// nextHyphen returns the index in s of the first hyphen (see isHyphen) at
+// or after off, or -1: the UTF-8 of the two Unicode hyphens, found byte by
+// byte, is where decoding s rune by rune finds them, valid or not.
+func nextHyphen(s string, off int) int {
+	for i := off; i < len(s); i++ {
+		switch s[i] {
+		case '-':
+			return i
+		case 0xe2: // U+2010 and U+2011 are e2 80 90 and e2 80 91
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0x90 || s[i+2] == 0x91) {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 func init() {

@@ -39,6 +39,24 @@ func sameTokens(text string) string {
 // unicode tokenizer on the example content, every page of it, and on
 // random strings of the characters where word boundaries are subtle.
 func TestWords_AsUnicodeTokenizer(t *testing.T) {
+	exampleTexts(t, func(p, text string) {
+		if diff := sameTokens(text); diff != "" {
+			t.Errorf("%s: %s", p, diff)
+		}
+	})
+	alphabet := []string{"a", "B", "z", "1", "9", "_", ".", ",", ";", ":", "'", "\"", "-", " ", "  ", "\t", "\n", "\r\n", "\r", "\v", "$", "#", "/", "(", ")",
+		"é", "ß", "\u0301", "\u200d", "\u00a0", "’", "日本", "カタ", "🙂", "١٢", "\u2028", "\ufeff", "\x85", "\xff"}
+	randomTexts(1, alphabet, func(text string) {
+		if diff := sameTokens(text); diff != "" {
+			t.Fatal(diff)
+		}
+	})
+}
+
+// exampleTexts calls fn with the path and text of every Markdown file of
+// the example content, and fails t unless there are 50 at least.
+func exampleTexts(t *testing.T, fn func(path, text string)) {
+	t.Helper()
 	n := 0
 	err := filepath.WalkDir(filepath.Join("..", "content"), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
@@ -49,9 +67,7 @@ func TestWords_AsUnicodeTokenizer(t *testing.T) {
 			return err
 		}
 		n++
-		if diff := sameTokens(string(data)); diff != "" {
-			t.Errorf("%s: %s", p, diff)
-		}
+		fn(p, string(data))
 		return nil
 	})
 	if err != nil {
@@ -60,17 +76,18 @@ func TestWords_AsUnicodeTokenizer(t *testing.T) {
 	if n < 50 {
 		t.Fatalf("%d pages read", n)
 	}
-	alphabet := []string{"a", "B", "z", "1", "9", "_", ".", ",", ";", ":", "'", "\"", "-", " ", "  ", "\t", "\n", "\r\n", "\r", "\v", "$", "#", "/", "(", ")",
-		"é", "ß", "\u0301", "\u200d", "\u00a0", "’", "日本", "カタ", "🙂", "١٢", "\u2028", "\ufeff", "\x85", "\xff"}
-	rng := rand.New(rand.NewPCG(1, 2))
+}
+
+// randomTexts calls fn with 200,000 strings of one to twelve pieces of
+// alphabet, drawn with seed.
+func randomTexts(seed uint64, alphabet []string, fn func(string)) {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
 	for range 200000 {
 		var b strings.Builder
 		for range 1 + rng.IntN(12) {
 			b.WriteString(alphabet[rng.IntN(len(alphabet))])
 		}
-		if diff := sameTokens(b.String()); diff != "" {
-			t.Fatal(diff)
-		}
+		fn(b.String())
 	}
 }
 
