@@ -254,9 +254,6 @@ func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*St
 	return st, nil
 }
 
-// readGoroutines is how many goroutines read the pages of an index.
-const readGoroutines = 4
-
 // readIndex reads the pages, postings and surface forms of idx, and
 // prepares them to be encoded (see prepare). With docs, each page's file
 // is written as it is read, and its text let go.
@@ -268,9 +265,12 @@ func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportDa
 	defer r.Close()
 	slots := slotted(urls)
 	d := &exportData{docs: make([]sdoc, len(slots))}
-	// Each goroutine counts the pages each word is on in a counter of its
-	// own: keeping every page's words until all are read took more memory
-	// than any other part of a large build.
+	// The pages are read on every core, one goroutine each, with a
+	// compressor (a megabyte) of its own. Each goroutine counts the pages
+	// each word is on in a counter of its own: keeping every page's words
+	// until all are read took more memory than any other part of a large
+	// build.
+	readGoroutines := runtime.GOMAXPROCS(0)
 	counters := make([]*surfaceCounter, readGoroutines)
 	if docs != nil {
 		docs.gzs = make([]gzipper, readGoroutines)

@@ -33,7 +33,7 @@ func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 		if a == nil {
 			return fmt.Errorf("analyzer %q missing", Analyzer(lang))
 		}
-		d.ans[code] = a
+		d.ans[code] = uncached(a)
 	}
 	d.entries = map[string][]byte{}
 	d.tok = &words{}
@@ -77,6 +77,24 @@ func (d *exportData) readSurfaces(ctx context.Context, idx bleve.Index) error {
 	}
 	slices.SortFunc(d.dictKeys, jsCompare)
 	return nil
+}
+
+// uncached returns a with the stemmers it caches the stems of (see
+// cachedStemmer) in place of their caches: the surface dictionary analyses
+// each word once, and the caches only held a copy of the dictionary.
+func uncached(a analysis.Analyzer) analysis.Analyzer {
+	da, ok := a.(*analysis.DefaultAnalyzer)
+	if !ok {
+		return a
+	}
+	c := *da
+	c.TokenFilters = slices.Clone(da.TokenFilters)
+	for i, f := range c.TokenFilters {
+		if cs, ok := f.(*cachedStemmer); ok {
+			c.TokenFilters[i] = cs.stem
+		}
+	}
+	return &c
 }
 
 // docSurfaces returns the words of a page's title, summary, body and tags,
