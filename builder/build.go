@@ -504,7 +504,7 @@ func buildIndex(ctx context.Context, dir, tmp string, site *Site) (err error) {
 	return search.BuildFrom(ctx, dir, tmp, len(pages), func(i int) search.Doc {
 		d := site.searchDoc(pages[i])
 		if site.read.transient {
-			pages[i].Text = ""
+			pages[i].Text, pages[i].textS2 = "", nil
 		}
 		return d
 	})

@@ -578,11 +578,12 @@ func TestWrite_BodyRenderFailure(t *testing.T) {
 // the pages' texts once indexed; a theme with its own layouts (which may
 // show any page's body or text on another page) gets every body before the
 // first page is rendered, and keeps them and the texts, as does a site
-// smaller than transientBytes. Here "large" is any size at all.
+// smaller than transientBytes. Here "large" is any size at all. Each way,
+// the pages' texts are in the search index.
 func TestBuild_BodiesLetGoOnceWritten(t *testing.T) {
 	files := map[string]string{
 		"README.md": "# Home\n\n[A](a.md) and [B](b.md)\n",
-		"a.md":      "# A\n\nAlpha words.\n",
+		"a.md":      "# A\n\nAlpha words.\n\nA zeppelin past the summary.\n",
 		"b.md":      "# B\n\nBeta words with a TODO placeholder.\n",
 	}
 	for _, c := range []struct {
@@ -617,6 +618,17 @@ func TestBuild_BodiesLetGoOnceWritten(t *testing.T) {
 			a, err := os.ReadFile(filepath.Join(dest, "a", "index.html"))
 			if err != nil || !strings.Contains(string(a), "Alpha words.") {
 				t.Errorf("a's page lacks its body: %v\n%s", err, a)
+			}
+			// The text the pages let go of (held compressed until then) is
+			// indexed all the same.
+			idx, err := search.Open(filepath.Join(dest, layout.IndexDir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer idx.Close()
+			found, err := search.Search(context.Background(), idx, search.Request{Query: "zeppelin"})
+			if err != nil || len(found.Hits) != 1 || found.Hits[0].URL != "/a/" {
+				t.Errorf("search for a's text: %v, %+v", err, found)
 			}
 			if c.own {
 				home, err := os.ReadFile(filepath.Join(dest, "index.html"))

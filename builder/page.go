@@ -68,8 +68,11 @@ type Page struct {
 	// Body is the rendered Markdown. It is the one place where HTML from
 	// content becomes template.HTML, produced by the Markdown renderer.
 	Body template.HTML
-	// Text is the body as plain text, for search and summaries.
-	Text string
+	// Text is the body as plain text, for search and summaries. A build
+	// of its own that lets go of its pages' text once indexed holds it
+	// S2-compressed instead (textS2, see searchText).
+	Text   string
+	textS2 []byte
 	// HasH1 is true when the body has its own level-1 heading.
 	HasH1 bool
 	// Diagrams is true when the body has a ```mermaid block, drawn by the

@@ -78,11 +78,16 @@ func preRender(md goldmark.Markdown, p *Page, doc ast.Node, src []byte) *preRend
 	if err := renderBody(md, doc, src, &head, body); err != nil {
 		return nil
 	}
-	buf := encodeBuffers.Get().(*[]byte)
-	*buf = s2.Encode((*buf)[:cap(*buf)], body.Bytes())
-	pr.h1, pr.body = head.Bytes(), bytes.Clone(*buf)
-	encodeBuffers.Put(buf)
+	pr.h1, pr.body = head.Bytes(), compress(body.Bytes())
 	return pr
+}
+
+// compress returns text S2-compressed, in a slice of its length.
+func compress[T string | []byte](text T) []byte {
+	buf := encodeBuffers.Get().(*[]byte)
+	defer encodeBuffers.Put(buf)
+	*buf = s2.Encode((*buf)[:cap(*buf)], []byte(text))
+	return bytes.Clone(*buf)
 }
 
 // encodeBuffers are buffers for compressing bodies, whose compressed bytes

@@ -1,11 +1,14 @@
 package builder
 
 import (
+	"fmt"
 	"path"
 	"strings"
 	"unicode"
 
 	"kb/search"
+
+	"github.com/klauspost/compress/s2"
 )
 
 // searchDoc is p as search sees it: what a reader sees of the page, and the
@@ -32,7 +35,7 @@ func (s *Site) searchDoc(p *Page) search.Doc {
 	}
 	heads, body := s.fieldText(p)
 	hs = append(hs, heads...)
-	text := p.Text
+	text := p.searchText()
 	if len(body) > 0 {
 		text = strings.Join(append([]string{text}, body...), "\n")
 	}
@@ -165,4 +168,17 @@ func splitWords(s string) []string {
 	}
 	flush()
 	return words
+}
+
+// searchText returns the page's Text, decompressed when the page holds it
+// compressed (textS2).
+func (p *Page) searchText() string {
+	if p.textS2 == nil {
+		return p.Text
+	}
+	text, err := s2.Decode(nil, p.textS2)
+	if err != nil { // kb compressed it: it decompresses
+		panic(fmt.Sprintf("%s: the page's compressed text: %v", p.Path, err))
+	}
+	return string(text)
 }
