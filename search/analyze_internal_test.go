@@ -98,3 +98,32 @@ func TestAnalyzeDoc_AsTextFieldAnalyze(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAnalyzeDoc measures analysing the example content's pages as
+// the index builder does, a document each:
+// go test ./search -run '^$' -bench AnalyzeDoc -benchmem
+func BenchmarkAnalyzeDoc(b *testing.B) {
+	var docs []Doc
+	var bytes int64
+	exampleTexts(&testing.T{}, func(p, text string) {
+		lang := "en"
+		if strings.Contains(p, "/nl/") {
+			lang = "nl"
+		}
+		title, body, _ := strings.Cut(text, "\n")
+		docs = append(docs, Doc{URL: p, Lang: lang, Title: title, Summary: title, Headings: title, Body: body, Tags: []string{"meetings"}})
+		bytes += int64(len(text))
+	})
+	m := analysisMapping()
+	var f freqs
+	b.SetBytes(bytes)
+	for b.Loop() {
+		for _, d := range docs {
+			doc := document.NewDocument(d.URL)
+			if err := m.MapDocument(doc, d.normalized().capped()); err != nil {
+				b.Fatal(err)
+			}
+			analyzeDoc(doc, &f)
+		}
+	}
+}
