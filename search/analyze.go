@@ -12,17 +12,27 @@ import (
 // from them, as bleve's scorch does before it indexes a document. A text
 // field without term vectors becomes a textField (see analyzeText), which
 // holds the same analysis in less memory; f counts its terms (nil: a new
-// one).
+// one). In a field whose name no other field of doc has, terms of the same
+// count share their TokenFreq (see freqs.count): the segment merges the
+// frequencies of fields of one name into the first one's, which must then
+// be each term's own.
 func analyzeDoc(doc *document.Document, f *freqs) {
 	if f == nil {
 		f = &freqs{}
+	}
+	if f.names == nil {
+		f.names = map[string]int{}
+	}
+	clear(f.names)
+	for _, fl := range doc.Fields {
+		f.names[fl.Name()]++
 	}
 	for i, fl := range doc.Fields {
 		if !fl.Options().IsIndexed() {
 			continue
 		}
 		if tf, ok := fl.(*document.TextField); ok && !tf.Options().IncludeTermVectors() {
-			fl = f.analyzeText(tf)
+			fl = f.analyzeText(tf, f.names[tf.Name()] == 1)
 			doc.Fields[i] = fl
 		} else {
 			fl.Analyze()
@@ -90,15 +100,17 @@ func (t *textField) Size() int {
 // freqs counts the terms of one field after another: what it keeps from
 // one field to the next is only memory to reuse.
 type freqs struct {
-	at     map[string]int32 // a term's index in keys and counts
-	keys   []string
-	counts []int32
-	first  [][]byte // each term's bytes as its first token has them
+	names   map[string]int // how many fields of the document have each name
+	byCount map[int32]*index.TokenFreq
+	at      map[string]int32 // a term's index in keys and counts
+	keys    []string
+	counts  []int32
+	first   [][]byte // each term's bytes as its first token has them
 }
 
 // analyzeText analyzes tf as its Analyze does and returns the result as a
-// textField.
-func (f *freqs) analyzeText(tf *document.TextField) *textField {
+// textField, its terms' TokenFreqs shared by count when shared is set.
+func (f *freqs) analyzeText(tf *document.TextField, shared bool) *textField {
 	value, opts := tf.Value(), tf.Options()
 	var tokens analysis.TokenStream
 	if a := tf.Analyzer(); a != nil {
@@ -116,7 +128,7 @@ func (f *freqs) analyzeText(tf *document.TextField) *textField {
 		options:        opts,
 		plainBytes:     tf.NumPlainTextBytes(),
 		length:         len(tokens),
-		frequencies:    f.count(tokens, !opts.SkipFreqNorm()),
+		frequencies:    f.count(tokens, !opts.SkipFreqNorm(), shared),
 	}
 	if opts.IsStored() {
 		t.value = value
@@ -125,8 +137,13 @@ func (f *freqs) analyzeText(tf *document.TextField) *textField {
 }
 
 // count returns the frequencies of tokens' terms, as analysis.TokenFrequency
-// makes them without term vectors; withFreq false leaves each at 0.
-func (f *freqs) count(tokens analysis.TokenStream, withFreq bool) index.TokenFrequencies {
+// makes them without term vectors; withFreq false leaves each at 0. With
+// shared set, the terms of each count share one TokenFreq, whose Term is
+// left out: what a segment reads of a TokenFreq is its frequency (and
+// locations, which there are none of), the term being the map's key. Most
+// of a page's terms are found once or twice: a TokenFreq each was the
+// larger part of a batch's analysis, and kept the analysed text alive.
+func (f *freqs) count(tokens analysis.TokenStream, withFreq, shared bool) index.TokenFrequencies {
 	if f.at == nil {
 		f.at = map[string]int32{}
 	}
@@ -143,15 +160,35 @@ func (f *freqs) count(tokens analysis.TokenStream, withFreq bool) index.TokenFre
 		f.counts = append(f.counts, 1)
 		f.first = append(f.first, tok.Term)
 	}
-	all := make([]index.TokenFreq, len(f.keys))
 	m := make(index.TokenFrequencies, len(f.keys))
-	for i, k := range f.keys {
-		tf := &all[i]
-		tf.Term = f.first[i]
-		if withFreq {
-			tf.SetFrequency(int(f.counts[i]))
+	if shared {
+		if f.byCount == nil {
+			f.byCount = map[int32]*index.TokenFreq{}
 		}
-		m[k] = tf
+		clear(f.byCount)
+		for i, k := range f.keys {
+			n := f.counts[i]
+			if !withFreq {
+				n = 0
+			}
+			tf := f.byCount[n]
+			if tf == nil {
+				tf = &index.TokenFreq{}
+				tf.SetFrequency(int(n))
+				f.byCount[n] = tf
+			}
+			m[k] = tf
+		}
+	} else {
+		all := make([]index.TokenFreq, len(f.keys))
+		for i, k := range f.keys {
+			tf := &all[i]
+			tf.Term = f.first[i]
+			if withFreq {
+				tf.SetFrequency(int(f.counts[i]))
+			}
+			m[k] = tf
+		}
 	}
 	clear(f.first) // let go of the terms and their bytes
 	clear(f.keys)
