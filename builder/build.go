@@ -439,14 +439,20 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 	site.indexed = make(chan struct{})
 	go func() {
 		t := time.Now()
-		err := buildIndex(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage.Dir(), site)
+		// The static bundle goes through stage, not w: a session's later
+		// rebuilds do not write it the way they write pages (see
+		// updateStatic). Its pages' part is made while the index is
+		// merged (see search.StaticPages).
+		var pages *search.StaticPages
+		if !opts.NoStaticSearch {
+			pages = search.NewStaticPages(stage, layout.StaticSearchDir)
+		}
+		err := buildIndex(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage.Dir(), site, pages)
 		indexTime = time.Since(t)
 		close(site.indexed)
-		if err == nil && !opts.NoStaticSearch {
-			// Through stage, not w: a session's later rebuilds do not
-			// write it the way they write pages (see updateStatic).
+		if err == nil && pages != nil {
 			t = time.Now()
-			_, err = exportStatic(ictx, filepath.Join(stage.Dir(), layout.IndexDir), stage)
+			_, err = exportStatic(ictx, filepath.Join(stage.Dir(), layout.IndexDir), pages)
 			staticTime = time.Since(t)
 		}
 		indexDone <- err
@@ -483,10 +489,11 @@ func buildFull(ctx context.Context, opts Options, record map[string]uint64, memo
 	return res, theme, err
 }
 
-// buildIndex builds the search index, turning a panic inside the index
-// library into an error: a failed build must leave the old site in place,
-// not crash.
-func buildIndex(ctx context.Context, dir, tmp string, site *Site) (err error) {
+// buildIndex builds the search index, and static's pages unless it is nil
+// (see search.BuildWithPages), turning a panic inside the index library
+// into an error: a failed build must leave the old site in place, not
+// crash.
+func buildIndex(ctx context.Context, dir, tmp string, site *Site, static *search.StaticPages) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("search index: %v (is the disk full?)", r)
@@ -501,13 +508,13 @@ func buildIndex(ctx context.Context, dir, tmp string, site *Site) (err error) {
 		urls[p] = site.searchURL(p)
 	}
 	slices.SortFunc(pages, func(a, b *Page) int { return strings.Compare(urls[a], urls[b]) })
-	return search.BuildFrom(ctx, dir, tmp, len(pages), func(i int) search.Doc {
+	return search.BuildWithPages(ctx, dir, tmp, len(pages), func(i int) search.Doc {
 		d := site.searchDoc(pages[i])
 		if site.read.transient {
 			pages[i].Text, pages[i].textS2 = "", nil
 		}
 		return d
-	})
+	}, static)
 }
 
 // collapseTemplateErrors reports a template error that breaks many pages

@@ -11,15 +11,16 @@ import (
 	"kb/search"
 )
 
-// exportStatic writes the static search bundle of the index in indexDir
-// through w.
-func exportStatic(ctx context.Context, indexDir string, w search.FileWriter) (*search.StaticStats, error) {
+// exportStatic writes the static search bundle of the index in indexDir,
+// whose pages' part is made in pages or read from the index (see
+// search.ExportStaticWith).
+func exportStatic(ctx context.Context, indexDir string, pages *search.StaticPages) (*search.StaticStats, error) {
 	idx, err := search.Open(indexDir)
 	if err != nil {
 		return nil, err
 	}
 	defer idx.Close()
-	return search.ExportStatic(ctx, idx, w, layout.StaticSearchDir)
+	return search.ExportStaticWith(ctx, idx, pages)
 }
 
 // loadStatic reads the state of the static search bundle the last build

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -50,7 +51,13 @@ func Build(ctx context.Context, dir, tmpDir string, docs []Doc) error {
 // documents is held at once: a large site's text need not be copied into
 // documents all together.
 func BuildFrom(ctx context.Context, dir, tmpDir string, n int, doc func(i int) Doc) error {
-	if err := build(ctx, dir, tmpDir, n, doc); err != nil {
+	return BuildWithPages(ctx, dir, tmpDir, n, doc, nil)
+}
+
+// BuildWithPages is BuildFrom that also makes pages, the pages' part of
+// the index's static export (see StaticPages), unless pages is nil.
+func BuildWithPages(ctx context.Context, dir, tmpDir string, n int, doc func(i int) Doc, pages *StaticPages) error {
+	if err := build(ctx, dir, tmpDir, n, doc, pages); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	return nil
@@ -68,7 +75,7 @@ const mergeMax = 10
 // gives the segment of an index written in a single batch.
 const segmentFile = "000000000002.zap"
 
-func build(ctx context.Context, dir, tmpDir string, total int, doc func(int) Doc) error {
+func build(ctx context.Context, dir, tmpDir string, total int, doc func(int) Doc, pages *StaticPages) (err error) {
 	m := NewMapping()
 	if err := m.Validate(); err != nil {
 		return err
@@ -82,9 +89,31 @@ func build(ctx context.Context, dir, tmpDir string, total int, doc func(int) Doc
 	}
 	defer os.RemoveAll(work)
 	ams := make([]*analyzer, runtime.GOMAXPROCS(0))
-	segs, err := writeSegments(ctx, work, ams, total, doc)
+	urls := make([]string, total)
+	segs, err := writeSegments(ctx, work, ams, total, func(i int) Doc {
+		d := doc(i)
+		urls[i] = d.URL
+		return d
+	})
 	if err != nil {
 		return err
+	}
+	// With pages, the pages are read from the segments while they are
+	// merged: the first merges leave the segments they read in work, and
+	// the last segment is not moved, until the pages are read.
+	pagesRead := func() error { return nil }
+	if pages != nil {
+		rctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		read := make(chan error, 1)
+		go func(segs []string) { read <- pages.read(rctx, segs, batchSize(total), urls) }(segs)
+		pagesRead = sync.OnceValue(func() error { return <-read })
+		defer func() {
+			cancel()
+			if rerr := pagesRead(); err == nil {
+				err = rerr
+			}
+		}()
 	}
 	// Merge consecutive segments, so that the documents keep their order.
 	for round := 0; len(segs) > 1; round++ {
@@ -104,7 +133,7 @@ func build(ctx context.Context, dir, tmpDir string, total int, doc func(int) Doc
 				return nil
 			}
 			merged[g] = filepath.Join(work, fmt.Sprintf("merged-%d-%d.zap", round, g))
-			return mergeSegments(group, merged[g])
+			return mergeSegments(group, merged[g], round > 0 || pages == nil)
 		})
 		if err != nil {
 			return err
@@ -113,6 +142,9 @@ func build(ctx context.Context, dir, tmpDir string, total int, doc func(int) Doc
 			return err
 		}
 		segs = merged
+	}
+	if err := pagesRead(); err != nil {
+		return err
 	}
 	store := filepath.Join(dir, "store")
 	if err := os.MkdirAll(store, 0o700); err != nil {
@@ -225,8 +257,8 @@ func writeSegments(ctx context.Context, work string, ams []*analyzer, total int,
 }
 
 // mergeSegments merges the segments at paths, in order, into one at path,
-// and removes them.
-func mergeSegments(paths []string, path string) (err error) {
+// and removes them if remove is set.
+func mergeSegments(paths []string, path string, remove bool) (err error) {
 	segs := make([]segment.Segment, 0, len(paths))
 	defer func() {
 		for _, s := range segs {
@@ -234,7 +266,7 @@ func mergeSegments(paths []string, path string) (err error) {
 				err = cerr
 			}
 		}
-		if err == nil {
+		if err == nil && remove {
 			for _, p := range paths {
 				if rerr := os.Remove(p); err == nil {
 					err = rerr

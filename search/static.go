@@ -232,8 +232,23 @@ func anCode(lang string) string {
 // file under dir (for example "_kb/static-search"). It reads the index
 // only. Identical indexes give identical files.
 func ExportStatic(ctx context.Context, ix *Index, w FileWriter, dir string) (*StaticStats, error) {
-	docs := &docStream{w: w, dir: dir}
-	d, err := readIndex(ctx, ix.b, docs)
+	return ExportStaticWith(ctx, ix, NewStaticPages(w, dir))
+}
+
+// ExportStaticWith is ExportStatic through pages' writer, under its dir,
+// with the pages' part of the export BuildWithPages made in pages for ix,
+// or, when pages holds none, reading them from ix.
+func ExportStaticWith(ctx context.Context, ix *Index, pages *StaticPages) (*StaticStats, error) {
+	docs := pages.docs
+	w, dir := docs.w, docs.dir
+	var d *exportData
+	var err error
+	if pages.d == nil {
+		d, err = readIndex(ctx, ix.b, docs)
+	} else {
+		d, err = readWithPages(ctx, ix.b, pages.d)
+		pages.d = nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
 	}
@@ -263,6 +278,37 @@ func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportDa
 		return nil, err
 	}
 	defer r.Close()
+	d, err := readPages(ctx, urls, func(u string) (sdoc, error) { return readDoc(r, u) }, docs)
+	if err != nil {
+		return nil, err
+	}
+	return readRest(ctx, idx, r, ids, d)
+}
+
+// readWithPages is readIndex with the pages d read from the index's
+// segments before they were merged into idx (see StaticPages).
+func readWithPages(ctx context.Context, idx bleve.Index, d *exportData) (*exportData, error) {
+	r, ids, urls, err := openExportReader(idx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	slots := slotted(urls)
+	if len(slots) != len(d.docs) {
+		return nil, fmt.Errorf("the pages read are not the index's: %d slots, %d read", len(slots), len(d.docs))
+	}
+	for i, u := range slots {
+		if d.docs[i].id != u {
+			return nil, fmt.Errorf("the pages read are not the index's: %q in %q's place", d.docs[i].id, u)
+		}
+	}
+	return readRest(ctx, idx, r, ids, d)
+}
+
+// readPages reads the pages of urls (the index's, in its order) with read,
+// and counts the words of their stored text (exportData.surf). With docs,
+// each page's file is written as it is read, and its text let go.
+func readPages(ctx context.Context, urls []string, read func(u string) (sdoc, error), docs *docStream) (*exportData, error) {
 	slots := slotted(urls)
 	d := &exportData{docs: make([]sdoc, len(slots))}
 	// The pages are read on every core, one goroutine each, with a
@@ -275,11 +321,11 @@ func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportDa
 	if docs != nil {
 		docs.gzs = make([]gzipper, readGoroutines)
 	}
-	err = workers.Run(ctx, len(slots), readGoroutines, func(w, i int) error {
+	err := workers.Run(ctx, len(slots), readGoroutines, func(w, i int) error {
 		if slots[i] == "" {
 			return nil
 		}
-		sd, err := readDoc(r, slots[i])
+		sd, err := read(slots[i])
 		if err != nil {
 			return err
 		}
@@ -306,6 +352,14 @@ func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportDa
 			}
 		}
 	}
+	return d, nil
+}
+
+// readRest reads what readPages leaves of idx into d: its postings and
+// surface forms, prepared to be encoded. r is a reader of idx, ids its
+// pages' internal IDs (see readIDs).
+func readRest(ctx context.Context, idx bleve.Index, r index.IndexReader, ids map[string]string, d *exportData) (*exportData, error) {
+	var err error
 	d.setAnalyses()
 	docnum := d.docNumbers(ids)
 
@@ -436,30 +490,33 @@ func readDoc(r index.IndexReader, u string) (sdoc, error) {
 	}
 	sd := sdoc{url: u, id: u}
 	if doc != nil {
-		doc.VisitFields(func(f index.Field) {
-			v := string(f.Value())
-			switch f.Name() {
-			case FieldURL:
-				sd.url = v
-			case FieldTitle:
-				sd.title = v
-			case FieldSummary:
-				sd.summary = v
-			case FieldBody:
-				sd.body = v
-			case FieldKind:
-				sd.kind = v
-			case FieldLang:
-				sd.lang = v
-			case FieldTags:
-				sd.tags = append(sd.tags, v)
-			case FieldGroup:
-				sd.group = v
-			}
-		})
+		doc.VisitFields(func(f index.Field) { sd.setStored(f.Name(), string(f.Value())) })
 	}
 	sd.an = anCode(sd.lang)
 	return sd, nil
+}
+
+// setStored sets the part of sd that the stored field named field holds,
+// v.
+func (sd *sdoc) setStored(field, v string) {
+	switch field {
+	case FieldURL:
+		sd.url = v
+	case FieldTitle:
+		sd.title = v
+	case FieldSummary:
+		sd.summary = v
+	case FieldBody:
+		sd.body = v
+	case FieldKind:
+		sd.kind = v
+	case FieldLang:
+		sd.lang = v
+	case FieldTags:
+		sd.tags = append(sd.tags, v)
+	case FieldGroup:
+		sd.group = v
+	}
 }
 
 // readJoins adds the hyphenated forms of FieldJoins to the postings, as

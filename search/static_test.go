@@ -743,6 +743,71 @@ func TestExportStatic_Deterministic(t *testing.T) {
 	}
 }
 
+// The pages' part of the bundle made from the index's segments while they
+// are merged (BuildWithPages, ExportStaticWith) gives the bundle that
+// ExportStatic reads from the index, byte for byte: for the test site's
+// pages three times over (four segments), for three pages (two segments,
+// merged at once), for one page (one segment, nothing merged) and for none.
+func TestExportStaticWith_AsExportStatic(t *testing.T) {
+	ctx := context.Background()
+	var all []search.Doc // the site's pages three times over: three segments
+	for copy := range 3 {
+		for _, d := range site.SearchDocs() {
+			d.URL += fmt.Sprint(copy, "/")
+			all = append(all, d)
+		}
+	}
+	slices.SortFunc(all, func(a, b search.Doc) int { return strings.Compare(a.URL, b.URL) })
+	for _, docs := range [][]search.Doc{all, all[:3], all[3:4], nil} {
+		dir := t.TempDir()
+		exported := func(name string, export func(ix *search.Index, w search.FileWriter) (*search.StaticStats, error)) (map[string][]byte, *search.StaticStats) {
+			ix, err := search.Open(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			w := &memWriter{files: map[string][]byte{}}
+			st, err := export(ix, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return w.files, st
+		}
+		if err := search.Build(ctx, filepath.Join(dir, "plain"), dir, docs); err != nil {
+			t.Fatal(err)
+		}
+		want, wantStats := exported("plain", func(ix *search.Index, w search.FileWriter) (*search.StaticStats, error) {
+			return search.ExportStatic(ctx, ix, w, staticDir)
+		})
+		var pages *search.StaticPages
+		got, gotStats := map[string][]byte{}, &search.StaticStats{}
+		w := &memWriter{files: got}
+		pages = search.NewStaticPages(w, staticDir)
+		if err := search.BuildWithPages(ctx, filepath.Join(dir, "with"), dir, len(docs), func(i int) search.Doc { return docs[i] }, pages); err != nil {
+			t.Fatal(err)
+		}
+		if len(docs) > 0 && len(got) == 0 {
+			t.Fatal("no page's file written while the index was built")
+		}
+		exported("with", func(ix *search.Index, _ search.FileWriter) (*search.StaticStats, error) {
+			st, err := search.ExportStaticWith(ctx, ix, pages)
+			gotStats = st
+			return st, err
+		})
+		if !maps.EqualFunc(got, want, bytes.Equal) {
+			for name := range want {
+				if !bytes.Equal(got[name], want[name]) {
+					t.Errorf("%d pages: %s differs", len(docs), name)
+				}
+			}
+			t.Fatalf("%d pages: the bundles differ (%d and %d files)", len(docs), len(got), len(want))
+		}
+		if !reflect.DeepEqual(gotStats, wantStats) {
+			t.Errorf("%d pages: stats %+v, want %+v", len(docs), gotStats, wantStats)
+		}
+	}
+}
+
 // kb build writes the bundle with the site, and two builds of the same
 // sources write the same bytes.
 func TestExportStatic_BuildTwice(t *testing.T) {
