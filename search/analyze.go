@@ -12,37 +12,78 @@ import (
 // from them, as bleve's scorch does before it indexes a document. A text
 // field without term vectors becomes a textField (see analyzeText), which
 // holds the same analysis in less memory; f counts its terms (nil: a new
-// one). In a field whose name no other field of doc has, terms of the same
-// count share their TokenFreq (see freqs.count): the segment merges the
-// frequencies of fields of one name into the first one's, which must then
-// be each term's own.
+// one). Text fields of one name that are not stored become one textField
+// holding the sum of their analyses, the first one's place: the segment
+// would merge them so (adding each one's frequencies into the first one's,
+// its map grown as many times). In such a field, and in one whose name no
+// other field of doc has, terms of the same count share their TokenFreq
+// (see freqs.count); in others, which the segment merges, each term has
+// its own.
 func analyzeDoc(doc *document.Document, f *freqs) {
 	if f == nil {
 		f = &freqs{}
 	}
 	if f.names == nil {
-		f.names = map[string]int{}
+		f.names, f.merged, f.done = map[string]int{}, map[string]bool{}, map[string]bool{}
 	}
 	clear(f.names)
+	clear(f.merged)
+	clear(f.done)
 	for _, fl := range doc.Fields {
 		f.names[fl.Name()]++
+		if _, seen := f.merged[fl.Name()]; !seen {
+			f.merged[fl.Name()] = true
+		}
+		if !mergeable(fl) {
+			f.merged[fl.Name()] = false // none of its name is merged
+		}
 	}
-	for i, fl := range doc.Fields {
+	fields := doc.Fields
+	doc.Fields = make([]document.Field, 0, len(fields))
+	for i, fl := range fields {
+		name := fl.Name()
 		if !fl.Options().IsIndexed() {
+			doc.Fields = append(doc.Fields, fl)
 			continue
 		}
-		if tf, ok := fl.(*document.TextField); ok && !tf.Options().IncludeTermVectors() {
-			fl = f.analyzeText(tf, f.names[tf.Name()] == 1)
-			doc.Fields[i] = fl
-		} else {
+		n := f.names[name]
+		tf, ok := fl.(*document.TextField)
+		switch {
+		case ok && n > 1 && f.merged[name]:
+			if f.done[name] {
+				continue // in the first field of its name
+			}
+			f.done[name] = true
+			var group []*document.TextField
+			for _, other := range fields[i:] {
+				if other.Name() == name {
+					group = append(group, other.(*document.TextField))
+				}
+			}
+			fl = f.analyzeTexts(group)
+		case ok && !tf.Options().IncludeTermVectors():
+			fl = f.analyzeText(tf, n == 1)
+		default:
 			fl.Analyze()
 		}
-		if doc.HasComposite() && fl.Name() != "_id" {
+		doc.Fields = append(doc.Fields, fl)
+		if doc.HasComposite() && name != "_id" {
 			doc.VisitComposite(func(cf index.CompositeField) {
-				cf.Compose(fl.Name(), fl.AnalyzedLength(), fl.AnalyzedTokenFrequencies())
+				cf.Compose(name, fl.AnalyzedLength(), fl.AnalyzedTokenFrequencies())
 			})
 		}
 	}
+}
+
+// mergeable reports whether fl is a text field that analyzeDoc may merge
+// with others of its name: indexed, neither stored nor with term vectors.
+func mergeable(fl document.Field) bool {
+	tf, ok := fl.(*document.TextField)
+	if !ok {
+		return false
+	}
+	o := tf.Options()
+	return o.IsIndexed() && !o.IsStored() && !o.IncludeTermVectors()
 }
 
 // textField is an analyzed text field as the segment reads it: what
@@ -100,7 +141,9 @@ func (t *textField) Size() int {
 // freqs counts the terms of one field after another: what it keeps from
 // one field to the next is only memory to reuse.
 type freqs struct {
-	names   map[string]int // how many fields of the document have each name
+	names   map[string]int  // how many fields of the document have each name
+	merged  map[string]bool // whether the fields of each name may be merged
+	done    map[string]bool // the names whose fields are merged
 	byCount map[int32]*index.TokenFreq
 	at      map[string]int32 // a term's index in keys and counts
 	keys    []string
@@ -111,44 +154,54 @@ type freqs struct {
 // analyzeText analyzes tf as its Analyze does and returns the result as a
 // textField, its terms' TokenFreqs shared by count when shared is set.
 func (f *freqs) analyzeText(tf *document.TextField, shared bool) *textField {
-	value, opts := tf.Value(), tf.Options()
+	opts := tf.Options()
+	f.reset()
+	t := &textField{
+		name:           tf.Name(),
+		arrayPositions: tf.ArrayPositions(),
+		options:        opts,
+		plainBytes:     tf.NumPlainTextBytes(),
+		length:         f.add(tf),
+	}
+	t.frequencies = f.frequencies(!opts.SkipFreqNorm(), shared)
+	if opts.IsStored() {
+		t.value = tf.Value()
+	}
+	return t
+}
+
+// analyzeTexts analyzes the fields of group (of one name, none stored,
+// see mergeable) as one textField, the first one's: the sum of their
+// lengths and frequencies, the terms' TokenFreqs shared by count.
+func (f *freqs) analyzeTexts(group []*document.TextField) *textField {
+	first := group[0]
+	t := &textField{name: first.Name(), arrayPositions: first.ArrayPositions(), options: first.Options()}
+	f.reset()
+	for _, tf := range group {
+		t.length += f.add(tf)
+		t.plainBytes += tf.NumPlainTextBytes()
+	}
+	t.frequencies = f.frequencies(!t.options.SkipFreqNorm(), true)
+	return t
+}
+
+// add analyzes tf as its Analyze does, counts its terms with those added
+// since the last reset, and returns its number of tokens.
+func (f *freqs) add(tf *document.TextField) int {
+	value := tf.Value()
 	var tokens analysis.TokenStream
 	if a := tf.Analyzer(); a != nil {
 		text := value
-		if opts.IsStored() { // analyzers may write into the text
+		if tf.Options().IsStored() { // analyzers may write into the text
 			text = append([]byte(nil), value...)
 		}
 		tokens = a.Analyze(text)
 	} else {
 		tokens = analysis.TokenStream{&analysis.Token{End: len(value), Term: value, Position: 1, Type: analysis.AlphaNumeric}}
 	}
-	t := &textField{
-		name:           tf.Name(),
-		arrayPositions: tf.ArrayPositions(),
-		options:        opts,
-		plainBytes:     tf.NumPlainTextBytes(),
-		length:         len(tokens),
-		frequencies:    f.count(tokens, !opts.SkipFreqNorm(), shared),
-	}
-	if opts.IsStored() {
-		t.value = value
-	}
-	return t
-}
-
-// count returns the frequencies of tokens' terms, as analysis.TokenFrequency
-// makes them without term vectors; withFreq false leaves each at 0. With
-// shared set, the terms of each count share one TokenFreq, whose Term is
-// left out: what a segment reads of a TokenFreq is its frequency (and
-// locations, which there are none of), the term being the map's key. Most
-// of a page's terms are found once or twice: a TokenFreq each was the
-// larger part of a batch's analysis, and kept the analysed text alive.
-func (f *freqs) count(tokens analysis.TokenStream, withFreq, shared bool) index.TokenFrequencies {
 	if f.at == nil {
 		f.at = map[string]int32{}
 	}
-	clear(f.at)
-	f.keys, f.counts, f.first = f.keys[:0], f.counts[:0], f.first[:0]
 	for _, tok := range tokens {
 		if i, ok := f.at[string(tok.Term)]; ok {
 			f.counts[i]++
@@ -160,6 +213,27 @@ func (f *freqs) count(tokens analysis.TokenStream, withFreq, shared bool) index.
 		f.counts = append(f.counts, 1)
 		f.first = append(f.first, tok.Term)
 	}
+	return len(tokens)
+}
+
+// reset forgets the terms counted.
+func (f *freqs) reset() {
+	clear(f.at)
+	clear(f.first) // let go of the terms and their bytes
+	clear(f.keys)
+	f.keys, f.counts, f.first = f.keys[:0], f.counts[:0], f.first[:0]
+}
+
+// frequencies returns the frequencies of the terms counted, as
+// analysis.TokenFrequency makes them without term vectors; withFreq false
+// leaves each at 0. With shared set, the terms of each count share one
+// TokenFreq, whose Term is left out: what a segment reads of a TokenFreq
+// is its frequency (and locations, which there are none of), the term
+// being the map's key. Most of a page's terms are found once or twice: a
+// TokenFreq each was the larger part of a batch's analysis, and kept the
+// analysed text alive. Without shared, each term's Term is the bytes its
+// first token had, which only the last field added may still hold.
+func (f *freqs) frequencies(withFreq, shared bool) index.TokenFrequencies {
 	m := make(index.TokenFrequencies, len(f.keys))
 	if shared {
 		if f.byCount == nil {
@@ -190,7 +264,6 @@ func (f *freqs) count(tokens analysis.TokenStream, withFreq, shared bool) index.
 			m[k] = tf
 		}
 	}
-	clear(f.first) // let go of the terms and their bytes
-	clear(f.keys)
+	f.reset()
 	return m
 }
