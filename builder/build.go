@@ -792,6 +792,11 @@ func (s *Site) write(ctx context.Context, theme *Theme, stage FileWriter, memo *
 		s.navMu.Lock()
 		s.navPieces = nil
 		s.navMu.Unlock()
+		if memo == nil { // no session keeps the cards for its next build
+			s.cacheMu.Lock()
+			s.parts = nil
+			s.cacheMu.Unlock()
+		}
 	}()
 	if outs == nil {
 		outs = s.outputs(theme)

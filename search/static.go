@@ -341,6 +341,9 @@ func readPages(ctx context.Context, urls []string, read func(u string) (sdoc, er
 		d.docs[i] = sd
 		return nil
 	})
+	if docs != nil {
+		docs.gzs = nil // a megabyte each, for the rest of the export
+	}
 	if err != nil {
 		return nil, err
 	}
