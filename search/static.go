@@ -278,7 +278,18 @@ func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportDa
 		return nil, err
 	}
 	defer r.Close()
-	d, err := readPages(ctx, urls, func(u string) (sdoc, error) { return readDoc(r, u) }, docs)
+	d, err := readPages(ctx, urls, docs, func(slots []string, goroutines int, page func(int, sdoc) error) error {
+		return workers.Run(ctx, len(slots), goroutines, func(w, i int) error {
+			if slots[i] == "" {
+				return nil
+			}
+			sd, err := readDoc(r, slots[i])
+			if err != nil {
+				return err
+			}
+			return page(w, sd)
+		})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -305,11 +316,19 @@ func readWithPages(ctx context.Context, idx bleve.Index, d *exportData) (*export
 	return readRest(ctx, idx, r, ids, d)
 }
 
-// readPages reads the pages of urls (the index's, in its order) with read,
-// and counts the words of their stored text (exportData.surf). With docs,
-// each page's file is written as it is read, and its text let go.
-func readPages(ctx context.Context, urls []string, read func(u string) (sdoc, error), docs *docStream) (*exportData, error) {
+// readPages reads the pages of urls (the index's, in its order) with
+// read, and counts the words of their stored text (exportData.surf). With
+// docs, each page's file is written as it is read, and its text let go.
+// read calls page with each page of slots (urls slotted, "" where none is)
+// on goroutines goroutines, telling it which.
+func readPages(ctx context.Context, urls []string, docs *docStream, read func(slots []string, goroutines int, page func(w int, sd sdoc) error) error) (*exportData, error) {
 	slots := slotted(urls)
+	slotOf := make(map[string]int, len(urls))
+	for i, u := range slots {
+		if u != "" {
+			slotOf[u] = i
+		}
+	}
 	d := &exportData{docs: make([]sdoc, len(slots))}
 	// The pages are read on every core, one goroutine each, with a
 	// compressor (a megabyte) of its own. Each goroutine counts the pages
@@ -321,14 +340,7 @@ func readPages(ctx context.Context, urls []string, read func(u string) (sdoc, er
 	if docs != nil {
 		docs.gzs = make([]gzipper, readGoroutines)
 	}
-	err := workers.Run(ctx, len(slots), readGoroutines, func(w, i int) error {
-		if slots[i] == "" {
-			return nil
-		}
-		sd, err := read(slots[i])
-		if err != nil {
-			return err
-		}
+	err := read(slots, readGoroutines, func(w int, sd sdoc) error {
 		if counters[w] == nil {
 			counters[w] = newSurfaceCounter()
 		}
@@ -338,7 +350,7 @@ func readPages(ctx context.Context, urls []string, read func(u string) (sdoc, er
 				return err
 			}
 		}
-		d.docs[i] = sd
+		d.docs[slotOf[sd.id]] = sd
 		return nil
 	})
 	if docs != nil {

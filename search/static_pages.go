@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"kb/internal/workers"
 )
 
 // StaticPages is the pages' part of a static export: each page's file,
@@ -24,31 +26,37 @@ func NewStaticPages(w FileWriter, dir string) *StaticPages {
 
 // read reads the pages of the documents of urls, in order, from the
 // segments at paths, each holding the next perSeg of them (the last one
-// the rest), as the merged index would give them.
+// the rest), as the merged index would give them. Each goroutine reads one
+// segment after another, its documents in order: a large site's segments
+// are too many to keep open at once.
 func (p *StaticPages) read(ctx context.Context, paths []string, perSeg int, urls []string) (err error) {
-	segs := make([]segment.Segment, 0, len(paths))
-	defer func() {
-		for _, s := range segs {
-			if cerr := s.Close(); err == nil {
-				err = cerr
+	p.d, err = readPages(ctx, urls, p.docs, func(_ []string, goroutines int, page func(int, sdoc) error) error {
+		return workers.Run(ctx, len(paths), goroutines, func(w, g int) (err error) {
+			seg, err := segmentPlugin.Open(paths[g])
+			if err != nil {
+				return err
 			}
-		}
-	}()
-	for _, path := range paths {
-		s, err := segmentPlugin.Open(path)
-		if err != nil {
-			return err
-		}
-		segs = append(segs, s)
-	}
-	num := make(map[string]int, len(urls))
-	for i, u := range urls {
-		num[u] = i
-	}
-	p.d, err = readPages(ctx, urls, func(u string) (sdoc, error) {
-		i := num[u]
-		return storedDoc(segs[i/perSeg], uint64(i%perSeg), u)
-	}, p.docs)
+			defer func() {
+				if cerr := seg.Close(); err == nil {
+					err = cerr
+				}
+			}()
+			for num := range seg.Count() {
+				i := g*perSeg + int(num)
+				if i >= len(urls) {
+					return fmt.Errorf("segment %d holds more than the %d pages indexed", g, len(urls))
+				}
+				sd, err := storedDoc(seg, num, urls[i])
+				if err != nil {
+					return err
+				}
+				if err := page(w, sd); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
 	return err
 }
 
