@@ -17,26 +17,21 @@ import (
 // would merge them so (adding each one's frequencies into the first one's,
 // its map grown as many times). In such a field, and in one whose name no
 // other field of doc has, terms of the same count share their TokenFreq
-// (see freqs.count); in others, which the segment merges, each term has
-// its own.
+// (see freqs.frequencies); in others, which the segment merges, each term
+// has its own.
 func analyzeDoc(doc *document.Document, f *freqs) {
 	if f == nil {
 		f = &freqs{}
 	}
 	if f.names == nil {
-		f.names, f.merged, f.done = map[string]int{}, map[string]bool{}, map[string]bool{}
+		f.names = map[string]fieldName{}
 	}
 	clear(f.names)
-	clear(f.merged)
-	clear(f.done)
 	for _, fl := range doc.Fields {
-		f.names[fl.Name()]++
-		if _, seen := f.merged[fl.Name()]; !seen {
-			f.merged[fl.Name()] = true
-		}
-		if !mergeable(fl) {
-			f.merged[fl.Name()] = false // none of its name is merged
-		}
+		n, seen := f.names[fl.Name()]
+		n.count++
+		n.merge = (n.merge || !seen) && mergeable(fl)
+		f.names[fl.Name()] = n
 	}
 	fields := doc.Fields
 	doc.Fields = make([]document.Field, 0, len(fields))
@@ -49,20 +44,21 @@ func analyzeDoc(doc *document.Document, f *freqs) {
 		n := f.names[name]
 		tf, ok := fl.(*document.TextField)
 		switch {
-		case ok && n > 1 && f.merged[name]:
-			if f.done[name] {
+		case ok && n.count > 1 && n.merge:
+			if n.done {
 				continue // in the first field of its name
 			}
-			f.done[name] = true
+			n.done = true
+			f.names[name] = n
 			var group []*document.TextField
 			for _, other := range fields[i:] {
 				if other.Name() == name {
 					group = append(group, other.(*document.TextField))
 				}
 			}
-			fl = f.analyzeTexts(group)
+			fl = f.analyzeText(group, true)
 		case ok && !tf.Options().IncludeTermVectors():
-			fl = f.analyzeText(tf, n == 1)
+			fl = f.analyzeText([]*document.TextField{tf}, n.count == 1)
 		default:
 			fl.Analyze()
 		}
@@ -73,6 +69,14 @@ func analyzeDoc(doc *document.Document, f *freqs) {
 			})
 		}
 	}
+}
+
+// fieldName is what analyzeDoc knows of the fields of one name in a
+// document: how many there are, whether they are merged (each mergeable),
+// and whether they were.
+type fieldName struct {
+	count       int
+	merge, done bool
 }
 
 // mergeable reports whether fl is a text field that analyzeDoc may merge
@@ -89,9 +93,9 @@ func mergeable(fl document.Field) bool {
 // textField is an analyzed text field as the segment reads it: what
 // document.TextField holds after Analyze, less its analyzer, and its value
 // only when the field is stored. Its token frequencies are in a map of just
-// their size, their TokenFreqs in one slice: bleve's map is made for as
-// many terms as the text has words, which was a fifth of a build's heap
-// while its index is made.
+// their size (see freqs.frequencies): bleve's map is made for as many terms
+// as the text has words, which was a fifth of a build's heap while its
+// index is made.
 type textField struct {
 	name           string
 	arrayPositions []uint64
@@ -141,9 +145,7 @@ func (t *textField) Size() int {
 // freqs counts the terms of one field after another: what it keeps from
 // one field to the next is only memory to reuse.
 type freqs struct {
-	names   map[string]int  // how many fields of the document have each name
-	merged  map[string]bool // whether the fields of each name may be merged
-	done    map[string]bool // the names whose fields are merged
+	names   map[string]fieldName // the document's fields, by name
 	byCount map[int32]*index.TokenFreq
 	at      map[string]int32 // a term's index in keys and counts
 	keys    []string
@@ -151,29 +153,12 @@ type freqs struct {
 	first   [][]byte // each term's bytes as its first token has them
 }
 
-// analyzeText analyzes tf as its Analyze does and returns the result as a
-// textField, its terms' TokenFreqs shared by count when shared is set.
-func (f *freqs) analyzeText(tf *document.TextField, shared bool) *textField {
-	opts := tf.Options()
-	f.reset()
-	t := &textField{
-		name:           tf.Name(),
-		arrayPositions: tf.ArrayPositions(),
-		options:        opts,
-		plainBytes:     tf.NumPlainTextBytes(),
-		length:         f.add(tf),
-	}
-	t.frequencies = f.frequencies(!opts.SkipFreqNorm(), shared)
-	if opts.IsStored() {
-		t.value = tf.Value()
-	}
-	return t
-}
-
-// analyzeTexts analyzes the fields of group (of one name, none stored,
-// see mergeable) as one textField, the first one's: the sum of their
-// lengths and frequencies, the terms' TokenFreqs shared by count.
-func (f *freqs) analyzeTexts(group []*document.TextField) *textField {
+// analyzeText analyzes the fields of group, of one name, as their Analyze
+// does, and returns the result as one textField, the first one's: the sum
+// of their lengths and frequencies (group holds one field, or fields none
+// of which is stored, see mergeable), its terms' TokenFreqs shared by count
+// when shared is set.
+func (f *freqs) analyzeText(group []*document.TextField, shared bool) *textField {
 	first := group[0]
 	t := &textField{name: first.Name(), arrayPositions: first.ArrayPositions(), options: first.Options()}
 	f.reset()
@@ -181,7 +166,10 @@ func (f *freqs) analyzeTexts(group []*document.TextField) *textField {
 		t.length += f.add(tf)
 		t.plainBytes += tf.NumPlainTextBytes()
 	}
-	t.frequencies = f.frequencies(!t.options.SkipFreqNorm(), true)
+	t.frequencies = f.frequencies(!t.options.SkipFreqNorm(), shared)
+	if t.options.IsStored() {
+		t.value = first.Value()
+	}
 	return t
 }
 
