@@ -246,8 +246,8 @@ func ExportStaticWith(ctx context.Context, ix *Index, pages *StaticPages) (*Stat
 	if pages.d == nil {
 		d, err = readIndex(ctx, ix.b, docs)
 	} else {
-		d, err = readWithPages(ctx, ix.b, pages.d)
-		pages.d = nil
+		d, err = readWithPages(ctx, ix.b, pages.d, pages.urls)
+		pages.d, pages.urls = nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("static search: %w", err)
@@ -296,22 +296,17 @@ func readIndex(ctx context.Context, idx bleve.Index, docs *docStream) (*exportDa
 	return readRest(ctx, idx, r, ids, d)
 }
 
-// readWithPages is readIndex with the pages d read from the index's
-// segments before they were merged into idx (see StaticPages).
-func readWithPages(ctx context.Context, idx bleve.Index, d *exportData) (*exportData, error) {
-	r, ids, urls, err := openExportReader(idx)
+// readWithPages is readIndex with the pages d read, for the documents of
+// urls, from the index's segments before they were merged into idx (see
+// StaticPages).
+func readWithPages(ctx context.Context, idx bleve.Index, d *exportData, urls []string) (*exportData, error) {
+	r, ids, indexed, err := openExportReader(idx)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	slots := slotted(urls)
-	if len(slots) != len(d.docs) {
-		return nil, fmt.Errorf("the pages read are not the index's: %d slots, %d read", len(slots), len(d.docs))
-	}
-	for i, u := range slots {
-		if d.docs[i].id != u {
-			return nil, fmt.Errorf("the pages read are not the index's: %q in %q's place", d.docs[i].id, u)
-		}
+	if !slices.Equal(urls, indexed) {
+		return nil, fmt.Errorf("the pages read are not the index's: %d read, %d indexed", len(urls), len(indexed))
 	}
 	return readRest(ctx, idx, r, ids, d)
 }

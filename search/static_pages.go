@@ -16,6 +16,7 @@ import (
 type StaticPages struct {
 	docs *docStream
 	d    *exportData
+	urls []string // of the pages read into d, in the index's order
 }
 
 // NewStaticPages returns the pages' part of an export that writes through
@@ -30,6 +31,7 @@ func NewStaticPages(w FileWriter, dir string) *StaticPages {
 // segment after another, its documents in order: a large site's segments
 // are too many to keep open at once.
 func (p *StaticPages) read(ctx context.Context, paths []string, perSeg int, urls []string) (err error) {
+	p.urls = urls
 	p.d, err = readPages(ctx, urls, p.docs, func(_ []string, goroutines int, page func(int, sdoc) error) error {
 		return workers.Run(ctx, len(paths), goroutines, func(w, g int) (err error) {
 			seg, err := segmentPlugin.Open(paths[g])
