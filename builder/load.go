@@ -364,12 +364,19 @@ func loadPage(fsys fs.FS, f SourceFile, cfg *Config, read readOptions, md goldma
 	for _, l := range p.Links {
 		l.ref = parseRef(p.Path, l.Dest)
 	}
-	if read.transient {
-		// Read once, by the index: compressed until then, it is half
-		// the memory (two fifths of a 1,000-page build's pages).
-		p.textS2 = compress(docText(doc, src))
-	} else if !read.checkOnly {
-		p.Text = docText(doc, src)
+	if read.transient || !read.checkOnly {
+		buf := textBuffers.Get().(*bytes.Buffer)
+		buf.Reset()
+		writeDocText(buf, doc, src)
+		if read.transient {
+			// Read once, by the index: compressed until then, it is
+			// half the memory (two fifths of a 1,000-page build's
+			// pages).
+			p.textS2 = compress(buf.Bytes())
+		} else {
+			p.Text = buf.String()
+		}
+		textBuffers.Put(buf)
 	}
 	p.HasH1 = info.hasH1
 	// Nothing to show but perhaps the title heading.

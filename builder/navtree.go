@@ -414,9 +414,16 @@ func (t *navTree) branch(v *View) (current string, branch []*navFolder, folderCu
 // or navWindow around the current page and a link to the whole list.
 func (t *navTree) window(f *navFolder, current string) string {
 	pages, more := t.windowPages(f, current)
+	entries := make([]string, len(pages))
+	n := len(f.more)
+	for i, u := range pages {
+		entries[i] = t.entry(u, u == current)
+		n += len(entries[i])
+	}
 	var b strings.Builder
-	for _, u := range pages {
-		b.WriteString(t.entry(u, u == current))
+	b.Grow(n)
+	for _, e := range entries {
+		b.WriteString(e)
 	}
 	if more {
 		b.WriteString(f.more)

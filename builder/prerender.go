@@ -91,10 +91,12 @@ func compress[T string | []byte](text T) []byte {
 }
 
 // encodeBuffers are buffers for compressing bodies, whose compressed bytes
-// are copied out at their length; decodeBuffers for decompressing them.
+// are copied out at their length; decodeBuffers for decompressing them;
+// textBuffers (bytes.Buffer) for writing a page's text (writeDocText).
 var (
 	encodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
 	decodeBuffers = sync.Pool{New: func() any { return new([]byte) }}
+	textBuffers   = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 )
 
 // fill returns the heading and body with each link's destination in

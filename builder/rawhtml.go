@@ -291,7 +291,7 @@ func joinRefs(a html.Attribute, refs []string) string {
 // element (and <br>), blank lines left out, and nothing of what a browser
 // does not show as text (script, style, template and the like, which only
 // unsafe HTML keeps).
-func writeHTMLText(b *strings.Builder, h []byte) {
+func writeHTMLText(b textWriter, h []byte) {
 	var text strings.Builder
 	z := html.NewTokenizer(bytes.NewReader(h))
 	hidden := 0
