@@ -92,10 +92,15 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		if _, err := t.New(name).Parse(string(src)); err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
-		th.layouts[strings.TrimSuffix(name, ".html")] = t
 		if err := checkTemplateKeys(t.Templates(), ui); err != nil {
 			return nil, err
 		}
+		if th.defaultLayouts {
+			if t, err = pruned(t, name); err != nil {
+				return nil, fmt.Errorf("theme: %w", err)
+			}
+		}
+		th.layouts[strings.TrimSuffix(name, ".html")] = t
 	}
 	for _, need := range []string{"page", "list", "home", "404", "alias"} {
 		if th.layouts[need] == nil {
