@@ -666,48 +666,27 @@ func TestPaceGC(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, diagStrings(res.Diagnostics))
 	}
-	if !res.Site.read.transient || res.Site.read.gcDone == nil {
-		t.Fatalf("the build let go of its pages' text: %v, paced the collector: %v", res.Site.read.transient, res.Site.read.gcDone != nil)
+	if !res.Site.read.transient || !res.Site.read.paced {
+		t.Fatalf("the build let go of its pages' text: %v, paced the collector: %v", res.Site.read.transient, res.Site.read.paced)
 	}
 	if got := pace(); got != 70 {
 		t.Errorf("after a build: GOGC %d, want the process's 70", got)
 	}
 }
 
-// TestPaceGC_BackOnceIndexed: a build that paces the collector sets the
-// pace back once the index has taken the last page's text, not at the end:
-// the index is then merged and exported at the process's pace.
-func TestPaceGC_BackOnceIndexed(t *testing.T) {
+// TestPaceGC_WhileReading: a build that paces the collector sets the pace
+// back once its pages are read, before anything is rendered or indexed.
+func TestPaceGC_WhileReading(t *testing.T) {
 	pace := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
 	defer debug.SetGCPercent(debug.SetGCPercent(70))
 	t.Setenv("GOGC", "")
-	src := site(t, map[string]string{"README.md": "# Home\n\n[A](a.md) [B](b.md)\n", "a.md": "# A\n\nAlpha.\n", "b.md": "# B\n\nBeta.\n"})
+	src := site(t, map[string]string{"README.md": "# Home\n\n[A](a.md)\n", "a.md": "# A\n\nAlpha.\n"})
 	s, _, diags, err := Load(context.Background(), Options{Source: src, Now: testNow, transientAt: 1, oneShot: true})
 	if err != nil || diags.Errors() > 0 {
 		t.Fatalf("%v\n%s", err, diagStrings(diags))
 	}
-	done := s.read.gcDone
-	if done == nil || pace() != transientGC {
-		t.Fatalf("the build paces the collector: %v, GOGC %d", done != nil, pace())
-	}
-	defer done()
-	back, withText := 0, -1
-	s.read.gcDone = func() {
-		if back++; back == 1 {
-			withText = 0
-			for _, p := range s.Pages {
-				if p.textS2 != nil || p.Text != "" {
-					withText++
-				}
-			}
-		}
-		done()
-	}
-	if err := buildIndex(context.Background(), filepath.Join(t.TempDir(), "index"), t.TempDir(), s, nil); err != nil {
-		t.Fatal(err)
-	}
-	if back != 1 || withText != 0 || pace() != 70 {
-		t.Errorf("pace set back %d times, %d pages still holding their text then, GOGC %d after indexing; want once, 0, 70", back, withText, pace())
+	if !s.read.paced || pace() != 70 {
+		t.Errorf("read at transientGC: %v; GOGC once read %d, want the process's 70", s.read.paced, pace())
 	}
 }
 

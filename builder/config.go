@@ -61,9 +61,9 @@ type readOptions struct {
 	// preRenderBytes of Markdown: each page's body is rendered once the
 	// page is parsed (see preRendered), not parsed again to be rendered.
 	preRender bool
-	// gcDone, when set, sets the collector's pace back once a transient
-	// build is done (see paceGC).
-	gcDone func()
+	// paced is set for a transient build that reads its pages at
+	// transientGC (see paceGC).
+	paced bool
 	// lenient is set for a folder of Markdown without site.yaml, written
 	// for GitHub's renderer, which shows a page whatever its front matter
 	// or encoding: a page whose front matter is not valid YAML is published
