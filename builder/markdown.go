@@ -477,9 +477,11 @@ func docText(doc ast.Node, src []byte) string {
 // into it (a build writes all its pages' text: 15 MB of strings grown and
 // copied for 1,000 pages when each block was a string of its own).
 func writeDocText(b *bytes.Buffer, doc ast.Node, src []byte) {
-	// block ends the text of a block that began at start: trimmed, as
-	// plainText trims, and a newline.
-	block := func(start int) {
+	// block writes the text of the block n, trimmed as plainText trims
+	// it, and a newline.
+	block := func(n ast.Node) {
+		start := b.Len()
+		writeText(b, n, src, false)
 		t := bytes.TrimSpace(b.Bytes()[start:])
 		b.Truncate(start + copy(b.Bytes()[start:], t))
 		b.WriteByte('\n')
@@ -490,9 +492,7 @@ func writeDocText(b *bytes.Buffer, doc ast.Node, src []byte) {
 		}
 		switch n := n.(type) {
 		case *ast.Paragraph, *ast.Heading, *ast.TextBlock:
-			start := b.Len()
-			writeText(b, n, src, false)
-			block(start)
+			block(n)
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			for i := 0; i < n.Lines().Len(); i++ {
@@ -507,9 +507,7 @@ func writeDocText(b *bytes.Buffer, doc ast.Node, src []byte) {
 			return ast.WalkSkipChildren, nil
 		}
 		if n.Kind().String() == "TableCell" || n.Kind().String() == "DefinitionTerm" {
-			start := b.Len()
-			writeText(b, n, src, false)
-			block(start)
+			block(n)
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil

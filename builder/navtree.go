@@ -414,21 +414,14 @@ func (t *navTree) branch(v *View) (current string, branch []*navFolder, folderCu
 // or navWindow around the current page and a link to the whole list.
 func (t *navTree) window(f *navFolder, current string) string {
 	pages, more := t.windowPages(f, current)
-	entries := make([]string, len(pages))
-	n := len(f.more)
-	for i, u := range pages {
-		entries[i] = t.entry(u, u == current)
-		n += len(entries[i])
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, e := range entries {
-		b.WriteString(e)
+	entries := make([]string, 0, len(pages)+1)
+	for _, u := range pages {
+		entries = append(entries, t.entry(u, u == current))
 	}
 	if more {
-		b.WriteString(f.more)
+		entries = append(entries, f.more)
 	}
-	return b.String()
+	return strings.Join(entries, "")
 }
 
 // windowPages returns the URLs of the pages window lists, and whether

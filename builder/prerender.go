@@ -90,6 +90,20 @@ func compress[T string | []byte](text T) []byte {
 	return bytes.Clone(*buf)
 }
 
+// decompressed calls use with data S2-decompressed into a pooled buffer,
+// which use must not keep.
+func decompressed(data []byte, use func(raw []byte)) error {
+	buf := decodeBuffers.Get().(*[]byte)
+	defer decodeBuffers.Put(buf)
+	raw, err := s2.Decode((*buf)[:cap(*buf)], data)
+	if err != nil {
+		return err
+	}
+	*buf = raw
+	use(raw)
+	return nil
+}
+
 // encodeBuffers are buffers for compressing bodies, whose compressed bytes
 // are copied out at their length; decodeBuffers for decompressing them;
 // textBuffers (bytes.Buffer) for writing a page's text (writeDocText).
@@ -138,14 +152,7 @@ func (pr *preRendered) fill(links []*Link, unsafe bool) (h1, body string, ok boo
 	if h1, ok = put(pr.h1, false); !ok {
 		return "", "", false
 	}
-	buf := decodeBuffers.Get().(*[]byte)
-	defer decodeBuffers.Put(buf)
-	raw, err := s2.Decode((*buf)[:cap(*buf)], pr.body)
-	if err != nil {
-		return "", "", false
-	}
-	*buf = raw
-	if body, ok = put(raw, pr.balanced); !ok || next != len(links) {
+	if err := decompressed(pr.body, func(raw []byte) { body, ok = put(raw, pr.balanced) }); err != nil || !ok || next != len(links) {
 		return "", "", false
 	}
 	return h1, body, true

@@ -7,8 +7,6 @@ import (
 	"unicode"
 
 	"kb/search"
-
-	"github.com/klauspost/compress/s2"
 )
 
 // searchDoc is p as search sees it: what a reader sees of the page, and the
@@ -176,9 +174,9 @@ func (p *Page) searchText() string {
 	if p.textS2 == nil {
 		return p.Text
 	}
-	text, err := s2.Decode(nil, p.textS2)
-	if err != nil { // kb compressed it: it decompresses
+	var text string
+	if err := decompressed(p.textS2, func(raw []byte) { text = string(raw) }); err != nil { // kb compressed it: it decompresses
 		panic(fmt.Sprintf("%s: the page's compressed text: %v", p.Path, err))
 	}
-	return string(text)
+	return text
 }
